@@ -1,0 +1,106 @@
+/**
+ * Walking rtattr/nlattr lists in received bytes.
+ *
+ * ```
+ *  struct nlattr (4 bytes) + payload, padded to 4 bytes
+ *  0       2       4
+ *  +-------+-------+- - - - - - - - - -+- - -+
+ *  | len   | type  | payload           | pad |
+ *  +-------+-------+- - - - - - - - - -+- - -+
+ *  len counts header + payload, not the padding; type's top two bits are NLA_F_NESTED and
+ *  NLA_F_NET_BYTEORDER.
+ * ```
+ * Every walk checks lengths against the enclosing end and throws DecodeError with the path and the
+ * offset, so a truncated or hostile message can never read out of bounds.
+ */
+import { DecodeError } from './errors.js';
+import { NLA_HDRLEN, NLA_TYPE_MASK, align4 } from './protocol.js';
+
+/** Called for each attribute: `type` without flag bits, payload at `buf[off, off + len)`. */
+export type AttrVisitor = (type: number, off: number, len: number, rawType: number) => void;
+
+/** Visits the attributes in `buf[start, end)` in wire order. */
+export function forEachAttr(buf: Buffer, start: number, end: number, path: string, visit: AttrVisitor): void {
+  let at = start;
+  while (at + NLA_HDRLEN <= end) {
+    const len = buf.readUInt16LE(at);
+    const rawType = buf.readUInt16LE(at + 2);
+    if (len < NLA_HDRLEN || at + len > end) {
+      throw new DecodeError(path, at, `attribute type ${rawType & NLA_TYPE_MASK} has length ${len}, ${end - at} bytes left`);
+    }
+    visit(rawType & NLA_TYPE_MASK, at + NLA_HDRLEN, len - NLA_HDRLEN, rawType);
+    at += align4(len);
+  }
+  // Fewer than 4 bytes left: only padding may remain.
+  if (at < end && at + NLA_HDRLEN > end) {
+    for (let i = at; i < end; i++) {
+      if (buf[i] !== 0) throw new DecodeError(path, at, `${end - at} trailing bytes are not an attribute`);
+    }
+  }
+}
+
+/**
+ * An index of the attributes of one message: `offset(type)` is the payload offset of the first
+ * attribute of that type, `length(type)` its payload length. Built in one pass on first use, so
+ * getters on lazy objects cost one array read. Types above `max` are not indexed.
+ */
+export class AttrIndex {
+  /** payload offset + 1 per type (0 = absent), then payload length. */
+  private readonly slots: Int32Array;
+
+  constructor(buf: Buffer, start: number, end: number, max: number, path: string) {
+    const slots = new Int32Array(2 * (max + 1));
+    forEachAttr(buf, start, end, path, (type, off, len) => {
+      if (type <= max && slots[2 * type] === 0) {
+        slots[2 * type] = off + 1;
+        slots[2 * type + 1] = len;
+      }
+    });
+    this.slots = slots;
+  }
+
+  /** Payload offset of attribute `type`, or -1 when absent. */
+  offset(type: number): number {
+    return (this.slots[2 * type] ?? 0) - 1;
+  }
+
+  /** Payload length of attribute `type` (0 when absent). */
+  length(type: number): number {
+    return this.slots[2 * type + 1] ?? 0;
+  }
+
+  /** True when attribute `type` is present. */
+  has(type: number): boolean {
+    return (this.slots[2 * type] ?? 0) !== 0;
+  }
+}
+
+/** The payload offset of the first attribute `type` in `buf[start, end)`, or -1. No allocation. */
+export function findAttr(buf: Buffer, start: number, end: number, type: number): number {
+  let at = start;
+  while (at + NLA_HDRLEN <= end) {
+    const len = buf.readUInt16LE(at);
+    if (len < NLA_HDRLEN || at + len > end) return -1;
+    if ((buf.readUInt16LE(at + 2) & NLA_TYPE_MASK) === type) return at + NLA_HDRLEN;
+    at += align4(len);
+  }
+  return -1;
+}
+
+/** The payload length of the attribute whose payload starts at `payload`. */
+export function attrLength(buf: Buffer, payload: number): number {
+  return buf.readUInt16LE(payload - NLA_HDRLEN) - NLA_HDRLEN;
+}
+
+/** A NUL-terminated (or unterminated) string payload. */
+export function readString(buf: Buffer, off: number, len: number): string {
+  let end = off;
+  const max = off + len;
+  while (end < max && buf[end] !== 0) end++;
+  return buf.toString('utf8', off, end);
+}
+
+/** Checks a fixed-size payload and throws DecodeError if it is shorter. */
+export function expectLength(path: string, off: number, len: number, want: number): void {
+  if (len < want) throw new DecodeError(path, off, `payload of ${len} bytes, at least ${want} expected`);
+}

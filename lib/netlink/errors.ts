@@ -1,0 +1,149 @@
+/**
+ * The error classes of the library. Four kinds, never mixed:
+ * - {@link NetlinkError}: the kernel (or a syscall) said no; carries the errno, always.
+ * - {@link ValidationError}: the caller's input is malformed; thrown before any syscall.
+ * - {@link DecodeError}: bytes from the kernel (or a test) do not parse.
+ * - {@link ProtocolError}: a condition of the protocol itself (timeout, interrupted dump, …), with a
+ *   stable `ERR_NL_*` code.
+ */
+import { errnoName, errnoText } from './errno.js';
+
+/** The kernel's extended acknowledgement (NLMSGERR_ATTR_*), when it sent one. */
+export interface ExtendedAck {
+  /** NLMSGERR_ATTR_MSG: the kernel's own explanation. */
+  message?: string;
+  /** NLMSGERR_ATTR_OFFS: byte offset of the offending attribute in the request message. */
+  offset?: number;
+  /** NLMSGERR_ATTR_MISS_TYPE: type of a required attribute that was missing. */
+  missingType?: number;
+  /** NLMSGERR_ATTR_MISS_NEST: offset of the nest the attribute was missing from. */
+  missingNest?: number;
+  /** NLMSGERR_ATTR_POLICY: the policy the attribute failed, by NL_POLICY_TYPE_ATTR_* name. */
+  policy?: Record<string, number | bigint>;
+}
+
+/** What a {@link NetlinkError} was doing: a netlink request (`RTM_NEWLINK`) or a syscall (`setns`). */
+export interface NetlinkErrorOptions {
+  /** The request's message type number (e.g. 16 for RTM_NEWLINK), when the error answers a request. */
+  requestType?: number;
+  /** Sequence number of the request. */
+  seq?: number;
+  /** The kernel's extended acknowledgement, if any. */
+  extack?: ExtendedAck;
+  /** The error this one wraps. */
+  cause?: unknown;
+}
+
+/**
+ * The kernel refused a request, or a syscall failed. The message reads
+ * `RTM_NEWADDR: EEXIST (File exists): <kernel message>`.
+ */
+export class NetlinkError extends Error {
+  /** The positive errno (`EEXIST` → 17). */
+  readonly errno: number;
+  /** The errno's name (`'EEXIST'`). */
+  readonly code: string;
+  /** What failed: a request type name (`'RTM_NEWADDR'`) or a syscall (`'sendmsg'`, `'setns'`). */
+  readonly op: string;
+  /** The request's message type number, when the error answers a request. */
+  readonly requestType: number | undefined;
+  /** Sequence number of the request, when the error answers a request. */
+  readonly seq: number | undefined;
+  /** The kernel's extended acknowledgement, when it sent one. */
+  readonly extack: ExtendedAck | undefined;
+
+  constructor(errno: number, op: string, options: NetlinkErrorOptions = {}) {
+    const code = errnoName(errno);
+    const detail = options.extack?.message;
+    super(`${op}: ${code} (${errnoText(errno)})${detail ? `: ${detail}` : ''}`,
+      options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'NetlinkError';
+    this.errno = errno;
+    this.code = code;
+    this.op = op;
+    this.requestType = options.requestType;
+    this.seq = options.seq;
+    this.extack = options.extack;
+  }
+
+  /** The kernel's extended-ack message, if it sent one. */
+  get kernelMessage(): string | undefined {
+    return this.extack?.message;
+  }
+}
+
+/**
+ * Malformed caller input (a name over 15 bytes, a bad CIDR, an IPv6 address where IPv4 is needed …),
+ * thrown before anything is sent or changed. A `TypeError`, naming the field and the value.
+ */
+export class ValidationError extends TypeError {
+  /** The option or argument at fault, as a path (`'peer.name'`). */
+  readonly field: string;
+  /** The value that was refused. */
+  readonly value: unknown;
+  readonly code = 'ERR_NL_VALIDATION';
+
+  constructor(field: string, value: unknown, reason: string) {
+    super(`${field}: ${reason} (got ${describe(value)})`);
+    this.name = 'ValidationError';
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** Bytes that do not parse. `path` names where (`link.IFLA_LINKINFO.IFLA_INFO_DATA`). */
+export class DecodeError extends Error {
+  /** Byte offset of the problem in the decoded buffer. */
+  readonly offset: number;
+  /** The attribute path down to the problem. */
+  readonly path: string;
+  readonly code = 'ERR_NL_DECODE';
+
+  constructor(path: string, offset: number, reason: string) {
+    super(`${path} at offset ${offset}: ${reason}`);
+    this.name = 'DecodeError';
+    this.offset = offset;
+    this.path = path;
+  }
+}
+
+/** The stable codes of {@link ProtocolError}. */
+export type ProtocolErrorCode =
+  /** No reply within the request's timeout. */
+  | 'ERR_NL_TIMEOUT'
+  /** A dump stayed inconsistent (NLM_F_DUMP_INTR) after every retry; `partial` holds what arrived. */
+  | 'ERR_NL_DUMP_INTERRUPTED'
+  /** A datagram was larger than the receive buffer. */
+  | 'ERR_NL_TRUNCATED'
+  /** A reply did not parse or did not fit the request. */
+  | 'ERR_NL_BAD_REPLY'
+  /** The handle was closed while the request was in flight, or before it was made. */
+  | 'ERR_NL_CLOSED';
+
+/** A protocol condition that is not a kernel errno. */
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  /** What was being done (`'RTM_GETROUTE'`, `'recvmsg'`). */
+  readonly op: string;
+  /** For ERR_NL_DUMP_INTERRUPTED: the objects of the last, inconsistent attempt. */
+  readonly partial: readonly unknown[] | undefined;
+
+  constructor(code: ProtocolErrorCode, op: string, message: string, partial?: readonly unknown[]) {
+    super(`${op}: ${message}`);
+    this.name = 'ProtocolError';
+    this.code = code;
+    this.op = op;
+    this.partial = partial;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * The link message (RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK / RTM_SETLINK): struct ifinfomsg and
+ * the IFLA_* attribute set, decoded completely (for tests, tools and `link.attributes`) and encoded
+ * for requests. The lazy {@link Link} view in link.ts reads the same bytes with the same codecs.
+ *
+ * ```
+ *  struct ifinfomsg (16 bytes)
+ *  0       1       2       4               8               12              16
+ *  +-------+-------+-------+---------------+---------------+---------------+
+ *  |family | pad   | type  | ifi_index     | ifi_flags     | ifi_change    |  IFLA_* attributes …
+ *  +-------+-------+-------+---------------+---------------+---------------+
+ *  type is ARPHRD_*; ifi_change selects which ifi_flags bits a request changes.
+ * ```
+ */
+import { DecodeError, ValidationError } from './errors.js';
+import * as C from './link-constants.js';
+import { linkInfoCodec } from './link-kinds.js';
+import { AttrSet, attr, binary, mac, multi, nest, s32, string, u16, u32, u8, type AttrValues, type FieldCodec } from './schema.js';
+import type { NlWriter } from './writer.js';
+
+/** Size of struct ifinfomsg. */
+export const IFINFOMSG_SIZE = 16;
+
+/** struct ifinfomsg. */
+export interface IfInfoMsg {
+  /** ifi_family (AF_UNSPEC for links, AF_BRIDGE for bridge port messages). */
+  family: number;
+  /** ifi_type: ARPHRD_*. */
+  type: number;
+  /** ifi_index. */
+  index: number;
+  /** ifi_flags: IFF_*. */
+  flags: number;
+  /** ifi_change: which flags a request changes. */
+  change: number;
+}
+
+/** Reads the ifinfomsg at `off` (just after the nlmsghdr). */
+export function readIfInfoMsg(buf: Buffer, off: number): IfInfoMsg {
+  return {
+    family: buf[off]!,
+    type: buf.readUInt16LE(off + 2),
+    index: buf.readInt32LE(off + 4),
+    flags: buf.readUInt32LE(off + 8),
+    change: buf.readUInt32LE(off + 12),
+  };
+}
+
+/** Writes an ifinfomsg (the pad byte is zero). */
+export function writeIfInfoMsg(w: NlWriter, h: IfInfoMsg): void {
+  w.putU8(h.family);
+  w.putU8(0);
+  w.putU16(h.type);
+  w.putS32(h.index);
+  w.putU32(h.flags);
+  w.putU32(h.change);
+}
+
+/** The fields of struct rtnl_link_stats64 / rtnl_link_stats, in kernel order. */
+export const LINK_STATS_FIELDS = [
+  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped',
+  'multicast', 'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors',
+  'rxFifoErrors', 'rxMissedErrors', 'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors',
+  'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed', 'txCompressed', 'rxNohandler',
+  'rxOtherhostDropped',
+] as const;
+
+/** Fields every kernel since 2.6 sends; `rxNohandler` came in 4.6, `rxOtherhostDropped` in 5.19. */
+const REQUIRED_STATS = 23;
+
+type StatsField = (typeof LINK_STATS_FIELDS)[number];
+
+/** struct rtnl_link_stats64 (IFLA_STATS64): 64-bit interface counters as bigint. */
+export type LinkStats64 = { [K in Exclude<StatsField, 'rxNohandler' | 'rxOtherhostDropped'>]: bigint } & {
+  rxNohandler?: bigint;
+  rxOtherhostDropped?: bigint;
+};
+
+/** struct rtnl_link_stats (IFLA_STATS): the same counters, 32 bits wide, as numbers. */
+export type LinkStats32 = { [K in Exclude<StatsField, 'rxNohandler' | 'rxOtherhostDropped'>]: number } & {
+  rxNohandler?: number;
+  rxOtherhostDropped?: number;
+};
+
+/**
+ * A counters struct whose length grew with kernel versions: the fields present are decoded, the
+ * missing newer ones left out, and longer payloads (a newer kernel) keep their extra bytes in `tail`.
+ */
+function counters<T>(kind: string, width: 4 | 8): FieldCodec<T & { tail?: Uint8Array }> {
+  const all = LINK_STATS_FIELDS.length;
+  return {
+    kind,
+    decode(buf, off, len, path) {
+      const n = Math.floor(len / width);
+      if (n < REQUIRED_STATS) throw new DecodeError(path, off, `${kind} payload of ${len} bytes, at least ${REQUIRED_STATS * width} expected`);
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < Math.min(n, all); i++) {
+        out[LINK_STATS_FIELDS[i]!] = width === 8 ? buf.readBigUInt64LE(off + 8 * i) : buf.readUInt32LE(off + 4 * i);
+      }
+      const used = Math.min(n, all) * width;
+      if (len > used) out.tail = Uint8Array.prototype.slice.call(buf, off + used, off + len);
+      return out as T & { tail?: Uint8Array };
+    },
+    encode(w, type, value, path) {
+      const v = value as Record<string, unknown>;
+      const start = w.beginAttr(type);
+      for (const name of LINK_STATS_FIELDS) {
+        const x = v[name];
+        if (x === undefined) break;
+        if (width === 8) {
+          if (typeof x !== 'bigint') throw new ValidationError(`${path}.${name}`, x, 'a bigint is required');
+          w.putU64(x);
+        } else {
+          if (typeof x !== 'number') throw new ValidationError(`${path}.${name}`, x, 'a number is required');
+          w.putU32(x);
+        }
+      }
+      const tail = v.tail;
+      if (tail instanceof Uint8Array) w.putBytes(tail);
+      w.endNest(start);
+    },
+  };
+}
+
+/** IFLA_STATS64. */
+export const linkStats64 = counters<LinkStats64>('rtnl_link_stats64', 8);
+/** IFLA_STATS. */
+export const linkStats32 = counters<LinkStats32>('rtnl_link_stats', 4);
+
+/** struct rtnl_link_ifmap (IFLA_MAP), 32 bytes with padding. */
+export interface LinkIfmap {
+  memStart: bigint;
+  memEnd: bigint;
+  baseAddr: bigint;
+  irq: number;
+  dma: number;
+  port: number;
+}
+
+const linkIfmap: FieldCodec<LinkIfmap> = {
+  kind: 'rtnl_link_ifmap',
+  decode(buf, off, len, path) {
+    if (len < 28) throw new DecodeError(path, off, `rtnl_link_ifmap payload of ${len} bytes`);
+    return {
+      memStart: buf.readBigUInt64LE(off), memEnd: buf.readBigUInt64LE(off + 8), baseAddr: buf.readBigUInt64LE(off + 16),
+      irq: buf.readUInt16LE(off + 24), dma: buf[off + 26]!, port: buf[off + 27]!,
+    };
+  },
+  encode(w, type, v) {
+    const start = w.beginAttr(type);
+    w.putU64(v.memStart); w.putU64(v.memEnd); w.putU64(v.baseAddr);
+    w.putU16(v.irq); w.putU8(v.dma); w.putU8(v.port); w.putZeros(4);
+    w.endNest(start);
+  },
+};
+
+/** IFLA_PROP_LIST: alternative names. */
+export const linkPropAttrs = new AttrSet('link_prop', {
+  altIfnames: multi(C.IFLA_ALT_IFNAME, string),
+});
+
+/** The IFLA_* attribute set. Field names follow `ip -j` in camelCase where it names them. */
+export const linkAttrs = new AttrSet('link', {
+  address: attr(C.IFLA_ADDRESS, mac),
+  broadcast: attr(C.IFLA_BROADCAST, mac),
+  ifname: attr(C.IFLA_IFNAME, string),
+  mtu: attr(C.IFLA_MTU, u32),
+  link: attr(C.IFLA_LINK, u32),
+  qdisc: attr(C.IFLA_QDISC, string),
+  stats: attr(C.IFLA_STATS, linkStats32),
+  cost: attr(C.IFLA_COST, binary),
+  priority: attr(C.IFLA_PRIORITY, binary),
+  master: attr(C.IFLA_MASTER, u32),
+  wireless: attr(C.IFLA_WIRELESS, binary),
+  protinfo: attr(C.IFLA_PROTINFO, binary),
+  txqlen: attr(C.IFLA_TXQLEN, u32),
+  map: attr(C.IFLA_MAP, linkIfmap),
+  weight: attr(C.IFLA_WEIGHT, u32),
+  operstate: attr(C.IFLA_OPERSTATE, u8),
+  linkmode: attr(C.IFLA_LINKMODE, u8),
+  linkinfo: attr(C.IFLA_LINKINFO, linkInfoCodec(() => linkBody)),
+  netNsPid: attr(C.IFLA_NET_NS_PID, u32),
+  ifalias: attr(C.IFLA_IFALIAS, string),
+  numVf: attr(C.IFLA_NUM_VF, u32),
+  vfinfoList: attr(C.IFLA_VFINFO_LIST, binary),
+  stats64: attr(C.IFLA_STATS64, linkStats64),
+  vfPorts: attr(C.IFLA_VF_PORTS, binary),
+  portSelf: attr(C.IFLA_PORT_SELF, binary),
+  afSpec: attr(C.IFLA_AF_SPEC, binary),
+  group: attr(C.IFLA_GROUP, u32),
+  netNsFd: attr(C.IFLA_NET_NS_FD, u32),
+  extMask: attr(C.IFLA_EXT_MASK, u32),
+  promiscuity: attr(C.IFLA_PROMISCUITY, u32),
+  numTxQueues: attr(C.IFLA_NUM_TX_QUEUES, u32),
+  numRxQueues: attr(C.IFLA_NUM_RX_QUEUES, u32),
+  carrier: attr(C.IFLA_CARRIER, u8),
+  physPortId: attr(C.IFLA_PHYS_PORT_ID, binary),
+  carrierChanges: attr(C.IFLA_CARRIER_CHANGES, u32),
+  physSwitchId: attr(C.IFLA_PHYS_SWITCH_ID, binary),
+  linkNetnsid: attr(C.IFLA_LINK_NETNSID, s32),
+  physPortName: attr(C.IFLA_PHYS_PORT_NAME, string),
+  protoDown: attr(C.IFLA_PROTO_DOWN, u8),
+  gsoMaxSegs: attr(C.IFLA_GSO_MAX_SEGS, u32),
+  gsoMaxSize: attr(C.IFLA_GSO_MAX_SIZE, u32),
+  pad: attr(C.IFLA_PAD, binary),
+  xdp: attr(C.IFLA_XDP, binary),
+  event: attr(C.IFLA_EVENT, u32),
+  newNetnsid: attr(C.IFLA_NEW_NETNSID, s32),
+  targetNetnsid: attr(C.IFLA_TARGET_NETNSID, s32),
+  carrierUpCount: attr(C.IFLA_CARRIER_UP_COUNT, u32),
+  carrierDownCount: attr(C.IFLA_CARRIER_DOWN_COUNT, u32),
+  newIfindex: attr(C.IFLA_NEW_IFINDEX, s32),
+  minMtu: attr(C.IFLA_MIN_MTU, u32),
+  maxMtu: attr(C.IFLA_MAX_MTU, u32),
+  propList: attr(C.IFLA_PROP_LIST, nest(linkPropAttrs), { flagged: true }),
+  altIfname: attr(C.IFLA_ALT_IFNAME, string),
+  permAddress: attr(C.IFLA_PERM_ADDRESS, mac),
+  protoDownReason: attr(C.IFLA_PROTO_DOWN_REASON, binary),
+  parentDevName: attr(C.IFLA_PARENT_DEV_NAME, string),
+  parentDevBusName: attr(C.IFLA_PARENT_DEV_BUS_NAME, string),
+  groMaxSize: attr(C.IFLA_GRO_MAX_SIZE, u32),
+  tsoMaxSize: attr(C.IFLA_TSO_MAX_SIZE, u32),
+  tsoMaxSegs: attr(C.IFLA_TSO_MAX_SEGS, u32),
+  allmulti: attr(C.IFLA_ALLMULTI, u32),
+  devlinkPort: attr(C.IFLA_DEVLINK_PORT, binary),
+  gsoIpv4MaxSize: attr(C.IFLA_GSO_IPV4_MAX_SIZE, u32),
+  groIpv4MaxSize: attr(C.IFLA_GRO_IPV4_MAX_SIZE, u32),
+  dpllPin: attr(C.IFLA_DPLL_PIN, binary),
+  maxPacingOffloadHorizon: attr(C.IFLA_MAX_PACING_OFFLOAD_HORIZON, binary),
+  netnsImmutable: attr(C.IFLA_NETNS_IMMUTABLE, u8),
+  headroom: attr(C.IFLA_HEADROOM, u16),
+  tailroom: attr(C.IFLA_TAILROOM, u16),
+});
+
+/** The decoded IFLA_* attributes of a link message. */
+export type LinkAttributes = AttrValues<typeof linkAttrs.defs>;
+
+/** A link message's body: ifinfomsg plus attributes (also the payload of VETH_INFO_PEER). */
+export interface LinkBody {
+  header: IfInfoMsg;
+  attributes: LinkAttributes;
+}
+
+/** The body codec: ifinfomsg followed by IFLA_* attributes. */
+export const linkBody: FieldCodec<LinkBody> = {
+  kind: 'ifinfomsg',
+  decode(buf, off, len, path) {
+    if (len < IFINFOMSG_SIZE) throw new DecodeError(path, off, `ifinfomsg of ${len} bytes`);
+    return { header: readIfInfoMsg(buf, off), attributes: linkAttrs.decode(buf, off + IFINFOMSG_SIZE, off + len, path) };
+  },
+  encode(w, type, value, path) {
+    const start = w.beginAttr(type);
+    writeIfInfoMsg(w, value.header);
+    linkAttrs.encode(w, value.attributes, path);
+    w.endNest(start);
+  },
+};
+
+/** Decodes a whole link message (`buf[off, off + len)`, nlmsghdr included) into its body. */
+export function decodeLinkMessage(buf: Buffer, off = 0, len = buf.length - off): LinkBody {
+  return linkBody.decode(buf, off + 16, len - 16, 'link');
+}
+
+/** Writes a link message body (ifinfomsg + attributes) after an nlmsghdr begun by the writer. */
+export function encodeLinkBody(w: NlWriter, body: LinkBody): void {
+  writeIfInfoMsg(w, body.header);
+  linkAttrs.encode(w, body.attributes, 'link');
+}

@@ -1,0 +1,72 @@
+/**
+ * MessageView: the base of the objects the API returns (Link, Address, Route …). A view keeps a
+ * reference to the received bytes of its message and decodes a field only when it is read, so a
+ * dump of a million routes costs one small object per route and the fields nobody reads cost
+ * nothing. The bytes are never overwritten while a view exists (see NetlinkSocket's slab).
+ *
+ * Every view also offers `raw` (a copy of its message), `toJSON()` (all public fields as a plain
+ * object, which is also what `console.log` shows) and the complete attribute decode of its family.
+ */
+import { inspect } from 'node:util';
+import { AttrIndex } from './attributes.js';
+import type { FieldCodec } from './schema.js';
+
+/** A lazily decoded netlink message. */
+export abstract class MessageView {
+  /** @internal The buffer holding the message. */
+  protected readonly buf: Buffer;
+  /** @internal Offset of the nlmsghdr. */
+  protected readonly off: number;
+  /** @internal Length of the message (nlmsg_len). */
+  protected readonly len: number;
+  private index: AttrIndex | undefined;
+
+  /** @internal */
+  constructor(buf: Buffer, off: number, len: number) {
+    this.buf = buf;
+    this.off = off;
+    this.len = len;
+  }
+
+  /** Size of the family's fixed header after the nlmsghdr (ifinfomsg = 16, rtmsg = 12 …). */
+  protected abstract get headerSize(): number;
+  /** The highest attribute number worth indexing (IFLA_MAX …). */
+  protected abstract get maxAttr(): number;
+  /** The attribute set's name, for decode errors. */
+  protected abstract get setName(): string;
+
+  /** The nlmsg_type of the message (RTM_NEWLINK, RTM_DELROUTE …). */
+  get messageType(): number {
+    return this.buf.readUInt16LE(this.off + 4);
+  }
+
+  /** A copy of the whole message, nlmsghdr included. */
+  get raw(): Buffer {
+    return Buffer.from(this.buf.subarray(this.off, this.off + this.len));
+  }
+
+  /** Offset of the attributes. */
+  protected get attrStart(): number {
+    return this.off + 16 + this.headerSize;
+  }
+
+  /** The attribute index, built on first use. */
+  protected attrs(): AttrIndex {
+    return (this.index ??= new AttrIndex(this.buf, this.attrStart, this.off + this.len, this.maxAttr, this.setName));
+  }
+
+  /** Decodes attribute `type` with `codec`, or undefined when absent. */
+  protected attr<T>(type: number, codec: FieldCodec<T>, name: string): T | undefined {
+    const index = this.attrs();
+    const at = index.offset(type);
+    return at < 0 ? undefined : codec.decode(this.buf, at, index.length(type), `${this.setName}.${name}`);
+  }
+
+  /** Every public field as a plain object (`JSON.stringify` and `console.log` use it). */
+  abstract toJSON(): object;
+
+  /** @internal */
+  [inspect.custom](_depth: number, options: object): string {
+    return `${this.constructor.name} ${inspect(this.toJSON(), options)}`;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Checks of caller input shared by every family. Each throws a ValidationError naming the field,
+ * before anything is sent.
+ */
+import { ValidationError } from './errors.js';
+
+/** IFNAMSIZ - 1: the longest interface name in bytes. */
+export const IFNAMSIZ_MAX = 15;
+
+/** A link given by name or by ifindex. */
+export type LinkRef = string | number;
+
+/**
+ * Checks an interface name as the kernel's dev_valid_name does: 1..15 bytes, not `.` or `..`, no
+ * `/`, `:` or whitespace.
+ */
+export function checkLinkName(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ValidationError(field, value, 'an interface name string is required');
+  if (value.length === 0) throw new ValidationError(field, value, 'an interface name cannot be empty');
+  if (Buffer.byteLength(value) > IFNAMSIZ_MAX) {
+    throw new ValidationError(field, value, `an interface name is at most ${IFNAMSIZ_MAX} bytes`);
+  }
+  if (value === '.' || value === '..') throw new ValidationError(field, value, 'an interface name cannot be "." or ".."');
+  if (/[\s/:]/.test(value)) throw new ValidationError(field, value, 'an interface name cannot contain "/", ":" or whitespace');
+  // The kernel copies names as C strings.
+  if (value.includes('\0')) throw new ValidationError(field, value, 'an interface name cannot contain NUL');
+  return value;
+}
+
+/** Checks an ifindex (a positive 31-bit integer). */
+export function checkIfindex(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0x7fffffff) {
+    throw new ValidationError(field, value, 'an ifindex (a positive integer) is required');
+  }
+  return value;
+}
+
+/** Checks a link reference: a valid name or a valid ifindex. */
+export function checkLinkRef(field: string, value: unknown): LinkRef {
+  return typeof value === 'number' ? checkIfindex(field, value) : checkLinkName(field, value);
+}
+
+/** Checks an integer in `[min, max]`. */
+export function checkInt(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(field, value, `an integer in ${min}..${max} is required`);
+  }
+  return value;
+}
+
+/** Checks a u32. */
+export function checkU32(field: string, value: unknown): number {
+  return checkInt(field, value, 0, 0xffffffff);
+}
+
+/** Checks a boolean. */
+export function checkBool(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValidationError(field, value, 'true or false is required');
+  return value;
+}
+
+/** Checks a plain options object (not null, not an array). */
+export function checkObject(field: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(field, value, 'an options object is required');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Refuses keys of `options` that are not in `allowed` (catches typos such as `gatway`). */
+export function checkKeys(field: string, options: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key) && options[key] !== undefined) {
+      throw new ValidationError(field === '' ? key : `${field}.${key}`, options[key], `unknown option (known: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+/** Checks a namespace reference: a path string or an open fd. */
+export function checkNamespace(field: string, value: unknown): string | number {
+  if (typeof value === 'string' && value.length > 0 && !value.includes('\0')) return value;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new ValidationError(field, value, 'a namespace path or an open namespace fd is required');
+}

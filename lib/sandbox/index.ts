@@ -1,0 +1,2 @@
+/** rtnetlink/sandbox: filled by the sandbox layer. */
+export {};

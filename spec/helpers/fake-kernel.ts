@@ -1,0 +1,110 @@
+/**
+ * A fake of the native binding that plays the kernel's side at the byte level (after mdlayher's
+ * nltest): it records every datagram sent and answers from a responder the test supplies. With it
+ * the request engine's protocol handling (matching, dumps, DUMP_INTR, ENOBUFS, timeouts, truncation)
+ * is tested without privileges and deterministically.
+ */
+import type { NativeBinding, NativePoller } from '../../lib/netlink/native.js';
+import { setNativeBinding } from '../../lib/netlink/native.js';
+
+/** One message of a sent datagram. */
+export interface SentMessage {
+  type: number;
+  flags: number;
+  seq: number;
+  /** The payload after the nlmsghdr. */
+  payload: Buffer;
+}
+
+/** A queued receive result: a datagram (from the kernel unless `pid` says otherwise) or an errno. */
+export type Delivery = { data: Buffer; pid?: number } | { errno: number };
+
+/** The fake. `respond` runs inside each send, like rtnetlink's handler. */
+export class FakeKernel implements NativeBinding {
+  readonly datagrams: Buffer[] = [];
+  readonly queue: Delivery[] = [];
+  readonly options = new Map<string, number>();
+  pollers: Array<{ cb: (status: number) => void; active: boolean; closed: boolean }> = [];
+  closedFds: number[] = [];
+  rcvbuf = 425984;
+  sndbuf = 425984;
+  sendErrno = 0;
+
+  constructor(public respond: (messages: SentMessage[], kernel: FakeKernel) => void = () => {}) {}
+
+  /** Installs the fake as the native binding until the returned function is called. */
+  install(): () => void {
+    setNativeBinding(this);
+    return () => setNativeBinding(undefined);
+  }
+
+  /** Queues a datagram (several messages concatenated) for the next recv. */
+  deliver(...messages: Buffer[]): void {
+    this.queue.push({ data: Buffer.concat(messages) });
+  }
+
+  /** Makes readiness callbacks fire, as libuv would. */
+  wake(): void {
+    for (const p of this.pollers) if (p.active && !p.closed) p.cb(0);
+  }
+
+  /** The messages of every datagram sent so far. */
+  get sent(): SentMessage[] {
+    return this.datagrams.flatMap((d) => parse(d));
+  }
+
+  socketOpen(): number { return 7; }
+  socketPortId(): number { return 4242; }
+  socketSend(_fd: number, buf: Uint8Array, offset: number, length: number): number {
+    if (this.sendErrno) return -this.sendErrno;
+    const d = Buffer.from(buf.subarray(offset, offset + length));
+    this.datagrams.push(d);
+    this.respond(parse(d), this);
+    return length;
+  }
+  socketRecv(_fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number {
+    const next = this.queue.shift();
+    if (next === undefined) return -11;
+    if ('errno' in next) return -next.errno;
+    meta[0] = next.pid ?? 0;
+    meta[1] = 0;
+    meta[2] = next.data.length > length ? 0x20 : 0;
+    meta[3] = -1;
+    buf.set(next.data.subarray(0, Math.min(length, next.data.length)), offset);
+    return next.data.length;
+  }
+  socketSetOption(_fd: number, level: number, name: number, value: number): number {
+    this.options.set(`${level}:${name}`, value);
+    return 0;
+  }
+  socketGetOption(_fd: number, _level: number, name: number): number {
+    return name === 8 ? this.rcvbuf : this.sndbuf;
+  }
+  socketClose(fd: number): number { this.closedFds.push(fd); return 0; }
+  pollerCreate(_fd: number, cb: (status: number) => void): NativePoller {
+    const p = { cb, active: false, closed: false };
+    this.pollers.push(p);
+    return {
+      start: () => { p.active = true; },
+      stop: () => { p.active = false; },
+      ref: () => {},
+      unref: () => {},
+      close: () => { p.closed = true; p.active = false; },
+    };
+  }
+  namespaceCreate(): number { return -1; }
+  mount(): number { return -1; }
+  umount(): number { return -1; }
+  invokeInNamespace<T>(_ns: string | number, fn: () => T): T { return fn(); }
+}
+
+function parse(d: Buffer): SentMessage[] {
+  const out: SentMessage[] = [];
+  let at = 0;
+  while (at + 16 <= d.length) {
+    const len = d.readUInt32LE(at);
+    out.push({ type: d.readUInt16LE(at + 4), flags: d.readUInt16LE(at + 6), seq: d.readUInt32LE(at + 8), payload: d.subarray(at + 16, at + len) });
+    at += (len + 3) & ~3;
+  }
+  return out;
+}

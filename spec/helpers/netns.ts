@@ -1,0 +1,61 @@
+/**
+ * Throwaway network namespaces for live tests, made with iproute2 (`ip netns add`) so the fixture
+ * does not depend on the code under test, and removed in the test's teardown even when it fails.
+ * Tests run inside the private namespaces spec/run.mjs sets up; these helpers add one more layer:
+ * every object a test creates lives in a namespace of its own.
+ */
+import { execFileSync } from 'node:child_process';
+import type { ExecutionContext } from 'ava';
+import { RtNetlink } from '../../lib/netlink/index.js';
+
+let counter = 0;
+
+/** True when the process can create namespaces (root with CAP_SYS_ADMIN). */
+export const privileged = process.getuid?.() === 0;
+
+/** A throwaway namespace: its iproute2 name, its file and an open handle inside it. */
+export interface TestNetns {
+  name: string;
+  path: string;
+  nl: RtNetlink;
+}
+
+/** A unique name for a namespace or link (`prefix` + pid + counter), at most 15 bytes. */
+export function uniqueName(prefix: string): string {
+  counter++;
+  return `${prefix}${(process.pid % 10000).toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.slice(0, 15);
+}
+
+/** Runs `ip` with `args` and returns stdout. Throws with stderr on failure. */
+export function ip(args: string[], input?: string): string {
+  return execFileSync('ip', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** `ip -n <ns> -j <args>` parsed as JSON (the independent oracle). */
+export function ipJson<T = unknown>(ns: string, args: string[]): T {
+  const out = ip(['-n', ns, '-j', ...args]);
+  return JSON.parse(out === '' ? '[]' : out) as T;
+}
+
+/** Creates a namespace with `ip netns add`, sets `lo` up, opens a handle, and removes all at teardown. */
+export async function tempNetns(t: ExecutionContext, prefix = 'rt'): Promise<TestNetns> {
+  const name = uniqueName(prefix);
+  ip(['netns', 'add', name]);
+  t.teardown(() => {
+    try {
+      ip(['netns', 'del', name]);
+    } catch {
+      // already gone
+    }
+  });
+  ip(['-n', name, 'link', 'set', 'lo', 'up']);
+  const path = `/run/netns/${name}`;
+  const nl = await RtNetlink.open({ netns: path });
+  t.teardown(() => nl.close());
+  return { name, path, nl };
+}
+
+/** Registers a live test, or a visibly skipped one when not privileged. */
+export function liveTitle(title: string): string {
+  return privileged ? title : `${title} (skipped: needs root for network namespaces)`;
+}
