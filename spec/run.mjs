@@ -8,10 +8,10 @@
 // Output: ava's TAP stream, then one line `N passed, N failed` (CI reads that line). The exit
 // status is non-zero when a test failed or when no test ran.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const ava = require.resolve('ava/entrypoints/cli.mjs');
+const ava = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'ava', 'entrypoints', 'cli.mjs');
 const args = process.argv.slice(2);
 
 const isolate = [

@@ -5,7 +5,11 @@
  */
 import { Connection, type ConnectionOptions } from './connection.js';
 import { ValidationError } from './errors.js';
+import { Addresses } from './addresses.js';
 import { Links } from './links.js';
+import { Neighbors } from './neighbors.js';
+import { Routes } from './routes.js';
+import { Rules } from './rules.js';
 import { NETLINK_ROUTE } from './protocol.js';
 import { checkNamespace } from './validate.js';
 
@@ -22,6 +26,14 @@ export interface RtNetlinkOptions extends ConnectionOptions {
 export class RtNetlink {
   /** Network interfaces (RTM_*LINK). */
   readonly links: Links;
+  /** IP addresses (RTM_*ADDR). */
+  readonly addresses: Addresses;
+  /** Routes (RTM_*ROUTE). */
+  readonly routes: Routes;
+  /** Neighbour (ARP/NDP) and bridge FDB entries (RTM_*NEIGH). */
+  readonly neighbors: Neighbors;
+  /** Policy routing rules (RTM_*RULE). */
+  readonly rules: Rules;
   /** @internal The request engine. */
   readonly connection: Connection;
   /** The namespace the handle works in, as given to {@link open} (undefined: the caller's). */
@@ -31,6 +43,10 @@ export class RtNetlink {
     this.connection = connection;
     this.netns = netns;
     this.links = new Links(connection);
+    this.addresses = new Addresses(connection, this.links);
+    this.routes = new Routes(connection, this.links);
+    this.neighbors = new Neighbors(connection, this.links);
+    this.rules = new Rules(connection, this.links);
   }
 
   /**

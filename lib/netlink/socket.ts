@@ -9,7 +9,7 @@
  * largest datagram seen (at least 64 KiB; dump datagrams are at most 32 KiB).
  */
 import { ProtocolError, NetlinkError } from './errors.js';
-import { EAGAIN, EINTR, EMSGSIZE, ENOPROTOOPT, EPERM } from './errno.js';
+import { EAGAIN, EINTR, EMSGSIZE } from './errno.js';
 import { native, type NamespaceRef, type NativePoller } from './native.js';
 import {
   NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK,
@@ -37,6 +37,16 @@ export interface SocketOptions {
 }
 
 const MIN_FREE = 64 * 1024;
+
+/**
+ * NLDEBUG=1 in the environment hex-dumps every datagram sent and received to stderr (after
+ * mdlayher's debug.go): the way golden test vectors are captured from the real kernel.
+ */
+const DEBUG = process.env.NLDEBUG !== undefined && process.env.NLDEBUG !== '' && process.env.NLDEBUG !== '0';
+
+function dump(direction: string, buf: Buffer, off: number, len: number): void {
+  process.stderr.write(`nl ${direction} ${len} ${buf.toString('hex', off, off + len)}\n`);
+}
 const SLAB = 512 * 1024;
 
 /** Negative return of {@link NetlinkSocket.recv} for a datagram larger than the free space. */
@@ -112,6 +122,7 @@ export class NetlinkSocket {
   /** Sends `buf[off, off + len)` as one datagram. Throws NetlinkError(`sendmsg`). */
   send(buf: Buffer, off: number, len: number): void {
     if (this.closed) throw new ProtocolError('ERR_NL_CLOSED', 'sendmsg', 'the socket is closed');
+    if (DEBUG) dump('send', buf, off, len);
     const r = native().socketSend(this.fd, buf, off, len);
     if (r < 0) throw new NetlinkError(-r, 'sendmsg');
   }
@@ -140,6 +151,7 @@ export class NetlinkSocket {
       this.minFree = Math.max(this.minFree, align8(r) + 4096);
       return RECV_TRUNCATED;
     }
+    if (DEBUG && r > 0) dump('recv', this.rbuf, this.roff, r);
     return r;
   }
 
@@ -216,7 +228,3 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** True for the errnos a kernel gives when it lacks a socket option. */
-export function isUnsupportedOption(errno: number): boolean {
-  return errno === ENOPROTOOPT || errno === EPERM;
-}

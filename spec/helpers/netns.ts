@@ -5,7 +5,7 @@
  * every object a test creates lives in a namespace of its own.
  */
 import { execFileSync } from 'node:child_process';
-import type { ExecutionContext } from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { RtNetlink } from '../../lib/netlink/index.js';
 
 let counter = 0;
@@ -55,7 +55,17 @@ export async function tempNetns(t: ExecutionContext, prefix = 'rt'): Promise<Tes
   return { name, path, nl };
 }
 
-/** Registers a live test, or a visibly skipped one when not privileged. */
-export function liveTitle(title: string): string {
-  return privileged ? title : `${title} (skipped: needs root for network namespaces)`;
+/**
+ * Registers a test that needs the real kernel and root (it makes namespaces). Without root it is
+ * registered as skipped, with the reason in its title, so the gap is visible in the report.
+ */
+export function liveTest(title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
+  if (privileged) test(title, fn);
+  else test.skip(`${title} (needs root: makes network namespaces)`, fn);
+}
+
+/** Like {@link liveTest}, run one after another (for tests that measure or flood). */
+export function liveSerial(title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
+  if (privileged) test.serial(title, fn);
+  else test.skip(`${title} (needs root: makes network namespaces)`, fn);
 }
