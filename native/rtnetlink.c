@@ -1,0 +1,687 @@
+// The syscall half of the rtnetlink package: sockets, a libuv readiness watcher, and network
+// namespace plumbing. Every byte of every netlink message is built and parsed in TypeScript.
+//
+// Conventions: functions return a number, >= 0 on success and -errno on failure; only wrong
+// argument types or bounds throw (a TypeError). invokeInNamespace is the exception: it returns
+// what its callback returns and throws a system Error when it cannot enter the namespace.
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <node_api.h>
+#include <uv.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+// The calling thread's own namespace. /proc/self would name the main thread's namespace instead.
+#define THREAD_NS "/proc/thread-self/ns/net"
+
+// Returns from a napi_callback when a Node-API call fails, leaving a pending JS exception.
+#define CHECK(env, call)                                                                           \
+  do {                                                                                             \
+    if ((call) != napi_ok) return napi_fail(env);                                                  \
+  } while (0)
+
+// Throws an Error describing the last Node-API failure unless an exception is already pending.
+static napi_value napi_fail(napi_env env) {
+  const napi_extended_error_info *info = NULL;
+  bool pending = false;
+  napi_get_last_error_info(env, &info);
+  const char *msg = info != NULL && info->error_message != NULL ? info->error_message : "Node-API call failed";
+  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+// Throws a TypeError; used only for arguments of the wrong type or out of bounds.
+static napi_value type_error(napi_env env, const char *msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return NULL;
+}
+
+// Throws an Error shaped like Node's system errors: message, errno (positive), code, syscall, path.
+static napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+  const char *name = NULL;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+  name = strerrorname_np(err);
+#endif
+  char msg[512];
+  snprintf(msg, sizeof msg, "%s%s%s, %s%s%s%s", name != NULL ? name : "", name != NULL ? ": " : "", strerror(err),
+           syscall, path != NULL ? " '" : "", path != NULL ? path : "", path != NULL ? "'" : "");
+  napi_value code = NULL, text, error, value;
+  if (name != NULL) CHECK(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code));
+  CHECK(env, napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text));
+  CHECK(env, napi_create_error(env, code, text, &error));
+  CHECK(env, napi_create_int32(env, err, &value));
+  CHECK(env, napi_set_named_property(env, error, "errno", value));
+  CHECK(env, napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value));
+  CHECK(env, napi_set_named_property(env, error, "syscall", value));
+  if (path != NULL) {
+    CHECK(env, napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value));
+    CHECK(env, napi_set_named_property(env, error, "path", value));
+  }
+  napi_throw(env, error);
+  return NULL;
+}
+
+// Returns a number to JS (an int64 is exact for every byte count, fd and u32 port id).
+static napi_value num(napi_env env, int64_t v) {
+  napi_value result;
+  CHECK(env, napi_create_int64(env, v, &result));
+  return result;
+}
+
+// The syscall result convention: 0 on success, -errno on failure.
+static napi_value sys_result(napi_env env, int rc) {
+  return num(env, rc < 0 ? -errno : rc);
+}
+
+// close() that keeps errno: the errno of the call that failed is what JS must see.
+static void close_quietly(int fd) {
+  int saved = errno;
+  close(fd);
+  errno = saved;
+}
+
+// ---- Arguments ---------------------------------------------------------------------------------
+
+// Fetches up to n arguments (missing ones are undefined) and the function's data pointer.
+static bool get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv, void **data) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, data) == napi_ok) return true;
+  napi_fail(env);
+  return false;
+}
+
+// An integral JS number within [min, max]; anything else (NaN, 1.5, "3", 2**53) is a TypeError.
+static bool get_int(napi_env env, napi_value v, double min, double max, const char *name, int64_t *out) {
+  napi_valuetype type;
+  double d = 0;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_number || napi_get_value_double(env, v, &d) != napi_ok ||
+      !(d >= min && d <= max) || (double)(int64_t)d != d) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s must be an integer in [%.0f, %.0f]", name, min, max);
+    type_error(env, msg);
+    return false;
+  }
+  *out = (int64_t)d;
+  return true;
+}
+
+static bool get_fd(napi_env env, napi_value v, int *fd) {
+  int64_t n;
+  if (!get_int(env, v, 0, INT32_MAX, "fd", &n)) return false;
+  *fd = (int)n;
+  return true;
+}
+
+// A JS string as a malloc'd C string (caller frees); NUL bytes inside would silently cut a path.
+static char *get_string(napi_env env, napi_value v, const char *name) {
+  char msg[96];
+  size_t len;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+    snprintf(msg, sizeof msg, "%s must be a string", name);
+    type_error(env, msg);
+    return NULL;
+  }
+  char *s = malloc(len + 1);
+  if (s == NULL) {
+    napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, v, s, len + 1, &len) != napi_ok || strlen(s) != len) {
+    free(s);
+    snprintf(msg, sizeof msg, "%s must be a string without NUL characters", name);
+    type_error(env, msg);
+    return NULL;
+  }
+  return s;
+}
+
+// Like get_string, but null and undefined give NULL (mount's optional source and fstype).
+static bool get_optional_string(napi_env env, napi_value v, const char *name, char **out) {
+  napi_valuetype type;
+  *out = NULL;
+  if (napi_typeof(env, v, &type) != napi_ok) return napi_fail(env), false;
+  if (type == napi_null || type == napi_undefined) return true;
+  *out = get_string(env, v, name);
+  return *out != NULL;
+}
+
+// argv[0..2] = (buf, offset, length): the bytes [offset, offset + length) of any TypedArray.
+// napi_get_typedarray_info's data already points at the view's first byte (byteOffset applied).
+static bool get_bytes(napi_env env, napi_value *argv, uint8_t **bytes, size_t *n) {
+  bool is = false;
+  napi_typedarray_type type;
+  size_t count, size;
+  void *data;
+  int64_t off, len;
+  if (napi_is_typedarray(env, argv[0], &is) != napi_ok || !is) return type_error(env, "buf must be a TypedArray"), false;
+  if (napi_get_typedarray_info(env, argv[0], &type, &count, &data, NULL, NULL) != napi_ok) return napi_fail(env), false;
+  switch (type) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: size = 1; break;
+    case napi_int16_array: case napi_uint16_array: size = 2; break;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: size = 4; break;
+    default: size = 8; break;
+  }
+  double total = (double)count * (double)size;
+  if (!get_int(env, argv[1], 0, total, "offset", &off) || !get_int(env, argv[2], 0, total - (double)off, "length", &len))
+    return false;
+  *bytes = data != NULL ? (uint8_t *)data + off : NULL;
+  *n = (size_t)len;
+  return true;
+}
+
+// A namespace argument: a path to open, or an fd the caller owns.
+struct ns_arg {
+  char *path;
+  int fd;
+};
+
+// Parses netns: a path string or an fd number; with `optional`, null/undefined give neither.
+static bool get_ns(napi_env env, napi_value v, bool optional, struct ns_arg *ns) {
+  napi_valuetype type;
+  int64_t fd;
+  ns->path = NULL;
+  ns->fd = -1;
+  if (napi_typeof(env, v, &type) != napi_ok) return napi_fail(env), false;
+  if (optional && (type == napi_null || type == napi_undefined)) return true;
+  if (type == napi_string) return (ns->path = get_string(env, v, "netns")) != NULL;
+  if (type != napi_number) return type_error(env, "netns must be a path string or an fd number"), false;
+  if (!get_int(env, v, 0, INT32_MAX, "netns", &fd)) return false;
+  ns->fd = (int)fd;
+  return true;
+}
+
+// ---- Namespace switching -----------------------------------------------------------------------
+
+// Moves the calling thread into ns. setns(CLONE_NEWNET) is per thread and only changes which
+// namespace new sockets are created in; existing fds keep theirs. On success *self is the thread's
+// previous namespace; on failure nothing changed and *syscall/*path say what failed.
+static int ns_enter(const struct ns_arg *ns, int *self, int *target, const char **syscall, const char **path) {
+  *syscall = "open";
+  *path = ns->path;
+  *target = ns->path != NULL ? open(ns->path, O_RDONLY | O_CLOEXEC) : ns->fd;
+  if (*target < 0) return -errno;
+  *path = THREAD_NS;
+  *self = open(THREAD_NS, O_RDONLY | O_CLOEXEC);
+  if (*self >= 0) {
+    *syscall = "setns";
+    *path = ns->path;
+    if (setns(*target, CLONE_NEWNET) == 0) return 0;
+    close_quietly(*self);
+  }
+  int err = errno;
+  if (ns->path != NULL) close(*target);
+  return -err;
+}
+
+// Moves the thread back. If that fails, JS would go on running in the wrong namespace with no way
+// to notice, so the process aborts.
+static void ns_leave(const struct ns_arg *ns, int self, int target) {
+  if (setns(self, CLONE_NEWNET) != 0) {
+    fprintf(stderr, "rtnetlink: cannot return to the original network namespace (setns: %s); aborting\n",
+            strerror(errno));
+    abort();
+  }
+  close(self);
+  if (ns->path != NULL) close(target);
+}
+
+// ---- Sockets -----------------------------------------------------------------------------------
+
+// socketOpen(protocol, netns): a non-blocking netlink socket, optionally created inside netns (a
+// socket belongs to the namespace current at socket() time), then bound with nl_pid = 0 so the
+// kernel picks a unique port id.
+static napi_value socket_open(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int64_t protocol;
+  struct ns_arg ns;
+  int fd, self = -1, target = -1;
+  const char *syscall, *path;
+  if (!get_args(env, info, 2, argv, NULL) || !get_int(env, argv[0], 0, INT32_MAX, "protocol", &protocol)) return NULL;
+  if (!get_ns(env, argv[1], true, &ns)) return NULL;
+  if (ns.path != NULL || ns.fd >= 0) {
+    int err = ns_enter(&ns, &self, &target, &syscall, &path);
+    if (err < 0) {
+      free(ns.path);
+      return num(env, err);
+    }
+  }
+  fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, (int)protocol);
+  int err = fd < 0 ? errno : 0;
+  if (self >= 0) ns_leave(&ns, self, target);
+  free(ns.path);
+  if (fd < 0) return num(env, -err);
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    err = errno;
+    close(fd);
+    return num(env, -err);
+  }
+  return num(env, fd);
+}
+
+// socketPortId(fd): the nl_pid bind() chose. It is a u32 (autobind hands out values from
+// 0xfffff000 down when the tgid is taken), returned as a non-negative number.
+static napi_value socket_port_id(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int fd;
+  struct sockaddr_nl sa = {0};
+  socklen_t len = sizeof sa;
+  if (!get_args(env, info, 1, argv, NULL) || !get_fd(env, argv[0], &fd)) return NULL;
+  if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0) return num(env, -errno);
+  return num(env, sa.nl_pid);
+}
+
+// socketSend(fd, buf, offset, length): one datagram to the kernel (nl_pid 0). Requests are
+// processed synchronously inside sendto, so replies are already queued when it returns.
+static napi_value socket_send(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int fd;
+  uint8_t *bytes;
+  size_t len;
+  ssize_t n;
+  if (!get_args(env, info, 4, argv, NULL) || !get_fd(env, argv[0], &fd) || !get_bytes(env, argv + 1, &bytes, &len))
+    return NULL;
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  do n = sendto(fd, bytes, len, 0, (struct sockaddr *)&sa, sizeof sa);
+  while (n < 0 && errno == EINTR);
+  return num(env, n < 0 ? -errno : n);
+}
+
+// socketRecv(fd, buf, offset, length, meta): one datagram. MSG_TRUNC makes the kernel return the
+// datagram's real length even when it did not fit; with NETLINK_LISTEN_ALL_NSID the kernel adds a
+// SOL_NETLINK cmsg carrying the nsid of the namespace the event came from.
+static napi_value socket_recv(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  int fd;
+  uint8_t *bytes;
+  size_t len, count;
+  bool is = false;
+  napi_typedarray_type type;
+  void *data;
+  if (!get_args(env, info, 5, argv, NULL) || !get_fd(env, argv[0], &fd) || !get_bytes(env, argv + 1, &bytes, &len))
+    return NULL;
+  if (napi_is_typedarray(env, argv[4], &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, argv[4], &type, &count, &data, NULL, NULL) != napi_ok || type != napi_int32_array ||
+      count < 4)
+    return type_error(env, "meta must be an Int32Array of length >= 4");
+  int32_t *meta = data;
+  struct sockaddr_nl sa;
+  union {
+    struct cmsghdr align;
+    char buf[4 * CMSG_SPACE(sizeof(int))];
+  } control;
+  struct iovec iov = {.iov_base = bytes, .iov_len = len};
+  struct msghdr msg;
+  ssize_t n;
+  do {
+    memset(&sa, 0, sizeof sa);
+    msg = (struct msghdr){.msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    n = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return num(env, -errno);
+  int32_t nsid = -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int)))
+      memcpy(&nsid, CMSG_DATA(c), sizeof nsid);
+  meta[0] = (int32_t)sa.nl_pid;
+  meta[1] = (int32_t)sa.nl_groups;
+  meta[2] = msg.msg_flags;
+  meta[3] = nsid;
+  return num(env, n);
+}
+
+// socketSetOption(fd, level, name, value): setsockopt with an int, which every netlink and socket
+// option we use takes (NETLINK_ADD_MEMBERSHIP's u32 group included: values up to 2**32-1 wrap).
+static napi_value socket_set_option(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int fd;
+  int64_t level, name, value;
+  if (!get_args(env, info, 4, argv, NULL) || !get_fd(env, argv[0], &fd) ||
+      !get_int(env, argv[1], 0, INT32_MAX, "level", &level) || !get_int(env, argv[2], 0, INT32_MAX, "name", &name) ||
+      !get_int(env, argv[3], INT32_MIN, UINT32_MAX, "value", &value))
+    return NULL;
+  int v = (int)(uint32_t)value;
+  return sys_result(env, setsockopt(fd, (int)level, (int)name, &v, sizeof v));
+}
+
+// socketGetOption(fd, level, name): getsockopt of an int option.
+static napi_value socket_get_option(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int fd, v = 0;
+  int64_t level, name;
+  socklen_t len = sizeof v;
+  if (!get_args(env, info, 3, argv, NULL) || !get_fd(env, argv[0], &fd) ||
+      !get_int(env, argv[1], 0, INT32_MAX, "level", &level) || !get_int(env, argv[2], 0, INT32_MAX, "name", &name))
+    return NULL;
+  if (getsockopt(fd, (int)level, (int)name, &v, &len) != 0) return num(env, -errno);
+  return num(env, v);
+}
+
+// ---- Poller ------------------------------------------------------------------------------------
+
+// Per-env state: the live pollers, so that an fd never gets two uv_poll_t (libuv keeps one watcher
+// per fd and loses the other) and so that teardown can close them.
+struct env_data {
+  struct poller *pollers;
+};
+
+struct poller {
+  uv_poll_t handle;
+  napi_env env;
+  struct env_data *ed;
+  struct poller *next;
+  napi_ref self; // the JS object: strong while started (an active handle is a GC root), else weak
+  napi_async_context async;
+  int fd;
+  bool started, closed, handle_open, wrapped;
+};
+
+static const napi_type_tag POLLER_TAG = {0x72746e6c6e6b706fULL, 0x6c6c65722d763101ULL};
+
+// Runs when libuv has forgotten the handle. This can be after V8 is gone (at exit), so it only
+// frees memory, and only once the JS object no longer points at it.
+static void poller_closed(uv_handle_t *handle) {
+  struct poller *p = handle->data;
+  p->handle_open = false;
+  if (!p->wrapped) free(p);
+}
+
+// Stops for good: unregisters the fd, closes the uv handle, drops the JS references. Idempotent.
+static void poller_release(struct poller *p) {
+  if (p->closed) return;
+  p->closed = true;
+  for (struct poller **pp = &p->ed->pollers; *pp != NULL; pp = &(*pp)->next)
+    if (*pp == p) {
+      *pp = p->next;
+      break;
+    }
+  uv_close((uv_handle_t *)&p->handle, poller_closed);
+  napi_delete_reference(p->env, p->self);
+  napi_async_destroy(p->env, p->async);
+}
+
+// The JS object was collected (only possible while stopped) or the env is going away.
+static void poller_finalize(napi_env env, void *data, void *hint) {
+  struct poller *p = data;
+  (void)env;
+  (void)hint;
+  poller_release(p);
+  p->wrapped = false;
+  if (!p->handle_open) free(p);
+}
+
+// Env teardown runs this before Node-API finalizers (cleanup hooks run in reverse order of
+// registration): close every handle while JS references can still be released.
+static void env_cleanup(void *arg) {
+  struct env_data *ed = arg;
+  while (ed->pollers != NULL) poller_release(ed->pollers);
+  free(ed);
+}
+
+// libuv saw the fd readable (level-triggered). On EPOLLERR, which netlink raises when the receive
+// queue overflowed (sk_err = ENOBUFS), libuv stops the handle and reports UV_EBADF; the callback's
+// recv() then returns -ENOBUFS and clears the error, and the handle is re-armed while JS wants it.
+static void poller_event(uv_poll_t *handle, int status, int events) {
+  struct poller *p = handle->data;
+  napi_env env = p->env;
+  napi_handle_scope scope;
+  napi_value self = NULL, cb, global, arg, result, error;
+  (void)events;
+  if (p->closed || napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_get_reference_value(env, p->self, &self) == napi_ok && self != NULL &&
+      napi_get_named_property(env, self, "onReadable", &cb) == napi_ok && napi_get_global(env, &global) == napi_ok &&
+      napi_create_int32(env, status, &arg) == napi_ok &&
+      napi_make_callback(env, p->async, global, cb, 1, &arg, &result) == napi_pending_exception &&
+      napi_get_and_clear_last_exception(env, &error) == napi_ok)
+    napi_fatal_exception(env, error); // an uncaught exception, as from any other event callback
+  napi_close_handle_scope(env, scope);
+  if (status < 0 && p->started && !p->closed && fcntl(p->fd, F_GETFD) >= 0)
+    uv_poll_start(&p->handle, UV_READABLE, poller_event);
+}
+
+// `this` of a poller method, checked by type tag; NULL with a TypeError pending otherwise.
+static struct poller *this_poller(napi_env env, napi_callback_info info) {
+  napi_value self;
+  bool ok = false;
+  void *p = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, &self, NULL) != napi_ok) return napi_fail(env), NULL;
+  if (napi_check_object_type_tag(env, self, &POLLER_TAG, &ok) != napi_ok || !ok || napi_unwrap(env, self, &p) != napi_ok)
+    return type_error(env, "this is not a NativePoller"), NULL;
+  return p;
+}
+
+// start(): epoll for readability. uv_poll_start on a closed fd would make libuv abort in
+// epoll_ctl, so a bad fd is reported (EBADF) instead.
+static napi_value poller_start(napi_env env, napi_callback_info info) {
+  struct poller *p = this_poller(env, info);
+  if (p == NULL || p->closed || p->started) return NULL;
+  if (fcntl(p->fd, F_GETFD) < 0) return throw_errno(env, errno, "uv_poll_start", NULL);
+  int r = uv_poll_start(&p->handle, UV_READABLE, poller_event);
+  if (r < 0) return throw_errno(env, -r, "uv_poll_start", NULL);
+  CHECK(env, napi_reference_ref(env, p->self, NULL));
+  p->started = true;
+  return NULL;
+}
+
+// stop(): out of the epoll set; the object becomes collectable again.
+static napi_value poller_stop(napi_env env, napi_callback_info info) {
+  struct poller *p = this_poller(env, info);
+  if (p == NULL || p->closed || !p->started) return NULL;
+  uv_poll_stop(&p->handle);
+  p->started = false;
+  CHECK(env, napi_reference_unref(env, p->self, NULL));
+  return NULL;
+}
+
+// ref()/unref(): whether the active handle keeps the event loop (and process) alive.
+static napi_value poller_ref(napi_env env, napi_callback_info info) {
+  struct poller *p = this_poller(env, info);
+  if (p != NULL && !p->closed) uv_ref((uv_handle_t *)&p->handle);
+  return NULL;
+}
+
+static napi_value poller_unref(napi_env env, napi_callback_info info) {
+  struct poller *p = this_poller(env, info);
+  if (p != NULL && !p->closed) uv_unref((uv_handle_t *)&p->handle);
+  return NULL;
+}
+
+// close(): stops for good; later calls on the object are no-ops.
+static napi_value poller_close(napi_env env, napi_callback_info info) {
+  struct poller *p = this_poller(env, info);
+  if (p != NULL) poller_release(p);
+  return NULL;
+}
+
+// pollerCreate(fd, onReadable): a uv_poll_t on fd wrapped in a JS object that holds the callback.
+// The callback runs through napi_make_callback so async_hooks and the microtask queue behave as
+// for any I/O callback.
+static napi_value poller_create(napi_env env, napi_callback_info info) {
+  napi_value argv[2], obj, name;
+  napi_valuetype type;
+  struct env_data *ed;
+  uv_loop_t *loop;
+  int fd;
+  if (!get_args(env, info, 2, argv, (void **)&ed) || !get_fd(env, argv[0], &fd)) return NULL;
+  CHECK(env, napi_typeof(env, argv[1], &type));
+  if (type != napi_function) return type_error(env, "onReadable must be a function");
+  for (struct poller *q = ed->pollers; q != NULL; q = q->next)
+    if (q->fd == fd) return throw_errno(env, EEXIST, "uv_poll_init", NULL);
+  napi_property_descriptor props[] = {
+      {"start", NULL, poller_start, NULL, NULL, NULL, napi_default_method, NULL},
+      {"stop", NULL, poller_stop, NULL, NULL, NULL, napi_default_method, NULL},
+      {"ref", NULL, poller_ref, NULL, NULL, NULL, napi_default_method, NULL},
+      {"unref", NULL, poller_unref, NULL, NULL, NULL, napi_default_method, NULL},
+      {"close", NULL, poller_close, NULL, NULL, NULL, napi_default_method, NULL},
+      {"onReadable", NULL, NULL, NULL, NULL, argv[1], napi_default, NULL},
+  };
+  CHECK(env, napi_get_uv_event_loop(env, &loop));
+  CHECK(env, napi_create_object(env, &obj));
+  CHECK(env, napi_define_properties(env, obj, sizeof props / sizeof *props, props));
+  CHECK(env, napi_type_tag_object(env, obj, &POLLER_TAG));
+  CHECK(env, napi_create_string_utf8(env, "RTNETLINK_POLLER", NAPI_AUTO_LENGTH, &name));
+  struct poller *p = calloc(1, sizeof *p);
+  if (p == NULL) return napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
+  p->env = env;
+  p->ed = ed;
+  p->fd = fd;
+  p->handle.data = p;
+  if (napi_async_init(env, obj, name, &p->async) != napi_ok) return free(p), napi_fail(env);
+  if (napi_create_reference(env, obj, 0, &p->self) != napi_ok) {
+    napi_async_destroy(env, p->async);
+    return free(p), napi_fail(env);
+  }
+  int r = uv_poll_init(loop, &p->handle, fd);
+  if (r < 0) {
+    napi_delete_reference(env, p->self);
+    napi_async_destroy(env, p->async);
+    free(p);
+    return throw_errno(env, -r, "uv_poll_init", NULL);
+  }
+  p->handle_open = true;
+  p->next = ed->pollers;
+  ed->pollers = p;
+  if (napi_wrap(env, obj, p, poller_finalize, NULL, NULL) != napi_ok) {
+    poller_release(p); // not wrapped: poller_closed frees it
+    return napi_fail(env);
+  }
+  p->wrapped = true;
+  return obj;
+}
+
+// socketClose(fd): close(2). A poller still watching fd is closed first: an fd closed under epoll
+// silently leaves the epoll set, and its number, once reused, would collide in libuv.
+static napi_value socket_close(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  struct env_data *ed;
+  int fd;
+  if (!get_args(env, info, 1, argv, (void **)&ed) || !get_fd(env, argv[0], &fd)) return NULL;
+  for (struct poller *q = ed->pollers, *next; q != NULL; q = next) {
+    next = q->next;
+    if (q->fd == fd) poller_release(q);
+  }
+  return sys_result(env, close(fd));
+}
+
+// ---- Namespaces and mounts ---------------------------------------------------------------------
+
+struct ns_job {
+  const char *path;
+  int err;
+};
+
+// The helper thread: a fresh network namespace for this thread alone, pinned by bind-mounting its
+// nsfs inode onto the file. When the thread exits, the mount keeps the namespace alive.
+static void *ns_create_thread(void *arg) {
+  struct ns_job *job = arg;
+  if (unshare(CLONE_NEWNET) != 0 || mount(THREAD_NS, job->path, "none", MS_BIND, NULL) != 0) job->err = errno;
+  return NULL;
+}
+
+// namespaceCreate(path): the mount point file (O_EXCL: never reuse someone else's), then the
+// namespace on a dedicated thread so that no JS thread ever leaves its namespace.
+static napi_value namespace_create(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  pthread_t thread;
+  if (!get_args(env, info, 1, argv, NULL)) return NULL;
+  struct ns_job job = {.path = get_string(env, argv[0], "path"), .err = 0};
+  if (job.path == NULL) return NULL;
+  int fd = open(job.path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+  if (fd < 0) job.err = errno;
+  else {
+    close(fd);
+    int rc = pthread_create(&thread, NULL, ns_create_thread, &job);
+    if (rc != 0) job.err = rc;
+    else pthread_join(thread, NULL);
+    if (job.err != 0) unlink(job.path);
+  }
+  free((char *)job.path);
+  return num(env, -job.err);
+}
+
+// mount(source, target, fstype, flags): mount(2) without data (bind mounts, propagation changes).
+static napi_value do_mount(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  char *source = NULL, *target = NULL, *fstype = NULL;
+  int64_t flags;
+  napi_value result = NULL;
+  if (get_args(env, info, 4, argv, NULL) && get_optional_string(env, argv[0], "source", &source) &&
+      (target = get_string(env, argv[1], "target")) != NULL && get_optional_string(env, argv[2], "fstype", &fstype) &&
+      get_int(env, argv[3], 0, UINT32_MAX, "flags", &flags))
+    result = sys_result(env, mount(source, target, fstype, (unsigned long)flags, NULL));
+  free(source);
+  free(target);
+  free(fstype);
+  return result;
+}
+
+// umount(target, flags): umount2(2); MNT_DETACH lets a namespace in use outlive its file.
+static napi_value do_umount(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  char *target;
+  int64_t flags;
+  if (!get_args(env, info, 2, argv, NULL) || (target = get_string(env, argv[0], "target")) == NULL) return NULL;
+  napi_value result = get_int(env, argv[1], 0, INT32_MAX, "flags", &flags) ? sys_result(env, umount2(target, (int)flags)) : NULL;
+  free(target);
+  return result;
+}
+
+// invokeInNamespace(netns, fn): fn() with this thread in netns. Sockets fn opens (and /proc/thread-
+// self/net files it reads) belong to netns; the thread always comes back before we return or
+// rethrow.
+static napi_value invoke_in_namespace(napi_env env, napi_callback_info info) {
+  napi_value argv[2], global, result = NULL;
+  napi_valuetype type;
+  struct ns_arg ns;
+  int self, target;
+  const char *syscall, *path;
+  if (!get_args(env, info, 2, argv, NULL)) return NULL;
+  CHECK(env, napi_typeof(env, argv[1], &type));
+  if (type != napi_function) return type_error(env, "fn must be a function");
+  CHECK(env, napi_get_global(env, &global));
+  if (!get_ns(env, argv[0], false, &ns)) return NULL;
+  int err = ns_enter(&ns, &self, &target, &syscall, &path);
+  if (err < 0) {
+    throw_errno(env, -err, syscall, path);
+    free(ns.path);
+    return NULL;
+  }
+  napi_status st = napi_call_function(env, global, argv[1], 0, NULL, &result);
+  ns_leave(&ns, self, target);
+  free(ns.path);
+  return st == napi_ok ? result : napi_fail(env); // a pending exception from fn propagates as is
+}
+
+NAPI_MODULE_INIT() {
+  struct env_data *ed = calloc(1, sizeof *ed);
+  if (ed == NULL) return napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
+  if (napi_add_env_cleanup_hook(env, env_cleanup, ed) != napi_ok) return free(ed), napi_fail(env);
+#define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default_jsproperty, ed}
+  napi_property_descriptor fns[] = {
+      FN("socketOpen", socket_open),          FN("socketPortId", socket_port_id),
+      FN("socketSend", socket_send),          FN("socketRecv", socket_recv),
+      FN("socketSetOption", socket_set_option), FN("socketGetOption", socket_get_option),
+      FN("socketClose", socket_close),        FN("pollerCreate", poller_create),
+      FN("namespaceCreate", namespace_create), FN("mount", do_mount),
+      FN("umount", do_umount),                FN("invokeInNamespace", invoke_in_namespace),
+  };
+#undef FN
+  CHECK(env, napi_define_properties(env, exports, sizeof fns / sizeof *fns, fns));
+  return exports;
+}
