@@ -7,6 +7,7 @@ import { Connection, type ConnectionOptions } from './connection.js';
 import { ValidationError } from './errors.js';
 import { Addresses } from './addresses.js';
 import { Links } from './links.js';
+import { openMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 import { Neighbors } from './neighbors.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
@@ -58,6 +59,15 @@ export class RtNetlink {
     if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an options object is required');
     const netns = options.netns === undefined ? undefined : checkNamespace('netns', options.netns);
     return new RtNetlink(Connection.open(NETLINK_ROUTE, { ...options, netns }), netns);
+  }
+
+  /**
+   * Subscribes to rtnetlink events on a socket of its own (in the handle's namespace) and returns
+   * an async iterable of `{ type: 'new' | 'del', kind, object }` events, with `{ type: 'overrun' }`
+   * when the kernel dropped events. `return()` (breaking out of the loop) closes the socket.
+   */
+  monitor(options: MonitorOptions): Monitor {
+    return openMonitor(this.netns, options);
   }
 
   /** The socket's netlink port id. */
