@@ -59,6 +59,11 @@ export function forEachMessage(buf: Buffer, start: number, end: number, visit: M
   }
 }
 
+/** The kernel sends -errno (0 for success); -0 must not leak out. */
+function errnoOf(status: number): number {
+  return status === 0 ? 0 : -status;
+}
+
 /** The content of an NLMSG_ERROR or NLMSG_DONE message. */
 export interface ErrorPayload {
   /** The positive errno, or 0 for an ACK / a clean DONE. */
@@ -98,7 +103,7 @@ export function parseExtack(buf: Buffer, start: number, end: number): ExtendedAc
 /** Parses the payload of an NLMSG_ERROR message at `off` (header included). */
 export function parseErrorMessage(buf: Buffer, off: number, len: number, flags: number): ErrorPayload {
   if (len < NLMSG_HDRLEN + 4) throw new DecodeError('nlmsgerr', off, `NLMSG_ERROR of ${len} bytes`);
-  const errno = -buf.readInt32LE(off + NLMSG_HDRLEN);
+  const errno = errnoOf(buf.readInt32LE(off + NLMSG_HDRLEN));
   let extack: ExtendedAck | undefined;
   if (flags & NLM_F_ACK_TLVS) {
     // The echoed request: its header always, its payload unless the kernel capped it.
@@ -114,7 +119,7 @@ export function parseErrorMessage(buf: Buffer, off: number, len: number, flags: 
 export function parseDoneMessage(buf: Buffer, off: number, len: number, flags: number): ErrorPayload {
   // A DONE without payload (old kernels, some families) means success.
   if (len < NLMSG_HDRLEN + 4) return { errno: 0, extack: undefined };
-  const errno = -buf.readInt32LE(off + NLMSG_HDRLEN);
+  const errno = errnoOf(buf.readInt32LE(off + NLMSG_HDRLEN));
   const extack = flags & NLM_F_ACK_TLVS ? parseExtack(buf, off + NLMSG_HDRLEN + 4, off + len) : undefined;
   return { errno, extack };
 }
