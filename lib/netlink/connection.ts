@@ -204,6 +204,8 @@ export interface DumpSink<T> {
   restart(): void;
   /** The dump ended: `error` is undefined on success. */
   end(error: Error | undefined): void;
+  /** What was collected so far, attached to ERR_NL_DUMP_INTERRUPTED. */
+  partial?(): readonly T[];
 }
 
 /** A dump: data messages until NLMSG_DONE. */
@@ -240,7 +242,7 @@ class DumpWaiter<T> extends Waiter {
       conn.startDump(this);
     } else if (this.interrupted) {
       this.sink.end(new ProtocolError('ERR_NL_DUMP_INTERRUPTED', messageTypeName(this.requestType),
-        `the dump stayed inconsistent (NLM_F_DUMP_INTR) after ${this.attempts} attempt(s)`));
+        `the dump stayed inconsistent (NLM_F_DUMP_INTR) after ${this.attempts} attempt(s)`, this.sink.partial?.()));
     } else {
       this.sink.end(undefined);
     }
@@ -373,12 +375,8 @@ export class Connection {
       const sink: DumpSink<T> = {
         push: (v) => { items.push(v); },
         restart: () => { items = []; },
-        end: (error) => {
-          if (error === undefined) resolve(items);
-          else if (error instanceof ProtocolError && error.code === 'ERR_NL_DUMP_INTERRUPTED') {
-            reject(new ProtocolError(error.code, error.op, error.message.slice(error.op.length + 2), items));
-          } else reject(error);
-        },
+        end: (error) => (error === undefined ? resolve(items) : reject(error)),
+        partial: () => items,
       };
       this.assertOpen(type);
       this.startDump(new DumpWaiter(type, flags | NLM_F_REQUEST | NLM_F_DUMP, build, decode, sink, false, this.dumpRetries) as DumpWaiter<unknown>);
