@@ -262,6 +262,7 @@ serial('bad input is a ValidationError and nothing is sent', async (t) => {
     [{ not: 'yes' }, /^not: /],
     [{ tunId: 5 }, /^tunId: /],
     [{ family: 5 }, /^family: /],
+    [{ l3mdev: true, table: 5 }, /^l3mdev: l3mdev and table are mutually exclusive/],
     [{ pref: 100 }, /^pref: unknown option/],
     [null, /^options: /],
   ];

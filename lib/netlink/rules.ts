@@ -165,9 +165,12 @@ function checkRule(value: unknown, forAdd: boolean): Checked {
     throw new ValidationError('goto', undefined, `action 'goto' needs a goto target (a priority)`);
   }
   let table = o.table === undefined ? undefined : checkTable('table', o.table);
+  const l3mdev = o.l3mdev === undefined ? undefined : checkBool('l3mdev', o.l3mdev);
+  if (l3mdev === true && table !== undefined) throw new ValidationError('l3mdev', o.l3mdev, 'l3mdev and table are mutually exclusive');
   if (forAdd) {
     action ??= R.FR_ACT_TO_TBL;
-    if (action === R.FR_ACT_TO_TBL) table ??= R.RT_TABLE_MAIN;
+    // An l3mdev rule looks up the VRF's table: no default table.
+    if (action === R.FR_ACT_TO_TBL && l3mdev !== true) table ??= R.RT_TABLE_MAIN;
   }
   const tos = o.tos === undefined ? 0 : checkInt('tos', o.tos, 0, 255);
   const dscp = o.dscp === undefined ? undefined : checkInt('dscp', o.dscp, 0, 63);
@@ -217,7 +220,7 @@ function checkRule(value: unknown, forAdd: boolean): Checked {
     protocol: o.protocol === undefined ? undefined : R.protocolNumber('protocol', o.protocol),
     flow: o.flow === undefined ? undefined : checkU32('flow', o.flow),
     tunId: tunId as bigint | undefined,
-    l3mdev: o.l3mdev === undefined ? undefined : checkBool('l3mdev', o.l3mdev),
+    l3mdev,
     dscp,
     flowlabel,
     flowlabelMask,
