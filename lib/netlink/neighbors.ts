@@ -69,7 +69,11 @@ export interface NeighborKey {
    * entries with neither `self` nor `master` the kernel decides (the bridge, for a bridge port).
    */
   flags?: NeighborFlagName[] | number;
-  /** NDA_MASTER: the master (bridge, VRF) of the link, resolved to its ifindex. */
+  /**
+   * NDA_MASTER: the master (bridge, VRF) of the link, resolved to its ifindex and sent along. Kernel
+   * 6.18 reads NDA_MASTER only in dump requests (see {@link NeighborListOptions.master}); on add and
+   * delete it is accepted and ignored.
+   */
   master?: LinkRef;
 }
 
