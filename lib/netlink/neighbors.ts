@@ -89,6 +89,7 @@ export interface NeighborOptions extends NeighborKey {
 
 const KEYS = ['link', 'family', 'dst', 'lladdr', 'vlan', 'vni', 'port', 'srcVni', 'via', 'flags', 'master', 'state', 'protocol', 'nhId'];
 const LIST_KEYS = ['link', 'family', 'master', 'proxy'];
+const BRIDGE_ONLY = ['vlan', 'vni', 'port', 'srcVni', 'via', 'nhId'];
 
 const STATE_BY_NAME = new Map<string, number>([['none', N.NUD_NONE],
   ...N.NUD_NAMES.map(([bit, name]) => [name.toLowerCase(), bit] as [string, number])]);
@@ -196,7 +197,7 @@ function checkNeighbor(field: string, value: unknown): Checked {
   if (!bridge) {
     if (dst === undefined) throw new ValidationError(`${p}dst`, undefined, `a dst is required for family ${family}`);
     if (dst.version !== family) throw new ValidationError(`${p}dst`, o.dst, `an IPv${family} address is required for family ${family}`);
-    for (const k of ['vlan', 'vni', 'port', 'srcVni', 'via', 'nhId']) {
+    for (const k of BRIDGE_ONLY) {
       if (o[k] !== undefined) throw new ValidationError(`${p}${k}`, o[k], "only bridge FDB entries (family 'bridge') take this option");
     }
   } else if (o.lladdr === undefined) {
@@ -390,14 +391,14 @@ export class Neighbors {
       const l = lookup(c.link);
       const v = lookup(c.via);
       const m = lookup(c.master);
-      const failed = [l, v, m].find((x): x is NetlinkError => x instanceof NetlinkError);
+      const failed = l instanceof NetlinkError ? l : v instanceof NetlinkError ? v : m instanceof NetlinkError ? m : undefined;
       if (failed !== undefined) {
         results[i] = { status: 'rejected', reason: failed };
         continue;
       }
       ifindex[i] = l as number;
-      via[i] = v as number | undefined;
-      master[i] = m as number | undefined;
+      if (v !== undefined) via[i] = v as number;
+      if (m !== undefined) master[i] = m as number;
       send.push(i);
     }
     const sent = await this.conn.bulk(type, flags, send.length, (w, k) => {
