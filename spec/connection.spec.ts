@@ -23,10 +23,17 @@ function open(kernel: FakeKernel, options = {}): Connection {
   return conn;
 }
 
-/** ACKs every message of each datagram (one reply datagram per request datagram). */
+/**
+ * Answers like rtnetlink's netlink_rcv_skb: an NLMSG_ERROR for every message that failed or asked
+ * for an ACK, in order, in one reply datagram per request datagram.
+ */
 function acker(errnoFor: (m: SentMessage) => number = () => 0) {
   return (msgs: SentMessage[], k: FakeKernel) => {
-    k.deliver(...msgs.map((m) => nlerror(m.seq, errnoFor(m), { type: m.type, flags: m.flags })));
+    const replies = msgs.flatMap((m) => {
+      const errno = errnoFor(m);
+      return errno !== 0 || m.flags & NLM_F_ACK ? [nlerror(m.seq, errno, { type: m.type, flags: m.flags })] : [];
+    });
+    if (replies.length > 0) k.deliver(...replies);
   };
 }
 
@@ -190,6 +197,16 @@ serial('bulk gives one result per item, in order, and a failing item does not af
     t.is(r.status, i % 3 === 0 ? 'rejected' : 'fulfilled', `item ${i}`);
     if (r.status === 'rejected') t.is((r.reason as NetlinkError).code, 'EEXIST');
   });
+  conn.close();
+});
+
+serial('bulk asks for an ACK only on the last item of each datagram; errors still come per item', async (t) => {
+  const k = new FakeKernel(acker((m) => (m.payload.readUInt32LE(0) === 4 ? 22 : 0)));
+  const conn = open(k);
+  const results = await conn.bulk(RTM_NEWLINK, 0, 6, (w, i) => w.putU32(i));
+  t.is(k.datagrams.length, 1);
+  t.deepEqual(k.sent.map((m) => (m.flags & NLM_F_ACK) !== 0), [false, false, false, false, false, true]);
+  t.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   conn.close();
 });
 
