@@ -6,7 +6,9 @@
 import * as C from './route-codec.js';
 import { formatIp } from './inet.js';
 import { MessageView } from './message-view.js';
-import { ip, nest, u16, u32, u8, type UnknownAttr } from './schema.js';
+import { DecodeError } from './errors.js';
+import { NLA_TYPE_MASK } from './protocol.js';
+import { ip, nest, u16, u32, u8, type FieldCodec, type UnknownAttr } from './schema.js';
 
 /** One path of a multipath route (struct rtnexthop in RTA_MULTIPATH). */
 export interface RouteNexthop {
@@ -35,6 +37,38 @@ export class Route extends MessageView {
   protected get headerSize(): number { return C.RTMSG_SIZE; }
   protected get maxAttr(): number { return C.RTA_MAX; }
   protected get setName(): string { return 'route'; }
+
+  /**
+   * Finds attribute `type` by walking the attributes (no index: a route has a handful, and an index
+   * per view would cost more than the walks on dumps of 100k routes). Returns the payload offset,
+   * or -1. Lengths are checked up to the attribute found: a malformed message is a DecodeError.
+   */
+  private find(type: number): number {
+    const buf = this.buf;
+    const end = this.off + this.len;
+    let at = this.off + HEADER + C.RTMSG_SIZE;
+    while (at + 4 <= end) {
+      const n = buf[at]! | (buf[at + 1]! << 8);
+      if (n < 4 || at + n > end) throw new DecodeError('route', at, `attribute type ${(buf[at + 2]! | (buf[at + 3]! << 8)) & NLA_TYPE_MASK} has length ${n}, ${end - at} bytes left`);
+      if (((buf[at + 2]! | (buf[at + 3]! << 8)) & NLA_TYPE_MASK) === type) return at + 4;
+      at += (n + 3) & ~3;
+    }
+    for (let i = at; i < end; i++) {
+      if (buf[i] !== 0) throw new DecodeError('route', at, `${end - at} trailing bytes are not an attribute`);
+    }
+    return -1;
+  }
+
+  /** Decodes attribute `type` with `codec`, or undefined when absent. */
+  protected override attr<T>(type: number, codec: FieldCodec<T>, name: string): T | undefined {
+    const at = this.find(type);
+    return at < 0 ? undefined : codec.decode(this.buf, at, (this.buf[at - 4]! | (this.buf[at - 3]! << 8)) - 4, `route.${name}`);
+  }
+
+  /** Whether attribute `type` is present. */
+  private has(type: number): boolean {
+    return this.find(type) >= 0;
+  }
 
   /** The fixed header (struct rtmsg). */
   get header(): C.RtMsg {
@@ -72,7 +106,7 @@ export class Route extends MessageView {
   /** The source selector (RTA_SRC, `ip route … from`), or undefined when there is none. */
   get src(): string | undefined {
     const len = this.srcLen;
-    if (len === 0 && !this.attrs().has(C.RTA_SRC)) return undefined;
+    if (len === 0 && !this.has(C.RTA_SRC)) return undefined;
     return `${this.prefixAddress(C.RTA_SRC, 'src')}/${len}`;
   }
 
@@ -224,12 +258,10 @@ export class Route extends MessageView {
 
   /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
   get encap(): Record<string, unknown> | Uint8Array | undefined {
-    const index = this.attrs();
-    const at = index.offset(C.RTA_ENCAP);
+    const at = this.find(C.RTA_ENCAP);
     if (at < 0) return undefined;
-    const typeAt = index.offset(C.RTA_ENCAP_TYPE);
-    const type = typeAt < 0 ? 0 : this.buf.readUInt16LE(typeAt);
-    return C.decodeEncap(type, this.buf.subarray(at, at + index.length(C.RTA_ENCAP)));
+    const type = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType') ?? 0;
+    return C.decodeEncap(type, this.buf.subarray(at, at + this.buf.readUInt16LE(at - 4) - 4));
   }
 
   /** RTA_TTL_PROPAGATE (MPLS). */

@@ -10,7 +10,7 @@
 import { NetlinkError, ProtocolError, ValidationError } from './errors.js';
 import type { BulkResult, Connection } from './connection.js';
 import { ENOENT } from './errno.js';
-import { AF_INET, AF_INET6, familyOf, hasHostBits, parseIp, parsePrefix, type IpVersion } from './inet.js';
+import { AF_INET, AF_INET6, familyOf, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from './inet.js';
 import type { Links } from './links.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from './protocol.js';
 import * as C from './route-codec.js';
@@ -166,6 +166,11 @@ const SPEC_KEYS = [
   'ssthresh', 'cwnd', 'initcwnd', 'initrwnd', 'reordering', 'features', 'rtoMin', 'quickack', 'fastopenNoCookie',
   'congctl', 'lock',
 ];
+const SPEC_KEY_SET = new Set(SPEC_KEYS);
+const METRIC_KEYS = new Set([
+  'mtu', 'advmss', 'hoplimit', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'initcwnd', 'initrwnd', 'reordering',
+  'features', 'rtoMin', 'quickack', 'fastopenNoCookie', 'congctl', 'lock',
+]);
 const HOP_KEYS = ['gateway', 'via', 'oif', 'weight', 'onlink', 'realms'];
 const LIST_KEYS = ['family', 'table', 'oif', 'protocol', 'type'];
 const GET_KEYS = ['from', 'iif', 'oif', 'mark', 'uid', 'tos', 'ipProto', 'sport', 'dport', 'fibMatch'];
@@ -287,6 +292,52 @@ interface CompiledRoute {
 
 type Mode = 'add' | 'del';
 
+/** The last link name that passed checkLinkName (bulk calls usually repeat one name). */
+let lastName: string | undefined;
+
+/**
+ * A fast path for the common `a.b.c.d/len` (bulk calls parse thousands): null for anything it does
+ * not accept outright (IPv6, a bare address, leading zeros, out-of-range parts), which then goes
+ * through parsePrefix and gets its exact error message.
+ */
+function fastPrefix4(s: unknown): Prefix | null {
+  if (typeof s !== 'string') return null;
+  const bytes = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return null; // leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return null;
+    } else if (c === 46 /* . */ && part < 3) {
+      if (digits === 0 || value > 255) return null;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c === 47 /* / */ && part === 3) {
+      if (digits === 0 || value > 255) return null;
+      bytes[3] = value;
+      value = 0;
+      digits = 0;
+      for (let j = i + 1; j < n; j++) {
+        const d = s.charCodeAt(j);
+        if (d < 48 || d > 57 || (digits > 0 && value === 0)) return null;
+        value = value * 10 + (d - 48);
+        if (++digits > 2) return null;
+      }
+      if (digits === 0 || value > 32) return null;
+      return { version: 4, bytes, prefixlen: value };
+    } else {
+      return null;
+    }
+  }
+  return null;
+}
+
 /** The IP version a spec's other addresses imply, for `'default'` without `family`. */
 function impliedVersion(o: Record<string, unknown>): IpVersion | undefined {
   const probe = (v: unknown): IpVersion | undefined => (typeof v === 'string' ? (v.includes(':') ? 6 : 4) : undefined);
@@ -302,7 +353,11 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
     throw new ValidationError(p === '' ? 'route' : p.slice(0, -1), spec.dst, 'a route spec object is required (Route views are accepted by del only)');
   }
   const o = checkObject(p === '' ? 'route' : p.slice(0, -1), spec);
-  checkKeys(p.slice(0, -1), o, SPEC_KEYS);
+  let hasMetrics = false;
+  for (const key of Object.keys(o)) {
+    if (METRIC_KEYS.has(key)) hasMetrics = true;
+    else if (!SPEC_KEY_SET.has(key) && o[key] !== undefined) checkKeys(p.slice(0, -1), o, SPEC_KEYS);
+  }
   if (o.dst === undefined) throw new ValidationError(`${p}dst`, o.dst, 'a destination is required (a CIDR or "default")');
   let version: IpVersion | undefined;
   if (o.family !== undefined) {
@@ -320,7 +375,7 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
       throw new ValidationError(`${p}family`, undefined, '"default" needs family 4 or 6 (or a gateway/prefsrc telling it)');
     }
   } else {
-    const prefix = parsePrefix(`${p}dst`, o.dst);
+    const prefix = fastPrefix4(o.dst) ?? parsePrefix(`${p}dst`, o.dst);
     if (version !== undefined && prefix.version !== version) {
       throw new ValidationError(`${p}dst`, o.dst, `an IPv${version} destination is required (family is ${version})`);
     }
@@ -352,7 +407,8 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
     if (v.family === c.family) c.gateway = v.bytes;
     else c.via = v;
   }
-  if (o.oif !== undefined) c.oif = checkLinkRef(`${p}oif`, o.oif);
+  if (o.oif !== undefined) c.oif = typeof o.oif === 'string' && o.oif === lastName ? o.oif : checkLinkRef(`${p}oif`, o.oif);
+  if (typeof c.oif === 'string') lastName = c.oif;
   if (o.table !== undefined) c.table = checkTable(`${p}table`, o.table);
   if (o.metric !== undefined) c.metric = checkU32(`${p}metric`, o.metric);
   if (o.protocol !== undefined) c.protocol = checkNamed(`${p}protocol`, o.protocol, PROTOCOL_BY_NAME, 'protocol');
@@ -382,8 +438,10 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
     }
     c.multipath = o.multipath.map((h: unknown, i) => compileHop(`${p}multipath[${i}]`, h, version, c.family));
   }
-  const metrics = compileMetrics(p, o);
-  if (metrics !== undefined) c.metrics = metrics;
+  if (hasMetrics) {
+    const metrics = compileMetrics(p, o);
+    if (metrics !== undefined) c.metrics = metrics;
+  }
   if (o.scope !== undefined) {
     c.scope = checkNamed(`${p}scope`, o.scope, SCOPE_BY_NAME, 'scope');
   } else if (mode === 'del') {
