@@ -287,7 +287,7 @@ liveTest('errors: ValidationError changes nothing; EEXIST, EADDRNOTAVAIL, ENODEV
     await t.throwsAsync(a.add(options as never), { instanceOf: ValidationError }, JSON.stringify(options));
   }
   await t.throwsAsync(a.addMany([{ link: 'v0', address: '10.8.0.5/24' }, invalid[0] as never]), { instanceOf: ValidationError });
-  await t.throwsAsync(a.del({ link: 'v0', address: '10.8.0.1/24', broadcast: true } as never), { instanceOf: ValidationError });
+  await t.throwsAsync(a.del({ link: 'v0', address: '10.8.0.1/24', flags: ['bogus'] } as never), { instanceOf: ValidationError });
   await t.throwsAsync(a.delMany([{ link: 'v0', address: '10.8.0.1/24' }, { link: 'v0', address: '10.8.0.1/99' }]), { instanceOf: ValidationError });
   t.deepEqual(ipJson(name, ['addr', 'show']), before, 'the namespace is unchanged');
 

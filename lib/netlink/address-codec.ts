@@ -20,6 +20,7 @@ import { AttrSet, attr, ip, s32, string, struct, u32, u8, type AttrValues, type 
 import type { NlWriter } from './writer.js';
 
 // enum IFA_* (the attributes of an address message).
+/** Unused attribute number 0. */
 export const IFA_UNSPEC = 0;
 /** The prefix address; on a point-to-point link, the peer's address. */
 export const IFA_ADDRESS = 1;
@@ -27,36 +28,55 @@ export const IFA_ADDRESS = 1;
 export const IFA_LOCAL = 2;
 /** The IPv4 label (`eth0:1`); IPv6 has none. */
 export const IFA_LABEL = 3;
+/** The IPv4 broadcast address. */
 export const IFA_BROADCAST = 4;
+/** An IPv6 anycast address (RTM_GETANYCAST replies). */
 export const IFA_ANYCAST = 5;
+/** struct ifa_cacheinfo: lifetimes and time stamps. */
 export const IFA_CACHEINFO = 6;
+/** A joined multicast group (RTM_GETMULTICAST replies). */
 export const IFA_MULTICAST = 7;
 /** u32 extension of ifa_flags; when present the header byte is ignored. */
 export const IFA_FLAGS = 8;
 /** u32 priority (metric) of the prefix route. */
 export const IFA_RT_PRIORITY = 9;
+/** s32 nsid of the namespace a dump was asked for (and answered from). */
 export const IFA_TARGET_NETNSID = 10;
 /** u8 address protocol (IFAPROT_*), Linux 6.3+. */
 export const IFA_PROTO = 11;
+/** The highest IFA_* number known here. */
 export const IFA_MAX = 11;
 
 // IFA_F_* (ifa_flags / IFA_FLAGS).
+/** IPv4: a secondary address (another one of the subnet came first). */
 export const IFA_F_SECONDARY = 0x01;
 /** IPv6 name of IFA_F_SECONDARY: a privacy (temporary) address. */
 export const IFA_F_TEMPORARY = IFA_F_SECONDARY;
+/** IPv6: skip duplicate address detection. */
 export const IFA_F_NODAD = 0x02;
+/** IPv6: usable during DAD (optimistic DAD, RFC 4429). */
 export const IFA_F_OPTIMISTIC = 0x04;
+/** IPv6: duplicate address detection failed. */
 export const IFA_F_DADFAILED = 0x08;
+/** IPv6: a Mobile IPv6 home address. */
 export const IFA_F_HOMEADDRESS = 0x10;
+/** The preferred lifetime ran out. */
 export const IFA_F_DEPRECATED = 0x20;
+/** IPv6: duplicate address detection has not finished. */
 export const IFA_F_TENTATIVE = 0x40;
+/** A static address (valid forever); ip prints `dynamic` when this is not set. */
 export const IFA_F_PERMANENT = 0x80;
+/** IPv6: make privacy (temporary) addresses from this prefix. */
 export const IFA_F_MANAGETEMPADDR = 0x100;
+/** Do not add the prefix route. */
 export const IFA_F_NOPREFIXROUTE = 0x200;
+/** Join the multicast group of a multicast address. */
 export const IFA_F_MCAUTOJOIN = 0x400;
+/** IPv6: a stable-privacy (RFC 7217) address. */
 export const IFA_F_STABLE_PRIVACY = 0x800;
 
 // ifa_proto (IFA_PROTO).
+/** No protocol recorded. */
 export const IFAPROT_UNSPEC = 0;
 /** Loopback address made by the kernel. */
 export const IFAPROT_KERNEL_LO = 1;

@@ -74,18 +74,23 @@ export interface AddressAddOptions {
   proto?: number;
 }
 
-/** What `addresses.del` removes: the address is matched with its prefix length (and peer). */
-export interface AddressDelOptions {
+/**
+ * What `addresses.del` removes: the address is matched with its prefix length, its peer and (IPv4)
+ * its label when given. The other options of {@link AddressAddOptions} are checked and ignored, so
+ * the items given to `addMany` can be given to `delMany` as they are.
+ */
+export interface AddressDelOptions extends Partial<Omit<AddressAddOptions, 'link' | 'address'>> {
   /** The link, by name or ifindex. */
   link: LinkRef;
   /** The address and prefix length, as added (`'10.1.2.3/24'`; bare: /32 or /128). */
   address: string;
   /** The peer, for a point-to-point address added with one. */
   peer?: string;
+  /** IPv4: only the address with this label (IFA_LABEL). */
+  label?: string;
 }
 
 const ADD_KEYS = ['link', 'address', 'peer', 'broadcast', 'label', 'scope', 'flags', 'validLft', 'preferredLft', 'metric', 'proto'];
-const DEL_KEYS = ['link', 'address', 'peer'];
 
 /** A request, checked and parsed, ready to encode. */
 interface CheckedAddress {
@@ -211,17 +216,9 @@ function checkAdd(p: string, value: unknown): CheckedAddress {
   };
 }
 
-/** Checks one `del` item completely. */
+/** Checks one `del` item completely (all of `add`'s options are checked; only the matching ones are sent). */
 function checkDel(p: string, value: unknown): CheckedAddress {
-  const o = checkObject(p === '' ? 'options' : p.slice(0, -1), value);
-  checkKeys(p.slice(0, -1), o, DEL_KEYS);
-  if (o.link === undefined) throw new ValidationError(`${p}link`, undefined, 'a link (name or ifindex) is required');
-  const link = checkLinkRef(`${p}link`, o.link);
-  const { version, local, peer, prefixlen } = checkLocalPeer(p, o);
-  return {
-    link, family: familyOf(version), prefixlen, local, peer, broadcast: undefined, computedBroadcast: false,
-    label: undefined, scope: 0, flags: 0, cacheinfo: undefined, metric: undefined, proto: undefined,
-  };
+  return checkAdd(p, value);
 }
 
 /**
@@ -229,9 +226,8 @@ function checkDel(p: string, value: unknown): CheckedAddress {
  * an explicit IFA_BROADCAST, IFA_RT_PRIORITY, IFA_PROTO, IFA_FLAGS (only when a flag is beyond the
  * 8 bits of ifa_flags, which keeps the low 8), IFA_LABEL, IFA_ADDRESS = local, a computed
  * broadcast, IFA_CACHEINFO.
- * @internal
  */
-export function writeAddAddress(w: NlWriter, c: CheckedAddress, ifindex: number): void {
+function writeAddAddress(w: NlWriter, c: CheckedAddress, ifindex: number): void {
   writeIfAddrMsg(w, { family: c.family, prefixlen: c.prefixlen, flags: c.flags & 0xff, scope: c.scope, index: ifindex });
   w.attrBytes(C.IFA_LOCAL, c.local);
   if (c.peer !== undefined) w.attrBytes(C.IFA_ADDRESS, c.peer);
@@ -252,11 +248,16 @@ export function writeAddAddress(w: NlWriter, c: CheckedAddress, ifindex: number)
   }
 }
 
-/** Writes an RTM_DELADDR body as iproute2 does: ifaddrmsg (scope 0), IFA_LOCAL, IFA_ADDRESS. @internal */
-export function writeDelAddress(w: NlWriter, c: CheckedAddress, ifindex: number): void {
+/**
+ * Writes an RTM_DELADDR body as iproute2 does: ifaddrmsg (flags and scope 0), IFA_LOCAL, the peer
+ * (IFA_ADDRESS), IFA_LABEL, IFA_ADDRESS = local. The kernel matches on these only.
+ */
+function writeDelAddress(w: NlWriter, c: CheckedAddress, ifindex: number): void {
   writeIfAddrMsg(w, { family: c.family, prefixlen: c.prefixlen, flags: 0, scope: 0, index: ifindex });
   w.attrBytes(C.IFA_LOCAL, c.local);
-  w.attrBytes(C.IFA_ADDRESS, c.peer ?? c.local);
+  if (c.peer !== undefined) w.attrBytes(C.IFA_ADDRESS, c.peer);
+  if (c.label !== undefined) w.attrString(C.IFA_LABEL, c.label);
+  if (c.peer === undefined) w.attrBytes(C.IFA_ADDRESS, c.local);
 }
 
 /** Decodes a dump message, dropping what is not an IP address of the wanted link (see `list`). */
@@ -348,7 +349,7 @@ export class Addresses {
   }
 
   /**
-   * Deletes an address (RTM_DELADDR), matched by address and prefix length (and peer). A missing
+   * Deletes an address (RTM_DELADDR), matched by address and prefix length (and peer, label). A missing
    * one is the kernel's NetlinkError EADDRNOTAVAIL. Deleting an IPv4 primary address also deletes
    * its secondaries unless the link's `promote_secondaries` is set.
    */
