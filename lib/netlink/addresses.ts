@@ -37,7 +37,7 @@ export type AddressFlagOption =
  * A lifetime in seconds: a non-negative integer below 2^32 - 1, or `Infinity` / `'forever'`
  * (INFINITY_LIFE_TIME, what `ip` calls `forever`).
  */
-export type Lifetime = number | 'forever';
+export type AddressLifetime = number | 'forever';
 
 /** What `addresses.add` (and `replace`) creates. */
 export interface AddressAddOptions {
@@ -65,9 +65,9 @@ export interface AddressAddOptions {
   /** IFA_F_* flags to request: names (`['nodad', 'noprefixroute']`). nodad, optimistic, homeaddress and managetempaddr are IPv6-only. */
   flags?: readonly AddressFlagOption[];
   /** Valid lifetime (IFA_CACHEINFO ifa_valid): seconds (> 0) or forever (default). */
-  validLft?: Lifetime;
+  validLft?: AddressLifetime;
   /** Preferred lifetime (IFA_CACHEINFO ifa_prefered): seconds, at most `validLft`, or forever; default: `validLft`. */
-  preferredLft?: Lifetime;
+  preferredLft?: AddressLifetime;
   /** Metric of the prefix route (IFA_RT_PRIORITY; ip's `metric`). */
   metric?: number;
   /** Address protocol (IFA_PROTO, 0..255; Linux 6.3+). */
