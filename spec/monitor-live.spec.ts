@@ -96,3 +96,29 @@ liveTest('bad groups are refused before a socket is opened', async (t) => {
   t.throws(() => nl.monitor({ groups: [] }), { instanceOf: ValidationError });
   t.throws(() => nl.monitor({ groups: ['links' as never] }), { instanceOf: ValidationError, message: /groups\[0\]: unknown group/ });
 });
+
+liveTest('address, route, neighbour and rule events carry their typed objects', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  ip(['-n', name, 'link', 'add', 'e0', 'type', 'bridge']);
+  ip(['-n', name, 'link', 'set', 'e0', 'up']);
+  const m = nl.monitor({ groups: ['ipv4-ifaddr', 'ipv4-route', 'neigh', 'rules'] });
+  t.teardown(() => m.close());
+  ip(['-n', name, 'addr', 'add', '10.9.0.1/24', 'dev', 'e0']);
+  let seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'address');
+  let ev = seen[seen.length - 1]!;
+  t.true(ev.type === 'new' && ev.kind === 'address' && ev.object.cidr === '10.9.0.1/24', `address event`);
+  ip(['-n', name, 'route', 'add', '10.77.0.0/16', 'via', '10.9.0.2']);
+  seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'route' && e.object.dst === '10.77.0.0/16');
+  ev = seen[seen.length - 1]!;
+  t.true(ev.type === 'new' && ev.kind === 'route' && ev.object.gateway === '10.9.0.2', `route event`);
+  ip(['-n', name, 'neigh', 'add', '10.9.0.7', 'lladdr', '02:00:00:00:00:07', 'dev', 'e0', 'nud', 'permanent']);
+  seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'neighbor');
+  ev = seen[seen.length - 1]!;
+  t.true(ev.type === 'new' && ev.kind === 'neighbor' && ev.object.lladdr === '02:00:00:00:00:07', `neighbor event`);
+  ip(['-n', name, 'rule', 'add', 'fwmark', '7', 'table', '100', 'priority', '500']);
+  seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'rule');
+  ev = seen[seen.length - 1]!;
+  t.true(ev.type === 'new' && ev.kind === 'rule' && ev.object.priority === 500, `rule event`);
+  ip(['-n', name, 'neigh', 'del', '10.9.0.7', 'dev', 'e0']);
+  await waitFor(t, m, (e) => e.type === 'del' && e.kind === 'neighbor');
+});

@@ -15,7 +15,7 @@ import { NETLINK_ROUTE } from './protocol.js';
 import * as R from './rtm.js';
 import { NetlinkSocket, RECV_TRUNCATED } from './socket.js';
 import { checkBool, checkInt, checkKeys, checkObject } from './validate.js';
-import { EVENT_DECODERS, type EventKind, type EventObject } from './monitor-decoders.js';
+import { EVENT_DECODERS, type EventKind, type EventObjects } from './monitor-decoders.js';
 
 /** Group names accepted by {@link MonitorOptions.groups}, mapped to RTNLGRP_* numbers. */
 export const MONITOR_GROUPS: Readonly<Record<string, readonly number[]>> = {
@@ -48,9 +48,12 @@ export interface MonitorOptions {
 }
 
 /** An object created/changed (`new`) or deleted (`del`), or lost events (`overrun`). */
-export type MonitorEvent =
-  | { type: 'new' | 'del'; kind: EventKind; object: EventObject; nsid?: number }
-  | { type: 'overrun' };
+export type MonitorEvent = ObjectEvent | { type: 'overrun' };
+
+/** A `new`/`del` event, discriminated by `kind` so `object` has its family's type. */
+export type ObjectEvent = {
+  [K in EventKind]: { type: 'new' | 'del'; kind: K; object: EventObjects[K]; nsid?: number };
+}[EventKind];
 
 /** The async iterable returned by `nl.monitor`. `return()` (or `close()`) closes its socket. */
 export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
@@ -110,7 +113,7 @@ export function openMonitor(netns: NamespaceRef | undefined, options: MonitorOpt
     forEachMessage(buf, start, start + r, (off, len, type) => {
       const decoder = EVENT_DECODERS[type];
       if (decoder === undefined) return;
-      const event: MonitorEvent = { type: decoder.del ? 'del' : 'new', kind: decoder.kind, object: decoder.decode(buf, off, len) };
+      const event = { type: decoder.del ? 'del' : 'new', kind: decoder.kind, object: decoder.decode(buf, off, len) } as ObjectEvent;
       if (all && nsid >= 0) event.nsid = nsid;
       queue.push(event);
       kept = true;
