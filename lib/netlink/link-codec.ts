@@ -14,8 +14,14 @@
  */
 import { DecodeError, ValidationError } from './errors.js';
 import * as C from './link-constants.js';
-import { linkInfoCodec } from './link-kinds.js';
-import { AttrSet, attr, binary, mac, multi, nest, s32, string, u16, u32, u8, type AttrValues, type FieldCodec } from './schema.js';
+import { AF_BRIDGE, AF_INET6 } from './inet.js';
+import { afSpecAttrs, inet6AfAttrs, type LinkAfSpec } from './link-af.js';
+import { enumOf, uint } from './link-fields.js';
+import { bridgeAfSpecAttrs, bridgePortAttrs } from './link-kind-bridge.js';
+import { linkInfoCodec, type LinkInfo } from './link-kinds.js';
+import {
+  AttrSet, attr, binary, mac, multi, nest, s32, string, u16, u32, u8, type AttrDefs, type AttrValues, type FieldCodec,
+} from './schema.js';
 import type { NlWriter } from './writer.js';
 
 /** Size of struct ifinfomsg. */
@@ -159,8 +165,41 @@ export const linkPropAttrs = new AttrSet('link_prop', {
   altIfnames: multi(C.IFLA_ALT_IFNAME, string),
 });
 
-/** The IFLA_* attribute set. Field names follow `ip -j` in camelCase where it names them. */
-export const linkAttrs = new AttrSet('link', {
+/** IFLA_XDP: the XDP program attached to the link (enum IFLA_XDP_*). */
+export const linkXdpAttrs = new AttrSet('link_xdp', {
+  fd: attr(C.IFLA_XDP_FD, s32),
+  /** IFLA_XDP_ATTACHED: `'none'`, `'drv'`, `'skb'`, `'hw'`, `'multi'` (XDP_ATTACHED_*). */
+  attached: attr(C.IFLA_XDP_ATTACHED, enumOf(u8, C.XDP_ATTACHED)),
+  flags: attr(C.IFLA_XDP_FLAGS, u32),
+  progId: attr(C.IFLA_XDP_PROG_ID, u32),
+  drvProgId: attr(C.IFLA_XDP_DRV_PROG_ID, u32),
+  skbProgId: attr(C.IFLA_XDP_SKB_PROG_ID, u32),
+  hwProgId: attr(C.IFLA_XDP_HW_PROG_ID, u32),
+  expectedFd: attr(C.IFLA_XDP_EXPECTED_FD, s32),
+});
+
+/** IFLA_PROTO_DOWN_REASON: the reason bits of a protodown link (enum IFLA_PROTO_DOWN_REASON_*). */
+export const linkProtoDownReasonAttrs = new AttrSet('link_proto_down_reason', {
+  mask: attr(C.IFLA_PROTO_DOWN_REASON_MASK, u32),
+  value: attr(C.IFLA_PROTO_DOWN_REASON_VALUE, u32),
+});
+
+/** IFLA_DPLL_PIN: the DPLL pin feeding the link's clock (linux/dpll.h). */
+export const linkDpllPinAttrs = new AttrSet('link_dpll_pin', {
+  id: attr(C.DPLL_A_PIN_ID, u32),
+});
+
+/** The IFLA_LINKINFO codec (kind, typed kind data, slave kind and data). */
+export const linkInfo: FieldCodec<LinkInfo> = linkInfoCodec(() => linkBody);
+/** The IFLA_AF_SPEC codec of AF_UNSPEC link messages. */
+export const linkAfSpec: FieldCodec<LinkAfSpec> = nest(afSpecAttrs);
+
+/**
+ * The IFLA_* attributes every link message family shares. IFLA_PROTINFO and IFLA_AF_SPEC mean
+ * different things per ifi_family, so each family's set adds them under its own field names.
+ * Field names follow `ip -j` in camelCase where it names them.
+ */
+const commonLinkDefs = {
   address: attr(C.IFLA_ADDRESS, mac),
   broadcast: attr(C.IFLA_BROADCAST, mac),
   ifname: attr(C.IFLA_IFNAME, string),
@@ -172,13 +211,12 @@ export const linkAttrs = new AttrSet('link', {
   priority: attr(C.IFLA_PRIORITY, binary),
   master: attr(C.IFLA_MASTER, u32),
   wireless: attr(C.IFLA_WIRELESS, binary),
-  protinfo: attr(C.IFLA_PROTINFO, binary),
   txqlen: attr(C.IFLA_TXQLEN, u32),
   map: attr(C.IFLA_MAP, linkIfmap),
   weight: attr(C.IFLA_WEIGHT, u32),
   operstate: attr(C.IFLA_OPERSTATE, u8),
   linkmode: attr(C.IFLA_LINKMODE, u8),
-  linkinfo: attr(C.IFLA_LINKINFO, linkInfoCodec(() => linkBody)),
+  linkinfo: attr(C.IFLA_LINKINFO, linkInfo),
   netNsPid: attr(C.IFLA_NET_NS_PID, u32),
   ifalias: attr(C.IFLA_IFALIAS, string),
   numVf: attr(C.IFLA_NUM_VF, u32),
@@ -186,7 +224,6 @@ export const linkAttrs = new AttrSet('link', {
   stats64: attr(C.IFLA_STATS64, linkStats64),
   vfPorts: attr(C.IFLA_VF_PORTS, binary),
   portSelf: attr(C.IFLA_PORT_SELF, binary),
-  afSpec: attr(C.IFLA_AF_SPEC, binary),
   group: attr(C.IFLA_GROUP, u32),
   netNsFd: attr(C.IFLA_NET_NS_FD, u32),
   extMask: attr(C.IFLA_EXT_MASK, u32),
@@ -203,7 +240,7 @@ export const linkAttrs = new AttrSet('link', {
   gsoMaxSegs: attr(C.IFLA_GSO_MAX_SEGS, u32),
   gsoMaxSize: attr(C.IFLA_GSO_MAX_SIZE, u32),
   pad: attr(C.IFLA_PAD, binary),
-  xdp: attr(C.IFLA_XDP, binary),
+  xdp: attr(C.IFLA_XDP, nest(linkXdpAttrs)),
   event: attr(C.IFLA_EVENT, u32),
   newNetnsid: attr(C.IFLA_NEW_NETNSID, s32),
   targetNetnsid: attr(C.IFLA_TARGET_NETNSID, s32),
@@ -215,25 +252,64 @@ export const linkAttrs = new AttrSet('link', {
   propList: attr(C.IFLA_PROP_LIST, nest(linkPropAttrs), { flagged: true }),
   altIfname: attr(C.IFLA_ALT_IFNAME, string),
   permAddress: attr(C.IFLA_PERM_ADDRESS, mac),
-  protoDownReason: attr(C.IFLA_PROTO_DOWN_REASON, binary),
+  protoDownReason: attr(C.IFLA_PROTO_DOWN_REASON, nest(linkProtoDownReasonAttrs), { flagged: true }),
   parentDevName: attr(C.IFLA_PARENT_DEV_NAME, string),
   parentDevBusName: attr(C.IFLA_PARENT_DEV_BUS_NAME, string),
   groMaxSize: attr(C.IFLA_GRO_MAX_SIZE, u32),
   tsoMaxSize: attr(C.IFLA_TSO_MAX_SIZE, u32),
   tsoMaxSegs: attr(C.IFLA_TSO_MAX_SEGS, u32),
   allmulti: attr(C.IFLA_ALLMULTI, u32),
-  devlinkPort: attr(C.IFLA_DEVLINK_PORT, binary),
+  /** IFLA_DEVLINK_PORT: a nest of devlink attributes (empty for virtual links), kept raw. */
+  devlinkPort: attr(C.IFLA_DEVLINK_PORT, binary, { flagged: true }),
   gsoIpv4MaxSize: attr(C.IFLA_GSO_IPV4_MAX_SIZE, u32),
   groIpv4MaxSize: attr(C.IFLA_GRO_IPV4_MAX_SIZE, u32),
-  dpllPin: attr(C.IFLA_DPLL_PIN, binary),
-  maxPacingOffloadHorizon: attr(C.IFLA_MAX_PACING_OFFLOAD_HORIZON, binary),
+  dpllPin: attr(C.IFLA_DPLL_PIN, nest(linkDpllPinAttrs), { flagged: true }),
+  /** IFLA_MAX_PACING_OFFLOAD_HORIZON: EDT offload horizon in ns (NLA_UINT). */
+  maxPacingOffloadHorizon: attr(C.IFLA_MAX_PACING_OFFLOAD_HORIZON, uint),
   netnsImmutable: attr(C.IFLA_NETNS_IMMUTABLE, u8),
   headroom: attr(C.IFLA_HEADROOM, u16),
   tailroom: attr(C.IFLA_TAILROOM, u16),
+};
+
+/** The IFLA_* attribute set of AF_UNSPEC link messages (`ip link`, RTM_GETLINK dumps). */
+export const linkAttrs = new AttrSet('link', {
+  ...commonLinkDefs,
+  /** IFLA_PROTINFO: unused in AF_UNSPEC messages, kept raw. */
+  protinfo: attr(C.IFLA_PROTINFO, binary),
+  /** IFLA_AF_SPEC: per-family state (inet devconf, inet6 flags, addrgenmode …). */
+  afSpec: attr(C.IFLA_AF_SPEC, linkAfSpec),
 });
 
-/** The decoded IFLA_* attributes of a link message. */
-export type LinkAttributes = AttrValues<typeof linkAttrs.defs>;
+/**
+ * The IFLA_* attribute set of AF_BRIDGE link messages (`bridge link`, port notifications): the
+ * port options in IFLA_PROTINFO (`brport`) and the VLANs in IFLA_AF_SPEC (`bridgeAfSpec`).
+ */
+export const bridgeLinkAttrs = new AttrSet('link', {
+  ...commonLinkDefs,
+  brport: attr(C.IFLA_PROTINFO, nest(bridgePortAttrs), { flagged: true }),
+  bridgeAfSpec: attr(C.IFLA_AF_SPEC, nest(bridgeAfSpecAttrs)),
+});
+
+/** The IFLA_* attribute set of AF_INET6 link messages (RTNLGRP_IPV6_IFINFO): IFLA_PROTINFO is IFLA_INET6_*. */
+export const inet6LinkAttrs = new AttrSet('link', {
+  ...commonLinkDefs,
+  inet6: attr(C.IFLA_PROTINFO, nest(inet6AfAttrs)),
+  afSpec: attr(C.IFLA_AF_SPEC, linkAfSpec),
+});
+
+/** The attribute set of link messages of family `family` (ifi_family). */
+export function linkAttrsFor(family: number): AttrSet<AttrDefs> {
+  const set = family === AF_BRIDGE ? bridgeLinkAttrs : family === AF_INET6 ? inet6LinkAttrs : linkAttrs;
+  return set as unknown as AttrSet<AttrDefs>;
+}
+
+/**
+ * The decoded IFLA_* attributes of a link message. `afSpec`/`protinfo` appear in AF_UNSPEC
+ * messages, `brport`/`bridgeAfSpec` in AF_BRIDGE ones, `inet6` in AF_INET6 ones.
+ */
+export type LinkAttributes = AttrValues<typeof linkAttrs.defs>
+  & Omit<AttrValues<typeof bridgeLinkAttrs.defs>, keyof typeof commonLinkDefs | 'unknown'>
+  & Omit<AttrValues<typeof inet6LinkAttrs.defs>, keyof typeof commonLinkDefs | 'unknown' | 'afSpec'>;
 
 /** A link message's body: ifinfomsg plus attributes (also the payload of VETH_INFO_PEER). */
 export interface LinkBody {
@@ -241,17 +317,17 @@ export interface LinkBody {
   attributes: LinkAttributes;
 }
 
-/** The body codec: ifinfomsg followed by IFLA_* attributes. */
+/** The body codec: ifinfomsg followed by the IFLA_* attributes of the header's family. */
 export const linkBody: FieldCodec<LinkBody> = {
   kind: 'ifinfomsg',
   decode(buf, off, len, path) {
     if (len < IFINFOMSG_SIZE) throw new DecodeError(path, off, `ifinfomsg of ${len} bytes`);
-    return { header: readIfInfoMsg(buf, off), attributes: linkAttrs.decode(buf, off + IFINFOMSG_SIZE, off + len, path) };
+    const header = readIfInfoMsg(buf, off);
+    return { header, attributes: linkAttrsFor(header.family).decode(buf, off + IFINFOMSG_SIZE, off + len, path) as LinkAttributes };
   },
   encode(w, type, value, path) {
     const start = w.beginAttr(type);
-    writeIfInfoMsg(w, value.header);
-    linkAttrs.encode(w, value.attributes, path);
+    encodeLinkBody(w, value, path);
     w.endNest(start);
   },
 };
@@ -262,7 +338,8 @@ export function decodeLinkMessage(buf: Buffer, off = 0, len = buf.length - off):
 }
 
 /** Writes a link message body (ifinfomsg + attributes) after an nlmsghdr begun by the writer. */
-export function encodeLinkBody(w: NlWriter, body: LinkBody): void {
+export function encodeLinkBody(w: NlWriter, body: LinkBody, path = 'link'): void {
+  if (typeof body !== 'object' || body === null) throw new ValidationError(path, body, 'a link body is required');
   writeIfInfoMsg(w, body.header);
-  linkAttrs.encode(w, body.attributes, 'link');
+  linkAttrsFor(body.header.family).encode(w, body.attributes as AttrValues<AttrDefs>, path);
 }

@@ -86,6 +86,26 @@ export const IFLA_INFO_XSTATS = 3;
 export const IFLA_INFO_SLAVE_KIND = 4;
 export const IFLA_INFO_SLAVE_DATA = 5;
 
+// enum IFLA_XDP_* (inside IFLA_XDP).
+export const IFLA_XDP_FD = 1;
+export const IFLA_XDP_ATTACHED = 2;
+export const IFLA_XDP_FLAGS = 3;
+export const IFLA_XDP_PROG_ID = 4;
+export const IFLA_XDP_DRV_PROG_ID = 5;
+export const IFLA_XDP_SKB_PROG_ID = 6;
+export const IFLA_XDP_HW_PROG_ID = 7;
+export const IFLA_XDP_EXPECTED_FD = 8;
+
+// XDP_ATTACHED_* (IFLA_XDP_ATTACHED values), named as `ip -j` prints the attach mode.
+export const XDP_ATTACHED = { 0: 'none', 1: 'drv', 2: 'skb', 3: 'hw', 4: 'multi' } as const;
+
+// enum IFLA_PROTO_DOWN_REASON_* (inside IFLA_PROTO_DOWN_REASON).
+export const IFLA_PROTO_DOWN_REASON_MASK = 1;
+export const IFLA_PROTO_DOWN_REASON_VALUE = 2;
+
+// enum dpll_a (linux/dpll.h): inside IFLA_DPLL_PIN. Newer than the installed headers (6.7 uapi).
+export const DPLL_A_PIN_ID = 1;
+
 // IFLA_EXT_MASK bits (RTEXT_FILTER_*, rtnetlink.h).
 export const RTEXT_FILTER_VF = 1 << 0;
 export const RTEXT_FILTER_BRVLAN = 1 << 1;

@@ -5,10 +5,13 @@
  */
 import { findAttr, readString } from './attributes.js';
 import * as C from './link-constants.js';
-import { linkAttrs, readIfInfoMsg, linkStats64, type IfInfoMsg, type LinkAttributes, type LinkStats64 } from './link-codec.js';
-import type { LinkInfo } from './link-kinds.js';
+import { type AddrGenMode, type LinkAfSpec } from './link-af.js';
+import {
+  linkAfSpec, linkAttrsFor, linkInfo, linkXdpAttrs, readIfInfoMsg, linkStats64, type IfInfoMsg, type LinkAttributes, type LinkStats64,
+} from './link-codec.js';
+import type { LinkInfo, LinkKindData } from './link-kinds.js';
 import { MessageView } from './message-view.js';
-import { mac, s32, string, u32, u8 } from './schema.js';
+import { mac, nest, s32, string, u32, u8, type AttrValues } from './schema.js';
 
 /** The IFF_* flags of a link as booleans (`ip -j` prints them as `UP`, `LOWER_UP` …). */
 export interface LinkFlags {
@@ -234,12 +237,41 @@ export class Link extends MessageView {
 
   /** IFLA_LINKINFO decoded: kind, kind-specific data, slave kind and data. */
   get linkInfo(): LinkInfo | undefined {
-    return this.attributes.linkinfo;
+    return this.attr(C.IFLA_LINKINFO, linkInfo, 'linkinfo');
   }
 
-  /** Every IFLA_* attribute, fully decoded (unknown ones kept raw). */
+  /**
+   * IFLA_INFO_DATA: the kind's options as its attribute set decodes them (`{ id: 42, port: 4789 … }`
+   * for a vxlan), raw bytes for kinds without a table. Narrow with `linkKindData(link.linkInfo, kind)`.
+   */
+  get data(): LinkKindData | Uint8Array | undefined {
+    return this.linkInfo?.data;
+  }
+
+  /** IFLA_INFO_SLAVE_DATA: the port options this link has in its master (IFLA_BRPORT_* for a bridge port). */
+  get slaveData(): LinkInfo['slaveData'] {
+    return this.linkInfo?.slaveData;
+  }
+
+  /** IFLA_AF_SPEC of an AF_UNSPEC message: per-family state (AF_INET devconf, AF_INET6 flags …). */
+  get afSpec(): LinkAfSpec | undefined {
+    if (this.header.family !== 0) return undefined;
+    return this.attr(C.IFLA_AF_SPEC, linkAfSpec, 'afSpec');
+  }
+
+  /** IFLA_INET6_ADDR_GEN_MODE (`ip`'s `inet6_addr_gen_mode`): `'eui64'`, `'none'`, `'stable_secret'`, `'random'`. */
+  get addrGenMode(): AddrGenMode | undefined {
+    return this.afSpec?.inet6?.addrGenMode;
+  }
+
+  /** IFLA_XDP: the attached XDP program (`attached: 'none'` when there is none). */
+  get xdp(): AttrValues<typeof linkXdpAttrs.defs> | undefined {
+    return this.attr(C.IFLA_XDP, nest(linkXdpAttrs), 'xdp');
+  }
+
+  /** Every IFLA_* attribute, fully decoded by the set of the message's family (unknown ones kept raw). */
   get attributes(): LinkAttributes {
-    return linkAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'link');
+    return linkAttrsFor(this.header.family).decode(this.buf, this.attrStart, this.off + this.len, 'link') as LinkAttributes;
   }
 
   toJSON(): object {
@@ -263,6 +295,7 @@ export class Link extends MessageView {
       alias: this.alias,
       altNames: this.altNames,
       linkInfo: this.linkInfo,
+      addrGenMode: this.addrGenMode,
       stats: this.stats,
     };
   }

@@ -7,8 +7,11 @@
 import { ValidationError } from './errors.js';
 import type { BulkResult, Connection } from './connection.js';
 import * as C from './link-constants.js';
-import { linkAttrs, writeIfInfoMsg } from './link-codec.js';
-import { LINK_KINDS, VETH_INFO_PEER, type LinkInfo, type LinkKindData } from './link-kinds.js';
+import { writeIfInfoMsg } from './link-codec.js';
+import {
+  LINK_KINDS, VETH_INFO_PEER, checkKindData, type BridgePortOptions, type CheckedKindData, type LinkKindOptions,
+  type LinkKindOptionsMap,
+} from './link-kinds.js';
 import { Link, linkView } from './link.js';
 import { parseMac } from './mac.js';
 import { openNamespace } from './netns.js';
@@ -74,30 +77,43 @@ export interface VethPeer {
   up?: boolean;
 }
 
-/** What `links.add` creates. */
-export interface LinkAddOptions extends LinkSettings {
+/** What `links.add` needs whatever the kind. */
+export interface LinkAddBase extends LinkSettings {
   /** IFLA_IFNAME (1..15 bytes, no `/`, `:` or whitespace). */
   name: string;
-  /** IFLA_INFO_KIND: `'veth'`, `'bridge'`, `'vxlan'`, `'macvlan'` … */
-  kind: string;
-  /** For veth: the peer end. */
-  peer?: VethPeer;
   /** IFLA_LINK: the lower device of stacked kinds (macvlan, vlan, ipvlan …). */
   link?: LinkRef;
-  /** IFLA_INFO_DATA: kind-specific options, with the field names of the kind's attribute set. */
-  data?: LinkKindData;
   /** IFLA_NUM_TX_QUEUES. */
   numTxQueues?: number;
   /** IFLA_NUM_RX_QUEUES. */
   numRxQueues?: number;
 }
 
+/**
+ * The kind (IFLA_INFO_KIND) and its options (IFLA_INFO_DATA): typed per kind (`{ kind: 'vxlan',
+ * data: { id: 42, port: 4789 } }`), a `peer` for veth, raw bytes for kinds without a table.
+ */
+export type LinkAddKind =
+  | { kind: 'veth'; peer?: VethPeer; data?: never }
+  | { [K in keyof LinkKindOptionsMap]: { kind: K; data?: LinkKindOptionsMap[K] } }[keyof LinkKindOptionsMap]
+  | { kind: string; data?: Uint8Array };
+
+/** What `links.add` creates. */
+export type LinkAddOptions = LinkAddBase & LinkAddKind;
+
 /** What `links.set` changes. */
 export interface LinkSetOptions extends LinkSettings {
   /** A new name (IFLA_IFNAME). */
   name?: string;
-  /** IFLA_INFO_DATA changes for the link's kind (sent through IFLA_LINKINFO, kind required). */
-  data?: LinkKindData;
+  /**
+   * The link's kind, for `data`: given, `data` is validated before anything is sent (and the
+   * kernel refuses a wrong kind with EOPNOTSUPP); omitted, the kind is read from the kernel first.
+   */
+  kind?: string;
+  /** IFLA_INFO_DATA changes for the link's kind (sent in IFLA_LINKINFO with the kind). */
+  data?: LinkKindOptions | Uint8Array;
+  /** IFLA_INFO_SLAVE_DATA changes of a bridge port (IFLA_BRPORT_*, e.g. `{ cost: 10, learning: false }`). */
+  slaveData?: BridgePortOptions;
 }
 
 /** Filters of `links.list` and `links.stream`, applied by the kernel. */
@@ -112,7 +128,7 @@ export interface LinkListOptions {
 
 const SETTINGS_KEYS = ['mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'master', 'netns'] as const;
 const ADD_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'peer', 'link', 'data', 'numTxQueues', 'numRxQueues'];
-const SET_KEYS = [...SETTINGS_KEYS, 'name', 'data'];
+const SET_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'data', 'slaveData'];
 const PEER_KEYS = ['name', 'netns', 'mac', 'mtu', 'txqlen', 'up'];
 
 /** Checked settings, ready to encode. */
@@ -280,15 +296,13 @@ export class Links {
       peer = checkSettings('peer', po);
       if (po.name !== undefined) peer.name = checkLinkName('peer.name', po.name);
     }
-    const data = o.data === undefined ? undefined : checkObject('data', o.data) as LinkKindData;
-    const info: LinkInfo = { kind };
-    if (data !== undefined) info.data = data;
-    // Encode the kind data now so a bad value fails before any I/O.
-    linkAttrs.encode(new NlWriter(256), { linkinfo: info }, 'options');
+    if (o.data !== undefined && kind === 'veth') throw new ValidationError('data', o.data, 'give the veth peer as the peer option');
+    const data = o.data === undefined ? undefined : checkKindData('data', kind, o.data);
 
-    const [master, lowerIndex] = await Promise.all([
+    const [master, lowerIndex, refs] = await Promise.all([
       s.master === undefined ? undefined : this.index(s.master),
       lower === undefined ? undefined : this.index(lower),
+      this.resolveRefs(data),
     ]);
     await withNamespaces([['netns', s.netns], ['peer.netns', peer?.netns]], ([nsFd, peerNsFd]) => {
       return this.conn.ack(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, (w) => {
@@ -299,11 +313,11 @@ export class Links {
         if (lowerIndex !== undefined) w.attrU32(C.IFLA_LINK, lowerIndex);
         if (numTx !== undefined) w.attrU32(C.IFLA_NUM_TX_QUEUES, numTx);
         if (numRx !== undefined) w.attrU32(C.IFLA_NUM_RX_QUEUES, numRx);
+        const li = w.beginNest(C.IFLA_LINKINFO);
+        w.attrString(C.IFLA_INFO_KIND, kind);
         if (peer !== undefined) {
           // VETH_INFO_PEER carries a whole link body: ifinfomsg + IFLA_* of the other end.
           const pf = upFlags(peer.up);
-          const li = w.beginNest(C.IFLA_LINKINFO);
-          w.attrString(C.IFLA_INFO_KIND, kind);
           const d = w.beginNest(C.IFLA_INFO_DATA);
           const p = w.beginNest(VETH_INFO_PEER);
           writeIfInfoMsg(w, { family: 0, type: 0, index: 0, flags: pf.flags, change: pf.change });
@@ -311,12 +325,26 @@ export class Links {
           writeSettings(w, peer, undefined, peerNsFd);
           w.endNest(p);
           w.endNest(d);
-          w.endNest(li);
-        } else {
-          linkAttrs.encode(w, { linkinfo: info }, 'options');
+        } else if (data !== undefined) {
+          w.attrBytes(C.IFLA_INFO_DATA, data.payload(refs));
         }
+        w.endNest(li);
       });
     });
+  }
+
+  /** Resolves the link names inside kind data (vxlan `link`, bridge port `backupPort`) to ifindexes. */
+  private async resolveRefs(...checked: Array<CheckedKindData | undefined>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const names = new Map<string, Promise<number>>();
+    for (const c of checked) {
+      for (const [field, name] of c?.refs ?? []) {
+        let p = names.get(name);
+        if (p === undefined) names.set(name, p = this.index(name));
+        out.set(field, await p);
+      }
+    }
+    return out;
   }
 
   /**
@@ -329,27 +357,46 @@ export class Links {
     checkKeys('', o, SET_KEYS);
     const s = checkSettings('', o);
     const name = o.name === undefined ? undefined : checkLinkName('name', o.name);
-    const data = o.data === undefined ? undefined : checkObject('data', o.data) as LinkKindData;
-    // A rename puts the new name in IFLA_IFNAME, so the link must then be named by index;
-    // kind data needs the link's kind.
+    if (o.kind !== undefined && (typeof o.kind !== 'string' || !KNOWN_KINDS.includes(o.kind))) {
+      throw new ValidationError('kind', o.kind, `unknown link kind (known: ${KNOWN_KINDS.join(', ')})`);
+    }
+    if (o.kind !== undefined && o.data === undefined) throw new ValidationError('kind', o.kind, 'kind only goes with data (a link cannot change kind)');
+    let kind = o.kind as string | undefined;
+    let data = o.data === undefined || kind === undefined ? undefined : checkKindData('data', kind, o.data);
+    const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', 'bridge', o.slaveData, true);
+    // A rename puts the new name in IFLA_IFNAME, so the link must then be named by index; kind
+    // data without a kind needs the link's kind from the kernel.
     let index = typeof target === 'number' ? target : undefined;
-    let kind: string | undefined;
-    if (data !== undefined) {
+    if (o.data !== undefined && data === undefined) {
       const link = await this.get(target);
       index = link.ifindex;
       kind = link.kind;
-      if (kind === undefined) throw new ValidationError('data', data, `link ${String(target)} has no kind to take data`);
-      linkAttrs.encode(new NlWriter(256), { linkinfo: { kind, data } }, 'changes');
+      if (kind === undefined) throw new ValidationError('data', o.data, `link ${String(target)} has no kind to take data`);
+      data = checkKindData('data', kind, o.data);
     } else if (name !== undefined && index === undefined) {
       index = await this.index(target);
     }
-    const master = s.master === undefined ? undefined : s.master === null ? 0 : await this.index(s.master);
+    const [master, refs] = await Promise.all([
+      s.master === undefined ? undefined : s.master === null ? 0 : this.index(s.master),
+      this.resolveRefs(data, slaveData),
+    ]);
     await withNamespaces([['netns', s.netns]], ([nsFd]) => this.conn.ack(RTM_NEWLINK, 0, (w) => {
       const { flags, change } = upFlags(s.up);
       writeRef(w, index ?? target, flags, change);
       if (name !== undefined) w.attrString(C.IFLA_IFNAME, name);
       writeSettings(w, s, master, nsFd);
-      if (data !== undefined && kind !== undefined) linkAttrs.encode(w, { linkinfo: { kind, data } }, 'changes');
+      if (data !== undefined || slaveData !== undefined) {
+        const li = w.beginNest(C.IFLA_LINKINFO);
+        if (data !== undefined && kind !== undefined) {
+          w.attrString(C.IFLA_INFO_KIND, kind);
+          w.attrBytes(C.IFLA_INFO_DATA, data.payload(refs));
+        }
+        if (slaveData !== undefined) {
+          w.attrString(C.IFLA_INFO_SLAVE_KIND, 'bridge');
+          w.attrBytes(C.IFLA_INFO_SLAVE_DATA, slaveData.payload(refs));
+        }
+        w.endNest(li);
+      }
     }));
   }
 
