@@ -4,7 +4,7 @@
  * (a name needs a link lookup), and `dst` is always a CIDR (`'10.2.0.0/16'`) or `'default'`.
  */
 import * as C from './route-codec.js';
-import { formatIp } from './inet.js';
+import { AF_INET6, formatIp } from './inet.js';
 import { MessageView } from './message-view.js';
 import { DecodeError } from './errors.js';
 import { NLA_TYPE_MASK } from './protocol.js';
@@ -114,7 +114,7 @@ export class Route extends MessageView {
   private prefixAddress(type: number, name: string): string {
     const a = this.attr(type, ip, name);
     if (a !== undefined) return a;
-    return formatIp(new Uint8Array(this.buf[this.off + HEADER] === 10 ? 16 : 4));
+    return formatIp(new Uint8Array(this.buf[this.off + HEADER] === AF_INET6 ? 16 : 4));
   }
 
   /** RTA_GATEWAY. */

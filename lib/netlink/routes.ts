@@ -798,14 +798,15 @@ export class Routes {
     ]);
     const bits = a.version === 4 ? 32 : 128;
     return this.conn.get(RTM_GETROUTE, 0, (w) => {
-      // In the order `ip route get DST from SRC iif I oif O mark M …` sends them (RTM_F_LOOKUP_TABLE
-      // always, as ip does, so rtm_table says which table answered).
+      // In the order `ip route get DST from SRC iif I oif O mark M …` sends them. IPv4 lookups ask
+      // for RTM_F_LOOKUP_TABLE (rtm_table says which table answered), as ip does; IPv6 refuses the
+      // flag under strict checking ("Invalid flags for get route request").
       w.putU8(familyOf(a.version));
       w.putU8(bits);
       w.putU8(from === undefined ? 0 : bits);
       w.putU8(tos);
       w.putU32(0); // table, protocol, scope, type
-      w.putU32(C.RTM_F_LOOKUP_TABLE | (fibMatch ? C.RTM_F_FIB_MATCH : 0));
+      w.putU32((a.version === 4 ? C.RTM_F_LOOKUP_TABLE : 0) | (fibMatch ? C.RTM_F_FIB_MATCH : 0));
       w.attrBytes(C.RTA_DST, a.bytes);
       if (from !== undefined) w.attrBytes(C.RTA_SRC, from);
       if (iif !== undefined) w.attrU32(C.RTA_IIF, iif);
