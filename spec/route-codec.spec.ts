@@ -11,7 +11,7 @@ import {
 } from '../lib/netlink/route-codec.js';
 import { Route, routeView } from '../lib/netlink/route.js';
 import { NlWriter } from '../lib/netlink/writer.js';
-import { attr, bytes, nldone, nlerror, nlmsg, u16, u32 } from './helpers/bytes.js';
+import { attr, bytes, hex as hexBuf, nldone, nlerror, nlmsg, u16, u32 } from './helpers/bytes.js';
 import { FakeKernel, type SentMessage } from './helpers/fake-kernel.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,6 +30,8 @@ const RTM_GETROUTE = 26;
 const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
 
+// The binary codec keeps raw payloads as copies of the received Buffer.
+const hex = (text: string): Buffer => hexBuf(text);
 const cacheZero = { clntref: 0, lastuse: 0, expires: 0, error: 0, used: 0, id: 0, ts: 0, tsage: 0 };
 
 /** Kernel messages and what they must decode to (written from the commands, not from the decoder). */
@@ -113,6 +115,24 @@ const goldens: Array<[string, RouteBody]> = [
   ['inet6-kernel-prefix.hex', {
     header: { family: 10, dstLen: 64, srcLen: 0, tos: 0, table: 254, protocol: 2, scope: 0, type: 1, flags: 0 },
     attributes: { table: 254, dst: '2001:db8::', priority: 256, oif: 3, cacheinfo: cacheZero, pref: 0 },
+  }],
+  ['inet4-encap-ip.hex', {
+    header: { family: 2, dstLen: 24, srcLen: 0, tos: 0, table: 254, protocol: 3, scope: 253, type: 1, flags: 0 },
+    attributes: {
+      table: 254, dst: '10.70.0.0', oif: 4,
+      encap: hex('0c000100 00000000 00000005 08000200 0a010009 08000300 00000000 05000500 00000000 05000400 00000000 06000600 00000000'),
+      encapType: 2,
+    },
+  }],
+  ['inet6-encap-ip6.hex', {
+    header: { family: 10, dstLen: 48, srcLen: 0, tos: 0, table: 254, protocol: 3, scope: 0, type: 1, flags: 0 },
+    attributes: {
+      table: 254, dst: '2001:db8:70::', priority: 1024, oif: 4,
+      encap: hex(`0c000100 00000000 00000006 14000200 20010db8 00000000 00000000 00000009 14000300 ${'00'.repeat(16)}
+        05000500 00000000 05000400 00000000 06000600 00000000`),
+      encapType: 4,
+      cacheinfo: cacheZero, pref: 0,
+    },
   }],
 ];
 
@@ -203,6 +223,25 @@ test('Route views read the golden messages as ip -j prints them (names, table > 
   t.is(get.cacheinfo?.clntref, 2);
   t.deepEqual(get.flags, []);
   t.is(get.src, undefined);
+});
+
+test('RTA_ENCAP is decoded by its RTA_ENCAP_TYPE (ip, ip6) in the Route view', (t) => {
+  const v4raw = fixture('inet4-encap-ip.hex');
+  const v4 = routeView(v4raw, 0, v4raw.length);
+  t.is(v4.encapType, 'ip');
+  t.deepEqual(v4.encap, { id: 5n, dst: '10.1.0.9', src: '0.0.0.0', tos: 0, ttl: 0, flags: 0 });
+  const v6raw = fixture('inet6-encap-ip6.hex');
+  const v6 = routeView(v6raw, 0, v6raw.length);
+  t.is(v6.encapType, 'ip6');
+  t.deepEqual(v6.encap, { id: 6n, dst: '2001:db8::9', src: '::', tc: 0, hoplimit: 0, flags: 0 });
+  // MPLS label stacks (RTA_ENCAP of type mpls, RTA_NEWDST) come out as label numbers.
+  const mpls = nlmsg(RTM_NEWROUTE, 0, 1, 0, [2, 24, 0, 0, 254, 3, 0, 1], u32(0),
+    attr(22, attr(1, [0x00, 0x06, 0x40, 0x00, 0x00, 0x0c, 0x81, 0x00]), attr(2, [9])), attr(21, u16(1)),
+    attr(19, [0x00, 0x01, 0xf1, 0x00]));
+  const m = routeView(mpls, 0, mpls.length);
+  t.is(m.encapType, 'mpls');
+  t.deepEqual(m.encap, { dst: [100, 200], ttl: 9 });
+  t.deepEqual(m.newdst, [31]);
 });
 
 test('flag names follow iproute2 print_rt_flags, in its order', (t) => {
@@ -332,6 +371,55 @@ serial('add/replace/del requests are byte-identical to iproute2\'s for the same 
   }
   // Each add resolved d0 through RTM_GETLINK (no caching between calls).
   t.is(f.kernel.sent.filter((m) => m.type === RTM_GETLINK).length, 4);
+  f.nl.close();
+});
+
+/** Zeroes the padding after each attribute (and inside RTA_ENCAP): iproute2 leaves it uninitialized. */
+function zeroPadding(payload: Buffer, start: number, end = payload.length): Buffer {
+  const out = Buffer.from(payload);
+  const walk = (from: number, to: number): void => {
+    for (let at = from; at + 4 <= to;) {
+      const n = out.readUInt16LE(at);
+      if ((out.readUInt16LE(at + 2) & 0x3fff) === 22) walk(at + 4, at + n);
+      const padded = (n + 3) & ~3;
+      out.fill(0, at + n, Math.min(at + padded, to));
+      at += padded;
+    }
+  };
+  walk(start, end);
+  return out;
+}
+
+serial('encap requests match iproute2\'s (its uninitialized padding bytes aside); mpls labels as mpls_pton', async (t) => {
+  const f = await fake();
+  for (const [name, run] of [
+    ['req-add-encap-ip.hex', () => f.nl.routes.add({ dst: '10.70.0.0/24', encap: { type: 'ip', id: 5, dst: '10.1.0.9' }, oif: 4 })],
+    ['req-add-encap-ip6.hex', () => f.nl.routes.add({ dst: '2001:db8:70::/48', encap: { type: 'ip6', id: 6n, dst: '2001:db8::9' }, oif: 4 })],
+  ] as const) {
+    await run();
+    const sent = f.routes().at(-1)!;
+    const want = ipRequest(name);
+    t.is(sent.flags, want.flags);
+    t.is(sent.payload.toString('hex'), zeroPadding(want.payload, 12).toString('hex'), name);
+  }
+  await f.nl.routes.add({ dst: '10.71.0.0/24', gateway: '10.1.0.2', encap: { type: 'mpls', labels: [100, 200], ttl: 9 } });
+  t.deepEqual(f.routes().at(-1)!.payload.subarray(12), bytes(
+    attr(1, [10, 71, 0, 0]),
+    attr(0x8000 | 22, attr(1, [0x00, 0x06, 0x40, 0x00, 0x00, 0x0c, 0x81, 0x00]), attr(2, [9])),
+    attr(21, u16(1)),
+    attr(5, [10, 1, 0, 2]),
+  ));
+  for (const [encap, message] of [
+    [{ type: 'gre' }, /^encap\.type: ip, ip6 or mpls/],
+    [{ type: 'ip', dst: '2001:db8::1' }, /^encap\.dst: an IPv4 tunnel destination/],
+    [{ type: 'ip', ttl: 256 }, /^encap\.ttl: /],
+    [{ type: 'ip', id: -1 }, /^encap\.id: /],
+    [{ type: 'mpls', labels: [] }, /^encap\.labels: /],
+    [{ type: 'mpls', labels: [1 << 20] }, /^encap\.labels\[0\]: /],
+    [{ type: 'ip6', hoplimit: 1, ttl: 1 }, /^encap\.ttl: unknown option/],
+  ] as const) {
+    await t.throwsAsync(f.nl.routes.add({ dst: '10.72.0.0/24', encap: encap as never }), { instanceOf: ValidationError, message });
+  }
   f.nl.close();
 });
 

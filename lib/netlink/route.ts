@@ -8,7 +8,7 @@ import { AF_INET6, formatIp } from './inet.js';
 import { MessageView } from './message-view.js';
 import { DecodeError } from './errors.js';
 import { NLA_TYPE_MASK } from './protocol.js';
-import { ip, nest, u16, u32, u8, type FieldCodec, type UnknownAttr } from './schema.js';
+import { binary, ip, nest, u16, u32, u8, type FieldCodec, type UnknownAttr } from './schema.js';
 
 /** One path of a multipath route (struct rtnexthop in RTA_MULTIPATH). */
 export interface RouteNexthop {
@@ -24,6 +24,10 @@ export interface RouteNexthop {
   flags: string[];
   /** RTA_FLOW (realms) of the path. */
   realms?: number;
+  /** RTA_ENCAP_TYPE of the path (`'mpls'`, `'ip'` …). */
+  encapType?: string | number;
+  /** RTA_ENCAP of the path, decoded as {@link Route.encap}. */
+  encap?: Record<string, unknown> | Uint8Array;
 }
 
 /** The RTAX_* metrics of a route (RTA_METRICS), raw kernel values. */
@@ -204,6 +208,8 @@ export class Route extends MessageView {
       if (a.gateway !== undefined) out.gateway = a.gateway;
       if (a.via !== undefined) out.via = a.via.address;
       if (a.flow !== undefined) out.realms = a.flow;
+      if (a.encapType !== undefined) out.encapType = C.nameOr(C.ENCAP_TYPES, a.encapType);
+      if (a.encap !== undefined) out.encap = C.decodeEncap(a.encapType ?? 0, Buffer.from(a.encap), `route.multipath.encap`);
       return out;
     });
   }
@@ -262,6 +268,12 @@ export class Route extends MessageView {
     if (at < 0) return undefined;
     const type = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType') ?? 0;
     return C.decodeEncap(type, this.buf.subarray(at, at + this.buf.readUInt16LE(at - 4) - 4));
+  }
+
+  /** RTA_NEWDST (`ip route … as to …`, MPLS label swaps) as label numbers. */
+  get newdst(): number[] | undefined {
+    const v = this.attr(C.RTA_NEWDST, binary, 'newdst');
+    return v === undefined ? undefined : C.mplsLabels(v, 'route.newdst');
   }
 
   /** RTA_TTL_PROPAGATE (MPLS). */

@@ -17,7 +17,7 @@ import * as C from './route-codec.js';
 import { Route, routeView } from './route.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from './rtm.js';
 import { checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from './validate.js';
-import type { NlWriter } from './writer.js';
+import { NlWriter } from './writer.js';
 
 /** Route type names accepted and printed (`ip route add blackhole …`). */
 export type RouteTypeName =
@@ -45,6 +45,15 @@ export interface RouteNexthopSpec {
   /** RTA_FLOW: realms of the path. */
   realms?: number;
 }
+
+/**
+ * A lightweight-tunnel encapsulation (RTA_ENCAP + RTA_ENCAP_TYPE, `ip route add … encap …`): `ip`
+ * and `ip6` set the tunnel metadata for a collect_md (external) tunnel device, `mpls` pushes labels.
+ */
+export type RouteEncapSpec =
+  | { type: 'ip'; id?: number | bigint; dst?: string; src?: string; ttl?: number; tos?: number }
+  | { type: 'ip6'; id?: number | bigint; dst?: string; src?: string; hoplimit?: number; tc?: number }
+  | { type: 'mpls'; labels: number[]; ttl?: number };
 
 /** What `add`, `replace` and `del` describe: `ip route add` in object form. */
 export interface RouteSpec {
@@ -82,6 +91,8 @@ export interface RouteSpec {
   nhid?: number;
   /** RTA_MULTIPATH: several paths with weights. */
   multipath?: RouteNexthopSpec[];
+  /** RTA_ENCAP / RTA_ENCAP_TYPE: a lightweight-tunnel encapsulation. */
+  encap?: RouteEncapSpec;
   /** RTA_PREF (IPv6 only): router preference. */
   pref?: 'low' | 'medium' | 'high';
   /** RTA_EXPIRES (IPv6 only): seconds until the route expires. */
@@ -162,7 +173,7 @@ export interface RouteGetOptions {
 
 const SPEC_KEYS = [
   'dst', 'family', 'src', 'gateway', 'via', 'oif', 'table', 'metric', 'scope', 'protocol', 'type', 'prefsrc', 'tos',
-  'onlink', 'realms', 'nhid', 'multipath', 'pref', 'expires', 'mtu', 'advmss', 'hoplimit', 'window', 'rtt', 'rttvar',
+  'onlink', 'realms', 'nhid', 'multipath', 'encap', 'pref', 'expires', 'mtu', 'advmss', 'hoplimit', 'window', 'rtt', 'rttvar',
   'ssthresh', 'cwnd', 'initcwnd', 'initrwnd', 'reordering', 'features', 'rtoMin', 'quickack', 'fastopenNoCookie',
   'congctl', 'lock',
 ];
@@ -286,6 +297,8 @@ interface CompiledRoute {
   oif?: LinkRef;
   metrics?: Array<readonly [number, number | string]>;
   multipath?: CompiledHop[];
+  /** RTA_ENCAP_TYPE and the RTA_ENCAP payload, encoded once. */
+  encap?: { type: number; payload: Uint8Array };
   /** A Route view to delete: its message is sent back as it is. */
   raw?: Buffer;
 }
@@ -438,6 +451,7 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
     }
     c.multipath = o.multipath.map((h: unknown, i) => compileHop(`${p}multipath[${i}]`, h, version, c.family));
   }
+  if (o.encap !== undefined) c.encap = compileEncap(`${p}encap`, o.encap);
   if (hasMetrics) {
     const metrics = compileMetrics(p, o);
     if (metrics !== undefined) c.metrics = metrics;
@@ -477,6 +491,56 @@ function compileHop(p: string, value: unknown, version: IpVersion, family: numbe
   if (o.onlink !== undefined && checkBool(`${p}.onlink`, o.onlink)) h.flags |= C.RTNH_F_ONLINK;
   if (o.realms !== undefined) h.realms = checkU32(`${p}.realms`, o.realms);
   return h;
+}
+
+const ENCAP_KEYS: Record<string, string[]> = {
+  ip: ['type', 'id', 'dst', 'src', 'ttl', 'tos'],
+  ip6: ['type', 'id', 'dst', 'src', 'hoplimit', 'tc'],
+  mpls: ['type', 'labels', 'ttl'],
+};
+
+/** A tunnel id: a u64 given as a number or a bigint. */
+function checkTunnelId(field: string, v: unknown): bigint {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn) return v;
+  throw new ValidationError(field, v, 'a tunnel id (a non-negative integer or a u64 bigint) is required');
+}
+
+/** Checks an encap spec and encodes its RTA_ENCAP payload (attribute order as `ip route … encap`). */
+function compileEncap(p: string, value: unknown): { type: number; payload: Uint8Array } {
+  const o = checkObject(p, value);
+  const type = typeof o.type === 'string' && Object.hasOwn(ENCAP_KEYS, o.type) ? o.type : undefined;
+  if (type === undefined) throw new ValidationError(`${p}.type`, o.type, 'ip, ip6 or mpls is required');
+  checkKeys(p, o, ENCAP_KEYS[type]!);
+  const w = new NlWriter(64);
+  if (type === 'mpls') {
+    const labels: unknown = o.labels;
+    if (!Array.isArray(labels) || labels.length === 0 || labels.length > 30) {
+      throw new ValidationError(`${p}.labels`, labels, 'an array of 1..30 MPLS labels is required');
+    }
+    const stack = Buffer.alloc(4 * labels.length);
+    labels.forEach((l: unknown, i) => {
+      const label = checkInt(`${p}.labels[${i}]`, l, 0, 0xfffff);
+      // label << 12, bottom-of-stack bit on the last entry, TC and TTL 0 (as iproute2's mpls_pton).
+      stack.writeUInt32BE(((label << 12) | (i === labels.length - 1 ? 0x100 : 0)) >>> 0, 4 * i);
+    });
+    w.attrBytes(1 /* MPLS_IPTUNNEL_DST */, stack);
+    if (o.ttl !== undefined) w.attrU8(2 /* MPLS_IPTUNNEL_TTL */, checkInt(`${p}.ttl`, o.ttl, 0, 255));
+    return { type: C.LWTUNNEL_ENCAP_MPLS, payload: Uint8Array.from(w.bytes()) };
+  }
+  const version = type === 'ip' ? 4 : 6;
+  if (o.id !== undefined) {
+    const id = Buffer.alloc(8);
+    id.writeBigUInt64BE(checkTunnelId(`${p}.id`, o.id));
+    w.attrBytes(1 /* LWTUNNEL_IP(6)_ID */, id);
+  }
+  if (o.dst !== undefined) w.attrBytes(2, checkAddress(`${p}.dst`, o.dst, version, 'tunnel destination'));
+  if (o.src !== undefined) w.attrBytes(3, checkAddress(`${p}.src`, o.src, version, 'tunnel source'));
+  const ttl = type === 'ip' ? o.ttl : o.hoplimit;
+  const tos = type === 'ip' ? o.tos : o.tc;
+  if (ttl !== undefined) w.attrU8(4, checkInt(`${p}.${type === 'ip' ? 'ttl' : 'hoplimit'}`, ttl, 0, 255));
+  if (tos !== undefined) w.attrU8(5, checkInt(`${p}.${type === 'ip' ? 'tos' : 'tc'}`, tos, 0, 255));
+  return { type: type === 'ip' ? C.LWTUNNEL_ENCAP_IP : C.LWTUNNEL_ENCAP_IP6, payload: Uint8Array.from(w.bytes()) };
 }
 
 function compileMetrics(p: string, o: Record<string, unknown>): Array<readonly [number, number | string]> | undefined {
@@ -558,7 +622,7 @@ function writeVia(w: NlWriter, type: number, via: Via): void {
 
 /**
  * Writes a compiled route: rtmsg, then the attributes in the order `ip route add` sends them for
- * `ip route add DST from SRC via GW metric M table T src PREFSRC realms R pref P expires E nhid N
+ * `ip route add DST from SRC encap … via GW metric M table T src PREFSRC realms R pref P expires E nhid N
  * dev OIF METRICS… nexthop …`.
  */
 function writeRoute(w: NlWriter, c: CompiledRoute, names: NameMap): void {
@@ -577,6 +641,13 @@ function writeRoute(w: NlWriter, c: CompiledRoute, names: NameMap): void {
   w.putU32(c.flags);
   if (c.dst !== undefined) w.attrBytes(C.RTA_DST, c.dst);
   if (c.src !== undefined) w.attrBytes(C.RTA_SRC, c.src);
+  if (c.encap !== undefined) {
+    // As iproute2: the nest flagged NLA_F_NESTED, then RTA_ENCAP_TYPE.
+    const e = w.beginNest(C.RTA_ENCAP, true);
+    w.putBytes(c.encap.payload);
+    w.endNest(e);
+    w.attrU16(C.RTA_ENCAP_TYPE, c.encap.type);
+  }
   if (c.gateway !== undefined) w.attrBytes(C.RTA_GATEWAY, c.gateway);
   if (c.via !== undefined) writeVia(w, C.RTA_VIA, c.via);
   if (c.metric !== undefined) w.attrU32(C.RTA_PRIORITY, c.metric);
