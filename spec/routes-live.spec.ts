@@ -248,6 +248,13 @@ liveTest('get() is the kernel lookup ip route get shows (gateway, prefsrc, from/
   t.is(r2.src, cidr(o2.from!, 4));
   t.is(r2.mark, 7);
   t.is(r2.oif, d0);
+  const local = await nl.routes.get('10.1.0.1', { from: '10.1.0.5', iif: 'd0' });
+  const olocal = ipJson<Array<IpRoute & { iif?: string }>>(name, ['route', 'get', '10.1.0.1', 'from', '10.1.0.5', 'iif', 'd0'])[0]!;
+  t.is(local.type, olocal.type!);
+  t.is(local.type, 'local');
+  t.is(local.iif, linkIndexes(name).get(olocal.iif!));
+  t.is(local.oif, linkIndexes(name).get(olocal.dev!));
+  t.is(local.src, cidr(olocal.from!, 4));
   const fm = await nl.routes.get('10.20.3.4', { fibMatch: true });
   const ofm = ipJson<IpRoute[]>(name, ['route', 'get', 'fibmatch', '10.20.3.4'])[0]!;
   t.is(fm.dst, ofm.dst);
