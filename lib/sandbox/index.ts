@@ -1,2 +1,25 @@
-/** rtnetlink/sandbox: filled by the sandbox layer. */
-export {};
+/**
+ * rtnetlink/sandbox: network sandboxes after Docker libnetwork's `osl` package — a network namespace
+ * kept on a file (its key) with interfaces, gateways, static routes and neighbour entries placed in
+ * it — built only on this package's netlink client (no `ip`, no shell).
+ *
+ * ```ts
+ * import { Sandbox, generateKey, setBasePath, gc } from 'rtnetlink/sandbox';
+ * const sb = await Sandbox.create(generateKey(containerId));
+ * const eth0 = await sb.addVeth('veth1a', 'eth', { address: '10.0.0.2/24' });
+ * await sb.setGateway('10.0.0.1');
+ * await sb.destroy();
+ * ```
+ */
+export { Sandbox } from './sandbox.js';
+export type {
+  SandboxCreateOptions, ExternalKeyOptions, RestoreOptions, RestoreInterface, SandboxInfo, StaticRoute,
+} from './sandbox.js';
+export { Interface, type InterfaceOrigin } from './interface.js';
+export { InterfaceStatistics } from './statistics.js';
+export { InterfaceOptionSetter, NeighborOptionSetter } from './options.js';
+export type { InterfaceOptions, InterfaceOptionsArg, NeighborOptions, NeighborOptionsArg, NeighborFamilyName } from './options.js';
+export { setBasePath, getBasePath, generateKey, gc, pendingGarbage, DEFAULT_BASE_PATH } from './base-path.js';
+export { SandboxError, type SandboxStep, type SandboxErrorOptions } from './errors.js';
+export { lowestFreeName } from './interface-names.js';
+export { NetlinkError, ValidationError } from '../netlink/errors.js';

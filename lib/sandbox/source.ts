@@ -1,0 +1,70 @@
+/**
+ * The source namespace of sandboxes: where interfaces come from and go back to. It is captured as
+ * an fd (so "move it back" reaches the same namespace even if the thread or the process moves
+ * later), with one netlink handle in it. Sandboxes with the same source share both (reference
+ * counted), so a hundred sandboxes cost one socket on the source side.
+ */
+import { RtNetlink } from '../netlink/rtnetlink.js';
+import { ValidationError } from '../netlink/errors.js';
+import { SandboxError } from './errors.js';
+import { THREAD_NETNS, closeQuietly, namespaceId, openNamespaceFd } from './namespace-file.js';
+
+/** A shared source namespace. */
+export interface SourceNamespace {
+  /** nsfs device:inode, the identity the cache is keyed by. */
+  readonly id: string;
+  /** An fd of the namespace (CLOEXEC), for IFLA_NET_NS_FD. */
+  readonly fd: number;
+  /** The handle inside it (resolves once open). */
+  readonly nl: Promise<RtNetlink>;
+  /** How many sandboxes use it. */
+  refs: number;
+}
+
+const sources = new Map<string, SourceNamespace>();
+
+/**
+ * Takes a reference on a source namespace: `ref` (a namespace path or fd) or, when undefined, the
+ * calling thread's namespace right now. Synchronous, so that a caller inside
+ * `invokeInNamespace` captures that namespace. Release it with {@link releaseSource}.
+ */
+export function acquireSource(ref: string | number | undefined): SourceNamespace {
+  let path: string;
+  if (ref === undefined) path = THREAD_NETNS;
+  else if (typeof ref === 'string' && ref.length > 0 && !ref.includes('\0')) path = ref;
+  // A caller's fd is reopened through /proc, so the caller may close theirs.
+  else if (typeof ref === 'number' && Number.isInteger(ref) && ref >= 0) path = `/proc/self/fd/${ref}`;
+  else throw new ValidationError('sourceNetns', ref, 'a namespace path or an open namespace fd is required');
+  let fd: number;
+  try {
+    fd = openNamespaceFd(path);
+  } catch (e) {
+    throw new SandboxError('open', `failed to open the source network namespace "${path}"`, { cause: e });
+  }
+  const id = namespaceId(fd);
+  const known = sources.get(id);
+  if (known !== undefined) {
+    closeQuietly(fd);
+    known.refs++;
+    return known;
+  }
+  const nl = RtNetlink.open({ netns: fd }).catch((e: unknown) => {
+    sources.delete(id);
+    closeQuietly(fd);
+    throw new SandboxError('open', `"${path}" is not a usable network namespace`, { cause: e });
+  });
+  nl.catch(() => { /* reported to whoever awaits it */ });
+  const source: SourceNamespace = { id, fd, nl, refs: 1 };
+  sources.set(id, source);
+  return source;
+}
+
+/** Drops a reference; the last one closes the handle and the fd. */
+export function releaseSource(source: SourceNamespace): void {
+  if (--source.refs > 0) return;
+  if (sources.get(source.id) === source) sources.delete(source.id);
+  source.nl.then((nl) => {
+    nl.close();
+    closeQuietly(source.fd);
+  }, () => { /* the fd was closed when opening failed */ });
+}
