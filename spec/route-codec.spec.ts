@@ -179,6 +179,7 @@ for (const [name, expected] of goldens) {
       }
     }
     t.true(errors > 0);
+    for (let cut = 0; cut < 28; cut++) t.throws(() => routeView(raw, 0, cut), { instanceOf: DecodeError });
   });
 }
 

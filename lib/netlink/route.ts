@@ -326,5 +326,6 @@ export class Route extends MessageView {
 
 /** Decodes a route message into a lazy {@link Route} (the message's bytes are referenced, not copied). */
 export function routeView(buf: Buffer, off: number, len: number): Route {
+  if (len < HEADER + C.RTMSG_SIZE) throw new DecodeError('route', off, `route message of ${len} bytes, at least ${HEADER + C.RTMSG_SIZE} expected`);
   return new Route(buf, off, len);
 }

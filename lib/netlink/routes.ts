@@ -833,7 +833,7 @@ export class Routes {
       const family = buf[off + 16];
       // An AF_UNSPEC dump also walks the multicast caches (RTNL_FAMILY_IPMR …): IP routes only.
       if (wantFamily === 0 ? family !== AF_INET && family !== AF_INET6 : family !== wantFamily) return null;
-      const r = new Route(buf, off, len);
+      const r = routeView(buf, off, len);
       if (needJs) {
         if (jsProtocol !== undefined && buf[off + 21] !== jsProtocol) return null;
         if (jsType !== undefined && buf[off + 23] !== jsType) return null;
