@@ -132,7 +132,7 @@ export const ether: FieldCodec<string> = {
 export function bytesOf(kind: string, size: number): FieldCodec<Uint8Array> {
   return {
     kind,
-    decode(buf, off, len, path) { exact(kind, size, path, off, len); return Uint8Array.prototype.slice.call(buf, off, off + len); },
+    decode(buf, off, len, path) { exact(kind, size, path, off, len); return new Uint8Array(buf.subarray(off, off + len)); },
     encode(w, type, v, path) {
       if (!(v instanceof Uint8Array) || v.length !== size) throw new ValidationError(path, v, `a Uint8Array of ${size} bytes is required`);
       w.attrBytes(type, v);

@@ -7,6 +7,7 @@
  * One attribute differs by direction: the kernel reports IFLA_VXLAN_TTL_INHERIT as a u8 but accepts
  * it only as a flag, so requests use {@link vxlanRequestAttrs}.
  */
+import { ValidationError } from './errors.js';
 import { bool8, bytesOf, enumOf, ip4, ip6, portRange, ranged } from './link-fields.js';
 import { AttrSet, attr, flag, u16be, u32, u32be, u8, type AttrValues, type FieldCodec } from './schema.js';
 
@@ -100,18 +101,28 @@ function defs(ttlInherit: FieldCodec<boolean>) {
   };
 }
 
-/** IFLA_VXLAN_TTL_INHERIT in a request: NLA_FLAG (present = true; false sends nothing). */
+/**
+ * IFLA_VXLAN_TTL_INHERIT as the kernel reports it: a u8. A request carries it as a flag (no
+ * payload), which decodes as true too, so requests decode; encoding writes the reply form.
+ */
+const ttlInheritReply: FieldCodec<boolean> = {
+  kind: 'u8|flag',
+  decode: (buf, off, len, path) => (len === 0 ? true : bool8.decode(buf, off, len, path)),
+  encode: (w, type, v, path) => bool8.encode(w, type, v, path),
+};
+
+/** IFLA_VXLAN_TTL_INHERIT in a request: NLA_FLAG (true sends the flag, false sends nothing). */
 const ttlInheritFlag: FieldCodec<boolean> = {
   kind: 'flag',
-  decode: (buf, off, len, path) => flag.decode(buf, off, len, path),
+  decode: (buf, off, len, path) => ttlInheritReply.decode(buf, off, len, path),
   encode(w, type, v, path) {
-    if (typeof v !== 'boolean') return flag.encode(w, type, v, path);
+    if (typeof v !== 'boolean') throw new ValidationError(path, v, 'true or false is required');
     if (v) w.attrFlag(type);
   },
 };
 
 /** IFLA_INFO_DATA of kind `vxlan`, as the kernel reports it. */
-export const vxlanAttrs = new AttrSet('vxlan', defs(bool8));
+export const vxlanAttrs = new AttrSet('vxlan', defs(ttlInheritReply));
 /** IFLA_INFO_DATA of kind `vxlan` in requests (TTL_INHERIT as a flag). */
 export const vxlanRequestAttrs = new AttrSet('vxlan', defs(ttlInheritFlag));
 
