@@ -115,3 +115,14 @@ test('the writer builds messages with back-patched lengths', (t) => {
   w.endMessage(m);
   t.deepEqual(w.bytes(), nlmsg(18, 0x301, 5, 0, b32(0x11223344), a(1, a(2, cstr('lo')))));
 });
+
+test('an attribute with an unaligned struct payload counts its length without the padding', (t) => {
+  const w = new NlWriter();
+  const start = w.beginAttr(18);
+  w.putU16(10);
+  w.putBytes(Uint8Array.from([1, 2, 3, 4]));
+  w.endNest(start);
+  w.attrU32(2, 7);
+  t.deepEqual(w.bytes(), bytes(a(18, b16(10), [1, 2, 3, 4]), a(2, b32(7))));
+  t.is(w.bytes().readUInt16LE(0), 10);
+});

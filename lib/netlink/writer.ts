@@ -204,10 +204,16 @@ export class NlWriter {
     return at;
   }
 
-  /** Ends the nest begun at `start` by writing its length. */
+  /**
+   * Ends the nest or attribute begun at `start`: writes its length (header and payload, not the
+   * trailing padding, as nla_len counts) and then pads to 4 bytes. A nest's content is always
+   * aligned already; a struct payload (struct rtvia is 6 or 18 bytes) may not be.
+   */
   endNest(start: number): void {
+    const len = this.length - start;
+    if (len > 0xffff) throw new RangeError(`attribute of ${len} bytes exceeds the 65535-byte nla_len`);
+    this.buf.writeUInt16LE(len, start);
     this.pad();
-    this.buf.writeUInt16LE(this.length - start, start);
   }
 
   /** Starts an attribute whose payload the caller writes with put*; end it with {@link endNest}. */
