@@ -11,12 +11,13 @@ import type { Link } from '../netlink/link.js';
 import type { Route } from '../netlink/route.js';
 import type { LinkSetOptions } from '../netlink/links.js';
 import { ValidationError } from '../netlink/errors.js';
+import { ENOENT } from '../netlink/errno.js';
 import { parsePrefix, prefixContains } from '../netlink/inet.js';
 import { native } from '../netlink/native.js';
 import { RtNetlink } from '../netlink/rtnetlink.js';
 import { checkKeys, checkLinkName, checkObject } from '../netlink/validate.js';
 import { queueGarbage } from './base-path.js';
-import { SandboxError, asNetlinkError, type SandboxStep } from './errors.js';
+import { SandboxError, asNetlinkError, errnoOf, type SandboxStep } from './errors.js';
 import { Interface, RECORD, type InterfaceHost, type InterfaceRecord } from './interface.js';
 import { lowestFreeName } from './interface-names.js';
 import {
@@ -716,7 +717,8 @@ export class Sandbox implements InterfaceHost {
   /**
    * Deletes the neighbour entries added with {@link addNeighbor} for `ip` and `mac` (narrowed by
    * `linkName`/`family` when given), from the kernel and the records. An entry that was never added
-   * is a SandboxError.
+   * is a SandboxError. An entry the kernel no longer has (ENOENT: removed behind our back) is a
+   * SandboxError too, but its record is dropped, so records and kernel agree again.
    */
   async deleteNeighbor(ip: string, mac: string, ...options: NeighborOptionsArg[]): Promise<void> {
     this.#assertLive();
@@ -729,12 +731,12 @@ export class Sandbox implements InterfaceHost {
       : { link: n.ifindex, family: n.family === 'inet' ? 4 : 6, dst: n.ip })));
     let failure: unknown;
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') {
+      // ENOENT: the kernel no longer has it (removed behind our back); the record goes too.
+      if (r.status === 'fulfilled' || errnoOf(r.reason) === ENOENT) {
         const at = this.#neighbors.indexOf(matches[i]!);
         if (at >= 0) this.#neighbors.splice(at, 1);
-      } else {
-        failure ??= r.reason;
       }
+      if (r.status === 'rejected') failure ??= r.reason;
     });
     if (failure !== undefined) throw new SandboxError('neighbor', `could not delete neighbor entry ${e.ip} ${e.mac}`, { cause: failure });
   }
