@@ -461,6 +461,7 @@ test.serial('bad kind options are ValidationErrors naming data.<field>, and noth
       [{ name: 'x0', kind: 'dummy', data: { x: 1 } as never }, /^data\.x: unknown option/],
       [{ name: 'x0', kind: 'wireguard', data: { x: 1 } as never }, /^data: kind wireguard has no typed options/],
       [{ name: 'x0', kind: 'bridge', data: Uint8Array.of(1) as never }, /^data: give bridge options as an object/],
+      [{ name: 'x0', kind: 'veth', peer: { up: true, netns: 4 } }, /^peer\.up: a peer in another namespace/],
     ];
     for (const [options, message] of cases) {
       await t.throwsAsync(links.add(options), { instanceOf: ValidationError, message }, JSON.stringify(options));
@@ -480,4 +481,35 @@ test.serial('raw bytes are sent as the data of a kind without a table', async (t
   });
   const body = linkBody.decode(sent[0]!.payload, 0, sent[0]!.payload.length, 'link');
   t.deepEqual(canonical(body.attributes.linkinfo), canonical({ kind: 'wireguard', data: attr(1, u32(5)) }));
+});
+
+test('the option and data types are checked at compile time (tsc fails when a @ts-expect-error line compiles)', (t) => {
+  // Never called: only the compiler looks at these.
+  const typed = (links: Links, info: LinkInfo): unknown[] => [
+    links.add({ name: 'b', kind: 'bridge', data: { stpState: 1, vlanFiltering: 1, mcastQueryIntvl: 100n } }),
+    links.add({ name: 'v', kind: 'vxlan', data: { id: 42, port: 4789, group: '239.1.1.1', link: 3, learning: false } }),
+    links.add({ name: 'm', kind: 'macvlan', link: 'eth0', data: { mode: 'bridge' } }),
+    links.add({ name: 'i', kind: 'ipvlan', link: 'eth0', data: { mode: 'l3s', flags: 'vepa' } }),
+    links.add({ name: 'l', kind: 'vlan', link: 'eth0', data: { id: 5, protocol: '802.1Q' } }),
+    links.add({ name: 'w', kind: 'wireguard' }),
+    // @ts-expect-error an unknown bridge option
+    links.add({ name: 'b', kind: 'bridge', data: { stpstate: 1 } }),
+    // @ts-expect-error a read-only bridge field
+    links.add({ name: 'b', kind: 'bridge', data: { rootPort: 1 } }),
+    // @ts-expect-error a macvlan mode that does not exist
+    links.add({ name: 'm', kind: 'macvlan', data: { mode: 'nonsense' } }),
+    // @ts-expect-error a VNI must be a number
+    links.add({ name: 'v', kind: 'vxlan', data: { id: '42' } }),
+    // @ts-expect-error only a veth has a peer
+    links.add({ name: 'b', kind: 'bridge', peer: { name: 'x' } }),
+    // @ts-expect-error typed options for a kind without a table
+    links.add({ name: 'w', kind: 'wireguard', data: { listenPort: 1 } }),
+    links.set('p', { slaveData: { cost: 1, learning: false, backupPort: 'eth1' } }),
+    // @ts-expect-error bridge port learning is a boolean
+    links.set('p', { slaveData: { learning: 0 } }),
+    linkKindData(info, 'vxlan')?.port satisfies number | undefined,
+    linkKindData(info, 'macvlan')?.mode satisfies 'private' | 'vepa' | 'bridge' | 'passthru' | 'source' | number | undefined,
+    linkSlaveData(info, 'bridge')?.state satisfies string | number | undefined,
+  ];
+  t.is(typeof typed, 'function');
 });

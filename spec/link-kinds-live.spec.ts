@@ -333,6 +333,10 @@ liveTest('ifb and veth created by links.add decode with their kind and no data',
   const { name, nl } = await tempNetns(t);
   await nl.links.add({ name: 'ifb0', kind: 'ifb', txqlen: 64 });
   await nl.links.add({ name: 've0', kind: 'veth', peer: { name: 've1', mtu: 1400 } });
+  // peer.up is a second request once the pair exists (the kernel cannot open a peer earlier).
+  await nl.links.add({ name: 've2', kind: 'veth', up: true, peer: { up: true } });
+  const ve2 = ipLink(name, 've2') as IpLink & { link: string };
+  t.true((ipLink(name, ve2.link) as IpLink & { flags: string[] }).flags.includes('UP'));
   const links = await compareAll(t, name, nl);
   t.deepEqual(links.get('ifb0')!.linkInfo, { kind: 'ifb' });
   t.deepEqual(links.get('ve1')!.linkInfo, { kind: 'veth' });

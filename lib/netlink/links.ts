@@ -73,7 +73,11 @@ export interface VethPeer {
   mtu?: number;
   /** The peer's IFLA_TXQLEN. */
   txqlen?: number;
-  /** Bring the peer up as it is created. */
+  /**
+   * Bring the peer up once the pair exists. The kernel cannot open a veth end before its peer is
+   * registered (ENOTCONN), so this is a second request after the creation; it needs the peer in
+   * the same namespace as the handle.
+   */
   up?: boolean;
 }
 
@@ -295,6 +299,9 @@ export class Links {
       checkKeys('peer', po, PEER_KEYS);
       peer = checkSettings('peer', po);
       if (po.name !== undefined) peer.name = checkLinkName('peer.name', po.name);
+      if (peer.up === true && (peer.netns !== undefined || s.netns !== undefined)) {
+        throw new ValidationError('peer.up', po.up, 'a peer in another namespace is brought up from a handle in that namespace');
+      }
     }
     if (o.data !== undefined && kind === 'veth') throw new ValidationError('data', o.data, 'give the veth peer as the peer option');
     const data = o.data === undefined ? undefined : checkKindData('data', kind, o.data);
@@ -317,7 +324,8 @@ export class Links {
         w.attrString(C.IFLA_INFO_KIND, kind);
         if (peer !== undefined) {
           // VETH_INFO_PEER carries a whole link body: ifinfomsg + IFLA_* of the other end.
-          const pf = upFlags(peer.up);
+          // The peer opens only after the creation (see VethPeer.up).
+          const pf = upFlags(peer.up === true ? undefined : peer.up);
           const d = w.beginNest(C.IFLA_INFO_DATA);
           const p = w.beginNest(VETH_INFO_PEER);
           writeIfInfoMsg(w, { family: 0, type: 0, index: 0, flags: pf.flags, change: pf.change });
@@ -331,6 +339,12 @@ export class Links {
         w.endNest(li);
       });
     });
+    if (peer?.up === true) {
+      // The new link's IFLA_LINK is its peer's ifindex.
+      const peerIndex = peer.name ?? (await this.get(name)).link;
+      if (peerIndex === undefined) throw new ValidationError('peer.up', true, 'the kernel did not report the peer of the new veth');
+      await this.conn.ack(RTM_NEWLINK, 0, (w) => writeRef(w, peerIndex, C.IFF_UP, C.IFF_UP));
+    }
   }
 
   /** Resolves the link names inside kind data (vxlan `link`, bridge port `backupPort`) to ifindexes. */
