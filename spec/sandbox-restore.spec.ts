@@ -28,6 +28,7 @@ async function populated(t: Parameters<typeof sandboxFixture>[0]) {
   await f.sb.addInterface('rsbr', 'br', { bridge: true });
   await f.sb.addInterface('rs0', 'eth', { address: '10.110.0.2/24', addressIPv6: 'fd10::2/64', master: 'rsbr' });
   await f.sb.addInterface('rs2', 'eth');
+  await f.sb.addVeth('rsh', 'net', { address: '10.113.0.2/24' });
   await f.sb.setGateway('10.110.0.1');
   await f.sb.setGatewayIPv6('fd10::1');
   await f.sb.addStaticRoute({ destination: '10.111.0.0/16', nextHop: '10.110.0.9' });
@@ -44,6 +45,7 @@ liveTest('restore finds interfaces by address, exact name and prefix, takes gate
       { srcName: 'rsbr', dstName: 'br0', bridge: true },
       { srcName: 'rs0', dstPrefix: 'eth', address: '10.110.0.2/24', addressIPv6: 'fd10::2/64', master: 'rsbr' },
       { srcName: 'rs2', dstPrefix: 'eth' },
+      { srcName: 'rsh', address: '10.113.0.2/24' },
     ],
     sourceNetns: src.path,
   });
@@ -54,6 +56,7 @@ liveTest('restore finds interfaces by address, exact name and prefix, takes gate
     ['rsbr', 'br0', true, null, null],
     ['rs0', 'eth0', false, '10.110.0.2/24', 'rsbr'],
     ['rs2', 'eth1', false, null, null],
+    ['rsh', 'net0', false, '10.113.0.2/24', null],
   ]);
   t.is(info.gateway, '10.110.0.1');
   t.is(info.gatewayIPv6, 'fd10::1');
@@ -68,6 +71,10 @@ liveTest('restore finds interfaces by address, exact name and prefix, takes gate
   await rs.info().interfaces[2]!.remove();
   t.truthy(linkIn(src.name, 'rs2'), 'the restored interface went back to the source namespace');
   await rs.info().interfaces[0]!.remove();
+  // net0 was made by addVeth (its host end is in the source): remove() deletes the pair.
+  const pair = rs.info().interfaces.find((i) => i.srcName === 'rsh')!;
+  await pair.remove();
+  t.is(linkIn(src.name, 'rsh'), undefined);
   t.deepEqual(linkNamesIn(key), ['eth0', 'eth2']);
   const lo = ipJsonIn<IpLink[]>(key, ['link', 'show', 'lo'])[0]!;
   t.false(lo.flags.includes('UP'));

@@ -13,7 +13,10 @@ export type InterfaceOrigin =
   | 'bridge'
   /** A veth end born inside by addVeth: remove() deletes the pair. */
   | 'veth'
-  /** Found by Sandbox.restore: remove() moves it to the source namespace (a bridge is deleted). */
+  /**
+   * Found by Sandbox.restore: remove() moves it to the source namespace (a bridge is deleted; a
+   * veth whose host end is in the source namespace is restored as `'veth'`).
+   */
   | 'restored';
 
 /** @internal What the sandbox knows about an interface. */

@@ -260,7 +260,9 @@ export class Sandbox implements InterfaceHost {
    * Rebuilds a sandbox's state after a restart (libnetwork's live restore) from the namespace
    * mounted on `key`, changing nothing: each given interface is found again (by its address, its
    * exact `dstName`, or the first unclaimed `<dstPrefix><n>`), gateways and static routes are taken
-   * from the kernel's routes (given ones must be there). Later calls see the restored state.
+   * from the kernel's routes (given ones must be there). Later calls see the restored state. A veth
+   * whose source name still exists as a veth in the source namespace was made by addVeth, so its
+   * `remove()` deletes the pair; other interfaces are moved back (bridges deleted).
    */
   static async restore(key: string, options: RestoreOptions = {}): Promise<Sandbox> {
     const path = checkKey('key', key);
@@ -853,11 +855,14 @@ export class Sandbox implements InterfaceHost {
   async #restoreState(wanted: CheckedRestoreInterface[], gateway: string | undefined, gatewayIPv6: string | undefined,
     statics: CheckedStaticRoute[] | undefined): Promise<void> {
     const nl = this.#nl;
-    const [links, addrs, list] = await Promise.all([
+    const [links, addrs, list, sourceLinks] = await Promise.all([
       nl.links.list({ stats: false }),
       nl.addresses.list(),
       nl.routes.list({ table: 'main' }),
+      this.#sourceNl.links.list({ kind: 'veth', stats: false }),
     ]);
+    // A moved link left no link of its source name behind; addVeth left the host end there.
+    const hostEnds = new Set(sourceLinks.map((l) => l.name));
     const claimed = new Set<number>();
     const byIndex = new Map(links.map((l) => [l.ifindex, l]));
     const records: InterfaceRecord[] = [];
@@ -880,7 +885,8 @@ export class Sandbox implements InterfaceHost {
       records.push({
         srcName: w.srcName, dstName: link.name, ifindex: link.ifindex, address: w.opts.address,
         addressIPv6: w.opts.addressIPv6, mac: w.opts.mac, bridge: w.opts.bridge || link.kind === 'bridge',
-        master: w.opts.master, routes: w.opts.routes, origin: 'restored', removing: false,
+        master: w.opts.master, routes: w.opts.routes, removing: false,
+        origin: link.kind === 'veth' && hostEnds.has(w.srcName) ? 'veth' : 'restored',
       });
     }
     const defaults = (version: 4 | 6): Route[] => list.filter((r) => r.family === version && r.dstLen === 0 && r.gateway !== undefined && r.oif !== undefined);
