@@ -4,10 +4,12 @@
 // prints in linkinfo.info_data / info_slave_data.
 import type { ExecutionContext } from 'ava';
 import { NetlinkError } from '../lib/netlink/index.js';
+import { decodeLinkMessage, encodeLinkBody } from '../lib/netlink/link-codec.js';
 import { formatBridgeId, type BridgeId } from '../lib/netlink/link-fields.js';
 import { linkKindData, linkSlaveData } from '../lib/netlink/link-kinds.js';
 import type { Link } from '../lib/netlink/link.js';
 import type { RtNetlink } from '../lib/netlink/rtnetlink.js';
+import { NlWriter } from '../lib/netlink/writer.js';
 import { ip, ipJson, liveTest, tempNetns } from './helpers/netns.js';
 
 interface IpLinkInfo {
@@ -163,6 +165,13 @@ async function compareAll(t: ExecutionContext, ns: string, nl: RtNetlink): Promi
     const l = byName.get(o.ifname)!;
     t.is(l.kind, o.linkinfo?.info_kind, `${o.ifname} kind`);
     t.deepEqual(unknowns(l.attributes), [], `${o.ifname}: attributes left undecoded`);
+    // The whole message re-encodes byte for byte (nlmsghdr copied).
+    const raw = l.raw;
+    const w = new NlWriter();
+    const m = w.beginMessage(raw.readUInt16LE(4), raw.readUInt16LE(6), raw.readUInt32LE(8), raw.readUInt32LE(12));
+    encodeLinkBody(w, decodeLinkMessage(raw));
+    w.endMessage(m);
+    t.true(w.bytes().equals(raw), `${o.ifname}: encode(decode(raw)) differs from raw`);
     t.is(l.addrGenMode as unknown, o.inet6_addr_gen_mode as unknown, `${o.ifname} addrgenmode`);
     const info = o.linkinfo;
     if (info?.info_data !== undefined) {
@@ -456,4 +465,17 @@ liveTest('tun cannot be created over rtnetlink: the kernel says EOPNOTSUPP', asy
   const { nl } = await tempNetns(t);
   const e = await t.throwsAsync(nl.links.add({ name: 'tn0', kind: 'tun' }), { instanceOf: NetlinkError });
   t.is(e.code, 'EOPNOTSUPP');
+});
+
+liveTest('IFLA_PROTO_DOWN_REASON (a flagged nest) decodes as ip shows proto_down_reason', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  ip(['-n', name, 'link', 'add', 'pd0', 'type', 'vxlan', 'id', '1', 'dstport', '4789']);
+  ip(['-n', name, 'link', 'set', 'dev', 'pd0', 'protodown_reason', '3', 'on']);
+  ip(['-n', name, 'link', 'set', 'dev', 'pd0', 'protodown', 'on']);
+  const theirs = ipJson<Array<{ proto_down: boolean; proto_down_reason: string[] }>>(name, ['-d', 'link', 'show', 'dev', 'pd0'])[0]!;
+  const link = await nl.links.get('pd0');
+  t.is(link.attributes.protoDown === 1, theirs.proto_down);
+  const reason = link.attributes.protoDownReason!;
+  t.deepEqual([...Array(32).keys()].filter((b) => ((reason.value! >>> b) & 1) === 1).map(String), theirs.proto_down_reason);
+  await compareAll(t, name, nl);
 });

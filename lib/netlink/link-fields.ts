@@ -68,13 +68,6 @@ export function enumOf<N extends string>(base: FieldCodec<number>, names: Readon
   };
 }
 
-/** The number behind an enum value decoded by {@link enumOf} (a name or a number). */
-export function enumValue<N extends string>(names: Readonly<Record<number, N>>, v: N | number): number {
-  if (typeof v === 'number') return v;
-  for (const [k, name] of Object.entries(names)) if (name === v) return Number(k);
-  return NaN;
-}
-
 /** NLA_U64 decoded as bigint; encode also takes a non-negative safe integer number. */
 export const u64n: FieldCodec<bigint> = {
   kind: 'u64',
