@@ -12,13 +12,14 @@
  * ```
  */
 export { Sandbox } from './sandbox.js';
-export type {
-  SandboxCreateOptions, ExternalKeyOptions, RestoreOptions, RestoreInterface, SandboxInfo, StaticRoute,
-} from './sandbox.js';
+export type { SandboxCreateOptions, ExternalKeyOptions, SandboxInfo } from './sandbox.js';
+export type { RestoreOptions, RestoreInterface } from './restore.js';
 export { Interface, type InterfaceOrigin } from './interface.js';
 export { InterfaceStatistics } from './statistics.js';
 export { InterfaceOptionSetter, NeighborOptionSetter } from './options.js';
-export type { InterfaceOptions, InterfaceOptionsArg, NeighborOptions, NeighborOptionsArg, NeighborFamilyName } from './options.js';
+export type {
+  InterfaceOptions, InterfaceOptionsArg, NeighborOptions, NeighborOptionsArg, NeighborFamilyName, StaticRoute,
+} from './options.js';
 export { setBasePath, getBasePath, generateKey, gc, pendingGarbage, DEFAULT_BASE_PATH } from './base-path.js';
 export { SandboxError, type SandboxStep, type SandboxErrorOptions } from './errors.js';
 export { lowestFreeName } from './interface-names.js';

@@ -192,3 +192,39 @@ export class NeighborOptionSetter {
     return Object.freeze({ family: checkFamily('family', family) });
   }
 }
+
+/** Checks an interface name prefix: `<prefix>0` must be a valid interface name. */
+export function checkPrefixName(value: unknown, field = 'dstPrefix'): string {
+  if (typeof value !== 'string') throw new ValidationError(field, value, 'an interface name prefix string is required');
+  checkLinkName(field, `${value}0`);
+  return value;
+}
+
+/** A static route (libnetwork's `types.StaticRoute`): a destination through a next hop. */
+export interface StaticRoute {
+  /** The destination prefix (`'10.9.0.0/16'`). */
+  destination: string;
+  /** The next hop, reachable directly through a link in the sandbox (`'10.0.0.254'`). */
+  nextHop: string;
+}
+
+/** A static route after validation: the destination parsed, the next hop canonical. */
+export interface CheckedStaticRoute {
+  destination: CheckedPrefix;
+  nextHop: string;
+}
+
+/** Checks a static route: a destination without host bits, a next hop of the same family. */
+export function checkStaticRoute(field: string, value: unknown): CheckedStaticRoute {
+  const o = checkObject(field, value);
+  checkKeys(field, o, ['destination', 'nextHop']);
+  const destination = checkDestination(`${field}.destination`, o.destination);
+  const nextHop = checkIp(`${field}.nextHop`, o.nextHop, destination.version).text;
+  return { destination, nextHop };
+}
+
+/** Checks a list of static routes. */
+export function checkStaticRoutes(value: unknown, field = 'staticRoutes'): CheckedStaticRoute[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of static routes is required');
+  return value.map((item: unknown, i) => checkStaticRoute(`${field}[${i}]`, item));
+}

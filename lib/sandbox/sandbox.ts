@@ -12,10 +12,10 @@ import type { Route } from '../netlink/route.js';
 import type { LinkSetOptions } from '../netlink/links.js';
 import { ValidationError } from '../netlink/errors.js';
 import { ENOENT } from '../netlink/errno.js';
-import { parsePrefix, prefixContains } from '../netlink/inet.js';
 import { native } from '../netlink/native.js';
 import { RtNetlink } from '../netlink/rtnetlink.js';
 import { checkKeys, checkLinkName, checkObject } from '../netlink/validate.js';
+import { findRouteConflict } from './conflicts.js';
 import { queueGarbage } from './base-path.js';
 import { SandboxError, asNetlinkError, errnoOf, type SandboxStep } from './errors.js';
 import { Interface, RECORD, type InterfaceHost, type InterfaceRecord } from './interface.js';
@@ -24,12 +24,15 @@ import {
   bindNamespaceOn, closeQuietly, createNamespaceOn, keyHoldsNamespace, openNamespaceFd, prepareKey, unmountAndRemove,
 } from './namespace-file.js';
 import {
-  InterfaceOptionSetter, NeighborOptionSetter, checkDestination, checkInterfaceOptions, checkIp, checkMac,
-  checkNeighborOptions, type CheckedInterfaceOptions, type CheckedPrefix, type InterfaceOptions,
-  type InterfaceOptionsArg, type NeighborFamilyName, type NeighborOptionsArg,
+  InterfaceOptionSetter, NeighborOptionSetter, checkInterfaceOptions, checkIp, checkMac, checkNeighborOptions,
+  checkPrefixName, checkStaticRoute, checkStaticRoutes, type CheckedInterfaceOptions, type CheckedPrefix,
+  type CheckedStaticRoute, type InterfaceOptionsArg, type NeighborFamilyName, type NeighborOptionsArg, type StaticRoute,
 } from './options.js';
+import type { GatewayRecord, NeighborRecord, StaticRouteRecord } from './records.js';
+import { checkRestoreInterfaces, rebuildState, type CheckedRestoreInterface, type RestoreOptions } from './restore.js';
 import { acquireSource, releaseSource, type SourceNamespace } from './source.js';
 import { InterfaceStatistics } from './statistics.js';
+import { StepFailure, stage, step } from './steps.js';
 
 /** Options of {@link Sandbox.create}. */
 export interface SandboxCreateOptions {
@@ -52,38 +55,6 @@ export interface ExternalKeyOptions {
   sourceNetns?: string | number;
 }
 
-/** A static route (libnetwork's `types.StaticRoute`): a destination through a next hop. */
-export interface StaticRoute {
-  /** The destination prefix (`'10.9.0.0/16'`). */
-  destination: string;
-  /** The next hop, reachable directly through a link in the sandbox (`'10.0.0.254'`). */
-  nextHop: string;
-}
-
-/** An interface to find again in {@link Sandbox.restore}. */
-export interface RestoreInterface extends InterfaceOptions {
-  /** The interface's name in the source namespace. */
-  srcName: string;
-  /** Its name inside the sandbox, when known (matched exactly). */
-  dstName?: string;
-  /** The prefix it was added with; used to find it by name when it has no address to match. */
-  dstPrefix?: string;
-}
-
-/** Options of {@link Sandbox.restore}: the configuration the sandbox had (libnetwork's `Restore`). */
-export interface RestoreOptions {
-  /** The interfaces to find again, by address, by exact name, or by prefix. */
-  interfaces?: readonly RestoreInterface[];
-  /** The IPv4 gateway; omitted: taken from the kernel's default route, if any. */
-  gateway?: string;
-  /** The IPv6 gateway; omitted: taken from the kernel's default route, if any. */
-  gatewayIPv6?: string;
-  /** The static routes; omitted: every main-table route with a gateway other than the default. */
-  staticRoutes?: readonly StaticRoute[];
-  /** As in {@link SandboxCreateOptions.sourceNetns}. */
-  sourceNetns?: string | number;
-}
-
 /** What {@link Sandbox.info} returns (libnetwork's `Info`): a snapshot, copies throughout. */
 export interface SandboxInfo {
   /** The interfaces added with addInterface/addVeth (not `lo`), in insertion order. */
@@ -96,74 +67,12 @@ export interface SandboxInfo {
   staticRoutes: StaticRoute[];
 }
 
-interface GatewayRecord {
-  ip: string;
-  oif: number;
-}
-
-interface StaticRouteRecord {
-  destination: CheckedPrefix;
-  nextHop: string;
-  oif: number;
-}
-
-interface NeighborRecord {
-  ip: string;
-  mac: string;
-  family: NeighborFamilyName;
-  linkName: string;
-  ifindex: number;
-}
-
-/** A failed step, turned into a SandboxError once the rollback has run. */
-class StepFailure {
-  constructor(readonly step: SandboxStep, readonly message: string, readonly cause: unknown) {}
-
-  toError(rollbackErrors: readonly Error[] = []): SandboxError {
-    return new SandboxError(this.step, this.message, { cause: this.cause, rollbackErrors });
-  }
-}
-
-/** Awaits `p`, turning a rejection into a StepFailure. */
-async function step<T>(p: Promise<T>, name: SandboxStep, message: string): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    throw new StepFailure(name, message, e);
-  }
-}
-
-/** One request of a stage: started in order, in the same tick, so they share one datagram. */
-interface StageStep {
-  step: SandboxStep;
-  message: string;
-  run: () => Promise<unknown>;
-}
-
-/** Runs the steps of a stage together; throws the first failure (in step order) once all settled. */
-async function stage(steps: readonly StageStep[]): Promise<void> {
-  if (steps.length === 0) return;
-  const results = await Promise.allSettled(steps.map((s) => s.run()));
-  results.forEach((r, i) => {
-    if (r.status === 'rejected') throw new StepFailure(steps[i]!.step, steps[i]!.message, r.reason);
-  });
-}
-
 function checkKey(field: string, key: unknown): string {
   if (typeof key !== 'string' || key.length === 0 || key.includes('\0')) {
     throw new ValidationError(field, key, 'a namespace file path is required');
   }
   return key;
 }
-
-function checkPrefixName(value: unknown, field = 'dstPrefix'): string {
-  if (typeof value !== 'string') throw new ValidationError(field, value, 'an interface name prefix string is required');
-  checkLinkName(field, `${value}0`);
-  return value;
-}
-
-/** RT_TABLE_MAIN. */
-const RT_TABLE_MAIN = 254;
 
 const INTERFACE_OPTION_SETTER = new InterfaceOptionSetter();
 const NEIGHBOR_OPTION_SETTER = new NeighborOptionSetter();
@@ -407,17 +316,8 @@ export class Sandbox implements InterfaceHost {
     const wanted = [opts.address, opts.addressIPv6].filter((a): a is CheckedPrefix => a !== undefined);
     if (wanted.length === 0) return;
     const list = await step(this.#nl.routes.list({ table: 'main' }), 'address', 'failed to list the routes of the sandbox');
-    for (const a of wanted) {
-      for (const r of list) {
-        if (r.dstLen === 0 || r.family !== a.version || r.table !== RT_TABLE_MAIN) continue;
-        const dst = parsePrefix('route', r.dst);
-        if (prefixContains(dst, a.bytes) || prefixContains(a, dst.bytes)) {
-          throw new StepFailure('address',
-            `cannot program address ${a.text} in sandbox interface because it conflicts with existing route ${r.dst}${r.oif === undefined ? '' : ` (ifindex ${r.oif})`}`,
-            undefined);
-        }
-      }
-    }
+    const conflict = findRouteConflict(wanted, list);
+    if (conflict !== undefined) throw new StepFailure('address', conflict, undefined);
   }
 
   /** Brings an interface in and configures it; rolls everything back on failure. */
@@ -855,74 +755,23 @@ export class Sandbox implements InterfaceHost {
   async #restoreState(wanted: CheckedRestoreInterface[], gateway: string | undefined, gatewayIPv6: string | undefined,
     statics: CheckedStaticRoute[] | undefined): Promise<void> {
     const nl = this.#nl;
-    const [links, addrs, list, sourceLinks] = await Promise.all([
+    const [links, addrs, list, sourceVeths] = await Promise.all([
       nl.links.list({ stats: false }),
       nl.addresses.list(),
       nl.routes.list({ table: 'main' }),
       this.#sourceNl.links.list({ kind: 'veth', stats: false }),
     ]);
-    // A moved link left no link of its source name behind; addVeth left the host end there.
-    const hostEnds = new Set(sourceLinks.map((l) => l.name));
-    const claimed = new Set<number>();
-    const byIndex = new Map(links.map((l) => [l.ifindex, l]));
-    const records: InterfaceRecord[] = [];
-    for (const w of wanted) {
-      let link: Link | undefined;
-      if (w.dstName !== undefined) {
-        link = links.find((l) => l.name === w.dstName);
-      } else if (w.opts.address !== undefined || w.opts.addressIPv6 !== undefined) {
-        const text = (w.opts.address ?? w.opts.addressIPv6)!.text;
-        const a = addrs.find((x) => x.cidr === text && !claimed.has(x.ifindex));
-        link = a === undefined ? undefined : byIndex.get(a.ifindex);
-      } else if (w.dstPrefix !== undefined) {
-        const prefix = w.dstPrefix;
-        link = links.find((l) => !claimed.has(l.ifindex) && l.name.startsWith(prefix) && /^[0-9]+$/.test(l.name.slice(prefix.length)));
-      }
-      if (link === undefined || claimed.has(link.ifindex)) {
-        throw new SandboxError('restore', `could not find interface "${w.srcName}" in sandbox "${this.key}"`);
-      }
-      claimed.add(link.ifindex);
-      records.push({
-        srcName: w.srcName, dstName: link.name, ifindex: link.ifindex, address: w.opts.address,
-        addressIPv6: w.opts.addressIPv6, mac: w.opts.mac, bridge: w.opts.bridge || link.kind === 'bridge',
-        master: w.opts.master, routes: w.opts.routes, removing: false,
-        origin: link.kind === 'veth' && hostEnds.has(w.srcName) ? 'veth' : 'restored',
-      });
-    }
-    const defaults = (version: 4 | 6): Route[] => list.filter((r) => r.family === version && r.dstLen === 0 && r.gateway !== undefined && r.oif !== undefined);
-    const pickGateway = (version: 4 | 6, ip: string | undefined): GatewayRecord | undefined => {
-      const found = defaults(version).find((r) => ip === undefined || r.gateway === ip);
-      if (found === undefined) {
-        if (ip !== undefined) throw new SandboxError('restore', `the gateway ${ip} is not set in sandbox "${this.key}"`);
-        return undefined;
-      }
-      return { ip: found.gateway!, oif: found.oif! };
-    };
-    const gw = pickGateway(4, gateway);
-    const gw6 = pickGateway(6, gatewayIPv6);
-    const staticRecords: StaticRouteRecord[] = [];
-    const withGateway = list.filter((r) => r.dstLen > 0 && r.gateway !== undefined && r.oif !== undefined);
-    if (statics === undefined) {
-      for (const r of withGateway) {
-        staticRecords.push({ destination: checkDestination('route', r.dst), nextHop: r.gateway!, oif: r.oif! });
-      }
-    } else {
-      for (const s of statics) {
-        const found = withGateway.find((r) => r.dst === s.destination.text && r.gateway === s.nextHop);
-        if (found === undefined) {
-          throw new SandboxError('restore', `the static route ${s.destination.text} via ${s.nextHop} is not in sandbox "${this.key}"`);
-        }
-        staticRecords.push({ ...s, oif: found.oif! });
-      }
-    }
-    for (const rec of records) {
+    const state = rebuildState(this.key, { links, addresses: addrs, routes: list, sourceVeths: new Set(sourceVeths.map((l) => l.name)) },
+      wanted, gateway, gatewayIPv6, statics);
+    for (const rec of state.interfaces) {
       this.#interfaces.push(new Interface(this, rec));
       this.#names.add(rec.dstName);
     }
-    this.#gateway = gw;
-    this.#gatewayIPv6 = gw6;
-    this.#staticRoutes.push(...staticRecords);
+    this.#gateway = state.gateway;
+    this.#gatewayIPv6 = state.gatewayIPv6;
+    this.#staticRoutes.push(...state.staticRoutes);
   }
+
 }
 
 function sameNeighbor(a: Pick<NeighborRecord, 'ip' | 'mac' | 'family'> & { linkName?: string | undefined },
@@ -930,43 +779,3 @@ function sameNeighbor(a: Pick<NeighborRecord, 'ip' | 'mac' | 'family'> & { linkN
   return a.ip === b.ip && a.mac === b.mac && a.family === b.family && a.linkName === b.linkName;
 }
 
-interface CheckedStaticRoute {
-  destination: CheckedPrefix;
-  nextHop: string;
-}
-
-function checkStaticRoute(field: string, value: unknown): CheckedStaticRoute {
-  const o = checkObject(field, value);
-  checkKeys(field, o, ['destination', 'nextHop']);
-  const destination = checkDestination(`${field}.destination`, o.destination);
-  const nextHop = checkIp(`${field}.nextHop`, o.nextHop, destination.version).text;
-  return { destination, nextHop };
-}
-
-function checkStaticRoutes(value: unknown): CheckedStaticRoute[] {
-  if (!Array.isArray(value)) throw new ValidationError('staticRoutes', value, 'an array of static routes is required');
-  return value.map((item: unknown, i) => checkStaticRoute(`staticRoutes[${i}]`, item));
-}
-
-interface CheckedRestoreInterface {
-  srcName: string;
-  dstName: string | undefined;
-  dstPrefix: string | undefined;
-  opts: CheckedInterfaceOptions;
-}
-
-function checkRestoreInterfaces(value: unknown): CheckedRestoreInterface[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new ValidationError('interfaces', value, 'an array of interfaces is required');
-  return value.map((item: unknown, i) => {
-    const f = `interfaces[${i}]`;
-    const o = checkObject(f, item);
-    const { srcName, dstName, dstPrefix, ...rest } = o;
-    return {
-      srcName: checkLinkName(`${f}.srcName`, srcName),
-      dstName: dstName === undefined ? undefined : checkLinkName(`${f}.dstName`, dstName),
-      dstPrefix: dstPrefix === undefined ? undefined : checkPrefixName(dstPrefix, `${f}.dstPrefix`),
-      opts: checkInterfaceOptions([rest]),
-    };
-  });
-}

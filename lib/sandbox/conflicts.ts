@@ -1,0 +1,29 @@
+/**
+ * The address-conflict check of addInterface (libnetwork L@3c20c075): an address may not be
+ * programmed when a main-table route of its family contains it, or when its network contains the
+ * route's destination (the same subnet on two links would make routing ambiguous).
+ */
+import { parsePrefix, prefixContains } from '../netlink/inet.js';
+import type { Route } from '../netlink/route.js';
+import type { CheckedPrefix } from './options.js';
+
+/** RT_TABLE_MAIN. */
+export const RT_TABLE_MAIN = 254;
+
+/**
+ * The libnetwork message for the first conflict between `addresses` and `routes` (a main-table
+ * dump of the sandbox), or undefined. Default routes never conflict.
+ */
+export function findRouteConflict(addresses: readonly CheckedPrefix[], routes: readonly Route[]): string | undefined {
+  for (const a of addresses) {
+    for (const r of routes) {
+      if (r.dstLen === 0 || r.family !== a.version || r.table !== RT_TABLE_MAIN) continue;
+      const dst = parsePrefix('route', r.dst);
+      if (prefixContains(dst, a.bytes) || prefixContains(a, dst.bytes)) {
+        return `cannot program address ${a.text} in sandbox interface because it conflicts with existing route ${r.dst}`
+          + (r.oif === undefined ? '' : ` (ifindex ${r.oif})`);
+      }
+    }
+  }
+  return undefined;
+}
