@@ -25,6 +25,9 @@ liveTest('create a veth pair and a bridge, rename, set MTU/MAC/up, enslave: as i
   t.is(link.master, (await nl.links.get('br0')).ifindex);
   t.true(link.flags.up);
   t.is(link.slaveKind, 'bridge');
+  const json = JSON.parse(JSON.stringify(link)) as { name: string; stats: { rxBytes: string } };
+  t.is(json.name, 'x0');
+  t.is(typeof json.stats.rxBytes, 'string');
   await nl.links.set('x0', { master: null });
   t.is(ipJson<IpLink[]>(name, ['link', 'show', 'x0'])[0]!.master, undefined);
 });

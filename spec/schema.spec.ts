@@ -126,3 +126,8 @@ test('an attribute with an unaligned struct payload counts its length without th
   t.deepEqual(w.bytes(), bytes(a(18, b16(10), [1, 2, 3, 4]), a(2, b32(7))));
   t.is(w.bytes().readUInt16LE(0), 10);
 });
+
+test('views serialise to JSON: bigints as decimal strings, bytes as hex', async (t) => {
+  const { jsonSafe } = await import('../lib/netlink/message-view.js');
+  t.deepEqual(jsonSafe({ a: 1n << 64n, b: [Uint8Array.from([1, 255])], c: { d: 'x', e: undefined } }), { a: '18446744073709551616', b: ['01ff'], c: { d: 'x', e: undefined } });
+});

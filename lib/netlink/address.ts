@@ -149,7 +149,7 @@ export class Address extends MessageView {
     return addressAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'address');
   }
 
-  toJSON(): object {
+  toObject(): object {
     return {
       family: this.family,
       ifindex: this.ifindex,

@@ -274,7 +274,7 @@ export class Link extends MessageView {
     return linkAttrsFor(this.header.family).decode(this.buf, this.attrStart, this.off + this.len, 'link') as LinkAttributes;
   }
 
-  toJSON(): object {
+  toObject(): object {
     return {
       ifindex: this.ifindex,
       name: this.name,

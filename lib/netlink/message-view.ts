@@ -62,11 +62,32 @@ export abstract class MessageView {
     return at < 0 ? undefined : codec.decode(this.buf, at, index.length(type), `${this.setName}.${name}`);
   }
 
-  /** Every public field as a plain object (`JSON.stringify` and `console.log` use it). */
-  abstract toJSON(): object;
+  /** Every public field as a plain object, values as the getters return them (bigint counters). */
+  abstract toObject(): object;
 
-  /** @internal */
-  [inspect.custom](_depth: number, options: object): string {
-    return `${this.constructor.name} ${inspect(this.toJSON(), options)}`;
+  /**
+   * The fields for `JSON.stringify`: {@link toObject} with bigints as decimal strings and byte
+   * arrays as hex strings, which JSON cannot otherwise hold.
+   */
+  toJSON(): object {
+    return jsonSafe(this.toObject()) as object;
   }
+
+  /** @internal `console.log` shows the fields. */
+  [inspect.custom](_depth: number, options: object): string {
+    return `${this.constructor.name} ${inspect(this.toObject(), options)}`;
+  }
+}
+
+/** Converts bigints to decimal strings and byte arrays to hex, recursively, for JSON. */
+export function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
+    return out;
+  }
+  return value;
 }

@@ -149,7 +149,7 @@ export class Neighbor extends MessageView {
     return N.neighborAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'neighbor');
   }
 
-  toJSON(): object {
+  toObject(): object {
     return {
       family: this.family,
       ifindex: this.ifindex,

@@ -292,7 +292,7 @@ export class Route extends MessageView {
     return this.attributes.unknown ?? [];
   }
 
-  toJSON(): object {
+  toObject(): object {
     return {
       family: this.family,
       type: this.type,

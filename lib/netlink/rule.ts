@@ -201,7 +201,7 @@ export class Rule extends MessageView {
     return R.ruleAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'rule');
   }
 
-  toJSON(): object {
+  toObject(): object {
     return {
       family: this.family,
       priority: this.priority,
