@@ -216,7 +216,7 @@ function listeningPorts(text: string): number[] {
   return text.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f[3] === '0A').map((f) => parseInt(f[1]!.split(':')[1]!, 16));
 }
 
-liveTest('invoke: listen() without a host binds inside; with a host Node binds on a later tick, outside (as documented)', async (t) => {
+liveTest('invoke: listen() without a host binds inside; listen() with a host and net.connect() make their sockets on a later tick, outside (as documented)', async (t) => {
   const { sb } = await sandboxFixture(t);
   const inside = net.createServer();
   t.teardown(() => inside.close());
@@ -232,6 +232,11 @@ liveTest('invoke: listen() without a host binds inside; with a host Node binds o
   const p2 = (outside.address() as net.AddressInfo).port;
   t.true(listeningPorts(readFileSync('/proc/thread-self/net/tcp', 'utf8')).includes(p2), 'the socket was made outside');
   t.false(sb.invoke(() => listeningPorts(readFileSync('/proc/thread-self/net/tcp', 'utf8'))).includes(p2));
+  // net.connect makes its fd on the next tick, outside: it reaches the outside listener, not `inside`.
+  const outsideHit = new Promise<void>((resolve) => outside.once('connection', (c: net.Socket) => { c.destroy(); resolve(); }));
+  const client = sb.invoke(() => net.connect(p2, '127.0.0.1'));
+  t.teardown(() => client.destroy());
+  await outsideHit;
 });
 
 liveTest('a sandbox keeps working when the key directory is shared by many sandboxes; names of links in the source are untouched', async (t) => {

@@ -96,7 +96,7 @@ export class Sandbox implements InterfaceHost {
   #gatewayIPv6: GatewayRecord | undefined;
   readonly #staticRoutes: StaticRouteRecord[] = [];
   readonly #neighbors: NeighborRecord[] = [];
-  #state: 'live' | 'destroying' | 'destroyed' = 'live';
+  #state: 'live' | 'destroyed' = 'live';
 
   private constructor(key: string, fd: number, nl: RtNetlink, source: SourceNamespace, sourceNl: RtNetlink) {
     this.key = key;
@@ -458,11 +458,16 @@ export class Sandbox implements InterfaceHost {
     this.#forget(iface, rec);
   }
 
-  /** Drops an interface and every record the kernel flushed with it (routes, neighbours through it). */
+  /**
+   * Drops an interface and every record the kernel changed with it: routes and neighbours through
+   * it were flushed, and a deleted bridge's ports have no master any more.
+   */
   #forget(iface: Interface, rec: InterfaceRecord): void {
     const at = this.#interfaces.indexOf(iface);
     if (at >= 0) this.#interfaces.splice(at, 1);
     this.#names.delete(rec.dstName);
+    // A deleted bridge released its ports.
+    if (rec.bridge) for (const i of this.#interfaces) if (i[RECORD].master === rec.srcName) i[RECORD].master = undefined;
     if (this.#gateway?.oif === rec.ifindex) this.#gateway = undefined;
     if (this.#gatewayIPv6?.oif === rec.ifindex) this.#gatewayIPv6 = undefined;
     for (let i = this.#staticRoutes.length - 1; i >= 0; i--) if (this.#staticRoutes[i]!.oif === rec.ifindex) this.#staticRoutes.splice(i, 1);
