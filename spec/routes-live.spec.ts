@@ -101,6 +101,10 @@ async function sameAsIp(t: ExecutionContext, ns: string, ours: () => Promise<Nor
 async function withLinks(t: ExecutionContext): Promise<TestNetns & { d0: number; d1: number }> {
   const n = await tempNetns(t, 'rt');
   ip(['-n', n.name, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);
+  // No IPv6 link-local autoconfiguration: its routes would appear at any moment (after DAD) and
+  // make table snapshots taken before and after a step differ for reasons unrelated to the test.
+  ip(['-n', n.name, 'link', 'set', 'd0', 'addrgenmode', 'none']);
+  ip(['-n', n.name, 'link', 'set', 'd1', 'addrgenmode', 'none']);
   ip(['-n', n.name, 'link', 'set', 'd0', 'up']);
   ip(['-n', n.name, 'link', 'set', 'd1', 'up']);
   ip(['-n', n.name, 'addr', 'add', '10.1.0.1/16', 'dev', 'd0']);
