@@ -60,13 +60,16 @@ let timer: NodeJS.Timeout | undefined;
 /** @internal Queues a namespace file that could not be removed; the retry timer does not keep the process alive. */
 export function queueGarbage(path: string): void {
   garbage.add(path);
-  if (timer === undefined) {
-    timer = setTimeout(() => {
-      timer = undefined;
-      void gc();
-    }, GC_PERIOD_MS);
-    timer.unref();
-  }
+  scheduleRetry();
+}
+
+function scheduleRetry(): void {
+  if (timer !== undefined) return;
+  timer = setTimeout(() => {
+    timer = undefined;
+    void gc();
+  }, GC_PERIOD_MS);
+  timer.unref();
 }
 
 /** @internal Forgets a queued path (a new sandbox is being created on it). */
@@ -98,8 +101,8 @@ export async function gc(): Promise<string[]> {
   if (garbage.size === 0 && timer !== undefined) {
     clearTimeout(timer);
     timer = undefined;
-  } else if (garbage.size > 0 && timer === undefined) {
-    queueGarbage(left[0]!);
+  } else if (garbage.size > 0) {
+    scheduleRetry();
   }
   return left;
 }
