@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir } from 'node:os';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -28,13 +28,18 @@ export interface BenchOptions {
   quick: boolean;
   /** Write the results as JSON to this file. */
   json: string | undefined;
-  /** Measured repetitions per comparison (default 5, quick 3). */
+  /**
+   * Measured repetitions per comparison: `--reps`, or by default 7 (5 for the comparisons whose one
+   * run takes seconds: addresses, sandboxes), 3 with `--quick`.
+   */
   reps: number;
+  /** Whether `--reps` was given (then it applies to every comparison). */
+  repsGiven: boolean;
 }
 
 /** Parses argv (after `node run.js`). Throws with a usage line on a bad option. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { filter: undefined, quick: false, json: undefined, reps: 0 };
+  const o: BenchOptions = { filter: undefined, quick: false, json: undefined, reps: 0, repsGiven: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -51,7 +56,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (a.startsWith('--reps=')) o.reps = Number(a.slice(7));
     else throw new Error(`unknown option ${a}`);
   }
-  if (o.reps === 0) o.reps = o.quick ? 3 : 5;
+  o.repsGiven = o.reps !== 0;
+  if (o.reps === 0) o.reps = o.quick ? 3 : 7;
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('--reps needs a positive integer');
   return o;
 }
@@ -304,6 +310,13 @@ export interface Comparison {
   noWarmup?: boolean;
   /** Extra untimed measurements (memory …) made after the repetitions, before `after`. */
   extra?: () => Promise<Extra[]>;
+  /** Fewer default repetitions for a comparison whose runs take seconds (ignored with `--reps`). */
+  maxDefaultReps?: number;
+}
+
+/** The repetitions of `c` under `options`. */
+export function repsFor(c: Comparison, options: BenchOptions): number {
+  return options.repsGiven || c.maxDefaultReps === undefined ? options.reps : Math.min(options.reps, c.maxDefaultReps);
 }
 
 /** One row of the results. */
@@ -322,6 +335,8 @@ export interface RowResult {
   ipSpread: number;
   oursSamplesMs: number[];
   ipSamplesMs: number[];
+  /** Ratio of the best (fastest) samples: what each side costs when nothing else gets in the way. */
+  bestRatio: number;
   note?: string;
 }
 
@@ -343,6 +358,7 @@ export function progress(message: string): void {
  */
 export async function runComparison(c: Comparison, reps: number): Promise<{ rows: RowResult[]; extras: Extra[] }> {
   progress(`• ${c.title}`);
+  const started = performance.now();
   await c.before?.();
   let extras: Extra[] = [];
   const ipSamples: Timings[] = [];
@@ -372,6 +388,7 @@ export async function runComparison(c: Comparison, reps: number): Promise<{ rows
   } finally {
     await c.after?.();
   }
+  progress(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   const rows = c.rows.map((r) => {
     const ours = oursSamples[r.ours[0]]!.map((t) => phase(t, r.ours[1], r.name));
     const ipx = ipSamples.map((t) => phase(t, r.ip, r.name));
@@ -384,6 +401,7 @@ export async function runComparison(c: Comparison, reps: number): Promise<{ rows
       name: r.name, n: r.n, unit: r.unit, oursOpsPerSec: oursOps, ipOpsPerSec: ipOps, ratio, target: r.target,
       pass: r.target === null ? null : ratio >= r.target, oursMedianMs: oursMs, ipMedianMs: ipMs,
       oursSpread: spread(ours), ipSpread: spread(ipx), oursSamplesMs: ours, ipSamplesMs: ipx,
+      bestRatio: Math.min(...ipx) / Math.min(...ours),
     };
     if (r.note !== undefined) row.note = r.note;
     return row;
@@ -410,7 +428,20 @@ export interface MicroResult {
   spread: number;
   /** Bytes of heap that the results of one op keep alive (GC'd before and after); null if not measured. */
   heapPerOp: number | null;
+  /** Bytes outside the JS heap (ArrayBuffer backing stores) the results of one op keep alive; null if not measured. */
+  buffersPerOp: number | null;
   note?: string;
+}
+
+/**
+ * Full GCs with event-loop turns in between: V8 frees ArrayBuffer backing stores on a concurrent
+ * sweeper, so `arrayBuffers` only drops after a turn or two.
+ */
+async function settleHeap(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
 }
 
 /** (p75 − p25) / median. */
@@ -427,8 +458,8 @@ export function iqrSpread(xs: readonly number[]): number {
  * reported. With `retain`, the heap kept alive by the batch's return value is measured over
  * enough batches to hold ≥ 100,000 ops (so GC noise is small per op).
  */
-export function runMicro(name: string, n: number, unit: string, batch: () => unknown,
-  options: { budgetMs?: number; retain?: boolean; note?: string } = {}): MicroResult {
+export async function runMicro(name: string, n: number, unit: string, batch: () => unknown,
+  options: { budgetMs?: number; retain?: boolean; note?: string } = {}): Promise<MicroResult> {
   for (let i = 0; i < 3; i++) batch();
   let t = performance.now();
   batch();
@@ -443,18 +474,20 @@ export function runMicro(name: string, n: number, unit: string, batch: () => unk
     xs.push((performance.now() - s) / inner);
   }
   let heapPerOp: number | null = null;
+  let buffersPerOp: number | null = null;
   if (options.retain) {
     const batches = Math.min(200, Math.ceil(100_000 / n));
     const kept: unknown[] = [];
-    gc();
-    const before = process.memoryUsage().heapUsed;
+    await settleHeap();
+    const before = process.memoryUsage();
     for (let i = 0; i < batches; i++) kept.push(batch());
-    gc();
-    const after = process.memoryUsage().heapUsed;
-    heapPerOp = (after - before) / (batches * n);
+    await settleHeap();
+    const after = process.memoryUsage();
+    heapPerOp = (after.heapUsed - before.heapUsed) / (batches * n);
+    buffersPerOp = (after.arrayBuffers - before.arrayBuffers) / (batches * n);
     kept.length = 0;
   }
-  const r: MicroResult = { name, n, unit, opsPerSec: n / (median(xs) / 1000), spread: iqrSpread(xs), heapPerOp };
+  const r: MicroResult = { name, n, unit, opsPerSec: n / (median(xs) / 1000), spread: iqrSpread(xs), heapPerOp, buffersPerOp };
   if (options.note !== undefined) r.note = options.note;
   return r;
 }
@@ -474,10 +507,13 @@ export interface MachineInfo {
   ipStartupSpread: number;
   quick: boolean;
   reps: number;
+  /** 1-minute load average when the run started and when it ended (other work on the machine skews results). */
+  loadStart: number;
+  loadEnd: number;
 }
 
 /** Collects {@link MachineInfo} (the ip startup cost is measured by the caller). */
-export function machineInfo(ipStartupMs: number, ipStartupSpread: number, options: BenchOptions): MachineInfo {
+export function machineInfo(ipStartupMs: number, ipStartupSpread: number, options: BenchOptions, loadStart: number): MachineInfo {
   const v = spawnSync('ip', ['-V'], { encoding: 'utf8' }).stdout.trim();
   const m = /iproute2-([\w.-]+)/.exec(v);
   return {
@@ -491,6 +527,8 @@ export function machineInfo(ipStartupMs: number, ipStartupSpread: number, option
     ipStartupSpread,
     quick: options.quick,
     reps: options.reps,
+    loadStart,
+    loadEnd: loadavg()[0] ?? 0,
   };
 }
 
@@ -514,25 +552,27 @@ function table(header: string[], rows: string[][], rightAlign: boolean[]): strin
 /** The comparison table (what `npm run bench` prints). */
 export function formatRows(rows: readonly RowResult[]): string {
   return table(
-    ['case', 'n', 'ours ops/s', '±', 'ip ops/s', '±', 'ratio', 'target', 'result'],
+    ['case', 'n', 'ours ops/s', '±', 'ip ops/s', '±', 'ratio', 'target', 'result', 'best'],
     rows.map((r) => [
       r.name, r.n.toLocaleString('en-US'), `${fmtOps(r.oursOpsPerSec)}/${r.unit}`, pct(r.oursSpread),
       `${fmtOps(r.ipOpsPerSec)}/${r.unit}`, pct(r.ipSpread), `${r.ratio.toFixed(2)}×`,
       r.target === null ? '—' : `≥ ${r.target.toFixed(1)}×`, r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL',
+      `${r.bestRatio.toFixed(2)}×`,
     ]),
-    [false, true, true, true, true, true, true, false, false],
+    [false, true, true, true, true, true, true, false, false, true],
   );
 }
 
 /** The micro-benchmark table. */
 export function formatMicro(rows: readonly MicroResult[]): string {
   return table(
-    ['micro-benchmark', 'n', 'ops/s', 'IQR', 'heap/op'],
+    ['micro-benchmark', 'n', 'ops/s', 'IQR', 'heap/op', 'buffers/op'],
     rows.map((r) => [
       r.name, r.n.toLocaleString('en-US'), `${fmtOps(r.opsPerSec)}/${r.unit}`, pct(r.spread),
       r.heapPerOp === null ? '—' : `${Math.round(r.heapPerOp)} B`,
+      r.buffersPerOp === null ? '—' : `${Math.round(r.buffersPerOp)} B`,
     ]),
-    [false, true, true, true, true],
+    [false, true, true, true, true, true],
   );
 }
 
@@ -551,7 +591,7 @@ export function writeJson(file: string, machine: MachineInfo, rows: readonly Row
     cases: rows.map((r) => ({
       name: r.name, n: r.n, unit: r.unit, oursOpsPerSec: r.oursOpsPerSec, ipOpsPerSec: r.ipOpsPerSec,
       ratio: r.ratio, targetRatio: r.target, pass: r.pass, oursMedianMs: r.oursMedianMs, ipMedianMs: r.ipMedianMs,
-      oursSpread: r.oursSpread, ipSpread: r.ipSpread, oursSamplesMs: r.oursSamplesMs, ipSamplesMs: r.ipSamplesMs,
+      oursSpread: r.oursSpread, ipSpread: r.ipSpread, bestRatio: r.bestRatio, oursSamplesMs: r.oursSamplesMs, ipSamplesMs: r.ipSamplesMs,
       ...(r.note === undefined ? {} : { note: r.note }),
     })),
     micro,

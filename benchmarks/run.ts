@@ -9,10 +9,11 @@
  * own namespace or /run/netns. Without root it prints one line saying so and exits non-zero.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NetlinkError } from '../lib/netlink/index.js';
 import {
-  NEEDS_ROOT, formatMicro, formatRows, ipStartup, machineInfo, parseOptions, progress, runComparison, selected,
+  NEEDS_ROOT, formatMicro, repsFor, formatRows, ipStartup, machineInfo, parseOptions, progress, runComparison, selected,
   shutdown, writeJson, type BenchOptions, type Comparison, type Extra, type MicroResult, type RowResult,
 } from './harness.js';
 import * as codec from './cases/codec.js';
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
   }
 
   const t0 = Date.now();
+  const loadStart = loadavg()[0] ?? 0;
   let startup: { ms: number; spread: number };
   try {
     startup = await ipStartup();
@@ -90,7 +92,7 @@ async function main(): Promise<number> {
   try {
     for (const c of comparisons(options)) {
       if (!selected(c, options.filter)) continue;
-      const r = await runComparison(c, options.reps);
+      const r = await runComparison(c, repsFor(c, options));
       rows.push(...r.rows);
       extras.push(...r.extras);
     }
@@ -103,12 +105,15 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const machine = machineInfo(startup.ms, startup.spread, options);
+  const machine = machineInfo(startup.ms, startup.spread, options, loadStart);
   const out: string[] = [];
   out.push(`rtnetlink bench — node ${machine.node}, kernel ${machine.kernel}, iproute2 ${machine.iproute2}, ` +
     `${machine.cpus} × ${machine.cpuModel}${options.quick ? ' (--quick: smoke run, not a measurement)' : ''}`);
-  out.push(`median of ${options.reps} runs each (after one warm-up run); ± is the spread (max − min) / median; ` +
-    `ratio = ours ÷ ip ops/s (> 1: we are faster)`);
+  out.push(`median of ${options.reps} runs each${options.repsGiven || options.reps <= 5 ? '' : ' (5 for addresses and sandboxes)'}, after one warm-up run; ` +
+    `± is the spread (max − min) / median; ratio = ours ÷ ip ops/s of the medians (> 1: we are faster), judged against the target; ` +
+    `best = the same ratio of the fastest runs`);
+  out.push(`load average ${machine.loadStart.toFixed(2)} at start, ${machine.loadEnd.toFixed(2)} at end, on ${machine.cpus} CPUs ` +
+    `(other work on the machine inflates and spreads both sides)`);
   out.push(`ip startup (ip -n <ns> -batch <empty file>, included in every ip time, never subtracted): ` +
     `${startup.ms.toFixed(2)} ms (± ${Math.round(startup.spread * 100)}%)`);
   if (rows.length > 0) {

@@ -25,6 +25,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
   const items: AddressAddOptions[] = Array.from({ length: n }, (_, i) => ({ link: UP_LINK, address: address(i) }));
   return [{
     title: `addresses: add ${n} /32 addresses`,
+    maxDefaultReps: 5,
     rows: [{
       name: `addresses: add ${n} (/32 on d0)`, n, unit: 'addr', ours: [0, 'add'], ip: 'add', target: 1.0,
       note: 'ours: one addresses.addMany; ip: one `address add A/32 dev d0` line each',

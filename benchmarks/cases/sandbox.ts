@@ -68,6 +68,7 @@ function comparison(o: BenchOptions, path: 'addInterface' | 'addVeth'): Comparis
   const label = `sandbox: ${n} × create+destroy via ${path}`;
   return {
     title: label,
+    maxDefaultReps: 5,
     rows: [
       {
         name: `${label}`, n, unit: 'sandbox', ours: [0, 'total'], ip: 'total', target,
