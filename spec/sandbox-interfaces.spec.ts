@@ -172,6 +172,7 @@ liveTest('remove: a moved link goes back down under its name without addresses; 
   t.deepEqual(onlyIn(key), []);
   t.is(linkIn(src.name, 'rmh'), undefined, 'deleting the inside end deleted the host end');
   t.deepEqual(sb.info().interfaces, []);
+  await t.throwsAsync(moved.statistics(), { instanceOf: SandboxError, message: /was removed from the sandbox/ });
   const again = await t.throwsAsync(moved.remove(), { instanceOf: SandboxError });
   t.is(again.step, 'remove');
   t.regex(again.message, /removed already/);

@@ -475,9 +475,10 @@ export class Sandbox implements InterfaceHost {
   }
 
   /** @internal Interface.statistics(). */
-  async interfaceStatistics(_iface: Interface, rec: InterfaceRecord): Promise<InterfaceStatistics> {
+  async interfaceStatistics(iface: Interface, rec: InterfaceRecord): Promise<InterfaceStatistics> {
     this.#assertLive();
     const what = `failed to retrieve the statistics for ${rec.dstName} in netns ${this.key}`;
+    if (!this.#interfaces.includes(iface)) throw new SandboxError('statistics', `${what}: the interface was removed from the sandbox`);
     let link: Link;
     try {
       link = await this.#nl.links.get(rec.ifindex);
