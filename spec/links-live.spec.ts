@@ -89,3 +89,4 @@ liveTest('errors: missing link ENODEV, duplicate EEXIST, bad input refused befor
   await t.throwsAsync(nl.links.set('missing0', { mtu: 1500 }), { instanceOf: NetlinkError, code: 'ENODEV' });
   await t.throwsAsync(nl.links.set('dup', { master: 'nobr' }), { instanceOf: NetlinkError, code: 'ENODEV' });
 });
+

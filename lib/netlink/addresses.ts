@@ -334,7 +334,8 @@ export class Addresses {
    */
   async add(options: AddressAddOptions): Promise<void> {
     const c = checkAdd('', options);
-    const ifindex = await this.links.index(c.link);
+    const r = this.links.resolve([c.link]);
+    const ifindex = (r instanceof Promise ? await r : r)[0]!;
     await this.conn.ack(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, (w) => writeAddAddress(w, c, ifindex));
   }
 
@@ -344,7 +345,8 @@ export class Addresses {
    */
   async replace(options: AddressAddOptions): Promise<void> {
     const c = checkAdd('', options);
-    const ifindex = await this.links.index(c.link);
+    const r = this.links.resolve([c.link]);
+    const ifindex = (r instanceof Promise ? await r : r)[0]!;
     await this.conn.ack(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, (w) => writeAddAddress(w, c, ifindex));
   }
 
@@ -355,7 +357,8 @@ export class Addresses {
    */
   async del(options: AddressDelOptions): Promise<void> {
     const c = checkDel('', options);
-    const ifindex = await this.links.index(c.link);
+    const r = this.links.resolve([c.link]);
+    const ifindex = (r instanceof Promise ? await r : r)[0]!;
     await this.conn.ack(RTM_DELADDR, 0, (w) => writeDelAddress(w, c, ifindex));
   }
 

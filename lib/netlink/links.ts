@@ -265,6 +265,16 @@ export class Links {
     }, linkView);
   }
 
+  /**
+   * @internal Resolves link references to ifindexes. When every reference is already an ifindex
+   * (or absent) the answer is synchronous, so a caller that sends right after does so in the same
+   * tick, and requests leave in the order they were made.
+   */
+  resolve(refs: ReadonlyArray<LinkRef | undefined>): Array<number | undefined> | Promise<Array<number | undefined>> {
+    if (refs.every((r) => r === undefined || typeof r === 'number')) return refs as Array<number | undefined>;
+    return Promise.all(refs.map((r) => (r === undefined ? undefined : this.index(r))));
+  }
+
   /** The ifindex of a link given by name (an index is returned as it is). */
   async index(ref: LinkRef): Promise<number> {
     if (typeof ref === 'number') return checkLinkRef('link', ref) as number;
@@ -390,10 +400,11 @@ export class Links {
     } else if (name !== undefined && index === undefined) {
       index = await this.index(target);
     }
-    const [master, refs] = await Promise.all([
-      s.master === undefined ? undefined : s.master === null ? 0 : this.index(s.master),
-      this.resolveRefs(data, slaveData),
-    ]);
+    const masterRef = s.master === null ? 0 : s.master;
+    const resolved = this.resolve([masterRef === 0 ? undefined : masterRef]);
+    const [resolvedMaster] = resolved instanceof Promise ? await resolved : resolved;
+    const master = masterRef === 0 ? 0 : resolvedMaster;
+    const refs = data === undefined && slaveData === undefined ? new Map<string, number>() : await this.resolveRefs(data, slaveData);
     await withNamespaces([['netns', s.netns]], ([nsFd]) => this.conn.ack(RTM_NEWLINK, 0, (w) => {
       const { flags, change } = upFlags(s.up);
       writeRef(w, index ?? target, flags, change);

@@ -353,12 +353,9 @@ export class Neighbors {
 
   private async one(type: number, flags: number, options: unknown): Promise<void> {
     const c = checkNeighbor('', options);
-    const [ifindex, via, master] = await Promise.all([
-      this.links.index(c.link),
-      c.via === undefined ? undefined : this.links.index(c.via),
-      c.master === undefined ? undefined : this.links.index(c.master),
-    ]);
-    return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindex, via, master));
+    const r = this.links.resolve([c.link, c.via, c.master]);
+    const [ifindex, via, master] = r instanceof Promise ? await r : r;
+    return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindex!, via, master));
   }
 
   private async many(type: number, flags: number, items: readonly unknown[]): Promise<BulkResult[]> {
