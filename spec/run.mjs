@@ -18,6 +18,7 @@ const isolate = [
   'mkdir -p /run/netns',
   'mount -t tmpfs -o mode=0755 rtnetlink-test /run/netns',
   'ip link set lo up',
+  'export RTNETLINK_TEST_ISOLATED=1',
   `exec "${process.execPath}" "${ava}" --tap "$@"`,
 ].join(' && ');
 

@@ -46,10 +46,12 @@ export function forEachAttr(buf: Buffer, start: number, end: number, path: strin
  */
 export class AttrIndex {
   /** payload offset + 1 per type (0 = absent), then payload length. */
-  private readonly slots: Int32Array;
+  private readonly slots: number[];
 
   constructor(buf: Buffer, start: number, end: number, max: number, path: string) {
-    const slots = new Int32Array(2 * (max + 1));
+    // A plain array: a typed array is allocated outside the JS heap, which costs more than the
+    // walk itself for one short-lived view.
+    const slots = new Array<number>(2 * (max + 1)).fill(0);
     forEachAttr(buf, start, end, path, (type, off, len) => {
       if (type <= max && slots[2 * type] === 0) {
         slots[2 * type] = off + 1;
@@ -73,6 +75,24 @@ export class AttrIndex {
   has(type: number): boolean {
     return (this.slots[2 * type] ?? 0) !== 0;
   }
+}
+
+/**
+ * The payload offset of the first attribute `type` in `buf[start, end)`, or -1, checking lengths
+ * up to it like {@link forEachAttr} (DecodeError naming `path`). No allocation.
+ */
+export function locateAttr(buf: Buffer, start: number, end: number, type: number, path: string): number {
+  let at = start;
+  while (at + NLA_HDRLEN <= end) {
+    const len = buf.readUInt16LE(at);
+    const rawType = buf.readUInt16LE(at + 2);
+    if (len < NLA_HDRLEN || at + len > end) {
+      throw new DecodeError(path, at, `attribute type ${rawType & NLA_TYPE_MASK} has length ${len}, ${end - at} bytes left`);
+    }
+    if ((rawType & NLA_TYPE_MASK) === type) return at + NLA_HDRLEN;
+    at += align4(len);
+  }
+  return -1;
 }
 
 /** The payload offset of the first attribute `type` in `buf[start, end)`, or -1. No allocation. */

@@ -596,7 +596,7 @@ export class Connection {
       }
       this.readAvailable();
     }
-    this.queue = [];
+    queue.length = 0;
     this.sentCount = 0;
     this.out.reset();
     this.armWait();

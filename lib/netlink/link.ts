@@ -3,11 +3,11 @@
  * follow `ip -j link` in camelCase (`ifindex`, `operstate`, `linkNetnsId`); `name` and `mac` are the
  * names the API promises for IFLA_IFNAME and IFLA_ADDRESS.
  */
-import { findAttr, readString } from './attributes.js';
+import { attrLength, findAttr, readString } from './attributes.js';
 import * as C from './link-constants.js';
 import { type AddrGenMode, type LinkAfSpec } from './link-af.js';
 import {
-  linkAfSpec, linkAttrsFor, linkInfo, linkXdpAttrs, readIfInfoMsg, linkStats64, type IfInfoMsg, type LinkAttributes, type LinkStats64,
+  linkAfSpec, linkAttrsFor, linkInfo, linkPropAttrs, linkXdpAttrs, readIfInfoMsg, linkStats64, type IfInfoMsg, type LinkAttributes, type LinkStats64,
 } from './link-codec.js';
 import type { LinkInfo, LinkKindData } from './link-kinds.js';
 import { MessageView } from './message-view.js';
@@ -81,10 +81,9 @@ export class Link extends MessageView {
 
   /** IFLA_INFO_KIND inside IFLA_LINKINFO (`'veth'`, `'bridge'` …); undefined for plain devices (lo, physical). */
   get kind(): string | undefined {
-    const index = this.attrs();
-    const at = index.offset(C.IFLA_LINKINFO);
+    const at = this.locate(C.IFLA_LINKINFO);
     if (at < 0) return undefined;
-    const k = findAttr(this.buf, at, at + index.length(C.IFLA_LINKINFO), C.IFLA_INFO_KIND);
+    const k = findAttr(this.buf, at, at + attrLength(this.buf, at), C.IFLA_INFO_KIND);
     return k < 0 ? undefined : readString(this.buf, k, this.buf.readUInt16LE(k - 4) - 4);
   }
 
@@ -222,7 +221,7 @@ export class Link extends MessageView {
 
   /** IFLA_PROP_LIST / IFLA_ALT_IFNAME: alternative names. */
   get altNames(): string[] {
-    return this.attributes.propList?.altIfnames ?? [];
+    return this.attr(C.IFLA_PROP_LIST, nest(linkPropAttrs), 'propList')?.altIfnames ?? [];
   }
 
   /** IFLA_PARENT_DEV_NAME (the bus device, e.g. a PCI address). */

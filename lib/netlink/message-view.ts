@@ -8,7 +8,7 @@
  * object, which is also what `console.log` shows) and the complete attribute decode of its family.
  */
 import { inspect } from 'node:util';
-import { AttrIndex } from './attributes.js';
+import { AttrIndex, attrLength, locateAttr } from './attributes.js';
 import type { FieldCodec } from './schema.js';
 
 /** A lazily decoded netlink message. */
@@ -20,6 +20,7 @@ export abstract class MessageView {
   /** @internal Length of the message (nlmsg_len). */
   protected readonly len: number;
   private index: AttrIndex | undefined;
+  private reads = 0;
 
   /** @internal */
   constructor(buf: Buffer, off: number, len: number) {
@@ -50,16 +51,23 @@ export abstract class MessageView {
     return this.off + 16 + this.headerSize;
   }
 
-  /** The attribute index, built on first use. */
-  protected attrs(): AttrIndex {
-    return (this.index ??= new AttrIndex(this.buf, this.attrStart, this.off + this.len, this.maxAttr, this.setName));
+  /**
+   * The payload offset of attribute `type`, or -1. The first few reads walk the attributes (most
+   * views are read for a field or two); after that an index of the whole message is built once.
+   */
+  protected locate(type: number): number {
+    if (this.index === undefined && ++this.reads > 3) {
+      this.index = new AttrIndex(this.buf, this.attrStart, this.off + this.len, this.maxAttr, this.setName);
+    }
+    return this.index === undefined
+      ? locateAttr(this.buf, this.attrStart, this.off + this.len, type, this.setName)
+      : this.index.offset(type);
   }
 
   /** Decodes attribute `type` with `codec`, or undefined when absent. */
   protected attr<T>(type: number, codec: FieldCodec<T>, name: string): T | undefined {
-    const index = this.attrs();
-    const at = index.offset(type);
-    return at < 0 ? undefined : codec.decode(this.buf, at, index.length(type), `${this.setName}.${name}`);
+    const at = this.locate(type);
+    return at < 0 ? undefined : codec.decode(this.buf, at, attrLength(this.buf, at), `${this.setName}.${name}`);
   }
 
   /** Every public field as a plain object, values as the getters return them (bigint counters). */

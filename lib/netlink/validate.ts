@@ -17,6 +17,15 @@ export type LinkRef = string | number;
 export function checkLinkName(field: string, value: unknown): string {
   if (typeof value !== 'string') throw new ValidationError(field, value, 'an interface name string is required');
   if (value.length === 0) throw new ValidationError(field, value, 'an interface name cannot be empty');
+  // A character loop (this runs for every request that names a link): ASCII names need no
+  // byte count; anything else falls back to the regular checks.
+  let plain = value.length <= IFNAMSIZ_MAX;
+  for (let i = 0; plain && i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // Printable ASCII except space, '/' and ':'.
+    if (c <= 0x20 || c >= 0x7f || c === 0x2f || c === 0x3a) plain = false;
+  }
+  if (plain && value !== '.' && value !== '..') return value;
   if (Buffer.byteLength(value) > IFNAMSIZ_MAX) {
     throw new ValidationError(field, value, `an interface name is at most ${IFNAMSIZ_MAX} bytes`);
   }

@@ -68,7 +68,8 @@ export class NlWriter {
     const end = align4(this.length);
     if (end !== this.length) {
       this.reserve(end - this.length);
-      this.buf.fill(0, this.length, end);
+      // At most 3 bytes: a loop is cheaper than Buffer#fill's call overhead.
+      for (let i = this.length; i < end; i++) this.buf[i] = 0;
       this.length = end;
     }
   }
@@ -174,9 +175,14 @@ export class NlWriter {
 
   /** A NUL-terminated UTF-8 string (NLA_NUL_STRING / NLA_STRING as the kernel sends them). */
   attrString(type: number, s: string): void {
-    const n = Buffer.byteLength(s);
+    // Short ASCII strings (interface names, kinds) are copied by hand: Buffer#write and
+    // Buffer.byteLength cost more than the copy for a dozen bytes.
+    let ascii = s.length <= 64;
+    for (let i = 0; ascii && i < s.length; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
+    const n = ascii ? s.length : Buffer.byteLength(s);
     this.attrHeader(type, n + 1);
-    this.buf.write(s, this.length, n, 'utf8');
+    if (ascii) for (let i = 0; i < n; i++) this.buf[this.length + i] = s.charCodeAt(i);
+    else this.buf.write(s, this.length, n, 'utf8');
     this.buf[this.length + n] = 0;
     this.length += n + 1;
     this.pad();

@@ -10,8 +10,12 @@ import { RtNetlink } from '../../lib/netlink/index.js';
 
 let counter = 0;
 
-/** True when the process can create namespaces (root with CAP_SYS_ADMIN). */
-export const privileged = process.getuid?.() === 0;
+/**
+ * True when live tests may run: root, inside the isolation spec/run.mjs sets up (it exports
+ * RTNETLINK_TEST_ISOLATED=1 inside `unshare --net --mount`). Run directly with ava, live tests are
+ * skipped rather than make namespace files in the machine's own /run/netns.
+ */
+export const privileged = process.getuid?.() === 0 && process.env.RTNETLINK_TEST_ISOLATED === '1';
 
 /** A throwaway namespace: its iproute2 name, its file and an open handle inside it. */
 export interface TestNetns {
@@ -61,11 +65,11 @@ export async function tempNetns(t: ExecutionContext, prefix = 'rt'): Promise<Tes
  */
 export function liveTest(title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
   if (privileged) test(title, fn);
-  else test.skip(`${title} (needs root: makes network namespaces)`, fn);
+  else test.skip(`${title} (needs root inside spec/run.mjs's isolation: makes network namespaces)`, fn);
 }
 
 /** Like {@link liveTest}, run one after another (for tests that measure or flood). */
 export function liveSerial(title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
   if (privileged) test.serial(title, fn);
-  else test.skip(`${title} (needs root: makes network namespaces)`, fn);
+  else test.skip(`${title} (needs root inside spec/run.mjs's isolation: makes network namespaces)`, fn);
 }
