@@ -202,13 +202,15 @@ export async function settle(): Promise<void> {
     controlNs = await createNamespace();
     control = await RtNetlink.open({ netns: controlNs.path });
   }
+  // cleanup_net starts only after an RCU grace period and may take the lock in several bursts, so
+  // ask for a quiet window of ~250 ms (10 fast answers in a row, 25 ms apart), not just a moment.
   const deadline = Date.now() + 60_000;
   let fast = 0;
   await sleep(20);
-  while (fast < 3 && Date.now() < deadline) {
+  while (fast < 10 && Date.now() < deadline) {
     const ms = await time(() => control!.links.set('lo', { up: true }));
     fast = ms < 1 ? fast + 1 : 0;
-    await sleep(10);
+    await sleep(25);
   }
 }
 
