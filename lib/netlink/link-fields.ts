@@ -10,19 +10,11 @@
 import { DecodeError, ValidationError } from './errors.js';
 import { formatIp, parseIp } from './inet.js';
 import { formatMac, parseMac } from './mac.js';
-import type { FieldCodec } from './schema.js';
+import { exactLength, type FieldCodec } from './schema.js';
+import { checkInt } from './validate.js';
 import type { NlWriter } from './writer.js';
 
-function exact(kind: string, size: number, path: string, off: number, len: number): void {
-  if (len !== size) throw new DecodeError(path, off, `${kind} payload of ${len} bytes, ${size} expected`);
-}
-
-function checkInt(path: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(path, value, `an integer in ${min}..${max} is required`);
-  }
-  return value;
-}
+const exact = exactLength;
 
 /** A boolean sent as a u8 0/1 (`nla_put_u8(skb, X, !!flag)`), as `ip -j` prints them (`true`). */
 export const bool8: FieldCodec<boolean> = {

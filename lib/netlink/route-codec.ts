@@ -25,7 +25,7 @@
  */
 import { DecodeError, ValidationError } from './errors.js';
 import { AF_INET, AF_INET6, formatIp, parseIp } from './inet.js';
-import { AttrSet, attr, binary, ip, nest, string, u16, u16be, u32, u32be, u8, type AttrValues, type FieldCodec } from './schema.js';
+import { AttrSet, attr, binary, ip, u64be, nest, string, u16, u16be, u32, u32be, u8, type AttrValues, type FieldCodec } from './schema.js';
 import { align4 } from './protocol.js';
 import type { NlWriter } from './writer.js';
 
@@ -453,24 +453,9 @@ export const METRIC_NAMES: readonly string[] = [
   'initcwnd', 'features', 'rtoMin', 'initrwnd', 'quickack', 'ccAlgo', 'fastopenNoCookie',
 ];
 
-/** A u64 in network byte order (tunnel ids), as bigint. */
-export const be64: FieldCodec<bigint> = {
-  kind: 'be64',
-  decode(buf, off, len, path) {
-    if (len !== 8) throw new DecodeError(path, off, `be64 payload of ${len} bytes, 8 expected`);
-    return buf.readBigUInt64BE(off);
-  },
-  encode(w, type, v, path) {
-    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) throw new ValidationError(path, v, 'a u64 bigint is required');
-    const bytes = Buffer.alloc(8);
-    bytes.writeBigUInt64BE(v);
-    w.attrBytes(type, bytes);
-  },
-};
-
 /** LWTUNNEL_IP_* (RTA_ENCAP of type ip). */
 export const encapIpAttrs = new AttrSet('encap_ip', {
-  id: attr(1, be64),
+  id: attr(1, u64be),
   dst: attr(2, ip),
   src: attr(3, ip),
   ttl: attr(4, u8),
@@ -482,7 +467,7 @@ export const encapIpAttrs = new AttrSet('encap_ip', {
 
 /** LWTUNNEL_IP6_* (RTA_ENCAP of type ip6). */
 export const encapIp6Attrs = new AttrSet('encap_ip6', {
-  id: attr(1, be64),
+  id: attr(1, u64be),
   dst: attr(2, ip),
   src: attr(3, ip),
   hoplimit: attr(4, u8),

@@ -16,7 +16,7 @@
  * those headers and come from the kernel's newer uapi.
  */
 import { DecodeError, ValidationError } from './errors.js';
-import { AttrSet, attr, binary, ip, string, struct, u16, u32, u32be, u8, type AttrValues, type FieldCodec } from './schema.js';
+import { AttrSet, attr, binary, ip, u64be, string, struct, u16, u32, u32be, u8, type AttrValues, type FieldCodec } from './schema.js';
 import { checkMessage } from './neighbor-codec.js';
 import type { NlWriter } from './writer.js';
 
@@ -183,21 +183,6 @@ export const portRange = struct<RuleRange>('fib_rule_port_range', 4,
   (buf, off) => ({ start: buf.readUInt16LE(off), end: buf.readUInt16LE(off + 2) }),
   (w, v) => { w.putU16(v.start); w.putU16(v.end); });
 
-/** FRA_TUN_ID: a be64 tunnel id, as bigint. */
-export const be64: FieldCodec<bigint> = {
-  kind: 'be64',
-  decode(buf, off, len, path) {
-    if (len !== 8) throw new DecodeError(path, off, `be64 payload of ${len} bytes, 8 expected`);
-    return buf.readBigUInt64BE(off);
-  },
-  encode(w, type, v, path) {
-    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) throw new ValidationError(path, v, 'a u64 bigint is required');
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64BE(v);
-    w.attrBytes(type, b);
-  },
-};
-
 /** The FRA_* attribute set; field names follow `ip -j rule` in camelCase. */
 export const ruleAttrs = new AttrSet('rule', {
   dst: attr(FRA_DST, ip),
@@ -207,7 +192,7 @@ export const ruleAttrs = new AttrSet('rule', {
   priority: attr(FRA_PRIORITY, u32),
   fwmark: attr(FRA_FWMARK, u32),
   flow: attr(FRA_FLOW, u32),
-  tunId: attr(FRA_TUN_ID, be64),
+  tunId: attr(FRA_TUN_ID, u64be),
   suppressIfgroup: attr(FRA_SUPPRESS_IFGROUP, u32),
   suppressPrefixlen: attr(FRA_SUPPRESS_PREFIXLEN, u32),
   table: attr(FRA_TABLE, u32),

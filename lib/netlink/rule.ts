@@ -6,7 +6,7 @@ import { DecodeError } from './errors.js';
 import { AF_INET, AF_INET6 } from './inet.js';
 import { MessageView } from './message-view.js';
 import * as R from './rule-codec.js';
-import { ip, string, u16, u32, u32be, u8 } from './schema.js';
+import { ip, string, u16, u32, u32be, u64be, u8 } from './schema.js';
 
 /** A policy-routing rule, decoded lazily from its RTM_NEWRULE message. */
 export class Rule extends MessageView {
@@ -130,7 +130,7 @@ export class Rule extends MessageView {
 
   /** FRA_TUN_ID. */
   get tunId(): bigint | undefined {
-    return this.attr(R.FRA_TUN_ID, R.be64, 'tunId');
+    return this.attr(R.FRA_TUN_ID, u64be, 'tunId');
   }
 
   /** FRA_L3MDEV: look up the table of the L3 master device (VRF). */

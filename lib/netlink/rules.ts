@@ -13,6 +13,7 @@ import * as R from './rule-codec.js';
 import { Rule, ruleView } from './rule.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from './protocol.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE } from './rtm.js';
+import { u64be } from './schema.js';
 import { checkBool, checkInt, checkKeys, checkLinkName, checkObject, checkU32 } from './validate.js';
 import type { NlWriter } from './writer.js';
 
@@ -241,7 +242,7 @@ function writeRule(w: NlWriter, c: Checked): void {
   if (c.fwmark !== undefined) w.attrU32(R.FRA_FWMARK, c.fwmark);
   if (c.fwmask !== undefined) w.attrU32(R.FRA_FWMASK, c.fwmask);
   if (c.flow !== undefined) w.attrU32(R.FRA_FLOW, c.flow);
-  if (c.tunId !== undefined) R.be64.encode(w, R.FRA_TUN_ID, c.tunId, 'tunId');
+  if (c.tunId !== undefined) u64be.encode(w, R.FRA_TUN_ID, c.tunId, 'tunId');
   if (c.table32 !== undefined) w.attrU32(R.FRA_TABLE, c.table32);
   if (c.suppressPrefixlen !== undefined) w.attrU32(R.FRA_SUPPRESS_PREFIXLEN, c.suppressPrefixlen);
   if (c.suppressIfgroup !== undefined) w.attrU32(R.FRA_SUPPRESS_IFGROUP, c.suppressIfgroup);

@@ -11,6 +11,7 @@
 import { DecodeError, ValidationError } from './errors.js';
 import { forEachAttr, readString } from './attributes.js';
 import { formatIp, parseIp } from './inet.js';
+import { checkInt } from './validate.js';
 import { formatMac } from './mac.js';
 import { NLA_F_NESTED } from './protocol.js';
 import type { NlWriter } from './writer.js';
@@ -163,16 +164,12 @@ export function nest<D extends AttrDefs>(set: AttrSet<D>): FieldCodec<AttrValues
   };
 }
 
-function exact(kind: string, size: number, path: string, off: number, len: number): void {
+/** Checks a fixed-size payload: DecodeError unless it is exactly `size` bytes. */
+export function exactLength(kind: string, size: number, path: string, off: number, len: number): void {
   if (len !== size) throw new DecodeError(path, off, `${kind} payload of ${len} bytes, ${size} expected`);
 }
 
-function checkInt(path: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(path, value, `an integer in ${min}..${max} is required`);
-  }
-  return value;
-}
+const exact = exactLength;
 
 /** NLA_U8. */
 export const u8: FieldCodec<number> = {
@@ -223,6 +220,18 @@ export const u64: FieldCodec<bigint> = {
   encode(w, type, v, path) {
     if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) throw new ValidationError(path, v, 'a u64 bigint is required');
     w.attrU64(type, v);
+  },
+};
+
+/** A u64 in network byte order (tunnel ids: LWTUNNEL_IP_ID, FRA_TUN_ID), as bigint. */
+export const u64be: FieldCodec<bigint> = {
+  kind: 'be64',
+  decode(buf, off, len, path) { exact('be64', 8, path, off, len); return buf.readBigUInt64BE(off); },
+  encode(w, type, v, path) {
+    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) throw new ValidationError(path, v, 'a u64 bigint is required');
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigUInt64BE(v);
+    w.attrBytes(type, bytes);
   },
 };
 
