@@ -10,7 +10,7 @@
 import { DecodeError, ValidationError } from './errors.js';
 import { formatIp, parseIp } from './inet.js';
 import { formatMac, parseMac } from './mac.js';
-import { exactLength, type FieldCodec } from './schema.js';
+import { exactLength, struct, type FieldCodec } from './schema.js';
 import { checkInt } from './validate.js';
 import type { NlWriter } from './writer.js';
 
@@ -162,36 +162,8 @@ export const u64Array: FieldCodec<bigint[]> = {
   },
 };
 
-/**
- * A fixed-size struct payload: `read` gets the payload, `write` puts the fields with validation
- * (paths are `<attribute path>.<member>`). A longer payload (a newer kernel's longer struct) is a
- * DecodeError only when shorter than `size`; extra bytes are kept in `tail` and written back.
- */
-export function fixedStruct<T extends object>(kind: string, size: number,
-  read: (buf: Buffer, off: number) => T,
-  write: (w: NlWriter, value: T, path: string) => void): FieldCodec<T & { tail?: Uint8Array }> {
-  return {
-    kind,
-    decode(buf, off, len, path) {
-      if (len < size) throw new DecodeError(path, off, `${kind} payload of ${len} bytes, at least ${size} expected`);
-      const value: T & { tail?: Uint8Array } = read(buf, off);
-      if (len > size) value.tail = Uint8Array.prototype.slice.call(buf, off + size, off + len);
-      return value;
-    },
-    encode(w, type, value, path) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path, value, `a ${kind} object is required`);
-      const start = w.beginAttr(type);
-      write(w, value, path);
-      if (value.tail !== undefined) {
-        if (!(value.tail instanceof Uint8Array)) throw new ValidationError(`${path}.tail`, value.tail, 'a Uint8Array is required');
-        w.putBytes(value.tail);
-      }
-      w.endNest(start);
-    },
-  };
-}
 
-/** Checks a struct member (an integer in range) for {@link fixedStruct} writers. */
+/** Checks a struct member (an integer in range) for {@link struct} writers. */
 export function member(path: string, name: string, value: unknown, min: number, max: number): number {
   return checkInt(`${path}.${name}`, value, min, max);
 }
@@ -205,7 +177,7 @@ export interface BridgeId {
 }
 
 /** IFLA_BR_ROOT_ID / IFLA_BR_BRIDGE_ID / IFLA_BRPORT_ROOT_ID / IFLA_BRPORT_BRIDGE_ID. */
-export const bridgeId = fixedStruct<BridgeId>('ifla_bridge_id', 8,
+export const bridgeId = struct<BridgeId>('ifla_bridge_id', 8,
   (buf, off) => ({ priority: buf.readUInt16BE(off), address: formatMac(buf, off + 2, 6) }),
   (w, v, path) => {
     const p = member(path, 'priority', v.priority, 0, 0xffff);
@@ -226,7 +198,7 @@ export interface PortRange {
 }
 
 /** struct ifla_vxlan_port_range (IFLA_VXLAN_PORT_RANGE): the UDP source port range. */
-export const portRange = fixedStruct<PortRange>('ifla_vxlan_port_range', 4,
+export const portRange = struct<PortRange>('ifla_vxlan_port_range', 4,
   (buf, off) => ({ low: buf.readUInt16BE(off), high: buf.readUInt16BE(off + 2) }),
   (w, v, path) => {
     const low = member(path, 'low', v.low, 0, 0xffff);
@@ -241,7 +213,7 @@ export interface FlagsMask {
 }
 
 /** struct ifla_vlan_flags (IFLA_VLAN_FLAGS): which VLAN_FLAG_* bits of `mask` to set to `flags`. */
-export const vlanFlags = fixedStruct<FlagsMask>('ifla_vlan_flags', 8,
+export const vlanFlags = struct<FlagsMask>('ifla_vlan_flags', 8,
   (buf, off) => ({ flags: buf.readUInt32LE(off), mask: buf.readUInt32LE(off + 4) }),
   (w, v, path) => { w.putU32(member(path, 'flags', v.flags, 0, 0xffffffff)); w.putU32(member(path, 'mask', v.mask, 0, 0xffffffff)); });
 
@@ -252,7 +224,7 @@ export interface BoolOptMulti {
 }
 
 /** IFLA_BR_MULTI_BOOLOPT. */
-export const boolOptMulti = fixedStruct<BoolOptMulti>('br_boolopt_multi', 8,
+export const boolOptMulti = struct<BoolOptMulti>('br_boolopt_multi', 8,
   (buf, off) => ({ optval: buf.readUInt32LE(off), optmask: buf.readUInt32LE(off + 4) }),
   (w, v, path) => { w.putU32(member(path, 'optval', v.optval, 0, 0xffffffff)); w.putU32(member(path, 'optmask', v.optmask, 0, 0xffffffff)); });
 
@@ -263,7 +235,7 @@ export interface QosMapping {
 }
 
 /** IFLA_VLAN_QOS_MAPPING. */
-export const qosMapping = fixedStruct<QosMapping>('ifla_vlan_qos_mapping', 8,
+export const qosMapping = struct<QosMapping>('ifla_vlan_qos_mapping', 8,
   (buf, off) => ({ from: buf.readUInt32LE(off), to: buf.readUInt32LE(off + 4) }),
   (w, v, path) => { w.putU32(member(path, 'from', v.from, 0, 0xffffffff)); w.putU32(member(path, 'to', v.to, 0, 0xffffffff)); });
 
@@ -277,7 +249,7 @@ export interface IflaCacheinfo {
 }
 
 /** IFLA_INET6_CACHEINFO. */
-export const cacheinfo = fixedStruct<IflaCacheinfo>('ifla_cacheinfo', 16,
+export const cacheinfo = struct<IflaCacheinfo>('ifla_cacheinfo', 16,
   (buf, off) => ({
     maxReasmLen: buf.readUInt32LE(off), tstamp: buf.readUInt32LE(off + 4),
     reachableTime: buf.readUInt32LE(off + 8), retransTime: buf.readUInt32LE(off + 12),
@@ -293,6 +265,6 @@ export interface BridgeVlanInfo {
 }
 
 /** IFLA_BRIDGE_VLAN_INFO. */
-export const bridgeVlanInfo = fixedStruct<BridgeVlanInfo>('bridge_vlan_info', 4,
+export const bridgeVlanInfo = struct<BridgeVlanInfo>('bridge_vlan_info', 4,
   (buf, off) => ({ flags: buf.readUInt16LE(off), vid: buf.readUInt16LE(off + 2) }),
   (w, v, path) => { w.putU16(member(path, 'flags', v.flags, 0, 0xffff)); w.putU16(member(path, 'vid', v.vid, 0, 0xffff)); });

@@ -293,7 +293,7 @@ export const ip: FieldCodec<string> = {
  */
 export function struct<T extends object>(kind: string, size: number,
   read: (buf: Buffer, off: number) => T,
-  write: (w: NlWriter, value: T) => void): FieldCodec<T & { tail?: Uint8Array }> {
+  write: (w: NlWriter, value: T, path: string) => void): FieldCodec<T & { tail?: Uint8Array }> {
   return {
     kind,
     decode(buf, off, len, path) {
@@ -303,10 +303,13 @@ export function struct<T extends object>(kind: string, size: number,
       return value;
     },
     encode(w, type, value, path) {
-      if (typeof value !== 'object' || value === null) throw new ValidationError(path, value, `a ${kind} object is required`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path, value, `a ${kind} object is required`);
       const start = w.beginAttr(type);
-      write(w, value);
-      if (value.tail) w.putBytes(value.tail);
+      write(w, value, path);
+      if (value.tail !== undefined) {
+        if (!(value.tail instanceof Uint8Array)) throw new ValidationError(`${path}.tail`, value.tail, 'a Uint8Array is required');
+        w.putBytes(value.tail);
+      }
       w.endNest(start);
     },
   };
