@@ -312,13 +312,20 @@ export interface Comparison {
   noWarmup?: boolean;
   /** Extra untimed measurements (memory …) made after the repetitions, before `after`. */
   extra?: () => Promise<Extra[]>;
+  /**
+   * More default repetitions for a comparison whose samples scatter widely (kernel-bound work whose
+   * cost depends on the kernel's background activity), so its median settles (ignored with `--reps`).
+   */
+  minDefaultReps?: number;
   /** Fewer default repetitions for a comparison whose runs take seconds (ignored with `--reps`). */
   maxDefaultReps?: number;
 }
 
 /** The repetitions of `c` under `options`. */
 export function repsFor(c: Comparison, options: BenchOptions): number {
-  return options.repsGiven || c.maxDefaultReps === undefined ? options.reps : Math.min(options.reps, c.maxDefaultReps);
+  if (options.repsGiven || options.quick) return options.reps;
+  if (c.minDefaultReps !== undefined) return Math.max(options.reps, c.minDefaultReps);
+  return c.maxDefaultReps === undefined ? options.reps : Math.min(options.reps, c.maxDefaultReps);
 }
 
 /** One row of the results. */

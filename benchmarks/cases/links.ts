@@ -77,12 +77,14 @@ export function comparisons(o: BenchOptions): Comparison[] {
       note: 'ours: Promise.all of links.add (corked into shared datagrams); ip: one `link add bN type ifb` line each',
     }],
     ip: ipCreate,
+    minDefaultReps: 15,
     ours: [oursCreate((nl, list) => Promise.all(list.map((name) => nl.links.add({ name, kind: 'ifb' }))))],
   };
   const createSeq: Comparison = {
     title: `links: create ${nCreate} ifb links (awaited one by one)`,
     rows: [{ name: `links: create ${nCreate} (ifb, awaited one by one)`, n: nCreate, unit: 'link', ours: [0, 'add'], ip: 'add', target: null }],
     ip: ipCreate,
+    minDefaultReps: 15,
     ours: [oursCreate(async (nl, list) => {
       for (const name of list) await nl.links.add({ name, kind: 'ifb' });
     })],
