@@ -448,7 +448,7 @@ export interface MicroResult {
  * Full GCs with event-loop turns in between: V8 frees ArrayBuffer backing stores on a concurrent
  * sweeper, so `arrayBuffers` only drops after a turn or two.
  */
-async function settleHeap(): Promise<void> {
+export async function settleHeap(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     gc();
     await new Promise((r) => setImmediate(r));

@@ -8,7 +8,7 @@
  */
 import type { RouteSpec } from '../../lib/netlink/routes.js';
 import {
-  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, gc, ipBatch, scaled, time, withHandle,
+  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, ipBatch, scaled, settleHeap, time, withHandle,
   type BenchOptions, type Comparison, type Extra, type Namespace,
 } from '../harness.js';
 import { RtNetlink } from '../../lib/netlink/index.js';
@@ -155,18 +155,19 @@ function dump(o: BenchOptions, routes: number, dumps: number, withMemory: boolea
 async function memory(nl: RtNetlink, n: number): Promise<Extra> {
   const usage = (): { heap: number; external: number; rss: number } => {
     const m = process.memoryUsage();
-    return { heap: m.heapUsed, external: m.external + m.arrayBuffers, rss: m.rss };
+    // `external` already includes `arrayBuffers` (the receive slabs).
+    return { heap: m.heapUsed, external: m.external, rss: m.rss };
   };
-  gc();
+  await settleHeap();
   let base = usage();
   const list = await nl.routes.list(MAIN4);
   let sink = 0;
   for (const r of list) sink += r.dst.length;
-  gc();
+  await settleHeap();
   const held = usage();
   const listed = { heap: held.heap - base.heap, external: held.external - base.external, rss: held.rss - base.rss };
   list.length = 0;
-  gc();
+  await settleHeap();
   base = usage();
   const peak = { heap: 0, external: 0, rss: 0 };
   const every = Math.max(1, Math.floor(n / 10));
@@ -174,7 +175,7 @@ async function memory(nl: RtNetlink, n: number): Promise<Extra> {
   for await (const r of nl.routes.stream(MAIN4)) {
     sink += r.dst.length;
     if (++i % every === 0) {
-      gc();
+      await settleHeap();
       const u = usage();
       peak.heap = Math.max(peak.heap, u.heap - base.heap);
       peak.external = Math.max(peak.external, u.external - base.external);
