@@ -15,6 +15,7 @@
  * ```
  */
 import { DecodeError, ValidationError } from './errors.js';
+import { checkMessageLength } from './message.js';
 import { AF_INET6 } from './inet.js';
 import { AttrSet, attr, ip, s32, string, struct, u32, u8, type AttrValues, type FieldCodec } from './schema.js';
 import type { NlWriter } from './writer.js';
@@ -193,10 +194,8 @@ export const addressBody: FieldCodec<AddressBody> = {
  * Decodes a whole address message (`buf[off, off + len)`, nlmsghdr included) into its body. The
  * length is nlmsg_len, checked against the bytes there are.
  */
-export function decodeAddressMessage(buf: Buffer, off = 0, len?: number): AddressBody {
-  if (buf.length - off < 16) throw new DecodeError('address', off, `${buf.length - off} bytes, no nlmsghdr`);
-  const n = len ?? buf.readUInt32LE(off);
-  if (n < 16 || off + n > buf.length) throw new DecodeError('address', off, `nlmsg_len ${n} with ${buf.length - off} bytes`);
+export function decodeAddressMessage(buf: Buffer, off = 0, len = buf.length - off): AddressBody {
+  const n = checkMessageLength('address', buf, off, len, 0);
   return addressBody.decode(buf, off + 16, n - 16, 'address');
 }
 

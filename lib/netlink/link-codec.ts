@@ -13,6 +13,7 @@
  * ```
  */
 import { DecodeError, ValidationError } from './errors.js';
+import { checkMessageLength } from './message.js';
 import * as C from './link-constants.js';
 import { AF_BRIDGE, AF_INET6 } from './inet.js';
 import { afSpecAttrs, inet6AfAttrs, type LinkAfSpec } from './link-af.js';
@@ -334,7 +335,8 @@ export const linkBody: FieldCodec<LinkBody> = {
 
 /** Decodes a whole link message (`buf[off, off + len)`, nlmsghdr included) into its body. */
 export function decodeLinkMessage(buf: Buffer, off = 0, len = buf.length - off): LinkBody {
-  return linkBody.decode(buf, off + 16, len - 16, 'link');
+  const n = checkMessageLength('link', buf, off, len, IFINFOMSG_SIZE);
+  return linkBody.decode(buf, off + 16, n - 16, 'link');
 }
 
 /** Writes a link message body (ifinfomsg + attributes) after an nlmsghdr begun by the writer. */

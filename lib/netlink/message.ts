@@ -123,3 +123,16 @@ export function parseDoneMessage(buf: Buffer, off: number, len: number, flags: n
   const extack = flags & NLM_F_ACK_TLVS ? parseExtack(buf, off + NLMSG_HDRLEN + 4, off + len) : undefined;
   return { errno, extack };
 }
+
+/**
+ * Checks one message at `buf[off]` before a family decoder reads it: the buffer holds an nlmsghdr,
+ * nlmsg_len fits in `len` (default: the rest of the buffer) and leaves room for the family's
+ * fixed header of `header` bytes. Returns nlmsg_len.
+ */
+export function checkMessageLength(set: string, buf: Buffer, off: number, len: number, header: number): number {
+  if (len < 16 || off + len > buf.length) throw new DecodeError(set, off, `${len} bytes cannot hold an nlmsghdr`);
+  const msgLen = buf.readUInt32LE(off);
+  if (msgLen > len) throw new DecodeError(set, off, `nlmsg_len ${msgLen} but only ${len} bytes`);
+  if (msgLen < 16 + header) throw new DecodeError(set, off + 16, `a ${header}-byte header does not fit nlmsg_len ${msgLen}`);
+  return msgLen;
+}

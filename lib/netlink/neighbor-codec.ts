@@ -16,6 +16,7 @@
  * are newer than the 6.1 headers and come from the kernel's newer uapi.
  */
 import { DecodeError, ValidationError } from './errors.js';
+import { checkMessageLength } from './message.js';
 import { AttrSet, attr, flag, ip, nest, s32, struct, u16, u16be, u32, u8, type AttrValues, type FieldCodec } from './schema.js';
 import { formatMac } from './mac.js';
 import type { NlWriter } from './writer.js';
@@ -229,21 +230,9 @@ export interface NeighborBody {
   attributes: NeighborAttributes;
 }
 
-/**
- * Checks that `buf[off, off + len)` holds a whole message with at least `header` bytes of family
- * header and returns its nlmsg_len (DecodeError otherwise).
- */
-export function checkMessage(set: string, buf: Buffer, off: number, len: number, header: number): number {
-  if (len < 16 || off + len > buf.length) throw new DecodeError(set, off, `${len} bytes cannot hold an nlmsghdr`);
-  const msgLen = buf.readUInt32LE(off);
-  if (msgLen > len) throw new DecodeError(set, off, `nlmsg_len ${msgLen} but only ${len} bytes`);
-  if (msgLen < 16 + header) throw new DecodeError(set, off + 16, `a ${header}-byte header does not fit nlmsg_len ${msgLen}`);
-  return msgLen;
-}
-
 /** Decodes a whole neighbour message (`buf[off, off + len)`, nlmsghdr included). */
 export function decodeNeighborMessage(buf: Buffer, off = 0, len = buf.length - off): NeighborBody {
-  const msgLen = checkMessage('neighbor', buf, off, len, NDMSG_SIZE);
+  const msgLen = checkMessageLength('neighbor', buf, off, len, NDMSG_SIZE);
   return {
     header: readNdMsg(buf, off + 16),
     attributes: neighborAttrs.decode(buf, off + 16 + NDMSG_SIZE, off + msgLen, 'neighbor'),

@@ -24,6 +24,7 @@
  * newer uapi (6.16+) and is marked as such.
  */
 import { DecodeError, ValidationError } from './errors.js';
+import { checkMessageLength } from './message.js';
 import { AF_INET, AF_INET6, formatIp, parseIp } from './inet.js';
 import { AttrSet, attr, binary, ip, u64be, nest, string, u16, u16be, u32, u32be, u8, type AttrValues, type FieldCodec } from './schema.js';
 import { align4 } from './protocol.js';
@@ -597,8 +598,8 @@ export interface RouteBody {
 
 /** Decodes a whole route message (`buf[off, off + len)`, nlmsghdr included) into its body. */
 export function decodeRouteMessage(buf: Buffer, off = 0, len = buf.length - off): RouteBody {
-  if (len < 16 + RTMSG_SIZE) throw new DecodeError('route', off, `route message of ${len} bytes, at least ${16 + RTMSG_SIZE} expected`);
-  return { header: readRtMsg(buf, off + 16), attributes: routeAttrs.decode(buf, off + 16 + RTMSG_SIZE, off + len, 'route') };
+  const msgLen = checkMessageLength('route', buf, off, len, RTMSG_SIZE);
+  return { header: readRtMsg(buf, off + 16), attributes: routeAttrs.decode(buf, off + 16 + RTMSG_SIZE, off + msgLen, 'route') };
 }
 
 /** Writes a route message body (rtmsg + attributes) after an nlmsghdr begun by the writer. */

@@ -16,8 +16,8 @@
  * those headers and come from the kernel's newer uapi.
  */
 import { DecodeError, ValidationError } from './errors.js';
+import { checkMessageLength } from './message.js';
 import { AttrSet, attr, binary, ip, u64be, string, struct, u16, u32, u32be, u8, type AttrValues, type FieldCodec } from './schema.js';
-import { checkMessage } from './neighbor-codec.js';
 import type { NlWriter } from './writer.js';
 
 /** Size of struct fib_rule_hdr. */
@@ -224,7 +224,7 @@ export interface RuleBody {
 
 /** Decodes a whole rule message (`buf[off, off + len)`, nlmsghdr included). */
 export function decodeRuleMessage(buf: Buffer, off = 0, len = buf.length - off): RuleBody {
-  const msgLen = checkMessage('rule', buf, off, len, FIB_RULE_HDR_SIZE);
+  const msgLen = checkMessageLength('rule', buf, off, len, FIB_RULE_HDR_SIZE);
   return {
     header: readFibRuleHdr(buf, off + 16),
     attributes: ruleAttrs.decode(buf, off + 16 + FIB_RULE_HDR_SIZE, off + msgLen, 'rule'),
