@@ -10,6 +10,7 @@
  * {@link setNativeBinding}.
  */
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 
 /** A namespace given as a file path (`/run/netns/blue`, `/proc/123/ns/net`) or an open fd. */
 export type NamespaceRef = string | number;
@@ -83,6 +84,8 @@ let binding: NativeBinding | undefined;
 /** Returns the native binding, loading `build/Release/rtnetlink_native.node` on first use. */
 export function native(): NativeBinding {
   if (binding === undefined) {
+    // Netlink speaks host byte order; the codecs write little-endian (x86-64, arm64, riscv64 …).
+    if (endianness() !== 'LE') throw new Error('rtnetlink: only little-endian hosts are supported (netlink uses host byte order)');
     const require = createRequire(import.meta.url);
     // dist/lib/netlink/native.js → package root
     binding = require('../../../build/Release/rtnetlink_native.node') as NativeBinding;
