@@ -183,6 +183,19 @@ export function expectFulfilled(what: string, results: ReadonlyArray<{ status: s
 }
 
 /**
+ * Times one bulk call, then (untimed) requires every item fulfilled and the resulting state
+ * checked by `verify`. Returns the call's milliseconds.
+ */
+export async function timeBulk(what: string, call: () => Promise<ReadonlyArray<{ status: string; reason?: unknown }>>,
+  verify: () => Promise<void>): Promise<number> {
+  let results: ReadonlyArray<{ status: string; reason?: unknown }> = [];
+  const ms = await time(async () => { results = await call(); });
+  expectFulfilled(what, results);
+  await verify();
+  return ms;
+}
+
+/**
  * Deletes a namespace (the kernel tears down everything in it in one go — never delete 1000 links
  * one by one) and waits until the kernel's asynchronous cleanup has let go of the RTNL lock, so the
  * next measurement does not pay for this one's teardown.

@@ -7,7 +7,7 @@
 import type { AddressAddOptions } from '../../lib/netlink/addresses.js';
 import type { RtNetlink } from '../../lib/netlink/index.js';
 import {
-  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, ipBatch, scaled, time, withHandle,
+  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, ipBatch, scaled, timeBulk, withHandle,
   type BenchOptions, type Comparison,
 } from '../harness.js';
 
@@ -44,10 +44,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
       const ns = await createNamespaceWithLink();
       try {
         return await withHandle(ns, async (nl) => {
-          let results: Awaited<ReturnType<typeof nl.addresses.addMany>> = [];
-          const add = await time(async () => { results = await nl.addresses.addMany(items); });
-          expectFulfilled('addresses.addMany', results);
-          await expectAddresses(nl, n, 'ours');
+          const add = await timeBulk('addresses.addMany', () => nl.addresses.addMany(items), () => expectAddresses(nl, n, 'ours'));
           return { add };
         });
       } finally {

@@ -5,7 +5,7 @@
 import type { NeighborOptions } from '../../lib/netlink/neighbors.js';
 import type { RtNetlink } from '../../lib/netlink/index.js';
 import {
-  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, ipBatch, scaled, time, withHandle,
+  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, ipBatch, scaled, timeBulk, withHandle,
   type BenchOptions, type Comparison,
 } from '../harness.js';
 
@@ -57,13 +57,8 @@ export function comparisons(o: BenchOptions): Comparison[] {
       const ns = await createNamespaceWithLink();
       try {
         return await withHandle(ns, async (nl) => {
-          let results: Awaited<ReturnType<typeof nl.neighbors.addMany>> = [];
-          const a = await time(async () => { results = await nl.neighbors.addMany(add); });
-          expectFulfilled('neighbors.addMany', results);
-          await expectNeighbors(nl, n, 'ours add');
-          const d = await time(async () => { results = await nl.neighbors.delMany(del); });
-          expectFulfilled('neighbors.delMany', results);
-          await expectNeighbors(nl, 0, 'ours del');
+          const a = await timeBulk('neighbors.addMany', () => nl.neighbors.addMany(add), () => expectNeighbors(nl, n, 'ours add'));
+          const d = await timeBulk('neighbors.delMany', () => nl.neighbors.delMany(del), () => expectNeighbors(nl, 0, 'ours del'));
           return { add: a, del: d };
         });
       } finally {

@@ -8,7 +8,7 @@
  */
 import type { RouteSpec } from '../../lib/netlink/routes.js';
 import {
-  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, ipBatch, scaled, settleHeap, time, withHandle,
+  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, ipBatch, scaled, settleHeap, time, timeBulk, withHandle,
   type BenchOptions, type Comparison, type Extra, type Namespace,
 } from '../harness.js';
 import { RtNetlink } from '../../lib/netlink/index.js';
@@ -68,13 +68,8 @@ function addDel(o: BenchOptions): Comparison {
       const ns = await createNamespaceWithLink();
       try {
         return await withHandle(ns, async (nl) => {
-          let results: Awaited<ReturnType<typeof nl.routes.addMany>> = [];
-          const add = await time(async () => { results = await nl.routes.addMany(all); });
-          expectFulfilled('routes.addMany', results);
-          await expectRoutes(nl, n, 'ours add');
-          const del = await time(async () => { results = await nl.routes.delMany(all); });
-          expectFulfilled('routes.delMany', results);
-          await expectRoutes(nl, 0, 'ours del');
+          const add = await timeBulk('routes.addMany', () => nl.routes.addMany(all), () => expectRoutes(nl, n, 'ours add'));
+          const del = await timeBulk('routes.delMany', () => nl.routes.delMany(all), () => expectRoutes(nl, 0, 'ours del'));
           return { add, del };
         });
       } finally {
