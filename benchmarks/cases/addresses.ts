@@ -4,7 +4,7 @@
  * link (each insert walks the link's address list), the same for both sides; the namespace is
  * deleted afterwards (no per-address delete).
  */
-import type { AddressAddOptions } from '../../lib/netlink/addresses.js';
+import type { AddressAddOptions } from '../../lib/netlink/rtnl/address/service.js';
 import type { RtNetlink } from '../../lib/netlink/index.js';
 import {
   UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, ipBatch, scaled, timeBulk, withHandle,

@@ -8,13 +8,13 @@
  * attribute count its attributes repeat (a repeat of a single-valued attribute is kept raw, as
  * `unknown`, by the full decode).
  */
-import { forEachAttr } from '../../lib/netlink/attributes.js';
-import { linkAttrs, type LinkAttributes } from '../../lib/netlink/link-codec.js';
-import { linkView, type Link } from '../../lib/netlink/link.js';
-import { forEachMessage } from '../../lib/netlink/message.js';
-import { align4 } from '../../lib/netlink/protocol.js';
-import { RTM_NEWLINK } from '../../lib/netlink/rtm.js';
-import { NlWriter } from '../../lib/netlink/writer.js';
+import { forEachAttr } from '../../lib/netlink/core/attributes.js';
+import { linkAttrs, type LinkAttributes } from '../../lib/netlink/rtnl/link/codec.js';
+import { linkView, type Link } from '../../lib/netlink/rtnl/link/view.js';
+import { forEachMessage } from '../../lib/netlink/core/message.js';
+import { align4 } from '../../lib/netlink/core/protocol.js';
+import { RTM_NEWLINK } from '../../lib/netlink/rtnl/rtm.js';
+import { NlWriter } from '../../lib/netlink/core/writer.js';
 import { RtNetlink } from '../../lib/netlink/index.js';
 import { createNamespace, deleteNamespace, progress, runMicro, scaled, type BenchOptions, type MicroResult } from '../harness.js';
 

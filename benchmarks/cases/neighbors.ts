@@ -2,7 +2,7 @@
  * Issue 3 (neighbours): add then delete 5,000 permanent IPv4 neighbours on an up veth, beside
  * `ip -batch` with `neigh add … lladdr … dev d0 nud permanent` / `neigh del … dev d0` lines.
  */
-import type { NeighborOptions } from '../../lib/netlink/neighbors.js';
+import type { NeighborOptions } from '../../lib/netlink/rtnl/neighbor/service.js';
 import type { RtNetlink } from '../../lib/netlink/index.js';
 import {
   UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, ipBatch, scaled, timeBulk, withHandle,

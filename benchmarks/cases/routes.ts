@@ -6,7 +6,7 @@
  * Routes are `A.B.C.0/24 dev d0 scope link` (A.B.C counting up from 10.0.0), d0 an up veth, in the
  * main table: what `ip route add 10.0.0.0/24 dev d0 scope link` makes.
  */
-import type { RouteSpec } from '../../lib/netlink/routes.js';
+import type { RouteSpec } from '../../lib/netlink/rtnl/route/service.js';
 import {
   UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, ipBatch, scaled, settleHeap, time, timeBulk, withHandle,
   type BenchOptions, type Comparison, type Extra, type Namespace,

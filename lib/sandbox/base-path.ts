@@ -8,7 +8,7 @@
  */
 import { unlinkSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ValidationError } from '../netlink/errors.js';
+import { ValidationError } from '../netlink/core/errors.js';
 
 /** libnetwork's default base path. */
 export const DEFAULT_BASE_PATH = '/var/run/docker/netns';

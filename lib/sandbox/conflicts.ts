@@ -3,8 +3,8 @@
  * programmed when a main-table route of its family contains it, or when its network contains the
  * route's destination (the same subnet on two links would make routing ambiguous).
  */
-import { parsePrefix, prefixContains } from '../netlink/inet.js';
-import type { Route } from '../netlink/route.js';
+import { parsePrefix, prefixContains } from '../netlink/core/inet.js';
+import type { Route } from '../netlink/rtnl/route/view.js';
 import type { CheckedPrefix } from './options.js';
 
 /** RT_TABLE_MAIN. */

@@ -4,8 +4,8 @@
  * reads like libnetwork's (`error renaming interface "veth1a" to "eth0": RTM_NEWLINK: EEXIST (File
  * exists)`).
  */
-import { NetlinkError } from '../netlink/errors.js';
-import { errnoName } from '../netlink/errno.js';
+import { NetlinkError } from '../netlink/core/errors.js';
+import { errnoName } from '../netlink/core/errno.js';
 
 /** The step of a sandbox operation that failed. */
 export type SandboxStep =

@@ -23,4 +23,4 @@ export type {
 export { setBasePath, getBasePath, generateKey, gc, pendingGarbage, DEFAULT_BASE_PATH } from './base-path.js';
 export { SandboxError, type SandboxStep, type SandboxErrorOptions } from './errors.js';
 export { lowestFreeName } from './interface-names.js';
-export { NetlinkError, ValidationError } from '../netlink/errors.js';
+export { NetlinkError, ValidationError } from '../netlink/core/errors.js';

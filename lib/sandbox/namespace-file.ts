@@ -5,9 +5,9 @@
  */
 import { chmodSync, closeSync, fstatSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { NetlinkError } from '../netlink/errors.js';
-import { EINVAL } from '../netlink/errno.js';
-import { native } from '../netlink/native.js';
+import { NetlinkError } from '../netlink/core/errors.js';
+import { EINVAL } from '../netlink/core/errno.js';
+import { native } from '../netlink/transport/native.js';
 import { forgetGarbage } from './base-path.js';
 import { SandboxError, asNetlinkError } from './errors.js';
 

@@ -4,10 +4,10 @@
  * or as several partial objects (what the setters return), applied in order; `null`/`undefined`
  * arguments are skipped, as libnetwork skips nil options.
  */
-import { ValidationError } from '../netlink/errors.js';
-import { formatIp, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../netlink/inet.js';
-import { formatMac, parseMac } from '../netlink/mac.js';
-import { checkBool, checkKeys, checkLinkName, checkObject } from '../netlink/validate.js';
+import { ValidationError } from '../netlink/core/errors.js';
+import { formatIp, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../netlink/core/inet.js';
+import { formatMac, parseMac } from '../netlink/core/mac.js';
+import { checkBool, checkKeys, checkLinkName, checkObject } from '../netlink/core/validate.js';
 
 /** The settings of an interface added to a sandbox. */
 export interface InterfaceOptions {

@@ -2,11 +2,11 @@
  * Live restore: matching what a sandbox had (interfaces, gateways, static routes) against what the
  * kernel has in its namespace, without changing anything. Pure functions over the kernel's dumps.
  */
-import { ValidationError } from '../netlink/errors.js';
-import type { Address } from '../netlink/address.js';
-import type { Link } from '../netlink/link.js';
-import type { Route } from '../netlink/route.js';
-import { checkLinkName, checkObject } from '../netlink/validate.js';
+import { ValidationError } from '../netlink/core/errors.js';
+import type { Address } from '../netlink/rtnl/address/view.js';
+import type { Link } from '../netlink/rtnl/link/view.js';
+import type { Route } from '../netlink/rtnl/route/view.js';
+import { checkLinkName, checkObject } from '../netlink/core/validate.js';
 import { SandboxError } from './errors.js';
 import type { InterfaceRecord } from './interface.js';
 import {

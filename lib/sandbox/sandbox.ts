@@ -7,14 +7,14 @@
  * Every change is made by the kernel first and recorded after; a failed `addInterface`/`addVeth`
  * is rolled back completely. See the TSDoc of each method for the exact requests.
  */
-import type { Link } from '../netlink/link.js';
-import type { Route } from '../netlink/route.js';
-import type { LinkSetOptions } from '../netlink/links.js';
-import { ValidationError } from '../netlink/errors.js';
-import { ENOENT } from '../netlink/errno.js';
-import { native } from '../netlink/native.js';
-import { RtNetlink } from '../netlink/rtnetlink.js';
-import { checkKeys, checkLinkName, checkObject } from '../netlink/validate.js';
+import type { Link } from '../netlink/rtnl/link/view.js';
+import type { Route } from '../netlink/rtnl/route/view.js';
+import type { LinkSetOptions } from '../netlink/rtnl/link/service.js';
+import { ValidationError } from '../netlink/core/errors.js';
+import { ENOENT } from '../netlink/core/errno.js';
+import { native } from '../netlink/transport/native.js';
+import { RtNetlink } from '../netlink/rtnl/client.js';
+import { checkKeys, checkLinkName, checkObject } from '../netlink/core/validate.js';
 import { findRouteConflict } from './conflicts.js';
 import { queueGarbage } from './base-path.js';
 import { SandboxError, asNetlinkError, errnoOf, type SandboxStep } from './errors.js';

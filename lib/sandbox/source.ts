@@ -4,8 +4,8 @@
  * later), with one netlink handle in it. Sandboxes with the same source share both (reference
  * counted), so a hundred sandboxes cost one socket on the source side.
  */
-import { RtNetlink } from '../netlink/rtnetlink.js';
-import { ValidationError } from '../netlink/errors.js';
+import { RtNetlink } from '../netlink/rtnl/client.js';
+import { ValidationError } from '../netlink/core/errors.js';
 import { SandboxError } from './errors.js';
 import { THREAD_NETNS, closeQuietly, namespaceId, openNamespaceFd } from './namespace-file.js';
 

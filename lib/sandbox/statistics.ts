@@ -2,7 +2,7 @@
  * InterfaceStatistics: the eight counters libnetwork reports for a sandbox interface, read from the
  * kernel's IFLA_STATS64 (struct rtnl_link_stats64) inside the sandbox, as bigint.
  */
-import type { LinkStats64 } from '../netlink/link-codec.js';
+import type { LinkStats64 } from '../netlink/rtnl/link/codec.js';
 
 /** The counters of one interface (libnetwork's `InterfaceStatistics`), all from IFLA_STATS64. */
 export class InterfaceStatistics {

@@ -4,8 +4,8 @@
  * the request engine's protocol handling (matching, dumps, DUMP_INTR, ENOBUFS, timeouts, truncation)
  * is tested without privileges and deterministically.
  */
-import type { NativeBinding, NativePoller } from '../../lib/netlink/native.js';
-import { setNativeBinding } from '../../lib/netlink/native.js';
+import type { NativeBinding, NativePoller } from '../../lib/netlink/transport/native.js';
+import { setNativeBinding } from '../../lib/netlink/transport/native.js';
 
 /** One message of a sent datagram. */
 export interface SentMessage {

@@ -3,9 +3,9 @@
  * nlmsghdr (into a clean and into a dirty buffer), and cutting the message at every offset.
  */
 import type { ExecutionContext } from 'ava';
-import { forEachAttr } from '../../lib/netlink/attributes.js';
-import { DecodeError } from '../../lib/netlink/errors.js';
-import { NlWriter } from '../../lib/netlink/writer.js';
+import { forEachAttr } from '../../lib/netlink/core/attributes.js';
+import { DecodeError } from '../../lib/netlink/core/errors.js';
+import { NlWriter } from '../../lib/netlink/core/writer.js';
 
 /** A family's decoded message body: the fixed header and the attributes. */
 export interface Body {

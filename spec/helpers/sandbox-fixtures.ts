@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { native } from '../../lib/netlink/native.js';
+import { native } from '../../lib/netlink/transport/native.js';
 import { Sandbox, type SandboxCreateOptions } from '../../lib/sandbox/index.js';
 import { ip, tempNetns, type TestNetns } from './netns.js';
 

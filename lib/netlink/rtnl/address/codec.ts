@@ -1,0 +1,269 @@
+/**
+ * The address message (RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR, and the RTM_GETMULTICAST /
+ * RTM_GETANYCAST replies): struct ifaddrmsg, the IFA_* attribute set, struct ifa_cacheinfo and the
+ * IFA_F_* flags of include/uapi/linux/if_addr.h, decoded completely (for tests, tools and
+ * `address.attributes`) and encoded for requests. The lazy {@link Address} view in address.ts reads
+ * the same bytes with the same codecs.
+ *
+ * ```
+ *  struct ifaddrmsg (8 bytes)
+ *  0        1          2        3        4               8
+ *  +--------+----------+--------+--------+---------------+
+ *  | family | prefixlen| flags  | scope  | ifa_index     |  IFA_* attributes …
+ *  +--------+----------+--------+--------+---------------+
+ *  flags holds the low 8 IFA_F_* bits; IFA_FLAGS (u32), when present, holds all of them and wins.
+ * ```
+ */
+import { DecodeError, ValidationError } from '../../core/errors.js';
+import { checkMessageLength } from '../../core/message.js';
+import { AF_INET6 } from '../../core/inet.js';
+import { AttrSet, attr, ip, s32, string, struct, u32, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
+import type { NlWriter } from '../../core/writer.js';
+
+// enum IFA_* (the attributes of an address message).
+/** Unused attribute number 0. */
+export const IFA_UNSPEC = 0;
+/** The prefix address; on a point-to-point link, the peer's address. */
+export const IFA_ADDRESS = 1;
+/** The local address (IPv4 always sends it; IPv6 only with a peer). */
+export const IFA_LOCAL = 2;
+/** The IPv4 label (`eth0:1`); IPv6 has none. */
+export const IFA_LABEL = 3;
+/** The IPv4 broadcast address. */
+export const IFA_BROADCAST = 4;
+/** An IPv6 anycast address (RTM_GETANYCAST replies). */
+export const IFA_ANYCAST = 5;
+/** struct ifa_cacheinfo: lifetimes and time stamps. */
+export const IFA_CACHEINFO = 6;
+/** A joined multicast group (RTM_GETMULTICAST replies). */
+export const IFA_MULTICAST = 7;
+/** u32 extension of ifa_flags; when present the header byte is ignored. */
+export const IFA_FLAGS = 8;
+/** u32 priority (metric) of the prefix route. */
+export const IFA_RT_PRIORITY = 9;
+/** s32 nsid of the namespace a dump was asked for (and answered from). */
+export const IFA_TARGET_NETNSID = 10;
+/** u8 address protocol (IFAPROT_*), Linux 6.3+. */
+export const IFA_PROTO = 11;
+/** The highest IFA_* number known here. */
+export const IFA_MAX = 11;
+
+// IFA_F_* (ifa_flags / IFA_FLAGS).
+/** IPv4: a secondary address (another one of the subnet came first). */
+export const IFA_F_SECONDARY = 0x01;
+/** IPv6 name of IFA_F_SECONDARY: a privacy (temporary) address. */
+export const IFA_F_TEMPORARY = IFA_F_SECONDARY;
+/** IPv6: skip duplicate address detection. */
+export const IFA_F_NODAD = 0x02;
+/** IPv6: usable during DAD (optimistic DAD, RFC 4429). */
+export const IFA_F_OPTIMISTIC = 0x04;
+/** IPv6: duplicate address detection failed. */
+export const IFA_F_DADFAILED = 0x08;
+/** IPv6: a Mobile IPv6 home address. */
+export const IFA_F_HOMEADDRESS = 0x10;
+/** The preferred lifetime ran out. */
+export const IFA_F_DEPRECATED = 0x20;
+/** IPv6: duplicate address detection has not finished. */
+export const IFA_F_TENTATIVE = 0x40;
+/** A static address (valid forever); ip prints `dynamic` when this is not set. */
+export const IFA_F_PERMANENT = 0x80;
+/** IPv6: make privacy (temporary) addresses from this prefix. */
+export const IFA_F_MANAGETEMPADDR = 0x100;
+/** Do not add the prefix route. */
+export const IFA_F_NOPREFIXROUTE = 0x200;
+/** Join the multicast group of a multicast address. */
+export const IFA_F_MCAUTOJOIN = 0x400;
+/** IPv6: a stable-privacy (RFC 7217) address. */
+export const IFA_F_STABLE_PRIVACY = 0x800;
+
+// ifa_proto (IFA_PROTO).
+/** No protocol recorded. */
+export const IFAPROT_UNSPEC = 0;
+/** Loopback address made by the kernel. */
+export const IFAPROT_KERNEL_LO = 1;
+/** Made by the kernel from a router advertisement. */
+export const IFAPROT_KERNEL_RA = 2;
+/** Link-local address made by the kernel. */
+export const IFAPROT_KERNEL_LL = 3;
+
+/** The lifetime value meaning "forever" in ifa_cacheinfo (INFINITY_LIFE_TIME). */
+export const INFINITY_LIFE_TIME = 0xffffffff;
+
+/** Size of struct ifaddrmsg. */
+export const IFADDRMSG_SIZE = 8;
+
+/** struct ifaddrmsg. */
+export interface IfAddrMsg {
+  /** ifa_family: AF_INET or AF_INET6. */
+  family: number;
+  /** ifa_prefixlen. */
+  prefixlen: number;
+  /** ifa_flags: the low 8 IFA_F_* bits. */
+  flags: number;
+  /** ifa_scope: RT_SCOPE_*. */
+  scope: number;
+  /** ifa_index. */
+  index: number;
+}
+
+/** Reads the ifaddrmsg at `off` (just after the nlmsghdr). */
+export function readIfAddrMsg(buf: Buffer, off: number): IfAddrMsg {
+  return { family: buf[off]!, prefixlen: buf[off + 1]!, flags: buf[off + 2]!, scope: buf[off + 3]!, index: buf.readUInt32LE(off + 4) };
+}
+
+/** Writes an ifaddrmsg. */
+export function writeIfAddrMsg(w: NlWriter, h: IfAddrMsg): void {
+  w.putU8(h.family);
+  w.putU8(h.prefixlen);
+  w.putU8(h.flags);
+  w.putU8(h.scope);
+  w.putU32(h.index);
+}
+
+/**
+ * struct ifa_cacheinfo (IFA_CACHEINFO), with the kernel's field names (`prefered` is its spelling).
+ * Lifetimes are seconds left, 0xffffffff meaning forever; stamps are hundredths of a second since boot.
+ */
+export interface IfaCacheInfo {
+  /** ifa_prefered: preferred lifetime left, in seconds. */
+  prefered: number;
+  /** ifa_valid: valid lifetime left, in seconds. */
+  valid: number;
+  /** cstamp: when the address was created (1/100 s since boot). */
+  cstamp: number;
+  /** tstamp: when it was last updated (1/100 s since boot). */
+  tstamp: number;
+}
+
+/** IFA_CACHEINFO codec (16 bytes; a longer payload keeps its extra bytes in `tail`). */
+export const ifaCacheInfo = struct<IfaCacheInfo>('ifa_cacheinfo', 16,
+  (buf, off) => ({
+    prefered: buf.readUInt32LE(off), valid: buf.readUInt32LE(off + 4),
+    cstamp: buf.readUInt32LE(off + 8), tstamp: buf.readUInt32LE(off + 12),
+  }),
+  (w, v) => {
+    for (const key of ['prefered', 'valid', 'cstamp', 'tstamp'] as const) {
+      const x = v[key];
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 0xffffffff) {
+        throw new ValidationError(`cacheinfo.${key}`, x, 'a u32 is required');
+      }
+      w.putU32(x);
+    }
+  });
+
+/** The IFA_* attribute set. */
+export const addressAttrs = new AttrSet('address', {
+  address: attr(IFA_ADDRESS, ip),
+  local: attr(IFA_LOCAL, ip),
+  label: attr(IFA_LABEL, string),
+  broadcast: attr(IFA_BROADCAST, ip),
+  anycast: attr(IFA_ANYCAST, ip),
+  cacheinfo: attr(IFA_CACHEINFO, ifaCacheInfo),
+  multicast: attr(IFA_MULTICAST, ip),
+  flags: attr(IFA_FLAGS, u32),
+  rtPriority: attr(IFA_RT_PRIORITY, u32),
+  targetNetnsid: attr(IFA_TARGET_NETNSID, s32),
+  proto: attr(IFA_PROTO, u8),
+});
+
+/** The decoded IFA_* attributes of an address message. */
+export type AddressAttributes = AttrValues<typeof addressAttrs.defs>;
+
+/** An address message's body: ifaddrmsg plus attributes. */
+export interface AddressBody {
+  header: IfAddrMsg;
+  attributes: AddressAttributes;
+}
+
+/** The body codec: ifaddrmsg followed by IFA_* attributes. */
+export const addressBody: FieldCodec<AddressBody> = {
+  kind: 'ifaddrmsg',
+  decode(buf, off, len, path) {
+    if (len < IFADDRMSG_SIZE) throw new DecodeError(path, off, `ifaddrmsg of ${len} bytes, ${IFADDRMSG_SIZE} expected`);
+    return { header: readIfAddrMsg(buf, off), attributes: addressAttrs.decode(buf, off + IFADDRMSG_SIZE, off + len, path) };
+  },
+  encode(w, type, value, path) {
+    const start = w.beginAttr(type);
+    writeIfAddrMsg(w, value.header);
+    addressAttrs.encode(w, value.attributes, path);
+    w.endNest(start);
+  },
+};
+
+/**
+ * Decodes a whole address message (`buf[off, off + len)`, nlmsghdr included) into its body. The
+ * length is nlmsg_len, checked against the bytes there are.
+ */
+export function decodeAddressMessage(buf: Buffer, off = 0, len = buf.length - off): AddressBody {
+  const n = checkMessageLength('address', buf, off, len, 0);
+  return addressBody.decode(buf, off + 16, n - 16, 'address');
+}
+
+/** Writes an address message body (ifaddrmsg + attributes) after an nlmsghdr begun by the writer. */
+export function encodeAddressBody(w: NlWriter, body: AddressBody): void {
+  writeIfAddrMsg(w, body.header);
+  addressAttrs.encode(w, body.attributes, 'address');
+}
+
+// ---- flags ----
+
+/**
+ * The IFA_F_* flags by name: the kernel's names in lower case (`IFA_F_MANAGETEMPADDR` →
+ * `'managetempaddr'`). Bit 0 is `'secondary'` on IPv4 and `'temporary'` on IPv6, as ip prints it.
+ */
+export type AddressFlagName =
+  | 'secondary' | 'temporary' | 'nodad' | 'optimistic' | 'dadfailed' | 'homeaddress' | 'deprecated'
+  | 'tentative' | 'permanent' | 'managetempaddr' | 'noprefixroute' | 'mcautojoin' | 'stableprivacy';
+
+const FLAG_BITS: ReadonlyArray<readonly [AddressFlagName, number]> = [
+  ['secondary', IFA_F_SECONDARY], ['nodad', IFA_F_NODAD], ['optimistic', IFA_F_OPTIMISTIC],
+  ['dadfailed', IFA_F_DADFAILED], ['homeaddress', IFA_F_HOMEADDRESS], ['deprecated', IFA_F_DEPRECATED],
+  ['tentative', IFA_F_TENTATIVE], ['permanent', IFA_F_PERMANENT], ['managetempaddr', IFA_F_MANAGETEMPADDR],
+  ['noprefixroute', IFA_F_NOPREFIXROUTE], ['mcautojoin', IFA_F_MCAUTOJOIN], ['stableprivacy', IFA_F_STABLE_PRIVACY],
+];
+
+/** The names of the IFA_F_* bits set in `bits`, in bit order (unknown bits are left out). */
+export function addressFlagNames(bits: number, family: number): AddressFlagName[] {
+  const out: AddressFlagName[] = [];
+  for (const [name, bit] of FLAG_BITS) {
+    if (bits & bit) out.push(bit === IFA_F_SECONDARY && family === AF_INET6 ? 'temporary' : name);
+  }
+  return out;
+}
+
+/**
+ * Flags a caller may request in `addresses.add`, with iproute2's spellings as aliases
+ * (`home`, `mngtmpaddr`, `autojoin`). The others are states the kernel sets.
+ */
+export const SETTABLE_ADDRESS_FLAGS: Readonly<Record<string, number>> = Object.freeze({
+  nodad: IFA_F_NODAD,
+  optimistic: IFA_F_OPTIMISTIC,
+  homeaddress: IFA_F_HOMEADDRESS,
+  home: IFA_F_HOMEADDRESS,
+  managetempaddr: IFA_F_MANAGETEMPADDR,
+  mngtmpaddr: IFA_F_MANAGETEMPADDR,
+  noprefixroute: IFA_F_NOPREFIXROUTE,
+  mcautojoin: IFA_F_MCAUTOJOIN,
+  autojoin: IFA_F_MCAUTOJOIN,
+});
+
+/** Flags that only mean something for IPv6 addresses (iproute2 drops them for IPv4). */
+export const IPV6_ONLY_ADDRESS_FLAGS = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR;
+
+// ---- scopes (RT_SCOPE_* of rtnetlink.h, named as iproute2's rt_scopes names them) ----
+
+const SCOPE_NAMES: Readonly<Record<number, string>> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
+
+/** An address scope by name, as `ip` names RT_SCOPE_* values. */
+export type AddressScope = 'global' | 'site' | 'link' | 'host' | 'nowhere';
+
+/** The name `ip` prints for a scope number (`'global'`, `'link'`, `'host'` …; others in decimal). */
+export function addressScopeName(scope: number): string {
+  return SCOPE_NAMES[scope] ?? String(scope);
+}
+
+/** The scope number of a name (`'link'` → 253), or undefined for an unknown name. */
+export function addressScopeNumber(name: string): number | undefined {
+  for (const [n, s] of Object.entries(SCOPE_NAMES)) if (s === name) return Number(n);
+  return undefined;
+}

@@ -1,0 +1,178 @@
+/**
+ * Address: one IP address of an interface as the kernel reported it (RTM_NEWADDR), decoded lazily.
+ * Field names follow `ip -j addr` in camelCase (`local`, `prefixlen`, `broadcast`, `label`,
+ * `scope`); `validLft`/`preferredLft` are ip's `valid_lft`/`preferred_lft` in seconds, with
+ * `Infinity` for forever (0xffffffff on the wire, `forever` in ip's text output).
+ */
+import * as C from './codec.js';
+import { addressAttrs, addressFlagNames, addressScopeName, ifaCacheInfo, readIfAddrMsg } from './codec.js';
+import type { AddressAttributes, AddressFlagName, IfaCacheInfo, IfAddrMsg } from './codec.js';
+import { DecodeError } from '../../core/errors.js';
+import { AF_INET6, type IpVersion } from '../../core/inet.js';
+import { MessageView } from '../../core/message-view.js';
+import { NLM_F_DUMP_FILTERED } from '../../core/protocol.js';
+import { ip, string, u32, u8 } from '../../core/schema.js';
+
+/** A lifetime in seconds, `Infinity` for forever (INFINITY_LIFE_TIME). */
+function lifetime(v: number): number {
+  return v === C.INFINITY_LIFE_TIME ? Infinity : v;
+}
+
+/** An IP address of a link, decoded lazily from its RTM_NEWADDR message. */
+export class Address extends MessageView {
+  protected get headerSize(): number { return C.IFADDRMSG_SIZE; }
+  protected get maxAttr(): number { return C.IFA_MAX; }
+  protected get setName(): string { return 'address'; }
+
+  /** The fixed header (struct ifaddrmsg). */
+  get header(): IfAddrMsg {
+    return readIfAddrMsg(this.buf, this.off + 16);
+  }
+
+  /** 4 or 6 (ifa_family AF_INET / AF_INET6). */
+  get family(): IpVersion {
+    return this.buf[this.off + 16] === AF_INET6 ? 6 : 4;
+  }
+
+  /** ifa_index: the link the address is on. */
+  get ifindex(): number {
+    return this.buf.readUInt32LE(this.off + 20);
+  }
+
+  /** ifa_prefixlen. */
+  get prefixlen(): number {
+    return this.buf[this.off + 17]!;
+  }
+
+  /** The interface's own address: IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL (IPv6). */
+  get local(): string {
+    return this.attr(C.IFA_LOCAL, ip, 'local') ?? this.attr(C.IFA_ADDRESS, ip, 'address') ?? '';
+  }
+
+  /**
+   * IFA_ADDRESS: the prefix address, which on a point-to-point link is the peer's address (then
+   * it differs from {@link local}). Falls back to IFA_LOCAL, as ip does.
+   */
+  get address(): string {
+    return this.attr(C.IFA_ADDRESS, ip, 'address') ?? this.attr(C.IFA_LOCAL, ip, 'local') ?? '';
+  }
+
+  /** The peer's address on a point-to-point link (IFA_ADDRESS when it differs from IFA_LOCAL). */
+  get peer(): string | undefined {
+    const local = this.attr(C.IFA_LOCAL, ip, 'local');
+    const address = this.attr(C.IFA_ADDRESS, ip, 'address');
+    return local !== undefined && address !== undefined && local !== address ? address : undefined;
+  }
+
+  /** `local/prefixlen` (`'10.1.2.3/24'`, `'2001:db8::1/64'`). */
+  get cidr(): string {
+    return `${this.local}/${this.prefixlen}`;
+  }
+
+  /** IFA_BROADCAST (IPv4). */
+  get broadcast(): string | undefined {
+    return this.attr(C.IFA_BROADCAST, ip, 'broadcast');
+  }
+
+  /** IFA_ANYCAST (RTM_GETANYCAST replies). */
+  get anycast(): string | undefined {
+    return this.attr(C.IFA_ANYCAST, ip, 'anycast');
+  }
+
+  /** IFA_MULTICAST (RTM_GETMULTICAST replies). */
+  get multicast(): string | undefined {
+    return this.attr(C.IFA_MULTICAST, ip, 'multicast');
+  }
+
+  /** IFA_LABEL (IPv4 only; the link name unless set). */
+  get label(): string | undefined {
+    return this.attr(C.IFA_LABEL, string, 'label');
+  }
+
+  /** ifa_scope as ip names it: `'global'`, `'site'`, `'link'`, `'host'`, `'nowhere'`, or the number. */
+  get scope(): string {
+    return addressScopeName(this.scopeId);
+  }
+
+  /** ifa_scope as a number (RT_SCOPE_*: 0 universe, 253 link, 254 host …). */
+  get scopeId(): number {
+    return this.buf[this.off + 19]!;
+  }
+
+  /** All IFA_F_* bits: IFA_FLAGS when present, else the header's 8-bit ifa_flags. */
+  get rawFlags(): number {
+    return this.attr(C.IFA_FLAGS, u32, 'flags') ?? this.buf[this.off + 18]!;
+  }
+
+  /**
+   * The IFA_F_* flags set, by name (`['nodad', 'noprefixroute', 'permanent']`); bit 0 is
+   * `'secondary'` on IPv4 and `'temporary'` on IPv6. ip's `dynamic` is the absence of `'permanent'`.
+   */
+  get flags(): AddressFlagName[] {
+    return addressFlagNames(this.rawFlags, this.buf[this.off + 16]!);
+  }
+
+  /** IFA_CACHEINFO: raw lifetimes (0xffffffff = forever) and creation/update stamps. */
+  get cacheinfo(): IfaCacheInfo | undefined {
+    return this.attr(C.IFA_CACHEINFO, ifaCacheInfo, 'cacheinfo');
+  }
+
+  /** Valid lifetime left in seconds; `Infinity` for forever; undefined without IFA_CACHEINFO. */
+  get validLft(): number | undefined {
+    const ci = this.cacheinfo;
+    return ci === undefined ? undefined : lifetime(ci.valid);
+  }
+
+  /** Preferred lifetime left in seconds; `Infinity` for forever; undefined without IFA_CACHEINFO. */
+  get preferredLft(): number | undefined {
+    const ci = this.cacheinfo;
+    return ci === undefined ? undefined : lifetime(ci.prefered);
+  }
+
+  /** IFA_RT_PRIORITY: the metric of the prefix route (ip's `metric`). */
+  get metric(): number | undefined {
+    return this.attr(C.IFA_RT_PRIORITY, u32, 'rtPriority');
+  }
+
+  /** IFA_PROTO: who made the address (IFAPROT_*: 1 kernel loopback, 2 router advertisement, 3 kernel link-local). */
+  get proto(): number | undefined {
+    return this.attr(C.IFA_PROTO, u8, 'proto');
+  }
+
+  /** True when the kernel applied the dump's filter (NLM_F_DUMP_FILTERED on the message). */
+  get dumpFiltered(): boolean {
+    return (this.buf.readUInt16LE(this.off + 6) & NLM_F_DUMP_FILTERED) !== 0;
+  }
+
+  /** Every IFA_* attribute, fully decoded (unknown ones kept raw). */
+  get attributes(): AddressAttributes {
+    return addressAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'address');
+  }
+
+  toObject(): object {
+    return {
+      family: this.family,
+      ifindex: this.ifindex,
+      local: this.local,
+      address: this.address,
+      prefixlen: this.prefixlen,
+      cidr: this.cidr,
+      peer: this.peer,
+      broadcast: this.broadcast,
+      anycast: this.anycast,
+      label: this.label,
+      scope: this.scope,
+      flags: this.flags,
+      validLft: this.validLft,
+      preferredLft: this.preferredLft,
+      metric: this.metric,
+      proto: this.proto,
+    };
+  }
+}
+
+/** Decodes an address message into a lazy {@link Address} (the message's bytes are referenced, not copied). */
+export function addressView(buf: Buffer, off: number, len: number): Address {
+  if (len < 16 + C.IFADDRMSG_SIZE) throw new DecodeError('address', off, `message of ${len} bytes, no ifaddrmsg`);
+  return new Address(buf, off, len);
+}

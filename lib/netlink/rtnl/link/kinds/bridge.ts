@@ -1,0 +1,323 @@
+/**
+ * The bridge kind: IFLA_INFO_DATA of a bridge (enum IFLA_BR_*), IFLA_INFO_SLAVE_DATA of a bridge
+ * port (enum IFLA_BRPORT_*, slave kind `bridge`), the querier state nest (BRIDGE_QUERIER_*) and
+ * the IFLA_AF_SPEC of AF_BRIDGE link messages (IFLA_BRIDGE_*, linux/if_bridge.h).
+ *
+ * Numbers from include/uapi/linux/if_link.h and if_bridge.h; those newer than the installed 6.1
+ * headers (IFLA_BR_FDB_N_LEARNED / FDB_MAX_LEARNED, IFLA_BRPORT_MAB … BACKUP_NHID) come from the
+ * kernel's 6.x uapi and are marked. Field names are `ip -j -d` names in camelCase where ip prints
+ * one, the kernel's otherwise. Times are the kernel's clock_t (hundredths of a second).
+ */
+import {
+  bool8, boolOptMulti, bridgeId, bridgeVlanInfo, enumOf, ether, ip4, ip6, u64n,
+} from '../fields.js';
+import { AttrSet, attr, binary, flag, multi, nest, u16, u16be, u32, u8, type AttrValues } from '../../../core/schema.js';
+
+// enum IFLA_BR_* (if_link.h).
+export const IFLA_BR_FORWARD_DELAY = 1;
+export const IFLA_BR_HELLO_TIME = 2;
+export const IFLA_BR_MAX_AGE = 3;
+export const IFLA_BR_AGEING_TIME = 4;
+export const IFLA_BR_STP_STATE = 5;
+export const IFLA_BR_PRIORITY = 6;
+export const IFLA_BR_VLAN_FILTERING = 7;
+export const IFLA_BR_VLAN_PROTOCOL = 8;
+export const IFLA_BR_GROUP_FWD_MASK = 9;
+export const IFLA_BR_ROOT_ID = 10;
+export const IFLA_BR_BRIDGE_ID = 11;
+export const IFLA_BR_ROOT_PORT = 12;
+export const IFLA_BR_ROOT_PATH_COST = 13;
+export const IFLA_BR_TOPOLOGY_CHANGE = 14;
+export const IFLA_BR_TOPOLOGY_CHANGE_DETECTED = 15;
+export const IFLA_BR_HELLO_TIMER = 16;
+export const IFLA_BR_TCN_TIMER = 17;
+export const IFLA_BR_TOPOLOGY_CHANGE_TIMER = 18;
+export const IFLA_BR_GC_TIMER = 19;
+export const IFLA_BR_GROUP_ADDR = 20;
+export const IFLA_BR_FDB_FLUSH = 21;
+export const IFLA_BR_MCAST_ROUTER = 22;
+export const IFLA_BR_MCAST_SNOOPING = 23;
+export const IFLA_BR_MCAST_QUERY_USE_IFADDR = 24;
+export const IFLA_BR_MCAST_QUERIER = 25;
+export const IFLA_BR_MCAST_HASH_ELASTICITY = 26;
+export const IFLA_BR_MCAST_HASH_MAX = 27;
+export const IFLA_BR_MCAST_LAST_MEMBER_CNT = 28;
+export const IFLA_BR_MCAST_STARTUP_QUERY_CNT = 29;
+export const IFLA_BR_MCAST_LAST_MEMBER_INTVL = 30;
+export const IFLA_BR_MCAST_MEMBERSHIP_INTVL = 31;
+export const IFLA_BR_MCAST_QUERIER_INTVL = 32;
+export const IFLA_BR_MCAST_QUERY_INTVL = 33;
+export const IFLA_BR_MCAST_QUERY_RESPONSE_INTVL = 34;
+export const IFLA_BR_MCAST_STARTUP_QUERY_INTVL = 35;
+export const IFLA_BR_NF_CALL_IPTABLES = 36;
+export const IFLA_BR_NF_CALL_IP6TABLES = 37;
+export const IFLA_BR_NF_CALL_ARPTABLES = 38;
+export const IFLA_BR_VLAN_DEFAULT_PVID = 39;
+export const IFLA_BR_PAD = 40;
+export const IFLA_BR_VLAN_STATS_ENABLED = 41;
+export const IFLA_BR_MCAST_STATS_ENABLED = 42;
+export const IFLA_BR_MCAST_IGMP_VERSION = 43;
+export const IFLA_BR_MCAST_MLD_VERSION = 44;
+export const IFLA_BR_VLAN_STATS_PER_PORT = 45;
+export const IFLA_BR_MULTI_BOOLOPT = 46;
+export const IFLA_BR_MCAST_QUERIER_STATE = 47;
+// Newer than the installed headers (kernel 6.8 uapi).
+export const IFLA_BR_FDB_N_LEARNED = 48;
+export const IFLA_BR_FDB_MAX_LEARNED = 49;
+
+// enum br_boolopt_id (if_bridge.h): bit numbers in IFLA_BR_MULTI_BOOLOPT.
+export const BR_BOOLOPT_NO_LL_LEARN = 0;
+export const BR_BOOLOPT_MCAST_VLAN_SNOOPING = 1;
+export const BR_BOOLOPT_MST_ENABLE = 2;
+/** Newer than the installed headers (kernel 6.15 uapi). */
+export const BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION = 3;
+
+// enum BRIDGE_QUERIER_* (if_bridge.h): inside IFLA_BR_MCAST_QUERIER_STATE.
+export const BRIDGE_QUERIER_IP_ADDRESS = 1;
+export const BRIDGE_QUERIER_IP_PORT = 2;
+export const BRIDGE_QUERIER_IP_OTHER_TIMER = 3;
+export const BRIDGE_QUERIER_PAD = 4;
+export const BRIDGE_QUERIER_IPV6_ADDRESS = 5;
+export const BRIDGE_QUERIER_IPV6_PORT = 6;
+export const BRIDGE_QUERIER_IPV6_OTHER_TIMER = 7;
+
+// enum IFLA_BRPORT_* (if_link.h): bridge port options (IFLA_INFO_SLAVE_DATA, AF_BRIDGE IFLA_PROTINFO).
+export const IFLA_BRPORT_STATE = 1;
+export const IFLA_BRPORT_PRIORITY = 2;
+export const IFLA_BRPORT_COST = 3;
+export const IFLA_BRPORT_MODE = 4;
+export const IFLA_BRPORT_GUARD = 5;
+export const IFLA_BRPORT_PROTECT = 6;
+export const IFLA_BRPORT_FAST_LEAVE = 7;
+export const IFLA_BRPORT_LEARNING = 8;
+export const IFLA_BRPORT_UNICAST_FLOOD = 9;
+export const IFLA_BRPORT_PROXYARP = 10;
+export const IFLA_BRPORT_LEARNING_SYNC = 11;
+export const IFLA_BRPORT_PROXYARP_WIFI = 12;
+export const IFLA_BRPORT_ROOT_ID = 13;
+export const IFLA_BRPORT_BRIDGE_ID = 14;
+export const IFLA_BRPORT_DESIGNATED_PORT = 15;
+export const IFLA_BRPORT_DESIGNATED_COST = 16;
+export const IFLA_BRPORT_ID = 17;
+export const IFLA_BRPORT_NO = 18;
+export const IFLA_BRPORT_TOPOLOGY_CHANGE_ACK = 19;
+export const IFLA_BRPORT_CONFIG_PENDING = 20;
+export const IFLA_BRPORT_MESSAGE_AGE_TIMER = 21;
+export const IFLA_BRPORT_FORWARD_DELAY_TIMER = 22;
+export const IFLA_BRPORT_HOLD_TIMER = 23;
+export const IFLA_BRPORT_FLUSH = 24;
+export const IFLA_BRPORT_MULTICAST_ROUTER = 25;
+export const IFLA_BRPORT_PAD = 26;
+export const IFLA_BRPORT_MCAST_FLOOD = 27;
+export const IFLA_BRPORT_MCAST_TO_UCAST = 28;
+export const IFLA_BRPORT_VLAN_TUNNEL = 29;
+export const IFLA_BRPORT_BCAST_FLOOD = 30;
+export const IFLA_BRPORT_GROUP_FWD_MASK = 31;
+export const IFLA_BRPORT_NEIGH_SUPPRESS = 32;
+export const IFLA_BRPORT_ISOLATED = 33;
+export const IFLA_BRPORT_BACKUP_PORT = 34;
+export const IFLA_BRPORT_MRP_RING_OPEN = 35;
+export const IFLA_BRPORT_MRP_IN_OPEN = 36;
+export const IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT = 37;
+export const IFLA_BRPORT_MCAST_EHT_HOSTS_CNT = 38;
+export const IFLA_BRPORT_LOCKED = 39;
+// Newer than the installed headers (kernel 6.2 … 6.7 uapi).
+export const IFLA_BRPORT_MAB = 40;
+export const IFLA_BRPORT_MCAST_N_GROUPS = 41;
+export const IFLA_BRPORT_MCAST_MAX_GROUPS = 42;
+export const IFLA_BRPORT_NEIGH_VLAN_SUPPRESS = 43;
+export const IFLA_BRPORT_BACKUP_NHID = 44;
+
+// enum IFLA_BRIDGE_* (if_bridge.h): IFLA_AF_SPEC of AF_BRIDGE link messages.
+export const IFLA_BRIDGE_FLAGS = 0;
+export const IFLA_BRIDGE_MODE = 1;
+export const IFLA_BRIDGE_VLAN_INFO = 2;
+export const IFLA_BRIDGE_VLAN_TUNNEL_INFO = 3;
+export const IFLA_BRIDGE_MRP = 4;
+export const IFLA_BRIDGE_CFM = 5;
+export const IFLA_BRIDGE_MST = 6;
+export const IFLA_BRIDGE_VLAN_TUNNEL_ID = 1;
+export const IFLA_BRIDGE_VLAN_TUNNEL_VID = 2;
+export const IFLA_BRIDGE_VLAN_TUNNEL_FLAGS = 3;
+
+// BRIDGE_VLAN_INFO_* (if_bridge.h): struct bridge_vlan_info flags.
+export const BRIDGE_VLAN_INFO_MASTER = 1 << 0;
+export const BRIDGE_VLAN_INFO_PVID = 1 << 1;
+export const BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
+export const BRIDGE_VLAN_INFO_RANGE_BEGIN = 1 << 3;
+export const BRIDGE_VLAN_INFO_RANGE_END = 1 << 4;
+export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
+export const BRIDGE_VLAN_INFO_ONLY_OPTS = 1 << 6;
+
+/** ETH_P_8021Q / ETH_P_8021AD as `ip` names them (IFLA_BR_VLAN_PROTOCOL, IFLA_VLAN_PROTOCOL). */
+export const VLAN_PROTOCOLS = { 0x8100: '802.1Q', 0x88a8: '802.1ad' } as const;
+/** A VLAN protocol: `'802.1Q'`, `'802.1ad'` or another ethertype number. */
+export type VlanProtocol = (typeof VLAN_PROTOCOLS)[keyof typeof VLAN_PROTOCOLS] | number;
+/** IFLA_*_VLAN_PROTOCOL: a big-endian ethertype, decoded to `ip`'s names. */
+export const vlanProtocol = enumOf(u16be, VLAN_PROTOCOLS);
+
+/** BR_STATE_* (if_bridge.h) as `ip -j` prints IFLA_BRPORT_STATE. */
+export const BRPORT_STATES = { 0: 'disabled', 1: 'listening', 2: 'learning', 3: 'forwarding', 4: 'blocking' } as const;
+/** A bridge port's STP state. */
+export type BridgePortState = (typeof BRPORT_STATES)[keyof typeof BRPORT_STATES] | number;
+
+/** BRIDGE_QUERIER_*: the multicast querier the bridge elected (IFLA_BR_MCAST_QUERIER_STATE). */
+export const bridgeQuerierAttrs = new AttrSet('bridge_querier', {
+  ipAddress: attr(BRIDGE_QUERIER_IP_ADDRESS, ip4),
+  ipPort: attr(BRIDGE_QUERIER_IP_PORT, u32),
+  ipOtherTimer: attr(BRIDGE_QUERIER_IP_OTHER_TIMER, u64n),
+  pad: attr(BRIDGE_QUERIER_PAD, binary),
+  ipv6Address: attr(BRIDGE_QUERIER_IPV6_ADDRESS, ip6),
+  ipv6Port: attr(BRIDGE_QUERIER_IPV6_PORT, u32),
+  ipv6OtherTimer: attr(BRIDGE_QUERIER_IPV6_OTHER_TIMER, u64n),
+});
+
+/** IFLA_INFO_DATA of kind `bridge` (enum IFLA_BR_*, br_fill_info / br_policy). */
+export const bridgeAttrs = new AttrSet('bridge', {
+  forwardDelay: attr(IFLA_BR_FORWARD_DELAY, u32),
+  helloTime: attr(IFLA_BR_HELLO_TIME, u32),
+  maxAge: attr(IFLA_BR_MAX_AGE, u32),
+  ageingTime: attr(IFLA_BR_AGEING_TIME, u32),
+  stpState: attr(IFLA_BR_STP_STATE, u32),
+  priority: attr(IFLA_BR_PRIORITY, u16),
+  vlanFiltering: attr(IFLA_BR_VLAN_FILTERING, u8),
+  vlanProtocol: attr(IFLA_BR_VLAN_PROTOCOL, vlanProtocol),
+  groupFwdMask: attr(IFLA_BR_GROUP_FWD_MASK, u16),
+  rootId: attr(IFLA_BR_ROOT_ID, bridgeId),
+  bridgeId: attr(IFLA_BR_BRIDGE_ID, bridgeId),
+  rootPort: attr(IFLA_BR_ROOT_PORT, u16),
+  rootPathCost: attr(IFLA_BR_ROOT_PATH_COST, u32),
+  topologyChange: attr(IFLA_BR_TOPOLOGY_CHANGE, u8),
+  topologyChangeDetected: attr(IFLA_BR_TOPOLOGY_CHANGE_DETECTED, u8),
+  helloTimer: attr(IFLA_BR_HELLO_TIMER, u64n),
+  tcnTimer: attr(IFLA_BR_TCN_TIMER, u64n),
+  topologyChangeTimer: attr(IFLA_BR_TOPOLOGY_CHANGE_TIMER, u64n),
+  gcTimer: attr(IFLA_BR_GC_TIMER, u64n),
+  groupAddr: attr(IFLA_BR_GROUP_ADDR, ether),
+  fdbFlush: attr(IFLA_BR_FDB_FLUSH, flag),
+  mcastRouter: attr(IFLA_BR_MCAST_ROUTER, u8),
+  mcastSnooping: attr(IFLA_BR_MCAST_SNOOPING, u8),
+  mcastQueryUseIfaddr: attr(IFLA_BR_MCAST_QUERY_USE_IFADDR, u8),
+  mcastQuerier: attr(IFLA_BR_MCAST_QUERIER, u8),
+  mcastHashElasticity: attr(IFLA_BR_MCAST_HASH_ELASTICITY, u32),
+  mcastHashMax: attr(IFLA_BR_MCAST_HASH_MAX, u32),
+  mcastLastMemberCnt: attr(IFLA_BR_MCAST_LAST_MEMBER_CNT, u32),
+  mcastStartupQueryCnt: attr(IFLA_BR_MCAST_STARTUP_QUERY_CNT, u32),
+  mcastLastMemberIntvl: attr(IFLA_BR_MCAST_LAST_MEMBER_INTVL, u64n),
+  mcastMembershipIntvl: attr(IFLA_BR_MCAST_MEMBERSHIP_INTVL, u64n),
+  mcastQuerierIntvl: attr(IFLA_BR_MCAST_QUERIER_INTVL, u64n),
+  mcastQueryIntvl: attr(IFLA_BR_MCAST_QUERY_INTVL, u64n),
+  mcastQueryResponseIntvl: attr(IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, u64n),
+  mcastStartupQueryIntvl: attr(IFLA_BR_MCAST_STARTUP_QUERY_INTVL, u64n),
+  nfCallIptables: attr(IFLA_BR_NF_CALL_IPTABLES, u8),
+  nfCallIp6tables: attr(IFLA_BR_NF_CALL_IP6TABLES, u8),
+  nfCallArptables: attr(IFLA_BR_NF_CALL_ARPTABLES, u8),
+  vlanDefaultPvid: attr(IFLA_BR_VLAN_DEFAULT_PVID, u16),
+  pad: attr(IFLA_BR_PAD, binary),
+  vlanStatsEnabled: attr(IFLA_BR_VLAN_STATS_ENABLED, u8),
+  mcastStatsEnabled: attr(IFLA_BR_MCAST_STATS_ENABLED, u8),
+  mcastIgmpVersion: attr(IFLA_BR_MCAST_IGMP_VERSION, u8),
+  mcastMldVersion: attr(IFLA_BR_MCAST_MLD_VERSION, u8),
+  vlanStatsPerPort: attr(IFLA_BR_VLAN_STATS_PER_PORT, u8),
+  multiBoolopt: attr(IFLA_BR_MULTI_BOOLOPT, boolOptMulti),
+  mcastQuerierState: attr(IFLA_BR_MCAST_QUERIER_STATE, nest(bridgeQuerierAttrs), { flagged: true }),
+  fdbNLearned: attr(IFLA_BR_FDB_N_LEARNED, u32),
+  fdbMaxLearned: attr(IFLA_BR_FDB_MAX_LEARNED, u32),
+});
+
+/** The decoded IFLA_INFO_DATA of a bridge. */
+export type BridgeData = AttrValues<typeof bridgeAttrs.defs>;
+
+/** Bridge options `links.add` / `links.set` accept (the rest is state the kernel reports). */
+export const BRIDGE_WRITABLE = [
+  'forwardDelay', 'helloTime', 'maxAge', 'ageingTime', 'stpState', 'priority', 'vlanFiltering', 'vlanProtocol',
+  'groupFwdMask', 'groupAddr', 'fdbFlush', 'mcastRouter', 'mcastSnooping', 'mcastQueryUseIfaddr', 'mcastQuerier',
+  'mcastHashElasticity', 'mcastHashMax', 'mcastLastMemberCnt', 'mcastStartupQueryCnt', 'mcastLastMemberIntvl',
+  'mcastMembershipIntvl', 'mcastQuerierIntvl', 'mcastQueryIntvl', 'mcastQueryResponseIntvl',
+  'mcastStartupQueryIntvl', 'nfCallIptables', 'nfCallIp6tables', 'nfCallArptables', 'vlanDefaultPvid',
+  'vlanStatsEnabled', 'mcastStatsEnabled', 'mcastIgmpVersion', 'mcastMldVersion', 'vlanStatsPerPort',
+  'multiBoolopt', 'fdbMaxLearned',
+] as const satisfies ReadonlyArray<keyof BridgeData>;
+
+/** IFLA_INFO_SLAVE_DATA of a port of a bridge (enum IFLA_BRPORT_*, br_port_fill_attrs). */
+export const bridgePortAttrs = new AttrSet('bridge_port', {
+  state: attr(IFLA_BRPORT_STATE, enumOf(u8, BRPORT_STATES)),
+  priority: attr(IFLA_BRPORT_PRIORITY, u16),
+  cost: attr(IFLA_BRPORT_COST, u32),
+  /** IFLA_BRPORT_MODE: hairpin mode (`ip`'s `hairpin`). */
+  mode: attr(IFLA_BRPORT_MODE, bool8),
+  guard: attr(IFLA_BRPORT_GUARD, bool8),
+  /** IFLA_BRPORT_PROTECT (`ip`'s `root_block`). */
+  protect: attr(IFLA_BRPORT_PROTECT, bool8),
+  fastLeave: attr(IFLA_BRPORT_FAST_LEAVE, bool8),
+  learning: attr(IFLA_BRPORT_LEARNING, bool8),
+  /** IFLA_BRPORT_UNICAST_FLOOD (`ip`'s `flood`). */
+  unicastFlood: attr(IFLA_BRPORT_UNICAST_FLOOD, bool8),
+  proxyarp: attr(IFLA_BRPORT_PROXYARP, bool8),
+  learningSync: attr(IFLA_BRPORT_LEARNING_SYNC, bool8),
+  proxyarpWifi: attr(IFLA_BRPORT_PROXYARP_WIFI, bool8),
+  rootId: attr(IFLA_BRPORT_ROOT_ID, bridgeId),
+  bridgeId: attr(IFLA_BRPORT_BRIDGE_ID, bridgeId),
+  designatedPort: attr(IFLA_BRPORT_DESIGNATED_PORT, u16),
+  designatedCost: attr(IFLA_BRPORT_DESIGNATED_COST, u16),
+  id: attr(IFLA_BRPORT_ID, u16),
+  no: attr(IFLA_BRPORT_NO, u16),
+  topologyChangeAck: attr(IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, u8),
+  configPending: attr(IFLA_BRPORT_CONFIG_PENDING, u8),
+  messageAgeTimer: attr(IFLA_BRPORT_MESSAGE_AGE_TIMER, u64n),
+  forwardDelayTimer: attr(IFLA_BRPORT_FORWARD_DELAY_TIMER, u64n),
+  holdTimer: attr(IFLA_BRPORT_HOLD_TIMER, u64n),
+  flush: attr(IFLA_BRPORT_FLUSH, flag),
+  multicastRouter: attr(IFLA_BRPORT_MULTICAST_ROUTER, u8),
+  pad: attr(IFLA_BRPORT_PAD, binary),
+  mcastFlood: attr(IFLA_BRPORT_MCAST_FLOOD, bool8),
+  mcastToUcast: attr(IFLA_BRPORT_MCAST_TO_UCAST, bool8),
+  vlanTunnel: attr(IFLA_BRPORT_VLAN_TUNNEL, bool8),
+  bcastFlood: attr(IFLA_BRPORT_BCAST_FLOOD, bool8),
+  groupFwdMask: attr(IFLA_BRPORT_GROUP_FWD_MASK, u16),
+  neighSuppress: attr(IFLA_BRPORT_NEIGH_SUPPRESS, bool8),
+  isolated: attr(IFLA_BRPORT_ISOLATED, bool8),
+  backupPort: attr(IFLA_BRPORT_BACKUP_PORT, u32),
+  mrpRingOpen: attr(IFLA_BRPORT_MRP_RING_OPEN, bool8),
+  mrpInOpen: attr(IFLA_BRPORT_MRP_IN_OPEN, bool8),
+  mcastEhtHostsLimit: attr(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, u32),
+  mcastEhtHostsCnt: attr(IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, u32),
+  locked: attr(IFLA_BRPORT_LOCKED, bool8),
+  mab: attr(IFLA_BRPORT_MAB, bool8),
+  mcastNGroups: attr(IFLA_BRPORT_MCAST_N_GROUPS, u32),
+  mcastMaxGroups: attr(IFLA_BRPORT_MCAST_MAX_GROUPS, u32),
+  neighVlanSuppress: attr(IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, bool8),
+  backupNhid: attr(IFLA_BRPORT_BACKUP_NHID, u32),
+});
+
+/** The decoded IFLA_INFO_SLAVE_DATA of a bridge port. */
+export type BridgePortData = AttrValues<typeof bridgePortAttrs.defs>;
+
+/** Bridge port options `links.set(port, { slaveData })` accepts. */
+export const BRIDGE_PORT_WRITABLE = [
+  'state', 'priority', 'cost', 'mode', 'guard', 'protect', 'fastLeave', 'learning', 'unicastFlood', 'proxyarp',
+  'learningSync', 'proxyarpWifi', 'flush', 'multicastRouter', 'mcastFlood', 'mcastToUcast', 'vlanTunnel',
+  'bcastFlood', 'groupFwdMask', 'neighSuppress', 'isolated', 'backupPort', 'mcastEhtHostsLimit', 'locked', 'mab',
+  'mcastMaxGroups', 'neighVlanSuppress', 'backupNhid',
+] as const satisfies ReadonlyArray<keyof BridgePortData>;
+
+/** IFLA_BRIDGE_VLAN_TUNNEL_INFO: a VLAN ↔ tunnel id mapping of a port. */
+export const bridgeVlanTunnelAttrs = new AttrSet('bridge_vlan_tunnel', {
+  id: attr(IFLA_BRIDGE_VLAN_TUNNEL_ID, u32),
+  vid: attr(IFLA_BRIDGE_VLAN_TUNNEL_VID, u16),
+  flags: attr(IFLA_BRIDGE_VLAN_TUNNEL_FLAGS, u16),
+});
+
+/**
+ * IFLA_AF_SPEC of an AF_BRIDGE link message (`bridge link`, bridge port notifications). MRP, CFM
+ * and MST nests (only present when configured) are kept raw in `unknown`.
+ */
+export const bridgeAfSpecAttrs = new AttrSet('bridge_af_spec', {
+  flags: attr(IFLA_BRIDGE_FLAGS, u16),
+  mode: attr(IFLA_BRIDGE_MODE, u16),
+  vlanInfo: multi(IFLA_BRIDGE_VLAN_INFO, bridgeVlanInfo),
+  vlanTunnelInfo: multi(IFLA_BRIDGE_VLAN_TUNNEL_INFO, nest(bridgeVlanTunnelAttrs)),
+});
+
+/** The decoded IFLA_AF_SPEC of an AF_BRIDGE link message. */
+export type BridgeAfSpec = AttrValues<typeof bridgeAfSpecAttrs.defs>;

@@ -1,0 +1,28 @@
+/**
+ * The ipvlan and ipvtap kinds: IFLA_INFO_DATA attributes (enum IFLA_IPVLAN_*, if_link.h) as
+ * ipvlan_nl_fillinfo sends them and ipvlan_nl_policy accepts them.
+ */
+import { enumOf } from '../fields.js';
+import { AttrSet, attr, u16, type AttrValues } from '../../../core/schema.js';
+
+export const IFLA_IPVLAN_MODE = 1;
+export const IFLA_IPVLAN_FLAGS = 2;
+
+/** enum ipvlan_mode (IPVLAN_MODE_*) as `ip -j` prints it. */
+export const IPVLAN_MODES = { 0: 'l2', 1: 'l3', 2: 'l3s' } as const;
+/** IPVLAN_F_PRIVATE / IPVLAN_F_VEPA as `ip -j` prints IFLA_IPVLAN_FLAGS (0 is `bridge`). */
+export const IPVLAN_FLAGS = { 0: 'bridge', 1: 'private', 2: 'vepa' } as const;
+export const IPVLAN_F_PRIVATE = 0x01;
+export const IPVLAN_F_VEPA = 0x02;
+
+/** IFLA_INFO_DATA of kinds `ipvlan` and `ipvtap`. */
+export const ipvlanAttrs = new AttrSet('ipvlan', {
+  mode: attr(IFLA_IPVLAN_MODE, enumOf(u16, IPVLAN_MODES)),
+  flags: attr(IFLA_IPVLAN_FLAGS, enumOf(u16, IPVLAN_FLAGS)),
+});
+
+/** The decoded IFLA_INFO_DATA of an ipvlan / ipvtap. */
+export type IpvlanData = AttrValues<typeof ipvlanAttrs.defs>;
+
+/** ipvlan options of `links.add` / `links.set`. */
+export const IPVLAN_WRITABLE = ['mode', 'flags'] as const satisfies ReadonlyArray<keyof IpvlanData>;

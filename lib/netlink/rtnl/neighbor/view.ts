@@ -1,0 +1,180 @@
+/**
+ * Neighbor: one neighbour-table entry (ARP / NDP) or bridge FDB entry as the kernel reported it
+ * (RTM_NEWNEIGH), decoded lazily. Field names follow `ip -j neigh` and `bridge -j fdb` in camelCase.
+ */
+import { DecodeError } from '../../core/errors.js';
+import { AF_BRIDGE, AF_INET, AF_INET6 } from '../../core/inet.js';
+import { MessageView } from '../../core/message-view.js';
+import * as N from './codec.js';
+import { ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
+
+/** The family of a neighbour: 4 (ARP), 6 (NDP), `'bridge'` (FDB), or another AF_* number. */
+export type NeighborFamilyValue = 4 | 6 | 'bridge' | number;
+
+/** Maps ndm_family to the API's family value. */
+export function neighborFamily(af: number): NeighborFamilyValue {
+  return af === AF_INET ? 4 : af === AF_INET6 ? 6 : af === AF_BRIDGE ? 'bridge' : af;
+}
+
+/** A neighbour or FDB entry, decoded lazily from its RTM_NEWNEIGH message. */
+export class Neighbor extends MessageView {
+  protected get headerSize(): number { return N.NDMSG_SIZE; }
+  protected get maxAttr(): number { return N.NDA_MAX; }
+  protected get setName(): string { return 'neighbor'; }
+
+  /** The fixed header (struct ndmsg). */
+  get header(): N.NdMsg {
+    return N.readNdMsg(this.buf, this.off + 16);
+  }
+
+  /** ndm_family as 4, 6 or `'bridge'`. */
+  get family(): NeighborFamilyValue {
+    return neighborFamily(this.buf[this.off + 16]!);
+  }
+
+  /** ndm_ifindex: the link the entry is on. */
+  get ifindex(): number {
+    return this.buf.readInt32LE(this.off + 20);
+  }
+
+  /** NDA_DST: the neighbour's IP address; for a VXLAN FDB entry, the remote VTEP. */
+  get dst(): string | undefined {
+    return this.attr(N.NDA_DST, ip, 'dst');
+  }
+
+  /** NDA_LLADDR: the hardware address (the MAC of an FDB entry). */
+  get lladdr(): string | undefined {
+    return this.attr(N.NDA_LLADDR, N.lladdr, 'lladdr');
+  }
+
+  /** ndm_state as `ip -j neigh` prints it (`['PERMANENT']`; `[]` for NUD_NONE). */
+  get state(): string[] {
+    return N.neighborStateNames(this.rawState);
+  }
+
+  /** ndm_state as the raw NUD_* bits. */
+  get rawState(): number {
+    return this.buf.readUInt16LE(this.off + 24);
+  }
+
+  /** ndm_flags and NDA_FLAGS_EXT as names (`['self']`, `['router']`, `['extern_learn', 'managed']`). */
+  get flags(): string[] {
+    return N.neighborFlagNames(this.rawFlags, this.flagsExt ?? 0);
+  }
+
+  /** ndm_flags as the raw NTF_* bits. */
+  get rawFlags(): number {
+    return this.buf[this.off + 26]!;
+  }
+
+  /** NDA_FLAGS_EXT: the NTF_EXT_* bits. */
+  get flagsExt(): number | undefined {
+    return this.attr(N.NDA_FLAGS_EXT, u32, 'flagsExt');
+  }
+
+  /** ndm_type (RTN_*). */
+  get type(): number {
+    return this.buf[this.off + 27]!;
+  }
+
+  /** NTF_ROUTER: the neighbour is an IPv6 router. */
+  get router(): boolean {
+    return (this.rawFlags & N.NTF_ROUTER) !== 0;
+  }
+
+  /** NTF_PROXY: a proxy-ARP / proxy-NDP entry. */
+  get proxy(): boolean {
+    return (this.rawFlags & N.NTF_PROXY) !== 0;
+  }
+
+  /** NDA_VLAN: the VLAN of an FDB entry. */
+  get vlan(): number | undefined {
+    return this.attr(N.NDA_VLAN, u16, 'vlan');
+  }
+
+  /** NDA_VNI: the VXLAN network identifier of a remote (only when it differs from the device's). */
+  get vni(): number | undefined {
+    return this.attr(N.NDA_VNI, u32, 'vni');
+  }
+
+  /** NDA_SRC_VNI: the source VNI of an FDB entry on a collect-metadata VXLAN device. */
+  get srcVni(): number | undefined {
+    return this.attr(N.NDA_SRC_VNI, u32, 'srcVni');
+  }
+
+  /** NDA_PORT: the UDP port of a VXLAN remote (only when it differs from the device's). */
+  get port(): number | undefined {
+    return this.attr(N.NDA_PORT, u16be, 'port');
+  }
+
+  /** NDA_MASTER: the ifindex of the bridge an FDB entry belongs to (or the VRF of a neighbour). */
+  get master(): number | undefined {
+    return this.attr(N.NDA_MASTER, u32, 'master');
+  }
+
+  /** NDA_IFINDEX: the outgoing device of a VXLAN remote (`bridge fdb … via DEV`). */
+  get viaIfindex(): number | undefined {
+    return this.attr(N.NDA_IFINDEX, u32, 'ifindex');
+  }
+
+  /** NDA_LINK_NETNSID: the nsid of the namespace holding {@link viaIfindex}. */
+  get linkNetnsId(): number | undefined {
+    return this.attr(N.NDA_LINK_NETNSID, s32, 'linkNetnsid');
+  }
+
+  /** NDA_CACHEINFO: ages in clock ticks and the reference count. */
+  get cacheinfo(): N.NeighborCacheinfo | undefined {
+    const v = this.attr(N.NDA_CACHEINFO, N.neighborCacheinfo, 'cacheinfo');
+    if (v === undefined) return undefined;
+    return { confirmed: v.confirmed, used: v.used, updated: v.updated, refcnt: v.refcnt };
+  }
+
+  /** NDA_PROBES: how many probes were sent. */
+  get probes(): number | undefined {
+    return this.attr(N.NDA_PROBES, u32, 'probes');
+  }
+
+  /** NDA_PROTOCOL: who installed the entry (RTPROT_*: 4 static, 3 boot …). */
+  get protocol(): number | undefined {
+    return this.attr(N.NDA_PROTOCOL, u8, 'protocol');
+  }
+
+  /** NDA_NH_ID: the nexthop (group) of a VXLAN FDB entry. */
+  get nhId(): number | undefined {
+    return this.attr(N.NDA_NH_ID, u32, 'nhId');
+  }
+
+  /** Every NDA_* attribute, fully decoded (unknown ones kept raw). */
+  get attributes(): N.NeighborAttributes {
+    return N.neighborAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'neighbor');
+  }
+
+  toObject(): object {
+    return {
+      family: this.family,
+      ifindex: this.ifindex,
+      dst: this.dst,
+      lladdr: this.lladdr,
+      state: this.state,
+      flags: this.flags,
+      router: this.router,
+      vlan: this.vlan,
+      vni: this.vni,
+      srcVni: this.srcVni,
+      port: this.port,
+      master: this.master,
+      viaIfindex: this.viaIfindex,
+      linkNetnsId: this.linkNetnsId,
+      cacheinfo: this.cacheinfo,
+      probes: this.probes,
+      protocol: this.protocol,
+      nhId: this.nhId,
+    };
+  }
+}
+
+/** Decodes a neighbour message into a lazy {@link Neighbor} (the bytes are referenced, not copied). */
+export function neighborView(buf: Buffer, off: number, len: number): Neighbor {
+  if (len < 16 + N.NDMSG_SIZE) throw new DecodeError('neighbor', off, `a message of ${len} bytes cannot hold an ndmsg`);
+  return new Neighbor(buf, off, len);
+}

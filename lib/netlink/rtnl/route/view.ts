@@ -1,0 +1,331 @@
+/**
+ * Route: one route as the kernel reported it (RTM_NEWROUTE), decoded lazily. Field names follow
+ * `ip -j route` in camelCase (`gateway`, `prefsrc`, `metric`, `pref`); `oif`/`iif` are ifindexes
+ * (a name needs a link lookup), and `dst` is always a CIDR (`'10.2.0.0/16'`) or `'default'`.
+ */
+import * as C from './codec.js';
+import { AF_INET6, formatIp } from '../../core/inet.js';
+import { MessageView } from '../../core/message-view.js';
+import { DecodeError } from '../../core/errors.js';
+import { NLA_TYPE_MASK } from '../../core/protocol.js';
+import { binary, ip, nest, u16, u32, u8, type FieldCodec, type UnknownAttr } from '../../core/schema.js';
+
+/** One path of a multipath route (struct rtnexthop in RTA_MULTIPATH). */
+export interface RouteNexthop {
+  /** RTA_GATEWAY of the path. */
+  gateway?: string;
+  /** RTA_VIA of the path (a gateway of another family), as an address. */
+  via?: string;
+  /** rtnh_ifindex. */
+  oif: number;
+  /** rtnh_hops + 1. */
+  weight: number;
+  /** rtnh_flags as `ip -j` names them (`'onlink'`, `'linkdown'`, `'dead'` …). */
+  flags: string[];
+  /** RTA_FLOW (realms) of the path. */
+  realms?: number;
+  /** RTA_ENCAP_TYPE of the path (`'mpls'`, `'ip'` …). */
+  encapType?: string | number;
+  /** RTA_ENCAP of the path, decoded as {@link Route.encap}. */
+  encap?: Record<string, unknown> | Uint8Array;
+}
+
+/** The RTAX_* metrics of a route (RTA_METRICS), raw kernel values. */
+export type RouteMetricValues = C.RouteMetrics;
+
+const HEADER = 16;
+const metricsCodec = nest(C.routeMetricsAttrs);
+
+/** A route, decoded lazily from its RTM_NEWROUTE message. */
+export class Route extends MessageView {
+  protected get headerSize(): number { return C.RTMSG_SIZE; }
+  protected get maxAttr(): number { return C.RTA_MAX; }
+  protected get setName(): string { return 'route'; }
+
+  /**
+   * Finds attribute `type` by walking the attributes (no index: a route has a handful, and an index
+   * per view would cost more than the walks on dumps of 100k routes). Returns the payload offset,
+   * or -1. Lengths are checked up to the attribute found: a malformed message is a DecodeError.
+   */
+  private find(type: number): number {
+    const buf = this.buf;
+    const end = this.off + this.len;
+    let at = this.off + HEADER + C.RTMSG_SIZE;
+    while (at + 4 <= end) {
+      const n = buf[at]! | (buf[at + 1]! << 8);
+      if (n < 4 || at + n > end) throw new DecodeError('route', at, `attribute type ${(buf[at + 2]! | (buf[at + 3]! << 8)) & NLA_TYPE_MASK} has length ${n}, ${end - at} bytes left`);
+      if (((buf[at + 2]! | (buf[at + 3]! << 8)) & NLA_TYPE_MASK) === type) return at + 4;
+      at += (n + 3) & ~3;
+    }
+    for (let i = at; i < end; i++) {
+      if (buf[i] !== 0) throw new DecodeError('route', at, `${end - at} trailing bytes are not an attribute`);
+    }
+    return -1;
+  }
+
+  /** Decodes attribute `type` with `codec`, or undefined when absent. */
+  protected override attr<T>(type: number, codec: FieldCodec<T>, name: string): T | undefined {
+    const at = this.find(type);
+    return at < 0 ? undefined : codec.decode(this.buf, at, (this.buf[at - 4]! | (this.buf[at - 3]! << 8)) - 4, `route.${name}`);
+  }
+
+  /** Whether attribute `type` is present. */
+  private has(type: number): boolean {
+    return this.find(type) >= 0;
+  }
+
+  /** The fixed header (struct rtmsg). */
+  get header(): C.RtMsg {
+    return C.readRtMsg(this.buf, this.off + HEADER);
+  }
+
+  /** 4 or 6 for IP routes; the raw rtm_family for others (RTNL_FAMILY_IPMR = 128 …). */
+  get family(): number {
+    const f = this.buf[this.off + HEADER]!;
+    return C.ipVersionOf(f) ?? f;
+  }
+
+  /** rtm_dst_len. */
+  get dstLen(): number {
+    return this.buf[this.off + HEADER + 1]!;
+  }
+
+  /** rtm_src_len. */
+  get srcLen(): number {
+    return this.buf[this.off + HEADER + 2]!;
+  }
+
+  /** rtm_tos. */
+  get tos(): number {
+    return this.buf[this.off + HEADER + 3]!;
+  }
+
+  /** The destination: `'10.2.0.0/16'`, `'2001:db8::1/128'`, or `'default'` for a zero-length prefix. */
+  get dst(): string {
+    const len = this.dstLen;
+    if (len === 0) return 'default';
+    return `${this.prefixAddress(C.RTA_DST, 'dst')}/${len}`;
+  }
+
+  /** The source selector (RTA_SRC, `ip route … from`), or undefined when there is none. */
+  get src(): string | undefined {
+    const len = this.srcLen;
+    if (len === 0 && !this.has(C.RTA_SRC)) return undefined;
+    return `${this.prefixAddress(C.RTA_SRC, 'src')}/${len}`;
+  }
+
+  /** The address of RTA_DST / RTA_SRC, or the zero address when the kernel left it out. */
+  private prefixAddress(type: number, name: string): string {
+    const a = this.attr(type, ip, name);
+    if (a !== undefined) return a;
+    return formatIp(new Uint8Array(this.buf[this.off + HEADER] === AF_INET6 ? 16 : 4));
+  }
+
+  /** RTA_GATEWAY. */
+  get gateway(): string | undefined {
+    return this.attr(C.RTA_GATEWAY, ip, 'gateway');
+  }
+
+  /** RTA_VIA: a gateway of another address family (an IPv6 nexthop of an IPv4 route), as an address. */
+  get via(): string | undefined {
+    return this.attr(C.RTA_VIA, C.rtvia, 'via')?.address;
+  }
+
+  /** RTA_VIA's address family as `ip -j` prints it (`'inet'`, `'inet6'`), or its number. */
+  get viaFamily(): string | number | undefined {
+    const v = this.attr(C.RTA_VIA, C.rtvia, 'via');
+    if (v === undefined) return undefined;
+    return v.family === 2 ? 'inet' : v.family === 10 ? 'inet6' : v.family;
+  }
+
+  /** RTA_OIF: the output interface's ifindex. */
+  get oif(): number | undefined {
+    return this.attr(C.RTA_OIF, u32, 'oif');
+  }
+
+  /** RTA_IIF: the input interface's ifindex (route lookups with `iif`, multicast caches). */
+  get iif(): number | undefined {
+    return this.attr(C.RTA_IIF, u32, 'iif');
+  }
+
+  /** The table id: RTA_TABLE when present (ids above 255 only travel there), else rtm_table. */
+  get table(): number {
+    return this.attr(C.RTA_TABLE, u32, 'table') ?? this.buf[this.off + HEADER + 4]!;
+  }
+
+  /** rtm_protocol as `ip` names it (`'kernel'`, `'boot'`, `'static'`, `'dhcp'` …), or its number. */
+  get protocol(): string | number {
+    return C.nameOr(C.ROUTE_PROTOCOLS, this.buf[this.off + HEADER + 5]!);
+  }
+
+  /** rtm_scope as `ip` names it (`'global'` for RT_SCOPE_UNIVERSE, `'link'`, `'host'` …), or its number. */
+  get scope(): string | number {
+    return C.nameOr(C.ROUTE_SCOPES, this.buf[this.off + HEADER + 6]!);
+  }
+
+  /** rtm_type as `ip` names it (`'unicast'`, `'local'`, `'blackhole'`, `'unreachable'` …). */
+  get type(): string | number {
+    return C.nameOr(C.ROUTE_TYPES, this.buf[this.off + HEADER + 7]!);
+  }
+
+  /** rtm_flags, raw. */
+  get rawFlags(): number {
+    return this.buf.readUInt32LE(this.off + HEADER + 8);
+  }
+
+  /** rtm_flags as `ip -j` names them (`'onlink'`, `'linkdown'`, `'offload'`, `'rt_trap'` …). */
+  get flags(): string[] {
+    return C.routeFlagNames(this.rawFlags);
+  }
+
+  /** True for entries of the route cache / exceptions and `get` answers (RTM_F_CLONED). */
+  get cloned(): boolean {
+    return (this.rawFlags & C.RTM_F_CLONED) !== 0;
+  }
+
+  /** RTA_PRIORITY: the route's metric. */
+  get metric(): number | undefined {
+    return this.attr(C.RTA_PRIORITY, u32, 'priority');
+  }
+
+  /** RTA_PREFSRC: the preferred source address. */
+  get prefsrc(): string | undefined {
+    return this.attr(C.RTA_PREFSRC, ip, 'prefsrc');
+  }
+
+  /** RTA_METRICS: `{ mtu, advmss, hoplimit, … }` (raw RTAX_* values; `lock` is the RTAX_LOCK bit mask). */
+  get metrics(): RouteMetricValues | undefined {
+    return this.attr(C.RTA_METRICS, metricsCodec, 'metrics');
+  }
+
+  /** RTA_MULTIPATH: the paths of an ECMP route with their weights. */
+  get multipath(): RouteNexthop[] | undefined {
+    const hops = this.attr(C.RTA_MULTIPATH, C.rtaMultipath, 'multipath');
+    if (hops === undefined) return undefined;
+    return hops.map((h) => {
+      const a = h.attributes;
+      const out: RouteNexthop = { oif: h.ifindex, weight: h.hops + 1, flags: C.routeFlagNames(h.flags) };
+      if (a.gateway !== undefined) out.gateway = a.gateway;
+      if (a.via !== undefined) out.via = a.via.address;
+      if (a.flow !== undefined) out.realms = a.flow;
+      if (a.encapType !== undefined) out.encapType = C.nameOr(C.ENCAP_TYPES, a.encapType);
+      if (a.encap !== undefined) out.encap = C.decodeEncap(a.encapType ?? 0, Buffer.from(a.encap), `route.multipath.encap`);
+      return out;
+    });
+  }
+
+  /** RTA_PREF (IPv6 router preference) as `ip` names it: `'medium'`, `'high'`, `'low'`, or its number. */
+  get pref(): string | number | undefined {
+    const v = this.attr(C.RTA_PREF, u8, 'pref');
+    return v === undefined ? undefined : C.nameOr(C.ROUTE_PREFS, v);
+  }
+
+  /**
+   * Seconds until the route expires, as `ip` prints it: RTA_EXPIRES when the kernel sent one, else
+   * rta_expires of RTA_CACHEINFO / USER_HZ. Undefined for routes that do not expire.
+   */
+  get expires(): number | undefined {
+    const e = this.attr(C.RTA_EXPIRES, C.rtaExpires, 'expires');
+    if (e !== undefined) return Number(e);
+    const ci = this.cacheinfo;
+    return ci === undefined || ci.expires === 0 ? undefined : Math.trunc(ci.expires / C.USER_HZ);
+  }
+
+  /** RTA_CACHEINFO (struct rta_cacheinfo). */
+  get cacheinfo(): C.RouteCacheInfo | undefined {
+    return this.attr(C.RTA_CACHEINFO, C.rtaCacheinfo, 'cacheinfo');
+  }
+
+  /** RTA_MARK (route lookups with a mark). */
+  get mark(): number | undefined {
+    return this.attr(C.RTA_MARK, u32, 'mark');
+  }
+
+  /** RTA_UID (route lookups). */
+  get uid(): number | undefined {
+    return this.attr(C.RTA_UID, u32, 'uid');
+  }
+
+  /** RTA_FLOW: the realms (`to` in the low 16 bits, `from` in the high 16 bits). */
+  get realms(): number | undefined {
+    return this.attr(C.RTA_FLOW, u32, 'flow');
+  }
+
+  /** RTA_NH_ID: the nexthop object the route uses. */
+  get nhid(): number | undefined {
+    return this.attr(C.RTA_NH_ID, u32, 'nhId');
+  }
+
+  /** RTA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'`, `'seg6'` …). */
+  get encapType(): string | number | undefined {
+    const t = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType');
+    return t === undefined ? undefined : C.nameOr(C.ENCAP_TYPES, t);
+  }
+
+  /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
+  get encap(): Record<string, unknown> | Uint8Array | undefined {
+    const at = this.find(C.RTA_ENCAP);
+    if (at < 0) return undefined;
+    const type = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType') ?? 0;
+    return C.decodeEncap(type, this.buf.subarray(at, at + this.buf.readUInt16LE(at - 4) - 4));
+  }
+
+  /** RTA_NEWDST (`ip route … as to …`, MPLS label swaps) as label numbers. */
+  get newdst(): number[] | undefined {
+    const v = this.attr(C.RTA_NEWDST, binary, 'newdst');
+    return v === undefined ? undefined : C.mplsLabels(v, 'route.newdst');
+  }
+
+  /** RTA_TTL_PROPAGATE (MPLS). */
+  get ttlPropagate(): boolean | undefined {
+    const v = this.attr(C.RTA_TTL_PROPAGATE, u8, 'ttlPropagate');
+    return v === undefined ? undefined : v !== 0;
+  }
+
+  /** Every RTA_* attribute, fully decoded (unknown ones kept raw). */
+  get attributes(): C.RouteAttributes {
+    return C.routeAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'route');
+  }
+
+  /** Attributes this library has no name for, kept raw. */
+  get unknown(): UnknownAttr[] {
+    return this.attributes.unknown ?? [];
+  }
+
+  toObject(): object {
+    return {
+      family: this.family,
+      type: this.type,
+      dst: this.dst,
+      src: this.src,
+      tos: this.tos === 0 ? undefined : this.tos,
+      gateway: this.gateway,
+      via: this.via,
+      oif: this.oif,
+      iif: this.iif,
+      table: this.table,
+      protocol: this.protocol,
+      scope: this.scope,
+      prefsrc: this.prefsrc,
+      metric: this.metric,
+      flags: this.flags,
+      metrics: this.metrics,
+      multipath: this.multipath,
+      pref: this.pref,
+      expires: this.expires,
+      mark: this.mark,
+      uid: this.uid,
+      realms: this.realms,
+      nhid: this.nhid,
+      encapType: this.encapType,
+      encap: this.encap,
+      cacheinfo: this.cacheinfo,
+    };
+  }
+}
+
+/** Decodes a route message into a lazy {@link Route} (the message's bytes are referenced, not copied). */
+export function routeView(buf: Buffer, off: number, len: number): Route {
+  if (len < HEADER + C.RTMSG_SIZE) throw new DecodeError('route', off, `route message of ${len} bytes, at least ${HEADER + C.RTMSG_SIZE} expected`);
+  return new Route(buf, off, len);
+}

@@ -1,0 +1,243 @@
+/**
+ * Rule: one policy-routing rule as the kernel reported it (RTM_NEWRULE), decoded lazily. Field
+ * names follow `ip -j rule` in camelCase (`srcLen`, `suppressPrefixlen`, `ipProto`, `uidRange`).
+ */
+import { DecodeError } from '../../core/errors.js';
+import { AF_INET, AF_INET6 } from '../../core/inet.js';
+import { MessageView } from '../../core/message-view.js';
+import * as R from './codec.js';
+import { ip, string, u16, u32, u32be, u64be, u8 } from '../../core/schema.js';
+
+/** A policy-routing rule, decoded lazily from its RTM_NEWRULE message. */
+export class Rule extends MessageView {
+  protected get headerSize(): number { return R.FIB_RULE_HDR_SIZE; }
+  protected get maxAttr(): number { return R.FRA_MAX; }
+  protected get setName(): string { return 'rule'; }
+
+  /** The fixed header (struct fib_rule_hdr). */
+  get header(): R.FibRuleHdr {
+    return R.readFibRuleHdr(this.buf, this.off + 16);
+  }
+
+  /** The family: 4 or 6 (another AF_* number for other families). */
+  get family(): 4 | 6 | number {
+    const af = this.buf[this.off + 16]!;
+    return af === AF_INET ? 4 : af === AF_INET6 ? 6 : af;
+  }
+
+  /** FRA_PRIORITY (the preference; 0 when absent, as `ip rule` shows it). */
+  get priority(): number {
+    return this.attr(R.FRA_PRIORITY, u32, 'priority') ?? 0;
+  }
+
+  /** FRA_SRC: the source prefix's address (undefined: from all). */
+  get src(): string | undefined {
+    return this.attr(R.FRA_SRC, ip, 'src');
+  }
+
+  /** The source prefix length. */
+  get srcLen(): number {
+    return this.buf[this.off + 18]!;
+  }
+
+  /** FRA_DST: the destination prefix's address. */
+  get dst(): string | undefined {
+    return this.attr(R.FRA_DST, ip, 'dst');
+  }
+
+  /** The destination prefix length. */
+  get dstLen(): number {
+    return this.buf[this.off + 17]!;
+  }
+
+  /** The TOS byte to match (0: any). */
+  get tos(): number {
+    return this.buf[this.off + 19]!;
+  }
+
+  /** The table looked up: FRA_TABLE, else the header's table; undefined for rules without one. */
+  get table(): number | undefined {
+    const t = this.attr(R.FRA_TABLE, u32, 'table') ?? this.buf[this.off + 20]!;
+    return t === 0 ? undefined : t;
+  }
+
+  /** The action by name: `'lookup'` (FR_ACT_TO_TBL), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
+  get action(): string {
+    return R.ruleActionName(this.buf[this.off + 23]!);
+  }
+
+  /** fib_rule_hdr.flags: the FIB_RULE_* bits. */
+  get flags(): number {
+    return this.buf.readUInt32LE(this.off + 24);
+  }
+
+  /** FIB_RULE_INVERT: the selector is negated (`ip rule add not …`). */
+  get not(): boolean {
+    return (this.flags & R.FIB_RULE_INVERT) !== 0;
+  }
+
+  /** FRA_GOTO: the priority a `goto` rule jumps to. */
+  get goto(): number | undefined {
+    return this.attr(R.FRA_GOTO, u32, 'goto');
+  }
+
+  /** FRA_FWMARK. */
+  get fwmark(): number | undefined {
+    return this.attr(R.FRA_FWMARK, u32, 'fwmark');
+  }
+
+  /** FRA_FWMASK. */
+  get fwmask(): number | undefined {
+    return this.attr(R.FRA_FWMASK, u32, 'fwmask');
+  }
+
+  /** FRA_IIFNAME: the input interface's name. */
+  get iif(): string | undefined {
+    return this.attr(R.FRA_IIFNAME, string, 'iifname');
+  }
+
+  /** FRA_OIFNAME: the output interface's name. */
+  get oif(): string | undefined {
+    return this.attr(R.FRA_OIFNAME, string, 'oifname');
+  }
+
+  /** FIB_RULE_IIF_DETACHED: the input interface does not exist (now). */
+  get iifDetached(): boolean {
+    return (this.flags & R.FIB_RULE_IIF_DETACHED) !== 0;
+  }
+
+  /** FIB_RULE_OIF_DETACHED: the output interface does not exist (now). */
+  get oifDetached(): boolean {
+    return (this.flags & R.FIB_RULE_OIF_DETACHED) !== 0;
+  }
+
+  /** FRA_SUPPRESS_PREFIXLEN; undefined when unset (the kernel reports -1). */
+  get suppressPrefixlen(): number | undefined {
+    const v = this.attr(R.FRA_SUPPRESS_PREFIXLEN, u32, 'suppressPrefixlen');
+    return v === undefined || v === 0xffffffff ? undefined : v;
+  }
+
+  /** FRA_SUPPRESS_IFGROUP; undefined when unset (-1). */
+  get suppressIfgroup(): number | undefined {
+    const v = this.attr(R.FRA_SUPPRESS_IFGROUP, u32, 'suppressIfgroup');
+    return v === undefined || v === 0xffffffff ? undefined : v;
+  }
+
+  /** FRA_FLOW: the realms (IPv4 only), `to | from << 16`. */
+  get flow(): number | undefined {
+    return this.attr(R.FRA_FLOW, u32, 'flow');
+  }
+
+  /** FRA_TUN_ID. */
+  get tunId(): bigint | undefined {
+    return this.attr(R.FRA_TUN_ID, u64be, 'tunId');
+  }
+
+  /** FRA_L3MDEV: look up the table of the L3 master device (VRF). */
+  get l3mdev(): boolean {
+    return (this.attr(R.FRA_L3MDEV, u8, 'l3mdev') ?? 0) !== 0;
+  }
+
+  /** FRA_UID_RANGE. */
+  get uidRange(): R.RuleRange | undefined {
+    const v = this.attr(R.FRA_UID_RANGE, R.uidRange, 'uidRange');
+    return v === undefined ? undefined : { start: v.start, end: v.end };
+  }
+
+  /** FRA_PROTOCOL: who installed the rule (RTPROT_*: 0 unspec, 2 kernel, 4 static …). */
+  get protocol(): number | undefined {
+    return this.attr(R.FRA_PROTOCOL, u8, 'protocol');
+  }
+
+  /** FRA_IP_PROTO: the IP protocol number to match (6 tcp, 17 udp …). */
+  get ipProto(): number | undefined {
+    return this.attr(R.FRA_IP_PROTO, u8, 'ipProto');
+  }
+
+  /** FRA_SPORT_RANGE. */
+  get sport(): R.RuleRange | undefined {
+    const v = this.attr(R.FRA_SPORT_RANGE, R.portRange, 'sportRange');
+    return v === undefined ? undefined : { start: v.start, end: v.end };
+  }
+
+  /** FRA_DPORT_RANGE. */
+  get dport(): R.RuleRange | undefined {
+    const v = this.attr(R.FRA_DPORT_RANGE, R.portRange, 'dportRange');
+    return v === undefined ? undefined : { start: v.start, end: v.end };
+  }
+
+  /** FRA_SPORT_MASK (6.15+). */
+  get sportMask(): number | undefined {
+    return this.attr(R.FRA_SPORT_MASK, u16, 'sportMask');
+  }
+
+  /** FRA_DPORT_MASK (6.15+; the kernel reports 0xffff for a single port). */
+  get dportMask(): number | undefined {
+    return this.attr(R.FRA_DPORT_MASK, u16, 'dportMask');
+  }
+
+  /** FRA_DSCP (6.12+): the DSCP to match. */
+  get dscp(): number | undefined {
+    return this.attr(R.FRA_DSCP, u8, 'dscp');
+  }
+
+  /** FRA_DSCP_MASK (6.15+). */
+  get dscpMask(): number | undefined {
+    return this.attr(R.FRA_DSCP_MASK, u8, 'dscpMask');
+  }
+
+  /** FRA_FLOWLABEL (6.13+, IPv6). */
+  get flowlabel(): number | undefined {
+    return this.attr(R.FRA_FLOWLABEL, u32be, 'flowlabel');
+  }
+
+  /** FRA_FLOWLABEL_MASK (6.13+, IPv6). */
+  get flowlabelMask(): number | undefined {
+    return this.attr(R.FRA_FLOWLABEL_MASK, u32be, 'flowlabelMask');
+  }
+
+  /** Every FRA_* attribute, fully decoded (unknown ones kept raw). */
+  get attributes(): R.RuleAttributes {
+    return R.ruleAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'rule');
+  }
+
+  toObject(): object {
+    return {
+      family: this.family,
+      priority: this.priority,
+      not: this.not,
+      src: this.src,
+      srcLen: this.srcLen,
+      dst: this.dst,
+      dstLen: this.dstLen,
+      tos: this.tos,
+      dscp: this.dscp,
+      fwmark: this.fwmark,
+      fwmask: this.fwmask,
+      iif: this.iif,
+      oif: this.oif,
+      uidRange: this.uidRange,
+      ipProto: this.ipProto,
+      sport: this.sport,
+      dport: this.dport,
+      table: this.table,
+      action: this.action,
+      goto: this.goto,
+      suppressPrefixlen: this.suppressPrefixlen,
+      suppressIfgroup: this.suppressIfgroup,
+      flow: this.flow,
+      tunId: this.tunId,
+      l3mdev: this.l3mdev,
+      flowlabel: this.flowlabel,
+      flowlabelMask: this.flowlabelMask,
+      protocol: this.protocol,
+      flags: this.flags,
+    };
+  }
+}
+
+/** Decodes a rule message into a lazy {@link Rule} (the bytes are referenced, not copied). */
+export function ruleView(buf: Buffer, off: number, len: number): Rule {
+  if (len < 16 + R.FIB_RULE_HDR_SIZE) throw new DecodeError('rule', off, `a message of ${len} bytes cannot hold a fib_rule_hdr`);
+  return new Rule(buf, off, len);
+}

@@ -1,0 +1,102 @@
+/**
+ * The typed face of the C helper (`native/rtnetlink.c`) and its loader.
+ *
+ * The helper is deliberately thin: every call is one or two syscalls, returns a number, and reports
+ * failure as a negative errno instead of throwing (throwing across Node-API costs more than the
+ * syscall). Only `invokeInNamespace` throws, because it must return the value of a JS function.
+ * Everything else about netlink — every byte of every message — lives in TypeScript.
+ *
+ * The binding is loaded on first use, never at import time, and can be replaced for tests with
+ * {@link setNativeBinding}.
+ */
+import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
+
+/** A namespace given as a file path (`/run/netns/blue`, `/proc/123/ns/net`) or an open fd. */
+export type NamespaceRef = string | number;
+
+/**
+ * A libuv readiness watcher on one fd (`uv_poll_t`). The socket object that owns it must keep a
+ * reference: if the watcher is garbage-collected, polling stops.
+ */
+export interface NativePoller {
+  /** Starts (or restarts) watching for readability; the callback runs on the event loop. */
+  start(): void;
+  /** Stops watching; the watcher can be started again. */
+  stop(): void;
+  /** Lets an active watcher keep the process alive (the default). */
+  ref(): void;
+  /** Lets the process exit even while the watcher is active. */
+  unref(): void;
+  /** Stops for good and releases the libuv handle; later calls are no-ops. */
+  close(): void;
+}
+
+/** The functions `native/rtnetlink.c` exports. Numbers < 0 are `-errno`. */
+export interface NativeBinding {
+  /**
+   * `socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol)` and `bind` with
+   * `nl_pid = 0` (the kernel picks the port id). With `netns`, the calling thread enters that
+   * namespace first (setns) and comes back right after `socket()`; the process aborts if it
+   * cannot come back. Returns the fd.
+   */
+  socketOpen(protocol: number, netns: NamespaceRef | null): number;
+  /** The port id (`nl_pid`) the kernel bound the socket to, from `getsockname`. */
+  socketPortId(fd: number): number;
+  /** `sendto` the kernel (`nl_pid = 0`) of `buf[offset, offset + length)` as one datagram. */
+  socketSend(fd: number, buf: Uint8Array, offset: number, length: number): number;
+  /**
+   * One non-blocking `recvmsg(MSG_TRUNC)` into `buf[offset, offset + length)`. Returns the real
+   * datagram length, which is larger than `length` when the datagram was truncated, or `-EAGAIN`
+   * when nothing is queued. Writes into `meta`: [0] sender port id, [1] sender multicast group
+   * mask, [2] the message flags (`MSG_TRUNC` …), [3] the nsid from a `NETLINK_LISTEN_ALL_NSID`
+   * control message or -1.
+   */
+  socketRecv(fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number;
+  /** `setsockopt(fd, level, name, &int)`. Returns 0. */
+  socketSetOption(fd: number, level: number, name: number, value: number): number;
+  /** `getsockopt(fd, level, name)` of an int option. Returns the value (all options we read are ≥ 0). */
+  socketGetOption(fd: number, level: number, name: number): number;
+  /** `close(fd)`. */
+  socketClose(fd: number): number;
+  /** A libuv readiness watcher on `fd`; `onReadable(status)` gets 0 or a negative libuv error. */
+  pollerCreate(fd: number, onReadable: (status: number) => void): NativePoller;
+  /**
+   * Creates a new network namespace and bind-mounts it onto `path`, which must not exist (the file
+   * is created `O_CREAT | O_EXCL`, mode 0). Runs on a dedicated thread (unshare there, mount
+   * `/proc/thread-self/ns/net`), so no JS thread ever changes namespace. Returns 0.
+   */
+  namespaceCreate(path: string): number;
+  /** `mount(source, target, fstype, flags, NULL)`. Returns 0. */
+  mount(source: string | null, target: string, fstype: string | null, flags: number): number;
+  /** `umount2(target, flags)`. Returns 0. */
+  umount(target: string, flags: number): number;
+  /**
+   * Runs `fn` synchronously with the calling thread inside `netns` and always moves the thread back
+   * before returning or rethrowing what `fn` threw (the process aborts if it cannot go back).
+   * Failing to open or enter the namespace throws an `Error` with a positive `errno` and `syscall`.
+   */
+  invokeInNamespace<T>(netns: NamespaceRef, fn: () => T): T;
+}
+
+let binding: NativeBinding | undefined;
+
+/** Returns the native binding, loading `build/Release/rtnetlink_native.node` on first use. */
+export function native(): NativeBinding {
+  if (binding === undefined) {
+    // Netlink speaks host byte order; the codecs write little-endian (x86-64, arm64, riscv64 …).
+    if (endianness() !== 'LE') throw new Error('rtnetlink: only little-endian hosts are supported (netlink uses host byte order)');
+    const require = createRequire(import.meta.url);
+    // dist/lib/netlink/transport/native.js → package root
+    binding = require('../../../../build/Release/rtnetlink_native.node') as NativeBinding;
+  }
+  return binding;
+}
+
+/**
+ * Replaces the binding (tests use this to simulate syscall failures); `undefined` restores the real
+ * one on next use.
+ */
+export function setNativeBinding(replacement: NativeBinding | undefined): void {
+  binding = replacement;
+}

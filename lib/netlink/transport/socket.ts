@@ -1,0 +1,230 @@
+/**
+ * NetlinkSocket: one AF_NETLINK socket (opened by the C helper, possibly inside another network
+ * namespace), its receive memory and its readiness watcher. It moves bytes; it knows nothing about
+ * requests or families (that is {@link Connection}).
+ *
+ * Receive memory is a slab: each datagram lands after the previous one, so objects decoded lazily
+ * from a datagram can keep pointing at its bytes without a copy. When nothing was kept from a
+ * datagram, the next one overwrites it. A new slab is started when the free space falls below the
+ * largest datagram seen (at least 64 KiB; dump datagrams are at most 32 KiB).
+ */
+import { ProtocolError, NetlinkError } from '../core/errors.js';
+import { EAGAIN, EINTR, EMSGSIZE } from '../core/errno.js';
+import { native, type NamespaceRef, type NativePoller } from './native.js';
+import {
+  NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, SOL_NETLINK, SOL_SOCKET,
+  SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
+} from '../core/protocol.js';
+
+/** How to open a {@link NetlinkSocket}. */
+export interface SocketOptions {
+  /** Open the socket inside this network namespace (a path or an fd); default: the caller's. */
+  netns?: NamespaceRef | undefined;
+  /**
+   * Requested SO_RCVBUF in bytes (default 4 MiB). Tried with SO_RCVBUFFORCE (needs CAP_NET_ADMIN)
+   * first, then SO_RCVBUF, which the kernel caps at net.core.rmem_max.
+   */
+  receiveBufferSize?: number | undefined;
+  /** Requested SO_SNDBUF in bytes (default 1 MiB); bounds the size of one batch datagram. */
+  sendBufferSize?: number | undefined;
+  /** NETLINK_EXT_ACK: the kernel explains its errors (default true; dropped if refused). */
+  extendedAck?: boolean | undefined;
+  /** NETLINK_GET_STRICT_CHK: strict header checks and kernel-side dump filters (default true). */
+  strictCheck?: boolean | undefined;
+  /** NETLINK_CAP_ACK: error replies do not echo the request payload (default true). */
+  capAck?: boolean | undefined;
+}
+
+const MIN_FREE = 64 * 1024;
+
+/**
+ * NLDEBUG=1 in the environment hex-dumps every datagram sent and received to stderr (after
+ * mdlayher's debug.go): the way golden test vectors are captured from the real kernel.
+ */
+const DEBUG = process.env.NLDEBUG !== undefined && process.env.NLDEBUG !== '' && process.env.NLDEBUG !== '0';
+
+function dump(direction: string, buf: Buffer, off: number, len: number): void {
+  process.stderr.write(`nl ${direction} ${len} ${buf.toString('hex', off, off + len)}\n`);
+}
+const SLAB = 512 * 1024;
+
+/** Negative return of {@link NetlinkSocket.recv} for a datagram larger than the free space. */
+export const RECV_TRUNCATED = -EMSGSIZE;
+
+/** An open netlink socket. */
+export class NetlinkSocket {
+  /** The file descriptor (CLOEXEC, non-blocking). */
+  readonly fd: number;
+  /** NETLINK_* protocol number (0 = NETLINK_ROUTE). */
+  readonly protocol: number;
+  /** The port id the kernel bound the socket to. */
+  readonly portId: number;
+  /** Whether NETLINK_EXT_ACK is on. */
+  readonly extendedAck: boolean;
+  /** Whether NETLINK_GET_STRICT_CHK is on. */
+  readonly strictCheck: boolean;
+  /** The effective SO_RCVBUF (the kernel doubles the requested value for bookkeeping). */
+  readonly receiveBufferSize: number;
+  /** The effective SO_SNDBUF. */
+  readonly sendBufferSize: number;
+  /** The namespace the socket was opened in, as given. */
+  readonly netns: NamespaceRef | undefined;
+
+  /** The slab the last datagram was received into. */
+  rbuf: Buffer = Buffer.allocUnsafe(SLAB);
+  /** Offset of the last datagram in {@link rbuf}. */
+  roff = 0;
+  /** Sender port, groups, flags and nsid of the last datagram (see NativeBinding.socketRecv). */
+  readonly meta = new Int32Array(4);
+
+  private lastLength = 0;
+  private minFree = MIN_FREE;
+  private poller: NativePoller | undefined;
+  private watching = false;
+  private closed = false;
+
+  private constructor(fd: number, protocol: number, options: SocketOptions) {
+    const n = native();
+    this.fd = fd;
+    this.protocol = protocol;
+    this.netns = options.netns;
+    const rcv = options.receiveBufferSize ?? 4 * 1024 * 1024;
+    if (n.socketSetOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcv) < 0) n.socketSetOption(fd, SOL_SOCKET, SO_RCVBUF, rcv);
+    const snd = options.sendBufferSize ?? 1024 * 1024;
+    if (n.socketSetOption(fd, SOL_SOCKET, SO_SNDBUFFORCE, snd) < 0) n.socketSetOption(fd, SOL_SOCKET, SO_SNDBUF, snd);
+    this.receiveBufferSize = Math.max(0, n.socketGetOption(fd, SOL_SOCKET, SO_RCVBUF));
+    this.sendBufferSize = Math.max(0, n.socketGetOption(fd, SOL_SOCKET, SO_SNDBUF));
+    // Each of these is a newer kernel feature; a kernel that refuses one still works without it.
+    this.extendedAck = (options.extendedAck ?? true) && n.socketSetOption(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1) === 0;
+    this.strictCheck = (options.strictCheck ?? true) && n.socketSetOption(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1) === 0;
+    if (options.capAck ?? true) n.socketSetOption(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+    const port = n.socketPortId(fd);
+    if (port < 0) {
+      n.socketClose(fd);
+      throw new NetlinkError(-port, 'getsockname');
+    }
+    this.portId = port;
+  }
+
+  /** Opens a socket of `protocol` (0 = NETLINK_ROUTE). Throws NetlinkError (`socket`, `setns` …). */
+  static open(protocol: number, options: SocketOptions = {}): NetlinkSocket {
+    const fd = native().socketOpen(protocol, options.netns ?? null);
+    if (fd < 0) throw new NetlinkError(-fd, options.netns === undefined ? 'socket' : 'socket in namespace');
+    return new NetlinkSocket(fd, protocol, options);
+  }
+
+  /** Whether {@link close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends `buf[off, off + len)` as one datagram. Throws NetlinkError(`sendmsg`). */
+  send(buf: Buffer, off: number, len: number): void {
+    if (this.closed) throw new ProtocolError('ERR_NL_CLOSED', 'sendmsg', 'the socket is closed');
+    if (DEBUG) dump('send', buf, off, len);
+    const r = native().socketSend(this.fd, buf, off, len);
+    if (r < 0) throw new NetlinkError(-r, 'sendmsg');
+  }
+
+  /**
+   * Receives one datagram without blocking into `rbuf` at `roff`. Returns its length, or a
+   * negative errno: `-EAGAIN` when nothing is queued, `-ENOBUFS` when the kernel dropped messages
+   * for lack of receive buffer, {@link RECV_TRUNCATED} when the datagram did not fit (it is lost;
+   * the slab grows so the next one fits).
+   */
+  recv(): number {
+    if (this.closed) return -EAGAIN;
+    let free = this.rbuf.length - this.roff - align8(this.lastLength);
+    if (free >= this.minFree) {
+      this.roff += align8(this.lastLength);
+    } else {
+      this.rbuf = Buffer.allocUnsafe(Math.max(SLAB, 2 * this.minFree));
+      this.roff = 0;
+      free = this.rbuf.length;
+    }
+    this.lastLength = 0;
+    let r: number;
+    do r = native().socketRecv(this.fd, this.rbuf, this.roff, free, this.meta);
+    while (r === -EINTR);
+    if (r > free) {
+      this.minFree = Math.max(this.minFree, align8(r) + 4096);
+      return RECV_TRUNCATED;
+    }
+    if (DEBUG && r > 0) dump('recv', this.rbuf, this.roff, r);
+    return r;
+  }
+
+  /** Keeps the last datagram's bytes: the next {@link recv} writes after them. */
+  keep(length: number): void {
+    this.lastLength = length;
+  }
+
+  /** Calls `onReadable` from the event loop while the socket has data; idempotent. */
+  watch(onReadable: () => void): void {
+    if (this.closed) return;
+    if (this.poller === undefined) {
+      this.poller = native().pollerCreate(this.fd, () => onReadable());
+    }
+    if (!this.watching) {
+      this.poller.start();
+      this.watching = true;
+    }
+  }
+
+  /** Stops watching for readability. */
+  unwatch(): void {
+    if (this.watching && this.poller !== undefined) {
+      this.poller.stop();
+      this.watching = false;
+    }
+  }
+
+  /** Whether an active watcher keeps the process alive. */
+  setRef(ref: boolean): void {
+    if (this.poller === undefined) return;
+    if (ref) this.poller.ref();
+    else this.poller.unref();
+  }
+
+  /** NETLINK_ADD_MEMBERSHIP for a multicast group (RTNLGRP_*). Throws NetlinkError. */
+  addMembership(group: number): void {
+    this.setOption(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group, 'NETLINK_ADD_MEMBERSHIP');
+  }
+
+  /** NETLINK_DROP_MEMBERSHIP. */
+  dropMembership(group: number): void {
+    this.setOption(SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group, 'NETLINK_DROP_MEMBERSHIP');
+  }
+
+  /** NETLINK_LISTEN_ALL_NSID: receive the groups' events of every namespace with an nsid here. */
+  listenAllNsid(on: boolean): void {
+    this.setOption(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, on ? 1 : 0, 'NETLINK_LISTEN_ALL_NSID');
+  }
+
+  /** NETLINK_NO_ENOBUFS: the kernel stops reporting overruns (events are still dropped). */
+  noEnobufs(on: boolean): void {
+    this.setOption(SOL_NETLINK, NETLINK_NO_ENOBUFS, on ? 1 : 0, 'NETLINK_NO_ENOBUFS');
+  }
+
+  /** Sets an int socket option; throws NetlinkError named after the option. */
+  setOption(level: number, name: number, value: number, label: string): void {
+    const r = native().socketSetOption(this.fd, level, name, value);
+    if (r < 0) throw new NetlinkError(-r, `setsockopt(${label})`);
+  }
+
+  /** Closes the fd and the watcher. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller?.close();
+    this.poller = undefined;
+    this.watching = false;
+    native().socketClose(this.fd);
+  }
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+

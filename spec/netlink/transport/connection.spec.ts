@@ -1,0 +1,305 @@
+// The request engine against a fake kernel (spec/helpers/fake-kernel.ts): no privileges needed.
+import test from 'ava';
+import { Connection } from '../../../lib/netlink/transport/connection.js';
+import { NetlinkError, ProtocolError } from '../../../lib/netlink/core/errors.js';
+import { attr, cstr, nldone, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
+import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
+
+const RTM_NEWLINK = 16;
+const RTM_GETLINK = 18;
+const NLM_F_REQUEST = 1;
+const NLM_F_ACK = 4;
+const NLM_F_MULTI = 2;
+const NLM_F_DUMP_INTR = 0x10;
+
+// Tests share the module-level binding slot, so they run one after another.
+const serial = test.serial;
+
+function open(kernel: FakeKernel, options = {}): Connection {
+  const restore = kernel.install();
+  const conn = Connection.open(0, options);
+  restore();
+  kernel.install();
+  return conn;
+}
+
+/**
+ * Answers like rtnetlink's netlink_rcv_skb: an NLMSG_ERROR for every message that failed or asked
+ * for an ACK, in order, in one reply datagram per request datagram.
+ */
+function acker(errnoFor: (m: SentMessage) => number = () => 0) {
+  return (msgs: SentMessage[], k: FakeKernel) => {
+    const replies = msgs.flatMap((m) => {
+      const errno = errnoFor(m);
+      return errno !== 0 || m.flags & NLM_F_ACK ? [nlerror(m.seq, errno, { type: m.type, flags: m.flags })] : [];
+    });
+    if (replies.length > 0) k.deliver(...replies);
+  };
+}
+
+serial('an ACKed request resolves; the request carries REQUEST|ACK and a sequence number', async (t) => {
+  const k = new FakeKernel(acker());
+  const conn = open(k);
+  await conn.ack(RTM_NEWLINK, 0x400, (w) => w.putU32(7));
+  t.is(k.sent.length, 1);
+  const m = k.sent[0]!;
+  t.is(m.type, RTM_NEWLINK);
+  t.is(m.flags, NLM_F_REQUEST | NLM_F_ACK | 0x400);
+  t.true(m.seq > 0);
+  t.deepEqual([...m.payload], [7, 0, 0, 0]);
+  conn.close();
+});
+
+serial('a kernel error keeps errno, code, request type, sequence and the extended ack', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    const m = msgs[0]!;
+    kk.deliver(nlerror(m.seq, 17, { type: m.type, flags: m.flags }, [attr(1, cstr('File exists here')), attr(2, u32(20))]));
+  });
+  const conn = open(k);
+  const e = await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: NetlinkError });
+  t.is(e.errno, 17);
+  t.is(e.code, 'EEXIST');
+  t.is(e.op, 'RTM_NEWLINK');
+  t.is(e.requestType, RTM_NEWLINK);
+  t.is(e.seq, k.sent[0]!.seq);
+  t.deepEqual(e.extack, { message: 'File exists here', offset: 20 });
+  t.is(e.message, 'RTM_NEWLINK: EEXIST (File exists): File exists here');
+  conn.close();
+});
+
+serial('requests made in the same tick leave in one datagram', async (t) => {
+  const k = new FakeKernel(acker((m) => (m.payload[0] === 2 ? 22 : 0)));
+  const conn = open(k);
+  const results = await Promise.allSettled([1, 2, 3].map((v) => conn.ack(RTM_NEWLINK, 0, (w) => w.putU32(v))));
+  t.is(k.datagrams.length, 1);
+  t.is(k.sent.length, 3);
+  t.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  conn.close();
+});
+
+serial('a GET resolves to its decoded reply', async (t) => {
+  const k = new FakeKernel((msgs, kk) => kk.deliver(nlmsg(RTM_NEWLINK, 0, msgs[0]!.seq, 4242, u32(99))));
+  const conn = open(k);
+  const v = await conn.get(RTM_GETLINK, 0, () => {}, (buf, off) => buf.readUInt32LE(off + 16));
+  t.is(v, 99);
+  t.is(k.sent[0]!.flags, NLM_F_REQUEST);
+  conn.close();
+});
+
+serial('a dump collects messages over several datagrams until DONE', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    const seq = msgs[0]!.seq;
+    kk.deliver(nlmsg(RTM_NEWLINK, NLM_F_MULTI, seq, 4242, u32(1)), nlmsg(RTM_NEWLINK, NLM_F_MULTI, seq, 4242, u32(2)));
+    kk.deliver(nlmsg(RTM_NEWLINK, NLM_F_MULTI, seq, 4242, u32(3)));
+    kk.deliver(nldone(seq));
+  });
+  const conn = open(k);
+  const items = await conn.dump(RTM_GETLINK, 0, () => {}, (buf, off) => buf.readUInt32LE(off + 16));
+  t.deepEqual(items, [1, 2, 3]);
+  t.is(k.sent[0]!.flags, NLM_F_REQUEST | 0x300);
+  conn.close();
+});
+
+serial('a dump that fails reports the error carried in NLMSG_DONE with its extended ack', async (t) => {
+  const k = new FakeKernel((msgs, kk) => kk.deliver(nldone(msgs[0]!.seq, -22, [attr(1, cstr('bad filter'))])));
+  const conn = open(k);
+  const e = await t.throwsAsync(conn.dump(RTM_GETLINK, 0, () => {}, () => 0), { instanceOf: NetlinkError });
+  t.is(e.code, 'EINVAL');
+  t.is(e.op, 'RTM_GETLINK');
+  t.is(e.kernelMessage, 'bad filter');
+  conn.close();
+});
+
+serial('an interrupted dump (NLM_F_DUMP_INTR) is retried and its first attempt discarded', async (t) => {
+  let attempt = 0;
+  const k = new FakeKernel((msgs, kk) => {
+    const seq = msgs[0]!.seq;
+    attempt++;
+    const flags = NLM_F_MULTI | (attempt === 1 ? NLM_F_DUMP_INTR : 0);
+    kk.deliver(nlmsg(RTM_NEWLINK, flags, seq, 4242, u32(attempt)), nldone(seq));
+  });
+  const conn = open(k);
+  t.deepEqual(await conn.dump(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16)), [2]);
+  t.is(attempt, 2);
+  conn.close();
+});
+
+serial('a dump that stays inconsistent fails with ERR_NL_DUMP_INTERRUPTED and the partial result', async (t) => {
+  let attempts = 0;
+  const k = new FakeKernel((msgs, kk) => {
+    attempts++;
+    const seq = msgs[0]!.seq;
+    kk.deliver(nlmsg(RTM_NEWLINK, NLM_F_MULTI | NLM_F_DUMP_INTR, seq, 4242, u32(attempts)), nldone(seq, 0, [], NLM_F_MULTI | NLM_F_DUMP_INTR));
+  });
+  const conn = open(k, { dumpRetries: 2 });
+  const e = await t.throwsAsync(conn.dump(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16)), { instanceOf: ProtocolError });
+  t.is(e.code, 'ERR_NL_DUMP_INTERRUPTED');
+  t.is(attempts, 3);
+  t.deepEqual(e.partial, [3]);
+  conn.close();
+});
+
+serial('ENOBUFS fails the requests whose replies were lost and keeps the ones that arrived', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    kk.deliver(nlerror(msgs[0]!.seq, 0, msgs[0]!));
+    kk.queue.push({ errno: 105 });
+  });
+  const conn = open(k);
+  const results = await Promise.allSettled([1, 2, 3].map(() => conn.ack(RTM_NEWLINK, 0, () => {})));
+  t.is(results[0]!.status, 'fulfilled');
+  for (const r of results.slice(1)) {
+    t.is(r.status, 'rejected');
+    t.is(((r as PromiseRejectedResult).reason as NetlinkError).code, 'ENOBUFS');
+  }
+  // The handle still works afterwards.
+  k.respond = acker();
+  await conn.ack(RTM_NEWLINK, 0, () => {});
+  conn.close();
+});
+
+serial('a missing reply times out with ERR_NL_TIMEOUT instead of hanging', async (t) => {
+  const k = new FakeKernel(() => {});
+  const conn = open(k, { timeout: 50 });
+  const e = await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: ProtocolError });
+  t.is(e.code, 'ERR_NL_TIMEOUT');
+  conn.close();
+});
+
+serial('a reply that arrives later is read when the socket becomes readable', async (t) => {
+  let seq = 0;
+  const k = new FakeKernel((msgs) => { seq = msgs[0]!.seq; });
+  const conn = open(k);
+  let settled = false;
+  const p = conn.ack(RTM_NEWLINK, 0, () => {}).then(() => { settled = true; });
+  await new Promise((r) => setTimeout(r, 10));
+  t.false(settled, 'still waiting: nothing was queued');
+  t.true(k.pollers.some((q) => q.active), 'waiting through the readiness watcher');
+  k.deliver(nlerror(seq, 0, { type: RTM_NEWLINK, flags: 5 }));
+  k.wake();
+  await p;
+  t.true(settled);
+  t.false(k.pollers.some((q) => q.active), 'the watcher stops once nothing is pending');
+  conn.close();
+});
+
+serial('datagrams not sent by the kernel are ignored', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    kk.queue.push({ data: nlerror(msgs[0]!.seq, 1, msgs[0]!), pid: 999 });
+    kk.deliver(nlerror(msgs[0]!.seq, 0, msgs[0]!));
+  });
+  const conn = open(k);
+  await t.notThrowsAsync(conn.ack(RTM_NEWLINK, 0, () => {}));
+  conn.close();
+});
+
+serial('bulk gives one result per item, in order, and a failing item does not affect the others', async (t) => {
+  const k = new FakeKernel(acker((m) => (m.payload.readUInt32LE(0) % 3 === 0 ? 17 : 0)));
+  const conn = open(k);
+  const results = await conn.bulk(RTM_NEWLINK, 0, 10, (w, i) => w.putU32(i));
+  t.is(results.length, 10);
+  results.forEach((r, i) => {
+    t.is(r.status, i % 3 === 0 ? 'rejected' : 'fulfilled', `item ${i}`);
+    if (r.status === 'rejected') t.is((r.reason as NetlinkError).code, 'EEXIST');
+  });
+  conn.close();
+});
+
+serial('bulk asks for an ACK only on the last item of each datagram; errors still come per item', async (t) => {
+  const k = new FakeKernel(acker((m) => (m.payload.readUInt32LE(0) === 4 ? 22 : 0)));
+  const conn = open(k);
+  const results = await conn.bulk(RTM_NEWLINK, 0, 6, (w, i) => w.putU32(i));
+  t.is(k.datagrams.length, 1);
+  t.deepEqual(k.sent.map((m) => (m.flags & NLM_F_ACK) !== 0), [false, false, false, false, false, true]);
+  t.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  conn.close();
+});
+
+serial('bulk splits into datagrams so the replies fit the receive buffer', async (t) => {
+  const k = new FakeKernel(acker());
+  k.rcvbuf = 16 * 1024; // room for about a dozen ACKs
+  const conn = open(k);
+  const results = await conn.bulk(RTM_NEWLINK, 0, 100, (w, i) => w.putU32(i));
+  t.true(results.every((r) => r.status === 'fulfilled'));
+  t.true(k.datagrams.length >= 8, `${k.datagrams.length} datagrams`);
+  t.is(k.sent.length, 100);
+  conn.close();
+});
+
+serial('a bulk item that fails validation sends nothing at all', async (t) => {
+  const k = new FakeKernel(acker());
+  const conn = open(k);
+  await t.throwsAsync(conn.bulk(RTM_NEWLINK, 0, 5, (w, i) => {
+    if (i === 3) throw new TypeError('bad item');
+    w.putU32(i);
+  }), { message: 'bad item' });
+  await conn.ack(RTM_NEWLINK, 0, () => {});
+  t.is(k.sent.length, 1);
+  conn.close();
+});
+
+serial('a stream reads one datagram at a time and return() drains the rest of the dump', async (t) => {
+  let seq = 0;
+  const k = new FakeKernel((msgs, kk) => {
+    seq = msgs[0]!.seq;
+    for (let d = 0; d < 5; d++) kk.deliver(nlmsg(RTM_NEWLINK, NLM_F_MULTI, seq, 4242, u32(2 * d)), nlmsg(RTM_NEWLINK, NLM_F_MULTI, seq, 4242, u32(2 * d + 1)));
+    kk.deliver(nldone(seq));
+  });
+  const conn = open(k);
+  const got: number[] = [];
+  for await (const v of conn.stream(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16))) {
+    got.push(v);
+    if (got.length === 1) t.is(k.queue.length, 5, 'only the first datagram was read');
+    if (got.length === 3) break;
+  }
+  t.deepEqual(got, [0, 1, 2]);
+  t.is(k.queue.length, 0, 'the rest of the dump was drained');
+  // A later dump works: the socket is free again.
+  k.respond = (msgs, kk) => kk.deliver(nldone(msgs[0]!.seq));
+  t.deepEqual(await conn.dump(RTM_GETLINK, 0, () => {}, () => 0), []);
+  conn.close();
+});
+
+serial('a second dump waits for the first one to finish', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    const seq = msgs[0]!.seq;
+    kk.deliver(nlmsg(RTM_NEWLINK, NLM_F_MULTI, seq, 4242, u32(seq)), nldone(seq));
+  });
+  const conn = open(k);
+  const [a, b] = await Promise.all([
+    conn.dump(RTM_GETLINK, 0, () => {}, (bb, o) => bb.readUInt32LE(o + 16)),
+    conn.dump(RTM_GETLINK, 0, () => {}, (bb, o) => bb.readUInt32LE(o + 16)),
+  ]);
+  t.is(k.datagrams.length, 2);
+  t.not(a[0], b[0]);
+  conn.close();
+});
+
+serial('a truncated datagram fails the requests it carried with ERR_NL_TRUNCATED', async (t) => {
+  const k = new FakeKernel((msgs, kk) => kk.deliver(nlmsg(RTM_NEWLINK, 0, msgs[0]!.seq, 0, Buffer.alloc(600_000))));
+  const conn = open(k);
+  const e = await t.throwsAsync(conn.get(RTM_GETLINK, 0, () => {}, () => 1), { instanceOf: ProtocolError });
+  t.is(e.code, 'ERR_NL_TRUNCATED');
+  conn.close();
+});
+
+serial('close() fails pending and later requests with ERR_NL_CLOSED', async (t) => {
+  const k = new FakeKernel(() => {});
+  const conn = open(k);
+  const p = conn.ack(RTM_NEWLINK, 0, () => {});
+  await new Promise((r) => setImmediate(r));
+  conn.close();
+  const e = await t.throwsAsync(p, { instanceOf: ProtocolError });
+  t.is(e.code, 'ERR_NL_CLOSED');
+  await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: ProtocolError });
+  t.deepEqual(k.closedFds, [7]);
+});
+
+serial('a send failure rejects the requests of that datagram with the errno', async (t) => {
+  const k = new FakeKernel(() => {});
+  k.sendErrno = 90;
+  const conn = open(k);
+  const e = await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: NetlinkError });
+  t.is(e.code, 'EMSGSIZE');
+  t.is(e.op, 'sendmsg');
+  conn.close();
+});
