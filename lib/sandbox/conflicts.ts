@@ -4,11 +4,10 @@
  * route's destination (the same subnet on two links would make routing ambiguous).
  */
 import { parsePrefix, prefixContains } from '../netlink/core/inet.js';
+import { RT_TABLE_MAIN } from '../netlink/rtnl/enums.js';
 import type { Route } from '../netlink/rtnl/route/view.js';
 import type { CheckedPrefix } from './options.js';
 
-/** RT_TABLE_MAIN. */
-export const RT_TABLE_MAIN = 254;
 
 /**
  * The libnetwork message for the first conflict between `addresses` and `routes` (a main-table

@@ -134,7 +134,8 @@ export class AttrSet<D extends AttrDefs> {
       if (key === 'unknown') continue;
       const v = (value as Record<string, unknown>)[key];
       if (v === undefined) continue;
-      const def = this.defs[key];
+      // Own properties only: 'constructor' or 'toString' must not find Object.prototype's members.
+      const def = Object.hasOwn(this.defs, key) ? this.defs[key] : undefined;
       if (def === undefined) throw new ValidationError(`${path}.${key}`, v, `not an attribute of ${this.name}`);
       const type = def.flagged ? def.type | NLA_F_NESTED : def.type;
       const values = def.multi ? (v as unknown[]) : [v];

@@ -68,12 +68,34 @@ export function checkBool(field: string, value: unknown): boolean {
   return value;
 }
 
-/** Checks a plain options object (not null, not an array). */
+/** An empty object: `for…in` over it lists what someone added to Object.prototype as enumerable. */
+const CANARY: object = Object.freeze({});
+
+/** Whether Object.prototype has gained enumerable properties (prototype pollution). */
+function prototypePolluted(): boolean {
+  for (const _ in CANARY) return true;
+  return false;
+}
+
+/**
+ * Checks a plain options object and returns what to read options from. Only own properties count:
+ * an object whose prototype is not Object.prototype (or null) is refused — `{ __proto__: { name } }`
+ * or a class instance would otherwise lend its inherited members as options — and when
+ * Object.prototype itself has been polluted (`Object.prototype.netns = …`), a null-prototype copy of
+ * the own properties is returned, so no inherited value is ever read as an option.
+ */
 export function checkObject(field: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(field, value, 'an options object is required');
   }
-  return value as Record<string, unknown>;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ValidationError(field, value, 'a plain object is required (options are read from its own properties only)');
+  }
+  if (!prototypePolluted()) return value as Record<string, unknown>;
+  const own = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) own[key] = (value as Record<string, unknown>)[key];
+  return own;
 }
 
 /** Refuses keys of `options` that are not in `allowed` (catches typos such as `gatway`). */

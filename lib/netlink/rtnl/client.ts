@@ -12,7 +12,7 @@ import { Neighbors } from './neighbor/service.js';
 import { Routes } from './route/service.js';
 import { Rules } from './rule/service.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
-import { checkNamespace } from '../core/validate.js';
+import { checkBool, checkInt, checkKeys, checkNamespace, checkObject } from '../core/validate.js';
 
 /** Options of {@link RtNetlink.open}. */
 export interface RtNetlinkOptions extends ConnectionOptions {
@@ -56,9 +56,8 @@ export class RtNetlink {
    * the namespace cannot be entered (ENOENT for a missing file, EPERM without CAP_SYS_ADMIN).
    */
   static async open(options: RtNetlinkOptions = {}): Promise<RtNetlink> {
-    if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an options object is required');
-    const netns = options.netns === undefined ? undefined : checkNamespace('netns', options.netns);
-    return new RtNetlink(Connection.open(NETLINK_ROUTE, { ...options, netns }), netns);
+    const checked = checkOpenOptions(options);
+    return new RtNetlink(Connection.open(NETLINK_ROUTE, checked), checked.netns);
   }
 
   /**
@@ -79,4 +78,38 @@ export class RtNetlink {
   close(): void {
     this.connection.close();
   }
+}
+
+/** The options {@link RtNetlink.open} knows. */
+const OPEN_KEYS: readonly (keyof RtNetlinkOptions)[] = [
+  'netns', 'timeout', 'dumpRetries', 'maxDatagramSize', 'onWarning', 'receiveBufferSize', 'sendBufferSize',
+  'extendedAck', 'strictCheck', 'capAck',
+];
+
+/** setTimeout's largest delay (2^31 - 1 ms); longer ones fire at once. */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
+/**
+ * Validates {@link RtNetlink.open}'s options (own properties only, no unknown key: the typo `netNs`
+ * must not open a handle in the caller's namespace) and returns a clean copy.
+ */
+function checkOpenOptions(options: unknown): RtNetlinkOptions {
+  const o = checkObject('options', options);
+  checkKeys('', o, OPEN_KEYS);
+  // A null prototype: what reads these options later cannot find a polluted Object.prototype's values.
+  const out = Object.create(null) as RtNetlinkOptions;
+  if (o.netns !== undefined) out.netns = checkNamespace('netns', o.netns);
+  if (o.timeout !== undefined) out.timeout = checkInt('timeout', o.timeout, 1, MAX_TIMEOUT_MS);
+  if (o.dumpRetries !== undefined) out.dumpRetries = checkInt('dumpRetries', o.dumpRetries, 0, 1000);
+  if (o.maxDatagramSize !== undefined) out.maxDatagramSize = checkInt('maxDatagramSize', o.maxDatagramSize, 4096, 0x7fffffff);
+  if (o.receiveBufferSize !== undefined) out.receiveBufferSize = checkInt('receiveBufferSize', o.receiveBufferSize, 1024, 0x3fffffff);
+  if (o.sendBufferSize !== undefined) out.sendBufferSize = checkInt('sendBufferSize', o.sendBufferSize, 1024, 0x3fffffff);
+  if (o.extendedAck !== undefined) out.extendedAck = checkBool('extendedAck', o.extendedAck);
+  if (o.strictCheck !== undefined) out.strictCheck = checkBool('strictCheck', o.strictCheck);
+  if (o.capAck !== undefined) out.capAck = checkBool('capAck', o.capAck);
+  if (o.onWarning !== undefined) {
+    if (typeof o.onWarning !== 'function') throw new ValidationError('onWarning', o.onWarning, 'a function is required');
+    out.onWarning = o.onWarning as NonNullable<RtNetlinkOptions['onWarning']>;
+  }
+  return out;
 }

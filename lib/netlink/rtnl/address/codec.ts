@@ -19,6 +19,7 @@ import { checkMessageLength } from '../../core/message.js';
 import { AF_INET6 } from '../../core/inet.js';
 import { AttrSet, attr, ip, s32, string, struct, u32, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
+import { SCOPES, type ScopeName } from '../enums.js';
 
 // enum IFA_* (the attributes of an address message).
 /** Unused attribute number 0. */
@@ -250,20 +251,17 @@ export const SETTABLE_ADDRESS_FLAGS: Readonly<Record<string, number>> = Object.f
 /** Flags that only mean something for IPv6 addresses (iproute2 drops them for IPv4). */
 export const IPV6_ONLY_ADDRESS_FLAGS = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR;
 
-// ---- scopes (RT_SCOPE_* of rtnetlink.h, named as iproute2's rt_scopes names them) ----
-
-const SCOPE_NAMES: Readonly<Record<number, string>> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
+// ---- scopes: the shared RT_SCOPE_* table (../enums.ts) ----
 
 /** An address scope by name, as `ip` names RT_SCOPE_* values. */
-export type AddressScope = 'global' | 'site' | 'link' | 'host' | 'nowhere';
+export type AddressScope = ScopeName;
 
 /** The name `ip` prints for a scope number (`'global'`, `'link'`, `'host'` …; others in decimal). */
 export function addressScopeName(scope: number): string {
-  return SCOPE_NAMES[scope] ?? String(scope);
+  return SCOPES.name(scope) ?? String(scope);
 }
 
 /** The scope number of a name (`'link'` → 253), or undefined for an unknown name. */
 export function addressScopeNumber(name: string): number | undefined {
-  for (const [n, s] of Object.entries(SCOPE_NAMES)) if (s === name) return Number(n);
-  return undefined;
+  return SCOPES.value(name);
 }

@@ -136,36 +136,47 @@ const SET_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'data', 'slaveData'];
 const PEER_KEYS = ['name', 'netns', 'mac', 'mtu', 'txqlen', 'up'];
 
 /** Checked settings, ready to encode. */
+/**
+ * Settings of links.add / links.set / a veth peer, checked. Every field is present (undefined when
+ * not given): a fixed shape reads no property through the prototype chain, however polluted.
+ */
 interface CheckedSettings {
-  mtu?: number;
-  mac?: Uint8Array;
-  broadcast?: Uint8Array;
-  txqlen?: number;
-  group?: number;
-  alias?: string;
-  up?: boolean;
-  master?: LinkRef | null;
-  netns?: string | number;
+  mtu: number | undefined;
+  mac: Uint8Array | undefined;
+  broadcast: Uint8Array | undefined;
+  txqlen: number | undefined;
+  group: number | undefined;
+  alias: string | undefined;
+  up: boolean | undefined;
+  master: LinkRef | null | undefined;
+  netns: string | number | undefined;
+}
+
+/** IFALIASZ - 1: the longest interface alias in bytes. */
+const ALIAS_MAX = 255;
+
+function checkAlias(field: string, value: unknown): string {
+  if (typeof value !== 'string' || Buffer.byteLength(value) > ALIAS_MAX) {
+    throw new ValidationError(field, value, `a string of at most ${ALIAS_MAX} bytes is required`);
+  }
+  // The kernel keeps the alias as a C string: a NUL would silently cut it.
+  if (value.includes('\0')) throw new ValidationError(field, value, 'an alias cannot contain NUL');
+  return value;
 }
 
 function checkSettings(field: string, o: Record<string, unknown>): CheckedSettings {
-  const s: CheckedSettings = {};
   const p = field === '' ? '' : `${field}.`;
-  if (o.mtu !== undefined) s.mtu = checkInt(`${p}mtu`, o.mtu, 68, 0x7fffffff);
-  if (o.mac !== undefined) s.mac = parseMac(`${p}mac`, o.mac);
-  if (o.broadcast !== undefined) s.broadcast = parseMac(`${p}broadcast`, o.broadcast);
-  if (o.txqlen !== undefined) s.txqlen = checkU32(`${p}txqlen`, o.txqlen);
-  if (o.group !== undefined) s.group = checkU32(`${p}group`, o.group);
-  if (o.alias !== undefined) {
-    if (typeof o.alias !== 'string' || Buffer.byteLength(o.alias) > 255) {
-      throw new ValidationError(`${p}alias`, o.alias, 'a string of at most 255 bytes is required');
-    }
-    s.alias = o.alias;
-  }
-  if (o.up !== undefined) s.up = checkBool(`${p}up`, o.up);
-  if (o.master !== undefined) s.master = o.master === null ? null : checkLinkRef(`${p}master`, o.master);
-  if (o.netns !== undefined) s.netns = checkNamespace(`${p}netns`, o.netns);
-  return s;
+  return {
+    mtu: o.mtu === undefined ? undefined : checkInt(`${p}mtu`, o.mtu, 68, 0x7fffffff),
+    mac: o.mac === undefined ? undefined : parseMac(`${p}mac`, o.mac),
+    broadcast: o.broadcast === undefined ? undefined : parseMac(`${p}broadcast`, o.broadcast),
+    txqlen: o.txqlen === undefined ? undefined : checkU32(`${p}txqlen`, o.txqlen),
+    group: o.group === undefined ? undefined : checkU32(`${p}group`, o.group),
+    alias: o.alias === undefined ? undefined : checkAlias(`${p}alias`, o.alias),
+    up: o.up === undefined ? undefined : checkBool(`${p}up`, o.up),
+    master: o.master === undefined ? undefined : o.master === null ? null : checkLinkRef(`${p}master`, o.master),
+    netns: o.netns === undefined ? undefined : checkNamespace(`${p}netns`, o.netns),
+  };
 }
 
 /** Writes the IFLA_* attributes of checked settings (master and netns resolved by the caller). */
@@ -302,13 +313,12 @@ export class Links {
     const numTx = o.numTxQueues === undefined ? undefined : checkInt('numTxQueues', o.numTxQueues, 1, 4096);
     const numRx = o.numRxQueues === undefined ? undefined : checkInt('numRxQueues', o.numRxQueues, 1, 4096);
     const lower = o.link === undefined ? undefined : checkLinkRef('link', o.link);
-    let peer: (CheckedSettings & { name?: string }) | undefined;
+    let peer: (CheckedSettings & { name: string | undefined }) | undefined;
     if (o.peer !== undefined) {
       if (kind !== 'veth') throw new ValidationError('peer', o.peer, 'only a veth has a peer');
       const po = checkObject('peer', o.peer);
       checkKeys('peer', po, PEER_KEYS);
-      peer = checkSettings('peer', po);
-      if (po.name !== undefined) peer.name = checkLinkName('peer.name', po.name);
+      peer = { ...checkSettings('peer', po), name: po.name === undefined ? undefined : checkLinkName('peer.name', po.name) };
       if (peer.up === true && (peer.netns !== undefined || s.netns !== undefined)) {
         throw new ValidationError('peer.up', po.up, 'a peer in another namespace is brought up from a handle in that namespace');
       }

@@ -15,7 +15,7 @@ import * as N from './codec.js';
 import { Neighbor, neighborView } from './view.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../rtm.js';
-import { protocolNumber } from '../rule/codec.js';
+import { PROTOCOLS } from '../enums.js';
 import { checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
 import type { NlWriter } from '../../core/writer.js';
 
@@ -219,7 +219,7 @@ function checkNeighbor(field: string, value: unknown): Checked {
     srcVni: o.srcVni === undefined ? undefined : checkInt(`${p}srcVni`, o.srcVni, 0, 0xffffff),
     via: o.via === undefined ? undefined : checkLinkRef(`${p}via`, o.via),
     master: o.master === undefined ? undefined : checkLinkRef(`${p}master`, o.master),
-    protocol: o.protocol === undefined ? undefined : protocolNumber(`${p}protocol`, o.protocol),
+    protocol: o.protocol === undefined ? undefined : PROTOCOLS.check(`${p}protocol`, o.protocol),
     nhId: o.nhId === undefined ? undefined : checkU32(`${p}nhId`, o.nhId),
   };
 }

@@ -25,6 +25,7 @@
  */
 import { DecodeError, ValidationError } from '../../core/errors.js';
 import { checkMessageLength } from '../../core/message.js';
+import { EnumTable } from '../../core/enum-table.js';
 import { AF_INET, AF_INET6, formatIp, parseIp } from '../../core/inet.js';
 import { AttrSet, attr, binary, ip, u64be, nest, string, u16, u16be, u32, u32be, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import { align4 } from '../../core/protocol.js';
@@ -81,59 +82,7 @@ export function writeRtMsg(w: NlWriter, h: RtMsg): void {
 
 // ---- constants (include/uapi/linux/rtnetlink.h) ----
 
-/** rtm_type: RTN_*. */
-export const RTN_UNSPEC = 0;
-export const RTN_UNICAST = 1;
-export const RTN_LOCAL = 2;
-export const RTN_BROADCAST = 3;
-export const RTN_ANYCAST = 4;
-export const RTN_MULTICAST = 5;
-export const RTN_BLACKHOLE = 6;
-export const RTN_UNREACHABLE = 7;
-export const RTN_PROHIBIT = 8;
-export const RTN_THROW = 9;
-export const RTN_NAT = 10;
-export const RTN_XRESOLVE = 11;
-
-/** rtm_protocol: RTPROT_*. Values above RTPROT_STATIC are not interpreted by the kernel. */
-export const RTPROT_UNSPEC = 0;
-export const RTPROT_REDIRECT = 1;
-export const RTPROT_KERNEL = 2;
-export const RTPROT_BOOT = 3;
-export const RTPROT_STATIC = 4;
-export const RTPROT_GATED = 8;
-export const RTPROT_RA = 9;
-export const RTPROT_MRT = 10;
-export const RTPROT_ZEBRA = 11;
-export const RTPROT_BIRD = 12;
-export const RTPROT_DNROUTED = 13;
-export const RTPROT_XORP = 14;
-export const RTPROT_NTK = 15;
-export const RTPROT_DHCP = 16;
-export const RTPROT_MROUTED = 17;
-export const RTPROT_KEEPALIVED = 18;
-export const RTPROT_BABEL = 42;
-export const RTPROT_OPENR = 99;
-export const RTPROT_BGP = 186;
-export const RTPROT_ISIS = 187;
-export const RTPROT_OSPF = 188;
-export const RTPROT_RIP = 189;
-export const RTPROT_EIGRP = 192;
-
-/** rtm_scope: RT_SCOPE_* (a distance to the destination; values in between are allowed). */
-export const RT_SCOPE_UNIVERSE = 0;
-export const RT_SCOPE_SITE = 200;
-export const RT_SCOPE_LINK = 253;
-export const RT_SCOPE_HOST = 254;
-export const RT_SCOPE_NOWHERE = 255;
-
-/** Reserved table ids: RT_TABLE_*. */
-export const RT_TABLE_UNSPEC = 0;
-export const RT_TABLE_COMPAT = 252;
-export const RT_TABLE_DEFAULT = 253;
-export const RT_TABLE_MAIN = 254;
-export const RT_TABLE_LOCAL = 255;
-export const RT_TABLE_MAX = 0xffffffff;
+// RTN_*, RTPROT_*, RT_SCOPE_* and RT_TABLE_* are shared by several families: see ../enums.ts.
 
 /** rtm_flags: RTM_F_*. */
 export const RTM_F_NOTIFY = 0x100;
@@ -247,36 +196,15 @@ export const USER_HZ = 100;
 
 // ---- names, as iproute2 prints them ----
 
-/** rtm_type names (iproute2's rtnl_rtntype_n2a: RTN_UNSPEC prints as `none`). */
-export const ROUTE_TYPES: readonly string[] = [
-  'none', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit',
-  'throw', 'nat', 'xresolve',
-];
+/** RTA_PREF (ICMPV6_ROUTER_PREF_*) by name. */
+export const ROUTE_PREFS = new EnumTable<'low' | 'medium' | 'high'>('router preference', [
+  ['medium', ICMPV6_ROUTER_PREF_MEDIUM], ['high', ICMPV6_ROUTER_PREF_HIGH], ['low', ICMPV6_ROUTER_PREF_LOW],
+]);
 
-/** rtm_protocol names (iproute2's /etc/iproute2/rt_protos); others print as numbers. */
-export const ROUTE_PROTOCOLS: Readonly<Record<number, string>> = {
-  0: 'unspec', 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static', 8: 'gated', 9: 'ra', 10: 'mrt', 11: 'zebra',
-  12: 'bird', 13: 'dnrouted', 14: 'xorp', 15: 'ntk', 16: 'dhcp', 18: 'keepalived', 42: 'babel', 99: 'openr',
-  186: 'bgp', 187: 'isis', 188: 'ospf', 189: 'rip', 192: 'eigrp',
-};
-
-/** rtm_scope names (iproute2's rt_scopes: RT_SCOPE_UNIVERSE prints as `global`). */
-export const ROUTE_SCOPES: Readonly<Record<number, string>> = {
-  0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere',
-};
-
-/** Reserved table names (iproute2's rt_tables). */
-export const ROUTE_TABLES: Readonly<Record<number, string>> = {
-  0: 'unspec', 253: 'default', 254: 'main', 255: 'local',
-};
-
-/** RTA_PREF names. */
-export const ROUTE_PREFS: Readonly<Record<number, string>> = { 0: 'medium', 1: 'high', 3: 'low' };
-
-/** RTA_ENCAP_TYPE names (iproute2's lwt encap names). */
-export const ENCAP_TYPES: readonly string[] = [
-  'none', 'mpls', 'ip', 'ila', 'ip6', 'seg6', 'bpf', 'seg6local', 'rpl', 'ioam6', 'xfrm',
-];
+/** RTA_ENCAP_TYPE (LWTUNNEL_ENCAP_*) by iproute2's lwt encap names. */
+export const ENCAP_TYPES = new EnumTable('encap type', [
+  ['none', 0], ['mpls', 1], ['ip', 2], ['ila', 3], ['ip6', 4], ['seg6', 5], ['bpf', 6], ['seg6local', 7], ['rpl', 8], ['ioam6', 9], ['xfrm', 10],
+]);
 
 /** The names iproute2's print_rt_flags gives rtm_flags / rtnh_flags bits, in its order. */
 const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
@@ -292,10 +220,6 @@ export function routeFlagNames(bits: number): string[] {
   return out;
 }
 
-/** A name from `table`, or the number itself when it has none. */
-export function nameOr(table: Readonly<Record<number, string>> | readonly string[], value: number): string | number {
-  return (table as Record<number, string | undefined>)[value] ?? value;
-}
 
 // ---- special payloads ----
 

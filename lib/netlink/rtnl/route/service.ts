@@ -14,6 +14,7 @@ import { AF_INET, AF_INET6, familyOf, hasHostBits, parseIp, parsePrefix, type Ip
 import type { Links } from '../link/service.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
 import * as C from './codec.js';
+import * as E from '../enums.js';
 import { Route, routeView } from './view.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../rtm.js';
 import { checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
@@ -194,49 +195,17 @@ const METRIC_OPTIONS: ReadonlyArray<readonly [keyof RouteSpec, number, number]> 
   ['initcwnd', C.RTAX_INITCWND, 0xffffffff], ['features', C.RTAX_FEATURES, 0xffffffff], ['rtoMin', C.RTAX_RTO_MIN, 0xffffffff],
   ['initrwnd', C.RTAX_INITRWND, 0xffffffff],
 ];
-const LOCKABLE: Record<string, number> = {
+const LOCKABLE = new Map<string, number>(Object.entries({
   mtu: C.RTAX_MTU, window: C.RTAX_WINDOW, rtt: C.RTAX_RTT, rttvar: C.RTAX_RTTVAR, ssthresh: C.RTAX_SSTHRESH,
   cwnd: C.RTAX_CWND, advmss: C.RTAX_ADVMSS, reordering: C.RTAX_REORDERING, hoplimit: C.RTAX_HOPLIMIT,
   initcwnd: C.RTAX_INITCWND, features: C.RTAX_FEATURES, rtoMin: C.RTAX_RTO_MIN, initrwnd: C.RTAX_INITRWND,
   quickack: C.RTAX_QUICKACK, congctl: C.RTAX_CC_ALGO, fastopenNoCookie: C.RTAX_FASTOPEN_NO_COOKIE,
-};
+}));
 
-const PREF_VALUES: Record<string, number> = {
-  low: C.ICMPV6_ROUTER_PREF_LOW, medium: C.ICMPV6_ROUTER_PREF_MEDIUM, high: C.ICMPV6_ROUTER_PREF_HIGH,
-};
-
-function byName(table: Readonly<Record<number, string>> | readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const [k, v] of Object.entries(table)) m.set(v, Number(k));
-  return m;
-}
-const TYPE_BY_NAME = byName(C.ROUTE_TYPES);
-TYPE_BY_NAME.delete('none');
-const SCOPE_BY_NAME = byName(C.ROUTE_SCOPES);
-SCOPE_BY_NAME.set('universe', C.RT_SCOPE_UNIVERSE);
-const PROTOCOL_BY_NAME = byName(C.ROUTE_PROTOCOLS);
-PROTOCOL_BY_NAME.set('mrouted', C.RTPROT_MROUTED);
-const TABLE_BY_NAME = new Map<string, number>([['main', C.RT_TABLE_MAIN], ['local', C.RT_TABLE_LOCAL], ['default', C.RT_TABLE_DEFAULT]]);
-
-/** A u8 given by one of `names` or as a number. */
-function checkNamed(field: string, value: unknown, names: Map<string, number>, what: string): number {
-  if (typeof value === 'string') {
-    const v = names.get(value);
-    if (v === undefined) throw new ValidationError(field, value, `unknown ${what} (known: ${[...names.keys()].join(', ')})`);
-    return v;
-  }
-  if (typeof value === 'number') return checkInt(field, value, 0, 255);
-  throw new ValidationError(field, value, `a ${what} name or number is required`);
-}
-
-/** A table id (0..2^32-1) or a reserved table name. */
-function checkTable(field: string, value: unknown): number {
-  if (typeof value === 'string') {
-    const v = TABLE_BY_NAME.get(value);
-    if (v === undefined) throw new ValidationError(field, value, 'unknown table name (known: main, local, default; or a number)');
-    return v;
-  }
-  return checkU32(field, value);
+/** A route type for add/replace/del: any RTN_* but RTN_UNSPEC (`none`). */
+function checkRouteType(field: string, value: unknown): number {
+  if (value === 'none') throw new ValidationError(field, value, `a route type other than 'none' is required`);
+  return E.ROUTE_TYPES.check(field, value);
 }
 
 /** An IP address of the route's family. */
@@ -400,9 +369,9 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
     dstBytes = prefix.bytes;
   }
   const c: CompiledRoute = {
-    family: familyOf(version), dstLen: dst, srcLen: 0, tos: 0, table: C.RT_TABLE_MAIN,
-    protocol: mode === 'add' ? C.RTPROT_BOOT : C.RTPROT_UNSPEC, scope: C.RT_SCOPE_UNIVERSE,
-    type: mode === 'add' ? C.RTN_UNICAST : C.RTN_UNSPEC, flags: 0,
+    family: familyOf(version), dstLen: dst, srcLen: 0, tos: 0, table: E.RT_TABLE_MAIN,
+    protocol: mode === 'add' ? E.RTPROT_BOOT : E.RTPROT_UNSPEC, scope: E.RT_SCOPE_UNIVERSE,
+    type: mode === 'add' ? E.RTN_UNICAST : E.RTN_UNSPEC, flags: 0,
   };
   if (dstBytes !== undefined) c.dst = dstBytes;
   if (o.src !== undefined) {
@@ -422,21 +391,20 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
   }
   if (o.oif !== undefined) c.oif = typeof o.oif === 'string' && o.oif === lastName ? o.oif : checkLinkRef(`${p}oif`, o.oif);
   if (typeof c.oif === 'string') lastName = c.oif;
-  if (o.table !== undefined) c.table = checkTable(`${p}table`, o.table);
+  if (o.table !== undefined) c.table = E.checkTable(`${p}table`, o.table);
   if (o.metric !== undefined) c.metric = checkU32(`${p}metric`, o.metric);
-  if (o.protocol !== undefined) c.protocol = checkNamed(`${p}protocol`, o.protocol, PROTOCOL_BY_NAME, 'protocol');
-  if (o.type !== undefined) c.type = checkNamed(`${p}type`, o.type, TYPE_BY_NAME, 'route type');
+  if (o.protocol !== undefined) c.protocol = E.PROTOCOLS.check(`${p}protocol`, o.protocol);
+  if (o.type !== undefined) c.type = checkRouteType(`${p}type`, o.type);
   if (o.prefsrc !== undefined) c.prefsrc = checkAddress(`${p}prefsrc`, o.prefsrc, version, 'prefsrc');
   if (o.tos !== undefined) c.tos = checkInt(`${p}tos`, o.tos, 0, 255);
   if (o.onlink !== undefined && checkBool(`${p}onlink`, o.onlink)) c.flags |= C.RTNH_F_ONLINK;
   if (o.realms !== undefined) c.realms = checkU32(`${p}realms`, o.realms);
   if (o.nhid !== undefined) c.nhid = checkInt(`${p}nhid`, o.nhid, 1, 0xffffffff);
   if (o.pref !== undefined) {
-    if (typeof o.pref !== 'string' || !Object.hasOwn(PREF_VALUES, o.pref)) {
-      throw new ValidationError(`${p}pref`, o.pref, 'low, medium or high is required');
-    }
+    const pref = typeof o.pref === 'string' ? C.ROUTE_PREFS.value(o.pref) : undefined;
+    if (pref === undefined) throw new ValidationError(`${p}pref`, o.pref, 'low, medium or high is required');
     if (version !== 6) throw new ValidationError(`${p}pref`, o.pref, 'pref applies to IPv6 routes only');
-    c.pref = PREF_VALUES[o.pref]!;
+    c.pref = pref;
   }
   if (o.expires !== undefined) {
     c.expires = checkU32(`${p}expires`, o.expires);
@@ -457,16 +425,16 @@ function compile(p: string, spec: unknown, mode: Mode): CompiledRoute {
     if (metrics !== undefined) c.metrics = metrics;
   }
   if (o.scope !== undefined) {
-    c.scope = checkNamed(`${p}scope`, o.scope, SCOPE_BY_NAME, 'scope');
+    c.scope = E.SCOPES.check(`${p}scope`, o.scope);
   } else if (mode === 'del') {
-    c.scope = C.RT_SCOPE_NOWHERE; // a wildcard for fib_table_delete
+    c.scope = E.RT_SCOPE_NOWHERE; // a wildcard for fib_table_delete
   } else if (version === 4) {
     // iproute2's defaults: host for local/nat, link for broadcast/multicast/anycast and for
     // unicast routes with no gateway; global otherwise (IPv6 routes are always global).
-    if (c.type === C.RTN_LOCAL || c.type === C.RTN_NAT) c.scope = C.RT_SCOPE_HOST;
-    else if (c.type === C.RTN_BROADCAST || c.type === C.RTN_MULTICAST || c.type === C.RTN_ANYCAST) c.scope = C.RT_SCOPE_LINK;
-    else if (c.type === C.RTN_UNICAST && c.gateway === undefined && c.via === undefined && c.multipath === undefined && c.nhid === undefined) {
-      c.scope = C.RT_SCOPE_LINK;
+    if (c.type === E.RTN_LOCAL || c.type === E.RTN_NAT) c.scope = E.RT_SCOPE_HOST;
+    else if (c.type === E.RTN_BROADCAST || c.type === E.RTN_MULTICAST || c.type === E.RTN_ANYCAST) c.scope = E.RT_SCOPE_LINK;
+    else if (c.type === E.RTN_UNICAST && c.gateway === undefined && c.via === undefined && c.multipath === undefined && c.nhid === undefined) {
+      c.scope = E.RT_SCOPE_LINK;
     }
   }
   return c;
@@ -561,9 +529,9 @@ function compileMetrics(p: string, o: Record<string, unknown>): Array<readonly [
     if (!Array.isArray(o.lock)) throw new ValidationError(`${p}lock`, o.lock, 'an array of metric names is required');
     let mask = 0;
     for (const [i, name] of o.lock.entries()) {
-      const bit = typeof name === 'string' && Object.hasOwn(LOCKABLE, name) ? LOCKABLE[name] : undefined;
+      const bit = typeof name === 'string' ? LOCKABLE.get(name) : undefined;
       if (bit === undefined) {
-        throw new ValidationError(`${p}lock[${i}]`, name, `unknown metric (known: ${Object.keys(LOCKABLE).join(', ')})`);
+        throw new ValidationError(`${p}lock[${i}]`, name, `unknown metric (known: ${[...LOCKABLE.keys()].join(', ')})`);
       }
       mask |= 1 << bit;
     }
@@ -634,7 +602,7 @@ function writeRoute(w: NlWriter, c: CompiledRoute, names: NameMap): void {
   w.putU8(c.dstLen);
   w.putU8(c.srcLen);
   w.putU8(c.tos);
-  w.putU8(c.table < 256 ? c.table : C.RT_TABLE_UNSPEC);
+  w.putU8(c.table < 256 ? c.table : E.RT_TABLE_UNSPEC);
   w.putU8(c.protocol);
   w.putU8(c.scope);
   w.putU8(c.type);
@@ -701,13 +669,12 @@ function compileFilter(options: unknown): CompiledFilter {
     f.family = familyOf(o.family);
   }
   if (o.table !== undefined) {
-    f.table = checkTable('table', o.table);
-    if (f.table === 0) throw new ValidationError('table', o.table, 'a table id 1..2^32-1 is required (omit table for all tables)');
+    f.table = E.checkTable('table', o.table);
   }
   if (o.oif !== undefined) f.oif = checkLinkRef('oif', o.oif);
-  if (o.protocol !== undefined) f.protocol = checkNamed('protocol', o.protocol, PROTOCOL_BY_NAME, 'protocol');
+  if (o.protocol !== undefined) f.protocol = E.PROTOCOLS.check('protocol', o.protocol);
   if (o.type !== undefined) {
-    f.type = typeof o.type === 'string' && o.type === 'none' ? 0 : checkNamed('type', o.type, TYPE_BY_NAME, 'route type');
+    f.type = E.ROUTE_TYPES.check('type', o.type);
   }
   return f;
 }

@@ -4,6 +4,7 @@
  * (a name needs a link lookup), and `dst` is always a CIDR (`'10.2.0.0/16'`) or `'default'`.
  */
 import * as C from './codec.js';
+import * as E from '../enums.js';
 import { AF_INET6, formatIp } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { DecodeError } from '../../core/errors.js';
@@ -155,17 +156,17 @@ export class Route extends MessageView {
 
   /** rtm_protocol as `ip` names it (`'kernel'`, `'boot'`, `'static'`, `'dhcp'` …), or its number. */
   get protocol(): string | number {
-    return C.nameOr(C.ROUTE_PROTOCOLS, this.buf[this.off + HEADER + 5]!);
+    return E.PROTOCOLS.nameOr(this.buf[this.off + HEADER + 5]!);
   }
 
   /** rtm_scope as `ip` names it (`'global'` for RT_SCOPE_UNIVERSE, `'link'`, `'host'` …), or its number. */
   get scope(): string | number {
-    return C.nameOr(C.ROUTE_SCOPES, this.buf[this.off + HEADER + 6]!);
+    return E.SCOPES.nameOr(this.buf[this.off + HEADER + 6]!);
   }
 
   /** rtm_type as `ip` names it (`'unicast'`, `'local'`, `'blackhole'`, `'unreachable'` …). */
   get type(): string | number {
-    return C.nameOr(C.ROUTE_TYPES, this.buf[this.off + HEADER + 7]!);
+    return E.ROUTE_TYPES.nameOr(this.buf[this.off + HEADER + 7]!);
   }
 
   /** rtm_flags, raw. */
@@ -208,7 +209,7 @@ export class Route extends MessageView {
       if (a.gateway !== undefined) out.gateway = a.gateway;
       if (a.via !== undefined) out.via = a.via.address;
       if (a.flow !== undefined) out.realms = a.flow;
-      if (a.encapType !== undefined) out.encapType = C.nameOr(C.ENCAP_TYPES, a.encapType);
+      if (a.encapType !== undefined) out.encapType = C.ENCAP_TYPES.nameOr(a.encapType);
       if (a.encap !== undefined) out.encap = C.decodeEncap(a.encapType ?? 0, Buffer.from(a.encap), `route.multipath.encap`);
       return out;
     });
@@ -217,7 +218,7 @@ export class Route extends MessageView {
   /** RTA_PREF (IPv6 router preference) as `ip` names it: `'medium'`, `'high'`, `'low'`, or its number. */
   get pref(): string | number | undefined {
     const v = this.attr(C.RTA_PREF, u8, 'pref');
-    return v === undefined ? undefined : C.nameOr(C.ROUTE_PREFS, v);
+    return v === undefined ? undefined : C.ROUTE_PREFS.nameOr(v);
   }
 
   /**
@@ -259,7 +260,7 @@ export class Route extends MessageView {
   /** RTA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'`, `'seg6'` …). */
   get encapType(): string | number | undefined {
     const t = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType');
-    return t === undefined ? undefined : C.nameOr(C.ENCAP_TYPES, t);
+    return t === undefined ? undefined : C.ENCAP_TYPES.nameOr(t);
   }
 
   /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */

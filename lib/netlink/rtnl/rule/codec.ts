@@ -1,7 +1,7 @@
 /**
  * The policy-routing rule message (RTM_NEWRULE / RTM_DELRULE / RTM_GETRULE): struct fib_rule_hdr,
- * the FRA_* attribute set, FR_ACT_* actions and FIB_RULE_* flags, plus the RTPROT_* and IPPROTO_*
- * names rules (and neighbours) accept.
+ * the FRA_* attribute set, FR_ACT_* actions and FIB_RULE_* flags (tables, protocols and IP protocols
+ * are shared enums: ../enums.ts).
  *
  * ```
  *  struct fib_rule_hdr (12 bytes)
@@ -15,7 +15,7 @@
  * FRA_FLOWLABEL_MASK (6.13), FRA_SPORT_MASK, FRA_DPORT_MASK and FRA_DSCP_MASK (6.15) are newer than
  * those headers and come from the kernel's newer uapi.
  */
-import { DecodeError, ValidationError } from '../../core/errors.js';
+import { EnumTable } from '../../core/enum-table.js';
 import { checkMessageLength } from '../../core/message.js';
 import { AttrSet, attr, binary, ip, u64be, string, struct, u16, u32, u32be, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
@@ -77,56 +77,19 @@ export const FIB_RULE_IIF_DETACHED = 0x00000008;
 export const FIB_RULE_OIF_DETACHED = 0x00000010;
 export const FIB_RULE_FIND_SADDR = 0x00010000;
 
-// Routing table ids with names (rt_tables).
-export const RT_TABLE_UNSPEC = 0;
-export const RT_TABLE_COMPAT = 252;
-export const RT_TABLE_DEFAULT = 253;
-export const RT_TABLE_MAIN = 254;
-export const RT_TABLE_LOCAL = 255;
-
-/** The table names `ip` knows without /etc/iproute2/rt_tables. */
-export const TABLE_NAMES: Readonly<Record<string, number>> = { default: RT_TABLE_DEFAULT, main: RT_TABLE_MAIN, local: RT_TABLE_LOCAL };
-
 /**
  * Rule actions by name: `lookup` is FR_ACT_TO_TBL (`ip rule … lookup TABLE`), the others are the
- * FR_ACT_* names as `ip rule` spells them.
+ * FR_ACT_* names as `ip rule` spells them (`to_tbl` is accepted for `lookup`).
  */
-export const RULE_ACTIONS: Readonly<Record<string, number>> = {
-  unspec: FR_ACT_UNSPEC, lookup: FR_ACT_TO_TBL, goto: FR_ACT_GOTO, nop: FR_ACT_NOP,
-  blackhole: FR_ACT_BLACKHOLE, unreachable: FR_ACT_UNREACHABLE, prohibit: FR_ACT_PROHIBIT,
-};
+export const RULE_ACTIONS = new EnumTable('rule action', [
+  ['unspec', FR_ACT_UNSPEC], ['lookup', FR_ACT_TO_TBL], ['goto', FR_ACT_GOTO], ['nop', FR_ACT_NOP],
+  ['blackhole', FR_ACT_BLACKHOLE], ['unreachable', FR_ACT_UNREACHABLE], ['prohibit', FR_ACT_PROHIBIT],
+], [['to_tbl', FR_ACT_TO_TBL]]);
 
 /** The name of an FR_ACT_* number (`'lookup'`, `'prohibit'` …; unknown ones as `'action N'`). */
 export function ruleActionName(action: number): string {
-  for (const [name, n] of Object.entries(RULE_ACTIONS)) if (n === action) return name;
-  return `action ${action}`;
+  return RULE_ACTIONS.name(action) ?? `action ${action}`;
 }
-
-/** RTPROT_* numbers by the names iproute2's rt_protos gives them. */
-export const RTPROT_NAMES: Readonly<Record<string, number>> = {
-  unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12,
-  dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187,
-  ospf: 188, rip: 189, eigrp: 192,
-};
-
-/** Checks a protocol given as an RTPROT_* number (0..255) or name. */
-export function protocolNumber(field: string, value: unknown): number {
-  if (typeof value === 'string') {
-    const n = RTPROT_NAMES[value];
-    if (n === undefined) throw new ValidationError(field, value, `unknown protocol (known: ${Object.keys(RTPROT_NAMES).join(', ')})`);
-    return n;
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255) {
-    throw new ValidationError(field, value, 'an RTPROT number 0..255 or name is required');
-  }
-  return value;
-}
-
-/** IP protocol numbers by name (the ones `ip rule … ipproto` is used with). */
-export const IPPROTO_NAMES: Readonly<Record<string, number>> = {
-  icmp: 1, igmp: 2, ipip: 4, tcp: 6, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58,
-  sctp: 132, udplite: 136, mpls: 137,
-};
 
 /** struct fib_rule_hdr. */
 export interface FibRuleHdr {

@@ -10,6 +10,7 @@ import type { Connection } from '../../transport/connection.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, parsePrefix, type Prefix } from '../../core/inet.js';
 import type { Links } from '../link/service.js';
 import * as R from './codec.js';
+import * as E from '../enums.js';
 import { Rule, ruleView } from './view.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE } from '../rtm.js';
@@ -132,15 +133,6 @@ function checkRange(field: string, value: unknown, min: number, max: number): R.
   return { start, end };
 }
 
-function checkTable(field: string, value: unknown): number {
-  if (typeof value === 'string') {
-    const t = R.TABLE_NAMES[value];
-    if (t === undefined) throw new ValidationError(field, value, `unknown table name (known: ${Object.keys(R.TABLE_NAMES).join(', ')})`);
-    return t;
-  }
-  return checkInt(field, value, 1, 0xffffffff);
-}
-
 /** Validates a rule (no I/O). `forAdd` applies `ip rule add`'s defaults (action lookup, table main). */
 function checkRule(value: unknown, forAdd: boolean): Checked {
   const o = checkObject('options', value);
@@ -154,8 +146,7 @@ function checkRule(value: unknown, forAdd: boolean): Checked {
 
   let action: number | undefined;
   if (o.action !== undefined) {
-    const name = o.action === 'to_tbl' ? 'lookup' : o.action;
-    action = typeof name === 'string' && name !== 'unspec' ? R.RULE_ACTIONS[name] : undefined;
+    action = typeof o.action === 'string' && o.action !== 'unspec' ? R.RULE_ACTIONS.value(o.action) : undefined;
     if (action === undefined) throw new ValidationError('action', o.action, `unknown action (known: lookup, goto, nop, blackhole, unreachable, prohibit)`);
   }
   const goto = o.goto === undefined ? undefined : checkU32('goto', o.goto);
@@ -165,13 +156,13 @@ function checkRule(value: unknown, forAdd: boolean): Checked {
   } else if (action === R.FR_ACT_GOTO && forAdd) {
     throw new ValidationError('goto', undefined, `action 'goto' needs a goto target (a priority)`);
   }
-  let table = o.table === undefined ? undefined : checkTable('table', o.table);
+  let table = o.table === undefined ? undefined : E.checkTable('table', o.table);
   const l3mdev = o.l3mdev === undefined ? undefined : checkBool('l3mdev', o.l3mdev);
   if (l3mdev === true && table !== undefined) throw new ValidationError('l3mdev', o.l3mdev, 'l3mdev and table are mutually exclusive');
   if (forAdd) {
     action ??= R.FR_ACT_TO_TBL;
     // An l3mdev rule looks up the VRF's table: no default table.
-    if (action === R.FR_ACT_TO_TBL && l3mdev !== true) table ??= R.RT_TABLE_MAIN;
+    if (action === R.FR_ACT_TO_TBL && l3mdev !== true) table ??= E.RT_TABLE_MAIN;
   }
   const tos = o.tos === undefined ? 0 : checkInt('tos', o.tos, 0, 255);
   const dscp = o.dscp === undefined ? undefined : checkInt('dscp', o.dscp, 0, 63);
@@ -185,8 +176,7 @@ function checkRule(value: unknown, forAdd: boolean): Checked {
   if (flowlabel !== undefined && family !== 6) throw new ValidationError('flowlabel', o.flowlabel, 'flow labels are IPv6 only');
   let ipProto: number | undefined;
   if (o.ipProto !== undefined) {
-    ipProto = typeof o.ipProto === 'string' ? R.IPPROTO_NAMES[o.ipProto] : checkInt('ipProto', o.ipProto, 0, 255);
-    if (ipProto === undefined) throw new ValidationError('ipProto', o.ipProto, `unknown IP protocol (known: ${Object.keys(R.IPPROTO_NAMES).join(', ')})`);
+    ipProto = E.IP_PROTOCOLS.check('ipProto', o.ipProto);
   }
   const tunId = o.tunId;
   if (tunId !== undefined && (typeof tunId !== 'bigint' || tunId < 0n || tunId > 0xffffffffffffffffn)) {
@@ -199,7 +189,7 @@ function checkRule(value: unknown, forAdd: boolean): Checked {
       dstLen: dst?.prefixlen ?? 0,
       srcLen: src?.prefixlen ?? 0,
       tos,
-      table: table !== undefined && table < 256 ? table : R.RT_TABLE_UNSPEC,
+      table: table !== undefined && table < 256 ? table : E.RT_TABLE_UNSPEC,
       action: action ?? R.FR_ACT_UNSPEC,
       flags: not ? R.FIB_RULE_INVERT : 0,
     },
@@ -218,7 +208,7 @@ function checkRule(value: unknown, forAdd: boolean): Checked {
     dport: o.dport === undefined ? undefined : checkRange('dport', o.dport, 1, 0xffff),
     uidRange: o.uidRange === undefined ? undefined : checkRange('uidRange', o.uidRange, 0, 0xffffffff),
     goto,
-    protocol: o.protocol === undefined ? undefined : R.protocolNumber('protocol', o.protocol),
+    protocol: o.protocol === undefined ? undefined : E.PROTOCOLS.check('protocol', o.protocol),
     flow: o.flow === undefined ? undefined : checkU32('flow', o.flow),
     tunId: tunId as bigint | undefined,
     l3mdev,

@@ -210,7 +210,14 @@ serial('bad input is a ValidationError and nothing is sent', async (t) => {
     [{ src: '10.0.0.0/8', family: 6 }, /^src: an IPv6 address is required/],
     [{ src: '10.0.0.0/8', dst: 'fe80::/64' }, /^dst: an IPv4 address is required/],
     [{ src: '10.0.0.0/33' }, /^src: prefix length/],
-    [{ table: 'nope' }, /^table: unknown table name/],
+    [{ table: 'nope' }, /^table: unknown routing table/],
+    // Object.prototype member names are no enum names: `table: 'constructor'` once installed `lookup 1`.
+    ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((name): Array<[unknown, RegExp]> => [
+      [{ table: name }, /^table: unknown routing table/],
+      [{ action: name }, /^action: unknown action/],
+      [{ ipProto: name }, /^ipProto: unknown IP protocol/],
+      [{ protocol: name }, /^protocol: unknown protocol/],
+    ]),
     [{ table: 0 }, /^table: /],
     [{ action: 'jump' }, /^action: unknown action/],
     [{ action: 'prohibit', goto: 5 }, /^goto: /],

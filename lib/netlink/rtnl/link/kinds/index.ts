@@ -291,7 +291,7 @@ export function checkKindData(field: string, kind: string, data: unknown, slave 
     if (o[key] === undefined) continue;
     if (!ks.writable.includes(key)) {
       const why = key === 'peer' && kind === 'veth' ? 'give the veth peer as the peer option'
-        : key in ks.attrs.defs ? 'read-only (the kernel reports it)' : `unknown option (known: ${ks.writable.join(', ')})`;
+        : Object.hasOwn(ks.attrs.defs, key) ? 'read-only (the kernel reports it)' : `unknown option (known: ${ks.writable.join(', ')})`;
       throw new ValidationError(`${field}.${key}`, o[key], why);
     }
   }

@@ -1,0 +1,82 @@
+/**
+ * EnumTable: one kernel enumeration (RTPROT_*, RT_SCOPE_*, RT_TABLE_* …) with the names `ip` gives
+ * its values, looked up in both directions through `Map`s only — never through an object's
+ * properties, so `'constructor'`, `'toString'` or `'__proto__'` are unknown names like any other.
+ */
+import { ValidationError } from './errors.js';
+
+/** How {@link EnumTable.check} accepts numbers. */
+export interface EnumRange {
+  /** Smallest number accepted as is (default 0). */
+  min?: number;
+  /** Largest number accepted as is (default 255: most of these enums are a u8 in a header). */
+  max?: number;
+}
+
+/** A kernel enumeration: canonical names by value, and names (with aliases) to values. */
+export class EnumTable<N extends string = string> {
+  /** What the values are, for error messages (`'route protocol'`). */
+  readonly what: string;
+  readonly #byValue: Map<number, N>;
+  readonly #byName: Map<string, number>;
+  readonly #min: number;
+  readonly #max: number;
+
+  /**
+   * @param what    what a value is, for error messages
+   * @param names   canonical `[name, value]` pairs, as `ip` prints them
+   * @param aliases further names accepted on input (`'universe'` for `'global'`), never printed
+   * @param range   the numbers accepted as is by {@link check}
+   */
+  constructor(what: string, names: ReadonlyArray<readonly [N, number]>, aliases: ReadonlyArray<readonly [string, number]> = [], range: EnumRange = {}) {
+    this.what = what;
+    this.#byValue = new Map();
+    this.#byName = new Map();
+    for (const [name, value] of names) {
+      if (!this.#byValue.has(value)) this.#byValue.set(value, name);
+      this.#byName.set(name, value);
+    }
+    for (const [name, value] of aliases) this.#byName.set(name, value);
+    this.#min = range.min ?? 0;
+    this.#max = range.max ?? 255;
+  }
+
+  /** The canonical name of `value`, or undefined when it has none. */
+  name(value: number): N | undefined {
+    return this.#byValue.get(value);
+  }
+
+  /** The canonical name of `value`, or the number itself when it has none (as `ip -j` prints). */
+  nameOr(value: number): N | number {
+    return this.#byValue.get(value) ?? value;
+  }
+
+  /** The value of a name or alias, or undefined for an unknown name. */
+  value(name: string): number | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** Whether `name` is a known name or alias. */
+  has(name: string): boolean {
+    return this.#byName.has(name);
+  }
+
+  /** The names accepted on input (canonical names and aliases), in table order. */
+  names(): string[] {
+    return [...this.#byName.keys()];
+  }
+
+  /**
+   * Checks caller input: a known name (or alias), or an integer in the table's range. Throws a
+   * ValidationError naming `field` for anything else.
+   */
+  check(field: string, value: unknown): number {
+    if (typeof value === 'string') {
+      const v = this.#byName.get(value);
+      if (v === undefined) throw new ValidationError(field, value, `unknown ${this.what} (known: ${this.names().join(', ')}; or a number ${this.#min}..${this.#max})`);
+      return v;
+    }
+    if (typeof value === 'number' && Number.isInteger(value) && value >= this.#min && value <= this.#max) return value;
+    throw new ValidationError(field, value, `a ${this.what} name or a number ${this.#min}..${this.#max} is required`);
+  }
+}

@@ -1,0 +1,99 @@
+// links.add / links.set against a fake kernel: hostile options are ValidationErrors before anything
+// is sent, and only own properties of an options object are read — a polluted Object.prototype must
+// not change a request (it once sent a plain links.add into another namespace).
+import { execFileSync } from 'node:child_process';
+import test from 'ava';
+import { Connection } from '../../../../lib/netlink/transport/connection.js';
+import { ValidationError } from '../../../../lib/netlink/core/errors.js';
+import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
+import { RTM_NEWLINK } from '../../../../lib/netlink/rtnl/rtm.js';
+import { nlerror } from '../../../helpers/bytes.js';
+import { FakeKernel } from '../../../helpers/fake-kernel.js';
+
+/**
+ * A fake kernel that ACKs every request. The fake replaces the process-wide native binding, so the
+ * tests that use it run serially.
+ */
+async function withLinks<T>(fn: (links: Links, kernel: FakeKernel) => Promise<T>): Promise<T> {
+  const kernel = new FakeKernel((msgs, k) => {
+    for (const m of msgs) k.deliver(nlerror(m.seq, 0, { type: m.type, flags: m.flags }));
+  });
+  const restore = kernel.install();
+  const conn = Connection.open(0);
+  try {
+    return await fn(new Links(conn), kernel);
+  } finally {
+    conn.close();
+    restore();
+  }
+}
+
+/** The option names links.add and links.set read, each polluted in turn on Object.prototype. */
+const OPTION_NAMES = [
+  'name', 'kind', 'mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'master', 'netns', 'peer', 'data',
+  'link', 'numTxQueues', 'numRxQueues', 'slaveData',
+];
+
+/**
+ * Runs links.add and links.set against the fake kernel in a fresh node process, with Object.prototype
+ * polluted by `key` (or clean when `key` is empty), and returns the datagrams sent, as hex. A child
+ * process, because polluting `name` inside ava's worker crashes the worker's own IPC.
+ */
+function requestsWithPollution(key: string): string[] {
+  const dist = new URL('../../../../', import.meta.url).href; // dist/
+  const script = `
+    const { Connection } = await import(${JSON.stringify(`${dist}lib/netlink/transport/connection.js`)});
+    const { Links } = await import(${JSON.stringify(`${dist}lib/netlink/rtnl/link/service.js`)});
+    const { nlerror } = await import(${JSON.stringify(`${dist}spec/helpers/bytes.js`)});
+    const { FakeKernel } = await import(${JSON.stringify(`${dist}spec/helpers/fake-kernel.js`)});
+    const kernel = new FakeKernel((msgs, k) => { for (const m of msgs) k.deliver(nlerror(m.seq, 0, { type: m.type, flags: m.flags })); });
+    kernel.install();
+    const links = new Links(Connection.open(0));
+    const key = ${JSON.stringify(key)};
+    if (key !== '') Object.prototype[key] = key === 'netns' ? '/nonexistent/netns' : key === 'peer' ? { name: 'evil' } : key === 'up' ? true : 'x';
+    let error = null;
+    try { await links.add({ name: 'br0', kind: 'bridge' }); await links.set(3, { mtu: 1400 }); } catch (e) { error = String(e); }
+    if (key !== '') delete Object.prototype[key];
+    process.stdout.write(JSON.stringify({ error, sent: kernel.datagrams.map((d) => d.toString('hex')) }));
+    process.exit(0);
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const result = JSON.parse(out) as { error: string | null; sent: string[] };
+  if (result.error !== null) throw new Error(`with Object.prototype.${key}: ${result.error}`);
+  return result.sent;
+}
+
+test('a polluted Object.prototype changes no byte of links.add or links.set', (t) => {
+  const plain = requestsWithPollution('');
+  t.is(plain.length, 2);
+  for (const key of OPTION_NAMES) t.deepEqual(requestsWithPollution(key), plain, `Object.prototype.${key}`);
+});
+
+test.serial('options inherited through a prototype, class instances and bad aliases are refused before sending', async (t) => {
+  await withLinks(async (links, kernel) => {
+    const bad: Array<[() => Promise<unknown>, RegExp]> = [
+      [() => links.add({ __proto__: { name: 'x0', kind: 'bridge' } } as never), /^options: a plain object/],
+      [() => links.add(new (class { name = 'x0'; kind = 'bridge'; })() as never), /^options: a plain object/],
+      [() => links.add({ name: 'v0', kind: 'veth', peer: { __proto__: { name: 'v1' } } as never }), /^peer: a plain object/],
+      [() => links.set('x0', { __proto__: { mtu: 1400 } } as never), /^changes: a plain object/],
+      [() => links.add({ name: 'x0', kind: 'bridge', alias: 'a\0b' }), /^alias: an alias cannot contain NUL/],
+      [() => links.set('x0', { alias: 'x'.repeat(256) }), /^alias: a string of at most 255 bytes/],
+      [() => links.add({ name: 'x0', kind: 'constructor' as never }), /^kind: unknown link kind/],
+      [() => links.add({ name: 'x0', kind: 'toString' as never }), /^kind: unknown link kind/],
+      [() => links.add({ name: 'x0', kind: 'bridge', data: { constructor: 1 } as never }), /^data\.constructor: /],
+      [() => links.add({ name: 'x0', kind: 'bridge', data: { toString: 1 } as never }), /^data\.toString: /],
+    ];
+    for (const [call, message] of bad) {
+      await t.throwsAsync(call(), { instanceOf: ValidationError, message });
+    }
+    t.is(kernel.datagrams.length, 0, 'nothing was sent');
+  });
+});
+
+test.serial('a valid add still sends one RTM_NEWLINK', async (t) => {
+  await withLinks(async (links, kernel) => {
+    await links.add({ name: 'br0', kind: 'bridge', alias: 'the bridge' });
+    t.is(kernel.sent.length, 1);
+    t.is(kernel.sent[0]!.type, RTM_NEWLINK);
+  });
+});
