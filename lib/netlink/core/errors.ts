@@ -6,7 +6,7 @@
  * - {@link ProtocolError}: a condition of the protocol itself (timeout, interrupted dump, …), with a
  *   stable `ERR_NL_*` code.
  */
-import { errnoName, errnoText } from './errno.js';
+import { ENODEV, errnoName, errnoText } from './errno.js';
 
 /** The kernel's extended acknowledgement (NLMSGERR_ATTR_*), when it sent one. */
 export interface ExtendedAck {
@@ -32,6 +32,8 @@ export interface NetlinkErrorOptions {
   extack?: ExtendedAck;
   /** The error this one wraps. */
   cause?: unknown;
+  /** The link the request named, when the error is about it (ENODEV: which link is missing). */
+  link?: string | number;
 }
 
 /**
@@ -52,10 +54,15 @@ export class NetlinkError extends Error {
   /** The kernel's extended acknowledgement, when it sent one. */
   readonly extack: ExtendedAck | undefined;
 
+  /** The link the request named, when the error is about it (for ENODEV: the missing link). */
+  readonly link: string | number | undefined;
+
   constructor(errno: number, op: string, options: NetlinkErrorOptions = {}) {
     const code = errnoName(errno);
     const detail = options.extack?.message;
-    super(`${op}: ${code} (${errnoText(errno)})${detail ? `: ${detail}` : ''}`,
+    const link = options.link === undefined ? ''
+      : `: ${typeof options.link === 'number' ? `link with ifindex ${options.link}` : `link ${JSON.stringify(options.link)}`}${errno === ENODEV ? ' does not exist' : ''}`;
+    super(`${op}: ${code} (${errnoText(errno)})${link}${detail ? `: ${detail}` : ''}`,
       options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NetlinkError';
     this.errno = errno;
@@ -64,6 +71,22 @@ export class NetlinkError extends Error {
     this.requestType = options.requestType;
     this.seq = options.seq;
     this.extack = options.extack;
+    this.link = options.link;
+  }
+
+  /**
+   * This error with the link the request named (`links.get('nope')`: `… ENODEV (No such device):
+   * link "nope" does not exist`), keeping errno, request type, sequence and ext-ack.
+   */
+  naming(link: string | number): NetlinkError {
+    if (this.link !== undefined) return this;
+    const options: NetlinkErrorOptions = { link, cause: this.cause };
+    if (this.requestType !== undefined) options.requestType = this.requestType;
+    if (this.seq !== undefined) options.seq = this.seq;
+    if (this.extack !== undefined) options.extack = this.extack;
+    const named = new NetlinkError(this.errno, this.op, options);
+    named.stack = `${named.name}: ${named.message}${this.stack?.slice(this.stack.indexOf('\n')) ?? ''}`;
+    return named;
   }
 
   /** The kernel's extended-ack message, if it sent one. */

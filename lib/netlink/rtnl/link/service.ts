@@ -4,7 +4,8 @@
  * Every method validates its input completely before sending anything. Links are named by name or
  * ifindex; a name the kernel does not know is a NetlinkError ENODEV (only the kernel can know).
  */
-import { ValidationError } from '../../core/errors.js';
+import { NetlinkError, ValidationError } from '../../core/errors.js';
+import { ENODEV } from '../../core/errno.js';
 import type { BulkResult, Connection } from '../../transport/connection.js';
 import * as C from './constants.js';
 import { writeIfInfoMsg } from './codec.js';
@@ -191,6 +192,16 @@ function writeSettings(w: NlWriter, s: CheckedSettings, master: number | undefin
   if (nsFd !== undefined) w.attrU32(C.IFLA_NET_NS_FD, nsFd);
 }
 
+/**
+ * A rejection handler that names `ref` in a NetlinkError ENODEV (`link "nope" does not exist`), as
+ * `ip` says `Device "nope" does not exist.`; other errors pass unchanged.
+ */
+function naming(ref: LinkRef): (e: unknown) => never {
+  return (e) => {
+    throw e instanceof NetlinkError && e.errno === ENODEV ? e.naming(ref) : e;
+  };
+}
+
 /** ifinfomsg flags/change for an `up` setting. */
 function upFlags(up: boolean | undefined): { flags: number; change: number } {
   if (up === undefined) return { flags: 0, change: 0 };
@@ -273,7 +284,7 @@ export class Links {
     return this.conn.get(RTM_GETLINK, 0, (w) => {
       writeRef(w, checked);
       w.attrU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
-    }, linkView);
+    }, linkView).catch(naming(checked));
   }
 
   /**
@@ -293,7 +304,7 @@ export class Links {
     return this.conn.get(RTM_GETLINK, 0, (w) => {
       writeRef(w, checked);
       w.attrU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_SKIP_STATS);
-    }, (buf, off) => buf.readInt32LE(off + 20));
+    }, (buf, off) => buf.readInt32LE(off + 20)).catch(naming(checked));
   }
 
   /**
@@ -432,7 +443,7 @@ export class Links {
         }
         w.endNest(li);
       }
-    }));
+    }).catch(naming(target)));
   }
 
   /** Deletes a link (RTM_DELLINK). Deleting one end of a veth deletes both. */
@@ -443,7 +454,7 @@ export class Links {
     } catch (e) {
       return Promise.reject(e as Error);
     }
-    return this.conn.ack(RTM_DELLINK, 0, (w) => writeRef(w, target));
+    return this.conn.ack(RTM_DELLINK, 0, (w) => writeRef(w, target)).catch(naming(target));
   }
 
   /**

@@ -65,8 +65,8 @@ export interface NeighborKey {
   via?: LinkRef;
   /**
    * NTF_* flags by name (`['self']`, `['master']`, `['router']`, `['extern_learn']` …; `managed`,
-   * `locked`, `ext_validated` go to NDA_FLAGS_EXT), or ndm_flags as a number 0..255. For FDB
-   * entries with neither `self` nor `master` the kernel decides (the bridge, for a bridge port).
+   * `locked`, `ext_validated` go to NDA_FLAGS_EXT), or ndm_flags as a number 0..255. An FDB entry
+   * (family `'bridge'`) with neither `self` nor `master` gets `self`, as `bridge fdb add|del` does.
    */
   flags?: NeighborFlagName[] | number;
   /**
@@ -204,7 +204,11 @@ function checkNeighbor(field: string, value: unknown): Checked {
     throw new ValidationError(`${p}lladdr`, undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
   const lladdr = o.lladdr === undefined ? undefined : checkLladdr(`${p}lladdr`, o.lladdr, bridge);
-  const { flags, ext } = checkFlags(`${p}flags`, o.flags);
+  const checkedFlags = checkFlags(`${p}flags`, o.flags);
+  // bridge fdb add|del "assume self": with neither NTF_SELF nor NTF_MASTER a vxlan refuses the entry
+  // (EOPNOTSUPP) and a bridge port hands it to its master.
+  const flags = bridge && (checkedFlags.flags & (N.NTF_SELF | N.NTF_MASTER)) === 0 ? checkedFlags.flags | N.NTF_SELF : checkedFlags.flags;
+  const ext = checkedFlags.ext;
   return {
     af: family === 4 ? AF_INET : family === 6 ? AF_INET6 : AF_BRIDGE,
     link,

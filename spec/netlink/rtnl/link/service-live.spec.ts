@@ -76,7 +76,11 @@ liveTest('errors: missing link ENODEV, duplicate EEXIST, bad input refused befor
   const missing = await t.throwsAsync(nl.links.get('nope0'), { instanceOf: NetlinkError });
   t.is(missing.code, 'ENODEV');
   t.is(missing.errno, 19);
-  await t.throwsAsync(nl.links.get(9999), { instanceOf: NetlinkError, code: 'ENODEV' });
+  // The message names the link, as ip's `Device "nope0" does not exist.`
+  t.is(missing.message, 'RTM_GETLINK: ENODEV (No such device): link "nope0" does not exist');
+  t.is(missing.link, 'nope0');
+  await t.throwsAsync(nl.links.get(9999), { instanceOf: NetlinkError, code: 'ENODEV', message: /: link with ifindex 9999 does not exist$/ });
+  await t.throwsAsync(nl.links.del('nope1'), { instanceOf: NetlinkError, code: 'ENODEV', message: /: link "nope1" does not exist$/ });
   await nl.links.add({ name: 'dup', kind: 'bridge' });
   const dup = await t.throwsAsync(nl.links.add({ name: 'dup', kind: 'bridge' }), { instanceOf: NetlinkError });
   t.is(dup.code, 'EEXIST');
@@ -86,7 +90,12 @@ liveTest('errors: missing link ENODEV, duplicate EEXIST, bad input refused befor
   await t.throwsAsync(nl.links.add({ name: 'ok0', kind: 'nonsense' }), { instanceOf: ValidationError, message: /unknown link kind/ });
   await t.throwsAsync(nl.links.set('dup', { mac: '02:00:00:00:00' }), { instanceOf: ValidationError, message: /^mac: / });
   await t.throwsAsync(nl.links.set('dup', { mtu: 1.5 }), { instanceOf: ValidationError });
-  await t.throwsAsync(nl.links.set('missing0', { mtu: 1500 }), { instanceOf: NetlinkError, code: 'ENODEV' });
-  await t.throwsAsync(nl.links.set('dup', { master: 'nobr' }), { instanceOf: NetlinkError, code: 'ENODEV' });
+  await t.throwsAsync(nl.links.set('missing0', { mtu: 1500 }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "missing0" does not exist/ });
+  // The missing link is the master, not the link being changed.
+  await t.throwsAsync(nl.links.set('dup', { master: 'nobr' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nobr" does not exist/ });
+  // Every family that resolves a link name says which one is missing.
+  await t.throwsAsync(nl.addresses.add({ link: 'nope2', address: '10.9.0.1/24' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nope2" does not exist/ });
+  await t.throwsAsync(nl.routes.add({ dst: '10.9.0.0/24', oif: 'nope3' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nope3" does not exist/ });
+  await t.throwsAsync(nl.neighbors.add({ link: 'nope4', dst: '10.9.0.2', lladdr: '02:00:00:00:00:01' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nope4" does not exist/ });
 });
 

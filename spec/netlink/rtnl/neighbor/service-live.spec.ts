@@ -154,8 +154,9 @@ liveTest('bridge FDB: master/self/default entries as bridge -j fdb shows them; b
   await nl.neighbors.add({ link: 'v1', lladdr: '02:00:00:00:00:aa', flags: ['master'], state: 'noarp' });
   await nl.neighbors.add({ link: 'v1', lladdr: '02:00:00:00:00:ab', flags: ['master', 'extern_learn'], state: 'reachable' });
   await nl.neighbors.add({ link: 'v1', lladdr: '02:00:00:00:00:bb', flags: ['self'] });
-  // No self/master: the kernel puts it in the bridge, v1 being a bridge port.
+  // No self/master: self is assumed, as `bridge fdb add` does (cc by us, ce by bridge).
   await nl.neighbors.add({ link: 'v1', lladdr: '02:00:00:00:00:cc' });
+  bridge(name, ['fdb', 'add', '02:00:00:00:00:ce', 'dev', 'v1']);
   bridge(name, ['fdb', 'add', '02:00:00:00:00:dd', 'dev', 'v1', 'master', 'static']);
   const names = linkNames(name);
   const byKey = (n: Neighbor) => `${n.lladdr}|${names.get(n.ifindex)}|${n.master === undefined ? '' : names.get(n.master)}`;
@@ -169,7 +170,10 @@ liveTest('bridge FDB: master/self/default entries as bridge -j fdb shows them; b
   t.like(entry('02:00:00:00:00:aa'), { master: 'br0', state: 'static' });
   t.like(entry('02:00:00:00:00:ab'), { master: 'br0', flags: ['extern_learn'] });
   t.like(entry('02:00:00:00:00:bb'), { flags: ['self'], state: 'permanent' });
-  t.like(entry('02:00:00:00:00:cc'), { master: 'br0', state: 'permanent' });
+  t.like(entry('02:00:00:00:00:cc'), { flags: ['self'], state: 'permanent' });
+  const { mac: _cc, ...ours1 } = entry('02:00:00:00:00:cc');
+  const { mac: _ce, ...theirs1 } = entry('02:00:00:00:00:ce');
+  t.deepEqual(ours1, theirs1, 'an entry without flags is the one bridge fdb add makes');
   const filtered = (l: Neighbor[]) => l.map(byKey).sort();
   t.deepEqual(filtered(await nl.neighbors.list({ family: 'bridge', master: 'br0' })),
     bridgeJson<BridgeFdb[]>(name, ['fdb', 'show', 'br', 'br0']).map(theirKey).sort());
@@ -183,6 +187,9 @@ liveTest('bridge FDB: master/self/default entries as bridge -j fdb shows them; b
   t.false(left.includes('02:00:00:00:00:aa'));
   t.false(left.includes('02:00:00:00:00:bb'));
   t.true(left.includes('02:00:00:00:00:cc'));
+  // del without flags assumes self too, as `bridge fdb del` does.
+  await nl.neighbors.del({ link: 'v1', lladdr: '02:00:00:00:00:cc' });
+  t.false(bridgeJson<BridgeFdb[]>(name, ['fdb', 'show', 'brport', 'v1']).map((o) => o.mac).includes('02:00:00:00:00:cc'));
   await t.throwsAsync(nl.neighbors.del({ link: 'v1', lladdr: '02:00:00:00:00:aa', flags: ['master'] }), { instanceOf: NetlinkError, code: 'ENOENT' });
 });
 
@@ -193,6 +200,10 @@ liveTest('VXLAN FDB: remotes with dst, vni, port; append; replace; delete one re
   await nl.neighbors.add({ link: 'vx0', family: 'bridge', lladdr: zero, dst: '10.0.0.2', vni: 4242, port: 4790, flags: ['self'] });
   await nl.neighbors.append({ link: 'vx0', family: 'bridge', lladdr: zero, dst: '10.0.0.3', flags: ['self'] });
   await nl.neighbors.add({ link: 'vx0', family: 'bridge', lladdr: '02:00:00:00:00:ee', dst: '10.0.0.4', flags: ['self'], state: ['noarp', 'permanent'] });
+  // Without flags, as `bridge fdb add … dev vx0 dst …` (it once failed with EOPNOTSUPP).
+  await nl.neighbors.add({ link: 'vx0', family: 'bridge', lladdr: '02:00:00:00:00:ef', dst: '10.0.0.5' });
+  t.like(bridgeJson<BridgeFdb[]>(name, ['fdb', 'show', 'dev', 'vx0']).find((o) => o.mac === '02:00:00:00:00:ef'), { dst: '10.0.0.5', flags: ['self'] });
+  await nl.neighbors.del({ link: 'vx0', family: 'bridge', lladdr: '02:00:00:00:00:ef', dst: '10.0.0.5' });
   bridge(name, ['fdb', 'append', zero, 'dev', 'vx0', 'dst', '10.0.0.5', 'vni', '7', 'self']);
   const names = linkNames(name);
   const theirs = bridgeJson<BridgeFdb[]>(name, ['fdb', 'show', 'dev', 'vx0']);
