@@ -160,13 +160,50 @@ export class ProtocolError extends Error {
   }
 }
 
+/** The longest quotation of a refused value in a ValidationError's message, in characters. */
+const MAX_QUOTED = 120;
+
+/**
+ * A short, safe rendering of a refused value for an error message: strings quoted, objects as JSON
+ * (without calling their toJSON: a lazy view would render itself whole), cut at {@link MAX_QUOTED}
+ * characters. Never throws, whatever the value (a throwing getter, a cycle, a null prototype).
+ */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || typeof value !== 'object') return String(value);
+  let text: string;
   try {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+    if (typeof value === 'string') text = JSON.stringify(value);
+    else if (typeof value === 'bigint') text = `${value}n`;
+    else if (typeof value === 'symbol') text = value.toString();
+    else if (typeof value === 'function') text = `[function ${value.name || 'anonymous'}]`;
+    else if (value === null || typeof value !== 'object') text = String(value);
+    else if (value instanceof Uint8Array) text = `<${value.length} bytes>`;
+    else text = shallowJson(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    text = Object.prototype.toString.call(value);
   }
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)` : text;
+}
+
+/** JSON of an object's own enumerable properties, one level deep, stopping once long enough. */
+function shallowJson(value: object): string {
+  const proto: unknown = Object.getPrototypeOf(value);
+  const name = proto === null || proto === Object.prototype || Array.isArray(value) ? '' : `${(value as { constructor?: { name?: unknown } }).constructor?.name ?? 'object'} `;
+  const parts: string[] = [];
+  let length = 0;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    const item = `${Array.isArray(value) ? '' : `${JSON.stringify(key)}:`}${leaf(v)}`;
+    parts.push(item);
+    length += item.length + 1;
+    if (length > MAX_QUOTED) break;
+  }
+  return Array.isArray(value) ? `${name}[${parts.join(',')}]` : `${name}{${parts.join(',')}}`;
+}
+
+function leaf(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > MAX_QUOTED ? `${v.slice(0, MAX_QUOTED)}…` : v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return String(v);
+  if (Array.isArray(v)) return `[…${v.length}]`;
+  return typeof v === 'function' ? '[function]' : '{…}';
 }

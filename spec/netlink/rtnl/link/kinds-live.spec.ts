@@ -11,6 +11,7 @@ import type { Link } from '../../../../lib/netlink/rtnl/link/view.js';
 import type { RtNetlink } from '../../../../lib/netlink/rtnl/client.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
+import { kernelHas, kernelTest, whyMissing, type KernelFeature } from '../../../helpers/kernel-features.js';
 
 interface IpLinkInfo {
   info_kind?: string;
@@ -194,19 +195,6 @@ function ipLink(ns: string, name: string): IpLink {
   return ipJson<IpLink[]>(ns, ['-d', 'link', 'show', 'dev', name])[0]!;
 }
 
-/** Runs a creation; EOPNOTSUPP (the kernel lacks the driver) is logged as a skip, and false is returned. */
-async function creatable(t: ExecutionContext, what: string, create: Promise<void>): Promise<boolean> {
-  try {
-    await create;
-    return true;
-  } catch (e) {
-    if (!(e instanceof NetlinkError) || e.code !== 'EOPNOTSUPP') throw e;
-    t.is(e.errno, 95);
-    t.log(`skipped-for-kernel: ${what}: ${e.message}`);
-    return false;
-  }
-}
-
 // ---- links made by the library ----
 
 liveTest('bridge created by links.add with non-default options: every option as ip -d -j shows it', async (t) => {
@@ -240,13 +228,12 @@ liveTest('bridge created by links.add with non-default options: every option as 
   await compareAll(t, name, nl);
 });
 
-liveTest('bridge vlan filtering, protocol and pvid via links.add — skipped-for-kernel without CONFIG_BRIDGE_VLAN_FILTERING (EOPNOTSUPP)', async (t) => {
+kernelTest(['bridge-vlan-filtering'], 'bridge vlan filtering, protocol and pvid via links.add, as ip -d -j shows them', async (t) => {
   const { name, nl } = await tempNetns(t);
-  const created = await creatable(t, 'bridge vlan_filtering (CONFIG_BRIDGE_VLAN_FILTERING off)', nl.links.add({
+  await nl.links.add({
     name: 'brv0', kind: 'bridge',
     data: { vlanFiltering: 1, vlanProtocol: '802.1ad', vlanDefaultPvid: 10, vlanStatsEnabled: 1 },
-  }));
-  if (!created) return;
+  });
   t.like(ipLink(name, 'brv0').linkinfo!.info_data!, { vlan_filtering: 1, vlan_protocol: '802.1ad', vlan_default_pvid: 10, vlan_stats_enabled: 1 });
   t.like(linkKindData((await nl.links.get('brv0')).linkInfo, 'bridge'), { vlanFiltering: 1, vlanProtocol: '802.1ad', vlanDefaultPvid: 10 });
   await compareAll(t, name, nl);
@@ -415,50 +402,80 @@ liveTest('links made by ip (bridge with ports and querier, vxlan v4/v6/external,
   t.like(linkKindData(links.get('t0')!.linkInfo, 'tun'), { owner: 54321, group: 54322, type: 'tun' });
 });
 
-// ---- kinds this kernel may lack: full checks when creation works, a logged skip when EOPNOTSUPP ----
+// ---- kinds this kernel may lack: full checks where the kernel has them (else reported as skipped) ----
 
-liveTest('vlan (802.1ad, flags, qos maps) by links.add, checked with ip — skipped-for-kernel when the 8021q driver is missing (EOPNOTSUPP)', async (t) => {
+kernelTest(['vlan'], 'vlan (802.1ad, flags, qos maps) by links.add, checked with ip', async (t) => {
   const { name, nl } = await tempNetns(t);
   await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
-  const ok = await creatable(t, 'vlan (no 8021q module)', nl.links.add({
+  await nl.links.add({
     name: 'vl0', kind: 'vlan', link: 'l0',
     data: {
       id: 100, protocol: '802.1ad', flags: { flags: 0x1 | 0x4, mask: 0x1 | 0x4 },
       egressQos: { mapping: [{ from: 1, to: 3 }] }, ingressQos: { mapping: [{ from: 2, to: 5 }] },
     },
-  }));
-  if (!ok) return;
+  });
   t.like(ipLink(name, 'vl0').linkinfo!.info_data!, { protocol: '802.1ad', id: 100 });
   t.like(linkKindData((await nl.links.get('vl0')).linkInfo, 'vlan'), { id: 100, protocol: '802.1ad' });
   await compareAll(t, name, nl);
 });
 
-liveTest('ipvlan and ipvtap (l3, private) by links.add, checked with ip — skipped-for-kernel when the ipvlan driver is missing (EOPNOTSUPP)', async (t) => {
+kernelTest(['ipvlan'], 'ipvlan (l3, private) by links.add, checked with ip', async (t) => {
   const { name, nl } = await tempNetns(t);
   await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
-  const ok = await creatable(t, 'ipvlan (no ipvlan module)', nl.links.add({ name: 'ipv0', kind: 'ipvlan', link: 'l0', data: { mode: 'l3', flags: 'private' } }));
-  const okTap = await creatable(t, 'ipvtap (no ipvtap module)', nl.links.add({ name: 'ipt0', kind: 'ipvtap', link: 'l1', data: { mode: 'l2' } }));
-  if (ok) {
-    t.like(ipLink(name, 'ipv0').linkinfo!.info_data!, { mode: 'l3' });
-    t.like(linkKindData((await nl.links.get('ipv0')).linkInfo, 'ipvlan'), { mode: 'l3', flags: 'private' });
-  }
-  if (okTap) t.like(linkKindData((await nl.links.get('ipt0')).linkInfo, 'ipvtap'), { mode: 'l2' });
-  if (ok || okTap) await compareAll(t, name, nl);
+  await nl.links.add({ name: 'ipv0', kind: 'ipvlan', link: 'l0', data: { mode: 'l3', flags: 'private' } });
+  t.like(ipLink(name, 'ipv0').linkinfo!.info_data!, { mode: 'l3' });
+  t.like(linkKindData((await nl.links.get('ipv0')).linkInfo, 'ipvlan'), { mode: 'l3', flags: 'private' });
+  await compareAll(t, name, nl);
 });
 
-liveTest('dummy and bond by links.add, checked with ip — skipped-for-kernel when the drivers are missing (EOPNOTSUPP)', async (t) => {
+kernelTest(['ipvtap'], 'ipvtap (l2) by links.add, checked with ip', async (t) => {
   const { name, nl } = await tempNetns(t);
-  if (await creatable(t, 'dummy (no dummy module)', nl.links.add({ name: 'd0', kind: 'dummy', mtu: 1234 }))) {
-    t.like(ipLink(name, 'd0'), { linkinfo: { info_kind: 'dummy' } });
-    t.deepEqual((await nl.links.get('d0')).linkInfo, { kind: 'dummy' });
+  await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
+  await nl.links.add({ name: 'ipt0', kind: 'ipvtap', link: 'l1', data: { mode: 'l2' } });
+  t.like(linkKindData((await nl.links.get('ipt0')).linkInfo, 'ipvtap'), { mode: 'l2' });
+  await compareAll(t, name, nl);
+});
+
+kernelTest(['dummy'], 'dummy by links.add, checked with ip', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  await nl.links.add({ name: 'd0', kind: 'dummy', mtu: 1234 });
+  t.like(ipLink(name, 'd0'), { linkinfo: { info_kind: 'dummy' } });
+  t.deepEqual((await nl.links.get('d0')).linkInfo, { kind: 'dummy' });
+});
+
+kernelTest(['bond'], 'bond by links.add, checked with ip', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  await nl.links.add({ name: 'bo0', kind: 'bond' });
+  t.is(ipLink(name, 'bo0').linkinfo?.info_kind, 'bond');
+  const bond = await nl.links.get('bo0');
+  t.is(bond.kind, 'bond');
+  // No table for bond: its IFLA_INFO_DATA stays raw bytes.
+  t.true(bond.data instanceof Uint8Array);
+});
+
+liveTest('what the kernel lacks, it refuses to the library as to ip: NetlinkError EOPNOTSUPP (errno 95)', async (t) => {
+  const { nl } = await tempNetns(t);
+  await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
+  const attempts: Array<[KernelFeature, () => Promise<void>]> = [
+    ['dummy', () => nl.links.add({ name: 'x0', kind: 'dummy' })],
+    ['bond', () => nl.links.add({ name: 'x1', kind: 'bond' })],
+    ['vlan', () => nl.links.add({ name: 'x2', kind: 'vlan', link: 'l0', data: { id: 5 } })],
+    ['ipvlan', () => nl.links.add({ name: 'x3', kind: 'ipvlan', link: 'l0', data: { mode: 'l3' } })],
+    ['ipvtap', () => nl.links.add({ name: 'x4', kind: 'ipvtap', link: 'l0', data: { mode: 'l2' } })],
+    ['bridge-vlan-filtering', () => nl.links.add({ name: 'x5', kind: 'bridge', data: { vlanFiltering: 1 } })],
+  ];
+  let compared = 0;
+  for (const [feature, attempt] of attempts) {
+    if (kernelHas(feature)) {
+      await t.notThrowsAsync(attempt(), feature);
+    } else {
+      const e = await t.throwsAsync(attempt(), { instanceOf: NetlinkError }, `${feature}: ${whyMissing(feature)}`);
+      t.is(e.errno, 95, feature);
+      t.is(e.code, 'EOPNOTSUPP', feature);
+    }
+    compared++;
   }
-  if (await creatable(t, 'bond (no bonding module)', nl.links.add({ name: 'bo0', kind: 'bond' }))) {
-    t.is(ipLink(name, 'bo0').linkinfo?.info_kind, 'bond');
-    const bond = await nl.links.get('bo0');
-    t.is(bond.kind, 'bond');
-    // No table for bond: its IFLA_INFO_DATA stays raw bytes.
-    t.true(bond.data instanceof Uint8Array);
-  }
+  t.is(compared, attempts.length);
 });
 
 liveTest('tun cannot be created over rtnetlink: the kernel says EOPNOTSUPP', async (t) => {

@@ -1,0 +1,71 @@
+/**
+ * What the running kernel can do, probed once per test file with iproute2 (an independent oracle)
+ * in a throwaway namespace: link kinds without a driver here (dummy, bond, vlan, ipvlan …), bridge
+ * VLAN filtering, MPLS lightweight tunnels. A live test that needs a missing feature is registered as
+ * skipped, with the reason in its title, so the summary counts it as skipped rather than passed.
+ */
+import { execFileSync } from 'node:child_process';
+import test, { type ExecutionContext } from 'ava';
+import { privileged, uniqueName } from './netns.js';
+
+/** A kernel feature some live tests need. */
+export type KernelFeature = 'dummy' | 'bond' | 'vlan' | 'ipvlan' | 'ipvtap' | 'bridge-vlan-filtering' | 'mpls-encap';
+
+/** How each feature is probed: `ip` commands run in order in a fresh namespace; the last one decides. */
+const PROBES: ReadonlyArray<readonly [KernelFeature, string[][]]> = [
+  ['dummy', [['link', 'add', 'p0', 'type', 'dummy']]],
+  ['bond', [['link', 'add', 'p1', 'type', 'bond']]],
+  ['vlan', [['link', 'add', 'pv0', 'type', 'veth', 'peer', 'name', 'pv1'], ['link', 'add', 'pv2', 'link', 'pv0', 'type', 'vlan', 'id', '5']]],
+  ['ipvlan', [['link', 'add', 'pv3', 'type', 'veth', 'peer', 'name', 'pv4'], ['link', 'add', 'pi0', 'link', 'pv3', 'type', 'ipvlan', 'mode', 'l3']]],
+  ['ipvtap', [['link', 'add', 'pv5', 'type', 'veth', 'peer', 'name', 'pv6'], ['link', 'add', 'pt0', 'link', 'pv5', 'type', 'ipvtap', 'mode', 'l2']]],
+  ['bridge-vlan-filtering', [['link', 'add', 'pb0', 'type', 'bridge', 'vlan_filtering', '1']]],
+  ['mpls-encap', [
+    ['link', 'add', 'pm0', 'type', 'veth', 'peer', 'name', 'pm1'], ['link', 'set', 'pm0', 'up'],
+    ['route', 'add', '10.99.0.0/24', 'encap', 'mpls', '100', 'dev', 'pm0'],
+  ]],
+];
+
+/** Why each missing feature is missing (ip's stderr); absent when the kernel has it. */
+const missing = new Map<KernelFeature, string>();
+
+function probe(): void {
+  const ns = uniqueName('probe');
+  execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
+  try {
+    for (const [feature, commands] of PROBES) {
+      try {
+        for (const args of commands) execFileSync('ip', ['-n', ns, ...args], { stdio: 'pipe' });
+      } catch (e) {
+        missing.set(feature, String((e as { stderr?: unknown }).stderr ?? e).trim().split('\n')[0] ?? 'refused');
+      }
+    }
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns], { stdio: 'pipe' });
+  }
+}
+
+if (privileged) probe();
+
+/** Whether the kernel has `feature` (false when live tests cannot run at all). */
+export function kernelHas(feature: KernelFeature): boolean {
+  return privileged && !missing.has(feature);
+}
+
+/** Why the kernel lacks `feature` (ip's message), or undefined when it has it. */
+export function whyMissing(feature: KernelFeature): string | undefined {
+  return missing.get(feature);
+}
+
+/**
+ * Registers a live test that needs kernel features. Without root it is skipped like any live test;
+ * when the kernel lacks one of `needs` it is registered as skipped, the title saying which and why.
+ */
+export function kernelTest(needs: readonly KernelFeature[], title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
+  if (!privileged) {
+    test.skip(`${title} (needs root inside spec/run.mjs's isolation: makes network namespaces)`, fn);
+    return;
+  }
+  const lacking = needs.filter((f) => missing.has(f));
+  if (lacking.length === 0) test(title, fn);
+  else test.skip(`${title} (skipped: the kernel lacks ${lacking.map((f) => `${f}: ${missing.get(f)}`).join('; ')})`, fn);
+}
