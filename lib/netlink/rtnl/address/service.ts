@@ -12,13 +12,16 @@ import {
 } from './codec.js';
 import { Address, addressView } from './view.js';
 import type { BulkResult, Connection } from '../../transport/connection.js';
-import { NetlinkError, ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import { AF_INET, AF_INET6, familyOf, parseIp, parsePrefix, type IpVersion } from '../../core/inet.js';
 import type { Links } from '../link/service.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../rtm.js';
 import { checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
 import type { NlWriter } from '../../core/writer.js';
+import { bulk, type BulkCodec } from '../bulk.js';
+import { resolveRefs } from '../resolve.js';
+import { dumpStream, type PreparedDump } from '../stream.js';
 
 /** Filters of `addresses.list` and `addresses.stream`, applied by the kernel. */
 export interface AddressListOptions {
@@ -282,37 +285,21 @@ export class Addresses {
    * checking gives the same result.
    */
   async list(options: AddressListOptions = {}): Promise<Address[]> {
-    const { family, link } = this.checkList(options);
-    const ifindex = link === undefined ? 0 : await this.links.index(link);
-    const all = await this.conn.dump(RTM_GETADDR, 0, (w) => this.writeDump(w, family, ifindex), dumpDecoder(family, ifindex));
+    const d = await this.prepareDump(this.checkList(options));
+    const all = await this.conn.dump(RTM_GETADDR, 0, d.build, d.decode);
     return all.filter((a): a is Address => a !== undefined);
   }
 
   /** Like {@link list}, one address at a time, reading from the kernel as the loop advances. */
   stream(options: AddressListOptions = {}): AsyncIterableIterator<Address> {
-    const { family, link } = this.checkList(options);
-    const conn = this.conn;
-    const links = this.links;
-    let inner: AsyncIterableIterator<Address | undefined> | undefined;
-    const it: AsyncIterableIterator<Address> = {
-      [Symbol.asyncIterator]: () => it,
-      next: async () => {
-        if (inner === undefined) {
-          const ifindex = link === undefined ? 0 : await links.index(link);
-          inner = conn.stream(RTM_GETADDR, 0, (w) => this.writeDump(w, family, ifindex), dumpDecoder(family, ifindex));
-        }
-        for (;;) {
-          const r = await inner.next();
-          if (r.done) return { value: undefined, done: true };
-          if (r.value !== undefined) return { value: r.value, done: false };
-        }
-      },
-      async return(): Promise<IteratorResult<Address>> {
-        await inner?.return?.();
-        return { value: undefined, done: true };
-      },
-    };
-    return it;
+    const checked = this.checkList(options);
+    return dumpStream(this.conn, RTM_GETADDR, () => this.prepareDump(checked));
+  }
+
+  /** The dump request and decoder of checked list options (the link name resolved). */
+  private async prepareDump({ family, link }: { family: number; link: LinkRef | undefined }): Promise<PreparedDump<Address>> {
+    const ifindex = link === undefined ? 0 : await this.links.index(link);
+    return { build: (w) => this.writeDump(w, family, ifindex), decode: dumpDecoder(family, ifindex) };
   }
 
   private checkList(options: unknown): { family: number; link: LinkRef | undefined } {
@@ -333,10 +320,7 @@ export class Addresses {
    * already there (same address and prefix length) is a NetlinkError EEXIST.
    */
   async add(options: AddressAddOptions): Promise<void> {
-    const c = checkAdd('', options);
-    const r = this.links.resolve([c.link]);
-    const ifindex = (r instanceof Promise ? await r : r)[0]!;
-    await this.conn.ack(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, (w) => writeAddAddress(w, c, ifindex));
+    await this.one(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, checkAdd('', options), writeAddAddress);
   }
 
   /**
@@ -344,10 +328,7 @@ export class Addresses {
    * lifetimes, flags, metric and proto of an existing address change in place.
    */
   async replace(options: AddressAddOptions): Promise<void> {
-    const c = checkAdd('', options);
-    const r = this.links.resolve([c.link]);
-    const ifindex = (r instanceof Promise ? await r : r)[0]!;
-    await this.conn.ack(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, (w) => writeAddAddress(w, c, ifindex));
+    await this.one(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, checkAdd('', options), writeAddAddress);
   }
 
   /**
@@ -356,10 +337,14 @@ export class Addresses {
    * its secondaries unless the link's `promote_secondaries` is set.
    */
   async del(options: AddressDelOptions): Promise<void> {
-    const c = checkDel('', options);
-    const r = this.links.resolve([c.link]);
+    await this.one(RTM_DELADDR, 0, checkDel('', options), writeDelAddress);
+  }
+
+  /** Sends one checked request once its link is resolved (synchronously for an ifindex). */
+  private async one(type: number, flags: number, c: CheckedAddress, write: (w: NlWriter, c: CheckedAddress, ifindex: number) => void): Promise<void> {
+    const r = resolveRefs(this.index, [c.link]);
     const ifindex = (r instanceof Promise ? await r : r)[0]!;
-    await this.conn.ack(RTM_DELADDR, 0, (w) => writeDelAddress(w, c, ifindex));
+    await this.conn.ack(type, flags, (w) => write(w, c, ifindex));
   }
 
   /**
@@ -368,49 +353,28 @@ export class Addresses {
    * resolved once. Resolves to one result per item, in order (EEXIST, ENODEV … per item).
    */
   addMany(items: readonly AddressAddOptions[]): Promise<BulkResult[]> {
-    return this.many(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, items, checkAdd, writeAddAddress);
+    return bulk(this.conn, this.index, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, 'items', items, ADD_CODEC);
   }
 
   /** Deletes many addresses like {@link addMany}: one result per item, in order. */
   delMany(items: readonly AddressDelOptions[]): Promise<BulkResult[]> {
-    return this.many(RTM_DELADDR, 0, items, checkDel, writeDelAddress);
+    return bulk(this.conn, this.index, RTM_DELADDR, 0, 'items', items, DEL_CODEC);
   }
 
-  private async many(type: number, flags: number, items: readonly unknown[],
-    check: (p: string, v: unknown) => CheckedAddress,
-    write: (w: NlWriter, c: CheckedAddress, ifindex: number) => void): Promise<BulkResult[]> {
-    if (!Array.isArray(items)) throw new ValidationError('items', items, 'an array of addresses is required');
-    const checked = items.map((item, i) => check(`items[${i}].`, item));
-    // Resolve each distinct link name once; a missing one fails only the items naming it.
-    const names = new Set<string>();
-    for (const c of checked) if (typeof c.link === 'string') names.add(c.link);
-    const resolved = new Map<string, number | NetlinkError>();
-    await Promise.all([...names].map((name) => this.links.index(name).then(
-      (index) => { resolved.set(name, index); },
-      (error: unknown) => {
-        if (!(error instanceof NetlinkError)) throw error;
-        resolved.set(name, error);
-      })));
-    const results = new Array<BulkResult>(checked.length);
-    const send: number[] = [];
-    const ifindex = new Uint32Array(checked.length);
-    for (let i = 0; i < checked.length; i++) {
-      const link = checked[i]!.link;
-      const r = typeof link === 'number' ? link : resolved.get(link)!;
-      if (r instanceof NetlinkError) {
-        results[i] = { status: 'rejected', reason: r };
-      } else {
-        ifindex[i] = r;
-        send.push(i);
-      }
-    }
-    const sent = await this.conn.bulk(type, flags, send.length, (w, k) => {
-      const i = send[k]!;
-      write(w, checked[i]!, ifindex[i]!);
-    });
-    for (let k = 0; k < send.length; k++) results[send[k]!] = sent[k]!;
-    return results;
-  }
+  /** Resolves a link name (NetlinkError ENODEV naming a missing one). */
+  private readonly index = (name: string): Promise<number> => this.links.index(name);
 }
+
+/** Bulk codecs: validation, link references and the request writer of one address. */
+const ADD_CODEC: BulkCodec<CheckedAddress> = {
+  check: (field, value) => checkAdd(`${field}.`, value),
+  refs: (c) => [c.link],
+  write: (w, c, [ifindex]) => writeAddAddress(w, c, ifindex!),
+};
+const DEL_CODEC: BulkCodec<CheckedAddress> = {
+  check: (field, value) => checkDel(`${field}.`, value),
+  refs: (c) => [c.link],
+  write: (w, c, [ifindex]) => writeDelAddress(w, c, ifindex!),
+};
 
 export { Address };
