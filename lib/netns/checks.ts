@@ -59,12 +59,12 @@ export function checkFd(field: string, value: unknown): number {
 }
 
 /**
- * Checks a namespace reference: a namespace path (checked as {@link checkNamespacePath}) or an
- * open namespace fd.
+ * Checks a namespace reference: a namespace path (checked as {@link checkNamespaceFilePath}; it is
+ * only opened, so a symlink such as /proc/PID/ns/net is fine) or an open namespace fd.
  */
 export function checkNamespaceRef(field: string, value: unknown): string | number {
   if (typeof value === 'number') return checkFd(field, value);
-  if (typeof value === 'string') return checkNamespacePath(field, value);
+  if (typeof value === 'string') return checkNamespaceFilePath(field, value);
   throw new ValidationError(field, value, 'a namespace path or an open namespace fd is required');
 }
 

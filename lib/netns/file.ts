@@ -25,7 +25,7 @@
  * unlink never does.
  */
 import {
-  chmodSync, closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, statfsSync, unlinkSync,
+  constants, chmodSync, closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, statfsSync, unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { NetlinkError } from '../netlink/core/errors.js';
@@ -194,12 +194,16 @@ export function bindNamespaceFile(fd: number, path: string): void {
   }
 }
 
-/** Opens a namespace (a namespace file, or /proc/PID/ns/net) read-only, CLOEXEC. Throws a NetlinkError. */
-export function openNamespaceFd(path: string): number {
+/**
+ * Opens a namespace (a namespace file, or /proc/PID/ns/net, following symlinks) read-only and
+ * CLOEXEC (libuv always adds it); O_NONBLOCK, so a fifo on the path cannot block the thread (setns
+ * then refuses the fd). Throws a NetlinkError (op `op`).
+ */
+export function openNamespaceFd(path: string, op = 'open'): number {
   try {
-    return openSync(path, 'r');
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw systemError(e, 'open');
+    throw systemError(e, op);
   }
 }
 

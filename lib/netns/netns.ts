@@ -5,13 +5,15 @@
  * lib/netns/file.ts: nothing that is not a namespace file (or an empty stale one) is ever unmounted
  * or removed.
  */
-import { closeSync, openSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EEXIST } from '../netlink/core/errno.js';
 import { checkBool } from '../netlink/core/validate.js';
 import type { NamespaceRef } from '../netlink/transport/native.js';
 import { checkNamespaceFilePath, checkNamespacePath, readOptions } from './checks.js';
-import { createNamespaceFile, inspectNamespaceFile, makeDirectory, refusal, removeNamespaceFile } from './file.js';
+import {
+  closeQuietly, createNamespaceFile, inspectNamespaceFile, makeDirectory, openNamespaceFd, refusal, removeNamespaceFile,
+} from './file.js';
 import { makeSharedDir, systemError } from './mount.js';
 
 /** iproute2's directory of named namespaces. */
@@ -84,16 +86,11 @@ export async function list(dir: string = NETNS_RUN_DIR): Promise<string[]> {
 }
 
 /**
- * Opens a namespace reference for IFLA_NET_NS_FD: a path is opened (CLOEXEC) and must be closed by
- * the caller with the returned `close`; an fd is used as it is.
+ * Opens a namespace reference for IFLA_NET_NS_FD: a path is opened (CLOEXEC, O_NONBLOCK: a fifo
+ * cannot block) and must be closed by the caller with the returned `close`; an fd is used as it is.
  */
 export function openNamespace(field: string, ref: NamespaceRef): { fd: number; close(): void } {
   if (typeof ref === 'number') return { fd: ref, close() { /* the caller's fd */ } };
-  let fd: number;
-  try {
-    fd = openSync(ref, 'r');
-  } catch (e) {
-    throw systemError(e, `open ${field}`);
-  }
-  return { fd, close: () => closeSync(fd) };
+  const fd = openNamespaceFd(ref, `open ${field}`);
+  return { fd, close: () => closeQuietly(fd) };
 }

@@ -102,10 +102,3 @@ export function errnoOf(e: unknown): number | undefined {
   const errno = (e as { errno?: unknown } | null | undefined)?.errno;
   return typeof errno === 'number' && errno !== 0 ? Math.abs(errno) : undefined;
 }
-
-/** Turns a Node SystemError (or the native helper's error) into a NetlinkError naming `op`. */
-export function asNetlinkError(e: unknown, op: string): unknown {
-  if (e instanceof NetlinkError) return e;
-  const errno = errnoOf(e);
-  return errno === undefined ? e : new NetlinkError(errno, op, { cause: e });
-}

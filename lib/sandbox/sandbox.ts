@@ -17,12 +17,12 @@ import { RtNetlink } from '../netlink/rtnl/client.js';
 import { checkKeys, checkLinkName, checkObject } from '../netlink/core/validate.js';
 import { findRouteConflict } from './conflicts.js';
 import { queueGarbage } from './base-path.js';
-import { SandboxError, asNetlinkError, errnoOf, type SandboxStep } from './errors.js';
+import { SandboxError, errnoOf, type SandboxStep } from './errors.js';
 import { Interface, RECORD, type InterfaceHost, type InterfaceRecord } from './interface.js';
 import { lowestFreeName } from './interface-names.js';
-import {
-  bindNamespaceOn, closeQuietly, createNamespaceOn, keyHoldsNamespace, openNamespaceFd, prepareKey, unmountAndRemove,
-} from './namespace-file.js';
+import { closeQuietly, holdsNamespace, openNamespaceFd, unmountAndRemove } from '../netns/file.js';
+import { systemError } from '../netns/mount.js';
+import { bindNamespaceOn, checkExternalKey, checkKey, checkRestoreKey, createNamespaceOn, prepareKey } from './key.js';
 import {
   InterfaceOptionSetter, NeighborOptionSetter, checkInterfaceOptions, checkIp, checkMac, checkNeighborOptions,
   checkPrefixName, checkStaticRoute, checkStaticRoutes, type CheckedInterfaceOptions, type CheckedPrefix,
@@ -65,13 +65,6 @@ export interface SandboxInfo {
   gatewayIPv6: string | undefined;
   /** The static routes, in insertion order. */
   staticRoutes: StaticRoute[];
-}
-
-function checkKey(field: string, key: unknown): string {
-  if (typeof key !== 'string' || key.length === 0 || key.includes('\0')) {
-    throw new ValidationError(field, key, 'a namespace file path is required');
-  }
-  return key;
 }
 
 const INTERFACE_OPTION_SETTER = new InterfaceOptionSetter();
@@ -140,6 +133,7 @@ export class Sandbox implements InterfaceHost {
     const target = checkKey('key', key);
     const o = checkObject('options', options);
     checkKeys('', o, ['sourceNetns']);
+    checkExternalKey(external, target);
     const source = acquireSource(o.sourceNetns as string | number | undefined);
     let fd: number | undefined;
     try {
@@ -184,6 +178,7 @@ export class Sandbox implements InterfaceHost {
     const source = acquireSource(o.sourceNetns as string | number | undefined);
     let sb: Sandbox;
     try {
+      checkRestoreKey(path);
       sb = await Sandbox.#open(path, source, false);
     } catch (e) {
       releaseSource(source);
@@ -702,7 +697,7 @@ export class Sandbox implements InterfaceHost {
         return fn();
       });
     } catch (e) {
-      if (!entered) throw new SandboxError('invoke', `failed to enter network namespace "${this.key}"`, { cause: asNetlinkError(e, 'setns') });
+      if (!entered) throw new SandboxError('invoke', `failed to enter network namespace "${this.key}"`, { cause: systemError(e, 'setns') });
       throw e;
     }
   }
@@ -732,7 +727,7 @@ export class Sandbox implements InterfaceHost {
    */
   async destroy(): Promise<void> {
     if (this.#state !== 'live') throw new SandboxError('state', `sandbox "${this.key}" is already ${this.#state}`);
-    if (keyHoldsNamespace(this.key, this.#fd)) {
+    if (holdsNamespace(this.key, this.#fd)) {
       let removed: boolean;
       try {
         removed = unmountAndRemove(this.key);
