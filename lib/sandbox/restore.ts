@@ -8,12 +8,11 @@ import type { Link } from '../netlink/rtnl/link/view.js';
 import type { Route } from '../netlink/rtnl/route/view.js';
 import { checkLinkName, checkObject } from '../netlink/core/validate.js';
 import { SandboxError } from './errors.js';
-import type { InterfaceRecord } from './interface.js';
 import {
   checkDestination, checkInterfaceOptions, checkPrefixName, type CheckedInterfaceOptions, type CheckedStaticRoute,
   type InterfaceOptions, type StaticRoute,
 } from './options.js';
-import type { GatewayRecord, StaticRouteRecord } from './records.js';
+import type { GatewayRecord, InterfaceRecord, StaticRouteRecord } from './state.js';
 
 /** An interface to find again in `Sandbox.restore`. */
 export interface RestoreInterface extends InterfaceOptions {
