@@ -4,6 +4,7 @@
  * it, and reading its statistics; and `Interface`, the object the caller holds for each one: its
  * names and its configuration as it was applied. Getters return copies.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { Link } from '../netlink/rtnl/link/view.js';
 import type { LinkSetOptions } from '../netlink/rtnl/link/service.js';
 import { ValidationError } from '../netlink/core/errors.js';
@@ -11,6 +12,7 @@ import { checkLinkName } from '../netlink/core/validate.js';
 import { findRouteConflict } from './conflicts.js';
 import { SandboxError } from './errors.js';
 import { lowestFreeName } from './interface-names.js';
+import { defined, inspectAs } from './print.js';
 import {
   checkInterfaceOptions, checkPrefixName, type CheckedInterfaceOptions, type CheckedPrefix, type InterfaceOptionsArg,
 } from './options.js';
@@ -104,12 +106,43 @@ export class Interface {
     return interfaceStatistics(states.get(this)!, this);
   }
 
-  toJSON(): object {
-    return {
+  /**
+   * The getters' values as a plain object (a copy); fields that are not set are left out, as
+   * JSON would drop them.
+   */
+  toObject(): InterfaceObject {
+    return defined({
       srcName: this.srcName, dstName: this.dstName, address: this.address, addressIPv6: this.addressIPv6,
       mac: this.mac, routes: this.routes, bridge: this.bridge, master: this.master,
-    };
+    }) as InterfaceObject;
   }
+
+  /** The same as {@link toObject}: what `JSON.stringify` writes. */
+  toJSON(): InterfaceObject {
+    return this.toObject();
+  }
+
+  /** `eth0 (from veth1a)`: the name inside the sandbox and the source name. */
+  toString(): string {
+    return `${this.dstName} (from ${this.srcName})`;
+  }
+
+  /** `util.inspect`: `Interface { srcName: 'veth1a', dstName: 'eth0', … }`, the fields of {@link toObject}. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect): string {
+    return inspectAs('Interface', this.toObject(), depth, options, inspectFn);
+  }
+}
+
+/** An interface as a plain object ({@link Interface.toObject}, {@link Interface.toJSON}). */
+export interface InterfaceObject {
+  srcName: string;
+  dstName: string;
+  address?: string;
+  addressIPv6?: string;
+  mac?: string;
+  routes: string[];
+  bridge: boolean;
+  master?: string;
 }
 
 // ---- adding ----------------------------------------------------------------------------------

@@ -16,11 +16,13 @@
  * Every change is made by the kernel first and recorded after; a failed `addInterface`/`addVeth`
  * is rolled back completely. See the TSDoc of each method for the exact requests.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { checkBool, checkObject, checkKeys } from '../netlink/core/validate.js';
-import { addInterface, type Interface } from './interface.js';
+import { addInterface, type Interface, type InterfaceObject } from './interface.js';
 import { checkExternalKey, checkKey } from './key.js';
 import { bindExternalNamespace, createNamespace, destroyNamespace, invokeIn, restoreNamespace } from './namespace.js';
 import { addNeighbor, deleteNeighbor } from './neighbor.js';
+import { defined, inspectAs } from './print.js';
 import {
   InterfaceOptionSetter, NeighborOptionSetter, checkIp, checkStaticRoutes, type InterfaceOptionsArg, type NeighborOptionsArg,
   type StaticRoute,
@@ -295,4 +297,47 @@ export class Sandbox {
   async destroy(): Promise<void> {
     destroyNamespace(this.#state);
   }
+
+  // ---- printing ------------------------------------------------------------------------------------
+
+  /**
+   * The key, {@link alive} and {@link info} as a plain object (interfaces as their own plain
+   * objects); gateways that are not set are left out, as JSON would drop them.
+   */
+  toObject(): SandboxObject {
+    const info = this.info();
+    return defined({
+      key: this.key, alive: this.alive, interfaces: info.interfaces.map((i) => i.toObject()),
+      gateway: info.gateway, gatewayIPv6: info.gatewayIPv6, staticRoutes: info.staticRoutes,
+    }) as SandboxObject;
+  }
+
+  /** The same as {@link toObject}: what `JSON.stringify` writes. */
+  toJSON(): SandboxObject {
+    return this.toObject();
+  }
+
+  /** `Sandbox /var/run/docker/netns/0123456789ab` (with ` (destroyed)` once destroyed). */
+  toString(): string {
+    return `Sandbox ${this.key}${this.alive ? '' : ' (destroyed)'}`;
+  }
+
+  /** `util.inspect`: `Sandbox { key: '…', alive: true, interfaces: [ Interface { … } ], … }`. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect): string {
+    const info = this.info();
+    return inspectAs('Sandbox', defined({
+      key: this.key, alive: this.alive, interfaces: info.interfaces, gateway: info.gateway,
+      gatewayIPv6: info.gatewayIPv6, staticRoutes: info.staticRoutes,
+    }), depth, options, inspectFn);
+  }
+}
+
+/** A sandbox as a plain object ({@link Sandbox.toObject}, {@link Sandbox.toJSON}). */
+export interface SandboxObject {
+  key: string;
+  alive: boolean;
+  interfaces: InterfaceObject[];
+  gateway?: string;
+  gatewayIPv6?: string;
+  staticRoutes: StaticRoute[];
 }

@@ -43,6 +43,14 @@ export class InterfaceStatistics {
       + `TxBytes: ${this.txBytes}, TxPackets: ${this.txPackets}, TxErrors: ${this.txErrors}, TxDropped: ${this.txDropped}`;
   }
 
+  /** The counters as a plain object (bigint, as the fields). */
+  toObject(): Record<'rxBytes' | 'rxPackets' | 'rxErrors' | 'rxDropped' | 'txBytes' | 'txPackets' | 'txErrors' | 'txDropped', bigint> {
+    return {
+      rxBytes: this.rxBytes, rxPackets: this.rxPackets, rxErrors: this.rxErrors, rxDropped: this.rxDropped,
+      txBytes: this.txBytes, txPackets: this.txPackets, txErrors: this.txErrors, txDropped: this.txDropped,
+    };
+  }
+
   /** The counters as decimal strings (JSON has no bigint). */
   toJSON(): Record<string, string> {
     return {
