@@ -71,26 +71,30 @@ export function checkNamespaceRef(field: string, value: unknown): string | numbe
 /**
  * Reads an options object safely: it must be a plain object (its prototype `Object.prototype` or
  * null; an object inheriting options from another prototype is refused), only its own enumerable
- * properties are read, each once, and a key outside `allowed` is refused unless its value is
- * undefined. Returns a copy without a prototype, so nothing read from it later can come from
+ * data properties are read, each once (a getter is refused rather than run: it could answer
+ * differently later), and a key outside `allowed` is refused unless its value is undefined.
+ * Returns a copy without a prototype, so nothing read from it later can come from
  * `Object.prototype` (not even when that was polluted). `undefined` is an empty object.
  */
 export function readOptions(field: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (value === undefined) return out;
+  const name = field || 'options';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(field || 'options', value, 'an options object is required');
+    throw new ValidationError(name, value, 'an options object is required');
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
-    throw new ValidationError(field || 'options', value, 'a plain object is required (options are never read through a prototype)');
+    throw new ValidationError(name, value, 'a plain object is required (options are never read through a prototype)');
   }
   for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
+    const at = field === '' ? key : `${field}.${key}`;
+    const desc = Object.getOwnPropertyDescriptor(value, key);
+    if (desc === undefined) continue;
+    if (!('value' in desc)) throw new ValidationError(at, undefined, 'a data property is required (getters are not run)');
+    const v: unknown = desc.value;
     if (v === undefined) continue;
-    if (!allowed.includes(key)) {
-      throw new ValidationError(field === '' ? key : `${field}.${key}`, v, `unknown option (known: ${allowed.join(', ')})`);
-    }
+    if (!allowed.includes(key)) throw new ValidationError(at, v, `unknown option (known: ${allowed.join(', ')})`);
     out[key] = v;
   }
   return out;
@@ -98,14 +102,16 @@ export function readOptions(field: string, value: unknown, allowed: readonly str
 
 /**
  * Checks an array argument and returns a dense copy: holes are refused (a hole would be read from
- * `Array.prototype`/`Object.prototype`), as are non-arrays.
+ * `Array.prototype`/`Object.prototype`), as are getters and non-arrays.
  */
 export function readArray(field: string, value: unknown, what: string): unknown[] {
   if (!Array.isArray(value)) throw new ValidationError(field, value, `an array of ${what} is required`);
   const out: unknown[] = [];
   for (let i = 0; i < value.length; i++) {
-    if (!Object.hasOwn(value, i)) throw new ValidationError(`${field}[${i}]`, undefined, `an array without holes is required (${what})`);
-    out.push(value[i]);
+    const desc = Object.getOwnPropertyDescriptor(value, i);
+    if (desc === undefined) throw new ValidationError(`${field}[${i}]`, undefined, `an array without holes is required (${what})`);
+    if (!('value' in desc)) throw new ValidationError(`${field}[${i}]`, undefined, 'a data property is required (getters are not run)');
+    out.push(desc.value);
   }
   return out;
 }

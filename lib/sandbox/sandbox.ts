@@ -17,7 +17,8 @@
  * is rolled back completely. See the TSDoc of each method for the exact requests.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { checkBool, checkObject, checkKeys } from '../netlink/core/validate.js';
+import { checkBool } from '../netlink/core/validate.js';
+import { readOptions } from '../netns/checks.js';
 import { addInterface, type Interface, type InterfaceObject } from './interface.js';
 import { checkExternalKey, checkKey } from './key.js';
 import { bindExternalNamespace, createNamespace, destroyNamespace, invokeIn, restoreNamespace } from './namespace.js';
@@ -94,10 +95,9 @@ export class Sandbox {
    */
   static async create(key: string, options: SandboxCreateOptions = {}): Promise<Sandbox> {
     const path = checkKey('key', key);
-    const o = checkObject('options', options);
-    checkKeys('', o, ['osCreate', 'sourceNetns']);
+    const o = readOptions('', options, ['osCreate', 'sourceNetns']);
     if (o.osCreate !== undefined) checkBool('osCreate', o.osCreate);
-    const source = acquireSource(o.sourceNetns as string | number | undefined);
+    const source = acquireSource(o.sourceNetns);
     return new Sandbox(await createNamespace(path, o.osCreate !== false, source));
   }
 
@@ -111,10 +111,9 @@ export class Sandbox {
   static async forExternalKey(path: string, key: string, options: ExternalKeyOptions = {}): Promise<Sandbox> {
     const external = checkKey('path', path);
     const target = checkKey('key', key);
-    const o = checkObject('options', options);
-    checkKeys('', o, ['sourceNetns']);
+    const o = readOptions('', options, ['sourceNetns']);
     checkExternalKey(external, target);
-    const source = acquireSource(o.sourceNetns as string | number | undefined);
+    const source = acquireSource(o.sourceNetns);
     return new Sandbox(await bindExternalNamespace(external, target, source));
   }
 
@@ -129,13 +128,12 @@ export class Sandbox {
    */
   static async restore(key: string, options: RestoreOptions = {}): Promise<Sandbox> {
     const path = checkKey('key', key);
-    const o = checkObject('options', options);
-    checkKeys('', o, ['interfaces', 'gateway', 'gatewayIPv6', 'staticRoutes', 'sourceNetns']);
+    const o = readOptions('', options, ['interfaces', 'gateway', 'gatewayIPv6', 'staticRoutes', 'sourceNetns']);
     const wanted = checkRestoreInterfaces(o.interfaces);
     const gateway = o.gateway === undefined ? undefined : checkIp('gateway', o.gateway, 4).text;
     const gatewayIPv6 = o.gatewayIPv6 === undefined ? undefined : checkIp('gatewayIPv6', o.gatewayIPv6, 6).text;
     const statics = o.staticRoutes === undefined ? undefined : checkStaticRoutes(o.staticRoutes);
-    const source = acquireSource(o.sourceNetns as string | number | undefined);
+    const source = acquireSource(o.sourceNetns);
     return new Sandbox(await restoreNamespace(path, source, wanted, gateway, gatewayIPv6, statics));
   }
 

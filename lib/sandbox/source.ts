@@ -28,7 +28,7 @@ const sources = new Map<string, SourceNamespace>();
  * calling thread's namespace right now. Synchronous, so that a caller inside
  * `invokeInNamespace` captures that namespace. Release it with {@link releaseSource}.
  */
-export function acquireSource(ref: string | number | undefined): SourceNamespace {
+export function acquireSource(ref: unknown): SourceNamespace {
   const checked = ref === undefined ? THREAD_NETNS : checkNamespaceRef('sourceNetns', ref);
   // A caller's fd is reopened through /proc, so the caller may close theirs.
   const path = typeof checked === 'number' ? `/proc/self/fd/${checked}` : checked;
