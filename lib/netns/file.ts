@@ -19,13 +19,19 @@
  * "Mounted on exactly this path" means the file's device differs from its directory's (an nsfs
  * inode under a directory of another filesystem can only be a mount root; /proc/PID/ns/net itself
  * is a symlink); a file that looks plain is also looked up in /proc/thread-self/mountinfo (a bind
- * mount from the same filesystem keeps its directory's device). Directory components may be symlinks (`/var/run` → `/run`); only the last
- * component is never followed. The check and the unmount are separate syscalls: a file swapped in
- * between is the caller's race, but the unmount never follows a symlink (UMOUNT_NOFOLLOW) and
- * unlink never does.
+ * mount from the same filesystem keeps its directory's device). The nsfs check does not tell the
+ * namespace type: a mount or uts namespace file counts as `namespace` too (as for `ip netns del`),
+ * and setns refuses it when it is used as a network namespace.
+ *
+ * Symlinks: directory components may be symlinks (`/var/run` → `/run`); the last component is
+ * never followed, so no call unmounts or deletes what a symlink leads to. The check and the
+ * unmount are separate syscalls: a file swapped in between is the caller's race, but the unmount
+ * never follows a symlink (UMOUNT_NOFOLLOW) and unlink never does. Opening a namespace (to use
+ * it, never to change it) follows symlinks, as /proc/PID/ns/net needs.
  */
 import {
-  constants, chmodSync, closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, statfsSync, unlinkSync,
+  chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, statfsSync,
+  unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { NetlinkError } from '../netlink/core/errors.js';
@@ -56,7 +62,7 @@ const REFUSALS: ReadonlyMap<NamespaceFileKind, Refusal> = new Map<NamespaceFileK
   ['missing', { errno: errno('ENOENT'), what: () => 'does not exist' }],
   ['directory', { errno: errno('EISDIR'), what: () => 'is a directory, not a namespace file' }],
   ['symlink', { errno: errno('ELOOP'), what: () => 'is a symbolic link (never followed for a namespace file)' }],
-  ['mount', { errno: errno('EBUSY'), what: () => 'has another filesystem mounted on it, not a network namespace' }],
+  ['mount', { errno: errno('EBUSY'), what: () => 'has a mount on it that is not a namespace' }],
   ['content', { errno: errno('EEXIST'), what: (i) => `is a regular file with content (${i.size} bytes), not a namespace file` }],
   ['special', { errno: errno('EEXIST'), what: () => 'is a fifo, socket or device node, not a namespace file' }],
   ['namespace', { errno: errno('EEXIST'), what: () => 'is a namespace file already' }],
@@ -232,6 +238,16 @@ export function holdsNamespace(path: string, fd: number): boolean {
   }
 }
 
+/** Unlinks `path`; true when it is gone (ENOENT included), false when the unlink failed (e.g. EBUSY). */
+function unlinkQuietly(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (e) {
+    return codeOf(e) === 'ENOENT';
+  }
+}
+
 /**
  * Unmounts and unlinks the namespace file `path` after {@link holdsNamespace} said it is ours. An
  * unmount error is thrown (nothing changed); the result says whether the file is gone (false: the
@@ -239,10 +255,24 @@ export function holdsNamespace(path: string, fd: number): boolean {
  */
 export function unmountAndRemove(path: string): boolean {
   detachMount(path);
+  return unlinkQuietly(path);
+}
+
+/**
+ * The later removal of a namespace file whose unlink failed (libnetwork's GC): an `empty` file
+ * (nothing mounted on it any more) is unlinked (`'removed'`; `'busy'` if that fails); a path that
+ * is gone is `'removed'`; one that still holds a namespace is `'busy'`; anything else (a
+ * directory, a symlink, a file with content, another mount) is `'replaced'` and left untouched.
+ */
+export function collectNamespaceFile(path: string): 'removed' | 'busy' | 'replaced' {
+  let kind: NamespaceFileKind;
   try {
-    unlinkSync(path);
-    return true;
-  } catch (e) {
-    return codeOf(e) === 'ENOENT';
+    kind = inspectNamespaceFile(path).kind;
+  } catch {
+    return 'busy'; // unreadable for now: try again later
   }
+  if (kind === 'missing') return 'removed';
+  if (kind === 'namespace') return 'busy';
+  if (kind !== 'empty') return 'replaced';
+  return unlinkQuietly(path) ? 'removed' : 'busy';
 }

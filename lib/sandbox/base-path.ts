@@ -6,11 +6,10 @@
  * says otherwise). Destroying a sandbox unmounts and removes its file at once; a file that could
  * not be removed is queued, and {@link gc} (or the periodic retry) removes it later.
  */
-import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../netlink/core/errors.js';
 import { checkNamespacePath } from '../netns/checks.js';
-import { inspectNamespaceFile } from '../netns/file.js';
+import { collectNamespaceFile } from '../netns/file.js';
 
 /** libnetwork's default base path. */
 export const DEFAULT_BASE_PATH = '/var/run/docker/netns';
@@ -93,25 +92,8 @@ export function pendingGarbage(): string[] {
 export async function gc(): Promise<string[]> {
   const left: string[] = [];
   for (const path of [...garbage]) {
-    let kind: string;
-    try {
-      kind = inspectNamespaceFile(path).kind;
-    } catch {
-      kind = 'unreadable';
-    }
-    if (kind === 'empty') {
-      try {
-        unlinkSync(path);
-        garbage.delete(path);
-      } catch (e) {
-        if ((e as { code?: string }).code === 'ENOENT') garbage.delete(path);
-        else left.push(path);
-      }
-    } else if (kind === 'namespace' || kind === 'unreadable') {
-      left.push(path);
-    } else {
-      garbage.delete(path);
-    }
+    if (collectNamespaceFile(path) === 'busy') left.push(path);
+    else garbage.delete(path);
   }
   if (garbage.size === 0 && timer !== undefined) {
     clearTimeout(timer);
