@@ -1,53 +1,23 @@
 /**
  * Persistent network namespaces as files: a namespace is kept alive by bind-mounting it onto a file
  * (as `ip netns add` does under /run/netns). The C helper creates them on a dedicated thread, so no
- * JS thread ever changes namespace here.
+ * JS thread ever changes namespace here. What each call does with what it finds on a path is in
+ * lib/netns/file.ts: nothing that is not a namespace file (or an empty stale one) is ever unmounted
+ * or removed.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, statfsSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { NetlinkError, ValidationError } from '../netlink/core/errors.js';
-import { EINVAL } from '../netlink/core/errno.js';
-import { native, type NamespaceRef } from '../netlink/transport/native.js';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EEXIST } from '../netlink/core/errno.js';
+import { checkBool } from '../netlink/core/validate.js';
+import type { NamespaceRef } from '../netlink/transport/native.js';
+import { checkNamespaceFilePath, checkNamespacePath, readOptions } from './checks.js';
+import {
+  closeQuietly, createNamespaceFile, inspectNamespaceFile, makeDirectory, openNamespaceFd, refusal, removeNamespaceFile,
+} from './file.js';
+import { makeSharedDir, systemError } from './mount.js';
 
 /** iproute2's directory of named namespaces. */
 export const NETNS_RUN_DIR = '/run/netns';
-
-// sys/mount.h
-const MS_BIND = 0x1000;
-const MS_REC = 0x4000;
-const MS_SHARED = 1 << 20;
-const MNT_DETACH = 2;
-/** NSFS_MAGIC (linux/magic.h): the filesystem type of a namespace file. */
-const NSFS_MAGIC = 0x6e736673;
-
-/** Turns a Node SystemError (negative errno) into a NetlinkError. */
-export function systemError(e: unknown, op: string): Error {
-  const errno = (e as { errno?: unknown }).errno;
-  if (typeof errno === 'number') return new NetlinkError(Math.abs(errno), op, { cause: e });
-  return e as Error;
-}
-
-function checkPath(field: string, path: unknown): string {
-  if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
-    throw new ValidationError(field, path, 'a namespace file path is required');
-  }
-  return resolve(path);
-}
-
-/**
- * Makes `dir` a shared mount point, as iproute2 does for /run/netns, so namespaces mounted there
- * show up in other mount namespaces that share it (`ip netns exec` relies on this).
- */
-function makeSharedDir(dir: string): void {
-  const n = native();
-  let r = n.mount('', dir, 'none', MS_SHARED | MS_REC);
-  if (r === -EINVAL) {
-    // Not a mount point yet: bind it onto itself first.
-    r = n.mount(dir, dir, 'none', MS_BIND | MS_REC);
-    if (r === 0) r = n.mount('', dir, 'none', MS_SHARED | MS_REC);
-  }
-  if (r < 0) throw new NetlinkError(-r, 'mount');
-}
 
 /** Options of {@link create}. */
 export interface CreateOptions {
@@ -59,57 +29,55 @@ export interface CreateOptions {
 }
 
 /**
- * Creates a network namespace kept alive by a bind mount on `path` (made `O_EXCL`: an existing file
- * is an EEXIST NetlinkError). The directory is created (mode 0755) when missing. The new namespace
- * holds only a `lo`, which is down.
+ * Creates a network namespace kept alive by a bind mount on `path`, an absolute path without `..`
+ * segments (normalised: `/run/netns//blue/` is `/run/netns/blue`). Anything already on the path
+ * (a file, a directory, a symlink, a mount) is a NetlinkError EEXIST and is left as it is. The
+ * directory is created (mode 0755) when missing. The new namespace holds only a `lo`, which is
+ * down. Bad arguments are a ValidationError before anything is touched.
  */
 export async function create(path: string, options: CreateOptions = {}): Promise<void> {
-  const file = checkPath('path', path);
+  const file = checkNamespaceFilePath('path', path);
+  const o = readOptions('options', options, ['sharedMount']);
+  const shared = o.sharedMount === undefined ? undefined : checkBool('sharedMount', o.sharedMount);
+  const info = inspectNamespaceFile(file);
+  if (info.kind !== 'missing') throw refusal('netns create', file, info, EEXIST);
   const dir = dirname(file);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
-  } catch (e) {
-    throw systemError(e, 'mkdir');
-  }
-  if (options.sharedMount ?? dir === NETNS_RUN_DIR) makeSharedDir(dir);
-  const r = native().namespaceCreate(file);
-  if (r < 0) throw new NetlinkError(-r, 'netns create');
+  makeDirectory(dir);
+  if (shared ?? dir === NETNS_RUN_DIR) makeSharedDir(dir);
+  createNamespaceFile(file, 'netns create');
 }
 
 /**
  * Removes a namespace file: lazy unmount (the namespace lives on while processes or open fds use
- * it), then unlink. A file that is no longer mounted is still removed.
+ * it), then unlink. An empty file with nothing mounted on it (a stale namespace file) is removed
+ * too. Anything else on the path is a NetlinkError and is left untouched: a directory (EISDIR, so
+ * `/run/netns/` is refused whole), a symlink (ELOOP: never followed), a file with another
+ * filesystem mounted on it (EBUSY), a file with content or a device node (EEXIST), nothing at all
+ * (ENOENT). Bad arguments are a ValidationError.
  */
 export async function remove(path: string): Promise<void> {
-  removeSync(checkPath('path', path));
+  removeNamespaceFile(checkNamespaceFilePath('path', path), 'netns remove');
 }
 
-/** @internal The synchronous body of {@link remove}. */
-export function removeSync(file: string): void {
-  const r = native().umount(file, MNT_DETACH);
-  // EINVAL: not a mount point (a stale file); it is still removed.
-  if (r < 0 && r !== -EINVAL) throw new NetlinkError(-r, 'umount2');
-  try {
-    unlinkSync(file);
-  } catch (e) {
-    throw systemError(e, 'unlink');
-  }
-}
-
-/** The paths of the mounted namespace files in `dir` (default /run/netns), sorted. */
+/**
+ * The paths of the namespace files in `dir` (default /run/netns; absolute, no `..`), sorted: only
+ * entries that are network namespaces mounted on exactly that entry (symlinks are not followed, so
+ * what is listed is what {@link remove} removes). A missing directory lists as empty.
+ */
 export async function list(dir: string = NETNS_RUN_DIR): Promise<string[]> {
+  const base = checkNamespacePath('dir', dir);
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(base);
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') return [];
     throw systemError(e, 'readdir');
   }
   const out: string[] = [];
   for (const name of names.sort()) {
-    const path = join(dir, name);
+    const path = join(base, name);
     try {
-      if (statfsSync(path).type === NSFS_MAGIC) out.push(path);
+      if (inspectNamespaceFile(path).kind === 'namespace') out.push(path);
     } catch {
       // Vanished or unreadable: not a namespace we can report.
     }
@@ -118,17 +86,11 @@ export async function list(dir: string = NETNS_RUN_DIR): Promise<string[]> {
 }
 
 /**
- * Opens a namespace reference for IFLA_NET_NS_FD: a path is opened (CLOEXEC) and must be closed by
- * the caller with the returned `close`; an fd is used as it is.
+ * Opens a namespace reference for IFLA_NET_NS_FD: a path is opened (CLOEXEC, O_NONBLOCK: a fifo
+ * cannot block) and must be closed by the caller with the returned `close`; an fd is used as it is.
  */
 export function openNamespace(field: string, ref: NamespaceRef): { fd: number; close(): void } {
   if (typeof ref === 'number') return { fd: ref, close() { /* the caller's fd */ } };
-  let fd: number;
-  try {
-    fd = openSync(ref, 'r');
-  } catch (e) {
-    throw systemError(e, `open ${field}`);
-  }
-  return { fd, close: () => closeSync(fd) };
+  const fd = openNamespaceFd(ref, `open ${field}`);
+  return { fd, close: () => closeQuietly(fd) };
 }
-

@@ -6,9 +6,10 @@
  * says otherwise). Destroying a sandbox unmounts and removes its file at once; a file that could
  * not be removed is queued, and {@link gc} (or the periodic retry) removes it later.
  */
-import { unlinkSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ValidationError } from '../netlink/core/errors.js';
+import { checkNamespacePath } from '../netns/checks.js';
+import { collectNamespaceFile } from '../netns/file.js';
 
 /** libnetwork's default base path. */
 export const DEFAULT_BASE_PATH = '/var/run/docker/netns';
@@ -21,13 +22,12 @@ let basePath = DEFAULT_BASE_PATH;
 /**
  * Sets the directory {@link generateKey} puts keys in (libnetwork's `SetBasePath`; the daemon uses
  * `<execroot>/netns`). The directory is created (mode 0755) when the first namespace file is made
- * in it. Takes an absolute path.
+ * in it. Takes an absolute path without `..` segments (normalised: a trailing `/` is dropped).
  */
 export function setBasePath(path: string): void {
-  if (typeof path !== 'string' || path.length === 0 || path.includes('\0') || !isAbsolute(path)) {
-    throw new ValidationError('path', path, 'an absolute directory path is required');
-  }
-  basePath = resolve(path);
+  const dir = checkNamespacePath('path', path);
+  if (dir === '/') throw new ValidationError('path', path, 'a directory other than / is required');
+  basePath = dir;
 }
 
 /** The current base path (see {@link setBasePath}). */
@@ -83,20 +83,17 @@ export function pendingGarbage(): string[] {
 }
 
 /**
- * Removes the namespace files that {@link Sandbox.destroy} could not remove (libnetwork's `GC`).
- * Files that are already gone count as removed. Resolves to the paths that still could not be
- * removed (they stay queued for the next attempt).
+ * Removes the namespace files that {@link Sandbox.destroy} could not remove (libnetwork's `GC`),
+ * once nothing is mounted on them any more: only an empty regular file is unlinked. A path that is
+ * gone, or that holds something else since (a directory, a symlink, a file with content, another
+ * mount: not ours any more), leaves the queue untouched. Resolves to the paths that still could
+ * not be removed (still mounted, or the unlink failed); they stay queued for the next attempt.
  */
 export async function gc(): Promise<string[]> {
   const left: string[] = [];
   for (const path of [...garbage]) {
-    try {
-      unlinkSync(path);
-      garbage.delete(path);
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') garbage.delete(path);
-      else left.push(path);
-    }
+    if (collectNamespaceFile(path) === 'busy') left.push(path);
+    else garbage.delete(path);
   }
   if (garbage.size === 0 && timer !== undefined) {
     clearTimeout(timer);

@@ -93,6 +93,18 @@ export class SandboxError extends Error {
     this.code = this.errno === undefined ? 'ERR_SANDBOX' : errnoName(this.errno);
     this.rollbackErrors = rollback;
   }
+
+  /**
+   * What `JSON.stringify` writes (an Error's own message is not enumerable, so it would be lost):
+   * name, message, step, code, errno, and the messages of the rollback errors.
+   */
+  toJSON(): { name: string; message: string; step: SandboxStep; code: string; errno?: number; rollbackErrors: string[] } {
+    return {
+      name: this.name, message: this.message, step: this.step, code: this.code,
+      ...(this.errno === undefined ? {} : { errno: this.errno }),
+      rollbackErrors: this.rollbackErrors.map((e) => e.message),
+    };
+  }
 }
 
 /** The positive errno of an error: a NetlinkError's, a Node SystemError's, or the native helper's. */
@@ -101,11 +113,4 @@ export function errnoOf(e: unknown): number | undefined {
   if (e instanceof SandboxError) return e.errno;
   const errno = (e as { errno?: unknown } | null | undefined)?.errno;
   return typeof errno === 'number' && errno !== 0 ? Math.abs(errno) : undefined;
-}
-
-/** Turns a Node SystemError (or the native helper's error) into a NetlinkError naming `op`. */
-export function asNetlinkError(e: unknown, op: string): unknown {
-  if (e instanceof NetlinkError) return e;
-  const errno = errnoOf(e);
-  return errno === undefined ? e : new NetlinkError(errno, op, { cause: e });
 }

@@ -12,9 +12,9 @@
  * ```
  */
 export { Sandbox } from './sandbox.js';
-export type { SandboxCreateOptions, ExternalKeyOptions, SandboxInfo } from './sandbox.js';
+export type { SandboxCreateOptions, ExternalKeyOptions, SandboxInfo, SandboxObject } from './sandbox.js';
 export type { RestoreOptions, RestoreInterface } from './restore.js';
-export { Interface, type InterfaceOrigin } from './interface.js';
+export { Interface, type InterfaceOrigin, type InterfaceObject } from './interface.js';
 export { InterfaceStatistics } from './statistics.js';
 export { InterfaceOptionSetter, NeighborOptionSetter } from './options.js';
 export type {

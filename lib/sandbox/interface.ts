@@ -1,9 +1,24 @@
 /**
- * Interface: one network interface a sandbox manages (libnetwork's `Interface`): its names, its
- * configuration as it was applied, and `remove()`/`statistics()`. Getters return copies.
+ * Interfaces of a sandbox (libnetwork osl's interface_linux.go): bringing a link in (moved from the
+ * source namespace, a bridge created inside, or a veth end born inside), configuring it, removing
+ * it, and reading its statistics; and `Interface`, the object the caller holds for each one: its
+ * names and its configuration as it was applied. Getters return copies.
  */
-import type { CheckedPrefix } from './options.js';
-import type { InterfaceStatistics } from './statistics.js';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import type { Link } from '../netlink/rtnl/link/view.js';
+import type { LinkSetOptions } from '../netlink/rtnl/link/service.js';
+import { ValidationError } from '../netlink/core/errors.js';
+import { checkLinkName } from '../netlink/core/validate.js';
+import { findRouteConflict } from './conflicts.js';
+import { SandboxError } from './errors.js';
+import { lowestFreeName } from './interface-names.js';
+import { defined, inspectAs } from './print.js';
+import {
+  checkInterfaceOptions, checkPrefixName, type CheckedInterfaceOptions, type CheckedPrefix, type InterfaceOptionsArg,
+} from './options.js';
+import { assertLive, type InterfaceRecord, type SandboxState } from './state.js';
+import { InterfaceStatistics } from './statistics.js';
+import { StepFailure, stage, step } from './steps.js';
 
 /** How an interface came into the sandbox (decides what `remove()` does). */
 export type InterfaceOrigin =
@@ -19,86 +34,62 @@ export type InterfaceOrigin =
    */
   | 'restored';
 
-/** @internal What the sandbox knows about an interface. */
-export interface InterfaceRecord {
-  srcName: string;
-  dstName: string;
-  /** ifindex inside the sandbox. */
-  ifindex: number;
-  address: CheckedPrefix | undefined;
-  addressIPv6: CheckedPrefix | undefined;
-  mac: string | undefined;
-  bridge: boolean;
-  master: string | undefined;
-  routes: CheckedPrefix[];
-  origin: InterfaceOrigin;
-  /** A remove() is in flight. */
-  removing: boolean;
-}
+/** The record behind each Interface (module-private: the public object only reads it). */
+const records = new WeakMap<Interface, InterfaceRecord>();
+/** The sandbox each Interface belongs to. */
+const states = new WeakMap<Interface, SandboxState>();
 
-/** @internal The sandbox side of an interface. */
-export interface InterfaceHost {
-  removeInterface(iface: Interface, record: InterfaceRecord): Promise<void>;
-  interfaceStatistics(iface: Interface, record: InterfaceRecord): Promise<InterfaceStatistics>;
+/** @internal The record of an interface. */
+export function recordOf(iface: Interface): InterfaceRecord {
+  return records.get(iface)!;
 }
-
-/** @internal Access to an interface's record for the sandbox (not part of the public API). */
-export const RECORD: unique symbol = Symbol('rtnetlink.sandbox.interface');
 
 /** An interface of a sandbox, as returned by `addInterface`/`addVeth` and listed by `info()`. */
 export class Interface {
-  readonly #host: InterfaceHost;
-  readonly #record: InterfaceRecord;
-
-  /** @internal */
-  constructor(host: InterfaceHost, record: InterfaceRecord) {
-    this.#host = host;
-    this.#record = record;
-  }
-
-  /** @internal */
-  get [RECORD](): InterfaceRecord {
-    return this.#record;
+  /** @internal Made by the sandbox only. */
+  constructor(state: SandboxState, record: InterfaceRecord) {
+    records.set(this, record);
+    states.set(this, state);
   }
 
   /** The name in the source namespace (for addVeth: the host end's name). */
   get srcName(): string {
-    return this.#record.srcName;
+    return recordOf(this).srcName;
   }
 
   /** The name inside the sandbox: the prefix plus the lowest free number (`eth0`). */
   get dstName(): string {
-    return this.#record.dstName;
+    return recordOf(this).dstName;
   }
 
   /** The IPv4 address with prefix length (`'10.0.0.2/24'`), if one was set. */
   get address(): string | undefined {
-    return this.#record.address?.text;
+    return recordOf(this).address?.text;
   }
 
   /** The IPv6 address with prefix length, if one was set. */
   get addressIPv6(): string | undefined {
-    return this.#record.addressIPv6?.text;
+    return recordOf(this).addressIPv6?.text;
   }
 
   /** The MAC address that was set, if one was. */
   get mac(): string | undefined {
-    return this.#record.mac;
+    return recordOf(this).mac;
   }
 
   /** The link-scope routes through this interface (a copy). */
   get routes(): string[] {
-    return this.#record.routes.map((r) => r.text);
+    return recordOf(this).routes.map((r) => r.text);
   }
 
   /** True for a bridge created inside the sandbox. */
   get bridge(): boolean {
-    return this.#record.bridge;
+    return recordOf(this).bridge;
   }
 
   /** The source name of the bridge this interface is enslaved to, if any. */
   get master(): string | undefined {
-    return this.#record.master;
+    return recordOf(this).master;
   }
 
   /**
@@ -107,18 +98,286 @@ export class Interface {
    * failure the interface stays listed; calling remove() again after success is a SandboxError.
    */
   remove(): Promise<void> {
-    return this.#host.removeInterface(this, this.#record);
+    return removeInterface(states.get(this)!, this);
   }
 
   /** The interface's counters, read from the kernel's IFLA_STATS64 inside the sandbox. */
   statistics(): Promise<InterfaceStatistics> {
-    return this.#host.interfaceStatistics(this, this.#record);
+    return interfaceStatistics(states.get(this)!, this);
   }
 
-  toJSON(): object {
-    return {
+  /**
+   * The getters' values as a plain object (a copy); fields that are not set are left out, as
+   * JSON would drop them.
+   */
+  toObject(): InterfaceObject {
+    return defined({
       srcName: this.srcName, dstName: this.dstName, address: this.address, addressIPv6: this.addressIPv6,
       mac: this.mac, routes: this.routes, bridge: this.bridge, master: this.master,
-    };
+    }) as InterfaceObject;
   }
+
+  /** The same as {@link toObject}: what `JSON.stringify` writes. */
+  toJSON(): InterfaceObject {
+    return this.toObject();
+  }
+
+  /** `eth0 (from veth1a)`: the name inside the sandbox and the source name. */
+  toString(): string {
+    return `${this.dstName} (from ${this.srcName})`;
+  }
+
+  /** `util.inspect`: `Interface { srcName: 'veth1a', dstName: 'eth0', … }`, the fields of {@link toObject}. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect): string {
+    return inspectAs('Interface', this.toObject(), depth, options, inspectFn);
+  }
+}
+
+/** An interface as a plain object ({@link Interface.toObject}, {@link Interface.toJSON}). */
+export interface InterfaceObject {
+  srcName: string;
+  dstName: string;
+  address?: string;
+  addressIPv6?: string;
+  mac?: string;
+  routes: string[];
+  bridge: boolean;
+  master?: string;
+}
+
+// ---- adding ----------------------------------------------------------------------------------
+
+/**
+ * addInterface (`origin` 'moved' or, with `bridge: true`, 'bridge') and addVeth ('veth'): checks
+ * everything, reserves the name, brings the link in and configures it; on failure the name is
+ * free again and everything is undone (see {@link attach}).
+ */
+export async function addInterface(state: SandboxState, kind: 'interface' | 'veth', srcName: string, dstPrefix: string,
+  options: readonly InterfaceOptionsArg[]): Promise<Interface> {
+  assertLive(state);
+  const src = checkLinkName(kind === 'veth' ? 'hostName' : 'srcName', srcName);
+  const prefix = checkPrefixName(dstPrefix);
+  const opts = checkInterfaceOptions(options);
+  if (kind === 'veth' && opts.bridge) {
+    throw new ValidationError('bridge', true, 'addVeth makes a veth pair, not a bridge (use addInterface with bridge: true)');
+  }
+  const master = findMaster(state, opts.master, src);
+  const dstName = reserveName(state, prefix);
+  try {
+    return await attach(state, kind === 'veth' ? 'veth' : opts.bridge ? 'bridge' : 'moved', src, dstName, opts, master);
+  } catch (e) {
+    state.names.delete(dstName);
+    throw e;
+  }
+}
+
+function findMaster(state: SandboxState, master: string | undefined, src: string): InterfaceRecord | undefined {
+  if (master === undefined) return undefined;
+  const found = state.interfaces.map(recordOf).find((r) => r.srcName === master && r.bridge);
+  if (found === undefined) throw new SandboxError('master', `could not find an appropriate master "${master}" for "${src}"`);
+  return found;
+}
+
+function reserveName(state: SandboxState, prefix: string): string {
+  const name = lowestFreeName(prefix, state.names);
+  checkLinkName('dstPrefix', name); // a long prefix can outgrow 15 bytes once numbered
+  state.names.add(name);
+  return name;
+}
+
+/** Refuses an address that overlaps a main-table route of its family in the sandbox. */
+async function checkConflicts(state: SandboxState, opts: CheckedInterfaceOptions): Promise<void> {
+  const wanted = [opts.address, opts.addressIPv6].filter((a): a is CheckedPrefix => a !== undefined);
+  if (wanted.length === 0) return;
+  const list = await step(state.nl.routes.list({ table: 'main' }), 'address', 'failed to list the routes of the sandbox');
+  const conflict = findRouteConflict(wanted, list);
+  if (conflict !== undefined) throw new StepFailure('address', conflict, undefined);
+}
+
+/** Brings an interface in and configures it; rolls everything back on failure. */
+async function attach(state: SandboxState, origin: 'moved' | 'bridge' | 'veth', srcName: string, dstName: string,
+  opts: CheckedInterfaceOptions, master: InterfaceRecord | undefined): Promise<Interface> {
+  const nl = state.nl;
+  let ifindex: number | undefined;
+  let undo: (() => Promise<void>) | undefined;
+  try {
+    if (origin === 'moved') {
+      const [link] = await Promise.all([
+        step(state.sourceNl.links.get(srcName), 'lookup', `failed to get link by name "${srcName}"`),
+        checkConflicts(state, opts),
+      ]);
+      await step(state.sourceNl.links.set(link.ifindex, { netns: state.fd }), 'move', `failed to set namespace on link "${srcName}"`);
+      undo = () => moveBack(state, ifindex ?? srcName, srcName, link, opts.mac !== undefined);
+      ifindex = await step(nl.links.index(srcName), 'lookup', `failed to find link "${srcName}" in the sandbox after the move`);
+      const idx = ifindex;
+      await stage([
+        { step: 'rename', message: `error renaming interface "${srcName}" to "${dstName}"`, run: () => nl.links.set(idx, { name: dstName }) },
+        ...(opts.mac === undefined ? [] : [
+          { step: 'mac' as const, message: `error setting interface "${srcName}" MAC to "${opts.mac}"`, run: () => nl.links.set(idx, { mac: opts.mac! }) },
+        ]),
+      ]);
+    } else if (origin === 'bridge') {
+      await checkConflicts(state, opts);
+      await step(nl.links.add({ name: dstName, kind: 'bridge' }), 'bridge', `failed to create bridge "${srcName}" as "${dstName}"`);
+      undo = () => nl.links.del(ifindex ?? dstName);
+      ifindex = await step(nl.links.index(dstName), 'lookup', `failed to find bridge "${dstName}"`);
+      const idx = ifindex;
+      if (opts.mac !== undefined) {
+        await step(nl.links.set(idx, { mac: opts.mac }), 'mac', `error setting interface "${srcName}" MAC to "${opts.mac}"`);
+      }
+    } else {
+      await checkConflicts(state, opts);
+      const peer = opts.mac === undefined ? { name: dstName, netns: state.fd } : { name: dstName, netns: state.fd, mac: opts.mac };
+      await step(state.sourceNl.links.add({ name: srcName, kind: 'veth', up: true, peer }), 'veth',
+        `failed to create veth pair "${srcName}" / "${dstName}"`);
+      undo = () => nl.links.del(ifindex ?? dstName);
+      ifindex = await step(nl.links.index(dstName), 'lookup', `failed to find veth end "${dstName}"`);
+    }
+    await configure(state, ifindex, srcName, dstName, opts, master);
+  } catch (e) {
+    const rollbackErrors: Error[] = [];
+    if (undo !== undefined) {
+      try {
+        await undo();
+      } catch (u) {
+        rollbackErrors.push(u as Error);
+      }
+    }
+    if (e instanceof StepFailure) throw e.toError(rollbackErrors);
+    throw e;
+  }
+  const iface = new Interface(state, {
+    srcName, dstName, ifindex, address: opts.address, addressIPv6: opts.addressIPv6, mac: opts.mac,
+    bridge: origin === 'bridge', master: master?.srcName, routes: opts.routes, origin, removing: false,
+  });
+  state.interfaces.push(iface);
+  return iface;
+}
+
+/**
+ * Configures a link that is inside the sandbox (libnetwork's `configureInterface`): addresses (IPv6
+ * without DAD), master and up in one stage, then the link-scope routes, which need the link up.
+ */
+async function configure(state: SandboxState, idx: number, srcName: string, dstName: string,
+  opts: CheckedInterfaceOptions, master: InterfaceRecord | undefined): Promise<void> {
+  const nl = state.nl;
+  const a = nl.addresses;
+  await stage([
+    ...(opts.address === undefined ? [] : [{
+      step: 'address' as const, message: `error setting interface "${srcName}" IP to "${opts.address.text}"`,
+      run: () => a.add({ link: idx, address: opts.address!.text }),
+    }]),
+    ...(opts.addressIPv6 === undefined ? [] : [{
+      step: 'address' as const, message: `error setting interface "${srcName}" IPv6 to "${opts.addressIPv6.text}"`,
+      run: () => a.add({ link: idx, address: opts.addressIPv6!.text, flags: ['nodad'] }),
+    }]),
+    ...(master === undefined ? [] : [{
+      step: 'master' as const, message: `error setting interface "${srcName}" master to "${master.dstName}"`,
+      run: () => nl.links.set(idx, { master: master.ifindex }),
+    }]),
+    { step: 'up', message: `failed to set link "${dstName}" up`, run: () => nl.links.set(idx, { up: true }) },
+  ]);
+  // Routes need the link up, so they travel after the stage above has been applied.
+  const list = opts.routes.map((r) => r.text).join(', ');
+  await stage(opts.routes.map((r) => ({
+    step: 'route' as const, message: `error setting interface "${srcName}" routes to "${list}"`,
+    run: () => nl.routes.add({ dst: r.text, oif: idx, scope: 'link', family: r.version }),
+  })));
+}
+
+/**
+ * Rollback of a moved link: back to the source namespace under its own name, with its MAC and
+ * up state, in one request (the kernel moves first, then renames and sets the rest; moving
+ * flushes addresses and routes and releases a master). If that fails, the move alone is tried.
+ */
+async function moveBack(state: SandboxState, ref: number | string, srcName: string, original: Link, macChanged: boolean): Promise<void> {
+  const changes: LinkSetOptions = { netns: state.source.fd, name: srcName };
+  if (macChanged && original.mac !== undefined) changes.mac = original.mac;
+  if (original.up) changes.up = true;
+  try {
+    await state.nl.links.set(ref, changes);
+  } catch (e) {
+    await state.nl.links.set(ref, { netns: state.source.fd }).catch(() => {});
+    throw e;
+  }
+}
+
+/** An Interface for a record rebuilt by Sandbox.restore; its name is taken. */
+export function adoptInterface(state: SandboxState, record: InterfaceRecord): void {
+  state.interfaces.push(new Interface(state, record));
+  state.names.add(record.dstName);
+}
+
+// ---- removing and statistics -------------------------------------------------------------------
+
+/** Interface.remove(): see its TSDoc. */
+async function removeInterface(state: SandboxState, iface: Interface): Promise<void> {
+  const rec = recordOf(iface);
+  if (rec.removing) throw new SandboxError('state', `interface "${rec.dstName}" is already being removed`);
+  if (!state.interfaces.includes(iface)) {
+    throw new SandboxError('remove', `interface "${rec.dstName}" (source "${rec.srcName}") is not in sandbox "${state.key}": it was removed already`);
+  }
+  assertLive(state);
+  rec.removing = true;
+  const nl = state.nl;
+  const idx = rec.ifindex;
+  try {
+    if (rec.origin === 'veth' || rec.bridge) {
+      // Deleting either end deletes the pair.
+      await step(nl.links.del(idx), 'remove', `failed deleting ${rec.bridge ? 'bridge' : 'veth'} "${rec.dstName}"`);
+    } else {
+      await step(nl.links.set(idx, { up: false }), 'down', `failed to set link "${rec.dstName}" down`);
+      try {
+        await step(nl.links.set(idx, { name: rec.srcName }), 'rename', `error renaming interface "${rec.dstName}" to "${rec.srcName}"`);
+        try {
+          await step(nl.links.set(idx, { netns: state.source.fd }), 'move', `failed to move interface "${rec.srcName}" back to its namespace`);
+        } catch (e) {
+          await nl.links.set(idx, { name: rec.dstName }).catch(() => {});
+          throw e;
+        }
+      } catch (e) {
+        // The entry stays, so the link stays as it was: named and up.
+        await nl.links.set(idx, { up: true }).catch(() => {});
+        throw e;
+      }
+    }
+  } catch (e) {
+    throw e instanceof StepFailure ? e.toError() : e;
+  } finally {
+    rec.removing = false;
+  }
+  forget(state, iface, rec);
+}
+
+/**
+ * Drops an interface and every record the kernel changed with it: routes and neighbours through
+ * it were flushed, and a deleted bridge's ports have no master any more.
+ */
+function forget(state: SandboxState, iface: Interface, rec: InterfaceRecord): void {
+  const at = state.interfaces.indexOf(iface);
+  if (at >= 0) state.interfaces.splice(at, 1);
+  state.names.delete(rec.dstName);
+  // A deleted bridge released its ports.
+  if (rec.bridge) for (const i of state.interfaces) if (recordOf(i).master === rec.srcName) recordOf(i).master = undefined;
+  if (state.gateway?.oif === rec.ifindex) state.gateway = undefined;
+  if (state.gatewayIPv6?.oif === rec.ifindex) state.gatewayIPv6 = undefined;
+  for (let i = state.staticRoutes.length - 1; i >= 0; i--) if (state.staticRoutes[i]!.oif === rec.ifindex) state.staticRoutes.splice(i, 1);
+  for (let i = state.neighbors.length - 1; i >= 0; i--) if (state.neighbors[i]!.ifindex === rec.ifindex) state.neighbors.splice(i, 1);
+}
+
+/** Interface.statistics(): IFLA_STATS64 of the link inside the sandbox. */
+async function interfaceStatistics(state: SandboxState, iface: Interface): Promise<InterfaceStatistics> {
+  assertLive(state);
+  const rec = recordOf(iface);
+  const what = `failed to retrieve the statistics for ${rec.dstName} in netns ${state.key}`;
+  if (!state.interfaces.includes(iface)) throw new SandboxError('statistics', `${what}: the interface was removed from the sandbox`);
+  let link: Link;
+  try {
+    link = await state.nl.links.get(rec.ifindex);
+  } catch (e) {
+    throw new SandboxError('statistics', what, { cause: e });
+  }
+  const stats = link.stats;
+  if (stats === undefined) throw new SandboxError('statistics', `${what}: the kernel sent no IFLA_STATS64`);
+  return new InterfaceStatistics(stats);
 }

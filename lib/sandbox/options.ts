@@ -7,7 +7,8 @@
 import { ValidationError } from '../netlink/core/errors.js';
 import { formatIp, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../netlink/core/inet.js';
 import { formatMac, parseMac } from '../netlink/core/mac.js';
-import { checkBool, checkKeys, checkLinkName, checkObject } from '../netlink/core/validate.js';
+import { checkBool, checkLinkName } from '../netlink/core/validate.js';
+import { readArray, readOptions } from '../netns/checks.js';
 
 /** The settings of an interface added to a sandbox. */
 export interface InterfaceOptions {
@@ -28,7 +29,8 @@ export interface InterfaceOptions {
 /** One argument of `addInterface`: a whole or partial options object; null/undefined are skipped. */
 export type InterfaceOptionsArg = InterfaceOptions | null | undefined;
 
-const INTERFACE_KEYS = ['address', 'addressIPv6', 'mac', 'bridge', 'master', 'routes'];
+/** The keys of {@link InterfaceOptions}. */
+export const INTERFACE_KEYS: readonly string[] = ['address', 'addressIPv6', 'mac', 'bridge', 'master', 'routes'];
 
 /** A validated IP prefix with its canonical text (`'10.0.0.2/24'`). */
 export interface CheckedPrefix extends Prefix {
@@ -83,16 +85,14 @@ export function checkInterfaceOptions(args: readonly unknown[]): CheckedInterfac
   args.forEach((arg, i) => {
     if (arg === undefined || arg === null) return;
     const field = args.length === 1 ? 'options' : `options[${i}]`;
-    const o = checkObject(field, arg);
-    checkKeys(field, o, INTERFACE_KEYS);
+    const o = readOptions(field, arg, INTERFACE_KEYS);
     if (o.address !== undefined) out.address = checkAddress(`${field}.address`, o.address, 4);
     if (o.addressIPv6 !== undefined) out.addressIPv6 = checkAddress(`${field}.addressIPv6`, o.addressIPv6, 6);
     if (o.mac !== undefined) out.mac = checkMac(`${field}.mac`, o.mac);
     if (o.bridge !== undefined) out.bridge = checkBool(`${field}.bridge`, o.bridge);
     if (o.master !== undefined) out.master = checkLinkName(`${field}.master`, o.master);
     if (o.routes !== undefined) {
-      if (!Array.isArray(o.routes)) throw new ValidationError(`${field}.routes`, o.routes, 'an array of CIDR strings is required');
-      out.routes = o.routes.map((r: unknown, j) => checkDestination(`${field}.routes[${j}]`, r));
+      out.routes = readArray(`${field}.routes`, o.routes, 'CIDR strings').map((r, j) => checkDestination(`${field}.routes[${j}]`, r));
     }
   });
   return out;
@@ -130,8 +130,7 @@ export class InterfaceOptionSetter {
 
   /** Link-scope routes through the interface. */
   routes(cidrs: readonly string[]): InterfaceOptions {
-    if (!Array.isArray(cidrs)) throw new ValidationError('routes', cidrs, 'an array of CIDR strings is required');
-    return Object.freeze({ routes: Object.freeze(cidrs.map((r: unknown, i) => checkDestination(`routes[${i}]`, r).text)) });
+    return Object.freeze({ routes: Object.freeze(readArray('routes', cidrs, 'CIDR strings').map((r, i) => checkDestination(`routes[${i}]`, r).text)) });
   }
 }
 
@@ -172,8 +171,7 @@ export function checkNeighborOptions(args: readonly unknown[]): CheckedNeighborO
   args.forEach((arg, i) => {
     if (arg === undefined || arg === null) return;
     const field = args.length === 1 ? 'options' : `options[${i}]`;
-    const o = checkObject(field, arg);
-    checkKeys(field, o, ['linkName', 'family']);
+    const o = readOptions(field, arg, ['linkName', 'family']);
     if (o.linkName !== undefined) out.linkName = checkLinkName(`${field}.linkName`, o.linkName);
     if (o.family !== undefined) out.family = checkFamily(`${field}.family`, o.family);
   });
@@ -216,8 +214,8 @@ export interface CheckedStaticRoute {
 
 /** Checks a static route: a destination without host bits, a next hop of the same family. */
 export function checkStaticRoute(field: string, value: unknown): CheckedStaticRoute {
-  const o = checkObject(field, value);
-  checkKeys(field, o, ['destination', 'nextHop']);
+  if (value === undefined) throw new ValidationError(field, value, 'a static route { destination, nextHop } is required');
+  const o = readOptions(field, value, ['destination', 'nextHop']);
   const destination = checkDestination(`${field}.destination`, o.destination);
   const nextHop = checkIp(`${field}.nextHop`, o.nextHop, destination.version).text;
   return { destination, nextHop };
@@ -225,6 +223,5 @@ export function checkStaticRoute(field: string, value: unknown): CheckedStaticRo
 
 /** Checks a list of static routes. */
 export function checkStaticRoutes(value: unknown, field = 'staticRoutes'): CheckedStaticRoute[] {
-  if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of static routes is required');
-  return value.map((item: unknown, i) => checkStaticRoute(`${field}[${i}]`, item));
+  return readArray(field, value, 'static routes').map((item, i) => checkStaticRoute(`${field}[${i}]`, item));
 }

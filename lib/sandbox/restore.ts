@@ -6,14 +6,14 @@ import { ValidationError } from '../netlink/core/errors.js';
 import type { Address } from '../netlink/rtnl/address/view.js';
 import type { Link } from '../netlink/rtnl/link/view.js';
 import type { Route } from '../netlink/rtnl/route/view.js';
-import { checkLinkName, checkObject } from '../netlink/core/validate.js';
+import { checkLinkName } from '../netlink/core/validate.js';
+import { readArray, readOptions } from '../netns/checks.js';
 import { SandboxError } from './errors.js';
-import type { InterfaceRecord } from './interface.js';
 import {
-  checkDestination, checkInterfaceOptions, checkPrefixName, type CheckedInterfaceOptions, type CheckedStaticRoute,
+  INTERFACE_KEYS, checkDestination, checkInterfaceOptions, checkPrefixName, type CheckedInterfaceOptions, type CheckedStaticRoute,
   type InterfaceOptions, type StaticRoute,
 } from './options.js';
-import type { GatewayRecord, StaticRouteRecord } from './records.js';
+import type { GatewayRecord, InterfaceRecord, StaticRouteRecord } from './state.js';
 
 /** An interface to find again in `Sandbox.restore`. */
 export interface RestoreInterface extends InterfaceOptions {
@@ -50,10 +50,10 @@ export interface CheckedRestoreInterface {
 /** Checks the `interfaces` option of restore. */
 export function checkRestoreInterfaces(value: unknown): CheckedRestoreInterface[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new ValidationError('interfaces', value, 'an array of interfaces is required');
-  return value.map((item: unknown, i) => {
+  return readArray('interfaces', value, 'interfaces').map((item, i) => {
     const f = `interfaces[${i}]`;
-    const { srcName, dstName, dstPrefix, ...rest } = checkObject(f, item);
+    if (item === undefined) throw new ValidationError(f, item, 'an interface { srcName, … } is required');
+    const { srcName, dstName, dstPrefix, ...rest } = readOptions(f, item, ['srcName', 'dstName', 'dstPrefix', ...INTERFACE_KEYS]);
     return {
       srcName: checkLinkName(`${f}.srcName`, srcName),
       dstName: dstName === undefined ? undefined : checkLinkName(`${f}.dstName`, dstName),

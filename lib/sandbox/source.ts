@@ -5,9 +5,9 @@
  * counted), so a hundred sandboxes cost one socket on the source side.
  */
 import { RtNetlink } from '../netlink/rtnl/client.js';
-import { ValidationError } from '../netlink/core/errors.js';
+import { checkNamespaceRef } from '../netns/checks.js';
+import { THREAD_NETNS, closeQuietly, namespaceId, openNamespaceFd } from '../netns/file.js';
 import { SandboxError } from './errors.js';
-import { THREAD_NETNS, closeQuietly, namespaceId, openNamespaceFd } from './namespace-file.js';
 
 /** A shared source namespace. */
 export interface SourceNamespace {
@@ -28,13 +28,10 @@ const sources = new Map<string, SourceNamespace>();
  * calling thread's namespace right now. Synchronous, so that a caller inside
  * `invokeInNamespace` captures that namespace. Release it with {@link releaseSource}.
  */
-export function acquireSource(ref: string | number | undefined): SourceNamespace {
-  let path: string;
-  if (ref === undefined) path = THREAD_NETNS;
-  else if (typeof ref === 'string' && ref.length > 0 && !ref.includes('\0')) path = ref;
+export function acquireSource(ref: unknown): SourceNamespace {
+  const checked = ref === undefined ? THREAD_NETNS : checkNamespaceRef('sourceNetns', ref);
   // A caller's fd is reopened through /proc, so the caller may close theirs.
-  else if (typeof ref === 'number' && Number.isInteger(ref) && ref >= 0) path = `/proc/self/fd/${ref}`;
-  else throw new ValidationError('sourceNetns', ref, 'a namespace path or an open namespace fd is required');
+  const path = typeof checked === 'number' ? `/proc/self/fd/${checked}` : checked;
   let fd: number;
   try {
     fd = openNamespaceFd(path);

@@ -61,11 +61,11 @@ liveTest('create: the key directory is made 0755, the namespace is mounted on th
   t.deepEqual(sb.info(), { interfaces: [], gateway: undefined, gatewayIPv6: undefined, staticRoutes: [] });
 });
 
-liveTest('create over a stale key (a plain file, or a file queued for GC) unmounts and reuses it', async (t) => {
+liveTest('create over a stale key (an empty file, or a file queued for GC) unmounts and reuses it', async (t) => {
   const src = await tempNetns(t, 'sbs');
   const dir = tempKeyDir(t);
   const key = join(dir, 'stale');
-  writeFileSync(key, 'left over');
+  writeFileSync(key, '');
   const sb = await Sandbox.create(key, { sourceNetns: src.path });
   destroyAtTeardown(t, sb);
   t.deepEqual(ipJsonIn<IpLink[]>(key, ['link', 'show']).map((l) => l.ifname), ['lo']);
