@@ -148,7 +148,7 @@ export class Address extends MessageView {
 
   /** True when the kernel applied the dump's filter (NLM_F_DUMP_FILTERED on the message). */
   get dumpFiltered(): boolean {
-    return (this.buf.readUInt16LE(this.off + 6) & NLM_F_DUMP_FILTERED) !== 0;
+    return (this.buf.readUInt16LE(this.off + 6 /* nlmsg_flags */) & NLM_F_DUMP_FILTERED) !== 0;
   }
 
   /** Every IFA_* attribute, fully decoded (unknown ones kept raw). */
