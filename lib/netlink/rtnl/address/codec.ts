@@ -189,7 +189,9 @@ export type AddressAttributes = AttrValues<typeof addressAttrs.defs>;
 
 /** An address message's body: ifaddrmsg plus attributes. */
 export interface AddressBody {
+  /** The fixed header after the nlmsghdr. */
   header: IfAddrMsg;
+  /** The attributes, in wire order (unknown ones kept raw). */
   attributes: AddressAttributes;
 }
 

@@ -156,6 +156,7 @@ export class Address extends MessageView {
     return addressAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'address');
   }
 
+  /** Every public field as a plain object (what toJSON() and console.log show). */
   toObject(): object {
     return {
       family: this.family,

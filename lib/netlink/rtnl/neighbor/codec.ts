@@ -290,7 +290,9 @@ export type NeighborAttributes = AttrValues<typeof neighborAttrs.defs>;
 
 /** A neighbour message's body: ndmsg plus attributes. */
 export interface NeighborBody {
+  /** The fixed header after the nlmsghdr. */
   header: NdMsg;
+  /** The attributes, in wire order (unknown ones kept raw). */
   attributes: NeighborAttributes;
 }
 

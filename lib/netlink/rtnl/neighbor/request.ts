@@ -26,9 +26,10 @@ function putBytes(w: NlWriter, def: AttrDef<string>, bytes: Uint8Array): void {
 }
 
 /**
- * Writes the body (after the nlmsghdr) of an RTM_NEWNEIGH or RTM_DELNEIGH: ndmsg (ndm_type 0, the
- * kernel sets it) and the NDA_* attributes in iproute2's order for the family. `ifindex`, `via` and
- * `master` are the resolved link references of `c`.
+ * Writes the body (after the nlmsghdr) of an RTM_NEWNEIGH or RTM_DELNEIGH: ndmsg (ndm_type 0: the
+ * kernel derives the type itself) and the NDA_* attributes in iproute2's order for the family, but
+ * NDA_PROTOCOL last (iproute2 puts it first; the kernel reads attributes by type, in any order).
+ * `ifindex`, `via` and `master` are the resolved link references of `c`.
  */
 export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindex: number, via: number | undefined, master: number | undefined): void {
   writeNdMsg(w, c.af, ifindex, c.state, c.flags, 0);

@@ -157,6 +157,7 @@ export class Neighbor extends MessageView {
     return N.neighborAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'neighbor');
   }
 
+  /** Every public field as a plain object (what toJSON() and console.log show). */
   toObject(): object {
     return {
       family: this.family,

@@ -223,7 +223,9 @@ export type RuleAttributes = AttrValues<typeof ruleAttrs.defs>;
 
 /** A rule message's body: fib_rule_hdr plus attributes. */
 export interface RuleBody {
+  /** The fixed header after the nlmsghdr. */
   header: FibRuleHdr;
+  /** The attributes, in wire order (unknown ones kept raw). */
   attributes: RuleAttributes;
 }
 

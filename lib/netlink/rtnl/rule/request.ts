@@ -1,8 +1,9 @@
 /**
  * The request encoder of `nl.rules`: a checked rule becomes the message body the kernel will
- * decode (fib_rule_hdr + FRA_* values, in the order iproute2 6.1's requests carry the attributes
- * that matter), and codec.ts's encodeRuleBody writes it, the encoder that re-encodes reply goldens.
- * Rules are few and never bulk: the schema's generic encoder is fast enough.
+ * decode (fib_rule_hdr + FRA_* values, the same header and attributes as iproute2 6.1's requests;
+ * iproute2 orders the attributes as its command line, this encoder in one fixed order, and the
+ * kernel reads them by type), and codec.ts's encodeRuleBody writes it, the encoder that re-encodes
+ * the reply goldens. Rules are few and never bulk: the schema's generic encoder is fast enough.
  */
 import { formatIp, type Prefix } from '../../core/inet.js';
 import type { NlWriter } from '../../core/writer.js';

@@ -213,6 +213,7 @@ export class Rule extends MessageView {
     return R.ruleAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'rule');
   }
 
+  /** Every public field as a plain object (what toJSON() and console.log show). */
   toObject(): object {
     return {
       family: this.family,
