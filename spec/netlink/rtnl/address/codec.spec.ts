@@ -447,7 +447,11 @@ serial('bad input is a ValidationError and nothing is sent (bulk: one bad item s
     [{ link: 'v0', address: '10.1.2.3/24', flags: ['bogus'] }, /^flags\[0\]: not a flag a request can set/],
     [{ link: 'v0', address: '10.1.2.3/24', flags: ['noprefixroute', 'permanent'] }, /^flags\[1\]: not a flag/],
     [{ link: 'v0', address: '10.1.2.3/24', flags: ['nodad'] }, /^flags\[0\]: this flag is IPv6 only/],
-    [{ link: 'v0', address: '10.1.2.3/24', flags: ['toString'] }, /^flags\[0\]: /],
+    // Object.prototype member names are no flag or scope names.
+    ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((name): Array<[unknown, RegExp]> => [
+      [{ link: 'v0', address: '10.1.2.3/24', flags: [name] }, /^flags\[0\]: not a flag a request can set/],
+      [{ link: 'v0', address: '10.1.2.3/24', scope: name }, /^scope: a scope name/],
+    ]),
     [{ link: 'v0', address: '10.1.2.3/24', flags: 'nodad' }, /^flags: an array/],
     [{ link: 'v0', address: '10.1.2.3/24', validLft: 10, preferredLft: 20 }, /^preferredLft: the preferred lifetime cannot exceed/],
     [{ link: 'v0', address: '10.1.2.3/24', validLft: 0 }, /^validLft: the valid lifetime must be above 0/],

@@ -306,6 +306,14 @@ serial('bad input is a ValidationError and nothing is sent (bulk: one bad item s
     [{ link: 'a/b', dst: '10.0.0.1' }, /^link: /],
     [{ link: 'v0', dst: '10.0.0.1', family: 'inet' }, /^family: /],
     [{ link: 'v0', dst: '10.0.0.1', protocol: 'nope' }, /^protocol: /],
+    // Object.prototype member names are no state, flag, protocol or family names.
+    ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((name): Array<[unknown, RegExp]> => [
+      [{ link: 'v0', dst: '10.0.0.1', state: name }, /^state: unknown state/],
+      [{ link: 'v0', dst: '10.0.0.1', state: [name] }, /^state\[0\]: unknown state/],
+      [{ link: 'v0', dst: '10.0.0.1', flags: [name] }, /^flags\[0\]: unknown flag/],
+      [{ link: 'v0', dst: '10.0.0.1', protocol: name }, /^protocol: unknown protocol/],
+      [{ link: 'v0', dst: '10.0.0.1', family: name }, /^family: /],
+    ]),
     [null, /options/],
   ];
   for (const [options, message] of bad) {
