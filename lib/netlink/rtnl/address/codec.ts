@@ -2,8 +2,9 @@
  * The address message (RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR, and the RTM_GETMULTICAST /
  * RTM_GETANYCAST replies): struct ifaddrmsg, the IFA_* attribute set, struct ifa_cacheinfo and the
  * IFA_F_* flags of include/uapi/linux/if_addr.h, decoded completely (for tests, tools and
- * `address.attributes`) and encoded for requests. The lazy {@link Address} view in address.ts reads
- * the same bytes with the same codecs.
+ * `address.attributes`) and encoded: the same header writer and attribute codecs encode the
+ * requests (request.ts) and re-encode replies. The lazy {@link Address} view (view.ts) reads the
+ * same bytes with the same codecs.
  *
  * ```
  *  struct ifaddrmsg (8 bytes)
@@ -14,9 +15,11 @@
  *  flags holds the low 8 IFA_F_* bits; IFA_FLAGS (u32), when present, holds all of them and wins.
  * ```
  */
+import { EnumTable } from '../../core/enum-table.js';
 import { DecodeError, ValidationError } from '../../core/errors.js';
 import { checkMessageLength } from '../../core/message.js';
 import { AF_INET6 } from '../../core/inet.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { AttrSet, attr, ip, s32, string, struct, u32, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
 import { SCOPES, type ScopeName } from '../enums.js';
@@ -90,14 +93,17 @@ export const IFAPROT_KERNEL_LL = 3;
 /** The lifetime value meaning "forever" in ifa_cacheinfo (INFINITY_LIFE_TIME). */
 export const INFINITY_LIFE_TIME = 0xffffffff;
 
-/** Size of struct ifaddrmsg. */
+/** Size of struct ifaddrmsg, in bytes. */
 export const IFADDRMSG_SIZE = 8;
+
+/** Byte offsets of the ifaddrmsg fields in the struct (its layout, used by every reader and the writer). */
+export const IFADDRMSG = { family: 0, prefixlen: 1, flags: 2, scope: 3, index: 4 } as const;
 
 /** struct ifaddrmsg. */
 export interface IfAddrMsg {
   /** ifa_family: AF_INET or AF_INET6. */
   family: number;
-  /** ifa_prefixlen. */
+  /** ifa_prefixlen, in bits. */
   prefixlen: number;
   /** ifa_flags: the low 8 IFA_F_* bits. */
   flags: number;
@@ -109,16 +115,22 @@ export interface IfAddrMsg {
 
 /** Reads the ifaddrmsg at `off` (just after the nlmsghdr). */
 export function readIfAddrMsg(buf: Buffer, off: number): IfAddrMsg {
-  return { family: buf[off]!, prefixlen: buf[off + 1]!, flags: buf[off + 2]!, scope: buf[off + 3]!, index: buf.readUInt32LE(off + 4) };
+  return {
+    family: buf[off + IFADDRMSG.family]!, prefixlen: buf[off + IFADDRMSG.prefixlen]!, flags: buf[off + IFADDRMSG.flags]!,
+    scope: buf[off + IFADDRMSG.scope]!, index: buf.readUInt32LE(off + IFADDRMSG.index),
+  };
 }
 
-/** Writes an ifaddrmsg. */
-export function writeIfAddrMsg(w: NlWriter, h: IfAddrMsg): void {
-  w.putU8(h.family);
-  w.putU8(h.prefixlen);
-  w.putU8(h.flags);
-  w.putU8(h.scope);
-  w.putU32(h.index);
+/**
+ * Writes an ifaddrmsg, field by field in struct order: the one header writer of requests and
+ * re-encoded replies (positional, so a bulk request allocates no header object).
+ */
+export function writeIfAddrMsg(w: NlWriter, family: number, prefixlen: number, flags: number, scope: number, index: number): void {
+  w.putU8(family);
+  w.putU8(prefixlen);
+  w.putU8(flags);
+  w.putU8(scope);
+  w.putU32(index);
 }
 
 /**
@@ -143,14 +155,19 @@ export const ifaCacheInfo = struct<IfaCacheInfo>('ifa_cacheinfo', 16,
     cstamp: buf.readUInt32LE(off + 8), tstamp: buf.readUInt32LE(off + 12),
   }),
   (w, v) => {
-    for (const key of ['prefered', 'valid', 'cstamp', 'tstamp'] as const) {
-      const x = v[key];
-      if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 0xffffffff) {
-        throw new ValidationError(`cacheinfo.${key}`, x, 'a u32 is required');
-      }
-      w.putU32(x);
-    }
+    w.putU32(cacheinfoField('prefered', v.prefered));
+    w.putU32(cacheinfoField('valid', v.valid));
+    w.putU32(cacheinfoField('cstamp', v.cstamp));
+    w.putU32(cacheinfoField('tstamp', v.tstamp));
   });
+
+/** Checks one ifa_cacheinfo field (a u32) before it is written. */
+function cacheinfoField(key: keyof IfaCacheInfo, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 0xffffffff) {
+    throw new ValidationError(`cacheinfo.${key}`, x, 'a u32 is required');
+  }
+  return x;
+}
 
 /** The IFA_* attribute set. */
 export const addressAttrs = new AttrSet('address', {
@@ -172,7 +189,9 @@ export type AddressAttributes = AttrValues<typeof addressAttrs.defs>;
 
 /** An address message's body: ifaddrmsg plus attributes. */
 export interface AddressBody {
+  /** The fixed header after the nlmsghdr. */
   header: IfAddrMsg;
+  /** The attributes, in wire order (unknown ones kept raw). */
   attributes: AddressAttributes;
 }
 
@@ -185,8 +204,7 @@ export const addressBody: FieldCodec<AddressBody> = {
   },
   encode(w, type, value, path) {
     const start = w.beginAttr(type);
-    writeIfAddrMsg(w, value.header);
-    addressAttrs.encode(w, value.attributes, path);
+    encodeAddressBody(w, value, path);
     w.endNest(start);
   },
 };
@@ -197,13 +215,18 @@ export const addressBody: FieldCodec<AddressBody> = {
  */
 export function decodeAddressMessage(buf: Buffer, off = 0, len = buf.length - off): AddressBody {
   const n = checkMessageLength('address', buf, off, len, 0);
-  return addressBody.decode(buf, off + 16, n - 16, 'address');
+  return addressBody.decode(buf, off + NLMSG_HDRLEN, n - NLMSG_HDRLEN, 'address');
 }
 
-/** Writes an address message body (ifaddrmsg + attributes) after an nlmsghdr begun by the writer. */
-export function encodeAddressBody(w: NlWriter, body: AddressBody): void {
-  writeIfAddrMsg(w, body.header);
-  addressAttrs.encode(w, body.attributes, 'address');
+/**
+ * Writes an address message body (ifaddrmsg + attributes, in the attributes' key order) after an
+ * nlmsghdr begun by the writer: the generic encoder, with the header writer and attribute codecs
+ * request.ts writes requests with.
+ */
+export function encodeAddressBody(w: NlWriter, body: AddressBody, path = 'address'): void {
+  const h = body.header;
+  writeIfAddrMsg(w, h.family, h.prefixlen, h.flags, h.scope, h.index);
+  addressAttrs.encode(w, body.attributes, path);
 }
 
 // ---- flags ----
@@ -216,37 +239,35 @@ export type AddressFlagName =
   | 'secondary' | 'temporary' | 'nodad' | 'optimistic' | 'dadfailed' | 'homeaddress' | 'deprecated'
   | 'tentative' | 'permanent' | 'managetempaddr' | 'noprefixroute' | 'mcautojoin' | 'stableprivacy';
 
-const FLAG_BITS: ReadonlyArray<readonly [AddressFlagName, number]> = [
+/**
+ * The IFA_F_* bits by name (the kernel's names in lower case), with iproute2's spellings as
+ * aliases on input (`temporary` for bit 0 on IPv6, `home`, `mngtmpaddr`, `autojoin`).
+ */
+export const ADDRESS_FLAGS = new EnumTable<AddressFlagName>('address flag', [
   ['secondary', IFA_F_SECONDARY], ['nodad', IFA_F_NODAD], ['optimistic', IFA_F_OPTIMISTIC],
   ['dadfailed', IFA_F_DADFAILED], ['homeaddress', IFA_F_HOMEADDRESS], ['deprecated', IFA_F_DEPRECATED],
   ['tentative', IFA_F_TENTATIVE], ['permanent', IFA_F_PERMANENT], ['managetempaddr', IFA_F_MANAGETEMPADDR],
   ['noprefixroute', IFA_F_NOPREFIXROUTE], ['mcautojoin', IFA_F_MCAUTOJOIN], ['stableprivacy', IFA_F_STABLE_PRIVACY],
-];
+], [['temporary', IFA_F_TEMPORARY], ['home', IFA_F_HOMEADDRESS], ['mngtmpaddr', IFA_F_MANAGETEMPADDR], ['autojoin', IFA_F_MCAUTOJOIN]],
+{ max: 0xffffffff });
 
 /** The names of the IFA_F_* bits set in `bits`, in bit order (unknown bits are left out). */
 export function addressFlagNames(bits: number, family: number): AddressFlagName[] {
   const out: AddressFlagName[] = [];
-  for (const [name, bit] of FLAG_BITS) {
-    if (bits & bit) out.push(bit === IFA_F_SECONDARY && family === AF_INET6 ? 'temporary' : name);
+  for (let bit = 1; bit <= IFA_F_STABLE_PRIVACY; bit <<= 1) {
+    if ((bits & bit) === 0) continue;
+    const name = bit === IFA_F_SECONDARY && family === AF_INET6 ? 'temporary' : ADDRESS_FLAGS.name(bit);
+    if (name !== undefined) out.push(name);
   }
   return out;
 }
 
 /**
- * Flags a caller may request in `addresses.add`, with iproute2's spellings as aliases
- * (`home`, `mngtmpaddr`, `autojoin`). The others are states the kernel sets.
+ * The flags a caller may request in `addresses.add`; the others are states the kernel sets
+ * (secondary, dadfailed, deprecated, tentative, permanent, stableprivacy).
  */
-export const SETTABLE_ADDRESS_FLAGS: Readonly<Record<string, number>> = Object.freeze({
-  nodad: IFA_F_NODAD,
-  optimistic: IFA_F_OPTIMISTIC,
-  homeaddress: IFA_F_HOMEADDRESS,
-  home: IFA_F_HOMEADDRESS,
-  managetempaddr: IFA_F_MANAGETEMPADDR,
-  mngtmpaddr: IFA_F_MANAGETEMPADDR,
-  noprefixroute: IFA_F_NOPREFIXROUTE,
-  mcautojoin: IFA_F_MCAUTOJOIN,
-  autojoin: IFA_F_MCAUTOJOIN,
-});
+export const SETTABLE_ADDRESS_FLAGS = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
+  IFA_F_NOPREFIXROUTE | IFA_F_MCAUTOJOIN;
 
 /** Flags that only mean something for IPv6 addresses (iproute2 drops them for IPv4). */
 export const IPV6_ONLY_ADDRESS_FLAGS = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR;

@@ -5,13 +5,20 @@
  * `Infinity` for forever (0xffffffff on the wire, `forever` in ip's text output).
  */
 import * as C from './codec.js';
-import { addressAttrs, addressFlagNames, addressScopeName, ifaCacheInfo, readIfAddrMsg } from './codec.js';
+import { IFADDRMSG, addressAttrs, addressFlagNames, addressScopeName, ifaCacheInfo, readIfAddrMsg } from './codec.js';
 import type { AddressAttributes, AddressFlagName, IfaCacheInfo, IfAddrMsg } from './codec.js';
 import { DecodeError } from '../../core/errors.js';
 import { AF_INET6, type IpVersion } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
-import { NLM_F_DUMP_FILTERED } from '../../core/protocol.js';
+import { NLMSG_HDRLEN, NLM_F_DUMP_FILTERED } from '../../core/protocol.js';
 import { ip, string, u32, u8 } from '../../core/schema.js';
+
+/** Where the ifaddrmsg fields lie in a message: the struct follows the nlmsghdr. */
+const FAMILY = NLMSG_HDRLEN + IFADDRMSG.family;
+const PREFIXLEN = NLMSG_HDRLEN + IFADDRMSG.prefixlen;
+const FLAGS = NLMSG_HDRLEN + IFADDRMSG.flags;
+const SCOPE = NLMSG_HDRLEN + IFADDRMSG.scope;
+const INDEX = NLMSG_HDRLEN + IFADDRMSG.index;
 
 /** A lifetime in seconds, `Infinity` for forever (INFINITY_LIFE_TIME). */
 function lifetime(v: number): number {
@@ -26,22 +33,22 @@ export class Address extends MessageView {
 
   /** The fixed header (struct ifaddrmsg). */
   get header(): IfAddrMsg {
-    return readIfAddrMsg(this.buf, this.off + 16);
+    return readIfAddrMsg(this.buf, this.off + NLMSG_HDRLEN);
   }
 
   /** 4 or 6 (ifa_family AF_INET / AF_INET6). */
   get family(): IpVersion {
-    return this.buf[this.off + 16] === AF_INET6 ? 6 : 4;
+    return this.buf[this.off + FAMILY] === AF_INET6 ? 6 : 4;
   }
 
   /** ifa_index: the link the address is on. */
   get ifindex(): number {
-    return this.buf.readUInt32LE(this.off + 20);
+    return this.buf.readUInt32LE(this.off + INDEX);
   }
 
   /** ifa_prefixlen. */
   get prefixlen(): number {
-    return this.buf[this.off + 17]!;
+    return this.buf[this.off + PREFIXLEN]!;
   }
 
   /** The interface's own address: IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL (IPv6). */
@@ -96,12 +103,12 @@ export class Address extends MessageView {
 
   /** ifa_scope as a number (RT_SCOPE_*: 0 universe, 253 link, 254 host …). */
   get scopeId(): number {
-    return this.buf[this.off + 19]!;
+    return this.buf[this.off + SCOPE]!;
   }
 
   /** All IFA_F_* bits: IFA_FLAGS when present, else the header's 8-bit ifa_flags. */
   get rawFlags(): number {
-    return this.attr(C.IFA_FLAGS, u32, 'flags') ?? this.buf[this.off + 18]!;
+    return this.attr(C.IFA_FLAGS, u32, 'flags') ?? this.buf[this.off + FLAGS]!;
   }
 
   /**
@@ -109,7 +116,7 @@ export class Address extends MessageView {
    * `'secondary'` on IPv4 and `'temporary'` on IPv6. ip's `dynamic` is the absence of `'permanent'`.
    */
   get flags(): AddressFlagName[] {
-    return addressFlagNames(this.rawFlags, this.buf[this.off + 16]!);
+    return addressFlagNames(this.rawFlags, this.buf[this.off + FAMILY]!);
   }
 
   /** IFA_CACHEINFO: raw lifetimes (0xffffffff = forever) and creation/update stamps. */
@@ -141,7 +148,7 @@ export class Address extends MessageView {
 
   /** True when the kernel applied the dump's filter (NLM_F_DUMP_FILTERED on the message). */
   get dumpFiltered(): boolean {
-    return (this.buf.readUInt16LE(this.off + 6) & NLM_F_DUMP_FILTERED) !== 0;
+    return (this.buf.readUInt16LE(this.off + 6 /* nlmsg_flags */) & NLM_F_DUMP_FILTERED) !== 0;
   }
 
   /** Every IFA_* attribute, fully decoded (unknown ones kept raw). */
@@ -149,6 +156,7 @@ export class Address extends MessageView {
     return addressAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'address');
   }
 
+  /** Every public field as a plain object (what toJSON() and console.log show). */
   toObject(): object {
     return {
       family: this.family,
@@ -173,6 +181,6 @@ export class Address extends MessageView {
 
 /** Decodes an address message into a lazy {@link Address} (the message's bytes are referenced, not copied). */
 export function addressView(buf: Buffer, off: number, len: number): Address {
-  if (len < 16 + C.IFADDRMSG_SIZE) throw new DecodeError('address', off, `message of ${len} bytes, no ifaddrmsg`);
+  if (len < NLMSG_HDRLEN + C.IFADDRMSG_SIZE) throw new DecodeError('address', off, `message of ${len} bytes, no ifaddrmsg`);
   return new Address(buf, off, len);
 }

@@ -2,7 +2,8 @@
  * The neighbour message (RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH): struct ndmsg, the NDA_*
  * attribute set, the NUD_* states and NTF_* flags with the names `ip -j neigh` and `bridge -j fdb`
  * print. The same message carries ARP/NDP entries (AF_INET / AF_INET6) and bridge FDB entries
- * (AF_BRIDGE, keyed by MAC and VLAN; on a VXLAN device NDA_DST names the remote).
+ * (AF_BRIDGE, keyed by MAC and VLAN; on a VXLAN device NDA_DST names the remote). The header writer
+ * and attribute codecs here encode the requests (request.ts) and re-encode replies.
  *
  * ```
  *  struct ndmsg (12 bytes)
@@ -15,114 +16,174 @@
  * Numbers from include/uapi/linux/neighbour.h; NTF_EXT_LOCKED (6.2) and NTF_EXT_EXT_VALIDATED (6.16)
  * are newer than the 6.1 headers and come from the kernel's newer uapi.
  */
-import { DecodeError, ValidationError } from '../../core/errors.js';
+import { EnumTable } from '../../core/enum-table.js';
+import { ValidationError } from '../../core/errors.js';
 import { checkMessageLength } from '../../core/message.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { AttrSet, attr, flag, ip, nest, s32, struct, u16, u16be, u32, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import { formatMac } from '../../core/mac.js';
 import type { NlWriter } from '../../core/writer.js';
 
-/** Size of struct ndmsg. */
+/** Size of struct ndmsg, in bytes. */
 export const NDMSG_SIZE = 12;
 
-// enum NDA_*
+/** Byte offsets of the ndmsg fields in the struct (its layout, used by every reader and the writer). */
+export const NDMSG = { family: 0, ifindex: 4, state: 8, flags: 10, type: 11 } as const;
+
+// enum NDA_* (the attributes of a neighbour message).
+/** Unused attribute number 0. */
 export const NDA_UNSPEC = 0;
+/** The neighbour's IP address; for a VXLAN FDB entry, the remote VTEP. */
 export const NDA_DST = 1;
+/** The link-layer (MAC) address. */
 export const NDA_LLADDR = 2;
+/** struct nda_cacheinfo: ages in clock ticks and the reference count. */
 export const NDA_CACHEINFO = 3;
+/** u32: probes sent. */
 export const NDA_PROBES = 4;
+/** u16: the VLAN of an FDB entry. */
 export const NDA_VLAN = 5;
+/** be16: the UDP port of a VXLAN remote (network byte order, as the kernel keeps it). */
 export const NDA_PORT = 6;
+/** u32: the VNI of a VXLAN remote. */
 export const NDA_VNI = 7;
+/** u32: the outgoing device of a VXLAN remote; in a dump request, the link filter. */
 export const NDA_IFINDEX = 8;
+/** u32: the master (bridge, VRF); in a dump request, the master filter. */
 export const NDA_MASTER = 9;
+/** s32: the nsid of the namespace holding NDA_IFINDEX. */
 export const NDA_LINK_NETNSID = 10;
+/** u32: the source VNI (collect-metadata VXLAN). */
 export const NDA_SRC_VNI = 11;
+/** u8: who installed the entry (RTPROT_*). */
 export const NDA_PROTOCOL = 12;
+/** u32: a nexthop (group) id. */
 export const NDA_NH_ID = 13;
+/** Nest of NFEA_* (FDB activity notification). */
 export const NDA_FDB_EXT_ATTRS = 14;
+/** u32: the NTF_EXT_* flags. */
 export const NDA_FLAGS_EXT = 15;
+/** u16: the ndm_state bits an FDB flush (bulk delete) compares. */
 export const NDA_NDM_STATE_MASK = 16;
+/** u8: the ndm_flags bits an FDB flush (bulk delete) compares. */
 export const NDA_NDM_FLAGS_MASK = 17;
 /** The highest NDA_* a 6.18 kernel knows. */
 export const NDA_MAX = 17;
 
-// ndm_flags (NTF_*)
+// ndm_flags (NTF_*).
+/** Refresh the entry as if it had been used (a request flag). */
 export const NTF_USE = 1 << 0;
+/** FDB: the entry of the device itself (`bridge fdb … self`). */
 export const NTF_SELF = 1 << 1;
+/** FDB: the entry of the device's master bridge (`bridge fdb … master`). */
 export const NTF_MASTER = 1 << 2;
+/** A proxy ARP / proxy NDP entry. */
 export const NTF_PROXY = 1 << 3;
+/** Learned by an external agent (`extern_learn`). */
 export const NTF_EXT_LEARNED = 1 << 4;
+/** Offloaded to hardware. */
 export const NTF_OFFLOADED = 1 << 5;
+/** FDB: the entry never moves to another port. */
 export const NTF_STICKY = 1 << 6;
+/** IPv6: the neighbour is a router. */
 export const NTF_ROUTER = 1 << 7;
-// Extended flags, in NDA_FLAGS_EXT.
+// Extended flags, in NDA_FLAGS_EXT (NTF_EXT_*).
+/** The kernel keeps the entry resolved (managed neighbour). */
 export const NTF_EXT_MANAGED = 1 << 0;
-/** Newer than the 6.1 headers (6.2). */
+/** FDB: locked port entry. Newer than the 6.1 headers (6.2). */
 export const NTF_EXT_LOCKED = 1 << 1;
-/** Newer than the 6.1 headers (6.16). */
+/** Externally validated. Newer than the 6.1 headers (6.16). */
 export const NTF_EXT_EXT_VALIDATED = 1 << 2;
 
-// ndm_state (NUD_*)
+// ndm_state (NUD_*): the neighbour unreachability detection states.
+/** No state. */
 export const NUD_NONE = 0x00;
+/** Resolution in progress. */
 export const NUD_INCOMPLETE = 0x01;
+/** Confirmed reachable recently. */
 export const NUD_REACHABLE = 0x02;
+/** Valid but not confirmed recently. */
 export const NUD_STALE = 0x04;
+/** Waiting before probing. */
 export const NUD_DELAY = 0x08;
+/** Being probed. */
 export const NUD_PROBE = 0x10;
+/** Resolution failed. */
 export const NUD_FAILED = 0x20;
+/** Needs no resolution (point-to-point, multicast). */
 export const NUD_NOARP = 0x40;
+/** Static: set by the administrator, never expires. */
 export const NUD_PERMANENT = 0x80;
 
-// NDA_FDB_EXT_ATTRS nest (NFEA_*) and the NFEA_ACTIVITY_NOTIFY bits.
+// The NDA_FDB_EXT_ATTRS nest (NFEA_*) and the NFEA_ACTIVITY_NOTIFY bits.
+/** u8: FDB_NOTIFY_* bits. */
 export const NFEA_ACTIVITY_NOTIFY = 1;
+/** Flag: do not refresh the entry's activity. */
 export const NFEA_DONT_REFRESH = 2;
+/** Notify on activity. */
 export const FDB_NOTIFY_BIT = 1 << 0;
+/** Notify when the entry becomes inactive. */
 export const FDB_NOTIFY_INACTIVE_BIT = 1 << 1;
 
-/** The NUD_* states, in the order and with the names `ip -j neigh` prints them. */
-export const NUD_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [NUD_INCOMPLETE, 'INCOMPLETE'], [NUD_REACHABLE, 'REACHABLE'], [NUD_STALE, 'STALE'], [NUD_DELAY, 'DELAY'],
-  [NUD_PROBE, 'PROBE'], [NUD_FAILED, 'FAILED'], [NUD_NOARP, 'NOARP'], [NUD_PERMANENT, 'PERMANENT'],
+/** NUD_* state names, as `ip neigh … nud NAME` takes them (any case; `ip -j` prints them upper-case). */
+export type NeighborStateName =
+  | 'none' | 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'noarp' | 'permanent';
+
+/** NTF_* / NTF_EXT_* flag names, as iproute2 spells them. */
+export type NeighborFlagName =
+  | 'use' | 'self' | 'master' | 'proxy' | 'extern_learn' | 'offload' | 'sticky' | 'router'
+  | 'managed' | 'locked' | 'ext_validated';
+
+const STATE_NAMES: ReadonlyArray<readonly [Uppercase<NeighborStateName>, number]> = [
+  ['NONE', NUD_NONE], ['INCOMPLETE', NUD_INCOMPLETE], ['REACHABLE', NUD_REACHABLE], ['STALE', NUD_STALE],
+  ['DELAY', NUD_DELAY], ['PROBE', NUD_PROBE], ['FAILED', NUD_FAILED], ['NOARP', NUD_NOARP], ['PERMANENT', NUD_PERMANENT],
 ];
 
-/** The NTF_* bits of ndm_flags with the names iproute2 uses (`bridge fdb add … self`, `ip -j neigh` keys). */
-export const NTF_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [NTF_USE, 'use'], [NTF_SELF, 'self'], [NTF_MASTER, 'master'], [NTF_PROXY, 'proxy'],
-  [NTF_EXT_LEARNED, 'extern_learn'], [NTF_OFFLOADED, 'offload'], [NTF_STICKY, 'sticky'], [NTF_ROUTER, 'router'],
-];
+/**
+ * The NUD_* states (ndm_state bits) by the names `ip -j neigh` prints (upper case), and on input
+ * also as `ip neigh … nud NAME` takes them (lower case).
+ */
+export const NEIGHBOR_STATES = new EnumTable<Uppercase<NeighborStateName>>('neighbour state', STATE_NAMES,
+  STATE_NAMES.map(([name, bit]) => [name.toLowerCase(), bit] as const), { max: 0xffff });
 
-/** The NTF_EXT_* bits of NDA_FLAGS_EXT with iproute2's names. */
-export const NTF_EXT_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [NTF_EXT_MANAGED, 'managed'], [NTF_EXT_LOCKED, 'locked'], [NTF_EXT_EXT_VALIDATED, 'ext_validated'],
-];
+/** The NTF_* bits of ndm_flags, by iproute2's names (`bridge fdb add … self`, `ip -j neigh` keys). */
+export const NEIGHBOR_FLAGS = new EnumTable<NeighborFlagName>('neighbour flag', [
+  ['use', NTF_USE], ['self', NTF_SELF], ['master', NTF_MASTER], ['proxy', NTF_PROXY],
+  ['extern_learn', NTF_EXT_LEARNED], ['offload', NTF_OFFLOADED], ['sticky', NTF_STICKY], ['router', NTF_ROUTER],
+]);
 
-function bitNames(bits: number, table: ReadonlyArray<readonly [number, string]>, out: string[]): void {
-  let rest = bits;
-  for (const [bit, name] of table) {
-    if (bits & bit) {
-      out.push(name);
-      rest &= ~bit;
-    }
+/** The NTF_EXT_* bits of NDA_FLAGS_EXT, by iproute2's names. */
+export const NEIGHBOR_EXT_FLAGS = new EnumTable<NeighborFlagName>('neighbour flag', [
+  ['managed', NTF_EXT_MANAGED], ['locked', NTF_EXT_LOCKED], ['ext_validated', NTF_EXT_EXT_VALIDATED],
+], [], { max: 0xffffffff });
+
+/**
+ * Appends the names of the bits set in `bits` (a u32), lowest first; the bits `table` has no name
+ * for are appended together in hex (`prefix` + `0x…`).
+ */
+function bitNames(bits: number, table: EnumTable, out: string[], prefix: string): void {
+  let rest = 0;
+  for (let k = 0; k < 32 && bits >>> k !== 0; k++) {
+    if (((bits >>> k) & 1) === 0) continue;
+    const name = table.name(2 ** k);
+    if (name !== undefined) out.push(name);
+    else rest += 2 ** k;
   }
-  if (rest !== 0) out.push(`0x${rest.toString(16)}`);
+  if (rest !== 0) out.push(`${prefix}0x${rest.toString(16)}`);
 }
 
 /** ndm_state as `ip -j neigh` prints it: `['PERMANENT']`, `[]` for NUD_NONE; unknown bits as hex. */
 export function neighborStateNames(state: number): string[] {
   const out: string[] = [];
-  bitNames(state, NUD_NAMES, out);
+  bitNames(state, NEIGHBOR_STATES, out, '');
   return out;
 }
 
 /** ndm_flags and NDA_FLAGS_EXT as names (`['self', 'extern_learn']`); unknown bits as hex. */
 export function neighborFlagNames(flags: number, flagsExt = 0): string[] {
   const out: string[] = [];
-  bitNames(flags, NTF_NAMES, out);
-  if (flagsExt !== 0) {
-    const ext: string[] = [];
-    bitNames(flagsExt, NTF_EXT_NAMES, ext);
-    for (const name of ext) out.push(name.startsWith('0x') ? `ext:${name}` : name);
-  }
+  bitNames(flags, NEIGHBOR_FLAGS, out, '');
+  bitNames(flagsExt, NEIGHBOR_EXT_FLAGS, out, 'ext:');
   return out;
 }
 
@@ -143,23 +204,26 @@ export interface NdMsg {
 /** Reads the ndmsg at `off` (just after the nlmsghdr). */
 export function readNdMsg(buf: Buffer, off: number): NdMsg {
   return {
-    family: buf[off]!,
-    ifindex: buf.readInt32LE(off + 4),
-    state: buf.readUInt16LE(off + 8),
-    flags: buf[off + 10]!,
-    type: buf[off + 11]!,
+    family: buf[off + NDMSG.family]!,
+    ifindex: buf.readInt32LE(off + NDMSG.ifindex),
+    state: buf.readUInt16LE(off + NDMSG.state),
+    flags: buf[off + NDMSG.flags]!,
+    type: buf[off + NDMSG.type]!,
   };
 }
 
-/** Writes an ndmsg (the pad fields are zero). */
-export function writeNdMsg(w: NlWriter, h: NdMsg): void {
-  w.putU8(h.family);
+/**
+ * Writes an ndmsg field by field in struct order (the pads zero): the one header writer of requests
+ * and re-encoded replies (positional, so a bulk request allocates no header object).
+ */
+export function writeNdMsg(w: NlWriter, family: number, ifindex: number, state: number, flags: number, type: number): void {
+  w.putU8(family);
   w.putU8(0);
   w.putU16(0);
-  w.putS32(h.ifindex);
-  w.putU16(h.state);
-  w.putU8(h.flags);
-  w.putU8(h.type);
+  w.putS32(ifindex);
+  w.putU16(state);
+  w.putU8(flags);
+  w.putU8(type);
 }
 
 /** struct nda_cacheinfo: ages in clock ticks (USER_HZ, 100 per second) and the reference count. */
@@ -226,7 +290,9 @@ export type NeighborAttributes = AttrValues<typeof neighborAttrs.defs>;
 
 /** A neighbour message's body: ndmsg plus attributes. */
 export interface NeighborBody {
+  /** The fixed header after the nlmsghdr. */
   header: NdMsg;
+  /** The attributes, in wire order (unknown ones kept raw). */
   attributes: NeighborAttributes;
 }
 
@@ -234,13 +300,18 @@ export interface NeighborBody {
 export function decodeNeighborMessage(buf: Buffer, off = 0, len = buf.length - off): NeighborBody {
   const msgLen = checkMessageLength('neighbor', buf, off, len, NDMSG_SIZE);
   return {
-    header: readNdMsg(buf, off + 16),
-    attributes: neighborAttrs.decode(buf, off + 16 + NDMSG_SIZE, off + msgLen, 'neighbor'),
+    header: readNdMsg(buf, off + NLMSG_HDRLEN),
+    attributes: neighborAttrs.decode(buf, off + NLMSG_HDRLEN + NDMSG_SIZE, off + msgLen, 'neighbor'),
   };
 }
 
-/** Writes a neighbour message body (ndmsg + attributes) after an nlmsghdr begun by the writer. */
+/**
+ * Writes a neighbour message body (ndmsg + attributes, in the attributes' key order) after an
+ * nlmsghdr begun by the writer: the generic encoder, with the header writer and attribute codecs
+ * request.ts writes requests with.
+ */
 export function encodeNeighborBody(w: NlWriter, body: NeighborBody): void {
-  writeNdMsg(w, body.header);
+  const h = body.header;
+  writeNdMsg(w, h.family, h.ifindex, h.state, h.flags, h.type);
   neighborAttrs.encode(w, body.attributes, 'neighbor');
 }

@@ -5,8 +5,16 @@
 import { DecodeError } from '../../core/errors.js';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import * as N from './codec.js';
 import { ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
+
+/** Where the ndmsg fields lie in a message: the struct follows the nlmsghdr. */
+const FAMILY = NLMSG_HDRLEN + N.NDMSG.family;
+const IFINDEX = NLMSG_HDRLEN + N.NDMSG.ifindex;
+const STATE = NLMSG_HDRLEN + N.NDMSG.state;
+const FLAGS = NLMSG_HDRLEN + N.NDMSG.flags;
+const TYPE = NLMSG_HDRLEN + N.NDMSG.type;
 
 /** The family of a neighbour: 4 (ARP), 6 (NDP), `'bridge'` (FDB), or another AF_* number. */
 export type NeighborFamilyValue = 4 | 6 | 'bridge' | number;
@@ -24,17 +32,17 @@ export class Neighbor extends MessageView {
 
   /** The fixed header (struct ndmsg). */
   get header(): N.NdMsg {
-    return N.readNdMsg(this.buf, this.off + 16);
+    return N.readNdMsg(this.buf, this.off + NLMSG_HDRLEN);
   }
 
   /** ndm_family as 4, 6 or `'bridge'`. */
   get family(): NeighborFamilyValue {
-    return neighborFamily(this.buf[this.off + 16]!);
+    return neighborFamily(this.buf[this.off + FAMILY]!);
   }
 
   /** ndm_ifindex: the link the entry is on. */
   get ifindex(): number {
-    return this.buf.readInt32LE(this.off + 20);
+    return this.buf.readInt32LE(this.off + IFINDEX);
   }
 
   /** NDA_DST: the neighbour's IP address; for a VXLAN FDB entry, the remote VTEP. */
@@ -54,7 +62,7 @@ export class Neighbor extends MessageView {
 
   /** ndm_state as the raw NUD_* bits. */
   get rawState(): number {
-    return this.buf.readUInt16LE(this.off + 24);
+    return this.buf.readUInt16LE(this.off + STATE);
   }
 
   /** ndm_flags and NDA_FLAGS_EXT as names (`['self']`, `['router']`, `['extern_learn', 'managed']`). */
@@ -64,7 +72,7 @@ export class Neighbor extends MessageView {
 
   /** ndm_flags as the raw NTF_* bits. */
   get rawFlags(): number {
-    return this.buf[this.off + 26]!;
+    return this.buf[this.off + FLAGS]!;
   }
 
   /** NDA_FLAGS_EXT: the NTF_EXT_* bits. */
@@ -74,7 +82,7 @@ export class Neighbor extends MessageView {
 
   /** ndm_type (RTN_*). */
   get type(): number {
-    return this.buf[this.off + 27]!;
+    return this.buf[this.off + TYPE]!;
   }
 
   /** NTF_ROUTER: the neighbour is an IPv6 router. */
@@ -149,6 +157,7 @@ export class Neighbor extends MessageView {
     return N.neighborAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'neighbor');
   }
 
+  /** Every public field as a plain object (what toJSON() and console.log show). */
   toObject(): object {
     return {
       family: this.family,
@@ -175,6 +184,6 @@ export class Neighbor extends MessageView {
 
 /** Decodes a neighbour message into a lazy {@link Neighbor} (the bytes are referenced, not copied). */
 export function neighborView(buf: Buffer, off: number, len: number): Neighbor {
-  if (len < 16 + N.NDMSG_SIZE) throw new DecodeError('neighbor', off, `a message of ${len} bytes cannot hold an ndmsg`);
+  if (len < NLMSG_HDRLEN + N.NDMSG_SIZE) throw new DecodeError('neighbor', off, `a message of ${len} bytes cannot hold an ndmsg`);
   return new Neighbor(buf, off, len);
 }

@@ -11,70 +11,109 @@
  *  +-------+-------+-------+-------+-------+-------+-------+-------+---------------+
  *  table is the id when < 256 (252, RT_TABLE_COMPAT, in replies for larger ids: see FRA_TABLE).
  * ```
- * Numbers from include/uapi/linux/fib_rules.h (6.1); FRA_DSCP (6.12), FRA_FLOWLABEL and
+ * The header writer and attribute schema here encode the requests (request.ts) and re-encode
+ * replies. Numbers from include/uapi/linux/fib_rules.h (6.1); FRA_DSCP (6.12), FRA_FLOWLABEL and
  * FRA_FLOWLABEL_MASK (6.13), FRA_SPORT_MASK, FRA_DPORT_MASK and FRA_DSCP_MASK (6.15) are newer than
  * those headers and come from the kernel's newer uapi.
  */
 import { EnumTable } from '../../core/enum-table.js';
 import { checkMessageLength } from '../../core/message.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { AttrSet, attr, binary, ip, u64be, string, struct, u16, u32, u32be, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
 
-/** Size of struct fib_rule_hdr. */
+/** Size of struct fib_rule_hdr, in bytes. */
 export const FIB_RULE_HDR_SIZE = 12;
 
-// enum FRA_*
+/** Byte offsets of the fib_rule_hdr fields in the struct (its layout, used by every reader and the writer). */
+export const FIB_RULE_HDR = { family: 0, dstLen: 1, srcLen: 2, tos: 3, table: 4, action: 7, flags: 8 } as const;
+
+// enum FRA_* (the attributes of a rule message).
+/** Unused attribute number 0. */
 export const FRA_UNSPEC = 0;
+/** The destination prefix's address (its length is fib_rule_hdr.dst_len). */
 export const FRA_DST = 1;
+/** The source prefix's address (its length is fib_rule_hdr.src_len). */
 export const FRA_SRC = 2;
+/** The input interface's name (string: the device need not exist). */
 export const FRA_IIFNAME = 3;
+/** u32: the priority a `goto` rule jumps to. */
 export const FRA_GOTO = 4;
+/** u32: the rule's priority (preference). */
 export const FRA_PRIORITY = 6;
+/** u32: the firewall mark to match. */
 export const FRA_FWMARK = 10;
+/** u32: the realms to match (IPv4), `to | from << 16`. */
 export const FRA_FLOW = 11;
+/** be64: the tunnel id to match. */
 export const FRA_TUN_ID = 12;
+/** u32: ignore lookup results through devices of this group (-1: unset). */
 export const FRA_SUPPRESS_IFGROUP = 13;
+/** u32: ignore lookup results with a prefix this long or shorter (-1: unset). */
 export const FRA_SUPPRESS_PREFIXLEN = 14;
+/** u32: the table id (any id; fib_rule_hdr.table holds ids below 256 only). */
 export const FRA_TABLE = 15;
+/** u32: the mask of FRA_FWMARK. */
 export const FRA_FWMASK = 16;
+/** The output interface's name (string). */
 export const FRA_OIFNAME = 17;
+/** Padding for 64-bit alignment. */
 export const FRA_PAD = 18;
+/** u8: look up the table of the L3 master device (VRF). */
 export const FRA_L3MDEV = 19;
+/** struct fib_rule_uid_range: the socket owner's uid range. */
 export const FRA_UID_RANGE = 20;
+/** u8: who installed the rule (RTPROT_*). */
 export const FRA_PROTOCOL = 21;
+/** u8: the IP protocol to match. */
 export const FRA_IP_PROTO = 22;
+/** struct fib_rule_port_range: source ports. */
 export const FRA_SPORT_RANGE = 23;
+/** struct fib_rule_port_range: destination ports. */
 export const FRA_DPORT_RANGE = 24;
-/** Newer than the 6.1 headers (6.12). */
+/** u8: the DSCP to match. Newer than the 6.1 headers (6.12). */
 export const FRA_DSCP = 25;
-/** Newer than the 6.1 headers (6.13). */
+/** be32: the IPv6 flow label to match. Newer than the 6.1 headers (6.13). */
 export const FRA_FLOWLABEL = 26;
-/** Newer than the 6.1 headers (6.13). */
+/** be32: the mask of FRA_FLOWLABEL. Newer than the 6.1 headers (6.13). */
 export const FRA_FLOWLABEL_MASK = 27;
-/** Newer than the 6.1 headers (6.15). */
+/** u16: the mask of the source port. Newer than the 6.1 headers (6.15). */
 export const FRA_SPORT_MASK = 28;
-/** Newer than the 6.1 headers (6.15). */
+/** u16: the mask of the destination port. Newer than the 6.1 headers (6.15). */
 export const FRA_DPORT_MASK = 29;
-/** Newer than the 6.1 headers (6.15). */
+/** u8: the mask of FRA_DSCP. Newer than the 6.1 headers (6.15). */
 export const FRA_DSCP_MASK = 30;
 /** The highest FRA_* a 6.18 kernel knows. */
 export const FRA_MAX = 30;
 
-// enum FR_ACT_*
+// enum FR_ACT_* (fib_rule_hdr.action).
+/** No action; in a delete request, any action matches. */
 export const FR_ACT_UNSPEC = 0;
+/** Look up a table (`ip rule … lookup`). */
 export const FR_ACT_TO_TBL = 1;
+/** Jump to the rule of priority FRA_GOTO. */
 export const FR_ACT_GOTO = 2;
+/** Do nothing (go on with the next rule). */
 export const FR_ACT_NOP = 3;
+/** Drop the packet silently. */
 export const FR_ACT_BLACKHOLE = 6;
+/** Drop the packet: network unreachable. */
 export const FR_ACT_UNREACHABLE = 7;
+/** Drop the packet: communication prohibited. */
 export const FR_ACT_PROHIBIT = 8;
 
-// fib_rule_hdr.flags (FIB_RULE_*)
+// fib_rule_hdr.flags (FIB_RULE_*).
+/** A rule the kernel made and will not delete. */
 export const FIB_RULE_PERMANENT = 0x00000001;
+/** Negate the selectors (`ip rule add not …`). */
 export const FIB_RULE_INVERT = 0x00000002;
+/** A `goto` whose target does not exist (yet). */
 export const FIB_RULE_UNRESOLVED = 0x00000004;
+/** The input interface does not exist (now). */
 export const FIB_RULE_IIF_DETACHED = 0x00000008;
+/** The output interface does not exist (now). */
 export const FIB_RULE_OIF_DETACHED = 0x00000010;
+/** Try to find a source address in the table (kernel-internal). */
 export const FIB_RULE_FIND_SADDR = 0x00010000;
 
 /**
@@ -112,12 +151,13 @@ export interface FibRuleHdr {
 /** Reads the fib_rule_hdr at `off` (just after the nlmsghdr). */
 export function readFibRuleHdr(buf: Buffer, off: number): FibRuleHdr {
   return {
-    family: buf[off]!, dstLen: buf[off + 1]!, srcLen: buf[off + 2]!, tos: buf[off + 3]!,
-    table: buf[off + 4]!, action: buf[off + 7]!, flags: buf.readUInt32LE(off + 8),
+    family: buf[off + FIB_RULE_HDR.family]!, dstLen: buf[off + FIB_RULE_HDR.dstLen]!, srcLen: buf[off + FIB_RULE_HDR.srcLen]!,
+    tos: buf[off + FIB_RULE_HDR.tos]!, table: buf[off + FIB_RULE_HDR.table]!, action: buf[off + FIB_RULE_HDR.action]!,
+    flags: buf.readUInt32LE(off + FIB_RULE_HDR.flags),
   };
 }
 
-/** Writes a fib_rule_hdr (res1 and res2 zero). */
+/** Writes a fib_rule_hdr field by field in struct order (res1 and res2 zero): the one header writer. */
 export function writeFibRuleHdr(w: NlWriter, h: FibRuleHdr): void {
   w.putU8(h.family);
   w.putU8(h.dstLen);
@@ -132,7 +172,9 @@ export function writeFibRuleHdr(w: NlWriter, h: FibRuleHdr): void {
 
 /** A start..end range (struct fib_rule_uid_range, struct fib_rule_port_range). */
 export interface RuleRange {
+  /** The first port or uid of the range. */
   start: number;
+  /** The last one (included). */
   end: number;
 }
 
@@ -181,7 +223,9 @@ export type RuleAttributes = AttrValues<typeof ruleAttrs.defs>;
 
 /** A rule message's body: fib_rule_hdr plus attributes. */
 export interface RuleBody {
+  /** The fixed header after the nlmsghdr. */
   header: FibRuleHdr;
+  /** The attributes, in wire order (unknown ones kept raw). */
   attributes: RuleAttributes;
 }
 
@@ -189,12 +233,16 @@ export interface RuleBody {
 export function decodeRuleMessage(buf: Buffer, off = 0, len = buf.length - off): RuleBody {
   const msgLen = checkMessageLength('rule', buf, off, len, FIB_RULE_HDR_SIZE);
   return {
-    header: readFibRuleHdr(buf, off + 16),
-    attributes: ruleAttrs.decode(buf, off + 16 + FIB_RULE_HDR_SIZE, off + msgLen, 'rule'),
+    header: readFibRuleHdr(buf, off + NLMSG_HDRLEN),
+    attributes: ruleAttrs.decode(buf, off + NLMSG_HDRLEN + FIB_RULE_HDR_SIZE, off + msgLen, 'rule'),
   };
 }
 
-/** Writes a rule message body (fib_rule_hdr + attributes) after an nlmsghdr begun by the writer. */
+/**
+ * Writes a rule message body (fib_rule_hdr + attributes, in the attributes' key order) after an
+ * nlmsghdr begun by the writer: the one encoder of rule messages, requests (request.ts) and
+ * re-encoded replies alike.
+ */
 export function encodeRuleBody(w: NlWriter, body: RuleBody): void {
   writeFibRuleHdr(w, body.header);
   ruleAttrs.encode(w, body.attributes, 'rule');

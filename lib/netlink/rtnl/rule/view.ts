@@ -5,8 +5,23 @@
 import { DecodeError } from '../../core/errors.js';
 import { AF_INET, AF_INET6 } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import * as R from './codec.js';
 import { ip, string, u16, u32, u32be, u64be, u8 } from '../../core/schema.js';
+
+/** Where the fib_rule_hdr fields lie in a message: the struct follows the nlmsghdr. */
+const FAMILY = NLMSG_HDRLEN + R.FIB_RULE_HDR.family;
+const DST_LEN = NLMSG_HDRLEN + R.FIB_RULE_HDR.dstLen;
+const SRC_LEN = NLMSG_HDRLEN + R.FIB_RULE_HDR.srcLen;
+const TOS = NLMSG_HDRLEN + R.FIB_RULE_HDR.tos;
+const TABLE = NLMSG_HDRLEN + R.FIB_RULE_HDR.table;
+const ACTION = NLMSG_HDRLEN + R.FIB_RULE_HDR.action;
+const FLAGS = NLMSG_HDRLEN + R.FIB_RULE_HDR.flags;
+
+/** A range as the API gives it: start and end only (a longer struct's extra bytes are left out). */
+function range(v: (R.RuleRange & { tail?: Uint8Array }) | undefined): R.RuleRange | undefined {
+  return v === undefined ? undefined : { start: v.start, end: v.end };
+}
 
 /** A policy-routing rule, decoded lazily from its RTM_NEWRULE message. */
 export class Rule extends MessageView {
@@ -16,12 +31,12 @@ export class Rule extends MessageView {
 
   /** The fixed header (struct fib_rule_hdr). */
   get header(): R.FibRuleHdr {
-    return R.readFibRuleHdr(this.buf, this.off + 16);
+    return R.readFibRuleHdr(this.buf, this.off + NLMSG_HDRLEN);
   }
 
   /** The family: 4 or 6 (another AF_* number for other families). */
   get family(): 4 | 6 | number {
-    const af = this.buf[this.off + 16]!;
+    const af = this.buf[this.off + FAMILY]!;
     return af === AF_INET ? 4 : af === AF_INET6 ? 6 : af;
   }
 
@@ -37,7 +52,7 @@ export class Rule extends MessageView {
 
   /** The source prefix length. */
   get srcLen(): number {
-    return this.buf[this.off + 18]!;
+    return this.buf[this.off + SRC_LEN]!;
   }
 
   /** FRA_DST: the destination prefix's address. */
@@ -47,28 +62,28 @@ export class Rule extends MessageView {
 
   /** The destination prefix length. */
   get dstLen(): number {
-    return this.buf[this.off + 17]!;
+    return this.buf[this.off + DST_LEN]!;
   }
 
   /** The TOS byte to match (0: any). */
   get tos(): number {
-    return this.buf[this.off + 19]!;
+    return this.buf[this.off + TOS]!;
   }
 
   /** The table looked up: FRA_TABLE, else the header's table; undefined for rules without one. */
   get table(): number | undefined {
-    const t = this.attr(R.FRA_TABLE, u32, 'table') ?? this.buf[this.off + 20]!;
+    const t = this.attr(R.FRA_TABLE, u32, 'table') ?? this.buf[this.off + TABLE]!;
     return t === 0 ? undefined : t;
   }
 
   /** The action by name: `'lookup'` (FR_ACT_TO_TBL), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
   get action(): string {
-    return R.ruleActionName(this.buf[this.off + 23]!);
+    return R.ruleActionName(this.buf[this.off + ACTION]!);
   }
 
   /** fib_rule_hdr.flags: the FIB_RULE_* bits. */
   get flags(): number {
-    return this.buf.readUInt32LE(this.off + 24);
+    return this.buf.readUInt32LE(this.off + FLAGS);
   }
 
   /** FIB_RULE_INVERT: the selector is negated (`ip rule add not …`). */
@@ -140,8 +155,7 @@ export class Rule extends MessageView {
 
   /** FRA_UID_RANGE. */
   get uidRange(): R.RuleRange | undefined {
-    const v = this.attr(R.FRA_UID_RANGE, R.uidRange, 'uidRange');
-    return v === undefined ? undefined : { start: v.start, end: v.end };
+    return range(this.attr(R.FRA_UID_RANGE, R.uidRange, 'uidRange'));
   }
 
   /** FRA_PROTOCOL: who installed the rule (RTPROT_*: 0 unspec, 2 kernel, 4 static …). */
@@ -156,14 +170,12 @@ export class Rule extends MessageView {
 
   /** FRA_SPORT_RANGE. */
   get sport(): R.RuleRange | undefined {
-    const v = this.attr(R.FRA_SPORT_RANGE, R.portRange, 'sportRange');
-    return v === undefined ? undefined : { start: v.start, end: v.end };
+    return range(this.attr(R.FRA_SPORT_RANGE, R.portRange, 'sportRange'));
   }
 
   /** FRA_DPORT_RANGE. */
   get dport(): R.RuleRange | undefined {
-    const v = this.attr(R.FRA_DPORT_RANGE, R.portRange, 'dportRange');
-    return v === undefined ? undefined : { start: v.start, end: v.end };
+    return range(this.attr(R.FRA_DPORT_RANGE, R.portRange, 'dportRange'));
   }
 
   /** FRA_SPORT_MASK (6.15+). */
@@ -201,6 +213,7 @@ export class Rule extends MessageView {
     return R.ruleAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'rule');
   }
 
+  /** Every public field as a plain object (what toJSON() and console.log show). */
   toObject(): object {
     return {
       family: this.family,
@@ -238,6 +251,6 @@ export class Rule extends MessageView {
 
 /** Decodes a rule message into a lazy {@link Rule} (the bytes are referenced, not copied). */
 export function ruleView(buf: Buffer, off: number, len: number): Rule {
-  if (len < 16 + R.FIB_RULE_HDR_SIZE) throw new DecodeError('rule', off, `a message of ${len} bytes cannot hold a fib_rule_hdr`);
+  if (len < NLMSG_HDRLEN + R.FIB_RULE_HDR_SIZE) throw new DecodeError('rule', off, `a message of ${len} bytes cannot hold a fib_rule_hdr`);
   return new Rule(buf, off, len);
 }

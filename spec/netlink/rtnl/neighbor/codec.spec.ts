@@ -13,6 +13,10 @@ import {
 } from '../../../../lib/netlink/rtnl/neighbor/codec.js';
 import { neighborView } from '../../../../lib/netlink/rtnl/neighbor/view.js';
 import { Neighbors } from '../../../../lib/netlink/rtnl/neighbor/service.js';
+import {
+  checkNeighbor, checkNeighborList, type NeighborListOptions, type NeighborOptions,
+} from '../../../../lib/netlink/rtnl/neighbor/options.js';
+import { writeNeighbor, writeNeighborDump } from '../../../../lib/netlink/rtnl/neighbor/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, cstr, nldone, nlerror, nlmsg, s32, u16, u32 } from '../../../helpers/bytes.js';
 import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
@@ -186,29 +190,48 @@ function sameRequest(t: import('ava').ExecutionContext, ours: SentMessage, golde
 
 const serial = test.serial;
 
-const REQUESTS: Array<[string, (n: Neighbors) => Promise<unknown>]> = [
-  ['req-add-inet4', (n) => n.add({ link: 3, dst: '10.1.2.4', lladdr: '02:00:00:00:00:04' })],
-  ['req-add-inet6-router', (n) => n.add({ link: 3, dst: 'fe80::5', lladdr: '02:00:00:00:00:05', flags: ['router'] })],
-  ['req-replace-stale', (n) => n.replace({ link: 3, dst: '10.1.2.6', lladdr: '02:00:00:00:00:06', state: 'stale', protocol: 'static' })],
-  ['req-del-inet4', (n) => n.del({ link: 3, dst: '10.1.2.4' })],
-  ['req-fdb-add-master', (n) => n.add({ link: 2, lladdr: '02:00:00:00:00:aa', flags: ['master'], state: ['noarp', 'reachable'] })],
-  ['req-fdb-add-self', (n) => n.add({ link: 2, lladdr: '02:00:00:00:00:bb', flags: ['self'], state: ['noarp', 'permanent'] })],
-  ['req-fdb-add-self-vlan', (n) => n.add({ link: 4, family: 'bridge', lladdr: '02:00:00:00:00:cc', flags: ['self'], vlan: 5, state: 0xc0 })],
-  ['req-fdb-add-vxlan', (n) => n.add({
+/** iproute2's requests and the calls that must send the same message (links given by ifindex). */
+const REQUESTS: Array<[string, 'add' | 'replace' | 'del' | 'list', NeighborOptions | NeighborListOptions]> = [
+  ['req-add-inet4', 'add', { link: 3, dst: '10.1.2.4', lladdr: '02:00:00:00:00:04' }],
+  ['req-add-inet6-router', 'add', { link: 3, dst: 'fe80::5', lladdr: '02:00:00:00:00:05', flags: ['router'] }],
+  ['req-replace-stale', 'replace', { link: 3, dst: '10.1.2.6', lladdr: '02:00:00:00:00:06', state: 'stale', protocol: 'static' }],
+  ['req-del-inet4', 'del', { link: 3, dst: '10.1.2.4' }],
+  ['req-fdb-add-master', 'add', { link: 2, lladdr: '02:00:00:00:00:aa', flags: ['master'], state: ['noarp', 'reachable'] }],
+  ['req-fdb-add-self', 'add', { link: 2, lladdr: '02:00:00:00:00:bb', flags: ['self'], state: ['noarp', 'permanent'] }],
+  ['req-fdb-add-self-vlan', 'add', { link: 4, family: 'bridge', lladdr: '02:00:00:00:00:cc', flags: ['self'], vlan: 5, state: 0xc0 }],
+  ['req-fdb-add-vxlan', 'add', {
     link: 5, family: 'bridge', lladdr: '00:00:00:00:00:00', dst: '10.0.0.2', vni: 4242, port: 4790, flags: ['self'], state: ['noarp', 'permanent'],
-  })],
-  ['req-fdb-del-vxlan', (n) => n.del({ link: 5, family: 'bridge', lladdr: '00:00:00:00:00:00', dst: '10.0.0.2', flags: ['self'], state: ['NOARP', 'PERMANENT'] } as never)],
-  ['req-dump-dev', (n) => n.list({ link: 3 })],
+  }],
+  ['req-fdb-del-vxlan', 'del', { link: 5, family: 'bridge', lladdr: '00:00:00:00:00:00', dst: '10.0.0.2', flags: ['self'], state: ['NOARP', 'PERMANENT'] } as never],
+  ['req-dump-dev', 'list', { link: 3 }],
 ];
 
-for (const [name, call] of REQUESTS) {
+for (const [name, method, options] of REQUESTS) {
   serial(`request ${name}: the same message iproute2 sends`, async (t) => {
     const k = fakeKernel();
     const { neighbors, conn } = open(k);
-    await call(neighbors);
+    await (method === 'list' ? neighbors.list(options) : neighbors[method](options as NeighborOptions));
     t.is(k.sent.length, 1);
     sameRequest(t, k.sent[0]!, fixture(name), 12);
     conn.close();
+  });
+
+  test(`request ${name}: request.ts writes it, and the reply codec decodes and re-encodes it unchanged`, (t) => {
+    const golden = fixture(name);
+    const w = new NlWriter();
+    const start = w.beginMessage(golden.readUInt16LE(4), golden.readUInt16LE(6), golden.readUInt32LE(8), golden.readUInt32LE(12));
+    if (method === 'list') {
+      const l = checkNeighborList(options);
+      writeNeighborDump(w, l, l.link as number | undefined, l.master as number | undefined);
+    } else {
+      const c = checkNeighbor('', options);
+      writeNeighbor(w, c, c.link as number, c.via as number | undefined, c.master as number | undefined);
+    }
+    w.endMessage(start);
+    const ours = Buffer.from(w.bytes());
+    sameRequest(t, { type: ours.readUInt16LE(4), flags: ours.readUInt16LE(6), seq: 0, payload: ours.subarray(16) }, golden, 12);
+    // One encoder: the header writer and attribute codecs that wrote the request re-encode its decode.
+    checkReencode(t, ours, encodeNeighborBody, decodeNeighborMessage(ours));
   });
 }
 
@@ -283,6 +306,14 @@ serial('bad input is a ValidationError and nothing is sent (bulk: one bad item s
     [{ link: 'a/b', dst: '10.0.0.1' }, /^link: /],
     [{ link: 'v0', dst: '10.0.0.1', family: 'inet' }, /^family: /],
     [{ link: 'v0', dst: '10.0.0.1', protocol: 'nope' }, /^protocol: /],
+    // Object.prototype member names are no state, flag, protocol or family names.
+    ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((name): Array<[unknown, RegExp]> => [
+      [{ link: 'v0', dst: '10.0.0.1', state: name }, /^state: unknown state/],
+      [{ link: 'v0', dst: '10.0.0.1', state: [name] }, /^state\[0\]: unknown state/],
+      [{ link: 'v0', dst: '10.0.0.1', flags: [name] }, /^flags\[0\]: unknown flag/],
+      [{ link: 'v0', dst: '10.0.0.1', protocol: name }, /^protocol: unknown protocol/],
+      [{ link: 'v0', dst: '10.0.0.1', family: name }, /^family: /],
+    ]),
     [null, /options/],
   ];
   for (const [options, message] of bad) {

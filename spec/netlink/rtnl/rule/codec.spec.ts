@@ -10,6 +10,8 @@ import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
 import { decodeRuleMessage, encodeRuleBody, ruleAttrs, type RuleBody } from '../../../../lib/netlink/rtnl/rule/codec.js';
 import { ruleView } from '../../../../lib/netlink/rtnl/rule/view.js';
 import { Rules } from '../../../../lib/netlink/rtnl/rule/service.js';
+import { checkRule, checkRuleList, type RuleListOptions, type RuleOptions } from '../../../../lib/netlink/rtnl/rule/options.js';
+import { writeRule, writeRuleDump } from '../../../../lib/netlink/rtnl/rule/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, nldone, nlerror, u16, u32, u64 } from '../../../helpers/bytes.js';
 import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
@@ -167,25 +169,38 @@ function sameRequest(t: import('ava').ExecutionContext, ours: SentMessage, golde
 
 const serial = test.serial;
 
-const REQUESTS: Array<[string, (r: Rules) => Promise<unknown>]> = [
-  ['req-add-fwmark', (r) => r.add({ fwmark: 0x10, fwmask: 0xff, table: 1000, priority: 100 })],
-  ['req-add-uid-ports', (r) => r.add({ uidRange: { start: 1000, end: 2000 }, ipProto: 'tcp', sport: { start: 1000, end: 2000 }, dport: 80, table: 100, priority: 200 })],
-  ['req-add-not-prohibit', (r) => r.add({ not: true, src: '10.0.0.0/8', dst: '192.168.0.0/16', iif: 'lo', oif: 'v0', action: 'prohibit', priority: 300 })],
-  ['req-add-goto', (r) => r.add({ goto: 400, priority: 350 })],
-  ['req-add-nop', (r) => r.add({ action: 'nop', priority: 400, protocol: 'static' })],
-  ['req-add-suppress', (r) => r.add({ table: 'main', suppressPrefixlen: 0, suppressIfgroup: 5, priority: 500 })],
-  ['req-add-inet6', (r) => r.add({ src: '2001:db8::/32', dst: '2001:db8:1::/48', tos: 0x10, flow: (3 << 16) | 4, table: 200, priority: 50 })],
-  ['req-del-pref', (r) => r.del({ priority: 100 })],
-  ['req-dump-inet4', (r) => r.list({ family: 4 })],
+/** iproute2's requests and the calls that must send the same message. */
+const REQUESTS: Array<[string, 'add' | 'del' | 'list', RuleOptions | RuleListOptions]> = [
+  ['req-add-fwmark', 'add', { fwmark: 0x10, fwmask: 0xff, table: 1000, priority: 100 }],
+  ['req-add-uid-ports', 'add', { uidRange: { start: 1000, end: 2000 }, ipProto: 'tcp', sport: { start: 1000, end: 2000 }, dport: 80, table: 100, priority: 200 }],
+  ['req-add-not-prohibit', 'add', { not: true, src: '10.0.0.0/8', dst: '192.168.0.0/16', iif: 'lo', oif: 'v0', action: 'prohibit', priority: 300 }],
+  ['req-add-goto', 'add', { goto: 400, priority: 350 }],
+  ['req-add-nop', 'add', { action: 'nop', priority: 400, protocol: 'static' }],
+  ['req-add-suppress', 'add', { table: 'main', suppressPrefixlen: 0, suppressIfgroup: 5, priority: 500 }],
+  ['req-add-inet6', 'add', { src: '2001:db8::/32', dst: '2001:db8:1::/48', tos: 0x10, flow: (3 << 16) | 4, table: 200, priority: 50 }],
+  ['req-del-pref', 'del', { priority: 100 }],
+  ['req-dump-inet4', 'list', { family: 4 }],
 ];
 
-for (const [name, call] of REQUESTS) {
+for (const [name, method, options] of REQUESTS) {
   serial(`request ${name}: the same message iproute2 sends`, async (t) => {
     const { rules, conn, kernel } = open();
-    await call(rules);
+    await (method === 'list' ? rules.list(options) : rules[method](options));
     t.is(kernel.sent.length, 1);
     sameRequest(t, kernel.sent[0]!, fixture(name));
     conn.close();
+  });
+
+  test(`request ${name}: request.ts writes it with the encoder that re-encodes the reply goldens`, (t) => {
+    const golden = fixture(name);
+    const w = new NlWriter();
+    const start = w.beginMessage(golden.readUInt16LE(4), golden.readUInt16LE(6), golden.readUInt32LE(8), golden.readUInt32LE(12));
+    if (method === 'list') writeRuleDump(w, checkRuleList(options));
+    else writeRule(w, checkRule(options, method === 'add'));
+    w.endMessage(start);
+    const ours = Buffer.from(w.bytes());
+    sameRequest(t, { type: ours.readUInt16LE(4), flags: ours.readUInt16LE(6), seq: 0, payload: ours.subarray(16) }, golden);
+    checkReencode(t, ours, encodeRuleBody, decodeRuleMessage(ours));
   });
 }
 
