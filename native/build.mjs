@@ -1,8 +1,9 @@
 // The install script: makes sure a native helper loads here, building one only when needed.
 //
-// 1. A build from source is already there (build/Release, e.g. in this repository): rebuild it, so
-//    that it never goes stale (node-gyp-build loads it before any prebuilt binary).
-// 2. `--build-from-source` (npm_config_build_from_source=true): build.
+// 1. A build from source is already there (build/Release): rebuild it, so that it never goes stale
+//    (node-gyp-build loads it before any prebuilt binary).
+// 2. `--build-from-source` (npm_config_build_from_source=true), or a git checkout (this repository,
+//    where prebuilds/ is packaging output that may be older than native/): build.
 // 3. A prebuilt binary for this platform, architecture and libc (prebuilds/, shipped in the npm
 //    tarball) loads: use it and build nothing — no compiler, Python or Node headers needed.
 // 4. Otherwise build from source with node-gyp, offline: node-gyp downloads Node's headers unless
@@ -43,7 +44,7 @@ function loadablePrebuild() {
 
 const hasSourceBuild = existsSync(join(root, 'build', 'Release')) &&
   readdirSync(join(root, 'build', 'Release')).some((f) => f.endsWith('.node'));
-const fromSource = process.env.npm_config_build_from_source === 'true';
+const fromSource = process.env.npm_config_build_from_source === 'true' || existsSync(join(root, '.git'));
 if (!hasSourceBuild && !fromSource) {
   const prebuild = loadablePrebuild();
   if (prebuild !== undefined) {
