@@ -5,8 +5,7 @@
       "sources": ["native/rtnetlink.c"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-Wall", "-Wextra", "-O2", "-fvisibility=hidden"],
-      "cflags!": ["-fno-exceptions"],
-      "libraries": ["-lpthread"]
+      "cflags!": ["-fno-exceptions"]
     }
   ]
 }

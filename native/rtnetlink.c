@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,10 +52,12 @@ static napi_value type_error(napi_env env, const char *msg) {
 
 // Throws an Error shaped like Node's system errors: message, errno (positive), code, syscall, path.
 static napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+  // The errno's name from libuv (Node's own table), the same with every libc; glibc's
+  // strerrorname_np would tie the binary to glibc >= 2.32 and musl has none.
+  char name_buf[32];
   const char *name = NULL;
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  name = strerrorname_np(err);
-#endif
+  uv_err_name_r(-err, name_buf, sizeof name_buf);
+  if (strncmp(name_buf, "Unknown", 7) != 0) name = name_buf;
   char msg[512];
   snprintf(msg, sizeof msg, "%s%s%s, %s%s%s%s", name != NULL ? name : "", name != NULL ? ": " : "", strerror(err),
            syscall, path != NULL ? " '" : "", path != NULL ? path : "", path != NULL ? "'" : "");
@@ -588,17 +589,16 @@ struct ns_job {
 
 // The helper thread: a fresh network namespace for this thread alone, pinned by bind-mounting its
 // nsfs inode onto the file. When the thread exits, the mount keeps the namespace alive.
-static void *ns_create_thread(void *arg) {
+static void ns_create_thread(void *arg) {
   struct ns_job *job = arg;
   if (unshare(CLONE_NEWNET) != 0 || mount(THREAD_NS, job->path, "none", MS_BIND, NULL) != 0) job->err = errno;
-  return NULL;
 }
 
 // namespaceCreate(path): the mount point file (O_EXCL: never reuse someone else's), then the
 // namespace on a dedicated thread so that no JS thread ever leaves its namespace.
 static napi_value namespace_create(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  pthread_t thread;
+  uv_thread_t thread;
   if (!get_args(env, info, 1, argv, NULL)) return NULL;
   struct ns_job job = {.path = get_string(env, argv[0], "path"), .err = 0};
   if (job.path == NULL) return NULL;
@@ -606,9 +606,11 @@ static napi_value namespace_create(napi_env env, napi_callback_info info) {
   if (fd < 0) job.err = errno;
   else {
     close(fd);
-    int rc = pthread_create(&thread, NULL, ns_create_thread, &job);
-    if (rc != 0) job.err = rc;
-    else pthread_join(thread, NULL);
+    // libuv's thread (a pthread underneath) rather than pthread_create, which glibc 2.34 re-versioned:
+    // linking it directly would make the prebuilt binary refuse older glibc.
+    int rc = uv_thread_create(&thread, ns_create_thread, &job);
+    if (rc != 0) job.err = -rc;
+    else uv_thread_join(&thread);
     if (job.err != 0) unlink(job.path);
   }
   free((char *)job.path);

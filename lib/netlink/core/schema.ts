@@ -247,7 +247,14 @@ export const string: FieldCodec<string> = {
 };
 
 /** NLA_BINARY: a copy of the payload. */
-export const binary: FieldCodec<Uint8Array> = {
+/**
+ * Raw attribute bytes. An interface rather than `Uint8Array` itself so that declarations inferred
+ * from attribute tables print this one name: TypeScript >= 5.7 would print the generic
+ * `Uint8Array<ArrayBufferLike>`, which older TypeScript rejects ("Type 'Uint8Array' is not generic").
+ */
+export interface Bytes extends Uint8Array {}
+
+export const binary: FieldCodec<Bytes> = {
   kind: 'binary',
   decode: (buf, off, len) => Uint8Array.prototype.slice.call(buf, off, off + len),
   encode(w, type, v, path) {

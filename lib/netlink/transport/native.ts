@@ -9,8 +9,11 @@
  * The binding is loaded on first use, never at import time, and can be replaced for tests with
  * {@link setNativeBinding}.
  */
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { endianness } from 'node:os';
+import { arch, endianness, platform } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A namespace given as a file path (`/run/netns/blue`, `/proc/123/ns/net`) or an open fd. */
 export type NamespaceRef = string | number;
@@ -81,14 +84,70 @@ export interface NativeBinding {
 
 let binding: NativeBinding | undefined;
 
-/** Returns the native binding, loading `build/Release/rtnetlink_native.node` on first use. */
+/** The package root: dist/lib/netlink/transport/native.js is four folders below it. */
+const packageRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** What this module uses of `node-gyp-build` (CommonJS, no bundled types). */
+interface NodeGypBuild {
+  /** The binary to load: `build/Release/*.node`, else the best match in `prebuilds/<platform>-<arch>/`. */
+  path(dir: string): string;
+}
+
+/** How to get a helper when no binary fits; part of every load error. */
+const HOW_TO_FIX =
+  'Prebuilt binaries ship for linux-x64 and linux-arm64, glibc >= 2.28 and musl (node-gyp-build picks musl on ' +
+  'Alpine or when LIBC=musl is set). Otherwise build it from source: install a C compiler, make and python3 ' +
+  '(Debian/Ubuntu: apt-get install gcc make python3; Alpine: apk add build-base python3), then run ' +
+  '`npm rebuild rtnetlink` (an install with --ignore-scripts skips that build).';
+
+/**
+ * Loads the helper the way prebuildify packages do: `build/Release/rtnetlink_native.node` when it was
+ * built from source, else `prebuilds/linux-<arch>/rtnetlink.<glibc|musl>.node`. node-gyp-build
+ * tells musl from glibc by `/etc/alpine-release` or `LIBC`; when the binary it picks does not load
+ * (a musl system that is not Alpine), the other libc's binary of the same architecture is tried.
+ */
+function loadBinding(): NativeBinding {
+  const require = createRequire(import.meta.url);
+  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
+  let file: string;
+  try {
+    file = nodeGypBuild.path(packageRoot);
+  } catch (e) {
+    // node-gyp-build's first line names what it looked for: "No native build was found for platform=linux …".
+    const wanted = /found for ([^\n]*)/.exec(e instanceof Error ? e.message : '')?.[1] ?? `platform=${platform()} arch=${arch()}`;
+    throw new Error(
+      `rtnetlink: the native helper is missing: no build/Release/rtnetlink_native.node (a build from source) and ` +
+        `no prebuilt binary in ${join(packageRoot, 'prebuilds')} for ${wanted}. ${HOW_TO_FIX}`,
+      { cause: e },
+    );
+  }
+  try {
+    return require(file) as NativeBinding;
+  } catch (e) {
+    const dir = dirname(file);
+    if (basename(dirname(dir)) === 'prebuilds') {
+      const others = readdirSync(dir).filter((f) => f.endsWith('.node') && join(dir, f) !== file);
+      for (const other of others) {
+        try {
+          return require(join(dir, other)) as NativeBinding;
+        } catch { /* not this one either: report the first failure */ }
+      }
+    }
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`rtnetlink: cannot load the native helper ${file}: ${why}. ${HOW_TO_FIX}`, { cause: e });
+  }
+}
+
+/**
+ * Returns the native binding, loading it on first use: `build/Release/rtnetlink_native.node` when
+ * the helper was built from source, else the prebuilt binary for this platform, architecture and
+ * libc. Throws an `Error` that says what is missing and how to build it when no binary fits.
+ */
 export function native(): NativeBinding {
   if (binding === undefined) {
     // Netlink speaks host byte order; the codecs write little-endian (x86-64, arm64, riscv64 …).
     if (endianness() !== 'LE') throw new Error('rtnetlink: only little-endian hosts are supported (netlink uses host byte order)');
-    const require = createRequire(import.meta.url);
-    // dist/lib/netlink/transport/native.js → package root
-    binding = require('../../../../build/Release/rtnetlink_native.node') as NativeBinding;
+    binding = loadBinding();
   }
   return binding;
 }

@@ -76,7 +76,7 @@ export class NetlinkSocket {
   /** Offset of the last datagram in {@link rbuf}. */
   roff = 0;
   /** Sender port, groups, flags and nsid of the last datagram (see NativeBinding.socketRecv). */
-  readonly meta = new Int32Array(4);
+  readonly meta: Int32Array = new Int32Array(4);
 
   private lastLength = 0;
   private minFree = MIN_FREE;

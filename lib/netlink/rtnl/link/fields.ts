@@ -10,7 +10,7 @@
 import { DecodeError, ValidationError } from '../../core/errors.js';
 import { formatIp, parseIp } from '../../core/inet.js';
 import { formatMac, parseMac } from '../../core/mac.js';
-import { exactLength, struct, type FieldCodec } from '../../core/schema.js';
+import { exactLength, struct, type Bytes, type FieldCodec } from '../../core/schema.js';
 import { checkInt } from '../../core/validate.js';
 import type { NlWriter } from '../../core/writer.js';
 
@@ -114,7 +114,7 @@ export const ether: FieldCodec<string> = {
 };
 
 /** A payload of exactly `size` bytes kept raw (e.g. struct vxlanhdr). */
-export function bytesOf(kind: string, size: number): FieldCodec<Uint8Array> {
+export function bytesOf(kind: string, size: number): FieldCodec<Bytes> {
   return {
     kind,
     decode(buf, off, len, path) { exact(kind, size, path, off, len); return new Uint8Array(buf.subarray(off, off + len)); },
