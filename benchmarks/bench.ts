@@ -18,7 +18,7 @@ import { machineInfo } from './harness/machine.js';
 import { releaseNamespaces } from './harness/namespaces.js';
 import { HELP, UsageError, parseOptions, type BenchOptions } from './harness/options.js';
 import { Progress, formatDuration } from './harness/progress.js';
-import { formatReport, orderRows, reportJson, writeReportFile, type RunResult } from './harness/report.js';
+import { formatReport, orderRows, reportJson, writeReportFile, type CaseTiming, type RunResult } from './harness/report.js';
 import type { Extra, MicroResult, Row } from './harness/results.js';
 
 /** The script the isolated process runs (this benchmark's entry point). */
@@ -67,11 +67,12 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** `--list`: every selected case's rows with mode and target. */
+/** `--list`: every selected case's rows with mode, target and repetitions. */
 function printList(cases: readonly BenchCase[]): void {
-  const rows = cases.flatMap((c) => c.rows);
+  const rows = cases.flatMap((c) => c.rows.map((r) => ({ ...r, reps: c.reps })));
   const width = Math.max(...rows.map((r) => r.name.length));
-  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.mode.padEnd(8)}  ${formatTarget(r.target)}`);
+  console.log(`${'case'.padEnd(width)}  ${'mode'.padEnd(8)}  ${'target'.padEnd(7)}  reps`);
+  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.mode.padEnd(8)}  ${formatTarget(r.target).padEnd(7)}  ${r.reps}`);
 }
 
 /** The measurement itself, inside isolation. */
@@ -93,11 +94,12 @@ async function measure(options: BenchOptions, cases: readonly BenchCase[]): Prom
   const rows: Row[] = [];
   const micro: MicroResult[] = [];
   const extras: Extra[] = [];
+  const timings: CaseTiming[] = [];
   try {
     for (const [i, c] of cases.entries()) {
       progress.start(i, c.title, c.reps);
       const r = await c.run((done) => progress.rep(done, c.reps));
-      progress.end();
+      timings.push({ title: c.title, reps: c.reps, seconds: progress.end(), estimateS: c.estimateS });
       rows.push(...r.rows);
       micro.push(...r.micro);
       extras.push(...r.extras);
@@ -106,7 +108,7 @@ async function measure(options: BenchOptions, cases: readonly BenchCase[]): Prom
     await releaseNamespaces();
     releaseIp();
   }
-  const run: RunResult = { machine: machineInfo(startup, loadStart, date), options, durationS: progress.elapsedS(), rows, micro, extras };
+  const run: RunResult = { machine: machineInfo(startup, loadStart, date), options, durationS: progress.elapsedS(), cases: timings, rows, micro, extras };
   console.log(formatReport(run));
   const json = resolve(options.json);
   writeReportFile(json, `${JSON.stringify(reportJson(run), null, 2)}\n`);

@@ -54,6 +54,7 @@ function fullDecode<T>(spec: {
   return {
     title: `${spec.family}: full decode of ${spec.count}-object dumps ×${spec.dumps}`,
     estimateS: spec.estimateS,
+    maxDefaultReps: 5,
     rows: [
       row('toObject', 0, spec.toObjectTarget, `ours: \`toObject()\` of every ${spec.unit} of each dump; ip: \`${spec.ipLine}\` formatting text to /dev/null`),
       row('JSON.stringify', 1, null, `ours: \`JSON.stringify(${spec.unit})\` of every ${spec.unit} (its toJSON())`),
@@ -81,10 +82,10 @@ function size(x: string | number): number {
 export function comparisons(o: BenchOptions): Comparison[] {
   const nLinks = scaled(o, 1000);
   const nRoutes = scaled(o, 10_000, 100) + 1;
-  const dumps = 5;
+  const dumps = 3;
   return [
     fullDecode({
-      family: 'links', unit: 'link', count: nLinks + 1, dumps, ipLine: 'link show', estimateS: 5,
+      family: 'links', unit: 'link', count: nLinks + 1, dumps, ipLine: 'link show', estimateS: 7,
       fieldsNote: 'name, ifindex, mtu, flags.up, mac and operstate', toObjectTarget: 1.0, fieldsTarget: 1.5,
       setup: async () => {
         const ns = await createNamespace();
@@ -99,7 +100,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
       },
     }),
     fullDecode({
-      family: 'routes', unit: 'route', count: nRoutes, dumps, ipLine: 'route show', estimateS: 4,
+      family: 'routes', unit: 'route', count: nRoutes, dumps, ipLine: 'route show', estimateS: 6,
       fieldsNote: 'dst, gateway, oif, table, protocol and scope', toObjectTarget: 1.0, fieldsTarget: null,
       setup: async () => {
         const ns = await createNamespaceWithLink();

@@ -33,11 +33,11 @@ export function cases(o: BenchOptions): BenchCase[] {
     name: `import: ${entry}`, mode: 'import', unit: 'ms', limit: 25,
     note: `ours: wall time of \`node -e "await import('${entry}')"\` (resolved from a consumer's node_modules) minus that of \`node -e 0\`, medians`,
   }));
-  const reps = repsFor({ minDefaultReps: 11 }, o);
+  const reps = repsFor({}, o);
   return [{
     title: 'import: rtnetlink and rtnetlink/sandbox in a fresh node process',
     rows: specs.map((s) => ({ name: s.name, mode: s.mode, target: { limit: s.limit, unit: s.unit } })),
-    estimateS: 7 * (o.quick ? QUICK_TIME * 2 : 1),
+    estimateS: 6 * (o.quick ? QUICK_TIME * 2 : 1),
     reps,
     run: async (onRep) => {
       const consumer = join(tempDir(), 'consumer');

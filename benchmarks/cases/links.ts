@@ -58,10 +58,10 @@ function create(o: BenchOptions): Comparison[] {
   // Each way of adding is its own comparison with its own ip runs: with three in-process runs in
   // one rotation, the kernel's teardown of one run's namespace slowed or sped up the next one,
   // unevenly between the sides. The cold variant runs in another process (no garbage carried over).
+  // 7 repetitions each (15 before the cold and sequential cases joined the 3-minute run).
   const all: Comparison = {
     title: `links: create ${nAll} ifb links (Promise.all)`,
-    estimateS: 11,
-    minDefaultReps: 9,
+    estimateS: 9,
     rows: [{
       name: `links: create ${nAll} ifb (Promise.all)`, mode: 'warm', n: nAll, unit: 'link', ours: [0, 'add'], ip: 'add', target: 1.0,
       note: 'ours: Promise.all of links.add (corked into shared datagrams); ip: one `link add bN type ifb` line each',
@@ -71,8 +71,7 @@ function create(o: BenchOptions): Comparison[] {
   };
   const seq: Comparison = {
     title: `links: create ${nSeq} ifb links, awaited one at a time (warm, cold)`,
-    estimateS: 16,
-    minDefaultReps: 9,
+    estimateS: 10,
     rows: [
       {
         name: `links: add ${nSeq} ifb (awaited each)`, mode: 'seq', n: nSeq, unit: 'link', ours: [0, 'add'], ip: 'add', target: 1.0,
@@ -95,7 +94,7 @@ function create(o: BenchOptions): Comparison[] {
 /** Read-only cases over one namespace of `n` ifb links: dumps and single GETs. */
 function reads(o: BenchOptions): Comparison[] {
   const nLinks = scaled(o, 1000);
-  const nDumps = scaled(o, 30, 3);
+  const nDumps = scaled(o, 10, 3);
   const nGets = scaled(o, 5000);
   let shared: Namespace | undefined;
   let nl: RtNetlink | undefined;
@@ -111,7 +110,7 @@ function reads(o: BenchOptions): Comparison[] {
   let sink = 0;
   const dump: Comparison = {
     title: `links: dump ${nLinks} links ×${nDumps}`,
-    estimateS: 6,
+    estimateS: 4,
     rows: [{
       name: `links: dump ${nLinks + 1} ×${nDumps} (read name)`, mode: 'warm', n: nDumps, unit: 'dump', ours: [0, 'dump'], ip: 'dump', target: 1.0,
       note: 'ours: links.list() into Link objects, reading `name` of every link (decoding is lazy: fields nobody reads cost nothing); ip: `link show` formatting text to /dev/null',

@@ -22,11 +22,11 @@ export function cases(o: BenchOptions): BenchCase[] {
     name: `retention: ${KEPT} kept links (1 per dump)`, mode: 'memory', unit: 'bytes', limit: 2 * MIB,
     note: `ours: ArrayBuffer bytes (process.memoryUsage().arrayBuffers, after full GCs) held by one Link kept from each of ${KEPT} links.list() dumps of ${nLinks + 1} links, minus the same after dropping them`,
   };
-  const reps = repsFor({ maxDefaultReps: 3 }, o);
+  const reps = repsFor({ maxDefaultReps: 2 }, o);
   return [{
     title: `retention: ${KEPT} links kept from ${KEPT} dumps of ${nLinks + 1}`,
     rows: [{ name: spec.name, mode: spec.mode, target: { limit: spec.limit, unit: spec.unit } }],
-    estimateS: 4 * (o.quick ? QUICK_TIME : 1),
+    estimateS: 6 * (o.quick ? QUICK_TIME : 1),
     reps,
     run: async (onRep) => {
       const ns = await createNamespace();

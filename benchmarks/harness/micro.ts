@@ -10,7 +10,7 @@ import { iqrSpread, median, settleHeap } from './stats.js';
  * Times `batch()` (which does `n` ops): after warm-up, each sample repeats the batch enough times
  * to last ≥ 5 ms, and samples are taken for ~`budgetMs` (at least 7); the median sample is
  * reported. With `retain`, the heap and buffers kept alive by the batch's return value are
- * measured over enough batches to hold ≥ 100,000 ops (so GC noise is small per op).
+ * measured over enough batches to hold ≥ 20,000 ops (so GC noise is small per op).
  */
 export async function runMicro(name: string, n: number, unit: string, batch: () => unknown,
   options: { budgetMs?: number; retain?: boolean; note?: string } = {}): Promise<MicroResult> {
@@ -30,7 +30,7 @@ export async function runMicro(name: string, n: number, unit: string, batch: () 
   let heapPerOp: number | null = null;
   let buffersPerOp: number | null = null;
   if (options.retain) {
-    const batches = Math.min(200, Math.ceil(100_000 / n));
+    const batches = Math.min(200, Math.ceil(20_000 / n));
     const kept: unknown[] = [];
     await settleHeap();
     const before = process.memoryUsage();

@@ -12,8 +12,7 @@ export interface BenchOptions {
   quick: boolean;
   /**
    * Measured repetitions for every case when given (`--reps`); undefined: each case's own default
-   * (7; 9 for kernel-bound link creation; 5 for the seconds-long address and sandbox runs; 3 for
-   * retention; 11 for import; 3 with `--quick`).
+   * (7, or 5 where one repetition takes seconds, 2 for retention; 3 with `--quick`).
    */
   reps: number | undefined;
   /** Folder the report files go to (JSON and SVG chart), unless `json` / `svg` name other files. */
@@ -22,7 +21,7 @@ export interface BenchOptions {
   json: string;
   /** The SVG chart's file. */
   svg: string;
-  /** Print the cases (name, mode, target) and exit without measuring. */
+  /** Print the cases (name, mode, target, repetitions) and exit without measuring. */
   list: boolean;
   /** Print the help text and exit. */
   help: boolean;
@@ -47,17 +46,17 @@ Options:
   -f, --filter <text>  only cases whose name, title or mode contains <text> (case-insensitive),
                        e.g. --filter routes, --filter cold, --filter codec, --filter import
   -q, --quick          smoke run: a tenth of every count (1000 links → 100, 10,000 routes →
-                       1000, 40 sandboxes → 4) and 3 repetitions; checks that every case
+                       1000, 20 sandboxes → 4) and 3 repetitions; checks that every case
                        runs, its numbers are not measurements
-  -r, --reps <n>       measured repetitions for every case (default: 7 per case; 9 for link
-                       creation, whose kernel-bound samples scatter; 5 for addresses and
-                       sandboxes, whose runs take seconds; 3 for retention; 11 for import;
-                       3 with --quick)
+  -r, --reps <n>       measured repetitions for every case (default: each case's own, as
+                       --list shows: 7, or 5 where one repetition takes seconds, 2 for
+                       retention; 3 with --quick)
   -o, --out <dir>      folder for the report files (default: ${DEFAULT_OUT}/); created if missing
       --json <file>    the JSON report (default: <out>/bench.json)
       --svg <file>     the SVG chart of each case's ratio against its target
                        (default: <out>/bench.svg)
-  -l, --list           print every case with its mode and target, then exit (needs no root)
+  -l, --list           print every case with its mode, target and repetitions, then exit
+                       (needs no root; takes --filter, --quick and --reps into account)
   -h, --help           print this help and exit
 
 Exit status: 0 when the run completed, whether or not every target was met (the table says);

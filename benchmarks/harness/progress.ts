@@ -39,8 +39,8 @@ export class Progress {
   start(i: number, title: string, reps: number): void {
     this.caseStarted = Date.now();
     const n = this.estimates.length;
-    this.line = `[${String(i + 1).padStart(String(n).length)}/${n}] ${title} … ${reps} rep${reps === 1 ? '' : 's'}, ` +
-      `ETA ${formatDuration(this.etaS(i))}`;
+    this.line = `[${String(i + 1).padStart(String(n).length)}/${n}] ${title} … ${reps} rep${reps === 1 ? '' : 's'} ` +
+      `(at ${formatDuration(this.elapsedS())}, ETA ${formatDuration(this.etaS(i))})`;
     this.write(this.tty ? `\r\x1b[K${this.line}` : `${this.line}\n`);
   }
 
@@ -49,9 +49,11 @@ export class Progress {
     if (this.tty) this.write(`\r\x1b[K${this.line} (rep ${done}/${reps})`);
   }
 
-  /** Ends the current case's line (on a terminal, with its duration). */
-  end(): void {
-    if (this.tty) this.write(`\r\x1b[K${this.line}: ${formatDuration((Date.now() - this.caseStarted) / 1000)}\n`);
+  /** Ends the current case's line (on a terminal, with its duration); returns the case's seconds. */
+  end(): number {
+    const s = (Date.now() - this.caseStarted) / 1000;
+    if (this.tty) this.write(`\r\x1b[K${this.line}: ${formatDuration(s)}\n`);
+    return s;
   }
 
   /** A free line (a file written, the run's total). */

@@ -10,12 +10,24 @@ import type { BenchOptions } from './options.js';
 import { MODES, type CaseResult, type Extra, type LimitRow, type MicroResult, type RatioRow, type Row } from './results.js';
 import { WIDTH, formatBytes, formatMs, formatOps, formatRate, formatTarget, pct, wrap } from './format.js';
 
+/** How long one case took. */
+export interface CaseTiming {
+  title: string;
+  reps: number;
+  /** Wall time of the case, setup and warm-up included (s). */
+  seconds: number;
+  /** What the progress line expected (s). */
+  estimateS: number;
+}
+
 /** Everything a run produced. */
 export interface RunResult extends CaseResult {
   machine: MachineInfo;
   options: BenchOptions;
   /** Wall time of the run (s). */
   durationS: number;
+  /** Each case's wall time, in run order. */
+  cases: CaseTiming[];
 }
 
 /** Rows grouped by mode (in the order of {@link MODES}), in run order within a mode. */
@@ -123,6 +135,7 @@ export function reportJson(run: RunResult): object {
     machine: run.machine,
     options: { filter: run.options.filter ?? null, quick: run.options.quick, reps: run.options.reps ?? null },
     durationS: run.durationS,
+    cases: run.cases,
     rows: orderRows(run.rows),
     micro: run.micro,
     extras: run.extras.map((e: Extra) => ({ name: e.name, ...e.value })),
