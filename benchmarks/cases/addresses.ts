@@ -27,7 +27,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
   const items: AddressAddOptions[] = Array.from({ length: n }, (_, i) => ({ link: UP_LINK, address: address(i) }));
   return [{
     title: `addresses: add ${n} /32 addresses`,
-    estimateS: 6,
+    estimateS: 7,
     maxDefaultReps: 5,
     rows: [{
       name: `addresses: add ${n} /32 (addMany)`, mode: 'warm', n, unit: 'addr', ours: [0, 'add'], ip: 'add', target: 1.0,

@@ -60,7 +60,7 @@ export function cases(o: BenchOptions): BenchCase[] {
   return [{
     title: 'codec micro-benchmarks (no ip side)',
     rows: [{ name: 'codec: encode and decode of link messages and dumps', mode: 'micro', target: null }],
-    estimateS: 10 * (o.quick ? QUICK_TIME * 2 : 1),
+    estimateS: 13 * (o.quick ? QUICK_TIME * 2 : 1),
     reps: 1,
     run: async () => ({ rows: [], micro: await micro(o), extras: [] }),
   }];

@@ -85,7 +85,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
   const dumps = 3;
   return [
     fullDecode({
-      family: 'links', unit: 'link', count: nLinks + 1, dumps, ipLine: 'link show', estimateS: 7,
+      family: 'links', unit: 'link', count: nLinks + 1, dumps, ipLine: 'link show', estimateS: 4,
       fieldsNote: 'name, ifindex, mtu, flags.up, mac and operstate', toObjectTarget: 1.0, fieldsTarget: 1.5,
       setup: async () => {
         const ns = await createNamespace();
@@ -100,7 +100,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
       },
     }),
     fullDecode({
-      family: 'routes', unit: 'route', count: nRoutes, dumps, ipLine: 'route show', estimateS: 6,
+      family: 'routes', unit: 'route', count: nRoutes, dumps, ipLine: 'route show', estimateS: 4,
       fieldsNote: 'dst, gateway, oif, table, protocol and scope', toObjectTarget: 1.0, fieldsTarget: null,
       setup: async () => {
         const ns = await createNamespaceWithLink();

@@ -61,7 +61,7 @@ function create(o: BenchOptions): Comparison[] {
   // 7 repetitions each (15 before the cold and sequential cases joined the 3-minute run).
   const all: Comparison = {
     title: `links: create ${nAll} ifb links (Promise.all)`,
-    estimateS: 9,
+    estimateS: 13,
     rows: [{
       name: `links: create ${nAll} ifb (Promise.all)`, mode: 'warm', n: nAll, unit: 'link', ours: [0, 'add'], ip: 'add', target: 1.0,
       note: 'ours: Promise.all of links.add (corked into shared datagrams); ip: one `link add bN type ifb` line each',
@@ -71,7 +71,7 @@ function create(o: BenchOptions): Comparison[] {
   };
   const seq: Comparison = {
     title: `links: create ${nSeq} ifb links, awaited one at a time (warm, cold)`,
-    estimateS: 10,
+    estimateS: 13,
     rows: [
       {
         name: `links: add ${nSeq} ifb (awaited each)`, mode: 'seq', n: nSeq, unit: 'link', ours: [0, 'add'], ip: 'add', target: 1.0,
@@ -140,7 +140,7 @@ function reads(o: BenchOptions): Comparison[] {
   // and charged to it.
   const get: Comparison = {
     title: `links: ${nGets} single-link GETs, one at a time`,
-    estimateS: 5,
+    estimateS: 4,
     rows: [{
       name: `links: get ×${nGets} (awaited each)`, mode: 'seq', n: nGets, unit: 'get', ours: [0, 'get'], ip: 'get', target: 1.0,
       note: 'ours: `await nl.links.get(name)` one after another, reading `name`; ip: `link show dev bN` lines (one RTM_GETLINK each, as ours)',
@@ -153,7 +153,7 @@ function reads(o: BenchOptions): Comparison[] {
   };
   const getConcurrent: Comparison = {
     title: `links: ${nGets} single-link GETs, all at once`,
-    estimateS: 3,
+    estimateS: 4,
     rows: [{
       name: `links: get ×${nGets} (Promise.all)`, mode: 'warm', n: nGets, unit: 'get', ours: [0, 'get'], ip: 'get', target: null,
       note: 'ours: Promise.all of the same gets (packed into shared datagrams); ip: the same `link show dev bN` lines',

@@ -57,7 +57,7 @@ function addDel(o: BenchOptions): Comparison {
 export function comparisons(o: BenchOptions): Comparison[] {
   const n = scaled(o, 5000, 100);
   const cold = coldAndSequential({
-    family: 'neighbours', service: 'neighbors', n, unit: 'neigh', estimateS: 16, items: neighborSpecs(n), ipLines: neighborAddLines(n),
+    family: 'neighbours', service: 'neighbors', n, unit: 'neigh', estimateS: 13, items: neighborSpecs(n), ipLines: neighborAddLines(n),
     bulkJob: 'neighbors.addMany', seqJob: 'neighbors.add', targets: { cold: 1.3, seqCold: 1.0, seq: 1.3 },
     add: (nl, e) => nl.neighbors.add(e), delMany: (nl, all) => nl.neighbors.delMany(all), expect: expectNeighbors,
   });

@@ -26,7 +26,7 @@ export function cases(o: BenchOptions): BenchCase[] {
   return [{
     title: `retention: ${KEPT} links kept from ${KEPT} dumps of ${nLinks + 1}`,
     rows: [{ name: spec.name, mode: spec.mode, target: { limit: spec.limit, unit: spec.unit } }],
-    estimateS: 6 * (o.quick ? QUICK_TIME : 1),
+    estimateS: 5 * (o.quick ? QUICK_TIME : 1),
     reps,
     run: async (onRep) => {
       const ns = await createNamespace();

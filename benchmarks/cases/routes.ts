@@ -32,7 +32,7 @@ function addDel(o: BenchOptions): Comparison {
   const all = routeSpecs(n);
   return {
     title: `routes: add then delete ${n} routes`,
-    estimateS: 9,
+    estimateS: 12,
     rows: [
       {
         name: `routes: add ${n} (addMany)`, mode: 'warm', n, unit: 'route', ours: [0, 'add'], ip: 'add', target: 1.5,
@@ -69,7 +69,7 @@ function dump(o: BenchOptions, routes: number, dumps: number, withMemory: boolea
   const label = `routes: dump ${n} ×${dumps}`;
   const c: Comparison = {
     title: `routes: dump ${n.toLocaleString('en-US')} routes ×${dumps}`,
-    estimateS: withMemory ? 12 : 5,
+    estimateS: withMemory ? 11 : 6,
     maxDefaultReps: 5,
     rows: [
       {
@@ -183,7 +183,7 @@ async function memory(nl: RtNetlink, n: number): Promise<Extra> {
 export function comparisons(o: BenchOptions): Comparison[] {
   const n = scaled(o, 10_000, 100);
   const cold = coldAndSequential({
-    family: 'routes', service: 'routes', n, unit: 'route', estimateS: 22, items: routeSpecs(n), ipLines: routeLines('add', n),
+    family: 'routes', service: 'routes', n, unit: 'route', estimateS: 18, items: routeSpecs(n), ipLines: routeLines('add', n),
     bulkJob: 'routes.addMany', seqJob: 'routes.add', targets: { cold: 1.5, seqCold: null, seq: 1.1 },
     add: (nl, r) => nl.routes.add(r), delMany: (nl, all) => nl.routes.delMany(all), expect: expectRoutes,
   });

@@ -65,7 +65,7 @@ function comparison(o: BenchOptions, path: 'addInterface' | 'addVeth'): Comparis
   const label = `sandbox: ${n} ${path}`;
   return {
     title: `sandbox: ${n} × create+destroy via ${path}`,
-    estimateS: path === 'addInterface' ? 12 : 11,
+    estimateS: path === 'addInterface' ? 16 : 12,
     maxDefaultReps: 5,
     rows: [
       {

@@ -92,7 +92,7 @@ export function chartSpec(rows: readonly Row[], machine: MachineInfo, quick: boo
     },
     background: 'white',
     padding: 12,
-    config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 10 } },
+    config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 10 }, legend: { orient: 'top', direction: 'horizontal' } },
     vconcat: panels,
   } as TopLevelSpec;
 }

@@ -53,8 +53,6 @@ export interface Comparison extends RepsPolicy {
   ip: () => Promise<Timings>;
   /** The ours variants, each run once per repetition. */
   ours: OursVariant[];
-  /** Skip every unmeasured warm-up run (default: one warm-up run of ip and of each non-fresh variant). */
-  noWarmup?: boolean;
   /** Extra untimed measurements (memory …) made after the repetitions, before `after`. */
   extra?: () => Promise<Extra[]>;
 }
@@ -81,7 +79,7 @@ export async function timeBulk(what: string, call: () => Promise<Settled>, verif
 }
 
 /**
- * Runs a comparison: an unmeasured warm-up of ip and of every variant that is not a fresh process,
+ * Runs a comparison: an unmeasured warm-up run of ip and of every variant that is not a fresh process,
  * then `reps` repetitions; repetition i runs ip first when i is even and ours first when it is odd.
  * `onRep` is told after each repetition.
  */
@@ -100,10 +98,8 @@ export async function runComparison(c: Comparison, reps: number, onRep?: (done: 
     const runOurs = async (): Promise<void> => {
       for (let v = 0; v < c.ours.length; v++) oursSamples[v]!.push(await c.ours[v]!.run());
     };
-    if (!c.noWarmup) {
-      await c.ip();
-      for (const v of c.ours) if (!v.fresh) await v.run();
-    }
+    await c.ip();
+    for (const v of c.ours) if (!v.fresh) await v.run();
     for (let i = 0; i < reps; i++) {
       if (i % 2 === 0) { await runIp(); await runOurs(); } else { await runOurs(); await runIp(); }
       onRep?.(i + 1);

@@ -11,6 +11,12 @@ export const ISOLATED = 'RTNETLINK_BENCH_ISOLATED';
 /** The one line printed when namespaces cannot be made. */
 export const NEEDS_ROOT = 'rtnetlink bench: needs root (CAP_SYS_ADMIN) to create network namespaces: run it as root, e.g. sudo npm run bench';
 
+/**
+ * Set for the inner process when the outer one's stderr is a terminal: the inner one's stderr is a
+ * pipe (so unshare's own failures can be recognised), and progress still counts repetitions in place.
+ */
+export const STDERR_TTY = 'RTNETLINK_BENCH_STDERR_TTY';
+
 /** Whether this process is the isolated inner one. */
 export function isolated(): boolean {
   return process.env[ISOLATED] === '1';
@@ -25,7 +31,7 @@ export function runIsolated(script: string, argv: readonly string[]): Promise<nu
     `exec "${process.execPath}" "${script}" "$@"`,
   ].join(' && ');
   const child = spawn('unshare', ['--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', inner, 'sh', ...argv],
-    { stdio: ['inherit', 'inherit', 'pipe'], env: { ...process.env, [ISOLATED]: '1' } });
+    { stdio: ['inherit', 'inherit', 'pipe'], env: { ...process.env, [ISOLATED]: '1', [STDERR_TTY]: process.stderr.isTTY ? '1' : '0' } });
   let unshareFailed = false;
   child.stderr.on('data', (chunk: Buffer) => {
     const text = chunk.toString('utf8');

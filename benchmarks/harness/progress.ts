@@ -3,6 +3,7 @@
  * the estimate of what is left scaled by how the finished cases compared with their estimates.
  * On a terminal the line also counts repetitions in place.
  */
+import { STDERR_TTY } from './isolation.js';
 
 /** Seconds as `45 s`, `2 min 05 s`. */
 export function formatDuration(s: number): string {
@@ -19,7 +20,7 @@ export class Progress {
 
   /** `estimates`: each case's expected seconds, in run order. */
   constructor(private readonly estimates: readonly number[], private readonly out: NodeJS.WriteStream = process.stderr) {
-    this.tty = out.isTTY === true;
+    this.tty = out.isTTY === true || process.env[STDERR_TTY] === '1';
   }
 
   /** Seconds since the run started. */

@@ -73,8 +73,10 @@ function ratioDetail(r: RatioRow): string {
 /** What a limit row's numbers are, in a sentence. */
 function limitDetail(r: LimitRow): string {
   const per = r.details?.bytesPerKeptLink;
+  const cpu = r.details?.cpuMs;
   return `${r.name} [${r.mode}]: ${value(r, r.value)} ± ${pct(r.spread)} (median of ${r.samples.length}), ` +
-    `limit ${value(r, r.limit)}${per === undefined ? '' : `; ${formatBytes(per)} per kept link`}.` +
+    `limit ${value(r, r.limit)}${per === undefined ? '' : `; ${formatBytes(per)} per kept link`}` +
+    `${cpu === undefined ? '' : `; CPU time +${formatMs(cpu)}`}.` +
     `${r.note === undefined ? '' : ` ${r.note}.`}`;
 }
 

@@ -28,11 +28,6 @@ export async function settleHeap(): Promise<void> {
   }
 }
 
-/** Milliseconds since an arbitrary origin, sub-microsecond resolution. */
-export function now(): number {
-  return performance.now();
-}
-
 /** Times `fn` (milliseconds). */
 export async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   const t0 = performance.now();
