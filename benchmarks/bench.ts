@@ -31,6 +31,15 @@ const ENTRY = fileURLToPath(new URL('./run.js', import.meta.url));
  * Never rejects.
  */
 export async function runBenchmark(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (e) {
+    console.error('rtnetlink bench failed:', e);
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[]): Promise<number> {
   let options: BenchOptions;
   try {
     options = parseOptions(argv);
@@ -59,12 +68,7 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
     }
     return runIsolated(ENTRY, argv);
   }
-  try {
-    return await measure(options, cases);
-  } catch (e) {
-    console.error('rtnetlink bench failed:', e);
-    return 1;
-  }
+  return measure(options, cases);
 }
 
 /** `--list`: every selected case's rows with mode, target and repetitions. */

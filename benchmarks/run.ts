@@ -5,7 +5,4 @@
  */
 import { runBenchmark } from './bench.js';
 
-runBenchmark(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  console.error('rtnetlink bench failed:', e);
-  process.exitCode = 1;
-});
+process.exitCode = await runBenchmark(process.argv.slice(2));
