@@ -1,5 +1,5 @@
 /**
- * Issue 4 (sandboxes): 20 sandboxes created — namespace, one interface with an address, a route
+ * Issue 4 (sandboxes): 10 sandboxes created — namespace, one interface with an address, a route
  * and a default gateway — then destroyed, one after another, beside `ip` doing the same work in the
  * same run:
  *
@@ -58,14 +58,14 @@ function configureLines(i: number, rename: string | undefined): string[] {
 }
 
 function comparison(o: BenchOptions, path: 'addInterface' | 'addVeth'): Comparison {
-  // 20 sandboxes, not 100: the cost per sandbox does not depend on the count, and ip's four
+  // 10 sandboxes, not 100: the cost per sandbox does not depend on the count, and ip's four
   // processes per sandbox made the two cases take 90 s of the run.
-  const n = scaled(o, 20, 4);
+  const n = scaled(o, 10, 3);
   const target = path === 'addInterface' ? 1.0 : 5.0;
   const label = `sandbox: ${n} ${path}`;
   return {
     title: `sandbox: ${n} × create+destroy via ${path}`,
-    estimateS: path === 'addInterface' ? 16 : 12,
+    estimateS: path === 'addInterface' ? 10 : 8,
     maxDefaultReps: 5,
     rows: [
       {

@@ -46,7 +46,7 @@ Options:
   -f, --filter <text>  only cases whose name, title or mode contains <text> (case-insensitive),
                        e.g. --filter routes, --filter cold, --filter codec, --filter import
   -q, --quick          smoke run: a tenth of every count (1000 links → 100, 10,000 routes →
-                       1000, 20 sandboxes → 4) and 3 repetitions; checks that every case
+                       1000, 10 sandboxes → 3) and 3 repetitions; checks that every case
                        runs, its numbers are not measurements
   -r, --reps <n>       measured repetitions for every case (default: each case's own, as
                        --list shows: 7, or 5 where one repetition takes seconds, 2 for
