@@ -7,6 +7,9 @@
  * is a captured ifb link message cut to its first k attributes in wire order; past the message's own
  * attribute count its attributes repeat (a repeat of a single-valued attribute is kept raw, as
  * `unknown`, by the full decode).
+ *
+ * The only case that reaches past the public API (into lib/netlink/core and rtnl/link): the
+ * encoder and the views have no public entry that takes bytes.
  */
 import { forEachAttr } from '../../lib/netlink/core/attributes.js';
 import { linkAttrs, type LinkAttributes } from '../../lib/netlink/rtnl/link/codec.js';
@@ -16,10 +19,11 @@ import { align4 } from '../../lib/netlink/core/protocol.js';
 import { RTM_NEWLINK } from '../../lib/netlink/rtnl/rtm.js';
 import { NlWriter } from '../../lib/netlink/core/writer.js';
 import { RtNetlink } from '../../lib/netlink/index.js';
-import { createNamespace, deleteNamespace, progress, runMicro, scaled, type BenchOptions, type MicroResult } from '../harness.js';
-
-/** The name `--filter` matches for this group. */
-export const CODEC_GROUP = 'codec';
+import { QUICK_TIME, type BenchCase } from '../harness/case.js';
+import { runMicro } from '../harness/micro.js';
+import { createNamespace, deleteNamespace } from '../harness/namespaces.js';
+import { scaled, type BenchOptions } from '../harness/options.js';
+import type { MicroResult } from '../harness/results.js';
 
 /** Captures `n` ifb links (+ lo) as the kernel sends them in a dump. */
 async function captureDump(n: number): Promise<{ dump: Buffer; sample: Buffer }> {
@@ -51,11 +55,21 @@ function messageWith(sample: Buffer, k: number): Buffer {
   return Buffer.from(w.bytes());
 }
 
-export async function micro(o: BenchOptions): Promise<MicroResult[]> {
-  progress('• codec micro-benchmarks');
+/** The codec micro-benchmarks as one case (rows appear in their own table, not in the ratio table). */
+export function cases(o: BenchOptions): BenchCase[] {
+  return [{
+    title: 'codec micro-benchmarks (no ip side)',
+    rows: [{ name: 'codec: encode and decode of link messages and dumps', mode: 'micro', target: null }],
+    estimateS: 13 * (o.quick ? QUICK_TIME * 2 : 1),
+    reps: 1,
+    run: async () => ({ rows: [], micro: await micro(o), extras: [] }),
+  }];
+}
+
+async function micro(o: BenchOptions): Promise<MicroResult[]> {
   const nLinks = scaled(o, 1000, 100);
   const { dump, sample } = await captureDump(nLinks);
-  const budgetMs = o.quick ? 100 : 400;
+  const budgetMs = o.quick ? 50 : 200;
   const out: MicroResult[] = [];
   let sink = 0;
 
@@ -64,7 +78,7 @@ export async function micro(o: BenchOptions): Promise<MicroResult[]> {
     const value: LinkAttributes = linkAttrs.decode(msg, 32, msg.length);
     const w = new NlWriter(8192);
     const reps = k === 64 ? 1000 : 10_000;
-    out.push(await runMicro(`codec: encode link message, ${k} attrs (AttrSet.encode)`, reps, 'msg', () => {
+    out.push(await runMicro(`codec: encode ${k}-attr link (AttrSet.encode)`, reps, 'msg', () => {
       for (let i = 0; i < reps; i++) {
         w.reset();
         const start = w.beginMessage(RTM_NEWLINK, 0, i);
@@ -74,10 +88,10 @@ export async function micro(o: BenchOptions): Promise<MicroResult[]> {
       }
       sink += w.length;
     }, { budgetMs }));
-    out.push(await runMicro(`codec: decode link message, ${k} attrs (lazy Link, read name)`, reps, 'msg', () => {
+    out.push(await runMicro(`codec: decode ${k}-attr link (lazy, read name)`, reps, 'msg', () => {
       for (let i = 0; i < reps; i++) sink += linkView(msg, 0, msg.length).name.length;
     }, { budgetMs }));
-    out.push(await runMicro(`codec: decode link message, ${k} attrs (full attributes)`, reps, 'msg', () => {
+    out.push(await runMicro(`codec: decode ${k}-attr link (all attributes)`, reps, 'msg', () => {
       for (let i = 0; i < reps; i++) sink += Object.keys(linkAttrs.decode(msg, 32, msg.length)).length;
     }, { budgetMs }));
   }
@@ -89,12 +103,12 @@ export async function micro(o: BenchOptions): Promise<MicroResult[]> {
   };
   const n = count();
   const note = `a captured dump of ${n} links (${dump.length} bytes)`;
-  out.push(await runMicro(`codec: decode ${n}-link dump (lazy Link, no field read)`, n, 'link', () => {
+  out.push(await runMicro(`codec: decode ${n}-link dump (lazy, no read)`, n, 'link', () => {
     const links: Link[] = [];
     forEachMessage(dump, 0, dump.length, (off, len) => { links.push(linkView(dump, off, len)); });
     return links;
   }, { budgetMs, retain: true, note }));
-  out.push(await runMicro(`codec: decode ${n}-link dump (lazy Link, read name)`, n, 'link', () => {
+  out.push(await runMicro(`codec: decode ${n}-link dump (lazy, read name)`, n, 'link', () => {
     const links: Link[] = [];
     forEachMessage(dump, 0, dump.length, (off, len) => {
       const l = linkView(dump, off, len);
@@ -103,12 +117,12 @@ export async function micro(o: BenchOptions): Promise<MicroResult[]> {
     });
     return links;
   }, { budgetMs, retain: true, note }));
-  out.push(await runMicro(`codec: decode ${n}-link dump (lazy Link, toJSON)`, n, 'link', () => {
+  out.push(await runMicro(`codec: decode ${n}-link dump (lazy, toJSON)`, n, 'link', () => {
     const all: object[] = [];
     forEachMessage(dump, 0, dump.length, (off, len) => { all.push(linkView(dump, off, len).toJSON()); });
     return all;
   }, { budgetMs, retain: true, note }));
-  out.push(await runMicro(`codec: decode ${n}-link dump (full attributes)`, n, 'link', () => {
+  out.push(await runMicro(`codec: decode ${n}-link dump (all attributes)`, n, 'link', () => {
     const all: LinkAttributes[] = [];
     forEachMessage(dump, 0, dump.length, (off, len) => { all.push(linkAttrs.decode(dump, off + 32, off + len)); });
     return all;

@@ -1,107 +1,90 @@
 /**
- * Issue 3 (routes): add then delete 10,000 IPv4 routes, and dump 10,000 and 100,000 routes — each
- * beside `ip -batch` doing the same requests; plus the memory a 100,000-route dump costs through
- * `routes.list()` (everything held) and `routes.stream()` (one datagram at a time).
+ * Routes (issue 3, issue 9): add then delete 10,000 IPv4 routes in one bulk call; add them awaited
+ * one at a time (warm and cold) and in one bulk call as a fresh process's first call; dump 10,000
+ * and 100,000 routes — each beside `ip -batch` doing the same requests; plus the memory a
+ * 100,000-route dump costs through `routes.list()` and `routes.stream()`.
  *
  * Routes are `A.B.C.0/24 dev d0 scope link` (A.B.C counting up from 10.0.0), d0 an up veth, in the
  * main table: what `ip route add 10.0.0.0/24 dev d0 scope link` makes.
  */
-import type { RouteSpec } from '../../lib/netlink/rtnl/route/service.js';
-import {
-  UP_LINK, batchFile, createNamespaceWithLink, deleteNamespace, expectFulfilled, ipBatch, scaled, settleHeap, time, timeBulk, withHandle,
-  type BenchOptions, type Comparison, type Extra, type Namespace,
-} from '../harness.js';
 import { RtNetlink } from '../../lib/netlink/index.js';
-
-/** The i-th /24 prefix (i < 2^24 - 10·2^16). */
-function prefix(i: number): string {
-  return `${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`;
-}
-
-function specs(n: number): RouteSpec[] {
-  return Array.from({ length: n }, (_, i) => ({ dst: prefix(i), oif: UP_LINK, scope: 'link' as const }));
-}
-
-function ipLines(verb: 'add' | 'del', n: number): string[] {
-  return Array.from({ length: n }, (_, i) => `route ${verb} ${prefix(i)} dev ${UP_LINK} scope link`);
-}
+import { expectFulfilled, timeBulk, type Comparison } from '../harness/compare.js';
+import { batchFile, ipBatch } from '../harness/ip.js';
+import { createNamespaceWithLink, deleteNamespace, inFreshNamespace, withHandle, type Namespace } from '../harness/namespaces.js';
+import { scaled, type BenchOptions } from '../harness/options.js';
+import type { Extra } from '../harness/results.js';
+import { settleHeap, time } from '../harness/stats.js';
+import { coldAndSequential } from './cold-sequential.js';
+import { routeLines, routeSpecs } from './items.js';
 
 /** The main-table IPv4 routes, what `ip route show` asks for (family AF_INET, RTA_TABLE main). */
-const MAIN4 = { family: 4, table: 'main' } as const;
+export const MAIN4 = { family: 4, table: 'main' } as const;
 
 /** Throws unless the main table holds `want` IPv4 routes. */
-async function expectRoutes(nl: RtNetlink, want: number, side: string): Promise<void> {
+export async function expectRoutes(nl: RtNetlink, want: number, side: string): Promise<void> {
   const got = (await nl.routes.list(MAIN4)).length;
   if (got !== want) throw new Error(`${side}: expected ${want} routes in table main, found ${got}`);
 }
 
+/** Bulk add then bulk delete, each run in a fresh namespace. */
 function addDel(o: BenchOptions): Comparison {
   const n = scaled(o, 10_000, 100);
-  const all = specs(n);
+  const all = routeSpecs(n);
   return {
     title: `routes: add then delete ${n} routes`,
+    estimateS: 12,
     rows: [
       {
-        name: `routes: add ${n} (/24 dev d0 scope link)`, n, unit: 'route', ours: [0, 'add'], ip: 'add', target: 1.5,
-        note: 'ours: one routes.addMany of all items (packed into datagrams by the engine); ip: one `route add … dev d0 scope link` line each',
+        name: `routes: add ${n} (addMany)`, mode: 'warm', n, unit: 'route', ours: [0, 'add'], ip: 'add', target: 1.5,
+        note: 'ours: one routes.addMany of `{ dst, oif: \'d0\', scope: \'link\' }` (packed into datagrams); ip: one `route add A.B.C.0/24 dev d0 scope link` line each',
       },
       {
-        name: `routes: delete ${n}`, n, unit: 'route', ours: [0, 'del'], ip: 'del', target: 1.5,
+        name: `routes: delete ${n} (delMany)`, mode: 'warm', n, unit: 'route', ours: [0, 'del'], ip: 'del', target: 1.5,
         note: 'ours: one routes.delMany with the same specs; ip: one `route del … dev d0 scope link` line each',
       },
     ],
-    ip: async () => {
-      const ns = await createNamespaceWithLink();
-      try {
-        const addFile = batchFile('routes-add', ipLines('add', n));
-        const delFile = batchFile('routes-del', ipLines('del', n));
-        const add = ipBatch(ns, addFile);
-        await withHandle(ns, (nl) => expectRoutes(nl, n, 'ip add'));
-        const del = ipBatch(ns, delFile);
-        await withHandle(ns, (nl) => expectRoutes(nl, 0, 'ip del'));
+    ip: () => inFreshNamespace(async (ns) => {
+      const add = ipBatch(ns, batchFile('routes-add', routeLines('add', n)));
+      await withHandle(ns, (nl) => expectRoutes(nl, n, 'ip add'));
+      const del = ipBatch(ns, batchFile('routes-del', routeLines('del', n)));
+      await withHandle(ns, (nl) => expectRoutes(nl, 0, 'ip del'));
+      return { add, del };
+    }),
+    ours: [{
+      run: () => inFreshNamespace((ns) => withHandle(ns, async (nl) => {
+        const add = await timeBulk('routes.addMany', () => nl.routes.addMany(all), () => expectRoutes(nl, n, 'ours add'));
+        const del = await timeBulk('routes.delMany', () => nl.routes.delMany(all), () => expectRoutes(nl, 0, 'ours del'));
         return { add, del };
-      } finally {
-        await deleteNamespace(ns);
-      }
-    },
-    ours: [async () => {
-      const ns = await createNamespaceWithLink();
-      try {
-        return await withHandle(ns, async (nl) => {
-          const add = await timeBulk('routes.addMany', () => nl.routes.addMany(all), () => expectRoutes(nl, n, 'ours add'));
-          const del = await timeBulk('routes.delMany', () => nl.routes.delMany(all), () => expectRoutes(nl, 0, 'ours del'));
-          return { add, del };
-        });
-      } finally {
-        await deleteNamespace(ns);
-      }
+      })),
     }],
   };
 }
 
+/** Dumps of `routes` routes, `dumps` times per run, through list() and stream(), with lazy views reading `dst`. */
 function dump(o: BenchOptions, routes: number, dumps: number, withMemory: boolean): Comparison {
   const n = scaled(o, routes, 100);
   let ns: Namespace | undefined;
   let nl: RtNetlink | undefined;
   let sink = 0;
-  const label = `routes: dump ${n.toLocaleString('en-US')} routes ×${dumps}`;
-  const touch = 'reading `dst` of every route (decoding is lazy: fields nobody reads cost nothing)';
+  const label = `routes: dump ${n} ×${dumps}`;
   const c: Comparison = {
-    title: label,
+    title: `routes: dump ${n.toLocaleString('en-US')} routes ×${dumps}`,
+    estimateS: withMemory ? 11 : 6,
+    maxDefaultReps: 5,
     rows: [
       {
-        name: `${label} (list)`, n: n * dumps, unit: 'route', ours: [0, 'dump'], ip: 'dump', target: 0.8,
-        note: `ours: routes.list({ family: 4, table: 'main' }) into Route objects, ${touch}; ip: \`route show\` (the same request: AF_INET, RTA_TABLE main) formatting text to /dev/null`,
+        name: `${label} (list, read dst)`, mode: 'warm', n: n * dumps, unit: 'route', ours: [0, 'dump'], ip: 'dump', target: 0.8,
+        note: 'ours: routes.list({ family: 4, table: \'main\' }) into Route objects, reading `dst` of every route (decoding is lazy: fields nobody reads cost nothing); ip: `route show` (the same request: AF_INET, RTA_TABLE main) formatting text to /dev/null',
       },
       {
-        name: `${label} (stream)`, n: n * dumps, unit: 'route', ours: [1, 'dump'], ip: 'dump', target: 0.8,
-        note: 'ours: for await of routes.stream({ family: 4, table: \'main\' }), reading `dst`',
+        name: `${label} (stream, read dst)`, mode: 'warm', n: n * dumps, unit: 'route', ours: [1, 'dump'], ip: 'dump', target: 0.8,
+        note: 'ours: for await of routes.stream({ family: 4, table: \'main\' }), reading `dst`; ip: the same `route show` runs',
       },
     ],
     before: async () => {
       ns = await createNamespaceWithLink();
       nl = await RtNetlink.open({ netns: ns.path });
-      expectFulfilled('routes.addMany (setup)', await nl.routes.addMany(specs(n)));
+      expectFulfilled('routes.addMany (setup)', await nl.routes.addMany(routeSpecs(n)));
     },
     after: async () => {
       nl?.close();
@@ -109,30 +92,34 @@ function dump(o: BenchOptions, routes: number, dumps: number, withMemory: boolea
     },
     ip: async () => ({ dump: ipBatch(ns, batchFile('routes-dump', Array<string>(dumps).fill('route show'))) }),
     ours: [
-      async () => {
-        let count = 0;
-        const ms = await time(async () => {
-          for (let d = 0; d < dumps; d++) {
-            const list = await nl!.routes.list(MAIN4);
-            for (const r of list) sink += r.dst.length;
-            count += list.length;
-          }
-        });
-        if (count !== n * dumps) throw new Error(`routes list: got ${count} routes, expected ${n * dumps}`);
-        return { dump: ms };
-      },
-      async () => {
-        let count = 0;
-        const ms = await time(async () => {
-          for (let d = 0; d < dumps; d++) {
-            for await (const r of nl!.routes.stream(MAIN4)) {
-              sink += r.dst.length;
-              count++;
+      {
+        run: async () => {
+          let count = 0;
+          const ms = await time(async () => {
+            for (let d = 0; d < dumps; d++) {
+              const list = await nl!.routes.list(MAIN4);
+              for (const r of list) sink += r.dst.length;
+              count += list.length;
             }
-          }
-        });
-        if (count !== n * dumps) throw new Error(`routes stream: got ${count} routes, expected ${n * dumps}`);
-        return { dump: ms };
+          });
+          if (count !== n * dumps) throw new Error(`routes list: got ${count} routes, expected ${n * dumps}`);
+          return { dump: ms };
+        },
+      },
+      {
+        run: async () => {
+          let count = 0;
+          const ms = await time(async () => {
+            for (let d = 0; d < dumps; d++) {
+              for await (const r of nl!.routes.stream(MAIN4)) {
+                sink += r.dst.length;
+                count++;
+              }
+            }
+          });
+          if (count !== n * dumps) throw new Error(`routes stream: got ${count} routes, expected ${n * dumps}`);
+          return { dump: ms };
+        },
       },
     ],
   };
@@ -192,6 +179,13 @@ async function memory(nl: RtNetlink, n: number): Promise<Extra> {
   };
 }
 
+/** Every route comparison, in report order. */
 export function comparisons(o: BenchOptions): Comparison[] {
-  return [addDel(o), dump(o, 10_000, 10, false), dump(o, 100_000, 2, true)];
+  const n = scaled(o, 10_000, 100);
+  const cold = coldAndSequential({
+    family: 'routes', service: 'routes', n, unit: 'route', estimateS: 18, items: routeSpecs(n), ipLines: routeLines('add', n),
+    bulkJob: 'routes.addMany', seqJob: 'routes.add', targets: { cold: 1.5, seqCold: null, seq: 1.1 },
+    add: (nl, r) => nl.routes.add(r), delMany: (nl, all) => nl.routes.delMany(all), expect: expectRoutes,
+  });
+  return [addDel(o), cold, dump(o, 10_000, 10, false), dump(o, 100_000, 2, true)];
 }

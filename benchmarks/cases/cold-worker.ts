@@ -1,0 +1,71 @@
+/**
+ * One cold sample, in a fresh node process (started by harness/cold.ts): open a handle in the given
+ * namespace and build the items (untimed), then time this process's first call into the library —
+ * one bulk call, or a loop awaiting one request at a time — and print `{"ms": …}` on stdout.
+ *
+ *   node cold-worker.js '{"job":"routes.addMany","netns":"/run/netns/x","n":10000}'
+ *
+ * Every result is checked (a sample never comes from failed work); the parent then checks the
+ * namespace's state.
+ */
+import { performance } from 'node:perf_hooks';
+import { RtNetlink } from '../../lib/netlink/index.js';
+import { linkNames, neighborSpecs, routeSpecs } from './items.js';
+
+/** The first calls a cold sample can time, by name. */
+const JOBS = new Map<string, (nl: RtNetlink, n: number) => { run: () => Promise<unknown> }>([
+  ['neighbors.addMany', (nl, n) => {
+    const items = neighborSpecs(n);
+    return { run: () => nl.neighbors.addMany(items) };
+  }],
+  ['neighbors.add', (nl, n) => {
+    const items = neighborSpecs(n);
+    return { run: async () => { for (const item of items) await nl.neighbors.add(item); } };
+  }],
+  ['routes.addMany', (nl, n) => {
+    const items = routeSpecs(n);
+    return { run: () => nl.routes.addMany(items) };
+  }],
+  ['routes.add', (nl, n) => {
+    const items = routeSpecs(n);
+    return { run: async () => { for (const item of items) await nl.routes.add(item); } };
+  }],
+  ['links.add', (nl, n) => {
+    const names = linkNames(n);
+    return { run: async () => { for (const name of names) await nl.links.add({ name, kind: 'ifb' }); } };
+  }],
+]);
+
+/** The names of the jobs a cold worker runs. */
+export type ColdJob = 'neighbors.addMany' | 'neighbors.add' | 'routes.addMany' | 'routes.add' | 'links.add';
+
+async function main(arg: string | undefined): Promise<void> {
+  const spec: unknown = JSON.parse(arg ?? 'null');
+  if (typeof spec !== 'object' || spec === null) throw new Error('cold worker: expected a JSON object argument');
+  const job = Object.hasOwn(spec, 'job') ? (spec as { job: unknown }).job : undefined;
+  const netns = Object.hasOwn(spec, 'netns') ? (spec as { netns: unknown }).netns : undefined;
+  const n = Object.hasOwn(spec, 'n') ? (spec as { n: unknown }).n : undefined;
+  const make = typeof job === 'string' ? JOBS.get(job) : undefined;
+  if (make === undefined) throw new Error(`cold worker: unknown job ${String(job)}`);
+  if (typeof netns !== 'string' || !netns.startsWith('/run/netns/')) throw new Error('cold worker: netns must be a file under /run/netns');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error('cold worker: n must be a whole number from 1 to 1,000,000');
+  const nl = await RtNetlink.open({ netns });
+  try {
+    const { run } = make(nl, n);
+    const t0 = performance.now();
+    const results = await run();
+    const ms = performance.now() - t0;
+    if (Array.isArray(results)) {
+      const bad = results.findIndex((r: { status?: unknown }) => r.status !== 'fulfilled');
+      if (bad !== -1) throw new Error(`cold worker: ${job as string} item ${bad} failed: ${String((results[bad] as { reason?: unknown }).reason)}`);
+    }
+    process.stdout.write(`${JSON.stringify({ ms })}\n`);
+  } finally {
+    nl.close();
+  }
+}
+
+main(process.argv[2]).catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

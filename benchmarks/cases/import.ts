@@ -1,0 +1,85 @@
+/**
+ * Import cost (issue 9): the whole-process time of `node -e "await import('rtnetlink')"` minus that
+ * of `node -e 0`, and the same for `rtnetlink/sandbox`. The package is resolved as a consumer's
+ * would be: from a temporary directory whose node_modules/rtnetlink is a symlink to this package,
+ * through its `exports`. Limit: 25 ms each.
+ *
+ * Each process also prints its own CPU time (`process.cpuUsage()`, user + system, start-up
+ * included) when its code is done: the CPU difference is reported beside the wall-time one (which
+ * is what is judged), because on a loaded machine wall time waits for a CPU and CPU time does not.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { QUICK_TIME, type BenchCase } from '../harness/case.js';
+import { limitRow, type LimitSpec } from '../harness/limits.js';
+import { packageRoot } from '../harness/machine.js';
+import { tempDir } from '../harness/namespaces.js';
+import { repsFor, type BenchOptions } from '../harness/options.js';
+import { median, spread } from '../harness/stats.js';
+
+/** What `code` appends so the process reports its CPU time (µs, user + system) on stdout. */
+const PRINT_CPU = 'const c = process.cpuUsage(); process.stdout.write(String(c.user + c.system))';
+
+/**
+ * Runs one `node -e "<code>; <print CPU>"` in `cwd`; returns its wall time (ms, spawn to exit)
+ * and the CPU time it reported (ms). Throws if it fails.
+ */
+function nodeProcess(cwd: string, code: string): { wallMs: number; cpuMs: number } {
+  const script = code === '' ? PRINT_CPU : `${code}; ${PRINT_CPU}`;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-e', script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const wallMs = performance.now() - t0;
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`node -e ${JSON.stringify(script)} failed (${r.status ?? r.signal}): ${r.stderr.toString().trim()}`);
+  const cpuUs = Number(r.stdout.toString());
+  if (!Number.isFinite(cpuUs) || cpuUs <= 0) throw new Error(`node -e ${JSON.stringify(script)} printed no CPU time`);
+  return { wallMs, cpuMs: cpuUs / 1000 };
+}
+
+const ENTRIES = ['rtnetlink', 'rtnetlink/sandbox'] as const;
+
+/** The import case. */
+export function cases(o: BenchOptions): BenchCase[] {
+  const specs: LimitSpec[] = ENTRIES.map((entry) => ({
+    name: `import: ${entry}`, mode: 'import', unit: 'ms', limit: 25,
+    note: `ours: wall time of \`node -e "await import('${entry}')"\` (resolved from a consumer's node_modules) minus that of \`node -e 0\`, medians (CPU time: what the processes report with process.cpuUsage(), start-up included)`,
+  }));
+  const reps = repsFor({}, o);
+  return [{
+    title: 'import: rtnetlink and rtnetlink/sandbox in a fresh node process',
+    rows: specs.map((s) => ({ name: s.name, mode: s.mode, target: { limit: s.limit, unit: s.unit } })),
+    estimateS: 7 * (o.quick ? QUICK_TIME * 2 : 1),
+    reps,
+    run: async (onRep) => {
+      const consumer = join(tempDir(), 'consumer');
+      mkdirSync(join(consumer, 'node_modules'), { recursive: true });
+      symlinkSync(packageRoot(), join(consumer, 'node_modules', 'rtnetlink'), 'dir');
+      // The baseline is `node -e 0` plus the CPU print, which every process runs.
+      const codes = ['', ...ENTRIES.map((e) => `await import('${e}')`)];
+      // One unmeasured round (file cache), then rounds whose order rotates.
+      for (const code of codes) nodeProcess(consumer, code);
+      const wall: number[][] = codes.map(() => []);
+      const cpu: number[][] = codes.map(() => []);
+      for (let rep = 0; rep < reps; rep++) {
+        for (let k = 0; k < codes.length; k++) {
+          const i = (k + rep) % codes.length;
+          const t = nodeProcess(consumer, codes[i]!);
+          wall[i]!.push(t.wallMs);
+          cpu[i]!.push(t.cpuMs);
+        }
+        onRep?.(rep + 1);
+      }
+      const base = median(wall[0]!);
+      const rows = specs.map((s, i) => {
+        const xs = wall[i + 1]!;
+        return limitRow(s, xs.map((x) => x - base), {
+          processMs: median(xs), processSpread: spread(xs), baselineMs: base, baselineSpread: spread(wall[0]!),
+          cpuMs: median(cpu[i + 1]!) - median(cpu[0]!), processCpuMs: median(cpu[i + 1]!), baselineCpuMs: median(cpu[0]!),
+        });
+      });
+      return { rows, micro: [], extras: [] };
+    },
+  }];
+}

@@ -1,0 +1,25 @@
+/**
+ * Cold samples: each one a fresh `node` process (cases/cold-worker.js) whose first call into the
+ * library is timed in-process — what a CLI, a CNI-style plugin or a short job sees.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ColdJob } from '../cases/cold-worker.js';
+import type { Namespace } from './namespaces.js';
+
+const WORKER = fileURLToPath(new URL('../cases/cold-worker.js', import.meta.url));
+
+/**
+ * Runs `job` on `n` items in a fresh node process with a handle in `ns`, and returns the
+ * milliseconds of its first call (process start, import and handle opening excluded: like ip's
+ * startup, they are not the work). Throws with the worker's stderr if it fails.
+ */
+export function coldSample(job: ColdJob, ns: Namespace, n: number): number {
+  const r = spawnSync(process.execPath, [WORKER, JSON.stringify({ job, netns: ns.path, n })], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`cold ${job} ×${n} failed (${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  const out: unknown = JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null');
+  const ms = typeof out === 'object' && out !== null && Object.hasOwn(out, 'ms') ? (out as { ms: unknown }).ms : undefined;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) throw new Error(`cold ${job}: no timing in ${JSON.stringify(r.stdout)}`);
+  return ms;
+}
