@@ -4,14 +4,17 @@
 // at construction, as decodeXxxMessage() does — never a RangeError from a getter, never bytes of
 // the next message read as fields.
 import test from 'ava';
-import { DecodeError } from '../../lib/netlink/core/errors.js';
+import { DecodeError, ValidationError } from '../../lib/netlink/core/errors.js';
 import { forEachMessage, parseErrorMessage } from '../../lib/netlink/core/message.js';
 import { addressView } from '../../lib/netlink/rtnl/address/view.js';
+import { decodeLinkMessage, encodeLinkBody } from '../../lib/netlink/rtnl/link/codec.js';
+import { linkKindData } from '../../lib/netlink/rtnl/link/kinds/index.js';
 import { linkView } from '../../lib/netlink/rtnl/link/view.js';
+import { NlWriter } from '../../lib/netlink/core/writer.js';
 import { neighborView } from '../../lib/netlink/rtnl/neighbor/view.js';
 import { routeView } from '../../lib/netlink/rtnl/route/view.js';
 import { ruleView } from '../../lib/netlink/rtnl/rule/view.js';
-import { bytes, nlmsg, s32, u16, u32 } from '../helpers/bytes.js';
+import { attr, bytes, cstr, nlmsg, s32, u16, u32 } from '../helpers/bytes.js';
 
 const RTM_NEWLINK = 16;
 const views = { link: linkView, address: addressView, route: routeView, neighbor: neighborView, rule: ruleView };
@@ -86,4 +89,46 @@ test('an NLMSG_ERROR whose echoed request is shorter than a header or longer tha
   // The echoed request exactly fills what precedes the TLVs: fine.
   const whole = nlmsg(2, 0x200, 1, 0, s32(-22), u32(16), u16(16), u16(5), u32(1), u32(0), u32(0x00020008), u32(12));
   t.deepEqual(parseErrorMessage(whole, 0, whole.length, 0x200), { errno: 22, extack: { offset: 12 } });
+});
+
+// Found by the fuzzer (spec/fuzz/), saved under spec/fixtures/regress/ too.
+
+/** IFLA_LINKINFO { KIND veth, DATA { VETH_INFO_PEER { ifinfomsg, `inner` } } }. */
+function vethLevel(inner: Buffer): Buffer {
+  return attr(18, attr(1, cstr('veth')), attr(2, attr(1, Buffer.alloc(16), inner)));
+}
+
+test('a veth peer nested in its own link info 1000 times is a DecodeError, not a stack overflow', (t) => {
+  let nest: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < 1000; i++) nest = vethLevel(nest);
+  const msg = nlmsg(RTM_NEWLINK, 0, 1, 0, Buffer.alloc(16), nest);
+  t.throws(() => decodeLinkMessage(msg), { instanceOf: DecodeError, message: /nested more than/ });
+  const view = linkView(msg, 0, msg.length);
+  t.throws(() => view.linkInfo, { instanceOf: DecodeError });
+  t.throws(() => view.attributes, { instanceOf: DecodeError });
+  t.throws(() => JSON.stringify(view), { instanceOf: DecodeError });
+  // Two levels (a veth request whose peer names its own kind) still decode.
+  const two = nlmsg(RTM_NEWLINK, 0, 1, 0, Buffer.alloc(16), vethLevel(vethLevel(Buffer.alloc(0))));
+  t.is(linkKindData(decodeLinkMessage(two).attributes.linkinfo, 'veth')?.peer?.attributes.linkinfo?.kind, 'veth');
+});
+
+test('an attribute longer than nla_len can count is a ValidationError when written, not a RangeError', (t) => {
+  const w = new NlWriter();
+  t.throws(() => w.attrString(3, 'x'.repeat(0xffff - 4)), { instanceOf: ValidationError, message: /at most 65535 bytes/ });
+  t.throws(() => w.attrBytes(3, new Uint8Array(0x10000)), { instanceOf: ValidationError });
+  const nest = w.beginNest(18);
+  w.attrBytes(1, new Uint8Array(0xfff0));
+  w.attrBytes(2, new Uint8Array(0x20));
+  t.throws(() => w.endNest(nest), { instanceOf: ValidationError, message: /^attribute type 18: / });
+  t.notThrows(() => new NlWriter().attrString(3, 'x'.repeat(0xffff - 5)));
+});
+
+test('a decoded string that grows when encoded again (bytes that are not UTF-8) is a ValidationError from encode', (t) => {
+  // IFLA_IFNAME of 21,844 bytes 0x80: each decodes to U+FFFD, three bytes in UTF-8.
+  const msg = nlmsg(RTM_NEWLINK, 0, 1, 0, Buffer.alloc(16), attr(3, Buffer.alloc(21844, 0x80)));
+  const body = decodeLinkMessage(msg);
+  t.is(body.attributes.ifname?.length, 21844);
+  const w = new NlWriter();
+  w.beginMessage(RTM_NEWLINK, 0, 1);
+  t.throws(() => encodeLinkBody(w, body), { instanceOf: ValidationError });
 });
