@@ -132,3 +132,26 @@ test('a decoded string that grows when encoded again (bytes that are not UTF-8) 
   w.beginMessage(RTM_NEWLINK, 0, 1);
   t.throws(() => encodeLinkBody(w, body), { instanceOf: ValidationError });
 });
+
+test('a getter gives the same answer read first or after others, when a later attribute is malformed', (t) => {
+  // IFLA_IFNAME 'a', then an attribute claiming 64 bytes with 4 left.
+  const msg = nlmsg(RTM_NEWLINK, 0, 1, 0, Buffer.alloc(16), attr(3, cstr('a')), u16(64), u16(4));
+  t.is(linkView(msg, 0, msg.length).name, 'a');
+  t.throws(() => linkView(msg, 0, msg.length).mtu, { instanceOf: DecodeError });
+  const view = linkView(msg, 0, msg.length);
+  // Past three reads the view indexes the message: the answers must not change.
+  for (let i = 0; i < 3; i++) t.throws(() => view.mtu, { instanceOf: DecodeError });
+  t.is(view.name, 'a');
+  t.throws(() => view.mtu, { instanceOf: DecodeError });
+  t.throws(() => view.toJSON(), { instanceOf: DecodeError });
+});
+
+test('trailing bytes that are not padding are a DecodeError for a getter whether it walks or uses the index', (t) => {
+  const msg = Buffer.concat([nlmsg(RTM_NEWLINK, 0, 1, 0, Buffer.alloc(16), attr(3, cstr('a'))), Buffer.from([1, 0])]);
+  msg.writeUInt32LE(msg.length, 0);
+  t.is(linkView(msg, 0, msg.length).name, 'a');
+  t.throws(() => linkView(msg, 0, msg.length).mtu, { instanceOf: DecodeError, message: /trailing bytes/ });
+  const view = linkView(msg, 0, msg.length);
+  for (let i = 0; i < 4; i++) t.is(view.name, 'a');
+  t.throws(() => view.mtu, { instanceOf: DecodeError, message: /trailing bytes/ });
+});

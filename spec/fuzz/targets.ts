@@ -11,7 +11,8 @@
  * - `<family>-view`: the family's lazy view over the message placed between garbage bytes, every
  *   getter found on its prototype chain (so new getters are covered without listing them),
  *   toObject(), toJSON(), JSON.stringify() and util.inspect(); then the same with the garbage
- *   changed, which must give the same result (a view reads its own message and nothing else).
+ *   changed, which must give the same result (a view reads its own message and nothing else); and
+ *   each getter read first on a fresh view, which must give what it gave after the others.
  *
  * Allowed: a DecodeError from decoding; a ValidationError from encoding a decoded value. Anything
  * else thrown (RangeError, TypeError, a stack overflow …) is an {@link Escape}.
@@ -173,6 +174,25 @@ function fillAround(buf: Buffer, from: number, to: number, byte: number): void {
   buf.fill(byte, to);
 }
 
+/**
+ * Each getter read first, on a fresh view, gives what it gave when read after all the others (a
+ * view walks the attributes for its first reads and indexes them after a few: both must agree).
+ */
+function checkFirstReads(target: string, fresh: () => MessageView, after: Record<string, unknown>): void {
+  for (const name of gettersOf(fresh())) {
+    let first: unknown;
+    try {
+      first = Reflect.get(fresh(), name);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw new Escape(target, `get ${name} (first read)`, e);
+      first = `DecodeError: ${e.message}`;
+    }
+    if (!isDeepStrictEqual(first, after[`get ${name}`])) {
+      throw new Escape(target, 'consistency', undefined, `${name} read first gives ${inspect(first).slice(0, 200)}, after the other getters ${inspect(after[`get ${name}`]).slice(0, 200)}`);
+    }
+  }
+}
+
 /** `<family>-view`: the view between garbage, read twice with different garbage. */
 function runView(family: Family, bytes: Buffer): void {
   const target = `${family.name}-view`;
@@ -186,6 +206,8 @@ function runView(family: Family, bytes: Buffer): void {
     const view = guarded(target, 'view', DECODE_ONLY, () => family.view(buf, before, bytes.length));
     outcomes.push(view === undefined ? 'DecodeError at construction' : readView(target, view));
   }
+  const all = outcomes[0];
+  if (typeof all === 'object' && all !== null) checkFirstReads(target, () => family.view(buf, before, bytes.length), all as Record<string, unknown>);
   if (!isDeepStrictEqual(outcomes[0], outcomes[1])) {
     const [a, b] = outcomes as Array<Record<string, unknown>>;
     const differ = typeof a === 'object' && typeof b === 'object'
