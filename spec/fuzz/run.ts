@@ -10,7 +10,9 @@
  *   npm run fuzz -- --save                        also write each failure to spec/fixtures/regress/
  *
  * Prints the seeds, progress (inputs, inputs/s), then each failure with its replay command and
- * the shrunk input in hex. Exits 1 when anything escaped.
+ * the shrunk input in hex. Exits 1 when anything escaped. A replay path holds for the corpus it was
+ * found with (spec/fixtures/ at that commit): save the input (--save) to keep it for good; the
+ * replay test in fuzz.spec.ts then runs it through every target on every `npm test`.
  */
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';

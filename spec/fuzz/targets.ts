@@ -206,8 +206,6 @@ function runView(family: Family, bytes: Buffer): void {
     const view = guarded(target, 'view', DECODE_ONLY, () => family.view(buf, before, bytes.length));
     outcomes.push(view === undefined ? 'DecodeError at construction' : readView(target, view));
   }
-  const all = outcomes[0];
-  if (typeof all === 'object' && all !== null) checkFirstReads(target, () => family.view(buf, before, bytes.length), all as Record<string, unknown>);
   if (!isDeepStrictEqual(outcomes[0], outcomes[1])) {
     const [a, b] = outcomes as Array<Record<string, unknown>>;
     const differ = typeof a === 'object' && typeof b === 'object'
@@ -215,6 +213,8 @@ function runView(family: Family, bytes: Buffer): void {
       : 'construction';
     throw new Escape(target, 'containment', undefined, `the view read bytes outside its message (differs in: ${differ})`);
   }
+  const all = outcomes[1];
+  if (typeof all === 'object' && all !== null) checkFirstReads(target, () => family.view(buf, before, bytes.length), all as Record<string, unknown>);
 }
 
 /** Runs `bytes` through target `name`; throws an {@link Escape} when something other than the allowed errors escapes. */
