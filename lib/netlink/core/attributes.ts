@@ -31,55 +31,64 @@ export function forEachAttr(buf: Buffer, start: number, end: number, path: strin
     visit(rawType & NLA_TYPE_MASK, at + NLA_HDRLEN, len - NLA_HDRLEN, rawType);
     at += align4(len);
   }
-  // Fewer than 4 bytes left: only padding may remain.
-  if (at < end && at + NLA_HDRLEN > end) {
-    for (let i = at; i < end; i++) {
-      if (buf[i] !== 0) throw new DecodeError(path, at, `${end - at} trailing bytes are not an attribute`);
-    }
-  }
+  checkTrailing(buf, at, end, path);
 }
 
 /**
  * An index of the attributes of one message: `offset(type)` is the payload offset of the first
  * attribute of that type, `length(type)` its payload length. Built in one pass on first use, so
  * getters on lazy objects cost one array read. Types above `max` are not indexed.
+ *
+ * It answers exactly as {@link locateAttr} walking the same bytes: an attribute before a malformed
+ * one is found; asking for one the walk would have looked for past the malformed one throws that
+ * DecodeError. So a view's getter gives the same answer whether it is read first or after others.
  */
 export class AttrIndex {
   /** payload offset + 1 per type (0 = absent), then payload length. */
   private readonly slots: number[];
+  /** Where the walk stopped on malformed bytes, if it did. */
+  private readonly error: DecodeError | undefined;
 
   constructor(buf: Buffer, start: number, end: number, max: number, path: string) {
     // A plain array: a typed array is allocated outside the JS heap, which costs more than the
     // walk itself for one short-lived view.
     const slots = new Array<number>(2 * (max + 1)).fill(0);
-    forEachAttr(buf, start, end, path, (type, off, len) => {
-      if (type <= max && slots[2 * type] === 0) {
-        slots[2 * type] = off + 1;
-        slots[2 * type + 1] = len;
-      }
-    });
+    try {
+      forEachAttr(buf, start, end, path, (type, off, len) => {
+        if (type <= max && slots[2 * type] === 0) {
+          slots[2 * type] = off + 1;
+          slots[2 * type + 1] = len;
+        }
+      });
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.error = e;
+    }
     this.slots = slots;
   }
 
-  /** Payload offset of attribute `type`, or -1 when absent. */
+  /** Payload offset of attribute `type`, or -1 when absent; the walk's DecodeError when it is not before malformed bytes. */
   offset(type: number): number {
-    return (this.slots[2 * type] ?? 0) - 1;
+    const at = (this.slots[2 * type] ?? 0) - 1;
+    if (at < 0 && this.error !== undefined) throw this.error;
+    return at;
   }
 
   /** Payload length of attribute `type` (0 when absent). */
   length(type: number): number {
-    return this.slots[2 * type + 1] ?? 0;
+    return this.offset(type) < 0 ? 0 : this.slots[2 * type + 1]!;
   }
 
   /** True when attribute `type` is present. */
   has(type: number): boolean {
-    return (this.slots[2 * type] ?? 0) !== 0;
+    return this.offset(type) >= 0;
   }
 }
 
 /**
  * The payload offset of the first attribute `type` in `buf[start, end)`, or -1, checking lengths
- * up to it like {@link forEachAttr} (DecodeError naming `path`). No allocation.
+ * up to it like {@link forEachAttr} (DecodeError naming `path`; when `type` is absent, the whole
+ * list and its trailing padding are checked). No allocation.
  */
 export function locateAttr(buf: Buffer, start: number, end: number, type: number, path: string): number {
   let at = start;
@@ -92,7 +101,15 @@ export function locateAttr(buf: Buffer, start: number, end: number, type: number
     if ((rawType & NLA_TYPE_MASK) === type) return at + NLA_HDRLEN;
     at += align4(len);
   }
+  checkTrailing(buf, at, end, path);
   return -1;
+}
+
+/** Fewer than 4 bytes left after the last attribute: only zero padding may remain. */
+function checkTrailing(buf: Buffer, at: number, end: number, path: string): void {
+  for (let i = at; i < end; i++) {
+    if (buf[i] !== 0) throw new DecodeError(path, at, `${end - at} trailing bytes are not an attribute`);
+  }
 }
 
 /** The payload offset of the first attribute `type` in `buf[start, end)`, or -1. No allocation. */

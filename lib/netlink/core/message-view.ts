@@ -9,6 +9,7 @@
  */
 import { inspect } from 'node:util';
 import { AttrIndex, attrLength, locateAttr } from './attributes.js';
+import { checkMessageLength } from './message.js';
 import type { FieldCodec } from './schema.js';
 
 /** A lazily decoded netlink message. */
@@ -22,11 +23,19 @@ export abstract class MessageView {
   private index: AttrIndex | undefined;
   private reads = 0;
 
-  /** @internal */
+  /**
+   * @internal The message is `buf[off, …)` with at most `len` bytes available. Checked here, once,
+   * for every family (as decodeXxxMessage() checks): the bytes lie inside `buf`, nlmsg_len fits in
+   * `len` and holds the nlmsghdr and the family's fixed header — else a DecodeError now, so no
+   * getter ever reads outside the message. The view then spans nlmsg_len bytes.
+   */
   constructor(buf: Buffer, off: number, len: number) {
     this.buf = buf;
     this.off = off;
-    this.len = len;
+    // headerSize and setName are prototype getters of the subclass (never instance fields), so
+    // they can be read before the subclass constructor runs; TypeScript cannot know that.
+    const family = this as unknown as { readonly setName: string; readonly headerSize: number };
+    this.len = checkMessageLength(family.setName, buf, off, len, family.headerSize);
   }
 
   /** Size of the family's fixed header after the nlmsghdr (ifinfomsg = 16, rtmsg = 12 …). */

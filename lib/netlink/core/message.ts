@@ -108,9 +108,16 @@ export function parseErrorMessage(buf: Buffer, off: number, len: number, flags: 
   if (flags & NLM_F_ACK_TLVS) {
     // The echoed request: its header always, its payload unless the kernel capped it.
     const inner = off + NLMSG_HDRLEN + 4;
-    if (inner + NLMSG_HDRLEN > off + len) throw new DecodeError('nlmsgerr', inner, 'echoed header missing');
-    const echoed = flags & NLM_F_CAPPED ? NLMSG_HDRLEN : align4(buf.readUInt32LE(inner));
-    extack = parseExtack(buf, inner + echoed, off + len);
+    const end = off + len;
+    if (inner + NLMSG_HDRLEN > end) throw new DecodeError('nlmsgerr', inner, 'echoed header missing');
+    let echoed = NLMSG_HDRLEN;
+    if (!(flags & NLM_F_CAPPED)) {
+      // The whole request is echoed: its nlmsg_len must cover its header and fit in the error.
+      const n = buf.readUInt32LE(inner);
+      if (n < NLMSG_HDRLEN || n > end - inner) throw new DecodeError('nlmsgerr', inner, `echoed nlmsg_len ${n} with ${end - inner} bytes left`);
+      echoed = Math.min(align4(n), end - inner);
+    }
+    extack = parseExtack(buf, inner + echoed, end);
   }
   return { errno, extack };
 }
@@ -130,7 +137,10 @@ export function parseDoneMessage(buf: Buffer, off: number, len: number, flags: n
  * fixed header of `header` bytes. Returns nlmsg_len.
  */
 export function checkMessageLength(set: string, buf: Buffer, off: number, len: number, header: number): number {
-  if (len < 16 || off + len > buf.length) throw new DecodeError(set, off, `${len} bytes cannot hold an nlmsghdr`);
+  if (!Number.isInteger(off) || !Number.isInteger(len) || off < 0 || off + len > buf.length) {
+    throw new DecodeError(set, Number.isInteger(off) ? off : 0, `bytes [${off}, ${off} + ${len}) are not inside the ${buf.length}-byte buffer`);
+  }
+  if (len < 16) throw new DecodeError(set, off, `${len} bytes cannot hold an nlmsghdr`);
   const msgLen = buf.readUInt32LE(off);
   if (msgLen > len) throw new DecodeError(set, off, `nlmsg_len ${msgLen} but only ${len} bytes`);
   if (msgLen < 16 + header) throw new DecodeError(set, off + 16, `a ${header}-byte header does not fit nlmsg_len ${msgLen}`);

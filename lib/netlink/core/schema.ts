@@ -68,6 +68,15 @@ export type AttrValues<D extends AttrDefs> = {
   -readonly [K in keyof D]?: D[K] extends AttrDef<infer T> ? T : never;
 } & { unknown?: UnknownAttr[] };
 
+/**
+ * How deep attribute sets may nest in one decode. Real messages nest a handful (a veth request:
+ * link, link_info, veth, the peer's link; a bridge: link, link_info, bridge, querier state).
+ */
+export const MAX_NEST_DEPTH = 32;
+
+/** Sets being decoded right now, one inside the other (decoding is synchronous). */
+let nestDepth = 0;
+
 /** One attribute set (`link`, `link_info`, `route` …) with its generic decoder and encoder. */
 export class AttrSet<D extends AttrDefs> {
   /** The set's name, used in error paths. */
@@ -90,8 +99,22 @@ export class AttrSet<D extends AttrDefs> {
     return this.byType[type]?.key;
   }
 
-  /** Decodes the attributes in `buf[start, end)`. */
+  /**
+   * Decodes the attributes in `buf[start, end)`. Sets nested more than {@link MAX_NEST_DEPTH} deep
+   * (only a veth peer's link body can nest itself: a hostile message could repeat it until the stack
+   * overflows) are a DecodeError.
+   */
   decode(buf: Buffer, start: number, end: number, path: string = this.name): AttrValues<D> {
+    if (nestDepth >= MAX_NEST_DEPTH) throw new DecodeError(path, start, `attribute sets nested more than ${MAX_NEST_DEPTH} deep`);
+    nestDepth++;
+    try {
+      return this.decodeFlat(buf, start, end, path);
+    } finally {
+      nestDepth--;
+    }
+  }
+
+  private decodeFlat(buf: Buffer, start: number, end: number, path: string): AttrValues<D> {
     const out: Record<string, unknown> = {};
     const unknown: UnknownAttr[] = [];
     let index = 0;

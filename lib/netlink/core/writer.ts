@@ -6,7 +6,16 @@
  * always written as zeros, whatever the buffer held before. Multi-byte values are in host byte
  * order (little-endian on every platform Node supports for this package) unless the name says `Be`.
  */
-import { NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN, align4 } from './protocol.js';
+import { ValidationError } from './errors.js';
+import { NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN, NLA_TYPE_MASK, align4 } from './protocol.js';
+
+/** nla_len is 16 bits: an attribute, header included, is at most this long. */
+const NLA_MAX_LEN = 0xffff;
+
+/** An attribute longer than nla_len can count: the value given for it is too big to send. */
+function tooLong(type: number, len: number): ValidationError {
+  return new ValidationError(`attribute type ${type & NLA_TYPE_MASK}`, `${len} bytes`, `an attribute is at most ${NLA_MAX_LEN} bytes long (nla_len is 16 bits)`);
+}
 
 /** A reusable message builder. Not shared between handles: each owns its writers. */
 export class NlWriter {
@@ -121,6 +130,7 @@ export class NlWriter {
 
   /** Writes an attribute header for a payload of `size` bytes; the caller writes the payload. */
   private attrHeader(type: number, size: number): void {
+    if (NLA_HDRLEN + size > NLA_MAX_LEN) throw tooLong(type, NLA_HDRLEN + size);
     this.reserve(NLA_HDRLEN + size + 3);
     this.buf.writeUInt16LE(NLA_HDRLEN + size, this.length);
     this.buf.writeUInt16LE(type, this.length + 2);
@@ -217,7 +227,7 @@ export class NlWriter {
    */
   endNest(start: number): void {
     const len = this.length - start;
-    if (len > 0xffff) throw new RangeError(`attribute of ${len} bytes exceeds the 65535-byte nla_len`);
+    if (len > NLA_MAX_LEN) throw tooLong(this.buf.readUInt16LE(start + 2), len);
     this.buf.writeUInt16LE(len, start);
     this.pad();
   }

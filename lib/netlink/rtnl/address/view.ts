@@ -7,7 +7,6 @@
 import * as C from './codec.js';
 import { IFADDRMSG, addressAttrs, addressFlagNames, addressScopeName, ifaCacheInfo, readIfAddrMsg } from './codec.js';
 import type { AddressAttributes, AddressFlagName, IfaCacheInfo, IfAddrMsg } from './codec.js';
-import { DecodeError } from '../../core/errors.js';
 import { AF_INET6, type IpVersion } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN, NLM_F_DUMP_FILTERED } from '../../core/protocol.js';
@@ -179,8 +178,8 @@ export class Address extends MessageView {
   }
 }
 
-/** Decodes an address message into a lazy {@link Address} (the message's bytes are referenced, not copied). */
+/** Decodes an address message into a lazy {@link Address} (the message's bytes are referenced, not copied).
+ * A DecodeError when `buf[off, off + len)` cannot hold the message its nlmsg_len announces (see MessageView). */
 export function addressView(buf: Buffer, off: number, len: number): Address {
-  if (len < NLMSG_HDRLEN + C.IFADDRMSG_SIZE) throw new DecodeError('address', off, `message of ${len} bytes, no ifaddrmsg`);
   return new Address(buf, off, len);
 }

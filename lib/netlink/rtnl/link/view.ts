@@ -300,7 +300,8 @@ export class Link extends MessageView {
   }
 }
 
-/** Decodes a link message into a lazy {@link Link} (the message's bytes are referenced, not copied). */
+/** Decodes a link message into a lazy {@link Link} (the message's bytes are referenced, not copied).
+ * A DecodeError when `buf[off, off + len)` cannot hold the message its nlmsg_len announces (see MessageView). */
 export function linkView(buf: Buffer, off: number, len: number): Link {
   return new Link(buf, off, len);
 }

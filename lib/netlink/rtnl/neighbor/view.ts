@@ -2,7 +2,6 @@
  * Neighbor: one neighbour-table entry (ARP / NDP) or bridge FDB entry as the kernel reported it
  * (RTM_NEWNEIGH), decoded lazily. Field names follow `ip -j neigh` and `bridge -j fdb` in camelCase.
  */
-import { DecodeError } from '../../core/errors.js';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
@@ -182,8 +181,8 @@ export class Neighbor extends MessageView {
   }
 }
 
-/** Decodes a neighbour message into a lazy {@link Neighbor} (the bytes are referenced, not copied). */
+/** Decodes a neighbour message into a lazy {@link Neighbor} (the bytes are referenced, not copied).
+ * A DecodeError when `buf[off, off + len)` cannot hold the message its nlmsg_len announces (see MessageView). */
 export function neighborView(buf: Buffer, off: number, len: number): Neighbor {
-  if (len < NLMSG_HDRLEN + N.NDMSG_SIZE) throw new DecodeError('neighbor', off, `a message of ${len} bytes cannot hold an ndmsg`);
   return new Neighbor(buf, off, len);
 }

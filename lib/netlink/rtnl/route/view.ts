@@ -325,8 +325,8 @@ export class Route extends MessageView {
   }
 }
 
-/** Decodes a route message into a lazy {@link Route} (the message's bytes are referenced, not copied). */
+/** Decodes a route message into a lazy {@link Route} (the message's bytes are referenced, not copied).
+ * A DecodeError when `buf[off, off + len)` cannot hold the message its nlmsg_len announces (see MessageView). */
 export function routeView(buf: Buffer, off: number, len: number): Route {
-  if (len < HEADER + C.RTMSG_SIZE) throw new DecodeError('route', off, `route message of ${len} bytes, at least ${HEADER + C.RTMSG_SIZE} expected`);
   return new Route(buf, off, len);
 }

@@ -2,7 +2,6 @@
  * Rule: one policy-routing rule as the kernel reported it (RTM_NEWRULE), decoded lazily. Field
  * names follow `ip -j rule` in camelCase (`srcLen`, `suppressPrefixlen`, `ipProto`, `uidRange`).
  */
-import { DecodeError } from '../../core/errors.js';
 import { AF_INET, AF_INET6 } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
@@ -249,8 +248,8 @@ export class Rule extends MessageView {
   }
 }
 
-/** Decodes a rule message into a lazy {@link Rule} (the bytes are referenced, not copied). */
+/** Decodes a rule message into a lazy {@link Rule} (the bytes are referenced, not copied).
+ * A DecodeError when `buf[off, off + len)` cannot hold the message its nlmsg_len announces (see MessageView). */
 export function ruleView(buf: Buffer, off: number, len: number): Rule {
-  if (len < NLMSG_HDRLEN + R.FIB_RULE_HDR_SIZE) throw new DecodeError('rule', off, `a message of ${len} bytes cannot hold a fib_rule_hdr`);
   return new Rule(buf, off, len);
 }
