@@ -214,7 +214,8 @@ static bool get_ns(napi_env env, napi_value v, bool optional, struct ns_arg *ns)
 static int ns_enter(const struct ns_arg *ns, int *self, int *target, const char **syscall, const char **path) {
   *syscall = "open";
   *path = ns->path;
-  *target = ns->path != NULL ? open(ns->path, O_RDONLY | O_CLOEXEC) : ns->fd;
+  // O_NONBLOCK: a fifo given as a namespace path must fail at setns, not block the thread in open.
+  *target = ns->path != NULL ? open(ns->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) : ns->fd;
   if (*target < 0) return -errno;
   *path = THREAD_NS;
   *self = open(THREAD_NS, O_RDONLY | O_CLOEXEC);

@@ -66,3 +66,19 @@ test('open takes valid options and a null-prototype options object', async (t) =
   t.is(nl.connection.timeout, 500);
   nl.close();
 });
+
+test('a fifo given as the namespace is refused without blocking (the open is non-blocking)', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-fifo-'));
+  try {
+    const fifo = join(dir, 'ns');
+    execFileSync('mkfifo', [fifo]);
+    const e = await t.throwsAsync(RtNetlink.open({ netns: fifo }));
+    t.is((e as { code?: string }).code, 'EINVAL');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
