@@ -31,16 +31,20 @@ export interface EventDecoder {
   decode(buf: Buffer, off: number, len: number): EventObject;
 }
 
-/** Decoders by nlmsg_type. */
-export const EVENT_DECODERS: Readonly<Record<number, EventDecoder>> = {
-  [R.RTM_NEWLINK]: { kind: 'link', del: false, decode: linkView },
-  [R.RTM_DELLINK]: { kind: 'link', del: true, decode: linkView },
-  [R.RTM_NEWADDR]: { kind: 'address', del: false, decode: addressView },
-  [R.RTM_DELADDR]: { kind: 'address', del: true, decode: addressView },
-  [R.RTM_NEWROUTE]: { kind: 'route', del: false, decode: routeView },
-  [R.RTM_DELROUTE]: { kind: 'route', del: true, decode: routeView },
-  [R.RTM_NEWNEIGH]: { kind: 'neighbor', del: false, decode: neighborView },
-  [R.RTM_DELNEIGH]: { kind: 'neighbor', del: true, decode: neighborView },
-  [R.RTM_NEWRULE]: { kind: 'rule', del: false, decode: ruleView },
-  [R.RTM_DELRULE]: { kind: 'rule', del: true, decode: ruleView },
-};
+const DECODERS = new Map<number, EventDecoder>([
+  [R.RTM_NEWLINK, { kind: 'link', del: false, decode: linkView }],
+  [R.RTM_DELLINK, { kind: 'link', del: true, decode: linkView }],
+  [R.RTM_NEWADDR, { kind: 'address', del: false, decode: addressView }],
+  [R.RTM_DELADDR, { kind: 'address', del: true, decode: addressView }],
+  [R.RTM_NEWROUTE, { kind: 'route', del: false, decode: routeView }],
+  [R.RTM_DELROUTE, { kind: 'route', del: true, decode: routeView }],
+  [R.RTM_NEWNEIGH, { kind: 'neighbor', del: false, decode: neighborView }],
+  [R.RTM_DELNEIGH, { kind: 'neighbor', del: true, decode: neighborView }],
+  [R.RTM_NEWRULE, { kind: 'rule', del: false, decode: ruleView }],
+  [R.RTM_DELRULE, { kind: 'rule', del: true, decode: ruleView }],
+]);
+
+/** The decoder of notifications of type `nlmsgType`, or undefined for types that are not events. */
+export function eventDecoder(nlmsgType: number): EventDecoder | undefined {
+  return DECODERS.get(nlmsgType);
+}

@@ -6,33 +6,38 @@
  * the next event. A consumer that falls behind therefore makes the kernel's receive queue overflow,
  * which the kernel reports as ENOBUFS; the iterator turns that into an explicit `{ type: 'overrun' }`
  * event (events were lost: resynchronise with a dump) and goes on. It never ends silently.
+ *
+ * Waiting: `next()` calls are served first come, first served. While at least one of them waits and
+ * nothing is queued in the kernel, the socket's readiness watcher is on (and keeps the process
+ * alive); each readable socket serves the waiting calls in order, and the watcher goes off once
+ * none waits. `close()`/`return()` settle every waiting call as done.
  */
 import { ValidationError } from '../core/errors.js';
-import { EAGAIN, ENOBUFS } from '../core/errno.js';
+import { EAGAIN } from '../core/errno.js';
 import { forEachMessage } from '../core/message.js';
 import type { NamespaceRef } from '../transport/native.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
 import * as R from './rtm.js';
-import { NetlinkSocket, RECV_TRUNCATED } from '../transport/socket.js';
-import { checkBool, checkInt, checkKeys, checkObject } from '../core/validate.js';
-import { EVENT_DECODERS, type EventKind, type EventObjects } from './monitor-decoders.js';
-
-/** Group names accepted by {@link MonitorOptions.groups}, mapped to RTNLGRP_* numbers. */
-export const MONITOR_GROUPS: Readonly<Record<string, readonly number[]>> = {
-  link: [R.RTNLGRP_LINK],
-  neigh: [R.RTNLGRP_NEIGH],
-  'ipv4-ifaddr': [R.RTNLGRP_IPV4_IFADDR],
-  'ipv6-ifaddr': [R.RTNLGRP_IPV6_IFADDR],
-  'ipv4-route': [R.RTNLGRP_IPV4_ROUTE],
-  'ipv6-route': [R.RTNLGRP_IPV6_ROUTE],
-  'ipv4-rule': [R.RTNLGRP_IPV4_RULE],
-  'ipv6-rule': [R.RTNLGRP_IPV6_RULE],
-  rules: [R.RTNLGRP_IPV4_RULE, R.RTNLGRP_IPV6_RULE],
-};
+import { NetlinkSocket } from '../transport/socket.js';
+import { checkBool, checkInt } from '../core/validate.js';
+import { eventDecoder, type EventKind, type EventObjects } from './monitor-decoders.js';
 
 /** A group name of {@link MONITOR_GROUPS}. */
 export type MonitorGroup = 'link' | 'neigh' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route'
   | 'ipv4-rule' | 'ipv6-rule' | 'rules';
+
+/** Group names accepted by {@link MonitorOptions.groups}, mapped to RTNLGRP_* numbers. */
+export const MONITOR_GROUPS: ReadonlyMap<string, readonly number[]> = new Map<MonitorGroup, readonly number[]>([
+  ['link', [R.RTNLGRP_LINK]],
+  ['neigh', [R.RTNLGRP_NEIGH]],
+  ['ipv4-ifaddr', [R.RTNLGRP_IPV4_IFADDR]],
+  ['ipv6-ifaddr', [R.RTNLGRP_IPV6_IFADDR]],
+  ['ipv4-route', [R.RTNLGRP_IPV4_ROUTE]],
+  ['ipv6-route', [R.RTNLGRP_IPV6_ROUTE]],
+  ['ipv4-rule', [R.RTNLGRP_IPV4_RULE]],
+  ['ipv6-rule', [R.RTNLGRP_IPV6_RULE]],
+  ['rules', [R.RTNLGRP_IPV4_RULE, R.RTNLGRP_IPV6_RULE]],
+]);
 
 /** Options of `nl.monitor`. */
 export interface MonitorOptions {
@@ -57,51 +62,164 @@ export type ObjectEvent = {
 
 /** The async iterable returned by `nl.monitor`. `return()` (or `close()`) closes its socket. */
 export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
-  /** Closes the event socket; a pending `next()` resolves as done. */
+  /** Closes the event socket; every pending `next()` resolves as done. */
   close(): void;
 }
 
-/** @internal Opens the event socket and returns the iterator. */
-export function openMonitor(netns: NamespaceRef | undefined, options: MonitorOptions): Monitor {
-  const o = checkObject('options', options);
-  checkKeys('', o, ['groups', 'allNamespaces', 'receiveBufferSize']);
-  if (!Array.isArray(o.groups) || o.groups.length === 0) {
-    throw new ValidationError('groups', o.groups, `a non-empty array of group names is required (${Object.keys(MONITOR_GROUPS).join(', ')})`);
+const OPTION_KEYS = ['groups', 'allNamespaces', 'receiveBufferSize'];
+/** More entries than there are group names means a mistake (and bounds the loop below). */
+const MAX_GROUP_ENTRIES = 64;
+
+/** The checked options of a monitor. */
+interface CheckedOptions {
+  groups: Set<number>;
+  allNamespaces: boolean;
+  receiveBufferSize: number | undefined;
+}
+
+/** `o[key]` if it is o's own property: options are never read through the prototype chain. */
+function own(o: object, key: string): unknown {
+  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+}
+
+/** Checks `nl.monitor`'s options: a plain object of known own properties, every value checked. */
+function checkMonitorOptions(options: unknown): CheckedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValidationError('options', options, 'an options object is required');
+  }
+  const proto = Object.getPrototypeOf(options) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ValidationError('options', options, 'a plain options object is required');
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) {
+      throw new ValidationError(key, own(options, key), `unknown option (known: ${OPTION_KEYS.join(', ')})`);
+    }
+  }
+  const known = [...MONITOR_GROUPS.keys()].join(', ');
+  const list = own(options, 'groups');
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_GROUP_ENTRIES) {
+    throw new ValidationError('groups', list, `a non-empty array of group names is required (${known})`);
   }
   const groups = new Set<number>();
-  o.groups.forEach((g: unknown, i) => {
-    const numbers = typeof g === 'string' ? MONITOR_GROUPS[g] : undefined;
-    if (numbers === undefined) throw new ValidationError(`groups[${i}]`, g, `unknown group (known: ${Object.keys(MONITOR_GROUPS).join(', ')})`);
+  for (let i = 0; i < list.length; i++) {
+    const name = own(list, String(i));
+    const numbers = typeof name === 'string' ? MONITOR_GROUPS.get(name) : undefined;
+    if (numbers === undefined) throw new ValidationError(`groups[${i}]`, name, `unknown group (known: ${known})`);
     for (const n of numbers) groups.add(n);
-  });
-  const all = o.allNamespaces === undefined ? false : checkBool('allNamespaces', o.allNamespaces);
-  const rcvbuf = o.receiveBufferSize === undefined ? undefined : checkInt('receiveBufferSize', o.receiveBufferSize, 1024, 0x7fffffff);
+  }
+  const all = own(options, 'allNamespaces');
+  const rcvbuf = own(options, 'receiveBufferSize');
+  return {
+    groups,
+    allNamespaces: all === undefined ? false : checkBool('allNamespaces', all),
+    receiveBufferSize: rcvbuf === undefined ? undefined : checkInt('receiveBufferSize', rcvbuf, 1024, 0x7fffffff),
+  };
+}
 
-  const socket = NetlinkSocket.open(NETLINK_ROUTE, { netns, receiveBufferSize: rcvbuf, extendedAck: false, strictCheck: false });
+/** @internal Checks the options, opens the event socket and returns the iterator. */
+export function openMonitor(netns: NamespaceRef | undefined, options: MonitorOptions): Monitor {
+  const checked = checkMonitorOptions(options);
+  const socket = NetlinkSocket.open(NETLINK_ROUTE, {
+    netns, receiveBufferSize: checked.receiveBufferSize, extendedAck: false, strictCheck: false,
+  });
   try {
-    for (const g of groups) socket.addMembership(g);
-    if (all) socket.listenAllNsid(true);
+    for (const g of checked.groups) socket.addMembership(g);
+    if (checked.allNamespaces) socket.listenAllNsid(true);
   } catch (e) {
     socket.close();
     throw e;
   }
+  return new EventIterator(socket, checked.allNamespaces);
+}
 
-  const queue: MonitorEvent[] = [];
-  let head = 0;
-  let closed = false;
-  let wake: (() => void) | undefined;
+/** A `next()` waiting for its event. */
+interface Taker {
+  resolve(result: IteratorResult<MonitorEvent>): void;
+  reject(error: unknown): void;
+}
+
+const DONE: IteratorResult<MonitorEvent> = Object.freeze({ value: undefined, done: true });
+
+/** A malformed datagram, queued in order after the events decoded before the fault. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
+
+/** The monitor's iterator: decoded events in a queue, `next()` calls in another. */
+class EventIterator implements Monitor {
+  private readonly queue: Array<MonitorEvent | Failure> = [];
+  private head = 0;
+  private readonly takers: Taker[] = [];
+  private closed = false;
+  /** The socket became readable: serve the waiting `next()` calls. */
+  private readonly onReadable = (): void => {
+    this.socket.unwatch();
+    this.pump();
+  };
+
+  constructor(private readonly socket: NetlinkSocket, private readonly allNamespaces: boolean) {}
+
+  [Symbol.asyncIterator](): EventIterator {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<MonitorEvent>> {
+    if (this.closed) return Promise.resolve(DONE);
+    return new Promise<IteratorResult<MonitorEvent>>((resolve, reject) => {
+      this.takers.push({ resolve, reject });
+      this.pump();
+    });
+  }
+
+  return(): Promise<IteratorResult<MonitorEvent>> {
+    this.close();
+    return Promise.resolve(DONE);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+    this.queue.length = 0;
+    this.head = 0;
+    for (const taker of this.takers.splice(0)) taker.resolve(DONE);
+  }
+
+  /**
+   * Hands queued events to waiting `next()` calls in order, reading datagrams while some still
+   * wait; when the kernel has nothing queued, watches the socket until it becomes readable.
+   */
+  private pump(): void {
+    while (this.takers.length > 0 && !this.closed) {
+      if (this.head < this.queue.length) {
+        const value = this.queue[this.head]!;
+        this.queue[this.head++] = undefined as unknown as MonitorEvent;
+        if (this.head === this.queue.length) { this.queue.length = 0; this.head = 0; }
+        if (value instanceof Failure) this.takers.shift()!.reject(value.error);
+        else this.takers.shift()!.resolve({ value, done: false });
+        continue;
+      }
+      if (!this.readOne()) {
+        // Nothing queued in the kernel: wait for readability (this keeps the process alive while
+        // someone is waiting for an event, and only then).
+        this.socket.watch(this.onReadable);
+        this.socket.setRef(true);
+        return;
+      }
+    }
+    this.socket.unwatch();
+  }
 
   /** Reads one datagram into the queue; false when nothing was queued in the kernel. */
-  const readOne = (): boolean => {
+  private readOne(): boolean {
+    const socket = this.socket;
     const r = socket.recv();
     if (r === -EAGAIN) return false;
-    if (r === -ENOBUFS || r === RECV_TRUNCATED) {
-      queue.push({ type: 'overrun' });
-      return true;
-    }
     if (r < 0) {
-      // Any other receive error means events may be missing: say so rather than stop.
-      queue.push({ type: 'overrun' });
+      // ENOBUFS (the kernel dropped events), a datagram too large for the buffer, or any other
+      // receive error: events may be missing, so say so rather than stop.
+      this.queue.push({ type: 'overrun' });
       return true;
     }
     // Events come from the kernel (port 0); a user process could otherwise inject them.
@@ -110,53 +228,22 @@ export function openMonitor(netns: NamespaceRef | undefined, options: MonitorOpt
     const start = socket.roff;
     const nsid = socket.meta[3]!;
     let kept = false;
-    forEachMessage(buf, start, start + r, (off, len, type) => {
-      const decoder = EVENT_DECODERS[type];
-      if (decoder === undefined) return;
-      const event = { type: decoder.del ? 'del' : 'new', kind: decoder.kind, object: decoder.decode(buf, off, len) } as ObjectEvent;
-      if (all && nsid >= 0) event.nsid = nsid;
-      queue.push(event);
-      kept = true;
-    });
+    try {
+      forEachMessage(buf, start, start + r, (off, len, type) => {
+        const decoder = eventDecoder(type);
+        if (decoder === undefined) return;
+        const event = { type: decoder.del ? 'del' : 'new', kind: decoder.kind, object: decoder.decode(buf, off, len) } as ObjectEvent;
+        if (this.allNamespaces && nsid >= 0) event.nsid = nsid;
+        this.queue.push(event);
+        kept = true;
+      });
+    } catch (e) {
+      // A malformed datagram (DecodeError): the call that reaches it in the queue rejects; later
+      // calls go on with the next datagram.
+      this.queue.push(new Failure(e));
+    }
+    // Queued events are views into this datagram, also when a later message of it was malformed.
     if (kept) socket.keep(r);
     return true;
-  };
-
-  const close = (): void => {
-    if (closed) return;
-    closed = true;
-    socket.close();
-    queue.length = 0;
-    head = 0;
-    wake?.();
-  };
-
-  const monitor: Monitor = {
-    [Symbol.asyncIterator]: () => monitor,
-    async next(): Promise<IteratorResult<MonitorEvent>> {
-      for (;;) {
-        if (closed) return { value: undefined, done: true };
-        if (head < queue.length) {
-          const value = queue[head]!;
-          queue[head++] = undefined as unknown as MonitorEvent;
-          if (head === queue.length) { queue.length = 0; head = 0; }
-          return { value, done: false };
-        }
-        if (readOne()) continue;
-        // Nothing queued in the kernel: wait for readability (this keeps the process alive while
-        // someone is waiting for an event, and only then).
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          socket.watch(() => { socket.unwatch(); wake = undefined; resolve(); });
-          socket.setRef(true);
-        });
-      }
-    },
-    async return(): Promise<IteratorResult<MonitorEvent>> {
-      close();
-      return { value: undefined, done: true };
-    },
-    close,
-  };
-  return monitor;
+  }
 }

@@ -81,6 +81,7 @@ export class NetlinkSocket {
   private lastLength = 0;
   private minFree = MIN_FREE;
   private poller: NativePoller | undefined;
+  private onReadable: (() => void) | undefined;
   private watching = false;
   private closed = false;
 
@@ -160,16 +161,26 @@ export class NetlinkSocket {
     this.lastLength = length;
   }
 
-  /** Calls `onReadable` from the event loop while the socket has data; idempotent. */
+  /**
+   * Calls `onReadable` from the event loop while the socket has data, until {@link unwatch}. Each
+   * call replaces the callback of the one before (one consumer at a time): the native poller is
+   * created once per socket and calls whichever callback was given last.
+   */
   watch(onReadable: () => void): void {
     if (this.closed) return;
+    this.onReadable = onReadable;
     if (this.poller === undefined) {
-      this.poller = native().pollerCreate(this.fd, () => onReadable());
+      this.poller = native().pollerCreate(this.fd, () => this.readable());
     }
     if (!this.watching) {
       this.poller.start();
       this.watching = true;
     }
+  }
+
+  /** The poller's callback: hands readiness to the current watcher, if still watching. */
+  private readable(): void {
+    if (this.watching) this.onReadable?.();
   }
 
   /** Stops watching for readability. */
@@ -219,6 +230,7 @@ export class NetlinkSocket {
     this.closed = true;
     this.poller?.close();
     this.poller = undefined;
+    this.onReadable = undefined;
     this.watching = false;
     native().socketClose(this.fd);
   }
