@@ -12,6 +12,7 @@ import { Neighbors } from './neighbor/service.js';
 import { Routes } from './route/service.js';
 import { Rules } from './rule/service.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
+import { messageTypeName } from './rtm.js';
 import { checkNamespace } from '../core/validate.js';
 
 /** Options of {@link RtNetlink.open}. */
@@ -58,7 +59,7 @@ export class RtNetlink {
   static async open(options: RtNetlinkOptions = {}): Promise<RtNetlink> {
     if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an options object is required');
     const netns = options.netns === undefined ? undefined : checkNamespace('netns', options.netns);
-    return new RtNetlink(Connection.open(NETLINK_ROUTE, { ...options, netns }), netns);
+    return new RtNetlink(Connection.open(NETLINK_ROUTE, { ...options, netns }, messageTypeName), netns);
   }
 
   /**

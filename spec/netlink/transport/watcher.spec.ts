@@ -8,6 +8,7 @@ import { NetlinkSocket } from '../../../lib/netlink/transport/socket.js';
 import { ProtocolError } from '../../../lib/netlink/core/errors.js';
 import { nldone, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
 import { FakeKernel } from '../../helpers/fake-kernel.js';
+import { NLMSG_HDRLEN } from '../../../lib/netlink/core/protocol.js';
 
 const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
@@ -71,7 +72,7 @@ serial('late GET replies and errors alternate on one connection, each settling w
   const k = new FakeKernel((msgs) => { seq = msgs[0]!.seq; });
   const conn = open(k);
   for (let round = 0; round < 4; round++) {
-    const p = conn.get(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16));
+    const p = conn.get(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + NLMSG_HDRLEN));
     t.true(await stillPending(p));
     if (round % 2 === 0) {
       k.deliver(nlmsg(RTM_NEWLINK, 0, seq, 0, u32(round)));
@@ -90,7 +91,7 @@ serial('a stream waiting for its next datagram resumes each time one arrives', a
   let seq = 0;
   const k = new FakeKernel((msgs) => { seq = msgs[0]!.seq; });
   const conn = open(k);
-  const it = conn.stream(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16));
+  const it = conn.stream(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + NLMSG_HDRLEN));
   for (let round = 0; round < 4; round++) {
     const p = it.next();
     t.true(await stillPending(p), `round ${round}: waiting`);
@@ -111,7 +112,7 @@ serial('two streams in a row on one connection both read through the watcher', a
   const k = new FakeKernel((msgs) => { seq = msgs[0]!.seq; });
   const conn = open(k);
   for (let s = 0; s < 2; s++) {
-    const it = conn.stream(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16));
+    const it = conn.stream(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + NLMSG_HDRLEN));
     const p = it.next();
     t.true(await stillPending(p));
     k.deliver(nlmsg(RTM_NEWLINK, NLM_F_MULTI, seq, 0, u32(s)), nldone(seq));

@@ -12,6 +12,7 @@ import { addressView } from '../../../../lib/netlink/rtnl/address/view.js';
 import { Addresses } from '../../../../lib/netlink/rtnl/address/service.js';
 import { forEachAttr } from '../../../../lib/netlink/core/attributes.js';
 import { Connection } from '../../../../lib/netlink/transport/connection.js';
+import { messageTypeName } from '../../../../lib/netlink/rtnl/rtm.js';
 import { DecodeError, NetlinkError, ValidationError } from '../../../../lib/netlink/core/errors.js';
 import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
@@ -235,7 +236,7 @@ function fakeKernel(ifindexes: Record<string, number> = {}, errnoFor: (m: SentMe
 
 function open(kernel: FakeKernel): { addresses: Addresses; conn: Connection } {
   kernel.install();
-  const conn = Connection.open(0);
+  const conn = Connection.open(0, {}, messageTypeName);
   return { addresses: new Addresses(conn, new Links(conn)), conn };
 }
 
