@@ -20,7 +20,8 @@ import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
+  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_ACK_TLVS,
+  NLM_F_DUMP, NLM_F_REQUEST,
 } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
 import { Outbox } from './outbox.js';
@@ -55,6 +56,12 @@ export interface NetlinkWarning {
   /** The request's sequence number. */
   seq: number;
 }
+
+/** Settled once: `.then` on it queues a microtask. */
+const RESOLVED = Promise.resolve();
+
+/** An NLMSG_ERROR holds at least its header and the status (struct nlmsgerr's `error`). */
+const ERROR_MIN_LENGTH = NLMSG_HDRLEN + 4;
 
 /** Receive-buffer bytes (skb truesize, roughly) one reply occupies until read. */
 const ACK_COST = 1024;
@@ -246,7 +253,7 @@ export class Connection implements WaiterHost {
     }
     this.activeDump = undefined;
     const next = this.dumpQueue.shift();
-    if (next !== undefined) queueMicrotask(() => { if (!this.closed) this.startDump(next); });
+    if (next !== undefined) void RESOLVED.then(() => { if (!this.closed) this.startDump(next); });
   }
 
   // ---- sending ----
@@ -281,8 +288,12 @@ export class Connection implements WaiterHost {
   private scheduleFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    queueMicrotask(() => this.flush());
+    // A promise reaction, not queueMicrotask: Node wraps each queueMicrotask callback in an
+    // AsyncResource (an object, a bound function and async-hook bookkeeping per request).
+    void RESOLVED.then(this.flushNow);
   }
+
+  private readonly flushNow = (): void => this.flush();
 
   /**
    * Sends the queued messages in datagrams that fit the send buffer and whose replies fit the
@@ -296,7 +307,8 @@ export class Connection implements WaiterHost {
     box.sentCount = 0;
     while (i < queue.length && !this.closed) {
       const first = i;
-      i = box.pack(first);
+      // One message (an awaited request): no packing to decide.
+      i = queue.length === 1 ? 1 : box.pack(first);
       const start = queue[first]!.start;
       const end = queue[i - 1]!.end;
       const deadline = Date.now() + this.timeout;
@@ -383,31 +395,45 @@ export class Connection implements WaiterHost {
   /** Walks one received datagram and hands each message to its waiter. */
   private dispatch(length: number): void {
     const sock = this.socket;
-    const buf = sock.rbuf;
-    const start = sock.roff;
     // Replies come from the kernel (port 0); anything else is not ours to trust.
     if (sock.meta[0] !== 0) return;
-    let keep = false;
+    const start = sock.roff;
+    this.rbuf = sock.rbuf;
+    this.keepDatagram = false;
     try {
-      forEachMessage(buf, start, start + length, (off, len, type, flags, seq) => {
-        const waiter = this.inflight.get(seq);
-        if (waiter === undefined) return; // late reply of a request that already failed
-        if (type === NLMSG_ERROR) {
-          const e = parseErrorMessage(buf, off, len, flags);
-          waiter.status(this, seq, e.errno, e.extack);
-        } else if (type === NLMSG_DONE) {
-          const e = parseDoneMessage(buf, off, len, flags);
-          waiter.done(this, seq, e.errno, e.extack, flags);
-        } else if (type >= NLMSG_MIN_TYPE) {
-          if (waiter.data(this, seq, buf, off, len, flags)) keep = true;
-        }
-      });
+      forEachMessage(this.rbuf, start, start + length, this.deliver);
     } catch (e) {
       // A malformed datagram: the replies it held cannot be matched reliably.
       this.lost(e as Error);
     }
-    if (keep) sock.keep(length);
+    if (this.keepDatagram) sock.keep(length);
   }
+
+  /** The datagram {@link dispatch} walks, and whether a waiter keeps pointing into it. */
+  private rbuf: Buffer = Buffer.alloc(0);
+  private keepDatagram = false;
+
+  /** Hands one message of {@link rbuf} to its waiter (created once: no closure per datagram). */
+  private readonly deliver = (off: number, len: number, type: number, flags: number, seq: number): void => {
+    const waiter = this.inflight.get(seq);
+    if (waiter === undefined) return; // late reply of a request that already failed
+    const buf = this.rbuf;
+    if (type === NLMSG_ERROR) {
+      if ((flags & NLM_F_ACK_TLVS) === 0 && len >= ERROR_MIN_LENGTH) {
+        // The common case, a plain ACK or error: the errno, no TLVs to parse, nothing allocated.
+        const status = buf.readInt32LE(off + NLMSG_HDRLEN);
+        waiter.status(this, seq, status === 0 ? 0 : -status, undefined);
+        return;
+      }
+      const e = parseErrorMessage(buf, off, len, flags);
+      waiter.status(this, seq, e.errno, e.extack);
+    } else if (type === NLMSG_DONE) {
+      const e = parseDoneMessage(buf, off, len, flags);
+      waiter.done(this, seq, e.errno, e.extack, flags);
+    } else if (type >= NLMSG_MIN_TYPE) {
+      if (waiter.data(this, seq, buf, off, len, flags)) this.keepDatagram = true;
+    }
+  };
 
   /**
    * Replies were lost (overrun, truncated or malformed datagram, failed recvmsg): every request
