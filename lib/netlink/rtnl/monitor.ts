@@ -21,6 +21,7 @@ import * as R from './rtm.js';
 import { NetlinkSocket } from '../transport/socket.js';
 import { checkBool, checkInt } from '../core/validate.js';
 import { eventDecoder, type EventKind, type EventObjects } from './monitor-decoders.js';
+import { Listing, ListingBroken } from './monitor-list.js';
 
 /** A group name of {@link MONITOR_GROUPS}. */
 export type MonitorGroup = 'link' | 'neigh' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route'
@@ -50,23 +51,48 @@ export interface MonitorOptions {
   allNamespaces?: boolean;
   /** SO_RCVBUF of the event socket in bytes (default 4 MiB). Small values overrun sooner. */
   receiveBufferSize?: number;
+  /**
+   * First yield every object the groups cover as it is now (`{ type: 'new', kind, object,
+   * existing: true }`: links, addresses, routes, neighbours including proxy and bridge FDB
+   * entries, rules — of the handle's namespace), then the changes made while they were listed,
+   * then `{ type: 'synced' }`; every event after that is a change made after the list. The
+   * subscription is made before the listing starts, so nothing is missed in between, and a
+   * change the list already shows is not repeated as an event (see monitor-list.ts for the one
+   * exception: a change made while the kernel built the part of the list that shows it may come
+   * both ways, the same state twice). After an `overrun`, a complete list follows again, up to
+   * the next `synced`: replace what you kept with it. Default false.
+   */
+  listExisting?: boolean;
 }
 
 /** An object created/changed (`new`) or deleted (`del`), or lost events (`overrun`). */
 export type MonitorEvent = ObjectEvent | { type: 'overrun' };
 
-/** A `new`/`del` event, discriminated by `kind` so `object` has its family's type. */
+/**
+ * The events of a monitor with {@link MonitorOptions.listExisting}: those of {@link MonitorEvent},
+ * and `synced` at the end of each complete list.
+ */
+export type ListingEvent = MonitorEvent | { type: 'synced' };
+
+/**
+ * A `new`/`del` event, discriminated by `kind` so `object` has its family's type. `existing` is
+ * true on the objects of a list ({@link MonitorOptions.listExisting}), absent on changes. `nsid`
+ * is set on events of other namespaces ({@link MonitorOptions.allNamespaces}).
+ */
 export type ObjectEvent = {
-  [K in EventKind]: { type: 'new' | 'del'; kind: K; object: EventObjects[K]; nsid?: number };
+  [K in EventKind]: { type: 'new' | 'del'; kind: K; object: EventObjects[K]; nsid?: number; existing?: true };
 }[EventKind];
 
-/** The async iterable returned by `nl.monitor`. `return()` (or `close()`) closes its socket. */
-export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
+/**
+ * The async iterable returned by `nl.monitor`: {@link MonitorEvent}s, or {@link ListingEvent}s with
+ * `listExisting`. `return()` (or `close()`) closes its socket.
+ */
+export interface Monitor<E extends ListingEvent = MonitorEvent> extends AsyncIterableIterator<E> {
   /** Closes the event socket; every pending `next()` resolves as done. */
   close(): void;
 }
 
-const OPTION_KEYS = ['groups', 'allNamespaces', 'receiveBufferSize'];
+const OPTION_KEYS = ['groups', 'allNamespaces', 'receiveBufferSize', 'listExisting'];
 /** More entries than there are group names means a mistake (and bounds the loop below). */
 const MAX_GROUP_ENTRIES = 64;
 
@@ -75,6 +101,7 @@ interface CheckedOptions {
   groups: Set<number>;
   allNamespaces: boolean;
   receiveBufferSize: number | undefined;
+  listExisting: boolean;
 }
 
 /** `o[key]` if it is o's own property: options are never read through the prototype chain. */
@@ -97,28 +124,30 @@ function checkMonitorOptions(options: unknown): CheckedOptions {
     }
   }
   const known = [...MONITOR_GROUPS.keys()].join(', ');
-  const list = own(options, 'groups');
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_GROUP_ENTRIES) {
-    throw new ValidationError('groups', list, `a non-empty array of group names is required (${known})`);
+  const names = own(options, 'groups');
+  if (!Array.isArray(names) || names.length === 0 || names.length > MAX_GROUP_ENTRIES) {
+    throw new ValidationError('groups', names, `a non-empty array of group names is required (${known})`);
   }
   const groups = new Set<number>();
-  for (let i = 0; i < list.length; i++) {
-    const name = own(list, String(i));
+  for (let i = 0; i < names.length; i++) {
+    const name = own(names, String(i));
     const numbers = typeof name === 'string' ? MONITOR_GROUPS.get(name) : undefined;
     if (numbers === undefined) throw new ValidationError(`groups[${i}]`, name, `unknown group (known: ${known})`);
     for (const n of numbers) groups.add(n);
   }
   const all = own(options, 'allNamespaces');
   const rcvbuf = own(options, 'receiveBufferSize');
+  const list = own(options, 'listExisting');
   return {
     groups,
     allNamespaces: all === undefined ? false : checkBool('allNamespaces', all),
     receiveBufferSize: rcvbuf === undefined ? undefined : checkInt('receiveBufferSize', rcvbuf, 1024, 0x7fffffff),
+    listExisting: list === undefined ? false : checkBool('listExisting', list),
   };
 }
 
 /** @internal Checks the options, opens the event socket and returns the iterator. */
-export function openMonitor(netns: NamespaceRef | undefined, options: MonitorOptions): Monitor {
+export function openMonitor(netns: NamespaceRef | undefined, options: MonitorOptions): Monitor<ListingEvent> {
   const checked = checkMonitorOptions(options);
   const socket = NetlinkSocket.open(NETLINK_ROUTE, {
     netns, receiveBufferSize: checked.receiveBufferSize, extendedAck: false, strictCheck: false,
@@ -130,16 +159,17 @@ export function openMonitor(netns: NamespaceRef | undefined, options: MonitorOpt
     socket.close();
     throw e;
   }
-  return new EventIterator(socket, checked.allNamespaces);
+  const listing = checked.listExisting ? (): Listing => new Listing(netns, checked.groups) : undefined;
+  return new EventIterator(socket, checked.allNamespaces, listing);
 }
 
 /** A `next()` waiting for its event. */
 interface Taker {
-  resolve(result: IteratorResult<MonitorEvent>): void;
+  resolve(result: IteratorResult<ListingEvent>): void;
   reject(error: unknown): void;
 }
 
-const DONE: IteratorResult<MonitorEvent> = Object.freeze({ value: undefined, done: true });
+const DONE: IteratorResult<ListingEvent> = Object.freeze({ value: undefined, done: true });
 
 /** A malformed datagram, queued in order after the events decoded before the fault. */
 class Failure {
@@ -147,32 +177,44 @@ class Failure {
 }
 
 /** The monitor's iterator: decoded events in a queue, `next()` calls in another. */
-class EventIterator implements Monitor {
-  private readonly queue: Array<MonitorEvent | Failure> = [];
+class EventIterator implements Monitor<ListingEvent> {
+  private readonly queue: Array<ListingEvent | Failure> = [];
   private head = 0;
   private readonly takers: Taker[] = [];
   private closed = false;
+  /** The listing in progress (list-existing mode). */
+  private listing: Listing | undefined;
+  /** Listings that broke in a row (a stalled dump), to give up rather than retry forever. */
+  private broken = 0;
   /** The socket became readable: serve the waiting `next()` calls. */
   private readonly onReadable = (): void => {
     this.socket.unwatch();
     this.pump();
   };
 
-  constructor(private readonly socket: NetlinkSocket, private readonly allNamespaces: boolean) {}
+  /**
+   * @param socket The event socket, subscribed to its groups.
+   * @param allNamespaces Whether events of other namespaces come too (they carry `nsid`).
+   * @param newListing Starts a listing (list-existing mode); undefined: events only.
+   */
+  constructor(private readonly socket: NetlinkSocket, private readonly allNamespaces: boolean,
+    private readonly newListing: (() => Listing) | undefined) {
+    this.listing = newListing?.();
+  }
 
   [Symbol.asyncIterator](): EventIterator {
     return this;
   }
 
-  next(): Promise<IteratorResult<MonitorEvent>> {
+  next(): Promise<IteratorResult<ListingEvent>> {
     if (this.closed) return Promise.resolve(DONE);
-    return new Promise<IteratorResult<MonitorEvent>>((resolve, reject) => {
+    return new Promise<IteratorResult<ListingEvent>>((resolve, reject) => {
       this.takers.push({ resolve, reject });
       this.pump();
     });
   }
 
-  return(): Promise<IteratorResult<MonitorEvent>> {
+  return(): Promise<IteratorResult<ListingEvent>> {
     this.close();
     return Promise.resolve(DONE);
   }
@@ -181,6 +223,8 @@ class EventIterator implements Monitor {
     if (this.closed) return;
     this.closed = true;
     this.socket.close();
+    this.listing?.close();
+    this.listing = undefined;
     this.queue.length = 0;
     this.head = 0;
     for (const taker of this.takers.splice(0)) taker.resolve(DONE);
@@ -194,7 +238,7 @@ class EventIterator implements Monitor {
     while (this.takers.length > 0 && !this.closed) {
       if (this.head < this.queue.length) {
         const value = this.queue[this.head]!;
-        this.queue[this.head++] = undefined as unknown as MonitorEvent;
+        this.queue[this.head++] = undefined as unknown as ListingEvent;
         if (this.head === this.queue.length) { this.queue.length = 0; this.head = 0; }
         if (value instanceof Failure) this.takers.shift()!.reject(value.error);
         else this.takers.shift()!.resolve({ value, done: false });
@@ -211,15 +255,25 @@ class EventIterator implements Monitor {
     this.socket.unwatch();
   }
 
-  /** Reads one datagram into the queue; false when nothing was queued in the kernel. */
+  /**
+   * Reads one datagram into the queue, or while listing, takes one step of the listing once the
+   * event socket is empty; false when there is nothing to do until the socket becomes readable.
+   */
   private readOne(): boolean {
     const socket = this.socket;
     const r = socket.recv();
-    if (r === -EAGAIN) return false;
+    if (r === -EAGAIN) {
+      if (this.listing === undefined) return false;
+      this.listStep(this.listing);
+      return true;
+    }
     if (r < 0) {
       // ENOBUFS (the kernel dropped events), a datagram too large for the buffer, or any other
-      // receive error: events may be missing, so say so rather than stop.
+      // receive error: events may be missing, so say so rather than stop. In list-existing mode a
+      // new list follows (its dump starts once this socket has been read empty: until then the
+      // kernel keeps dropping events).
       this.queue.push({ type: 'overrun' });
+      if (this.newListing !== undefined) this.restartListing();
       return true;
     }
     // Events come from the kernel (port 0); a user process could otherwise inject them.
@@ -227,14 +281,18 @@ class EventIterator implements Monitor {
     const buf = socket.rbuf;
     const start = socket.roff;
     const nsid = socket.meta[3]!;
+    const foreign = this.allNamespaces && nsid >= 0;
+    const listing = this.listing;
     let kept = false;
     try {
       forEachMessage(buf, start, start + r, (off, len, type) => {
         const decoder = eventDecoder(type);
         if (decoder === undefined) return;
         const event = { type: decoder.del ? 'del' : 'new', kind: decoder.kind, object: decoder.decode(buf, off, len) } as ObjectEvent;
-        if (this.allNamespaces && nsid >= 0) event.nsid = nsid;
-        this.queue.push(event);
+        if (foreign) event.nsid = nsid;
+        // While listing, events wait to be reconciled with the list (another namespace's are not).
+        if (listing !== undefined) listing.buffer(event, foreign ? undefined : decoder.key(buf, off, len));
+        else this.queue.push(event);
         kept = true;
       });
     } catch (e) {
@@ -246,4 +304,41 @@ class EventIterator implements Monitor {
     if (kept) socket.keep(r);
     return true;
   }
+
+  /** One step of `listing` (the event socket was just read empty). */
+  private listStep(listing: Listing): void {
+    try {
+      listing.step(this.queue);
+    } catch (e) {
+      const broken = e instanceof ListingBroken ? e : new ListingBroken(e as Error, true);
+      if (!broken.retryable || ++this.broken > MAX_BROKEN_LISTINGS) {
+        this.fail(broken.reason);
+        return;
+      }
+      // What was listed may be incomplete: say so, and list again.
+      this.queue.push({ type: 'overrun' });
+      this.restartListing();
+      return;
+    }
+    if (listing.finished) {
+      this.listing = undefined;
+      this.broken = 0;
+    }
+  }
+
+  /** Drops the listing in progress (and what it buffered) and starts a new one. */
+  private restartListing(): void {
+    this.listing?.close();
+    this.listing = this.newListing?.();
+  }
+
+  /** The monitor cannot go on: the first waiting call rejects with `error`, the others end. */
+  private fail(error: Error): void {
+    const taker = this.takers.shift();
+    this.close();
+    taker?.reject(error);
+  }
 }
+
+/** A dump that stalls this many times in a row fails the monitor instead of listing again. */
+const MAX_BROKEN_LISTINGS = 3;

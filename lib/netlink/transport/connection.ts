@@ -20,8 +20,7 @@ import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_ACK_TLVS,
-  NLM_F_DUMP, NLM_F_REQUEST,
+  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_REQUEST,
 } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
 import { Outbox } from './outbox.js';
@@ -29,11 +28,12 @@ import { PendingRequests } from './pending.js';
 import { NetlinkSocket, RECV_TRUNCATED, type SocketOptions } from './socket.js';
 import { pulledDump } from './stream.js';
 import {
-  AckWaiter, BulkWaiter, DumpWaiter, GetWaiter, type BulkResult, type DumpSink, type MessageNamer,
+  AckWaiter, BulkWaiter, DumpWaiter, GetWaiter, genericMessageName, type BulkResult, type DumpSink, type MessageNamer,
   type ReplyDecoder, type RequestBuilder, type Waiter, type WaiterHost,
 } from './waiters.js';
 
 export type { BulkResult, DumpSink, MessageNamer, ReplyDecoder, RequestBuilder } from './waiters.js';
+export { genericMessageName } from './waiters.js';
 
 /** Options of a {@link Connection}. */
 export interface ConnectionOptions extends SocketOptions {
@@ -66,20 +66,6 @@ const ERROR_MIN_LENGTH = NLMSG_HDRLEN + 4;
 /** Receive-buffer bytes (skb truesize, roughly) one reply occupies until read. */
 const ACK_COST = 1024;
 const GET_COST = 8192;
-
-/**
- * The names of the message types every netlink family shares; other types by number. A family
- * passes its own namer to {@link Connection.open} (rtnetlink: `RTM_NEWLINK` …).
- */
-export function genericMessageName(type: number): string {
-  switch (type) {
-    case NLMSG_NOOP: return 'NLMSG_NOOP';
-    case NLMSG_ERROR: return 'NLMSG_ERROR';
-    case NLMSG_DONE: return 'NLMSG_DONE';
-    case NLMSG_OVERRUN: return 'NLMSG_OVERRUN';
-    default: return `message type ${type}`;
-  }
-}
 
 /** The error of requests whose replies were dropped (ENOBUFS) or cut (truncated datagram). */
 function lossError(r: number): Error {

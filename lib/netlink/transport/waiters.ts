@@ -5,11 +5,25 @@
  * replies are complete.
  */
 import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js';
-import { NLM_F_DUMP_INTR } from '../core/protocol.js';
+import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
 
 /** Names a message type for errors and warnings (`16` → `'RTM_NEWLINK'`); given by the family. */
 export type MessageNamer = (type: number) => string;
+
+/**
+ * The names of the message types every netlink family shares; other types by number. A family
+ * passes its own namer to `Connection.open` (rtnetlink: `RTM_NEWLINK` …).
+ */
+export function genericMessageName(type: number): string {
+  switch (type) {
+    case NLMSG_NOOP: return 'NLMSG_NOOP';
+    case NLMSG_ERROR: return 'NLMSG_ERROR';
+    case NLMSG_DONE: return 'NLMSG_DONE';
+    case NLMSG_OVERRUN: return 'NLMSG_OVERRUN';
+    default: return `message type ${type}`;
+  }
+}
 
 /** Builds the family header and attributes of a request after its nlmsghdr. */
 export type RequestBuilder = (w: NlWriter) => void;

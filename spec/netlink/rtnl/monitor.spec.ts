@@ -2,7 +2,7 @@
 // event settles when it arrives, however many waits came before; return()/close() settle a waiting
 // next(); bad options are ValidationErrors before any socket is opened.
 import test from 'ava';
-import { openMonitor, type Monitor, type MonitorEvent, type MonitorOptions } from '../../../lib/netlink/rtnl/monitor.js';
+import { openMonitor, type ListingEvent, type Monitor, type MonitorOptions } from '../../../lib/netlink/rtnl/monitor.js';
 import { ValidationError } from '../../../lib/netlink/core/errors.js';
 import { attr, bytes, cstr, nlmsg, u32 } from '../../helpers/bytes.js';
 import { FakeKernel } from '../../helpers/fake-kernel.js';
@@ -40,11 +40,12 @@ function within<T>(p: Promise<T>, ms = 2000): Promise<T> {
   ]);
 }
 
-function describe(e: MonitorEvent): string {
-  return e.type === 'overrun' ? 'overrun' : `${e.type} ${e.kind} ${e.kind === 'link' ? e.object.name : ''}`;
+function describe(e: ListingEvent): string {
+  if (e.type === 'overrun' || e.type === 'synced') return e.type;
+  return `${e.type} ${e.kind} ${e.kind === 'link' ? e.object.name : ''}${e.existing ? ' (existing)' : ''}`;
 }
 
-function open(k: FakeKernel, options: MonitorOptions = { groups: ['link'] }): Monitor {
+function open(k: FakeKernel, options: MonitorOptions = { groups: ['link'] }): Monitor<ListingEvent> {
   k.install();
   return openMonitor(undefined, options);
 }
@@ -59,7 +60,7 @@ serial('every next() that waits settles when its event arrives, ten times in a r
     k.wake();
     const r = await within(p);
     t.false(r.done);
-    t.is(describe(r.value as MonitorEvent), `${i % 2 === 0 ? 'new' : 'del'} link w${i}`);
+    t.is(describe(r.value as ListingEvent), `${i % 2 === 0 ? 'new' : 'del'} link w${i}`);
   }
   m.close();
 });
@@ -71,11 +72,11 @@ serial('next() calls made before any event arrives settle in order, one event ea
   t.true(await stillPending(waits[0]!));
   k.deliver(linkEvent(RTM_NEWLINK, 1, 'a0'));
   k.wake();
-  t.is(describe((await within(waits[0]!)).value as MonitorEvent), 'new link a0');
+  t.is(describe((await within(waits[0]!)).value as ListingEvent), 'new link a0');
   t.true(await stillPending(waits[1]!), 'the second still waits');
   k.deliver(linkEvent(RTM_NEWLINK, 2, 'a1'), linkEvent(RTM_NEWLINK, 3, 'a2'));
   k.wake();
-  t.deepEqual((await within(Promise.all(waits.slice(1)))).map((r) => describe(r.value as MonitorEvent)), ['new link a1', 'new link a2']);
+  t.deepEqual((await within(Promise.all(waits.slice(1)))).map((r) => describe(r.value as ListingEvent)), ['new link a1', 'new link a2']);
   m.close();
 });
 
@@ -86,7 +87,7 @@ serial('a for await loop sees every event that arrives while it waits', async (t
   let waiting: () => void = () => {};
   const loop = (async () => {
     for await (const e of m) {
-      if (e.type !== 'overrun' && e.kind === 'link') names.push(e.object.name);
+      if (e.type !== 'overrun' && e.type !== 'synced' && e.kind === 'link') names.push(e.object.name);
       if (names.length === 3) break;
       waiting();
     }
@@ -171,13 +172,13 @@ serial('a malformed datagram rejects one next() after the events before it; its 
   broken.writeUInt32LE(400, 0); // nlmsg_len beyond the datagram
   k.deliver(linkEvent(RTM_NEWLINK, 1, 'good0'), broken);
   const first = await within(m.next());
-  t.is(describe(first.value as MonitorEvent), 'new link good0');
+  t.is(describe(first.value as ListingEvent), 'new link good0');
   await t.throwsAsync(within(m.next()), { name: 'DecodeError' });
   const p = m.next();
   t.true(await stillPending(p));
   k.deliver(linkEvent(RTM_NEWLINK, 2, 'after0'));
   k.wake();
-  t.is(describe((await within(p)).value as MonitorEvent), 'new link after0');
-  t.is(describe(first.value as MonitorEvent), 'new link good0', 'the first view still reads its own bytes');
+  t.is(describe((await within(p)).value as ListingEvent), 'new link after0');
+  t.is(describe(first.value as ListingEvent), 'new link good0', 'the first view still reads its own bytes');
   m.close();
 });
