@@ -12,13 +12,13 @@
  * alive); each readable socket serves the waiting calls in order, and the watcher goes off once
  * none waits. `close()`/`return()` settle every waiting call as done.
  */
-import { ValidationError } from '../core/errors.js';
-import { EAGAIN } from '../core/errno.js';
+import { NetlinkError, ValidationError } from '../core/errors.js';
+import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { forEachMessage } from '../core/message.js';
 import type { NamespaceRef } from '../transport/native.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
 import * as R from './rtm.js';
-import { NetlinkSocket } from '../transport/socket.js';
+import { NetlinkSocket, RECV_TRUNCATED } from '../transport/socket.js';
 import { checkBool, checkInt } from '../core/validate.js';
 import { eventDecoder, type EventKind, type EventObjects } from './monitor-decoders.js';
 import { Listing, ListingBroken } from './monitor-list.js';
@@ -268,10 +268,14 @@ class EventIterator implements Monitor<ListingEvent> {
       return true;
     }
     if (r < 0) {
-      // ENOBUFS (the kernel dropped events), a datagram too large for the buffer, or any other
-      // receive error: events may be missing, so say so rather than stop. In list-existing mode a
-      // new list follows (its dump starts once this socket has been read empty: until then the
-      // kernel keeps dropping events).
+      if (r !== -ENOBUFS && r !== RECV_TRUNCATED) {
+        // Not a lost event but a broken socket (EBADF …): it would fail again at every read.
+        this.fail(new NetlinkError(-r, 'recvmsg'));
+        return true;
+      }
+      // The kernel dropped events (ENOBUFS), or one datagram was too large for the buffer: say
+      // so rather than stop. In list-existing mode a new list follows (its dump starts once this
+      // socket has been read empty: until then the kernel keeps dropping events).
       this.queue.push({ type: 'overrun' });
       if (this.newListing !== undefined) this.restartListing();
       return true;

@@ -263,6 +263,20 @@ serial('a neighbour dump (never flagged by the kernel) runs again when a deletio
   m.close();
 });
 
+serial('return() in the middle of a list closes both sockets and ends the iteration', async (t) => {
+  const k = new SocketsKernel();
+  k.install();
+  k.onRequest = (m, fd) => {
+    k.to(fd, link(RTM_NEWLINK, 1, 'a', 1500, m.seq, NLM_F_MULTI));
+    k.onRecv = (from) => { if (from === fd) k.to(fd, link(RTM_NEWLINK, 2, 'b', 1500, m.seq, NLM_F_MULTI)); };
+  };
+  const m = openMonitor(undefined, { groups: ['link'], listExisting: true });
+  t.deepEqual(await take(m, 1), ['existing a']);
+  t.deepEqual(await m.return!(), { value: undefined, done: true });
+  t.deepEqual(k.closedFds.sort(), [EVENTS, DUMP]);
+  t.deepEqual(await m.next(), { value: undefined, done: true });
+});
+
 serial('listExisting must be a boolean', (t) => {
   const k = new SocketsKernel();
   k.install();

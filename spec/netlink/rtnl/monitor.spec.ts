@@ -182,3 +182,14 @@ serial('a malformed datagram rejects one next() after the events before it; its 
   t.is(describe(first.value as ListingEvent), 'new link good0', 'the first view still reads its own bytes');
   m.close();
 });
+
+serial('a receive error other than a lost event fails the waiting next() and ends the monitor', async (t) => {
+  const k = new FakeKernel();
+  const m = open(k);
+  k.queue.push({ errno: 105 }); // ENOBUFS: an overrun, and the monitor goes on
+  t.is(describe((await within(m.next())).value as ListingEvent), 'overrun');
+  k.queue.push({ errno: 9 }); // EBADF: the socket is broken
+  await t.throwsAsync(within(m.next()), { code: 'EBADF' });
+  t.deepEqual(await m.next(), { value: undefined, done: true });
+  t.deepEqual(k.closedFds, [7]);
+});
