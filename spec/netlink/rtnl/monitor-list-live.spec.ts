@@ -8,18 +8,11 @@
 import type { ExecutionContext } from 'ava';
 import type { ListingEvent, Monitor, MonitorGroup, ObjectEvent } from '../../../lib/netlink/rtnl/monitor.js';
 import type { RtNetlink } from '../../../lib/netlink/index.js';
+import { within } from '../../helpers/waiting.js';
 import { ip, ipJson, liveTest, tempNetns } from '../../helpers/netns.js';
 
 const LIMIT_MS = 10_000;
 
-/** `p`, or a failure after `ms`. */
-function within<T>(p: Promise<T>, what: string, ms = LIMIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms); }),
-  ]);
-}
 
 /** One family's side of the test. */
 interface Case {
@@ -174,7 +167,7 @@ async function run(t: ExecutionContext, c: Case): Promise<void> {
   let existing = 0;
   let events = 0;
   for (;;) {
-    const r = await within(m.next(), `${c.name}: listing`);
+    const r = await within(m.next(), `${c.name}: listing`, LIMIT_MS);
     if (r.done) { t.fail('the monitor ended'); return; }
     const e = r.value;
     if (e.type === 'overrun') { t.fail('overrun while listing'); return; }
@@ -196,7 +189,7 @@ async function run(t: ExecutionContext, c: Case): Promise<void> {
   // A change after synced arrives as an event.
   const key = c.after(name);
   for (;;) {
-    const r = await within(m.next(), `${c.name}: the change after synced`);
+    const r = await within(m.next(), `${c.name}: the change after synced`, LIMIT_MS);
     if (r.done || r.value.type === 'overrun' || r.value.type === 'synced') { t.fail(`unexpected ${JSON.stringify(r)}`); return; }
     t.falsy(r.value.existing);
     apply(model, c, r.value);
@@ -223,7 +216,7 @@ liveTest('listExisting with several groups lists every family once, links first,
   const kinds: string[] = [];
   const seen = new Set<string>();
   for (;;) {
-    const r = await within(m.next(), 'listing');
+    const r = await within(m.next(), 'listing', LIMIT_MS);
     if (r.done || r.value.type === 'overrun') { t.fail('unexpected end or overrun'); return; }
     if (r.value.type === 'synced') break;
     t.true(r.value.existing === true && r.value.type === 'new');

@@ -8,19 +8,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Monitor, MonitorEvent, MonitorGroup } from '../../../lib/netlink/rtnl/monitor.js';
 import type { RtNetlink } from '../../../lib/netlink/index.js';
+import { within } from '../../helpers/waiting.js';
 import { ip, liveTest, tempNetns } from '../../helpers/netns.js';
 
 const ROUNDS = 4;
 const LIMIT_MS = 5000;
 
-/** Rejects when `p` has not settled within `ms`. */
-function within<T>(p: Promise<T>, what: string, ms = LIMIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms); }),
-  ]);
-}
 
 const PENDING = Symbol('pending');
 

@@ -5,6 +5,7 @@ import test from 'ava';
 import { openMonitor, type ListingEvent, type Monitor, type MonitorOptions } from '../../../lib/netlink/rtnl/monitor.js';
 import { ValidationError } from '../../../lib/netlink/core/errors.js';
 import { attr, bytes, cstr, nlmsg, u32 } from '../../helpers/bytes.js';
+import { stillPending, within } from '../../helpers/waiting.js';
 import { FakeKernel } from '../../helpers/fake-kernel.js';
 
 const RTM_NEWLINK = 16;
@@ -26,19 +27,6 @@ function linkEvent(type: number, index: number, name: string): Buffer {
   return nlmsg(type, 0, 0, 0, ifinfomsg, attr(3, cstr(name)));
 }
 
-async function stillPending(p: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  const r = await Promise.race([p.then(() => 'settled', () => 'settled'), new Promise((res) => setTimeout(() => res(marker), 5))]);
-  return r === marker;
-}
-
-function within<T>(p: Promise<T>, ms = 2000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms); }),
-  ]);
-}
 
 function describe(e: ListingEvent): string {
   if (e.type === 'overrun' || e.type === 'synced') return e.type;

@@ -7,6 +7,7 @@ import { Connection } from '../../../lib/netlink/transport/connection.js';
 import { NetlinkSocket } from '../../../lib/netlink/transport/socket.js';
 import { ProtocolError } from '../../../lib/netlink/core/errors.js';
 import { nldone, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
+import { stillPending, within } from '../../helpers/waiting.js';
 import { FakeKernel } from '../../helpers/fake-kernel.js';
 import { NLMSG_HDRLEN } from '../../../lib/netlink/core/protocol.js';
 
@@ -21,21 +22,6 @@ function open(kernel: FakeKernel, options = {}): Connection {
   return Connection.open(0, options);
 }
 
-/** Resolves to `'pending'` if `p` has not settled within a few event-loop turns. */
-async function stillPending(p: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  const r = await Promise.race([p.then(() => 'settled', () => 'settled'), new Promise((res) => setTimeout(() => res(marker), 5))]);
-  return r === marker;
-}
-
-/** `p`, or a failure after `ms` (a hang must fail the test, not time out the whole file). */
-function within<T>(p: Promise<T>, ms = 2000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms); }),
-  ]);
-}
 
 serial('socket.watch(): the callback given last is the one called, however many times it is replaced', (t) => {
   const k = new FakeKernel();
