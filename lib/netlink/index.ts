@@ -39,7 +39,7 @@ export type { NeighborCacheinfo, NdMsg, NeighborAttributes } from './rtnl/neighb
 export { Rules, Rule } from './rtnl/rule/service.js';
 export type { RuleOptions, RuleListOptions, RuleAction, RuleTable, RuleRangeInput } from './rtnl/rule/service.js';
 export type { RuleRange, FibRuleHdr, RuleAttributes } from './rtnl/rule/codec.js';
-export type { Monitor, MonitorEvent, ObjectEvent, MonitorOptions, MonitorGroup } from './rtnl/monitor.js';
+export type { Monitor, MonitorEvent, ListingEvent, ObjectEvent, MonitorOptions, MonitorGroup } from './rtnl/monitor.js';
 export type { EventKind, EventObjects } from './rtnl/monitor-decoders.js';
 export type { ConnectionOptions } from './transport/connection.js';
 export { errnoName, errnoNumber } from './core/errno.js';

@@ -5,7 +5,7 @@
  * - `datagram`: the receive path of the transport and of the monitor — forEachMessage over the
  *   datagram; NLMSG_ERROR / NLMSG_DONE through the ack parsers (with and without NLM_F_ACK_TLVS and
  *   NLM_F_CAPPED, whatever the header says); every notification type through the monitor's
- *   EVENT_DECODERS and then every getter of the object it made.
+ *   eventDecoder and then every getter of the object it made.
  * - `<family>-message`: decodeXxxMessage(), then encodeXxxBody() of what it decoded, then the
  *   decoder again on those bytes.
  * - `<family>-view`: the family's lazy view over the message placed between garbage bytes, every
@@ -27,7 +27,7 @@ import { decodeAddressMessage, encodeAddressBody } from '../../lib/netlink/rtnl/
 import { addressView } from '../../lib/netlink/rtnl/address/view.js';
 import { decodeLinkMessage, encodeLinkBody } from '../../lib/netlink/rtnl/link/codec.js';
 import { linkView } from '../../lib/netlink/rtnl/link/view.js';
-import { EVENT_DECODERS } from '../../lib/netlink/rtnl/monitor-decoders.js';
+import { eventDecoder } from '../../lib/netlink/rtnl/monitor-decoders.js';
 import { decodeNeighborMessage, encodeNeighborBody } from '../../lib/netlink/rtnl/neighbor/codec.js';
 import { neighborView } from '../../lib/netlink/rtnl/neighbor/view.js';
 import { decodeRouteMessage, encodeRouteBody } from '../../lib/netlink/rtnl/route/codec.js';
@@ -144,9 +144,9 @@ function runDatagram(bytes: Buffer): void {
       }
       return;
     }
-    const decoder = EVENT_DECODERS[type];
+    const decoder = eventDecoder(type);
     if (decoder === undefined) return;
-    const view = guarded(target, `EVENT_DECODERS[${type}].decode`, DECODE_ONLY, () => decoder.decode(bytes, off, len));
+    const view = guarded(target, `eventDecoder(${type}).decode`, DECODE_ONLY, () => decoder.decode(bytes, off, len));
     if (view !== undefined) readView(target, view);
   }));
 }

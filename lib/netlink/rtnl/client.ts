@@ -7,11 +7,12 @@ import { Connection, type ConnectionOptions } from '../transport/connection.js';
 import { ValidationError } from '../core/errors.js';
 import { Addresses } from './address/service.js';
 import { Links } from './link/service.js';
-import { openMonitor, type Monitor, type MonitorOptions } from './monitor.js';
+import { openMonitor, type ListingEvent, type Monitor, type MonitorEvent, type MonitorOptions } from './monitor.js';
 import { Neighbors } from './neighbor/service.js';
 import { Routes } from './route/service.js';
 import { Rules } from './rule/service.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
+import { messageTypeName } from './rtm.js';
 import { checkBool, checkInt, checkKeys, checkNamespace, checkObject } from '../core/validate.js';
 
 /** Options of {@link RtNetlink.open}. */
@@ -57,15 +58,20 @@ export class RtNetlink {
    */
   static async open(options: RtNetlinkOptions = {}): Promise<RtNetlink> {
     const checked = checkOpenOptions(options);
-    return new RtNetlink(Connection.open(NETLINK_ROUTE, checked), checked.netns);
+    return new RtNetlink(Connection.open(NETLINK_ROUTE, checked, messageTypeName), checked.netns);
   }
 
   /**
    * Subscribes to rtnetlink events on a socket of its own (in the handle's namespace) and returns
    * an async iterable of `{ type: 'new' | 'del', kind, object }` events, with `{ type: 'overrun' }`
-   * when the kernel dropped events. `return()` (breaking out of the loop) closes the socket.
+   * when the kernel dropped events. With `listExisting: true`, the objects that exist come first
+   * (`existing: true`), then `{ type: 'synced' }` (see {@link MonitorOptions.listExisting}).
+   * `return()` (breaking out of the loop) closes the socket.
    */
-  monitor(options: MonitorOptions): Monitor {
+  monitor(options: MonitorOptions & { listExisting: true }): Monitor<ListingEvent>;
+  monitor(options: MonitorOptions & { listExisting?: false | undefined }): Monitor<MonitorEvent>;
+  monitor(options: MonitorOptions): Monitor<ListingEvent>;
+  monitor(options: MonitorOptions): Monitor<ListingEvent> {
     return openMonitor(this.netns, options);
   }
 

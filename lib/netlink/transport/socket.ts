@@ -10,7 +10,7 @@
  */
 import { ProtocolError, NetlinkError } from '../core/errors.js';
 import { EAGAIN, EINTR, EMSGSIZE } from '../core/errno.js';
-import { native, type NamespaceRef, type NativePoller } from './native.js';
+import { native, type NamespaceRef, type NativeBinding, type NativePoller } from './native.js';
 import {
   NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK,
   NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, SOL_NETLINK, SOL_SOCKET,
@@ -78,14 +78,18 @@ export class NetlinkSocket {
   /** Sender port, groups, flags and nsid of the last datagram (see NativeBinding.socketRecv). */
   readonly meta: Int32Array = new Int32Array(4);
 
+  /** The binding the socket was opened with (one property load per syscall, no lookup). */
+  private readonly binding: NativeBinding;
   private lastLength = 0;
   private minFree = MIN_FREE;
   private poller: NativePoller | undefined;
+  private onReadable: (() => void) | undefined;
   private watching = false;
   private closed = false;
 
   private constructor(fd: number, protocol: number, options: SocketOptions) {
     const n = native();
+    this.binding = n;
     this.fd = fd;
     this.protocol = protocol;
     this.netns = options.netns;
@@ -123,7 +127,7 @@ export class NetlinkSocket {
   send(buf: Buffer, off: number, len: number): void {
     if (this.closed) throw new ProtocolError('ERR_NL_CLOSED', 'sendmsg', 'the socket is closed');
     if (DEBUG) dump('send', buf, off, len);
-    const r = native().socketSend(this.fd, buf, off, len);
+    const r = this.binding.socketSend(this.fd, buf, off, len);
     if (r < 0) throw new NetlinkError(-r, 'sendmsg');
   }
 
@@ -145,7 +149,7 @@ export class NetlinkSocket {
     }
     this.lastLength = 0;
     let r: number;
-    do r = native().socketRecv(this.fd, this.rbuf, this.roff, free, this.meta);
+    do r = this.binding.socketRecv(this.fd, this.rbuf, this.roff, free, this.meta);
     while (r === -EINTR);
     if (r > free) {
       this.minFree = Math.max(this.minFree, align8(r) + 4096);
@@ -160,16 +164,26 @@ export class NetlinkSocket {
     this.lastLength = length;
   }
 
-  /** Calls `onReadable` from the event loop while the socket has data; idempotent. */
+  /**
+   * Calls `onReadable` from the event loop while the socket has data, until {@link unwatch}. Each
+   * call replaces the callback of the one before (one consumer at a time): the native poller is
+   * created once per socket and calls whichever callback was given last.
+   */
   watch(onReadable: () => void): void {
     if (this.closed) return;
+    this.onReadable = onReadable;
     if (this.poller === undefined) {
-      this.poller = native().pollerCreate(this.fd, () => onReadable());
+      this.poller = this.binding.pollerCreate(this.fd, () => this.readable());
     }
     if (!this.watching) {
       this.poller.start();
       this.watching = true;
     }
+  }
+
+  /** The poller's callback: hands readiness to the current watcher, if still watching. */
+  private readable(): void {
+    if (this.watching) this.onReadable?.();
   }
 
   /** Stops watching for readability. */
@@ -209,7 +223,7 @@ export class NetlinkSocket {
 
   /** Sets an int socket option; throws NetlinkError named after the option. */
   setOption(level: number, name: number, value: number, label: string): void {
-    const r = native().socketSetOption(this.fd, level, name, value);
+    const r = this.binding.socketSetOption(this.fd, level, name, value);
     if (r < 0) throw new NetlinkError(-r, `setsockopt(${label})`);
   }
 
@@ -219,8 +233,9 @@ export class NetlinkSocket {
     this.closed = true;
     this.poller?.close();
     this.poller = undefined;
+    this.onReadable = undefined;
     this.watching = false;
-    native().socketClose(this.fd);
+    this.binding.socketClose(this.fd);
   }
 }
 

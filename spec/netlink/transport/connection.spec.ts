@@ -4,6 +4,8 @@ import { Connection } from '../../../lib/netlink/transport/connection.js';
 import { NetlinkError, ProtocolError } from '../../../lib/netlink/core/errors.js';
 import { attr, cstr, nldone, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
+import { messageTypeName } from '../../../lib/netlink/rtnl/rtm.js';
+import { NLMSG_HDRLEN } from '../../../lib/netlink/core/protocol.js';
 
 const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
@@ -17,7 +19,7 @@ const serial = test.serial;
 
 function open(kernel: FakeKernel, options = {}): Connection {
   const restore = kernel.install();
-  const conn = Connection.open(0, options);
+  const conn = Connection.open(0, options, messageTypeName);
   restore();
   kernel.install();
   return conn;
@@ -80,7 +82,7 @@ serial('requests made in the same tick leave in one datagram', async (t) => {
 serial('a GET resolves to its decoded reply', async (t) => {
   const k = new FakeKernel((msgs, kk) => kk.deliver(nlmsg(RTM_NEWLINK, 0, msgs[0]!.seq, 4242, u32(99))));
   const conn = open(k);
-  const v = await conn.get(RTM_GETLINK, 0, () => {}, (buf, off) => buf.readUInt32LE(off + 16));
+  const v = await conn.get(RTM_GETLINK, 0, () => {}, (buf, off) => buf.readUInt32LE(off + NLMSG_HDRLEN));
   t.is(v, 99);
   t.is(k.sent[0]!.flags, NLM_F_REQUEST);
   conn.close();
@@ -94,7 +96,7 @@ serial('a dump collects messages over several datagrams until DONE', async (t) =
     kk.deliver(nldone(seq));
   });
   const conn = open(k);
-  const items = await conn.dump(RTM_GETLINK, 0, () => {}, (buf, off) => buf.readUInt32LE(off + 16));
+  const items = await conn.dump(RTM_GETLINK, 0, () => {}, (buf, off) => buf.readUInt32LE(off + NLMSG_HDRLEN));
   t.deepEqual(items, [1, 2, 3]);
   t.is(k.sent[0]!.flags, NLM_F_REQUEST | 0x300);
   conn.close();
@@ -119,7 +121,7 @@ serial('an interrupted dump (NLM_F_DUMP_INTR) is retried and its first attempt d
     kk.deliver(nlmsg(RTM_NEWLINK, flags, seq, 4242, u32(attempt)), nldone(seq));
   });
   const conn = open(k);
-  t.deepEqual(await conn.dump(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16)), [2]);
+  t.deepEqual(await conn.dump(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + NLMSG_HDRLEN)), [2]);
   t.is(attempt, 2);
   conn.close();
 });
@@ -132,7 +134,7 @@ serial('a dump that stays inconsistent fails with ERR_NL_DUMP_INTERRUPTED and th
     kk.deliver(nlmsg(RTM_NEWLINK, NLM_F_MULTI | NLM_F_DUMP_INTR, seq, 4242, u32(attempts)), nldone(seq, 0, [], NLM_F_MULTI | NLM_F_DUMP_INTR));
   });
   const conn = open(k, { dumpRetries: 2 });
-  const e = await t.throwsAsync(conn.dump(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16)), { instanceOf: ProtocolError });
+  const e = await t.throwsAsync(conn.dump(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + NLMSG_HDRLEN)), { instanceOf: ProtocolError });
   t.is(e.code, 'ERR_NL_DUMP_INTERRUPTED');
   t.is(attempts, 3);
   t.deepEqual(e.partial, [3]);
@@ -246,7 +248,7 @@ serial('a stream reads one datagram at a time and return() drains the rest of th
   });
   const conn = open(k);
   const got: number[] = [];
-  for await (const v of conn.stream(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + 16))) {
+  for await (const v of conn.stream(RTM_GETLINK, 0, () => {}, (b, o) => b.readUInt32LE(o + NLMSG_HDRLEN))) {
     got.push(v);
     if (got.length === 1) t.is(k.queue.length, 5, 'only the first datagram was read');
     if (got.length === 3) break;
@@ -266,8 +268,8 @@ serial('a second dump waits for the first one to finish', async (t) => {
   });
   const conn = open(k);
   const [a, b] = await Promise.all([
-    conn.dump(RTM_GETLINK, 0, () => {}, (bb, o) => bb.readUInt32LE(o + 16)),
-    conn.dump(RTM_GETLINK, 0, () => {}, (bb, o) => bb.readUInt32LE(o + 16)),
+    conn.dump(RTM_GETLINK, 0, () => {}, (bb, o) => bb.readUInt32LE(o + NLMSG_HDRLEN)),
+    conn.dump(RTM_GETLINK, 0, () => {}, (bb, o) => bb.readUInt32LE(o + NLMSG_HDRLEN)),
   ]);
   t.is(k.datagrams.length, 2);
   t.not(a[0], b[0]);
@@ -302,4 +304,20 @@ serial('a send failure rejects the requests of that datagram with the errno', as
   t.is(e.code, 'EMSGSIZE');
   t.is(e.op, 'sendmsg');
   conn.close();
+});
+
+serial('the transport knows no family: without a namer, requests are named by number; with one, by its names', async (t) => {
+  const k = new FakeKernel((msgs, kk) => kk.deliver(nlerror(msgs[0]!.seq, 17, msgs[0]!)));
+  k.install();
+  const plain = Connection.open(0);
+  const e1 = await t.throwsAsync(plain.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: NetlinkError });
+  t.is(e1.op, 'message type 16');
+  t.is(e1.requestType, RTM_NEWLINK);
+  plain.close();
+  const named = Connection.open(0, {}, (type) => `FAMILY_${type}`);
+  const e2 = await t.throwsAsync(named.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: NetlinkError });
+  t.is(e2.op, 'FAMILY_16');
+  named.close();
+  const closed = await t.throwsAsync(named.ack(RTM_GETLINK, 0, () => {}), { instanceOf: ProtocolError });
+  t.is(closed.op, 'FAMILY_18');
 });

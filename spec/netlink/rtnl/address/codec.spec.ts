@@ -14,6 +14,7 @@ import { checkAddress, checkAddressList, type AddressAddOptions } from '../../..
 import { writeAddAddress, writeAddressDump, writeDelAddress } from '../../../../lib/netlink/rtnl/address/request.js';
 import { forEachAttr } from '../../../../lib/netlink/core/attributes.js';
 import { Connection } from '../../../../lib/netlink/transport/connection.js';
+import { messageTypeName } from '../../../../lib/netlink/rtnl/rtm.js';
 import { DecodeError, NetlinkError, ValidationError } from '../../../../lib/netlink/core/errors.js';
 import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
@@ -237,7 +238,7 @@ function fakeKernel(ifindexes: Record<string, number> = {}, errnoFor: (m: SentMe
 
 function open(kernel: FakeKernel): { addresses: Addresses; conn: Connection } {
   kernel.install();
-  const conn = Connection.open(0);
+  const conn = Connection.open(0, {}, messageTypeName);
   return { addresses: new Addresses(conn, new Links(conn)), conn };
 }
 

@@ -1,0 +1,277 @@
+/**
+ * Waiters: what a request in flight waits for, and what its replies mean. The connection matches
+ * each reply to a waiter by sequence number and hands it over; a waiter settles its caller's
+ * promise (or a bulk call's result array, or a dump's sink) and tells the connection when its
+ * replies are complete.
+ */
+import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js';
+import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR } from '../core/protocol.js';
+import type { NlWriter } from '../core/writer.js';
+
+/** Names a message type for errors and warnings (`16` → `'RTM_NEWLINK'`); given by the family. */
+export type MessageNamer = (type: number) => string;
+
+/**
+ * The names of the message types every netlink family shares; other types by number. A family
+ * passes its own namer to `Connection.open` (rtnetlink: `RTM_NEWLINK` …).
+ */
+export function genericMessageName(type: number): string {
+  switch (type) {
+    case NLMSG_NOOP: return 'NLMSG_NOOP';
+    case NLMSG_ERROR: return 'NLMSG_ERROR';
+    case NLMSG_DONE: return 'NLMSG_DONE';
+    case NLMSG_OVERRUN: return 'NLMSG_OVERRUN';
+    default: return `message type ${type}`;
+  }
+}
+
+/** Builds the family header and attributes of a request after its nlmsghdr. */
+export type RequestBuilder = (w: NlWriter) => void;
+
+/** Turns one reply message (`buf[off, off + len)`, nlmsghdr included) into a value. */
+export type ReplyDecoder<T> = (buf: Buffer, off: number, len: number) => T;
+
+/** The outcome of one item of a bulk call, in the shape of `Promise.allSettled`. */
+export type BulkResult = { status: 'fulfilled' } | { status: 'rejected'; reason: Error };
+
+const FULFILLED: BulkResult = Object.freeze({ status: 'fulfilled' });
+
+/** What waiters need from the connection that runs them. */
+export interface WaiterHost {
+  /** Names message types in errors. */
+  readonly messageName: MessageNamer;
+  /** Forgets `seq`: its replies are complete. */
+  finish(seq: number): void;
+  /** Reports an extended-ack warning on a successful request. */
+  warn(requestType: number, seq: number, extack: ExtendedAck | undefined): void;
+  /** Queues or starts a dump. */
+  startDump(waiter: DumpWaiter<unknown>): void;
+  /** The active dump ended: the next queued one may start. */
+  dumpFinished(waiter: DumpWaiter<unknown>): void;
+}
+
+/**
+ * A request awaiting replies. Subclasses decide what the replies mean. `data` returns whether the
+ * datagram's bytes must be kept (a lazy object points into them).
+ */
+export abstract class Waiter {
+  /** When the waiting ends in failure if no reply came (ms since epoch); 0 until sent. */
+  deadline = 0;
+  constructor(readonly requestType: number) {}
+  /** A data message (type ≥ NLMSG_MIN_TYPE) for `seq`. */
+  abstract data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number, flags: number): boolean;
+  /** NLMSG_ERROR for `seq`: errno 0 is an ACK. */
+  abstract status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void;
+  /** NLMSG_DONE for `seq`. */
+  done(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined, flags: number): void {
+    this.status(host, seq, errno, extack);
+    void flags;
+  }
+  /** Every reply still owed is lost (timeout, ENOBUFS, close): fail them all with `error`. */
+  abstract fail(host: WaiterHost, error: Error): void;
+  /** Whether the flush should keep reading synchronously for this waiter (false for streams). */
+  get eager(): boolean {
+    return true;
+  }
+}
+
+/** The error of a request the kernel refused. */
+export function kernelError(host: WaiterHost, errno: number, requestType: number, seq: number, extack: ExtendedAck | undefined): NetlinkError {
+  return new NetlinkError(errno, host.messageName(requestType), extack ? { requestType, seq, extack } : { requestType, seq });
+}
+
+/** One request answered by an ACK (or an error). */
+export class AckWaiter extends Waiter {
+  constructor(requestType: number, private readonly resolve: () => void, private readonly reject: (e: Error) => void) {
+    super(requestType);
+  }
+  data(): boolean {
+    return false; // NLM_F_ECHO replies are not requested; ignore anything else.
+  }
+  status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
+    host.finish(seq);
+    if (errno === 0) {
+      host.warn(this.requestType, seq, extack);
+      this.resolve();
+    } else {
+      this.reject(kernelError(host, errno, this.requestType, seq, extack));
+    }
+  }
+  fail(_host: WaiterHost, error: Error): void {
+    this.reject(error);
+  }
+}
+
+/** One GET answered by one data message (or an error). */
+export class GetWaiter<T> extends Waiter {
+  constructor(requestType: number, private readonly decode: ReplyDecoder<T>,
+    private readonly resolve: (v: T) => void, private readonly reject: (e: Error) => void) {
+    super(requestType);
+  }
+  data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number): boolean {
+    host.finish(seq);
+    // One reply: copy it out (small buffers come from Node's pool) rather than pin the socket's
+    // receive slab, so a stream of GETs does not allocate a fresh slab every few hundred replies.
+    const own = Buffer.allocUnsafe(len);
+    buf.copy(own, 0, off, off + len);
+    try {
+      this.resolve(this.decode(own, 0, len));
+    } catch (e) {
+      this.reject(e as Error);
+    }
+    return false;
+  }
+  status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
+    host.finish(seq);
+    if (errno === 0) this.reject(new ProtocolError('ERR_NL_BAD_REPLY', host.messageName(this.requestType), 'an ACK came where a reply was expected'));
+    else this.reject(kernelError(host, errno, this.requestType, seq, extack));
+  }
+  fail(_host: WaiterHost, error: Error): void {
+    this.reject(error);
+  }
+}
+
+/** Many ACK requests sharing one result array (bulk calls): no promise or object per item. */
+export class BulkWaiter extends Waiter {
+  readonly results: BulkResult[];
+  private remaining: number;
+  private readonly seqs: number[];
+  private readonly runs = new Map<number, number>();
+  constructor(requestType: number, count: number, private readonly resolve: (r: BulkResult[]) => void) {
+    super(requestType);
+    this.results = new Array<BulkResult>(count);
+    this.remaining = count;
+    this.seqs = new Array<number>(count);
+    if (count === 0) resolve(this.results);
+  }
+  /** Records that item `index` was sent with sequence number `seq`. */
+  bind(index: number, seq: number): void {
+    this.seqs[index] = seq;
+  }
+  private indexOf(seq: number): number {
+    // Sequence numbers of one bulk call are consecutive (mod 2^32).
+    return (seq - this.seqs[0]!) >>> 0;
+  }
+  data(): boolean {
+    return false;
+  }
+  /**
+   * Items `firstSeq` up to (not including) `lastSeq` were sent without NLM_F_ACK in one datagram:
+   * the kernel handles a datagram's messages in order and reports every failure anyway, so the ACK
+   * of `lastSeq` confirms that those without an error succeeded. Fewer ACKs mean fewer skbs for
+   * the kernel to build and fewer datagrams to read.
+   */
+  coverRun(firstSeq: number, lastSeq: number): void {
+    this.runs.set(lastSeq, firstSeq);
+  }
+  status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
+    host.finish(seq);
+    const i = this.indexOf(seq);
+    if (this.results[i] === undefined) {
+      if (errno === 0) {
+        host.warn(this.requestType, seq, extack);
+        this.results[i] = FULFILLED;
+      } else {
+        this.results[i] = { status: 'rejected', reason: kernelError(host, errno, this.requestType, seq, extack) };
+      }
+      this.remaining--;
+    }
+    const first = this.runs.get(seq);
+    if (first !== undefined) {
+      this.runs.delete(seq);
+      for (let j = this.indexOf(first); j < i; j++) {
+        if (this.results[j] !== undefined) continue;
+        host.finish(this.seqs[j]!);
+        this.results[j] = FULFILLED;
+        this.remaining--;
+      }
+    }
+    if (this.remaining === 0) this.resolve(this.results);
+  }
+  fail(host: WaiterHost, error: Error): void {
+    for (let i = 0; i < this.results.length; i++) {
+      if (this.results[i] === undefined) {
+        this.results[i] = { status: 'rejected', reason: error };
+        host.finish(this.seqs[i]!);
+      }
+    }
+    this.remaining = 0;
+    this.resolve(this.results);
+  }
+  /** Fails only the items not yet sent or answered with `error` (used when a send fails). */
+  failItems(host: WaiterHost, seqs: readonly number[], error: Error): void {
+    for (const seq of seqs) {
+      const i = this.indexOf(seq);
+      if (this.results[i] !== undefined) continue;
+      host.finish(seq);
+      this.results[i] = { status: 'rejected', reason: error };
+      if (--this.remaining === 0) this.resolve(this.results);
+    }
+  }
+}
+
+/** How a dump delivers its objects. */
+export interface DumpSink<T> {
+  /** One decoded object. */
+  push(value: T): void;
+  /** The dump restarts after NLM_F_DUMP_INTR: forget what was pushed. */
+  restart(): void;
+  /** The dump ended: `error` is undefined on success. */
+  end(error: Error | undefined): void;
+  /** What was collected so far, attached to ERR_NL_DUMP_INTERRUPTED. */
+  partial?(): readonly T[];
+}
+
+/** A dump: data messages until NLMSG_DONE. */
+export class DumpWaiter<T> extends Waiter {
+  interrupted = false;
+  attempts = 0;
+  /** Set when the caller gave up: remaining messages are read and dropped until DONE. */
+  discarding = false;
+  seq = 0;
+  constructor(requestType: number, readonly flags: number, readonly build: RequestBuilder,
+    private readonly decode: ReplyDecoder<T>, readonly sink: DumpSink<T>, readonly pull: boolean,
+    readonly retries: number) {
+    super(requestType);
+  }
+  override get eager(): boolean {
+    return !this.pull || this.discarding;
+  }
+  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number, flags: number): boolean {
+    if (this.discarding) return false;
+    if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
+    this.sink.push(this.decode(buf, off, len));
+    return true;
+  }
+  override done(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined, flags: number): void {
+    if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
+    host.finish(seq);
+    host.dumpFinished(this);
+    if (this.discarding) return;
+    if (errno !== 0) {
+      this.sink.end(kernelError(host, errno, this.requestType, seq, extack));
+    } else if (this.interrupted && !this.pull && this.attempts <= this.retries) {
+      this.interrupted = false;
+      this.sink.restart();
+      host.startDump(this);
+    } else if (this.interrupted) {
+      this.sink.end(new ProtocolError('ERR_NL_DUMP_INTERRUPTED', host.messageName(this.requestType),
+        `the dump stayed inconsistent (NLM_F_DUMP_INTR) after ${this.attempts} attempt(s)`, this.sink.partial?.()));
+    } else {
+      this.sink.end(undefined);
+    }
+  }
+  status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
+    // A dump refused outright (bad header under strict checking …) answers with NLMSG_ERROR.
+    host.finish(seq);
+    host.dumpFinished(this);
+    if (this.discarding) return;
+    this.sink.end(errno === 0 ? undefined : kernelError(host, errno, this.requestType, seq, extack));
+  }
+  fail(host: WaiterHost, error: Error): void {
+    if (this.seq !== 0) host.finish(this.seq);
+    host.dumpFinished(this);
+    if (!this.discarding) this.sink.end(error);
+    this.discarding = true;
+  }
+}
