@@ -5,9 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { DecodeError, NetlinkError, RtNetlink, ValidationError } from '../../../../lib/netlink/index.js';
-import {
-  decodeRouteMessage, encodeRouteBody, routeAttrs, routeFlagNames, rtaMultipath, type RouteBody,
-} from '../../../../lib/netlink/rtnl/route/codec.js';
+import { decodeRouteMessage, encodeRouteBody, routeAttrs, rtaMultipath, type RouteBody } from '../../../../lib/netlink/rtnl/route/codec.js';
+import { routeFlagNames } from '../../../../lib/netlink/rtnl/route/constants.js';
 import { Route, routeView } from '../../../../lib/netlink/rtnl/route/view.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, hex as hexBuf, nldone, nlerror, nlmsg, u16, u32 } from '../../../helpers/bytes.js';
