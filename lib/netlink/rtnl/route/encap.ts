@@ -21,6 +21,7 @@ import { RTA_ENCAP, RTA_ENCAP_TYPE } from './constants.js';
 
 // ---- RTA_ENCAP_TYPE: LWTUNNEL_ENCAP_* ----
 
+/** RTA_ENCAP_TYPE values: LWTUNNEL_ENCAP_* (include/uapi/linux/lwtunnel.h). */
 export const LWTUNNEL_ENCAP_NONE = 0;
 export const LWTUNNEL_ENCAP_MPLS = 1;
 export const LWTUNNEL_ENCAP_IP = 2;

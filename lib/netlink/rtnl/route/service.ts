@@ -21,6 +21,7 @@ import { routeRefs, writeGet, writeRoute } from './request.js';
 import { checkGet, checkRoute, type CheckedRoute, type RouteMode } from './validate.js';
 import { Route, routeView } from './view.js';
 
+/** The public option types, where lib/netlink/index.ts and callers have always imported them. */
 export type {
   RouteEncapSpec, RouteGetOptions, RouteListOptions, RouteNexthopSpec, RouteScopeName, RouteSpec, RouteTableRef, RouteTypeName,
 } from './options.js';
@@ -131,4 +132,5 @@ const DEL: BulkCodec<CheckedRoute> = {
   write: writeRoute,
 };
 
+/** The Route view, where lib/netlink/index.ts has always imported it. */
 export { Route };
