@@ -13,9 +13,10 @@ import { IFINFOMSG_SIZE } from './link/codec.js';
 import { linkView, type Link } from './link/view.js';
 import { NDA_DST, NDA_LLADDR, NDA_VLAN, NDA_VNI, NDMSG_SIZE, NTF_PROXY } from './neighbor/codec.js';
 import { neighborView, type Neighbor } from './neighbor/view.js';
+import { RTMSG_SIZE } from './route/codec.js';
 import {
-  RTA_DST, RTA_GATEWAY, RTA_MULTIPATH, RTA_NH_ID, RTA_OIF, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_VIA, RTMSG_SIZE,
-} from './route/codec.js';
+  RTA_DST, RTA_GATEWAY, RTA_MULTIPATH, RTA_NH_ID, RTA_OIF, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_VIA,
+} from './route/constants.js';
 import { routeView, type Route } from './route/view.js';
 import { FIB_RULE_HDR_SIZE } from './rule/codec.js';
 import { ruleView, type Rule } from './rule/view.js';

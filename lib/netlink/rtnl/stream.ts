@@ -1,14 +1,42 @@
 /**
- * Streams of dumped objects shared by every family: the request is prepared (link names resolved)
- * on the first `next()`, objects come one at a time as the kernel produces them, and replies a
- * family's decoder drops (what the kernel could not filter) are skipped.
+ * Dumps shared by every family: streams, whose request is prepared (link names resolved) on the
+ * first `next()` and whose objects come one at a time as the kernel produces them, and lists. Replies
+ * a family's decoder drops (what the kernel could not filter) are skipped.
  */
+import { ProtocolError } from '../core/errors.js';
 import type { RequestBuilder, ReplyDecoder, Connection } from '../transport/connection.js';
 
 /** A prepared dump: the request and the decoder (returning undefined for a reply to skip). */
 export interface PreparedDump<T> {
   build: RequestBuilder;
   decode: ReplyDecoder<T | undefined>;
+  /** Whether an error of the dump means there is nothing to dump (a table that does not exist): it then ends empty. */
+  empty?: (error: unknown) => boolean;
+}
+
+/**
+ * Runs a prepared dump to its end and resolves to the objects the decoder kept, in order. The
+ * `partial` objects of ERR_NL_DUMP_INTERRUPTED are the kept ones too.
+ */
+export async function dumpList<T>(conn: Connection, type: number, d: PreparedDump<T>): Promise<T[]> {
+  let items: Array<T | undefined>;
+  try {
+    items = await conn.dump(type, 0, d.build, d.decode);
+  } catch (e) {
+    if (d.empty?.(e) === true) return [];
+    if (e instanceof ProtocolError && e.code === 'ERR_NL_DUMP_INTERRUPTED' && e.partial) {
+      throw new ProtocolError(e.code, e.op, e.message.slice(e.op.length + 2), e.partial.filter((x) => x !== undefined));
+    }
+    throw e;
+  }
+  // Compacted in place: a dump of 100k objects is not copied.
+  let n = 0;
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    if (x !== undefined) items[n++] = x;
+  }
+  items.length = n;
+  return items as T[];
 }
 
 /**
@@ -17,6 +45,7 @@ export interface PreparedDump<T> {
  */
 export function dumpStream<T>(conn: Connection, type: number, prepare: () => PreparedDump<T> | Promise<PreparedDump<T>>): AsyncIterableIterator<T> {
   let inner: AsyncIterableIterator<T | undefined> | undefined;
+  let empty: PreparedDump<T>['empty'];
   let done = false;
   const it: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => it,
@@ -26,9 +55,17 @@ export function dumpStream<T>(conn: Connection, type: number, prepare: () => Pre
         const d = await prepare();
         if (done) return { value: undefined, done: true };
         inner = conn.stream(type, 0, d.build, d.decode);
+        empty = d.empty;
       }
       for (;;) {
-        const r = await inner.next();
+        let r: IteratorResult<T | undefined>;
+        try {
+          r = await inner.next();
+        } catch (e) {
+          done = true;
+          if (empty?.(e) === true) return { value: undefined, done: true };
+          throw e;
+        }
         if (r.done) {
           done = true;
           return { value: undefined, done: true };

@@ -3,13 +3,19 @@
  * `ip -j route` in camelCase (`gateway`, `prefsrc`, `metric`, `pref`); `oif`/`iif` are ifindexes
  * (a name needs a link lookup), and `dst` is always a CIDR (`'10.2.0.0/16'`) or `'default'`.
  */
-import * as C from './codec.js';
+import * as C from './constants.js';
+import {
+  RTMSG_SIZE, ipVersionOf, readRtMsg, routeAttrs, rtaCacheinfo, rtaExpires, rtaMetrics, rtaMultipath, rtvia,
+  type RouteAttributes, type RouteCacheInfo, type RouteMetrics, type RtMsg,
+} from './codec.js';
 import * as E from '../enums.js';
-import { AF_INET6, formatIp } from '../../core/inet.js';
+import { ENCAP_TYPES, decodeEncap, mplsLabelStack } from './encap.js';
+import { AF_INET, AF_INET6, formatIp } from '../../core/inet.js';
+import { attrLength, locateAttr } from '../../core/attributes.js';
 import { MessageView } from '../../core/message-view.js';
 import { DecodeError } from '../../core/errors.js';
-import { NLA_TYPE_MASK } from '../../core/protocol.js';
-import { binary, ip, nest, u16, u32, u8, type FieldCodec, type UnknownAttr } from '../../core/schema.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
+import { ip, u16, u32, u8, type UnknownAttr } from '../../core/schema.js';
 
 /** One path of a multipath route (struct rtnexthop in RTA_MULTIPATH). */
 export interface RouteNexthop {
@@ -32,73 +38,57 @@ export interface RouteNexthop {
 }
 
 /** The RTAX_* metrics of a route (RTA_METRICS), raw kernel values. */
-export type RouteMetricValues = C.RouteMetrics;
+export type RouteMetricValues = RouteMetrics;
 
-const HEADER = 16;
-const metricsCodec = nest(C.routeMetricsAttrs);
+/** Where struct rtmsg starts in a message. */
+const RTMSG_AT = NLMSG_HDRLEN;
+/** Where the attributes start. */
+const ATTRS_AT = NLMSG_HDRLEN + RTMSG_SIZE;
 
 /** A route, decoded lazily from its RTM_NEWROUTE message. */
 export class Route extends MessageView {
-  protected get headerSize(): number { return C.RTMSG_SIZE; }
+  protected get headerSize(): number { return RTMSG_SIZE; }
   protected get maxAttr(): number { return C.RTA_MAX; }
   protected get setName(): string { return 'route'; }
 
   /**
-   * Finds attribute `type` by walking the attributes (no index: a route has a handful, and an index
-   * per view would cost more than the walks on dumps of 100k routes). Returns the payload offset,
-   * or -1. Lengths are checked up to the attribute found: a malformed message is a DecodeError.
+   * The payload offset of attribute `type`, or -1: always a walk (core's locateAttr), never an index
+   * as other views build after a few reads. A route has a handful of attributes, and an index per
+   * view costs more than the walks on dumps of 100k routes.
    */
-  private find(type: number): number {
-    const buf = this.buf;
-    const end = this.off + this.len;
-    let at = this.off + HEADER + C.RTMSG_SIZE;
-    while (at + 4 <= end) {
-      const n = buf[at]! | (buf[at + 1]! << 8);
-      if (n < 4 || at + n > end) throw new DecodeError('route', at, `attribute type ${(buf[at + 2]! | (buf[at + 3]! << 8)) & NLA_TYPE_MASK} has length ${n}, ${end - at} bytes left`);
-      if (((buf[at + 2]! | (buf[at + 3]! << 8)) & NLA_TYPE_MASK) === type) return at + 4;
-      at += (n + 3) & ~3;
-    }
-    for (let i = at; i < end; i++) {
-      if (buf[i] !== 0) throw new DecodeError('route', at, `${end - at} trailing bytes are not an attribute`);
-    }
-    return -1;
-  }
-
-  /** Decodes attribute `type` with `codec`, or undefined when absent. */
-  protected override attr<T>(type: number, codec: FieldCodec<T>, name: string): T | undefined {
-    const at = this.find(type);
-    return at < 0 ? undefined : codec.decode(this.buf, at, (this.buf[at - 4]! | (this.buf[at - 3]! << 8)) - 4, `route.${name}`);
+  protected override locate(type: number): number {
+    return locateAttr(this.buf, this.off + ATTRS_AT, this.off + this.len, type, 'route');
   }
 
   /** Whether attribute `type` is present. */
   private has(type: number): boolean {
-    return this.find(type) >= 0;
+    return this.locate(type) >= 0;
   }
 
   /** The fixed header (struct rtmsg). */
-  get header(): C.RtMsg {
-    return C.readRtMsg(this.buf, this.off + HEADER);
+  get header(): RtMsg {
+    return readRtMsg(this.buf, this.off + RTMSG_AT);
   }
 
   /** 4 or 6 for IP routes; the raw rtm_family for others (RTNL_FAMILY_IPMR = 128 …). */
   get family(): number {
-    const f = this.buf[this.off + HEADER]!;
-    return C.ipVersionOf(f) ?? f;
+    const f = this.buf[this.off + RTMSG_AT]!;
+    return ipVersionOf(f) ?? f;
   }
 
   /** rtm_dst_len. */
   get dstLen(): number {
-    return this.buf[this.off + HEADER + 1]!;
+    return this.buf[this.off + RTMSG_AT + 1]!;
   }
 
   /** rtm_src_len. */
   get srcLen(): number {
-    return this.buf[this.off + HEADER + 2]!;
+    return this.buf[this.off + RTMSG_AT + 2]!;
   }
 
   /** rtm_tos. */
   get tos(): number {
-    return this.buf[this.off + HEADER + 3]!;
+    return this.buf[this.off + RTMSG_AT + 3]!;
   }
 
   /** The destination: `'10.2.0.0/16'`, `'2001:db8::1/128'`, or `'default'` for a zero-length prefix. */
@@ -119,7 +109,7 @@ export class Route extends MessageView {
   private prefixAddress(type: number, name: string): string {
     const a = this.attr(type, ip, name);
     if (a !== undefined) return a;
-    return formatIp(new Uint8Array(this.buf[this.off + HEADER] === AF_INET6 ? 16 : 4));
+    return formatIp(new Uint8Array(this.buf[this.off + RTMSG_AT] === AF_INET6 ? 16 : 4));
   }
 
   /** RTA_GATEWAY. */
@@ -129,14 +119,14 @@ export class Route extends MessageView {
 
   /** RTA_VIA: a gateway of another address family (an IPv6 nexthop of an IPv4 route), as an address. */
   get via(): string | undefined {
-    return this.attr(C.RTA_VIA, C.rtvia, 'via')?.address;
+    return this.attr(C.RTA_VIA, rtvia, 'via')?.address;
   }
 
   /** RTA_VIA's address family as `ip -j` prints it (`'inet'`, `'inet6'`), or its number. */
   get viaFamily(): string | number | undefined {
-    const v = this.attr(C.RTA_VIA, C.rtvia, 'via');
+    const v = this.attr(C.RTA_VIA, rtvia, 'via');
     if (v === undefined) return undefined;
-    return v.family === 2 ? 'inet' : v.family === 10 ? 'inet6' : v.family;
+    return v.family === AF_INET ? 'inet' : v.family === AF_INET6 ? 'inet6' : v.family;
   }
 
   /** RTA_OIF: the output interface's ifindex. */
@@ -151,27 +141,27 @@ export class Route extends MessageView {
 
   /** The table id: RTA_TABLE when present (ids above 255 only travel there), else rtm_table. */
   get table(): number {
-    return this.attr(C.RTA_TABLE, u32, 'table') ?? this.buf[this.off + HEADER + 4]!;
+    return this.attr(C.RTA_TABLE, u32, 'table') ?? this.buf[this.off + RTMSG_AT + 4]!;
   }
 
   /** rtm_protocol as `ip` names it (`'kernel'`, `'boot'`, `'static'`, `'dhcp'` …), or its number. */
   get protocol(): string | number {
-    return E.PROTOCOLS.nameOr(this.buf[this.off + HEADER + 5]!);
+    return E.PROTOCOLS.nameOr(this.buf[this.off + RTMSG_AT + 5]!);
   }
 
   /** rtm_scope as `ip` names it (`'global'` for RT_SCOPE_UNIVERSE, `'link'`, `'host'` …), or its number. */
   get scope(): string | number {
-    return E.SCOPES.nameOr(this.buf[this.off + HEADER + 6]!);
+    return E.SCOPES.nameOr(this.buf[this.off + RTMSG_AT + 6]!);
   }
 
   /** rtm_type as `ip` names it (`'unicast'`, `'local'`, `'blackhole'`, `'unreachable'` …). */
   get type(): string | number {
-    return E.ROUTE_TYPES.nameOr(this.buf[this.off + HEADER + 7]!);
+    return E.ROUTE_TYPES.nameOr(this.buf[this.off + RTMSG_AT + 7]!);
   }
 
   /** rtm_flags, raw. */
   get rawFlags(): number {
-    return this.buf.readUInt32LE(this.off + HEADER + 8);
+    return this.buf.readUInt32LE(this.off + RTMSG_AT + 8);
   }
 
   /** rtm_flags as `ip -j` names them (`'onlink'`, `'linkdown'`, `'offload'`, `'rt_trap'` …). */
@@ -196,12 +186,12 @@ export class Route extends MessageView {
 
   /** RTA_METRICS: `{ mtu, advmss, hoplimit, … }` (raw RTAX_* values; `lock` is the RTAX_LOCK bit mask). */
   get metrics(): RouteMetricValues | undefined {
-    return this.attr(C.RTA_METRICS, metricsCodec, 'metrics');
+    return this.attr(C.RTA_METRICS, rtaMetrics, 'metrics');
   }
 
   /** RTA_MULTIPATH: the paths of an ECMP route with their weights. */
   get multipath(): RouteNexthop[] | undefined {
-    const hops = this.attr(C.RTA_MULTIPATH, C.rtaMultipath, 'multipath');
+    const hops = this.attr(C.RTA_MULTIPATH, rtaMultipath, 'multipath');
     if (hops === undefined) return undefined;
     return hops.map((h) => {
       const a = h.attributes;
@@ -209,8 +199,8 @@ export class Route extends MessageView {
       if (a.gateway !== undefined) out.gateway = a.gateway;
       if (a.via !== undefined) out.via = a.via.address;
       if (a.flow !== undefined) out.realms = a.flow;
-      if (a.encapType !== undefined) out.encapType = C.ENCAP_TYPES.nameOr(a.encapType);
-      if (a.encap !== undefined) out.encap = C.decodeEncap(a.encapType ?? 0, Buffer.from(a.encap), `route.multipath.encap`);
+      if (a.encapType !== undefined) out.encapType = ENCAP_TYPES.nameOr(a.encapType);
+      if (a.encap !== undefined) out.encap = decodeEncap(a.encapType ?? 0, Buffer.from(a.encap), 'route.multipath.encap');
       return out;
     });
   }
@@ -226,15 +216,15 @@ export class Route extends MessageView {
    * rta_expires of RTA_CACHEINFO / USER_HZ. Undefined for routes that do not expire.
    */
   get expires(): number | undefined {
-    const e = this.attr(C.RTA_EXPIRES, C.rtaExpires, 'expires');
+    const e = this.attr(C.RTA_EXPIRES, rtaExpires, 'expires');
     if (e !== undefined) return Number(e);
     const ci = this.cacheinfo;
     return ci === undefined || ci.expires === 0 ? undefined : Math.trunc(ci.expires / C.USER_HZ);
   }
 
   /** RTA_CACHEINFO (struct rta_cacheinfo). */
-  get cacheinfo(): C.RouteCacheInfo | undefined {
-    return this.attr(C.RTA_CACHEINFO, C.rtaCacheinfo, 'cacheinfo');
+  get cacheinfo(): RouteCacheInfo | undefined {
+    return this.attr(C.RTA_CACHEINFO, rtaCacheinfo, 'cacheinfo');
   }
 
   /** RTA_MARK (route lookups with a mark). */
@@ -260,21 +250,20 @@ export class Route extends MessageView {
   /** RTA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'`, `'seg6'` …). */
   get encapType(): string | number | undefined {
     const t = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType');
-    return t === undefined ? undefined : C.ENCAP_TYPES.nameOr(t);
+    return t === undefined ? undefined : ENCAP_TYPES.nameOr(t);
   }
 
   /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
   get encap(): Record<string, unknown> | Uint8Array | undefined {
-    const at = this.find(C.RTA_ENCAP);
+    const at = this.locate(C.RTA_ENCAP);
     if (at < 0) return undefined;
     const type = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType') ?? 0;
-    return C.decodeEncap(type, this.buf.subarray(at, at + this.buf.readUInt16LE(at - 4) - 4));
+    return decodeEncap(type, this.buf.subarray(at, at + attrLength(this.buf, at)));
   }
 
   /** RTA_NEWDST (`ip route … as to …`, MPLS label swaps) as label numbers. */
   get newdst(): number[] | undefined {
-    const v = this.attr(C.RTA_NEWDST, binary, 'newdst');
-    return v === undefined ? undefined : C.mplsLabels(v, 'route.newdst');
+    return this.attr(C.RTA_NEWDST, mplsLabelStack, 'newdst');
   }
 
   /** RTA_TTL_PROPAGATE (MPLS). */
@@ -284,8 +273,8 @@ export class Route extends MessageView {
   }
 
   /** Every RTA_* attribute, fully decoded (unknown ones kept raw). */
-  get attributes(): C.RouteAttributes {
-    return C.routeAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'route');
+  get attributes(): RouteAttributes {
+    return routeAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'route');
   }
 
   /** Attributes this library has no name for, kept raw. */

@@ -1,0 +1,157 @@
+/**
+ * What callers give `nl.routes`: the public option types of add/replace/del (`ip route add` in
+ * object form), list/stream filters and `get` lookups. validate.ts checks them into the forms
+ * request.ts and filter.ts encode.
+ */
+import type { LinkRef } from '../../core/validate.js';
+import type { RouteTypeName as RtnName, ScopeName } from '../enums.js';
+
+/** Route type names a route can have (`ip route add blackhole …`): every RTN_* name but `'none'`. */
+export type RouteTypeName = Exclude<RtnName, 'none'>;
+
+/** Route scope names (`'global'` is RT_SCOPE_UNIVERSE, also accepted as `'universe'`). */
+export type RouteScopeName = ScopeName | 'universe';
+
+/** A routing table: its id (0..2^32-1) or a reserved name. */
+export type RouteTableRef = number | 'main' | 'local' | 'default';
+
+/** One path of a multipath route. */
+export interface RouteNexthopSpec {
+  /** The path's gateway, of the route's family (RTA_GATEWAY). */
+  gateway?: string;
+  /** A gateway of another family (RTA_VIA), e.g. an IPv6 nexthop for an IPv4 route. */
+  via?: string;
+  /** The output link of the path (name or ifindex). */
+  oif?: LinkRef;
+  /** Relative weight 1..256 (default 1): rtnh_hops = weight - 1. */
+  weight?: number;
+  /** RTNH_F_ONLINK: the gateway is on the link even if no prefix says so. */
+  onlink?: boolean;
+  /** RTA_FLOW: realms of the path. */
+  realms?: number;
+}
+
+/**
+ * A lightweight-tunnel encapsulation (RTA_ENCAP + RTA_ENCAP_TYPE, `ip route add … encap …`): `ip`
+ * and `ip6` set the tunnel metadata for a collect_md (external) tunnel device, `mpls` pushes labels.
+ */
+export type RouteEncapSpec =
+  | { type: 'ip'; id?: number | bigint; dst?: string; src?: string; ttl?: number; tos?: number }
+  | { type: 'ip6'; id?: number | bigint; dst?: string; src?: string; hoplimit?: number; tc?: number }
+  | { type: 'mpls'; labels: number[]; ttl?: number };
+
+/** What `add`, `replace` and `del` describe: `ip route add` in object form. */
+export interface RouteSpec {
+  /** The destination: `'10.2.0.0/16'`, a host (`'10.2.0.1'` = /32), or `'default'`. Host bits must be zero. */
+  dst: string;
+  /** 4 or 6: needed for `'default'` when nothing else (gateway, prefsrc …) tells the family. */
+  family?: 4 | 6;
+  /** Source selector prefix (RTA_SRC, `from`; IPv6 subtrees). */
+  src?: string;
+  /** The gateway, of the route's family (RTA_GATEWAY). */
+  gateway?: string;
+  /** A gateway of any family (RTA_VIA), e.g. `via: 'fe80::1'` for an IPv4 route. */
+  via?: string;
+  /** The output link (name or ifindex; RTA_OIF). */
+  oif?: LinkRef;
+  /** The table: id or `'main'` (default), `'local'`, `'default'`. Ids above 255 travel in RTA_TABLE. */
+  table?: RouteTableRef;
+  /** RTA_PRIORITY: the metric (IPv6: 0 means 1024). */
+  metric?: number;
+  /** rtm_scope (default as `ip`: link without a gateway, host for local routes, else global). */
+  scope?: RouteScopeName | number;
+  /** rtm_protocol (default `'boot'`, like `ip route add`). */
+  protocol?: string | number;
+  /** rtm_type (default `'unicast'`). */
+  type?: RouteTypeName | number;
+  /** RTA_PREFSRC: the preferred source address. */
+  prefsrc?: string;
+  /** rtm_tos. */
+  tos?: number;
+  /** RTNH_F_ONLINK. */
+  onlink?: boolean;
+  /** RTA_FLOW: realms. */
+  realms?: number;
+  /** RTA_NH_ID: use a nexthop object. */
+  nhid?: number;
+  /** RTA_MULTIPATH: several paths with weights. */
+  multipath?: RouteNexthopSpec[];
+  /** RTA_ENCAP / RTA_ENCAP_TYPE: a lightweight-tunnel encapsulation. */
+  encap?: RouteEncapSpec;
+  /** RTA_PREF (IPv6 only): router preference. */
+  pref?: 'low' | 'medium' | 'high';
+  /** RTA_EXPIRES (IPv6 only): seconds until the route expires. */
+  expires?: number;
+  /** RTAX_MTU. */
+  mtu?: number;
+  /** RTAX_ADVMSS. */
+  advmss?: number;
+  /** RTAX_HOPLIMIT. */
+  hoplimit?: number;
+  /** RTAX_WINDOW. */
+  window?: number;
+  /** RTAX_RTT, raw (1/8 ms units, as the kernel stores it). */
+  rtt?: number;
+  /** RTAX_RTTVAR, raw (1/4 ms units). */
+  rttvar?: number;
+  /** RTAX_SSTHRESH. */
+  ssthresh?: number;
+  /** RTAX_CWND. */
+  cwnd?: number;
+  /** RTAX_INITCWND. */
+  initcwnd?: number;
+  /** RTAX_INITRWND. */
+  initrwnd?: number;
+  /** RTAX_REORDERING. */
+  reordering?: number;
+  /** RTAX_FEATURES (RTAX_FEATURE_* bits). */
+  features?: number;
+  /** RTAX_RTO_MIN in ms. */
+  rtoMin?: number;
+  /** RTAX_QUICKACK. */
+  quickack?: boolean;
+  /** RTAX_FASTOPEN_NO_COOKIE. */
+  fastopenNoCookie?: boolean;
+  /** RTAX_CC_ALGO: congestion control name. */
+  congctl?: string;
+  /** RTAX_LOCK: metrics the kernel must not change (names of the options above, e.g. `['mtu']`). */
+  lock?: string[];
+}
+
+/** Filters of `routes.list` and `routes.stream`. */
+export interface RouteListOptions {
+  /** Only IPv4 or IPv6 routes (omitted: both; multicast caches and other families are left out). */
+  family?: 4 | 6;
+  /** Only this table (kernel filter: RTA_TABLE). */
+  table?: RouteTableRef;
+  /** Only routes through this link, multipath routes included (kernel filter: RTA_OIF). */
+  oif?: LinkRef;
+  /** Only this rtm_protocol (kernel filter, except `'unspec'`). */
+  protocol?: string | number;
+  /** Only this rtm_type (kernel filter). */
+  type?: RouteTypeName | number;
+}
+
+/** Options of `routes.get` (`ip route get`). */
+export interface RouteGetOptions {
+  /** RTA_SRC: the source address of the lookup. */
+  from?: string;
+  /** RTA_IIF: look up as if received on this link (needs `from`). */
+  iif?: LinkRef;
+  /** RTA_OIF: force the output link. */
+  oif?: LinkRef;
+  /** RTA_MARK: the firewall mark of the lookup. */
+  mark?: number;
+  /** RTA_UID: the uid of the lookup. */
+  uid?: number;
+  /** rtm_tos. */
+  tos?: number;
+  /** RTA_IP_PROTO: the IP protocol number (6 tcp, 17 udp …). */
+  ipProto?: number;
+  /** RTA_SPORT. */
+  sport?: number;
+  /** RTA_DPORT. */
+  dport?: number;
+  /** RTM_F_FIB_MATCH: return the matching FIB entry rather than the resolved route. */
+  fibMatch?: boolean;
+}

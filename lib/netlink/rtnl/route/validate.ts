@@ -1,0 +1,430 @@
+/**
+ * Caller input of `nl.routes` checked into the forms request.ts writes: a {@link RouteSpec} (or a
+ * Route view to delete) into a {@link CheckedRoute}, `get` options into a {@link CheckedGet}. Every
+ * check throws a ValidationError naming the field before anything is sent; options are read from
+ * own properties only, and names go through Maps (EnumTable), never through an object's properties.
+ *
+ * The defaults are `ip route`'s: table main, protocol boot, scope link for routes without a gateway;
+ * a delete leaves protocol, type and scope as wildcards unless they are given.
+ */
+import { ValidationError } from '../../core/errors.js';
+import { AF_INET, familyOf, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../../core/inet.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
+import { checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
+import * as E from '../enums.js';
+import * as C from './constants.js';
+import { RTMSG_SIZE, type RouteMetrics, type RtMsg } from './codec.js';
+import { METRIC_OPTIONS, checkMetrics } from './metrics.js';
+import { LWTUNNEL_ENCAP_IP, LWTUNNEL_ENCAP_IP6, LWTUNNEL_ENCAP_MPLS, MPLS_LABEL_MAX, type RouteEncap } from './encap.js';
+import type { RouteGetOptions } from './options.js';
+import { Route } from './view.js';
+
+/** A gateway of another address family than the route's (RTA_VIA, struct rtvia). */
+export interface CheckedVia {
+  /** rtvia_family: AF_INET or AF_INET6. */
+  family: number;
+  /** The address, 4 or 16 bytes. */
+  bytes: Uint8Array;
+}
+
+/** One path of a multipath route (struct rtnexthop), checked; its link name still to resolve. */
+export interface CheckedNexthop {
+  /** RTA_GATEWAY: a gateway of the route's family. */
+  gateway: Uint8Array | undefined;
+  /** RTA_VIA: a gateway of the other family. */
+  via: CheckedVia | undefined;
+  /** rtnh_ifindex, by name or ifindex. */
+  oif: LinkRef | undefined;
+  /** rtnh_hops: weight - 1. */
+  hops: number;
+  /** rtnh_flags: RTNH_F_*. */
+  flags: number;
+  /** RTA_FLOW of the path (realms). */
+  realms: number | undefined;
+}
+
+/**
+ * A route request, checked and parsed once: its rtmsg and the attribute values request.ts writes,
+ * except link names still to resolve. Built in one object literal (every field present), so every
+ * checked route has the same shape.
+ */
+export interface CheckedRoute extends RtMsg {
+  /** RTA_TABLE: a table id above 255 (rtm_table then holds RT_TABLE_UNSPEC). */
+  rtaTable: number | undefined;
+  /** RTA_DST: the destination address (absent for `default` without `family`, as iproute2). */
+  dst: Uint8Array | undefined;
+  /** RTA_SRC: the source selector's address. */
+  src: Uint8Array | undefined;
+  /** RTA_GATEWAY. */
+  gateway: Uint8Array | undefined;
+  /** RTA_VIA. */
+  via: CheckedVia | undefined;
+  /** RTA_OIF, by name or ifindex. */
+  oif: LinkRef | undefined;
+  /** RTA_PRIORITY. */
+  metric: number | undefined;
+  /** RTA_PREFSRC. */
+  prefsrc: Uint8Array | undefined;
+  /** RTA_FLOW (realms). */
+  realms: number | undefined;
+  /** RTA_PREF (ICMPV6_ROUTER_PREF_*). */
+  pref: number | undefined;
+  /** RTA_EXPIRES, seconds. */
+  expires: number | undefined;
+  /** RTA_NH_ID. */
+  nhid: number | undefined;
+  /** RTA_METRICS, in the order iproute2 writes them. */
+  metrics: RouteMetrics | undefined;
+  /** RTA_MULTIPATH. */
+  multipath: CheckedNexthop[] | undefined;
+  /** RTA_ENCAP and RTA_ENCAP_TYPE. */
+  encap: RouteEncap | undefined;
+  /** A Route view to delete: its message after the nlmsghdr, sent back as it is. */
+  raw: Buffer | undefined;
+}
+
+/** Which request a spec is checked for: add/replace fill in `ip route add`'s defaults, del leaves wildcards. */
+export type RouteMode = 'add' | 'del';
+
+const SPEC_KEYS = [
+  'dst', 'family', 'src', 'gateway', 'via', 'oif', 'table', 'metric', 'scope', 'protocol', 'type', 'prefsrc', 'tos',
+  'onlink', 'realms', 'nhid', 'multipath', 'encap', 'pref', 'expires', 'mtu', 'advmss', 'hoplimit', 'window', 'rtt', 'rttvar',
+  'ssthresh', 'cwnd', 'initcwnd', 'initrwnd', 'reordering', 'features', 'rtoMin', 'quickack', 'fastopenNoCookie',
+  'congctl', 'lock',
+];
+const SPEC_KEY_SET = new Set(SPEC_KEYS);
+const HOP_KEYS = ['gateway', 'via', 'oif', 'weight', 'onlink', 'realms'];
+const GET_KEYS = ['from', 'iif', 'oif', 'mark', 'uid', 'tos', 'ipProto', 'sport', 'dport', 'fibMatch'];
+const ENCAP_KEYS = new Map<string, readonly string[]>([
+  ['ip', ['type', 'id', 'dst', 'src', 'ttl', 'tos']],
+  ['ip6', ['type', 'id', 'dst', 'src', 'hoplimit', 'tc']],
+  ['mpls', ['type', 'labels', 'ttl']],
+]);
+
+/** The object's field name for messages: `route` for a single call, `routes[3]` in a bulk call. */
+function objectField(p: string): string {
+  return p === '' ? 'route' : p.slice(0, -1);
+}
+
+/**
+ * Checks a {@link RouteSpec} (field names prefixed with `p`, e.g. `'routes[3].'`), or for `del` a
+ * {@link Route} view, into a {@link CheckedRoute}.
+ */
+export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRoute {
+  if (spec instanceof Route) {
+    if (mode === 'del') return checkRouteView(p, spec);
+    throw new ValidationError(objectField(p), spec.dst, 'a route spec object is required (Route views are accepted by del only)');
+  }
+  const o = checkObject(objectField(p), spec);
+  let hasMetrics = false;
+  for (const key of Object.keys(o)) {
+    if (METRIC_OPTIONS.has(key)) hasMetrics = true;
+    else if (!SPEC_KEY_SET.has(key) && o[key] !== undefined) checkKeys(p.slice(0, -1), o, SPEC_KEYS);
+  }
+  if (o.dst === undefined) throw new ValidationError(`${p}dst`, o.dst, 'a destination is required (a CIDR or "default")');
+  let version: IpVersion | undefined;
+  if (o.family !== undefined) {
+    if (o.family !== 4 && o.family !== 6) throw new ValidationError(`${p}family`, o.family, '4 or 6 is required');
+    version = o.family;
+  }
+  let dstLen = 0;
+  let dst: Uint8Array | undefined;
+  if (o.dst === 'default') {
+    // With an explicit family, iproute2 (`ip -6 route add default …`) sends an all-zero RTA_DST;
+    // with the family taken from the gateway (`ip route add default via …`) it sends none. Same here.
+    if (version !== undefined) dst = new Uint8Array(version === 4 ? 4 : 16);
+    version ??= impliedVersion(o);
+    if (version === undefined) {
+      throw new ValidationError(`${p}family`, undefined, '"default" needs family 4 or 6 (or a gateway/prefsrc telling it)');
+    }
+  } else {
+    const prefix = fastPrefix4(o.dst) ?? parsePrefix(`${p}dst`, o.dst);
+    if (version !== undefined && prefix.version !== version) {
+      throw new ValidationError(`${p}dst`, o.dst, `an IPv${version} destination is required (family is ${version})`);
+    }
+    version = prefix.version;
+    if (hasHostBits(prefix.bytes, prefix.prefixlen)) {
+      throw new ValidationError(`${p}dst`, o.dst, 'host bits are set beyond the prefix length (the kernel refuses this with EINVAL)');
+    }
+    dstLen = prefix.prefixlen;
+    dst = prefix.bytes;
+  }
+  const family = familyOf(version);
+  let srcLen = 0;
+  let src: Uint8Array | undefined;
+  if (o.src !== undefined) {
+    const s = parsePrefix(`${p}src`, o.src, { version });
+    if (hasHostBits(s.bytes, s.prefixlen)) throw new ValidationError(`${p}src`, o.src, 'host bits are set beyond the prefix length');
+    srcLen = s.prefixlen;
+    src = s.bytes;
+  }
+  if (o.gateway !== undefined && o.via !== undefined) {
+    throw new ValidationError(`${p}via`, o.via, 'give either gateway or via, not both');
+  }
+  let gateway = o.gateway === undefined ? undefined : checkAddress(`${p}gateway`, o.gateway, version, 'gateway');
+  let via: CheckedVia | undefined;
+  if (o.via !== undefined) {
+    // A via of the route's own family is a plain gateway, as `ip` sends it.
+    via = checkVia(`${p}via`, o.via, version);
+    if (via.family === family) [gateway, via] = [via.bytes, undefined];
+  }
+  const oif = o.oif === undefined ? undefined : checkLinkRef(`${p}oif`, o.oif);
+  const table = o.table === undefined ? E.RT_TABLE_MAIN : E.checkTable(`${p}table`, o.table);
+  const metric = o.metric === undefined ? undefined : checkU32(`${p}metric`, o.metric);
+  const protocol = o.protocol !== undefined ? E.PROTOCOLS.check(`${p}protocol`, o.protocol)
+    : mode === 'add' ? E.RTPROT_BOOT : E.RTPROT_UNSPEC;
+  const type = o.type !== undefined ? checkRouteType(`${p}type`, o.type) : mode === 'add' ? E.RTN_UNICAST : E.RTN_UNSPEC;
+  const prefsrc = o.prefsrc === undefined ? undefined : checkAddress(`${p}prefsrc`, o.prefsrc, version, 'prefsrc');
+  const tos = o.tos === undefined ? 0 : checkInt(`${p}tos`, o.tos, 0, 255);
+  const flags = o.onlink !== undefined && checkBool(`${p}onlink`, o.onlink) ? C.RTNH_F_ONLINK : 0;
+  const realms = o.realms === undefined ? undefined : checkU32(`${p}realms`, o.realms);
+  const nhid = o.nhid === undefined ? undefined : checkInt(`${p}nhid`, o.nhid, 1, 0xffffffff);
+  let pref: number | undefined;
+  if (o.pref !== undefined) {
+    pref = typeof o.pref === 'string' ? C.ROUTE_PREFS.value(o.pref) : undefined;
+    if (pref === undefined) throw new ValidationError(`${p}pref`, o.pref, 'low, medium or high is required');
+    if (version !== 6) throw new ValidationError(`${p}pref`, o.pref, 'pref applies to IPv6 routes only');
+  }
+  let expires: number | undefined;
+  if (o.expires !== undefined) {
+    expires = checkU32(`${p}expires`, o.expires);
+    if (version !== 6) throw new ValidationError(`${p}expires`, o.expires, 'expires applies to IPv6 routes only');
+  }
+  let multipath: CheckedNexthop[] | undefined;
+  if (o.multipath !== undefined) {
+    if (!Array.isArray(o.multipath) || o.multipath.length === 0) {
+      throw new ValidationError(`${p}multipath`, o.multipath, 'a non-empty array of nexthops is required');
+    }
+    if (gateway !== undefined || via !== undefined) {
+      throw new ValidationError(`${p}multipath`, o.multipath, 'a multipath route takes its gateways in the nexthops, not in gateway/via');
+    }
+    const hops: unknown[] = o.multipath;
+    multipath = hops.map((h, i) => checkNexthop(`${p}multipath[${i}]`, h, version, family));
+  }
+  const encap = o.encap === undefined ? undefined : checkEncap(`${p}encap`, o.encap);
+  const metrics = hasMetrics ? checkMetrics(p, o) : undefined;
+  let scope: number = E.RT_SCOPE_UNIVERSE;
+  if (o.scope !== undefined) {
+    scope = E.SCOPES.check(`${p}scope`, o.scope);
+  } else if (mode === 'del') {
+    scope = E.RT_SCOPE_NOWHERE; // a wildcard for fib_table_delete
+  } else if (version === 4) {
+    // iproute2's defaults: host for local/nat, link for broadcast/multicast/anycast and for
+    // unicast routes with no gateway; global otherwise (IPv6 routes are always global).
+    if (type === E.RTN_LOCAL || type === E.RTN_NAT) scope = E.RT_SCOPE_HOST;
+    else if (type === E.RTN_BROADCAST || type === E.RTN_MULTICAST || type === E.RTN_ANYCAST) scope = E.RT_SCOPE_LINK;
+    else if (type === E.RTN_UNICAST && gateway === undefined && via === undefined && multipath === undefined && nhid === undefined) {
+      scope = E.RT_SCOPE_LINK;
+    }
+  }
+  return {
+    family, dstLen, srcLen, tos,
+    // Table ids above 255 do not fit rtm_table (a u8): they travel in RTA_TABLE.
+    table: table < 256 ? table : E.RT_TABLE_UNSPEC, protocol, scope, type, flags,
+    rtaTable: table < 256 ? undefined : table,
+    dst, src, gateway, via, oif, metric, prefsrc, realms, pref, expires, nhid, metrics, multipath, encap, raw: undefined,
+  };
+}
+
+/** A Route view to delete: its own message, sent back as RTM_DELROUTE (what `ip route flush` does). */
+function checkRouteView(p: string, route: Route): CheckedRoute {
+  const raw = route.raw;
+  if (raw.length < NLMSG_HDRLEN + RTMSG_SIZE) throw new ValidationError(objectField(p), route, 'a route message is required');
+  return {
+    family: raw[NLMSG_HDRLEN]!, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0,
+    rtaTable: undefined, dst: undefined, src: undefined, gateway: undefined, via: undefined, oif: undefined,
+    metric: undefined, prefsrc: undefined, realms: undefined, pref: undefined, expires: undefined, nhid: undefined,
+    metrics: undefined, multipath: undefined, encap: undefined, raw: raw.subarray(NLMSG_HDRLEN),
+  };
+}
+
+/** A route type for add/replace/del: any RTN_* but RTN_UNSPEC (`none`). */
+function checkRouteType(field: string, value: unknown): number {
+  if (value === 'none') throw new ValidationError(field, value, `a route type other than 'none' is required`);
+  return E.ROUTE_TYPES.check(field, value);
+}
+
+/** An IP address of the route's family. */
+function checkAddress(field: string, value: unknown, version: IpVersion, what: string): Uint8Array {
+  const a = parseIp(field, value);
+  if (a.version !== version) {
+    throw new ValidationError(field, value, `an IPv${version} ${what} is required for an IPv${version} route` +
+      (what === 'gateway' ? ' (use via for a gateway of another family)' : ''));
+  }
+  return a.bytes;
+}
+
+/** A gateway of any family (RTA_VIA), refused where the kernel refuses it. */
+function checkVia(field: string, value: unknown, version: IpVersion): CheckedVia {
+  const a = parseIp(field, value);
+  if (version === 6 && a.version === 4) {
+    throw new ValidationError(field, value, 'an IPv6 route cannot have an IPv4 gateway (the kernel takes RTA_VIA for IPv4 routes only)');
+  }
+  return { family: familyOf(a.version), bytes: a.bytes };
+}
+
+/**
+ * A fast path for the common `a.b.c.d/len` (bulk calls parse thousands): null for anything it does
+ * not accept outright (IPv6, a bare address, leading zeros, out-of-range parts), which then goes
+ * through parsePrefix and gets its exact error message.
+ */
+function fastPrefix4(s: unknown): Prefix | null {
+  if (typeof s !== 'string') return null;
+  const bytes = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return null; // leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return null;
+    } else if (c === 46 /* . */ && part < 3) {
+      if (digits === 0 || value > 255) return null;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c === 47 /* / */ && part === 3) {
+      if (digits === 0 || value > 255) return null;
+      bytes[3] = value;
+      value = 0;
+      digits = 0;
+      for (let j = i + 1; j < n; j++) {
+        const d = s.charCodeAt(j);
+        if (d < 48 || d > 57 || (digits > 0 && value === 0)) return null;
+        value = value * 10 + (d - 48);
+        if (++digits > 2) return null;
+      }
+      if (digits === 0 || value > 32) return null;
+      return { version: 4, bytes, prefixlen: value };
+    } else {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** The IP version a spec's other addresses imply, for `'default'` without `family`. */
+function impliedVersion(o: Record<string, unknown>): IpVersion | undefined {
+  const probe = (v: unknown): IpVersion | undefined => (typeof v === 'string' ? (v.includes(':') ? 6 : 4) : undefined);
+  const hop0 = Array.isArray(o.multipath) && typeof o.multipath[0] === 'object' && o.multipath[0] !== null
+    ? (o.multipath[0] as Record<string, unknown>).gateway : undefined;
+  return probe(o.gateway) ?? probe(o.prefsrc) ?? probe(o.src) ?? probe(hop0);
+}
+
+/** One path of `multipath`, checked. */
+function checkNexthop(p: string, value: unknown, version: IpVersion, family: number): CheckedNexthop {
+  const o = checkObject(p, value);
+  checkKeys(p, o, HOP_KEYS);
+  if (o.gateway !== undefined && o.via !== undefined) throw new ValidationError(`${p}.via`, o.via, 'give either gateway or via, not both');
+  let gateway = o.gateway === undefined ? undefined : checkAddress(`${p}.gateway`, o.gateway, version, 'gateway');
+  let via: CheckedVia | undefined;
+  if (o.via !== undefined) {
+    via = checkVia(`${p}.via`, o.via, version);
+    if (via.family === family) [gateway, via] = [via.bytes, undefined];
+  }
+  const oif = o.oif === undefined ? undefined : checkLinkRef(`${p}.oif`, o.oif);
+  if (gateway === undefined && via === undefined && oif === undefined) {
+    throw new ValidationError(p, value, 'a nexthop needs a gateway, a via or an oif');
+  }
+  const hops = o.weight === undefined ? 0 : checkInt(`${p}.weight`, o.weight, 1, 256) - 1;
+  const flags = o.onlink !== undefined && checkBool(`${p}.onlink`, o.onlink) ? C.RTNH_F_ONLINK : 0;
+  const realms = o.realms === undefined ? undefined : checkU32(`${p}.realms`, o.realms);
+  return { gateway, via, oif, hops, flags, realms };
+}
+
+/** A tunnel id: a u64 given as a number or a bigint. */
+function checkTunnelId(field: string, v: unknown): bigint {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn) return v;
+  throw new ValidationError(field, v, 'a tunnel id (a non-negative integer or a u64 bigint) is required');
+}
+
+/** Checks an encap spec into the attributes encap.ts writes (in `ip route … encap`'s order). */
+function checkEncap(p: string, value: unknown): RouteEncap {
+  const o = checkObject(p, value);
+  const keys = typeof o.type === 'string' ? ENCAP_KEYS.get(o.type) : undefined;
+  if (keys === undefined) throw new ValidationError(`${p}.type`, o.type, 'ip, ip6 or mpls is required');
+  checkKeys(p, o, keys);
+  const u8 = (key: string): number | undefined => (o[key] === undefined ? undefined : checkInt(`${p}.${key}`, o[key], 0, 255));
+  if (o.type === 'mpls') {
+    const labels: unknown = o.labels;
+    if (!Array.isArray(labels) || labels.length === 0 || labels.length > 30) {
+      throw new ValidationError(`${p}.labels`, labels, 'an array of 1..30 MPLS labels is required');
+    }
+    const dst = labels.map((l: unknown, i) => checkInt(`${p}.labels[${i}]`, l, 0, MPLS_LABEL_MAX));
+    return { type: LWTUNNEL_ENCAP_MPLS, attributes: definedOnly({ dst, ttl: u8('ttl') }) };
+  }
+  const version = o.type === 'ip' ? 4 : 6;
+  // Addresses are checked here and kept as given: the encap's ip codec writes them.
+  const address = (key: 'dst' | 'src', what: string): string | undefined => {
+    if (o[key] === undefined) return undefined;
+    checkAddress(`${p}.${key}`, o[key], version, what);
+    return o[key] as string;
+  };
+  const id = o.id === undefined ? undefined : checkTunnelId(`${p}.id`, o.id);
+  const dst = address('dst', 'tunnel destination');
+  const src = address('src', 'tunnel source');
+  const ttl = u8(version === 4 ? 'ttl' : 'hoplimit');
+  const tos = u8(version === 4 ? 'tos' : 'tc');
+  return version === 4
+    ? { type: LWTUNNEL_ENCAP_IP, attributes: definedOnly({ id, dst, src, ttl, tos }) }
+    : { type: LWTUNNEL_ENCAP_IP6, attributes: definedOnly({ id, dst, src, hoplimit: ttl, tc: tos }) };
+}
+
+/** The fields of `o` that are not undefined, in order (attribute values are optional, never undefined). */
+function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+/** `get` input, checked: the lookup's rtmsg and attributes, link names still to resolve. */
+export interface CheckedGet extends RtMsg {
+  /** RTA_DST: the address looked up. */
+  dst: Uint8Array;
+  /** RTA_SRC. */
+  from: Uint8Array | undefined;
+  /** RTA_IIF, by name or ifindex. */
+  iif: LinkRef | undefined;
+  /** RTA_OIF, by name or ifindex. */
+  oif: LinkRef | undefined;
+  /** RTA_MARK. */
+  mark: number | undefined;
+  /** RTA_UID. */
+  uid: number | undefined;
+  /** RTA_IP_PROTO. */
+  ipProto: number | undefined;
+  /** RTA_SPORT. */
+  sport: number | undefined;
+  /** RTA_DPORT. */
+  dport: number | undefined;
+}
+
+/** Checks `get(address, options)`. */
+export function checkGet(address: unknown, options: RouteGetOptions): CheckedGet {
+  const a = parseIp('address', address);
+  const o = checkObject('options', options);
+  checkKeys('', o, GET_KEYS);
+  const from = o.from === undefined ? undefined : checkAddress('from', o.from, a.version, 'source address');
+  const iif = o.iif === undefined ? undefined : checkLinkRef('iif', o.iif);
+  const oif = o.oif === undefined ? undefined : checkLinkRef('oif', o.oif);
+  const mark = o.mark === undefined ? undefined : checkU32('mark', o.mark);
+  const uid = o.uid === undefined ? undefined : checkU32('uid', o.uid);
+  const tos = o.tos === undefined ? 0 : checkInt('tos', o.tos, 0, 255);
+  const ipProto = o.ipProto === undefined ? undefined : checkInt('ipProto', o.ipProto, 0, 255);
+  const sport = o.sport === undefined ? undefined : checkInt('sport', o.sport, 0, 0xffff);
+  const dport = o.dport === undefined ? undefined : checkInt('dport', o.dport, 0, 0xffff);
+  const fibMatch = o.fibMatch === undefined ? false : checkBool('fibMatch', o.fibMatch);
+  const family = familyOf(a.version);
+  const bits = a.version === 4 ? 32 : 128;
+  return {
+    family, dstLen: bits, srcLen: from === undefined ? 0 : bits, tos, table: 0, protocol: 0, scope: 0, type: 0,
+    // IPv4 lookups ask for RTM_F_LOOKUP_TABLE (rtm_table says which table answered), as ip does;
+    // IPv6 refuses the flag under strict checking ("Invalid flags for get route request").
+    flags: (family === AF_INET ? C.RTM_F_LOOKUP_TABLE : 0) | (fibMatch ? C.RTM_F_FIB_MATCH : 0),
+    dst: a.bytes, from, iif, oif, mark, uid, ipProto, sport, dport,
+  };
+}
