@@ -4,7 +4,7 @@
  * IFLA_INET6_* (flags, devconf, statistics, cacheinfo, token, address generation mode, RA MTU),
  * AF_MCTP → IFLA_MCTP_*. The same IFLA_INET6_* nest is the IFLA_PROTINFO of AF_INET6 link
  * messages (RTNLGRP_IPV6_IFINFO). AF_BRIDGE messages carry another IFLA_AF_SPEC (see
- * link-kind-bridge.ts). Numbers from include/uapi/linux/if_link.h.
+ * kinds/bridge.ts). Numbers from include/uapi/linux/if_link.h.
  */
 import { EnumTable } from '../../core/enum-table.js';
 import { AF_INET, AF_INET6 } from '../../core/inet.js';

@@ -15,8 +15,6 @@ import {
   checkKindData, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
 } from './kinds/options.js';
 
-export type { LinkRef } from '../../core/validate.js';
-
 /**
  * Link kinds this library accepts in `add`. Kinds with typed IFLA_INFO_DATA are in LINK_KINDS;
  * the others are created without kind data (the kernel may still refuse them: EOPNOTSUPP when the
@@ -157,6 +155,7 @@ export interface CheckedSettings {
 export interface CheckedPeer {
   /** The peer's IFLA_IFNAME. */
   name: string | undefined;
+  /** The peer's settings (master never set: no key for it). */
   settings: CheckedSettings;
 }
 
@@ -166,10 +165,13 @@ export interface CheckedAdd {
   name: string;
   /** IFLA_INFO_KIND, one of {@link KNOWN_KINDS}. */
   kind: string;
+  /** The settings of the new link. */
   settings: CheckedSettings;
   /** IFLA_LINK to resolve. */
   link: LinkRef | undefined;
+  /** IFLA_NUM_TX_QUEUES. */
   numTxQueues: number | undefined;
+  /** IFLA_NUM_RX_QUEUES. */
   numRxQueues: number | undefined;
   /** The veth peer (kind `veth` only). */
   peer: CheckedPeer | undefined;
@@ -183,6 +185,7 @@ export interface CheckedSet {
   target: LinkRef;
   /** A new IFLA_IFNAME. */
   name: string | undefined;
+  /** The settings to change. */
   settings: CheckedSettings;
   /** The kind given with `data`. */
   kind: string | undefined;
@@ -196,7 +199,9 @@ export interface CheckedSet {
 
 /** The filters of `links.list` / `links.stream`, checked. */
 export interface CheckedList {
+  /** IFLA_INFO_KIND to filter by. */
   kind: string | undefined;
+  /** IFLA_MASTER to filter by, to resolve. */
   master: LinkRef | undefined;
   /** false: RTEXT_FILTER_SKIP_STATS. */
   stats: boolean;

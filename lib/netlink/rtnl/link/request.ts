@@ -75,7 +75,9 @@ export interface LinkRequestAttributes {
 
 /** A request body: struct ifinfomsg and the attributes. */
 export interface LinkRequest {
+  /** struct ifinfomsg. */
   header: IfInfoMsg;
+  /** The IFLA_* attributes. */
   attributes: LinkRequestAttributes;
 }
 
