@@ -4,8 +4,9 @@
  * IFLA_INET6_* (flags, devconf, statistics, cacheinfo, token, address generation mode, RA MTU),
  * AF_MCTP → IFLA_MCTP_*. The same IFLA_INET6_* nest is the IFLA_PROTINFO of AF_INET6 link
  * messages (RTNLGRP_IPV6_IFINFO). AF_BRIDGE messages carry another IFLA_AF_SPEC (see
- * link-kind-bridge.ts). Numbers from include/uapi/linux/if_link.h.
+ * kinds/bridge.ts). Numbers from include/uapi/linux/if_link.h.
  */
+import { EnumTable } from '../../core/enum-table.js';
 import { AF_INET, AF_INET6 } from '../../core/inet.js';
 import { cacheinfo, enumOf, ip6, s32Array, u64Array } from './fields.js';
 import { AttrSet, attr, binary, nest, u32, u8, type AttrValues } from '../../core/schema.js';
@@ -32,9 +33,11 @@ export const IFLA_MCTP_NET = 1;
 export const IFLA_MCTP_PHYS_BINDING = 2;
 
 /** enum in6_addr_gen_mode (IN6_ADDR_GEN_MODE_*) as `ip -j` prints `inet6_addr_gen_mode`. */
-export const IN6_ADDR_GEN_MODES = { 0: 'eui64', 1: 'none', 2: 'stable_secret', 3: 'random' } as const;
+export const IN6_ADDR_GEN_MODES = new EnumTable('address generation mode', [
+  ['eui64', 0], ['none', 1], ['stable_secret', 2], ['random', 3],
+] as const);
 /** An IPv6 address generation mode (or its number when unnamed). */
-export type AddrGenMode = (typeof IN6_ADDR_GEN_MODES)[keyof typeof IN6_ADDR_GEN_MODES] | number;
+export type AddrGenMode = 'eui64' | 'none' | 'stable_secret' | 'random' | number;
 
 /** AF_INET: IFLA_INET_CONF is the devconf array (index i is IPV4_DEVCONF_* i + 1). */
 export const inetAfAttrs = new AttrSet('af_inet', {

@@ -1,7 +1,8 @@
 /**
  * The link message (RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK / RTM_SETLINK): struct ifinfomsg and
  * the IFLA_* attribute set, decoded completely (for tests, tools and `link.attributes`) and encoded
- * for requests. The lazy {@link Link} view in link.ts reads the same bytes with the same codecs.
+ * for requests (request.ts builds every request of `nl.links` as a {@link LinkBody} and writes it
+ * with {@link encodeLinkBody}). The lazy Link view (view.ts) reads the same bytes with the same codecs.
  *
  * ```
  *  struct ifinfomsg (16 bytes)
@@ -14,12 +15,14 @@
  */
 import { DecodeError, ValidationError } from '../../core/errors.js';
 import { checkMessageLength } from '../../core/message.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import * as C from './constants.js';
 import { AF_BRIDGE, AF_INET6 } from '../../core/inet.js';
 import { afSpecAttrs, inet6AfAttrs, type LinkAfSpec } from './af-spec.js';
 import { enumOf, uint } from './fields.js';
 import { bridgeAfSpecAttrs, bridgePortAttrs } from './kinds/bridge.js';
-import { linkInfoCodec, type LinkInfo } from './kinds/index.js';
+import { asSet, linkInfoCodec, linkKindTable, type LinkInfo, type LinkKindTable } from './kinds/index.js';
+import { vethAttrs } from './kinds/veth.js';
 import {
   AttrSet, attr, binary, mac, multi, nest, s32, string, u16, u32, u8, type AttrDefs, type AttrValues, type FieldCodec,
 } from '../../core/schema.js';
@@ -41,6 +44,13 @@ export interface IfInfoMsg {
   /** ifi_change: which flags a request changes. */
   change: number;
 }
+
+/** Where ifi_type is, from the start of a link message (nlmsghdr included). */
+export const IFI_TYPE_AT = NLMSG_HDRLEN + 2;
+/** Where ifi_index is, from the start of a link message. */
+export const IFI_INDEX_AT = NLMSG_HDRLEN + 4;
+/** Where ifi_flags is, from the start of a link message. */
+export const IFI_FLAGS_AT = NLMSG_HDRLEN + 8;
 
 /** Reads the ifinfomsg at `off` (just after the nlmsghdr). */
 export function readIfInfoMsg(buf: Buffer, off: number): IfInfoMsg {
@@ -190,8 +200,21 @@ export const linkDpllPinAttrs = new AttrSet('link_dpll_pin', {
   id: attr(C.DPLL_A_PIN_ID, u32),
 });
 
+/**
+ * VETH_INFO_PEER's payload, a whole link body: {@link linkBody}, defined below and called only at
+ * run time (a link body holds IFLA_LINKINFO, which holds the veth data, which holds a link body).
+ */
+const vethPeer: FieldCodec<LinkBody> = {
+  kind: 'ifinfomsg',
+  decode: (buf, off, len, path) => linkBody.decode(buf, off, len, path),
+  encode: (w, type, value, path) => linkBody.encode(w, type, value, path),
+};
+
+/** The table of kinds with typed IFLA_INFO_DATA (kinds/index.ts), veth's peer coded as a link body. */
+export const LINK_KIND_SETS: LinkKindTable = linkKindTable(asSet(vethAttrs(vethPeer)));
+
 /** The IFLA_LINKINFO codec (kind, typed kind data, slave kind and data). */
-export const linkInfo: FieldCodec<LinkInfo> = linkInfoCodec(() => linkBody);
+export const linkInfo: FieldCodec<LinkInfo> = linkInfoCodec(LINK_KIND_SETS);
 /** The IFLA_AF_SPEC codec of AF_UNSPEC link messages. */
 export const linkAfSpec: FieldCodec<LinkAfSpec> = nest(afSpecAttrs);
 
@@ -336,7 +359,7 @@ export const linkBody: FieldCodec<LinkBody> = {
 /** Decodes a whole link message (`buf[off, off + len)`, nlmsghdr included) into its body. */
 export function decodeLinkMessage(buf: Buffer, off = 0, len = buf.length - off): LinkBody {
   const n = checkMessageLength('link', buf, off, len, IFINFOMSG_SIZE);
-  return linkBody.decode(buf, off + 16, n - 16, 'link');
+  return linkBody.decode(buf, off + NLMSG_HDRLEN, n - NLMSG_HDRLEN, 'link');
 }
 
 /** Writes a link message body (ifinfomsg + attributes) after an nlmsghdr begun by the writer. */

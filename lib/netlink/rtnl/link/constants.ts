@@ -3,6 +3,7 @@
  * names. Attributes newer than the installed headers (62 and up) come from the kernel's
  * if_link.h of 6.x and are marked.
  */
+import { EnumTable } from '../../core/enum-table.js';
 
 // enum IFLA_* (the attributes of a link message).
 export const IFLA_ADDRESS = 1;
@@ -96,8 +97,10 @@ export const IFLA_XDP_SKB_PROG_ID = 6;
 export const IFLA_XDP_HW_PROG_ID = 7;
 export const IFLA_XDP_EXPECTED_FD = 8;
 
-// XDP_ATTACHED_* (IFLA_XDP_ATTACHED values), named as `ip -j` prints the attach mode.
-export const XDP_ATTACHED = { 0: 'none', 1: 'drv', 2: 'skb', 3: 'hw', 4: 'multi' } as const;
+/** XDP_ATTACHED_* (IFLA_XDP_ATTACHED values), named as `ip -j` prints the attach mode. */
+export const XDP_ATTACHED = new EnumTable('XDP attach mode', [
+  ['none', 0], ['drv', 1], ['skb', 2], ['hw', 3], ['multi', 4],
+] as const);
 
 // enum IFLA_PROTO_DOWN_REASON_* (inside IFLA_PROTO_DOWN_REASON).
 export const IFLA_PROTO_DOWN_REASON_MASK = 1;
@@ -136,25 +139,26 @@ export const IFF_ECHO = 1 << 18;
 // IF_OPER_* (if.h): IFLA_OPERSTATE values, named as `ip -j` prints them.
 export const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'] as const;
 
-// ARPHRD_* (if_arp.h) as `ip -j` names them (link_type).
+// ARPHRD_* (if_arp.h).
 export const ARPHRD_ETHER = 1;
 export const ARPHRD_LOOPBACK = 772;
 export const ARPHRD_NONE = 0xfffe;
 export const ARPHRD_VOID = 0xffff;
-const ARPHRD_NAMES: Record<number, string> = {
-  0: 'netrom', 1: 'ether', 2: 'eether', 3: 'ax25', 4: 'pronet', 5: 'chaos', 6: 'ieee802', 7: 'arcnet',
-  8: 'appletlk', 15: 'dlci', 19: 'atm', 23: 'metricom', 24: 'ieee1394', 27: 'eui64', 32: 'infiniband',
-  256: 'slip', 257: 'cslip', 258: 'slip6', 259: 'cslip6', 260: 'rsrvd', 264: 'adapt', 270: 'rose',
-  271: 'x25', 272: 'hwx25', 280: 'can', 512: 'ppp', 513: 'hdlc', 516: 'lapb', 517: 'ddcmp',
-  518: 'rawhdlc', 519: 'rawip', 768: 'ipip', 769: 'tunnel6', 770: 'frad', 771: 'skip', 772: 'loopback',
-  773: 'localtlk', 774: 'fddi', 775: 'bif', 776: 'sit', 777: 'ip/ddp', 778: 'gre', 779: 'pimreg',
-  780: 'hippi', 781: 'ash', 782: 'econet', 783: 'irda', 784: 'fcpp', 785: 'fcal', 786: 'fcpl',
-  787: 'fcfb', 800: 'tr', 801: 'tr+', 802: 'ieee802.11/prism', 803: 'ieee802.11/radiotap',
-  804: 'ieee802.15.4', 805: 'ieee802.15.4/monitor', 820: 'phonet', 821: 'phonet_pipe', 822: 'caif',
-  823: 'ip6gre', 824: 'netlink', 825: '6lowpan', 826: 'vsockmon', 0xfffe: 'none', 0xffff: 'void',
-};
+/** ARPHRD_* (if_arp.h): ifi_type, as `ip -j` names it (`link_type`). */
+const LINK_TYPES = new EnumTable('link type', [
+  ['netrom', 0], ['ether', 1], ['eether', 2], ['ax25', 3], ['pronet', 4], ['chaos', 5], ['ieee802', 6],
+  ['arcnet', 7], ['appletlk', 8], ['dlci', 15], ['atm', 19], ['metricom', 23], ['ieee1394', 24], ['eui64', 27],
+  ['infiniband', 32], ['slip', 256], ['cslip', 257], ['slip6', 258], ['cslip6', 259], ['rsrvd', 260], ['adapt', 264],
+  ['rose', 270], ['x25', 271], ['hwx25', 272], ['can', 280], ['ppp', 512], ['hdlc', 513], ['lapb', 516],
+  ['ddcmp', 517], ['rawhdlc', 518], ['rawip', 519], ['ipip', 768], ['tunnel6', 769], ['frad', 770], ['skip', 771],
+  ['loopback', 772], ['localtlk', 773], ['fddi', 774], ['bif', 775], ['sit', 776], ['ip/ddp', 777], ['gre', 778],
+  ['pimreg', 779], ['hippi', 780], ['ash', 781], ['econet', 782], ['irda', 783], ['fcpp', 784], ['fcal', 785],
+  ['fcpl', 786], ['fcfb', 787], ['tr', 800], ['tr+', 801], ['ieee802.11/prism', 802], ['ieee802.11/radiotap', 803],
+  ['ieee802.15.4', 804], ['ieee802.15.4/monitor', 805], ['phonet', 820], ['phonet_pipe', 821], ['caif', 822],
+  ['ip6gre', 823], ['netlink', 824], ['6lowpan', 825], ['vsockmon', 826], ['none', 0xfffe], ['void', 0xffff],
+], [], { max: 0xffff });
 
 /** The `ip -j` name of an ARPHRD_* type (`1` → `'ether'`), or `'[N]'` as ip prints unknown ones. */
 export function linkTypeName(type: number): string {
-  return ARPHRD_NAMES[type] ?? `[${type}]`;
+  return LINK_TYPES.name(type) ?? `[${type}]`;
 }

@@ -7,6 +7,7 @@
  * Every codec decodes exactly what the kernel sends and re-encodes it byte for byte; every encode
  * validates its value and throws a ValidationError naming the field path.
  */
+import type { EnumTable } from '../../core/enum-table.js';
 import { DecodeError, ValidationError } from '../../core/errors.js';
 import { formatIp, parseIp } from '../../core/inet.js';
 import { formatMac, parseMac } from '../../core/mac.js';
@@ -37,20 +38,17 @@ export function ranged(base: FieldCodec<number>, min: number, max: number): Fiel
 
 /**
  * An enumeration: values with a name (the one `ip` prints) decode to the name, others stay
- * numbers; encode takes a known name or a number in the base codec's range.
+ * numbers; encode takes a known name or a number in the base codec's range. Names are looked up in
+ * the table's Map, so `'constructor'` is an unknown name like any other.
  */
-export function enumOf<N extends string>(base: FieldCodec<number>, names: Readonly<Record<number, N>>): FieldCodec<N | number> {
-  const byName = new Map<string, number>(Object.entries(names).map(([k, v]) => [v as string, Number(k)]));
-  const known = [...byName.keys()].join(', ');
+export function enumOf<N extends string>(base: FieldCodec<number>, table: EnumTable<N>): FieldCodec<N | number> {
+  const known = table.names().join(', ');
   return {
     kind: `enum(${base.kind})`,
-    decode(buf, off, len, path) {
-      const v = base.decode(buf, off, len, path);
-      return names[v] ?? v;
-    },
+    decode: (buf, off, len, path) => table.nameOr(base.decode(buf, off, len, path)),
     encode(w, type, v, path) {
       if (typeof v === 'string') {
-        const n = byName.get(v);
+        const n = table.value(v);
         if (n === undefined) throw new ValidationError(path, v, `one of ${known} (or a number) is required`);
         base.encode(w, type, n, path);
       } else {
@@ -212,10 +210,19 @@ export interface FlagsMask {
   mask: number;
 }
 
+/** A struct of two u32 members, `first` then `second` (8 bytes, host byte order). */
+function u32Pair<T extends object>(kind: string, first: keyof T & string, second: keyof T & string) {
+  return struct<T>(kind, 8,
+    (buf, off) => ({ [first]: buf.readUInt32LE(off), [second]: buf.readUInt32LE(off + 4) }) as T,
+    (w, v, path) => {
+      const o = v as Record<string, unknown>;
+      w.putU32(member(path, first, o[first], 0, 0xffffffff));
+      w.putU32(member(path, second, o[second], 0, 0xffffffff));
+    });
+}
+
 /** struct ifla_vlan_flags (IFLA_VLAN_FLAGS): which VLAN_FLAG_* bits of `mask` to set to `flags`. */
-export const vlanFlags = struct<FlagsMask>('ifla_vlan_flags', 8,
-  (buf, off) => ({ flags: buf.readUInt32LE(off), mask: buf.readUInt32LE(off + 4) }),
-  (w, v, path) => { w.putU32(member(path, 'flags', v.flags, 0, 0xffffffff)); w.putU32(member(path, 'mask', v.mask, 0, 0xffffffff)); });
+export const vlanFlags = u32Pair<FlagsMask>('ifla_vlan_flags', 'flags', 'mask');
 
 /** struct br_boolopt_multi: `optval` bits of BR_BOOLOPT_* selected by `optmask`. */
 export interface BoolOptMulti {
@@ -224,9 +231,7 @@ export interface BoolOptMulti {
 }
 
 /** IFLA_BR_MULTI_BOOLOPT. */
-export const boolOptMulti = struct<BoolOptMulti>('br_boolopt_multi', 8,
-  (buf, off) => ({ optval: buf.readUInt32LE(off), optmask: buf.readUInt32LE(off + 4) }),
-  (w, v, path) => { w.putU32(member(path, 'optval', v.optval, 0, 0xffffffff)); w.putU32(member(path, 'optmask', v.optmask, 0, 0xffffffff)); });
+export const boolOptMulti = u32Pair<BoolOptMulti>('br_boolopt_multi', 'optval', 'optmask');
 
 /** struct ifla_vlan_qos_mapping: 802.1p priority `from` → `to`. */
 export interface QosMapping {
@@ -235,9 +240,7 @@ export interface QosMapping {
 }
 
 /** IFLA_VLAN_QOS_MAPPING. */
-export const qosMapping = struct<QosMapping>('ifla_vlan_qos_mapping', 8,
-  (buf, off) => ({ from: buf.readUInt32LE(off), to: buf.readUInt32LE(off + 4) }),
-  (w, v, path) => { w.putU32(member(path, 'from', v.from, 0, 0xffffffff)); w.putU32(member(path, 'to', v.to, 0, 0xffffffff)); });
+export const qosMapping = u32Pair<QosMapping>('ifla_vlan_qos_mapping', 'from', 'to');
 
 /** struct ifla_cacheinfo (IFLA_INET6_CACHEINFO), times in milliseconds. */
 export interface IflaCacheinfo {

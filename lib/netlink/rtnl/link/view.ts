@@ -7,10 +7,12 @@ import { attrLength, findAttr, readString } from '../../core/attributes.js';
 import * as C from './constants.js';
 import { type AddrGenMode, type LinkAfSpec } from './af-spec.js';
 import {
-  linkAfSpec, linkAttrsFor, linkInfo, linkPropAttrs, linkXdpAttrs, readIfInfoMsg, linkStats64, type IfInfoMsg, type LinkAttributes, type LinkStats64,
+  IFI_FLAGS_AT, IFI_INDEX_AT, IFI_TYPE_AT, IFINFOMSG_SIZE, linkAfSpec, linkAttrsFor, linkInfo, linkPropAttrs, linkXdpAttrs,
+  readIfInfoMsg, linkStats64, type IfInfoMsg, type LinkAttributes, type LinkStats64,
 } from './codec.js';
 import type { LinkInfo, LinkKindData } from './kinds/index.js';
 import { MessageView } from '../../core/message-view.js';
+import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { mac, nest, s32, string, u32, u8, type AttrValues } from '../../core/schema.js';
 
 /** The IFF_* flags of a link as booleans (`ip -j` prints them as `UP`, `LOWER_UP` …). */
@@ -60,18 +62,18 @@ export function linkFlagNames(bits: number): string[] {
 
 /** A network interface, decoded lazily from its RTM_NEWLINK message. */
 export class Link extends MessageView {
-  protected get headerSize(): number { return 16; }
+  protected get headerSize(): number { return IFINFOMSG_SIZE; }
   protected get maxAttr(): number { return C.IFLA_MAX; }
   protected get setName(): string { return 'link'; }
 
   /** The fixed header (struct ifinfomsg). */
   get header(): IfInfoMsg {
-    return readIfInfoMsg(this.buf, this.off + 16);
+    return readIfInfoMsg(this.buf, this.off + NLMSG_HDRLEN);
   }
 
   /** ifi_index. */
   get ifindex(): number {
-    return this.buf.readInt32LE(this.off + 20);
+    return this.buf.readInt32LE(this.off + IFI_INDEX_AT);
   }
 
   /** IFLA_IFNAME. */
@@ -84,7 +86,7 @@ export class Link extends MessageView {
     const at = this.locate(C.IFLA_LINKINFO);
     if (at < 0) return undefined;
     const k = findAttr(this.buf, at, at + attrLength(this.buf, at), C.IFLA_INFO_KIND);
-    return k < 0 ? undefined : readString(this.buf, k, this.buf.readUInt16LE(k - 4) - 4);
+    return k < 0 ? undefined : readString(this.buf, k, attrLength(this.buf, k));
   }
 
   /** IFLA_INFO_SLAVE_KIND: the kind of the master this link is a port of (`'bridge'`). */
@@ -119,7 +121,7 @@ export class Link extends MessageView {
 
   /** ifi_flags as the raw IFF_* bit mask. */
   get rawFlags(): number {
-    return this.buf.readUInt32LE(this.off + 24);
+    return this.buf.readUInt32LE(this.off + IFI_FLAGS_AT);
   }
 
   /** True when IFF_UP is set (administratively up). */
@@ -129,7 +131,7 @@ export class Link extends MessageView {
 
   /** ifi_type as `ip -j` names it (`'ether'`, `'loopback'`, `'none'`). */
   get linkType(): string {
-    return C.linkTypeName(this.buf.readUInt16LE(this.off + 18));
+    return C.linkTypeName(this.buf.readUInt16LE(this.off + IFI_TYPE_AT));
   }
 
   /** IFLA_OPERSTATE as `ip -j` prints it (`'UP'`, `'DOWN'`, `'UNKNOWN'`, `'LOWERLAYERDOWN'` …). */

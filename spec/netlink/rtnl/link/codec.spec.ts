@@ -1,41 +1,17 @@
 // The link codec on captured kernel replies and iproute2 requests (spec/fixtures/link/*.hex, each
 // with its provenance), and the kind options of links.add / links.set against a fake kernel.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import test from 'ava';
-import { Connection } from '../../../../lib/netlink/transport/connection.js';
 import { DecodeError, ValidationError } from '../../../../lib/netlink/core/errors.js';
-import { decodeLinkMessage, encodeLinkBody, linkBody, type LinkBody } from '../../../../lib/netlink/rtnl/link/codec.js';
+import { decodeLinkMessage, encodeLinkBody, linkBody } from '../../../../lib/netlink/rtnl/link/codec.js';
 import { formatBridgeId } from '../../../../lib/netlink/rtnl/link/fields.js';
 import { linkKindData, linkSlaveData, type LinkInfo } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
 import { linkView } from '../../../../lib/netlink/rtnl/link/view.js';
 import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
-import { NlWriter } from '../../../../lib/netlink/core/writer.js';
-import { attr, cstr, nlerror, nlmsg, u32 } from '../../../helpers/bytes.js';
+import { attr, cstr, nlmsg, u32 } from '../../../helpers/bytes.js';
 import { checkReencode, checkTruncations, reencode } from '../../../helpers/golden.js';
-import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
-import { fixturesDir } from '../../../helpers/fixtures.js';
+import type { FakeKernel } from '../../../helpers/fake-kernel.js';
+import { ackingKernel, canonical, fixture, unknowns, withLinks, withNulStrings } from './fixtures.js';
 
-// The fixtures are read from the source tree (spec/fixtures/link).
-const FIXTURES = fixturesDir('link');
-
-function fixture(name: string): Buffer {
-  const text = readFileSync(join(FIXTURES, name), 'utf8');
-  return Buffer.from(text.split('\n').filter((l) => !l.startsWith('#')).join('').replace(/\s/g, ''), 'hex');
-}
-
-/** Every `unknown` list anywhere in a decoded value, with its path. */
-function unknowns(value: unknown, path = ''): string[] {
-  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return [];
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'unknown') out.push(`${path}: ${(v as Array<{ type: number }>).map((u) => u.type).join(',')}`);
-    else out.push(...unknowns(v, `${path}.${k}`));
-  }
-  return out;
-}
-
-/** Re-encodes a decoded message (nlmsghdr copied from the original) into a writer. */
 // The IFLA_* a 6.18 kernel sends for every link, in wire order (rtnl_fill_ifinfo).
 const HEAD = ['ifname', 'txqlen', 'operstate', 'linkmode', 'netnsImmutable', 'mtu', 'minMtu', 'maxMtu', 'group',
   'promiscuity', 'allmulti', 'numTxQueues', 'gsoMaxSegs', 'gsoMaxSize', 'groMaxSize', 'gsoIpv4MaxSize',
@@ -273,44 +249,15 @@ test('an attribute a newer kernel adds to a typed kind lands in `unknown` at its
 // ---- requests: links.add against iproute2's bytes ----
 
 const RTM_NEWLINK = 16;
-const RTM_GETLINK = 18;
 const CREATE_FLAGS = 0x1 | 0x4 | 0x200 | 0x400; // REQUEST | ACK | EXCL | CREATE
 
 /** A fake kernel that knows link `v1` as ifindex 3 (as in the capture) and ACKs everything else. */
 function fakeKernel(): FakeKernel {
-  return new FakeKernel((msgs: SentMessage[], k) => {
-    for (const m of msgs) {
-      if (m.type === RTM_GETLINK) {
-        const ifi = Buffer.alloc(16);
-        ifi.writeInt32LE(3, 4);
-        k.deliver(nlmsg(RTM_NEWLINK, 0, m.seq, 4242, ifi, attr(3, cstr('v1'))));
-      } else {
-        k.deliver(nlerror(m.seq, 0, { type: m.type, flags: m.flags }));
-      }
-    }
+  return ackingKernel((m) => {
+    const ifi = Buffer.alloc(16);
+    ifi.writeInt32LE(3, 4);
+    return nlmsg(RTM_NEWLINK, 0, m.seq, 4242, ifi, attr(3, cstr('v1')));
   });
-}
-
-async function withLinks<T>(fn: (links: Links, kernel: FakeKernel) => Promise<T>): Promise<T> {
-  const kernel = fakeKernel();
-  const restore = kernel.install();
-  const conn = Connection.open(0);
-  try {
-    return await fn(new Links(conn), kernel);
-  } finally {
-    conn.close();
-    restore();
-  }
-}
-
-/** Sorts object keys recursively, so structures compare regardless of attribute order. */
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-  }
-  return v;
 }
 
 interface RequestCase {
@@ -321,25 +268,6 @@ interface RequestCase {
    * string: why only the structure is the same.
    */
   exact: true | string;
-}
-
-/**
- * iproute2's request with IFLA_INFO_KIND NUL-terminated, rebuilt with the independent byte
- * builder (top-level attributes copied, IFLA_LINKINFO rebuilt child by child).
- */
-function withNulKind(request: Buffer): Buffer {
-  const walk = (buf: Buffer, start: number, end: number): Array<[number, Buffer]> => {
-    const out: Array<[number, Buffer]> = [];
-    for (let at = start; at + 4 <= end; at += (buf.readUInt16LE(at) + 3) & ~3) {
-      out.push([buf.readUInt16LE(at + 2), buf.subarray(at + 4, at + buf.readUInt16LE(at))]);
-    }
-    return out;
-  };
-  const attrs = walk(request, 32, request.length).map(([type, payload]) => {
-    if (type !== 18) return attr(type, payload);
-    return attr(18, ...walk(payload, 0, payload.length).map(([t, p]) => (t === 1 ? attr(1, cstr(p.toString('utf8'))) : attr(t, p))));
-  });
-  return nlmsg(request.readUInt16LE(4), request.readUInt16LE(6), request.readUInt32LE(8), 0, request.subarray(16, 32), ...attrs);
 }
 
 const REQUESTS: Record<string, RequestCase> = {
@@ -372,7 +300,7 @@ const REQUESTS: Record<string, RequestCase> = {
 for (const [kind, c] of Object.entries(REQUESTS)) {
   test.serial(`golden request: links.add of a ${kind} sends what \`ip link add\` sends`, async (t) => {
     const theirs = fixture(`request-${kind}.hex`);
-    const sent = await withLinks(async (links, kernel) => {
+    const sent = await withLinks(fakeKernel(), async (links, kernel) => {
       await links.add(c.options);
       return kernel.sent.filter((m) => m.type === RTM_NEWLINK);
     });
@@ -386,7 +314,7 @@ for (const [kind, c] of Object.entries(REQUESTS)) {
     t.deepEqual(unknowns(theirsBody), []);
     if (c.exact === true) {
       t.notDeepEqual(ours.payload, theirs.subarray(16));
-      t.deepEqual(ours.payload, withNulKind(theirs).subarray(16));
+      t.deepEqual(ours.payload, withNulStrings(theirs).subarray(16));
     } else {
       t.notDeepEqual(ours.payload, theirs.subarray(16), `expected to differ: ${c.exact}`);
       t.log(`same structure, different attribute order: ${c.exact}`);
@@ -405,7 +333,7 @@ test.serial('golden request: the decoded iproute2 requests carry the typed kind 
 });
 
 test.serial('links.set sends kind data with the kind and bridge port options as slave data', async (t) => {
-  const sent = await withLinks(async (links, kernel) => {
+  const sent = await withLinks(fakeKernel(), async (links, kernel) => {
     await links.set('vx0', { kind: 'vxlan', data: { ageing: 60, learning: true, ttlInherit: true } });
     await links.set('v0', { slaveData: { cost: 7, learning: false, backupPort: 'v1' } });
     return kernel.sent.filter((m) => m.type === RTM_NEWLINK);
@@ -423,7 +351,7 @@ test.serial('links.set sends kind data with the kind and bridge port options as 
 });
 
 test.serial('bad kind options are ValidationErrors naming data.<field>, and nothing is sent', async (t) => {
-  await withLinks(async (links, kernel) => {
+  await withLinks(fakeKernel(), async (links, kernel) => {
     const cases: Array<[Parameters<Links['add']>[0], RegExp]> = [
       [{ name: 'x0', kind: 'vxlan', data: { id: 1 << 24 } }, /^data\.id: /],
       [{ name: 'x0', kind: 'vxlan', data: { group: 'fe80::1' } }, /^data\.group: .*IPv4/],
@@ -455,7 +383,7 @@ test.serial('bad kind options are ValidationErrors naming data.<field>, and noth
 });
 
 test.serial('raw bytes are sent as the data of a kind without a table', async (t) => {
-  const sent = await withLinks(async (links, kernel) => {
+  const sent = await withLinks(fakeKernel(), async (links, kernel) => {
     await links.add({ name: 'wg0', kind: 'wireguard', data: Uint8Array.from(attr(1, u32(5))) });
     return kernel.sent;
   });

@@ -3,30 +3,9 @@
 // not change a request (it once sent a plain links.add into another namespace).
 import { execFileSync } from 'node:child_process';
 import test from 'ava';
-import { Connection } from '../../../../lib/netlink/transport/connection.js';
 import { ValidationError } from '../../../../lib/netlink/core/errors.js';
-import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
 import { RTM_NEWLINK } from '../../../../lib/netlink/rtnl/rtm.js';
-import { nlerror } from '../../../helpers/bytes.js';
-import { FakeKernel } from '../../../helpers/fake-kernel.js';
-
-/**
- * A fake kernel that ACKs every request. The fake replaces the process-wide native binding, so the
- * tests that use it run serially.
- */
-async function withLinks<T>(fn: (links: Links, kernel: FakeKernel) => Promise<T>): Promise<T> {
-  const kernel = new FakeKernel((msgs, k) => {
-    for (const m of msgs) k.deliver(nlerror(m.seq, 0, { type: m.type, flags: m.flags }));
-  });
-  const restore = kernel.install();
-  const conn = Connection.open(0);
-  try {
-    return await fn(new Links(conn), kernel);
-  } finally {
-    conn.close();
-    restore();
-  }
-}
+import { ackingKernel, withLinks } from './fixtures.js';
 
 /** The option names links.add and links.set read, each polluted in turn on Object.prototype. */
 const OPTION_NAMES = [
@@ -70,7 +49,7 @@ test('a polluted Object.prototype changes no byte of links.add or links.set', (t
 });
 
 test.serial('options inherited through a prototype, class instances and bad aliases are refused before sending', async (t) => {
-  await withLinks(async (links, kernel) => {
+  await withLinks(ackingKernel(), async (links, kernel) => {
     const bad: Array<[() => Promise<unknown>, RegExp]> = [
       [() => links.add({ __proto__: { name: 'x0', kind: 'bridge' } } as never), /^options: a plain object/],
       [() => links.add(new (class { name = 'x0'; kind = 'bridge'; })() as never), /^options: a plain object/],
@@ -91,7 +70,7 @@ test.serial('options inherited through a prototype, class instances and bad alia
 });
 
 test.serial('a valid add still sends one RTM_NEWLINK', async (t) => {
-  await withLinks(async (links, kernel) => {
+  await withLinks(ackingKernel(), async (links, kernel) => {
     await links.add({ name: 'br0', kind: 'bridge', alias: 'the bridge' });
     t.is(kernel.sent.length, 1);
     t.is(kernel.sent[0]!.type, RTM_NEWLINK);

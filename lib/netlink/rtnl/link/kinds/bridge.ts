@@ -8,6 +8,7 @@
  * kernel's 6.x uapi and are marked. Field names are `ip -j -d` names in camelCase where ip prints
  * one, the kernel's otherwise. Times are the kernel's clock_t (hundredths of a second).
  */
+import { EnumTable } from '../../../core/enum-table.js';
 import {
   bool8, boolOptMulti, bridgeId, bridgeVlanInfo, enumOf, ether, ip4, ip6, u64n,
 } from '../fields.js';
@@ -150,16 +151,18 @@ export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
 export const BRIDGE_VLAN_INFO_ONLY_OPTS = 1 << 6;
 
 /** ETH_P_8021Q / ETH_P_8021AD as `ip` names them (IFLA_BR_VLAN_PROTOCOL, IFLA_VLAN_PROTOCOL). */
-export const VLAN_PROTOCOLS = { 0x8100: '802.1Q', 0x88a8: '802.1ad' } as const;
+export const VLAN_PROTOCOLS = new EnumTable('VLAN protocol', [['802.1Q', 0x8100], ['802.1ad', 0x88a8]] as const, [], { max: 0xffff });
 /** A VLAN protocol: `'802.1Q'`, `'802.1ad'` or another ethertype number. */
-export type VlanProtocol = (typeof VLAN_PROTOCOLS)[keyof typeof VLAN_PROTOCOLS] | number;
+export type VlanProtocol = '802.1Q' | '802.1ad' | number;
 /** IFLA_*_VLAN_PROTOCOL: a big-endian ethertype, decoded to `ip`'s names. */
 export const vlanProtocol = enumOf(u16be, VLAN_PROTOCOLS);
 
 /** BR_STATE_* (if_bridge.h) as `ip -j` prints IFLA_BRPORT_STATE. */
-export const BRPORT_STATES = { 0: 'disabled', 1: 'listening', 2: 'learning', 3: 'forwarding', 4: 'blocking' } as const;
+export const BRPORT_STATES = new EnumTable('bridge port state', [
+  ['disabled', 0], ['listening', 1], ['learning', 2], ['forwarding', 3], ['blocking', 4],
+] as const);
 /** A bridge port's STP state. */
-export type BridgePortState = (typeof BRPORT_STATES)[keyof typeof BRPORT_STATES] | number;
+export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking' | number;
 
 /** BRIDGE_QUERIER_*: the multicast querier the bridge elected (IFLA_BR_MCAST_QUERIER_STATE). */
 export const bridgeQuerierAttrs = new AttrSet('bridge_querier', {

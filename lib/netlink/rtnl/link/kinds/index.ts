@@ -1,52 +1,38 @@
 /**
  * IFLA_LINKINFO: the link kind (`veth`, `bridge` …), its kind-specific IFLA_INFO_DATA and, for a
  * port of a master, IFLA_INFO_SLAVE_KIND / IFLA_INFO_SLAVE_DATA. The data's attribute set depends
- * on the kind (a "sub-message" in YNL terms); the kinds form one static table, {@link LINK_KIND_SETS},
- * with no registry to mutate. Kinds outside the table keep their data as raw bytes.
+ * on the kind (a "sub-message" in YNL terms); the kinds form one static table, built once in
+ * codec.ts by {@link linkKindTable} (veth's entry needs the link body codec), with no registry to
+ * mutate. Kinds outside the table keep their data as raw bytes.
  *
- * The kind sets live in link-kind-*.ts; this file ties them together, types {@link LinkInfo} as a
- * union discriminated by `kind` and `slaveKind`, and validates and encodes the data options of
- * `links.add` / `links.set`.
+ * The kind sets live in kinds/<kind>.ts; this file ties them together, types {@link LinkInfo} as a
+ * union discriminated by `kind` and `slaveKind`, and codes the IFLA_LINKINFO nest. The data options
+ * of `links.add` / `links.set` are checked in kinds/options.ts.
  */
 import { forEachAttr, readString } from '../../../core/attributes.js';
 import { ValidationError } from '../../../core/errors.js';
 import * as C from '../constants.js';
-import type { LinkBody } from '../codec.js';
 import { BRIDGE_PORT_WRITABLE, BRIDGE_WRITABLE, bridgeAttrs, bridgePortAttrs, type BridgeData, type BridgePortData } from './bridge.js';
 import { IPVLAN_WRITABLE, ipvlanAttrs, type IpvlanData } from './ipvlan.js';
 import { MACVLAN_WRITABLE, macvlanAttrs, type MacvlanData } from './macvlan.js';
 import { tunAttrs, type TunData } from './tun.js';
+import type { VethData } from './veth.js';
 import { VLAN_WRITABLE, vlanAttrs, type VlanData } from './vlan.js';
 import { VXLAN_WRITABLE, vxlanAttrs, vxlanRequestAttrs, type VxlanData } from './vxlan.js';
 import {
   AttrSet, attr, binary, string, type AttrDefs, type AttrValues, type FieldCodec, type UnknownAttr,
 } from '../../../core/schema.js';
-import { checkLinkRef, checkObject, type LinkRef } from '../../../core/validate.js';
 import { NlWriter } from '../../../core/writer.js';
 
-// linux/veth.h
-/** VETH_INFO_PEER: the peer of a veth, a whole link body (struct ifinfomsg + IFLA_*). */
-export const VETH_INFO_PEER = 1;
-
-let peerBody: (() => FieldCodec<LinkBody>) | undefined;
-
-/** The peer codec: resolved lazily because link-codec.ts (the body) imports this file. */
-const lazyPeerBody: FieldCodec<LinkBody> = {
-  kind: 'ifinfomsg',
-  decode: (buf, off, len, path) => peerBody!().decode(buf, off, len, path),
-  encode: (w, type, v, path) => peerBody!().encode(w, type, v, path),
-};
-
-/** IFLA_INFO_DATA of kind `veth` (linux/veth.h). The kernel reports none; requests carry the peer. */
-export const vethAttrs = new AttrSet('veth', {
-  peer: attr(VETH_INFO_PEER, lazyPeerBody),
-});
+export type { VethData } from './veth.js';
+export type {
+  BridgeOptions, BridgePortOptions, IpvlanOptions, LinkKindOptions, LinkKindOptionsMap, MacvlanOptions, VlanOptions,
+  VxlanOptions,
+} from './options.js';
 
 /** Kinds whose IFLA_INFO_DATA has no attributes (anything a kernel sends lands in `unknown`). */
 const emptyAttrs = new AttrSet('empty', {});
 
-/** The decoded IFLA_INFO_DATA of a veth. */
-export type VethData = AttrValues<typeof vethAttrs.defs>;
 /** The IFLA_INFO_DATA of kinds without options (dummy, ifb): nothing but what a newer kernel adds. */
 export type EmptyKindData = AttrValues<typeof emptyAttrs.defs>;
 
@@ -76,6 +62,11 @@ export type TypedLinkKind = keyof LinkKindDataMap;
 /** The kind-specific data of a link, decoded by its kind's attribute set. */
 export type LinkKindData = LinkKindDataMap[TypedLinkKind];
 
+/** The kinds whose data this library decodes and encodes (the keys of the kind table, in its order). */
+export const LINK_KINDS: readonly TypedLinkKind[] = [
+  'veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'vlan', 'ipvlan', 'ipvtap', 'tun', 'dummy', 'ifb',
+];
+
 /** One entry of the kind table. */
 export interface LinkKindSpec {
   /** The set IFLA_INFO_DATA decodes with (what the kernel reports). */
@@ -88,40 +79,48 @@ export interface LinkKindSpec {
   readonly linkRefs: readonly string[];
 }
 
+/** The table of kinds with typed IFLA_INFO_DATA: one entry per {@link TypedLinkKind}. */
+export type LinkKindTable = { readonly [K in TypedLinkKind]: LinkKindSpec };
+
 function spec(attrs: AttrSet<AttrDefs>, writable: readonly string[], request = attrs, linkRefs: readonly string[] = []): LinkKindSpec {
   return { attrs, request, writable, linkRefs };
 }
 
-const asSet = <D extends AttrDefs>(s: AttrSet<D>): AttrSet<AttrDefs> => s as unknown as AttrSet<AttrDefs>;
+/** An attribute set as the table holds it (the field types matter only to the decoded values' types). */
+export const asSet = <D extends AttrDefs>(s: AttrSet<D>): AttrSet<AttrDefs> => s as unknown as AttrSet<AttrDefs>;
 
-/** The static table of kinds with typed IFLA_INFO_DATA. */
-export const LINK_KIND_SETS: { readonly [K in TypedLinkKind]: LinkKindSpec } = {
-  veth: spec(asSet(vethAttrs), []),
-  bridge: spec(asSet(bridgeAttrs), BRIDGE_WRITABLE),
-  vxlan: spec(asSet(vxlanAttrs), VXLAN_WRITABLE, asSet(vxlanRequestAttrs), ['link']),
-  macvlan: spec(asSet(macvlanAttrs), MACVLAN_WRITABLE),
-  macvtap: spec(asSet(macvlanAttrs), MACVLAN_WRITABLE),
-  vlan: spec(asSet(vlanAttrs), VLAN_WRITABLE),
-  ipvlan: spec(asSet(ipvlanAttrs), IPVLAN_WRITABLE),
-  ipvtap: spec(asSet(ipvlanAttrs), IPVLAN_WRITABLE),
-  tun: spec(asSet(tunAttrs), []),
-  dummy: spec(asSet(emptyAttrs), []),
-  ifb: spec(asSet(emptyAttrs), []),
-};
+/**
+ * The kind table, given veth's IFLA_INFO_DATA set (kinds/veth.ts; it holds a link body, so
+ * codec.ts builds it and calls this once).
+ */
+export function linkKindTable(veth: AttrSet<AttrDefs>): LinkKindTable {
+  return {
+    veth: spec(veth, []),
+    bridge: spec(asSet(bridgeAttrs), BRIDGE_WRITABLE),
+    vxlan: spec(asSet(vxlanAttrs), VXLAN_WRITABLE, asSet(vxlanRequestAttrs), ['link']),
+    macvlan: spec(asSet(macvlanAttrs), MACVLAN_WRITABLE),
+    macvtap: spec(asSet(macvlanAttrs), MACVLAN_WRITABLE),
+    vlan: spec(asSet(vlanAttrs), VLAN_WRITABLE),
+    ipvlan: spec(asSet(ipvlanAttrs), IPVLAN_WRITABLE),
+    ipvtap: spec(asSet(ipvlanAttrs), IPVLAN_WRITABLE),
+    tun: spec(asSet(tunAttrs), []),
+    dummy: spec(asSet(emptyAttrs), []),
+    ifb: spec(asSet(emptyAttrs), []),
+  };
+}
 
 /** The static table of slave kinds with typed IFLA_INFO_SLAVE_DATA. */
 export const LINK_SLAVE_KIND_SETS: { readonly [K in keyof LinkSlaveDataMap]: LinkKindSpec } = {
   bridge: spec(asSet(bridgePortAttrs), BRIDGE_PORT_WRITABLE, asSet(bridgePortAttrs), ['backupPort']),
 };
 
-/** The kinds whose data this library decodes and encodes. */
-export const LINK_KINDS: readonly TypedLinkKind[] = Object.keys(LINK_KIND_SETS) as TypedLinkKind[];
-
-function kindSpec(kind: string | undefined): LinkKindSpec | undefined {
-  return kind !== undefined && Object.hasOwn(LINK_KIND_SETS, kind) ? LINK_KIND_SETS[kind as TypedLinkKind] : undefined;
+/** The entry of `kind` in `table` (own properties only: `'constructor'` is no kind), or undefined. */
+export function kindSpecOf(table: LinkKindTable, kind: string | undefined): LinkKindSpec | undefined {
+  return kind !== undefined && Object.hasOwn(table, kind) ? table[kind as TypedLinkKind] : undefined;
 }
 
-function slaveKindSpec(kind: string | undefined): LinkKindSpec | undefined {
+/** The entry of slave kind `kind`, or undefined. */
+export function slaveKindSpecOf(kind: string | undefined): LinkKindSpec | undefined {
   return kind !== undefined && Object.hasOwn(LINK_SLAVE_KIND_SETS, kind) ? LINK_SLAVE_KIND_SETS[kind as 'bridge'] : undefined;
 }
 
@@ -134,7 +133,7 @@ interface LinkInfoCommon {
   unknown?: UnknownAttr[];
 }
 
-/** `kind` and its `data`: typed for the kinds of {@link LINK_KIND_SETS}, raw bytes for others. */
+/** `kind` and its `data`: typed for the kinds of the kind table, raw bytes for others. */
 export type LinkInfoKind =
   | { [K in TypedLinkKind]: { kind: K; data?: LinkKindDataMap[K] } }[TypedLinkKind]
   | { kind?: string; data?: Uint8Array };
@@ -172,18 +171,25 @@ const infoAttrs = new AttrSet('link_info', {
   slaveData: attr(C.IFLA_INFO_SLAVE_DATA, binary),
 });
 
-function payloadOf(set: AttrSet<AttrDefs>, value: object, path: string): Uint8Array {
+/** The attributes of `value` encoded by `set`, as a payload of their own (a copy). */
+export function payloadOf(set: AttrSet<AttrDefs>, value: object, path: string): Uint8Array {
   const w = new NlWriter(256);
   set.encode(w, value as AttrValues<AttrDefs>, path);
   return Uint8Array.prototype.slice.call(w.bytes());
 }
 
+/** Decodes a data payload kept raw by `infoAttrs` with the set of its kind. */
+function decodeData(set: AttrSet<AttrDefs>, raw: Uint8Array, path: string): AttrValues<AttrDefs> {
+  const data = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return set.decode(data, 0, data.length, path);
+}
+
 /**
- * The IFLA_LINKINFO codec. `body` gives the link body codec (veth's peer is a whole link body and
- * link-codec.ts imports this file, so it is handed over here rather than imported).
+ * The IFLA_LINKINFO codec over the kind table `kinds`. Typed data encodes with the set the kernel
+ * reports (so a decoded reply re-encodes byte for byte); requests hand in data already encoded
+ * with the kinds' request sets (kinds/options.ts), as raw bytes.
  */
-export function linkInfoCodec(body: () => FieldCodec<LinkBody>): FieldCodec<LinkInfo> {
-  peerBody ??= body;
+export function linkInfoCodec(kinds: LinkKindTable): FieldCodec<LinkInfo> {
   return {
     kind: 'nest(link_info)',
     decode(buf, off, len, path) {
@@ -195,125 +201,28 @@ export function linkInfoCodec(body: () => FieldCodec<LinkBody>): FieldCodec<Link
         else if (type === C.IFLA_INFO_SLAVE_KIND && slaveKind === undefined) slaveKind = readString(buf, aoff, alen);
       });
       const info = infoAttrs.decode(buf, off, off + len, path) as Record<string, unknown>;
-      const ks = kindSpec(kind);
-      if (ks !== undefined && info.data instanceof Uint8Array) {
-        const data = Buffer.from(info.data.buffer, info.data.byteOffset, info.data.byteLength);
-        info.data = ks.attrs.decode(data, 0, data.length, `${path}.data`);
-      }
-      const ss = slaveKindSpec(slaveKind);
-      if (ss !== undefined && info.slaveData instanceof Uint8Array) {
-        const data = Buffer.from(info.slaveData.buffer, info.slaveData.byteOffset, info.slaveData.byteLength);
-        info.slaveData = ss.attrs.decode(data, 0, data.length, `${path}.slaveData`);
-      }
+      const ks = kindSpecOf(kinds, kind);
+      if (ks !== undefined && info.data instanceof Uint8Array) info.data = decodeData(ks.attrs, info.data, `${path}.data`);
+      const ss = slaveKindSpecOf(slaveKind);
+      if (ss !== undefined && info.slaveData instanceof Uint8Array) info.slaveData = decodeData(ss.attrs, info.slaveData, `${path}.slaveData`);
       return info as LinkInfo;
     },
     encode(w, type, value, path) {
       if (typeof value !== 'object' || value === null) throw new ValidationError(path, value, 'a link info object is required');
       const raw: Record<string, unknown> = { ...value };
       if (value.data !== undefined && !(value.data instanceof Uint8Array)) {
-        const ks = kindSpec(value.kind);
+        const ks = kindSpecOf(kinds, value.kind);
         if (ks === undefined) throw new ValidationError(`${path}.data`, value.data, `kind ${String(value.kind)} has no typed data (give raw bytes)`);
         raw.data = payloadOf(ks.attrs, value.data, `${path}.data`);
       }
       if (value.slaveData !== undefined && !(value.slaveData instanceof Uint8Array)) {
-        const ss = slaveKindSpec(value.slaveKind);
+        const ss = slaveKindSpecOf(value.slaveKind);
         if (ss === undefined) throw new ValidationError(`${path}.slaveData`, value.slaveData, `slave kind ${String(value.slaveKind)} has no typed data`);
         raw.slaveData = payloadOf(ss.attrs, value.slaveData, `${path}.slaveData`);
       }
       const start = w.beginAttr(type);
       infoAttrs.encode(w, raw as AttrValues<typeof infoAttrs.defs>, path);
       w.endNest(start);
-    },
-  };
-}
-
-// ---- options of links.add / links.set ----
-
-type Widen<T> = T extends bigint ? bigint | number : T;
-type OptionsOf<D, K extends keyof D> = { [P in K]?: Widen<Exclude<D[P], undefined>> };
-
-/** Bridge options (IFLA_BR_*) of `links.add` / `links.set`, e.g. `{ stpState: 1, priority: 4096 }`. */
-export type BridgeOptions = OptionsOf<BridgeData, (typeof BRIDGE_WRITABLE)[number]>;
-/**
- * VXLAN options (IFLA_VXLAN_*), e.g. `{ id: 42, port: 4789, group: '239.1.1.1', link: 'eth0' }`;
- * `link` may be a name, resolved to its ifindex.
- */
-export type VxlanOptions = Omit<OptionsOf<VxlanData, keyof VxlanData & string>, 'unknown' | 'link'> & { link?: LinkRef };
-/** macvlan / macvtap options (IFLA_MACVLAN_*), e.g. `{ mode: 'bridge' }`. */
-export type MacvlanOptions = OptionsOf<MacvlanData, (typeof MACVLAN_WRITABLE)[number]>;
-/** vlan options (IFLA_VLAN_*), e.g. `{ id: 100, protocol: '802.1ad' }`. */
-export type VlanOptions = OptionsOf<VlanData, (typeof VLAN_WRITABLE)[number]>;
-/** ipvlan / ipvtap options (IFLA_IPVLAN_*), e.g. `{ mode: 'l3', flags: 'private' }`. */
-export type IpvlanOptions = OptionsOf<IpvlanData, (typeof IPVLAN_WRITABLE)[number]>;
-/** Bridge port options (IFLA_BRPORT_*) of `links.set(port, { slaveData })`; `backupPort` may be a name. */
-export type BridgePortOptions = Omit<OptionsOf<BridgePortData, (typeof BRIDGE_PORT_WRITABLE)[number]>, 'backupPort'> & { backupPort?: LinkRef };
-
-/** The `data` options of each kind that takes some. */
-export interface LinkKindOptionsMap {
-  bridge: BridgeOptions;
-  vxlan: VxlanOptions;
-  macvlan: MacvlanOptions;
-  macvtap: MacvlanOptions;
-  vlan: VlanOptions;
-  ipvlan: IpvlanOptions;
-  ipvtap: IpvlanOptions;
-}
-
-/** The `data` options of any kind. */
-export type LinkKindOptions = LinkKindOptionsMap[keyof LinkKindOptionsMap];
-
-/**
- * Kind data checked for a request: link references still to resolve, and the encoder of the
- * IFLA_INFO_DATA (or IFLA_INFO_SLAVE_DATA) payload once they are.
- */
-export interface CheckedKindData {
-  /** Fields naming links by name, to resolve to ifindexes. */
-  readonly refs: ReadonlyArray<readonly [field: string, name: string]>;
-  /** The payload with the resolved ifindexes (`resolved.get(field)`). */
-  payload(resolved: ReadonlyMap<string, number>): Uint8Array;
-}
-
-/**
- * Validates `data` for kind `kind` completely (known kind, writable fields, every value) and
- * returns its encoder; throws ValidationError naming `<field>.<name>` (`data.mode`). `slave` checks
- * IFLA_INFO_SLAVE_DATA of a slave kind instead. Raw bytes are accepted for kinds without a table.
- */
-export function checkKindData(field: string, kind: string, data: unknown, slave = false): CheckedKindData {
-  const ks = slave ? slaveKindSpec(kind) : kindSpec(kind);
-  if (data instanceof Uint8Array) {
-    if (ks !== undefined) throw new ValidationError(field, data, `give ${kind} options as an object, not raw bytes`);
-    const bytes = Uint8Array.prototype.slice.call(data);
-    return { refs: [], payload: () => bytes };
-  }
-  const o = checkObject(field, data);
-  if (ks === undefined) throw new ValidationError(field, data, `${slave ? 'slave kind' : 'kind'} ${kind} has no typed options (give raw bytes)`);
-  for (const key of Object.keys(o)) {
-    if (o[key] === undefined) continue;
-    if (!ks.writable.includes(key)) {
-      const why = key === 'peer' && kind === 'veth' ? 'give the veth peer as the peer option'
-        : Object.hasOwn(ks.attrs.defs, key) ? 'read-only (the kernel reports it)' : `unknown option (known: ${ks.writable.join(', ')})`;
-      throw new ValidationError(`${field}.${key}`, o[key], why);
-    }
-  }
-  const refs: Array<readonly [string, string]> = [];
-  const value: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(o)) {
-    if (v === undefined) continue;
-    if (ks.linkRefs.includes(key)) {
-      const ref = checkLinkRef(`${field}.${key}`, v);
-      if (typeof ref === 'string') refs.push([key, ref]);
-      value[key] = typeof ref === 'string' ? 1 : ref;
-    } else {
-      value[key] = v;
-    }
-  }
-  // A trial encode validates every value now, before any I/O.
-  payloadOf(ks.request, value, field);
-  return {
-    refs,
-    payload(resolved) {
-      for (const [key] of refs) value[key] = resolved.get(key);
-      return payloadOf(ks.request, value, field);
     },
   };
 }

@@ -2,6 +2,7 @@
  * The ipvlan and ipvtap kinds: IFLA_INFO_DATA attributes (enum IFLA_IPVLAN_*, if_link.h) as
  * ipvlan_nl_fillinfo sends them and ipvlan_nl_policy accepts them.
  */
+import { EnumTable } from '../../../core/enum-table.js';
 import { enumOf } from '../fields.js';
 import { AttrSet, attr, u16, type AttrValues } from '../../../core/schema.js';
 
@@ -9,9 +10,9 @@ export const IFLA_IPVLAN_MODE = 1;
 export const IFLA_IPVLAN_FLAGS = 2;
 
 /** enum ipvlan_mode (IPVLAN_MODE_*) as `ip -j` prints it. */
-export const IPVLAN_MODES = { 0: 'l2', 1: 'l3', 2: 'l3s' } as const;
+export const IPVLAN_MODES = new EnumTable('ipvlan mode', [['l2', 0], ['l3', 1], ['l3s', 2]] as const, [], { max: 0xffff });
 /** IPVLAN_F_PRIVATE / IPVLAN_F_VEPA as `ip -j` prints IFLA_IPVLAN_FLAGS (0 is `bridge`). */
-export const IPVLAN_FLAGS = { 0: 'bridge', 1: 'private', 2: 'vepa' } as const;
+export const IPVLAN_FLAGS = new EnumTable('ipvlan flags', [['bridge', 0], ['private', 1], ['vepa', 2]] as const, [], { max: 0xffff });
 export const IPVLAN_F_PRIVATE = 0x01;
 export const IPVLAN_F_VEPA = 0x02;
 

@@ -3,6 +3,7 @@
  * macvlan_fill_info sends them and macvlan_policy accepts them. IFLA_MACVLAN_BC_CUTOFF is newer
  * than the installed 6.1 headers (kernel 6.4 uapi).
  */
+import { EnumTable } from '../../../core/enum-table.js';
 import { enumOf, ether } from '../fields.js';
 import { AttrSet, attr, multi, nest, s32, u16, u32, type AttrValues } from '../../../core/schema.js';
 
@@ -18,11 +19,15 @@ export const IFLA_MACVLAN_BC_QUEUE_LEN_USED = 8;
 export const IFLA_MACVLAN_BC_CUTOFF = 9;
 
 /** enum macvlan_mode (MACVLAN_MODE_*) as `ip -j` prints it. */
-export const MACVLAN_MODES = { 1: 'private', 2: 'vepa', 4: 'bridge', 8: 'passthru', 16: 'source' } as const;
+export const MACVLAN_MODES = new EnumTable('macvlan mode', [
+  ['private', 1], ['vepa', 2], ['bridge', 4], ['passthru', 8], ['source', 16],
+] as const, [], { max: 0xffffffff });
 /** A macvlan mode: `'private'`, `'vepa'`, `'bridge'`, `'passthru'`, `'source'` (or the number). */
-export type MacvlanMode = (typeof MACVLAN_MODES)[keyof typeof MACVLAN_MODES] | number;
+export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source' | number;
 /** enum macvlan_macaddr_mode (MACVLAN_MACADDR_*): what IFLA_MACVLAN_MACADDR(_DATA) does in source mode. */
-export const MACVLAN_MACADDR_MODES = { 0: 'add', 1: 'del', 2: 'flush', 3: 'set' } as const;
+export const MACVLAN_MACADDR_MODES = new EnumTable('macvlan address mode', [
+  ['add', 0], ['del', 1], ['flush', 2], ['set', 3],
+] as const, [], { max: 0xffffffff });
 /** MACVLAN_FLAG_* (IFLA_MACVLAN_FLAGS bits). */
 export const MACVLAN_FLAG_NOPROMISC = 1;
 export const MACVLAN_FLAG_NODST = 2;

@@ -3,6 +3,7 @@
  * attributes (enum IFLA_TUN_*, if_link.h) as tun_fill_info sends them. The kernel cannot create
  * tun devices over rtnetlink (tun_validate: EOPNOTSUPP), so this kind is decode-only.
  */
+import { EnumTable } from '../../../core/enum-table.js';
 import { bool8, enumOf } from '../fields.js';
 import { AttrSet, attr, u32, u8, type AttrValues } from '../../../core/schema.js';
 
@@ -17,7 +18,7 @@ export const IFLA_TUN_NUM_QUEUES = 8;
 export const IFLA_TUN_NUM_DISABLED_QUEUES = 9;
 
 /** IFF_TUN / IFF_TAP (if_tun.h) as `ip -j` prints IFLA_TUN_TYPE. */
-export const TUN_TYPES = { 1: 'tun', 2: 'tap' } as const;
+export const TUN_TYPES = new EnumTable('tun type', [['tun', 1], ['tap', 2]] as const);
 
 /** IFLA_INFO_DATA of kind `tun`. */
 export const tunAttrs = new AttrSet('tun', {

@@ -7,6 +7,7 @@
  * One attribute differs by direction: the kernel reports IFLA_VXLAN_TTL_INHERIT as a u8 but accepts
  * it only as a flag, so requests use {@link vxlanRequestAttrs}.
  */
+import { EnumTable } from '../../../core/enum-table.js';
 import { ValidationError } from '../../../core/errors.js';
 import { bool8, bytesOf, enumOf, ip4, ip6, portRange, ranged } from '../fields.js';
 import { AttrSet, attr, flag, u16be, u32, u32be, u8, type AttrValues, type FieldCodec } from '../../../core/schema.js';
@@ -48,9 +49,9 @@ export const IFLA_VXLAN_RESERVED_BITS = 33;
 export const IFLA_VXLAN_MC_ROUTE = 34;
 
 /** enum ifla_vxlan_df as `ip -j` prints it. */
-export const VXLAN_DF = { 0: 'unset', 1: 'set', 2: 'inherit' } as const;
+export const VXLAN_DF = new EnumTable('vxlan df', [['unset', 0], ['set', 1], ['inherit', 2]] as const);
 /** enum ifla_vxlan_label_policy. */
-export const VXLAN_LABEL_POLICY = { 0: 'fixed', 1: 'inherit' } as const;
+export const VXLAN_LABEL_POLICY = new EnumTable('vxlan label policy', [['fixed', 0], ['inherit', 1]] as const, [], { max: 0xffffffff });
 
 function defs(ttlInherit: FieldCodec<boolean>) {
   return {

@@ -1,0 +1,110 @@
+/**
+ * The kind options of `links.add` / `links.set`: `data` (IFLA_INFO_DATA of the link's kind) and
+ * `slaveData` (IFLA_INFO_SLAVE_DATA of a bridge port), typed per kind, and their check. A check
+ * validates every value before anything is sent and returns the encoder of the payload, written
+ * with the kind's request attribute set once the link names inside (vxlan `link`, bridge port
+ * `backupPort`) are resolved to ifindexes.
+ */
+import { ValidationError } from '../../../core/errors.js';
+import { checkLinkRef, checkObject, type LinkRef } from '../../../core/validate.js';
+import { LINK_KIND_SETS } from '../codec.js';
+import type { BRIDGE_PORT_WRITABLE, BRIDGE_WRITABLE, BridgeData, BridgePortData } from './bridge.js';
+import { kindSpecOf, payloadOf, slaveKindSpecOf } from './index.js';
+import type { IPVLAN_WRITABLE, IpvlanData } from './ipvlan.js';
+import type { MACVLAN_WRITABLE, MacvlanData } from './macvlan.js';
+import type { VLAN_WRITABLE, VlanData } from './vlan.js';
+import type { VxlanData } from './vxlan.js';
+
+type Widen<T> = T extends bigint ? bigint | number : T;
+type OptionsOf<D, K extends keyof D> = { [P in K]?: Widen<Exclude<D[P], undefined>> };
+
+/** Bridge options (IFLA_BR_*) of `links.add` / `links.set`, e.g. `{ stpState: 1, priority: 4096 }`. */
+export type BridgeOptions = OptionsOf<BridgeData, (typeof BRIDGE_WRITABLE)[number]>;
+/**
+ * VXLAN options (IFLA_VXLAN_*), e.g. `{ id: 42, port: 4789, group: '239.1.1.1', link: 'eth0' }`;
+ * `link` may be a name, resolved to its ifindex.
+ */
+export type VxlanOptions = Omit<OptionsOf<VxlanData, keyof VxlanData & string>, 'unknown' | 'link'> & { link?: LinkRef };
+/** macvlan / macvtap options (IFLA_MACVLAN_*), e.g. `{ mode: 'bridge' }`. */
+export type MacvlanOptions = OptionsOf<MacvlanData, (typeof MACVLAN_WRITABLE)[number]>;
+/** vlan options (IFLA_VLAN_*), e.g. `{ id: 100, protocol: '802.1ad' }`. */
+export type VlanOptions = OptionsOf<VlanData, (typeof VLAN_WRITABLE)[number]>;
+/** ipvlan / ipvtap options (IFLA_IPVLAN_*), e.g. `{ mode: 'l3', flags: 'private' }`. */
+export type IpvlanOptions = OptionsOf<IpvlanData, (typeof IPVLAN_WRITABLE)[number]>;
+/** Bridge port options (IFLA_BRPORT_*) of `links.set(port, { slaveData })`; `backupPort` may be a name. */
+export type BridgePortOptions = Omit<OptionsOf<BridgePortData, (typeof BRIDGE_PORT_WRITABLE)[number]>, 'backupPort'> & { backupPort?: LinkRef };
+
+/** The `data` options of each kind that takes some. */
+export interface LinkKindOptionsMap {
+  bridge: BridgeOptions;
+  vxlan: VxlanOptions;
+  macvlan: MacvlanOptions;
+  macvtap: MacvlanOptions;
+  vlan: VlanOptions;
+  ipvlan: IpvlanOptions;
+  ipvtap: IpvlanOptions;
+}
+
+/** The `data` options of any kind. */
+export type LinkKindOptions = LinkKindOptionsMap[keyof LinkKindOptionsMap];
+
+/**
+ * Kind data checked for a request: the link names inside still to resolve, and the encoder of the
+ * IFLA_INFO_DATA (or IFLA_INFO_SLAVE_DATA) payload once they are.
+ */
+export interface CheckedKindData {
+  /** The link names inside the data, to resolve to ifindexes (in this order). */
+  readonly refs: readonly string[];
+  /** The payload, with `ifindexes[i]` standing for `refs[i]`. */
+  payload(ifindexes: ReadonlyArray<number | undefined>): Uint8Array;
+}
+
+/**
+ * Validates `data` for kind `kind` completely (known kind, writable fields, every value) and
+ * returns its encoder; throws ValidationError naming `<field>.<name>` (`data.mode`). `slave` checks
+ * IFLA_INFO_SLAVE_DATA of a slave kind instead. Raw bytes are accepted for kinds without a table.
+ */
+export function checkKindData(field: string, kind: string, data: unknown, slave = false): CheckedKindData {
+  const ks = slave ? slaveKindSpecOf(kind) : kindSpecOf(LINK_KIND_SETS, kind);
+  if (data instanceof Uint8Array) {
+    if (ks !== undefined) throw new ValidationError(field, data, `give ${kind} options as an object, not raw bytes`);
+    const bytes = Uint8Array.prototype.slice.call(data);
+    return { refs: [], payload: () => bytes };
+  }
+  const o = checkObject(field, data);
+  if (ks === undefined) throw new ValidationError(field, data, `${slave ? 'slave kind' : 'kind'} ${kind} has no typed options (give raw bytes)`);
+  for (const key of Object.keys(o)) {
+    if (o[key] === undefined) continue;
+    if (!ks.writable.includes(key)) {
+      const why = key === 'peer' && kind === 'veth' ? 'give the veth peer as the peer option'
+        : Object.hasOwn(ks.attrs.defs, key) ? 'read-only (the kernel reports it)' : `unknown option (known: ${ks.writable.join(', ')})`;
+      throw new ValidationError(`${field}.${key}`, o[key], why);
+    }
+  }
+  const refs: string[] = [];
+  const refFields: string[] = [];
+  // No prototype: the encoder reads `value.unknown`, which must not come from a polluted Object.prototype.
+  const value = Object.create(null) as Record<string, unknown>;
+  for (const [key, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    if (ks.linkRefs.includes(key)) {
+      const ref = checkLinkRef(`${field}.${key}`, v);
+      if (typeof ref === 'string') {
+        refs.push(ref);
+        refFields.push(key);
+      }
+      value[key] = typeof ref === 'string' ? 1 : ref;
+    } else {
+      value[key] = v;
+    }
+  }
+  // A trial encode validates every value now, before any I/O.
+  payloadOf(ks.request, value, field);
+  return {
+    refs,
+    payload(ifindexes) {
+      refFields.forEach((key, i) => { value[key] = ifindexes[i]; });
+      return payloadOf(ks.request, value, field);
+    },
+  };
+}

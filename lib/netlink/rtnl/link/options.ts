@@ -1,0 +1,301 @@
+/**
+ * What callers give `nl.links` (the public option types) and their checks: each turns caller input
+ * into a checked form with every field present (undefined when absent), or throws a ValidationError
+ * naming the field, before anything is sent. Only own properties of plain objects are read, and
+ * the checked forms are built in one object literal each, so a polluted Object.prototype can
+ * neither add a field nor change one.
+ */
+import { ValidationError } from '../../core/errors.js';
+import { parseMac } from '../../core/mac.js';
+import {
+  checkBool, checkInt, checkKeys, checkLinkName, checkLinkRef, checkNamespace, checkObject, checkU32, type LinkRef,
+} from '../../core/validate.js';
+import { LINK_KINDS } from './kinds/index.js';
+import {
+  checkKindData, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
+} from './kinds/options.js';
+
+/**
+ * Link kinds this library accepts in `add`. Kinds with typed IFLA_INFO_DATA are in LINK_KINDS;
+ * the others are created without kind data (the kernel may still refuse them: EOPNOTSUPP when the
+ * driver is not built in).
+ */
+export const KNOWN_KINDS: readonly string[] = [...new Set([
+  ...LINK_KINDS, 'veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'vlan', 'ipvlan', 'ipvtap', 'dummy', 'ifb',
+  'bond', 'team', 'wireguard', 'vrf', 'geneve', 'gre', 'gretap', 'ip6gre', 'ip6gretap', 'ipip', 'sit',
+  'ip6tnl', 'vti', 'vti6', 'nlmon', 'netkit', 'bareudp', 'xfrm', 'hsr', 'macsec', 'virt_wifi',
+])];
+
+/** Settings shared by `add` and `set`. */
+export interface LinkSettings {
+  /** IFLA_MTU, in bytes. */
+  mtu?: number;
+  /** IFLA_ADDRESS: the hardware address, `'02:00:00:00:00:01'`. */
+  mac?: string;
+  /** IFLA_BROADCAST. */
+  broadcast?: string;
+  /** IFLA_TXQLEN, in packets. */
+  txqlen?: number;
+  /** IFLA_GROUP. */
+  group?: number;
+  /** IFLA_IFALIAS. */
+  alias?: string;
+  /** Administrative state (IFF_UP through ifi_flags / ifi_change). */
+  up?: boolean;
+  /** IFLA_MASTER: the bridge or bond to enslave the link to; `null` releases it. */
+  master?: LinkRef | null;
+  /**
+   * IFLA_NET_NS_FD: move the link into this namespace (a path such as `/run/netns/red`, or an open
+   * namespace fd). Moving costs the kernel ~17 ms; creating a link in place is much cheaper.
+   */
+  netns?: string | number;
+}
+
+/** The far end of a veth pair (VETH_INFO_PEER). */
+export interface VethPeer {
+  /** The peer's name (the kernel picks `vethN` if omitted). */
+  name?: string;
+  /** Create the peer directly inside this namespace (path or fd). */
+  netns?: string | number;
+  /** The peer's hardware address. */
+  mac?: string;
+  /** The peer's MTU, in bytes. */
+  mtu?: number;
+  /** The peer's IFLA_TXQLEN, in packets. */
+  txqlen?: number;
+  /**
+   * Bring the peer up once the pair exists. The kernel cannot open a veth end before its peer is
+   * registered (ENOTCONN), so this is a second request after the creation; it needs the peer in
+   * the same namespace as the handle.
+   */
+  up?: boolean;
+}
+
+/** What `links.add` needs whatever the kind. */
+export interface LinkAddBase extends LinkSettings {
+  /** IFLA_IFNAME (1..15 bytes, no `/`, `:` or whitespace). */
+  name: string;
+  /** IFLA_LINK: the lower device of stacked kinds (macvlan, vlan, ipvlan …). */
+  link?: LinkRef;
+  /** IFLA_NUM_TX_QUEUES. */
+  numTxQueues?: number;
+  /** IFLA_NUM_RX_QUEUES. */
+  numRxQueues?: number;
+}
+
+/**
+ * The kind (IFLA_INFO_KIND) and its options (IFLA_INFO_DATA): typed per kind (`{ kind: 'vxlan',
+ * data: { id: 42, port: 4789 } }`), a `peer` for veth, raw bytes for kinds without a table.
+ */
+export type LinkAddKind =
+  | { kind: 'veth'; peer?: VethPeer; data?: never }
+  | { [K in keyof LinkKindOptionsMap]: { kind: K; data?: LinkKindOptionsMap[K] } }[keyof LinkKindOptionsMap]
+  | { kind: string; data?: Uint8Array };
+
+/** What `links.add` creates. */
+export type LinkAddOptions = LinkAddBase & LinkAddKind;
+
+/** What `links.set` changes. */
+export interface LinkSetOptions extends LinkSettings {
+  /** A new name (IFLA_IFNAME). */
+  name?: string;
+  /**
+   * The link's kind, for `data`: given, `data` is validated before anything is sent (and the
+   * kernel refuses a wrong kind with EOPNOTSUPP); omitted, the kind is read from the kernel first.
+   */
+  kind?: string;
+  /** IFLA_INFO_DATA changes for the link's kind (sent in IFLA_LINKINFO with the kind). */
+  data?: LinkKindOptions | Uint8Array;
+  /** IFLA_INFO_SLAVE_DATA changes of a bridge port (IFLA_BRPORT_*, e.g. `{ cost: 10, learning: false }`). */
+  slaveData?: BridgePortOptions;
+}
+
+/** Filters of `links.list` and `links.stream`, applied by the kernel. */
+export interface LinkListOptions {
+  /** Only links of this kind (IFLA_LINKINFO / IFLA_INFO_KIND in the dump request). */
+  kind?: string;
+  /** Only ports of this master (IFLA_MASTER in the dump request). */
+  master?: LinkRef;
+  /** Include IFLA_STATS64 (default true; false asks the kernel to skip statistics, which is faster). */
+  stats?: boolean;
+}
+
+const SETTINGS_KEYS = ['mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'master', 'netns'] as const;
+const ADD_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'peer', 'link', 'data', 'numTxQueues', 'numRxQueues'];
+const SET_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'data', 'slaveData'];
+const PEER_KEYS = ['name', 'netns', 'mac', 'mtu', 'txqlen', 'up'];
+const LIST_KEYS = ['kind', 'master', 'stats'];
+
+/**
+ * Settings of links.add / links.set / a veth peer, checked. Every field is present (undefined when
+ * not given): a fixed shape reads no property through the prototype chain, however polluted.
+ */
+export interface CheckedSettings {
+  /** IFLA_MTU in bytes. */
+  mtu: number | undefined;
+  /** IFLA_ADDRESS, a valid 6-byte MAC. */
+  mac: string | undefined;
+  /** IFLA_BROADCAST, a valid 6-byte MAC. */
+  broadcast: string | undefined;
+  /** IFLA_TXQLEN in packets. */
+  txqlen: number | undefined;
+  /** IFLA_GROUP. */
+  group: number | undefined;
+  /** IFLA_IFALIAS. */
+  alias: string | undefined;
+  /** IFF_UP in ifi_flags / ifi_change. */
+  up: boolean | undefined;
+  /** IFLA_MASTER to resolve (`null`: release, sent as 0). */
+  master: LinkRef | null | undefined;
+  /** IFLA_NET_NS_FD to open (a path) or use (an fd). */
+  netns: string | number | undefined;
+}
+
+/** A veth peer, checked. */
+export interface CheckedPeer {
+  /** The peer's IFLA_IFNAME. */
+  name: string | undefined;
+  /** The peer's settings (master never set: no key for it). */
+  settings: CheckedSettings;
+}
+
+/** The options of `links.add`, checked. */
+export interface CheckedAdd {
+  /** IFLA_IFNAME. */
+  name: string;
+  /** IFLA_INFO_KIND, one of {@link KNOWN_KINDS}. */
+  kind: string;
+  /** The settings of the new link. */
+  settings: CheckedSettings;
+  /** IFLA_LINK to resolve. */
+  link: LinkRef | undefined;
+  /** IFLA_NUM_TX_QUEUES. */
+  numTxQueues: number | undefined;
+  /** IFLA_NUM_RX_QUEUES. */
+  numRxQueues: number | undefined;
+  /** The veth peer (kind `veth` only). */
+  peer: CheckedPeer | undefined;
+  /** IFLA_INFO_DATA (never for a veth: its data is the peer). */
+  data: CheckedKindData | undefined;
+}
+
+/** The changes of `links.set`, checked. */
+export interface CheckedSet {
+  /** The link to change. */
+  target: LinkRef;
+  /** A new IFLA_IFNAME. */
+  name: string | undefined;
+  /** The settings to change. */
+  settings: CheckedSettings;
+  /** The kind given with `data`. */
+  kind: string | undefined;
+  /** IFLA_INFO_DATA, checked against `kind`. */
+  data: CheckedKindData | undefined;
+  /** `data` given without a kind: checked once the link's kind is read from the kernel. */
+  uncheckedData: unknown;
+  /** IFLA_INFO_SLAVE_DATA of a bridge port. */
+  slaveData: CheckedKindData | undefined;
+}
+
+/** The filters of `links.list` / `links.stream`, checked. */
+export interface CheckedList {
+  /** IFLA_INFO_KIND to filter by. */
+  kind: string | undefined;
+  /** IFLA_MASTER to filter by, to resolve. */
+  master: LinkRef | undefined;
+  /** false: RTEXT_FILTER_SKIP_STATS. */
+  stats: boolean;
+}
+
+/** IFALIASZ - 1: the longest interface alias in bytes. */
+const ALIAS_MAX = 255;
+
+function checkAlias(field: string, value: unknown): string {
+  if (typeof value !== 'string' || Buffer.byteLength(value) > ALIAS_MAX) {
+    throw new ValidationError(field, value, `a string of at most ${ALIAS_MAX} bytes is required`);
+  }
+  // The kernel keeps the alias as a C string: a NUL would silently cut it.
+  if (value.includes('\0')) throw new ValidationError(field, value, 'an alias cannot contain NUL');
+  return value;
+}
+
+/** A MAC checked by parseMac, kept as the string the attribute codec writes. */
+function checkMac(field: string, value: unknown): string {
+  parseMac(field, value);
+  return value as string;
+}
+
+function checkSettings(field: string, o: Record<string, unknown>): CheckedSettings {
+  const p = field === '' ? '' : `${field}.`;
+  return {
+    mtu: o.mtu === undefined ? undefined : checkInt(`${p}mtu`, o.mtu, 68, 0x7fffffff),
+    mac: o.mac === undefined ? undefined : checkMac(`${p}mac`, o.mac),
+    broadcast: o.broadcast === undefined ? undefined : checkMac(`${p}broadcast`, o.broadcast),
+    txqlen: o.txqlen === undefined ? undefined : checkU32(`${p}txqlen`, o.txqlen),
+    group: o.group === undefined ? undefined : checkU32(`${p}group`, o.group),
+    alias: o.alias === undefined ? undefined : checkAlias(`${p}alias`, o.alias),
+    up: o.up === undefined ? undefined : checkBool(`${p}up`, o.up),
+    master: o.master === undefined ? undefined : o.master === null ? null : checkLinkRef(`${p}master`, o.master),
+    netns: o.netns === undefined ? undefined : checkNamespace(`${p}netns`, o.netns),
+  };
+}
+
+function checkKind(value: unknown): string {
+  if (typeof value !== 'string' || !KNOWN_KINDS.includes(value)) {
+    throw new ValidationError('kind', value, `unknown link kind (known: ${KNOWN_KINDS.join(', ')})`);
+  }
+  return value;
+}
+
+function checkPeer(value: unknown, settings: CheckedSettings): CheckedPeer {
+  const po = checkObject('peer', value);
+  checkKeys('peer', po, PEER_KEYS);
+  const peer = checkSettings('peer', po);
+  const name = po.name === undefined ? undefined : checkLinkName('peer.name', po.name);
+  if (peer.up === true && (peer.netns !== undefined || settings.netns !== undefined)) {
+    throw new ValidationError('peer.up', po.up, 'a peer in another namespace is brought up from a handle in that namespace');
+  }
+  return { name, settings: peer };
+}
+
+/** Checks the options of `links.add` completely. */
+export function checkAdd(options: unknown): CheckedAdd {
+  const o = checkObject('options', options);
+  checkKeys('', o, ADD_KEYS);
+  const name = checkLinkName('name', o.name);
+  const kind = checkKind(o.kind);
+  const settings = checkSettings('', o);
+  if (settings.master === null) throw new ValidationError('master', null, 'null (release) only makes sense in set');
+  const numTxQueues = o.numTxQueues === undefined ? undefined : checkInt('numTxQueues', o.numTxQueues, 1, 4096);
+  const numRxQueues = o.numRxQueues === undefined ? undefined : checkInt('numRxQueues', o.numRxQueues, 1, 4096);
+  const link = o.link === undefined ? undefined : checkLinkRef('link', o.link);
+  if (o.peer !== undefined && kind !== 'veth') throw new ValidationError('peer', o.peer, 'only a veth has a peer');
+  const peer = o.peer === undefined ? undefined : checkPeer(o.peer, settings);
+  if (o.data !== undefined && kind === 'veth') throw new ValidationError('data', o.data, 'give the veth peer as the peer option');
+  const data = o.data === undefined ? undefined : checkKindData('data', kind, o.data);
+  return { name, kind, settings, link, numTxQueues, numRxQueues, peer, data };
+}
+
+/** Checks the target and changes of `links.set` completely (data without a kind: see {@link CheckedSet}). */
+export function checkSet(ref: unknown, changes: unknown): CheckedSet {
+  const target = checkLinkRef('link', ref);
+  const o = checkObject('changes', changes);
+  checkKeys('', o, SET_KEYS);
+  const settings = checkSettings('', o);
+  const name = o.name === undefined ? undefined : checkLinkName('name', o.name);
+  const kind = o.kind === undefined ? undefined : checkKind(o.kind);
+  if (kind !== undefined && o.data === undefined) throw new ValidationError('kind', kind, 'kind only goes with data (a link cannot change kind)');
+  const data = o.data === undefined || kind === undefined ? undefined : checkKindData('data', kind, o.data);
+  const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', 'bridge', o.slaveData, true);
+  return { target, name, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveData };
+}
+
+/** Checks the filters of `links.list` / `links.stream`. */
+export function checkList(options: unknown): CheckedList {
+  const o = checkObject('options', options);
+  checkKeys('', o, LIST_KEYS);
+  if (o.kind !== undefined && typeof o.kind !== 'string') throw new ValidationError('kind', o.kind, 'a kind string is required');
+  const stats = o.stats === undefined ? true : checkBool('stats', o.stats);
+  const master = o.master === undefined ? undefined : checkLinkRef('master', o.master);
+  return { kind: o.kind as string | undefined, master, stats };
+}
