@@ -17,12 +17,11 @@
  */
 import { EnumTable } from '../../core/enum-table.js';
 import { DecodeError, ValidationError } from '../../core/errors.js';
-import { checkMessageLength } from '../../core/message.js';
 import { AF_INET6 } from '../../core/inet.js';
-import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { AttrSet, attr, ip, s32, string, struct, u32, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
 import { SCOPES, type ScopeName } from '../enums.js';
+import { MessageCodec } from '../../core/message-codec.js';
 
 // enum IFA_* (the attributes of an address message).
 /** Unused attribute number 0. */
@@ -209,24 +208,24 @@ export const addressBody: FieldCodec<AddressBody> = {
   },
 };
 
+/** Address messages: ifaddrmsg + IFA_* (request.ts writes requests with the same header and attribute codecs). */
+export const addressMessage = new MessageCodec('address', {
+  size: IFADDRMSG_SIZE,
+  read: readIfAddrMsg,
+  write: (w, h: IfAddrMsg) => writeIfAddrMsg(w, h.family, h.prefixlen, h.flags, h.scope, h.index),
+}, addressAttrs);
+
 /**
  * Decodes a whole address message (`buf[off, off + len)`, nlmsghdr included) into its body. The
  * length is nlmsg_len, checked against the bytes there are.
  */
 export function decodeAddressMessage(buf: Buffer, off = 0, len = buf.length - off): AddressBody {
-  const n = checkMessageLength('address', buf, off, len, 0);
-  return addressBody.decode(buf, off + NLMSG_HDRLEN, n - NLMSG_HDRLEN, 'address');
+  return addressMessage.decode(buf, off, len);
 }
 
-/**
- * Writes an address message body (ifaddrmsg + attributes, in the attributes' key order) after an
- * nlmsghdr begun by the writer: the generic encoder, with the header writer and attribute codecs
- * request.ts writes requests with.
- */
+/** Writes an address message body (ifaddrmsg + attributes, in the attributes' key order) after an nlmsghdr begun by the writer. */
 export function encodeAddressBody(w: NlWriter, body: AddressBody, path = 'address'): void {
-  const h = body.header;
-  writeIfAddrMsg(w, h.family, h.prefixlen, h.flags, h.scope, h.index);
-  addressAttrs.encode(w, body.attributes, path);
+  addressMessage.encode(w, body, path);
 }
 
 // ---- flags ----

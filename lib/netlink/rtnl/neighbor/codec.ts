@@ -18,11 +18,10 @@
  */
 import { EnumTable } from '../../core/enum-table.js';
 import { ValidationError } from '../../core/errors.js';
-import { checkMessageLength } from '../../core/message.js';
-import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { AttrSet, attr, flag, ip, nest, s32, struct, u16, u16be, u32, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import { formatMac } from '../../core/mac.js';
 import type { NlWriter } from '../../core/writer.js';
+import { MessageCodec } from '../../core/message-codec.js';
 
 /** Size of struct ndmsg, in bytes. */
 export const NDMSG_SIZE = 12;
@@ -296,22 +295,19 @@ export interface NeighborBody {
   attributes: NeighborAttributes;
 }
 
+/** Neighbour messages: ndmsg + NDA_* (request.ts writes requests with the same header and attribute codecs). */
+export const neighborMessage = new MessageCodec('neighbor', {
+  size: NDMSG_SIZE,
+  read: readNdMsg,
+  write: (w, h: NdMsg) => writeNdMsg(w, h.family, h.ifindex, h.state, h.flags, h.type),
+}, neighborAttrs);
+
 /** Decodes a whole neighbour message (`buf[off, off + len)`, nlmsghdr included). */
 export function decodeNeighborMessage(buf: Buffer, off = 0, len = buf.length - off): NeighborBody {
-  const msgLen = checkMessageLength('neighbor', buf, off, len, NDMSG_SIZE);
-  return {
-    header: readNdMsg(buf, off + NLMSG_HDRLEN),
-    attributes: neighborAttrs.decode(buf, off + NLMSG_HDRLEN + NDMSG_SIZE, off + msgLen, 'neighbor'),
-  };
+  return neighborMessage.decode(buf, off, len);
 }
 
-/**
- * Writes a neighbour message body (ndmsg + attributes, in the attributes' key order) after an
- * nlmsghdr begun by the writer: the generic encoder, with the header writer and attribute codecs
- * request.ts writes requests with.
- */
+/** Writes a neighbour message body (ndmsg + attributes, in the attributes' key order) after an nlmsghdr begun by the writer. */
 export function encodeNeighborBody(w: NlWriter, body: NeighborBody): void {
-  const h = body.header;
-  writeNdMsg(w, h.family, h.ifindex, h.state, h.flags, h.type);
-  neighborAttrs.encode(w, body.attributes, 'neighbor');
+  neighborMessage.encode(w, body);
 }

@@ -22,10 +22,9 @@
  * ```
  */
 import { DecodeError, ValidationError } from '../../core/errors.js';
-import { checkMessageLength } from '../../core/message.js';
 import { AF_INET, AF_INET6, formatIp, parseIp } from '../../core/inet.js';
 import { AttrSet, attr, binary, ip, nest, string, struct, u16, u16be, u32, u32be, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
-import { NLMSG_HDRLEN, align4 } from '../../core/protocol.js';
+import { align4 } from '../../core/protocol.js';
 import type { NlWriter } from '../../core/writer.js';
 import {
   RTA_CACHEINFO, RTA_DPORT, RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_EXPIRES, RTA_FLOW, RTA_FLOWLABEL, RTA_GATEWAY, RTA_IIF,
@@ -35,6 +34,7 @@ import {
   RTAX_INITCWND, RTAX_INITRWND, RTAX_LOCK, RTAX_MTU, RTAX_QUICKACK, RTAX_REORDERING, RTAX_RTO_MIN, RTAX_RTT, RTAX_RTTVAR,
   RTAX_SSTHRESH, RTAX_WINDOW,
 } from './constants.js';
+import { MessageCodec } from '../../core/message-codec.js';
 
 // ---- struct rtmsg ----
 
@@ -358,19 +358,17 @@ export interface RouteBody {
   attributes: RouteAttributes;
 }
 
+/** Route messages: rtmsg + RTA_* (the one codec of replies and requests alike). */
+export const routeMessage = new MessageCodec('route', { size: RTMSG_SIZE, read: readRtMsg, write: writeRtMsg }, routeAttrs);
+
 /** Decodes a whole route message (`buf[off, off + len)`, nlmsghdr included) into its body. */
 export function decodeRouteMessage(buf: Buffer, off = 0, len = buf.length - off): RouteBody {
-  const msgLen = checkMessageLength('route', buf, off, len, RTMSG_SIZE);
-  return {
-    header: readRtMsg(buf, off + NLMSG_HDRLEN),
-    attributes: routeAttrs.decode(buf, off + NLMSG_HDRLEN + RTMSG_SIZE, off + msgLen, 'route'),
-  };
+  return routeMessage.decode(buf, off, len);
 }
 
 /** Writes a route message body (rtmsg + attributes) after an nlmsghdr begun by the writer. */
 export function encodeRouteBody(w: NlWriter, body: RouteBody): void {
-  writeRtMsg(w, body.header);
-  routeAttrs.encode(w, body.attributes, 'route');
+  routeMessage.encode(w, body);
 }
 
 /** The IP version of a route family, or undefined for non-IP families (MPLS, multicast caches). */

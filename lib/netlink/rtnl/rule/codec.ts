@@ -17,10 +17,9 @@
  * those headers and come from the kernel's newer uapi.
  */
 import { EnumTable } from '../../core/enum-table.js';
-import { checkMessageLength } from '../../core/message.js';
-import { NLMSG_HDRLEN } from '../../core/protocol.js';
-import { AttrSet, attr, binary, ip, u64be, string, struct, u16, u32, u32be, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
+import { AttrSet, attr, binary, ip, u64be, string, struct, u16, u32, u32be, u8, type AttrValues } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
+import { MessageCodec } from '../../core/message-codec.js';
 
 /** Size of struct fib_rule_hdr, in bytes. */
 export const FIB_RULE_HDR_SIZE = 12;
@@ -229,21 +228,15 @@ export interface RuleBody {
   attributes: RuleAttributes;
 }
 
+/** Rule messages: fib_rule_hdr + FRA_* (the one encoder of requests and re-encoded replies alike). */
+export const ruleMessage = new MessageCodec('rule', { size: FIB_RULE_HDR_SIZE, read: readFibRuleHdr, write: writeFibRuleHdr }, ruleAttrs);
+
 /** Decodes a whole rule message (`buf[off, off + len)`, nlmsghdr included). */
 export function decodeRuleMessage(buf: Buffer, off = 0, len = buf.length - off): RuleBody {
-  const msgLen = checkMessageLength('rule', buf, off, len, FIB_RULE_HDR_SIZE);
-  return {
-    header: readFibRuleHdr(buf, off + NLMSG_HDRLEN),
-    attributes: ruleAttrs.decode(buf, off + NLMSG_HDRLEN + FIB_RULE_HDR_SIZE, off + msgLen, 'rule'),
-  };
+  return ruleMessage.decode(buf, off, len);
 }
 
-/**
- * Writes a rule message body (fib_rule_hdr + attributes, in the attributes' key order) after an
- * nlmsghdr begun by the writer: the one encoder of rule messages, requests (request.ts) and
- * re-encoded replies alike.
- */
+/** Writes a rule message body (fib_rule_hdr + attributes) after an nlmsghdr begun by the writer. */
 export function encodeRuleBody(w: NlWriter, body: RuleBody): void {
-  writeFibRuleHdr(w, body.header);
-  ruleAttrs.encode(w, body.attributes, 'rule');
+  ruleMessage.encode(w, body);
 }
