@@ -4,8 +4,10 @@
 // Conventions: functions return a number, >= 0 on success and -errno on failure; only wrong
 // argument types or bounds throw (a TypeError). invokeInNamespace is the exception: it returns
 // what its callback returns and throws a system Error when it cannot enter the namespace.
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -670,6 +672,134 @@ static napi_value invoke_in_namespace(napi_env env, napi_callback_info info) {
   return st == napi_ok ? result : napi_fail(env); // a pending exception from fn propagates as is
 }
 
+// ---- Work on a thread inside a namespace -------------------------------------------------------
+
+// A job for a dedicated thread that enters a network namespace, does one thing that binds the
+// result to that namespace (opening a /proc/sys/net file, creating a socket), and ends. The fd it
+// returns keeps pointing into that namespace from any thread. The thread never comes back: no
+// thread of the process is left in a foreign namespace, and no JS thread changes namespace.
+struct ns_work {
+  int nsfd;
+  int (*work)(struct ns_work *job);
+  const char *path; // procSysOpen
+  int flags;        // procSysOpen: open(2) flags
+  int protocol;     // packetOpen: the ethertype, host order (0: send only)
+  int ifindex;      // packetOpen
+  int result;       // an fd, or -errno
+};
+
+static void ns_job_thread(void *arg) {
+  struct ns_work *job = arg;
+  job->result = setns(job->nsfd, CLONE_NEWNET) == 0 ? job->work(job) : -errno;
+}
+
+// Runs job->work on a fresh thread inside ns and waits for it. Returns its fd or -errno.
+static int run_in_namespace(const struct ns_arg *ns, struct ns_work *job) {
+  uv_thread_t thread;
+  job->nsfd = ns->path != NULL ? open(ns->path, O_RDONLY | O_CLOEXEC) : ns->fd;
+  if (job->nsfd < 0) return -errno;
+  job->result = -EINVAL;
+  // libuv's thread rather than pthread_create (see namespace_create).
+  int rc = uv_thread_create(&thread, ns_job_thread, job);
+  if (rc != 0) job->result = rc; // already a negative errno
+  else uv_thread_join(&thread);
+  if (ns->path != NULL) close(job->nsfd);
+  return job->result;
+}
+
+// The file a procSysOpen job opens, never through a symlink (O_NOFOLLOW). /proc/sys holds only
+// directories and regular files; a directory fails at open for writing and at read (EISDIR). No
+// fstat here: glibc 2.33 re-versioned it, which would tie the prebuilt binary to glibc >= 2.33.
+static int proc_sys_open_work(struct ns_work *job) {
+  int fd = open(job->path, job->flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+  return fd < 0 ? -errno : fd;
+}
+
+// True for "/proc/sys/net/" followed by segments that are neither empty, "." nor "..".
+static bool is_proc_sys_net_path(const char *path) {
+  static const char prefix[] = "/proc/sys/net/";
+  if (strncmp(path, prefix, sizeof prefix - 1) != 0) return false;
+  for (const char *seg = path + sizeof prefix - 1;;) {
+    const char *end = strchr(seg, '/');
+    size_t n = end != NULL ? (size_t)(end - seg) : strlen(seg);
+    if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) return false;
+    if (end == NULL) return true;
+    seg = end + 1;
+  }
+}
+
+// procSysOpen(netns, path, writable): an fd of the /proc/sys/net file `path` as the namespace
+// sees it (sysctl files resolve the namespace of the task that opens them), opened on a thread
+// inside netns. Paths outside /proc/sys/net, or with empty, "." or ".." segments, are a TypeError.
+static napi_value proc_sys_open(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  struct ns_arg ns;
+  int64_t writable;
+  if (!get_args(env, info, 3, argv, NULL) || !get_int(env, argv[2], 0, 1, "writable", &writable)) return NULL;
+  char *path = get_string(env, argv[1], "path");
+  if (path == NULL) return NULL;
+  if (strlen(path) >= 4096 || !is_proc_sys_net_path(path)) {
+    free(path);
+    return type_error(env, "path must be a file under /proc/sys/net/ without empty, . or .. segments");
+  }
+  if (!get_ns(env, argv[0], false, &ns)) return free(path), NULL;
+  struct ns_work job = {.work = proc_sys_open_work, .path = path, .flags = writable ? O_WRONLY : O_RDONLY};
+  int r = run_in_namespace(&ns, &job);
+  free(ns.path);
+  free(path);
+  return num(env, r);
+}
+
+// The socket of a packetOpen job: raw frames of one ethertype on one link.
+static int packet_open_work(struct ns_work *job) {
+  uint16_t proto = htons((uint16_t)job->protocol);
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+  if (fd < 0) return -errno;
+  struct sockaddr_ll sa = {.sll_family = AF_PACKET, .sll_protocol = proto, .sll_ifindex = job->ifindex};
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    int err = errno;
+    close(fd);
+    return -err;
+  }
+  return fd;
+}
+
+// packetOpen(netns, ifindex, protocol): a non-blocking AF_PACKET SOCK_RAW socket made inside netns
+// on a thread there, bound to link `ifindex` (0: every link) and ethertype `protocol` (host order;
+// 0 receives nothing, 3 = ETH_P_ALL everything). Frames are whole Ethernet frames both ways; read
+// them with socketRecv, close with socketClose.
+static napi_value packet_open(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  struct ns_arg ns;
+  int64_t ifindex, protocol;
+  if (!get_args(env, info, 3, argv, NULL) || !get_int(env, argv[1], 0, INT32_MAX, "ifindex", &ifindex) ||
+      !get_int(env, argv[2], 0, 0xffff, "protocol", &protocol) || !get_ns(env, argv[0], false, &ns))
+    return NULL;
+  struct ns_work job = {.work = packet_open_work, .protocol = (int)protocol, .ifindex = (int)ifindex};
+  int r = run_in_namespace(&ns, &job);
+  free(ns.path);
+  return num(env, r);
+}
+
+// packetSend(fd, ifindex, protocol, buf, offset, length): one whole Ethernet frame out of link
+// `ifindex` (of the socket's namespace); `protocol` is the frame's ethertype (host order).
+static napi_value packet_send(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  int fd;
+  int64_t ifindex, protocol;
+  uint8_t *bytes;
+  size_t len;
+  ssize_t n;
+  if (!get_args(env, info, 6, argv, NULL) || !get_fd(env, argv[0], &fd) ||
+      !get_int(env, argv[1], 1, INT32_MAX, "ifindex", &ifindex) || !get_int(env, argv[2], 0, 0xffff, "protocol", &protocol) ||
+      !get_bytes(env, argv + 3, &bytes, &len))
+    return NULL;
+  struct sockaddr_ll sa = {.sll_family = AF_PACKET, .sll_protocol = htons((uint16_t)protocol), .sll_ifindex = (int)ifindex};
+  do n = sendto(fd, bytes, len, 0, (struct sockaddr *)&sa, sizeof sa);
+  while (n < 0 && errno == EINTR);
+  return num(env, n < 0 ? -errno : n);
+}
+
 NAPI_MODULE_INIT() {
   struct env_data *ed = calloc(1, sizeof *ed);
   if (ed == NULL) return napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
@@ -682,6 +812,8 @@ NAPI_MODULE_INIT() {
       FN("socketClose", socket_close),        FN("pollerCreate", poller_create),
       FN("namespaceCreate", namespace_create), FN("mount", do_mount),
       FN("umount", do_umount),                FN("invokeInNamespace", invoke_in_namespace),
+      FN("procSysOpen", proc_sys_open),       FN("packetOpen", packet_open),
+      FN("packetSend", packet_send),
   };
 #undef FN
   CHECK(env, napi_define_properties(env, exports, sizeof fns / sizeof *fns, fns));

@@ -96,6 +96,9 @@ export class FakeKernel implements NativeBinding {
   mount(): number { return -1; }
   umount(): number { return -1; }
   invokeInNamespace<T>(_ns: string | number, fn: () => T): T { return fn(); }
+  procSysOpen(): number { return -38; }
+  packetOpen(): number { return -38; }
+  packetSend(): number { return -38; }
 }
 
 function parse(d: Buffer): SentMessage[] {
