@@ -10,8 +10,9 @@
  *    sysfs; here it comes from IFLA_BRPORT_STATE);
  * 3. send `nMsgs` rounds, `interval` ms apart, each a gratuitous ARP for the IPv4 address and an
  *    unsolicited Neighbour Advertisement for the IPv6 address (frames.ts), whole Ethernet frames on
- *    an AF_PACKET socket made inside the sandbox (native `packetOpen`, on a thread that entered
- *    the namespace and ended: no JS thread moves).
+ *    an AF_PACKET socket made inside the sandbox (native `packetOpen`, made the way every netlink
+ *    socket of a sandbox is: the thread enters the namespace for the `socket()` call only), closed
+ *    off the event loop when the rounds end (its release waits for an RCU grace period).
  *
  * The first round goes out before `addInterface` resolves, the others in the background: their
  * timers keep the process alive until the last round (at most 2 × 2 s), so a short-lived program
@@ -246,6 +247,7 @@ async function run(req: AdvertiseRequest, signal: AbortSignal, markStarted: () =
   } catch (e) {
     return ended('failed', e);
   } finally {
-    if (fd >= 0) native().socketClose(fd);
+    // Releasing a packet socket waits for an RCU grace period: not on the event loop.
+    if (fd >= 0) native().socketCloseLater(fd);
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '../../lib/sandbox/frames.js';
 import { ip, ipJson, liveTest } from '../helpers/netns.js';
 import { PacketCapture, isArp, isNeighborAdvertisement } from '../helpers/packet-capture.js';
-import { destroyAtTeardown, ipIn, ipJsonIn, sandboxFixture, veth } from '../helpers/sandbox-fixtures.js';
+import { destroyAtTeardown, eventually, ipIn, ipJsonIn, sandboxFixture, veth } from '../helpers/sandbox-fixtures.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/[\s|]/g, ''), 'hex');
 
@@ -223,6 +223,14 @@ liveTest('the packet primitives: a socket in a namespace sends on its link, is C
   const flags = parseInt(/flags:\s+([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1]!, 8);
   t.true((flags & 0o2000000) !== 0, 'O_CLOEXEC');
   t.true((flags & 0o4000) !== 0, 'O_NONBLOCK');
+  // socketCloseLater closes on a worker thread (the release waits for an RCU grace period).
+  const later = n.packetOpen(src.path, idx, 0);
+  const inode = readlinkSync(`/proc/self/fd/${later}`);
+  t.is(n.socketCloseLater(later), 0);
+  // (The number may be reused by another test's fd once closed: compare the socket's inode.)
+  t.true(await eventually(() => { try { return readlinkSync(`/proc/self/fd/${later}`) !== inode; } catch { return true; } }),
+    'the fd is closed soon after');
+  t.throws(() => n.socketCloseLater(-1), { instanceOf: TypeError });
 });
 
 /** A sandbox interface, after its announcements, for the restore test. */

@@ -62,6 +62,12 @@ export interface NativeBinding {
   socketGetOption(fd: number, level: number, name: number): number;
   /** `close(fd)`. */
   socketClose(fd: number): number;
+  /**
+   * `close(fd)` on a libuv worker thread, for a socket whose release would block the event loop
+   * (an AF_PACKET socket waits for an RCU grace period, ~5-20 ms). Do not use `fd` afterwards; its
+   * number is not reused before the worker closed it. Returns 0.
+   */
+  socketCloseLater(fd: number): number;
   /** A libuv readiness watcher on `fd`; `onReadable(status)` gets 0 or a negative libuv error. */
   pollerCreate(fd: number, onReadable: (status: number) => void): NativePoller;
   /**
@@ -90,11 +96,13 @@ export interface NativeBinding {
    */
   procSysOpen(netns: NamespaceRef, path: string, writable: 0 | 1): number;
   /**
-   * An `AF_PACKET` `SOCK_RAW` socket (non-blocking, CLOEXEC) made inside `netns` on a dedicated
-   * thread (as {@link procSysOpen}), bound to link `ifindex` of that namespace (0: every link) and
-   * to ethertype `protocol` (host order; 0 receives nothing, 3 = ETH_P_ALL every frame). Frames are
-   * whole Ethernet frames; read them with {@link socketRecv} (its `meta` means nothing here) and
-   * close with {@link socketClose}. Returns the fd.
+   * An `AF_PACKET` `SOCK_RAW` socket (non-blocking, CLOEXEC) made inside `netns` as
+   * {@link socketOpen} makes its sockets (the calling thread enters `netns` for the `socket()` call
+   * and comes back at once; the process aborts if it cannot), bound to link `ifindex` of that
+   * namespace (0: every link) and to ethertype `protocol` (host order; 0 receives nothing,
+   * 3 = ETH_P_ALL every frame). Frames are whole Ethernet frames; read them with
+   * {@link socketRecv} (its `meta` means nothing here) and close with {@link socketCloseLater}
+   * (releasing a packet socket blocks). Returns the fd.
    */
   packetOpen(netns: NamespaceRef, ifindex: number, protocol: number): number;
   /**
