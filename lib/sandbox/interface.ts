@@ -194,7 +194,7 @@ export async function addInterface(state: SandboxState, kind: 'interface' | 'vet
     throw new ValidationError(field, true, 'addVeth makes a veth pair (use addInterface for a bridge or a link already inside)');
   }
   const master = findMaster(state, opts.master, src);
-  const dstName = reserveName(state, prefix);
+  const dstName = reserveName(state, prefix, opts.dstName);
   const arrival: Arrival = kind === 'veth' ? 'veth' : opts.bridge ? 'bridge' : opts.createdInContainer ? 'inside' : 'moved';
   try {
     return await attach(state, arrival, src, dstName, opts, master);
@@ -211,8 +211,12 @@ function findMaster(state: SandboxState, master: string | undefined, src: string
   return found;
 }
 
-function reserveName(state: SandboxState, prefix: string): string {
-  const name = lowestFreeName(prefix, state.names);
+/** Takes `exact` (a dstName option) or the lowest free `<prefix><n>`, so concurrent calls get distinct names. */
+function reserveName(state: SandboxState, prefix: string, exact: string | undefined): string {
+  if (exact !== undefined && state.names.has(exact)) {
+    throw new SandboxError('state', `the name "${exact}" is taken by another interface of sandbox "${state.key}"`);
+  }
+  const name = exact ?? lowestFreeName(prefix, state.names);
   checkLinkName('dstPrefix', name); // a long prefix can outgrow 15 bytes once numbered
   state.names.add(name);
   return name;

@@ -17,6 +17,11 @@ import { checkInterfaceSysctl, type InterfaceSysctl } from './knobs.js';
 
 /** The settings of an interface added to a sandbox. */
 export interface InterfaceOptions {
+  /**
+   * The exact name inside the sandbox, instead of `<dstPrefix><n>` (osl's `AddInterface` with a
+   * `dstName`). A name another interface of the sandbox has is a SandboxError.
+   */
+  dstName?: string;
   /** The IPv4 address with its prefix length (`'10.0.0.2/24'`). */
   address?: string;
   /** The IPv6 address with its prefix length (`'fd00::2/64'`), added without DAD (IFA_F_NODAD). */
@@ -73,7 +78,7 @@ export type InterfaceOptionsArg = InterfaceOptions | null | undefined;
 
 /** The keys of {@link InterfaceOptions}. */
 export const INTERFACE_KEYS: readonly string[] = [
-  'address', 'addressIPv6', 'mac', 'bridge', 'master', 'routes', 'linkLocalAddresses', 'sysctls', 'disableIPv6',
+  'dstName', 'address', 'addressIPv6', 'mac', 'bridge', 'master', 'routes', 'linkLocalAddresses', 'sysctls', 'disableIPv6',
   'advertiseAddrNMsgs', 'advertiseAddrInterval', 'createdInContainer',
 ];
 
@@ -84,6 +89,7 @@ export interface CheckedPrefix extends Prefix {
 
 /** Interface options after validation, merged in order. */
 export interface CheckedInterfaceOptions {
+  dstName: string | undefined;
   address: CheckedPrefix | undefined;
   addressIPv6: CheckedPrefix | undefined;
   mac: string | undefined;
@@ -158,7 +164,7 @@ export function checkAdvertiseInterval(field: string, value: unknown): number {
 /** Validates and merges the option arguments of `addInterface` (later arguments override earlier ones). */
 export function checkInterfaceOptions(args: readonly unknown[]): CheckedInterfaceOptions {
   const out: CheckedInterfaceOptions = {
-    address: undefined, addressIPv6: undefined, mac: undefined, bridge: false, master: undefined, routes: [], linkLocalAddresses: [],
+    dstName: undefined, address: undefined, addressIPv6: undefined, mac: undefined, bridge: false, master: undefined, routes: [], linkLocalAddresses: [],
     sysctls: [], disableIPv6: false, advertiseAddrNMsgs: ADVERTISE_NMSGS_DEFAULT, advertiseAddrInterval: ADVERTISE_INTERVAL_DEFAULT_MS,
     createdInContainer: false,
   };
@@ -166,6 +172,7 @@ export function checkInterfaceOptions(args: readonly unknown[]): CheckedInterfac
     if (arg === undefined || arg === null) return;
     const field = args.length === 1 ? 'options' : `options[${i}]`;
     const o = readOptions(field, arg, INTERFACE_KEYS);
+    if (o.dstName !== undefined) out.dstName = checkLinkName(`${field}.dstName`, o.dstName);
     if (o.address !== undefined) out.address = checkAddress(`${field}.address`, o.address, 4);
     if (o.addressIPv6 !== undefined) out.addressIPv6 = checkAddress(`${field}.addressIPv6`, o.addressIPv6, 6);
     if (o.mac !== undefined) out.mac = checkMac(`${field}.mac`, o.mac);
@@ -202,6 +209,11 @@ export function checkInterfaceOptions(args: readonly unknown[]): CheckedInterfac
  * `addInterface`, checked at once (a ValidationError for a malformed value).
  */
 export class InterfaceOptionSetter {
+  /** The exact name inside the sandbox. */
+  dstName(name: string): InterfaceOptions {
+    return Object.freeze({ dstName: checkLinkName('dstName', name) });
+  }
+
   /** Whether the interface is a bridge created inside the sandbox. */
   bridge(isBridge: boolean): InterfaceOptions {
     return Object.freeze({ bridge: checkBool('bridge', isBridge) });

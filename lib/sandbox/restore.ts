@@ -66,7 +66,7 @@ export function checkRestoreInterfaces(value: unknown): CheckedRestoreInterface[
   return readArray('interfaces', value, 'interfaces').map((item, i) => {
     const f = `interfaces[${i}]`;
     if (item === undefined) throw new ValidationError(f, item, 'an interface { srcName, … } is required');
-    const { srcName, dstName, dstPrefix, ...rest } = readOptions(f, item, ['srcName', 'dstName', 'dstPrefix', ...INTERFACE_KEYS]);
+    const { srcName, dstName, dstPrefix, ...rest } = readOptions(f, item, ['srcName', 'dstPrefix', ...INTERFACE_KEYS]);
     return {
       srcName: checkLinkName(`${f}.srcName`, srcName),
       dstName: dstName === undefined ? undefined : checkLinkName(`${f}.dstName`, dstName),

@@ -176,12 +176,16 @@ export class Sandbox {
   /**
    * Moves the link `srcName` from the source namespace into the sandbox and configures it
    * (libnetwork's `AddInterface`): renamed to `<dstPrefix><n>` with the lowest free n (reserved at
-   * once, so concurrent calls get distinct names), then MAC, IPv4 address, IPv6 address (no DAD),
-   * master (a bridge added earlier, by source name), up, link-scope routes. With `bridge: true` the
-   * bridge is created inside instead. An address whose network overlaps a route of the sandbox is
+   * once, so concurrent calls get distinct names; or to `dstName`), then MAC, IPv6 on or off,
+   * IPv4 address, IPv6 address (no DAD), link-local addresses, master (a bridge added earlier, by
+   * source name), sysctls, up, link-scope routes; then its addresses are announced (unsolicited
+   * ARP/NA, see `advertiseAddrNMsgs`; the first round before this resolves). With `bridge: true`
+   * the bridge is created inside instead; with `createdInContainer: true` the link is already
+   * inside and is configured there. An address whose network overlaps a route of the sandbox is
    * refused before anything changes; any later failure undoes everything (the link goes back to
-   * the source namespace under its name, MAC and up state; a created bridge is deleted) and
-   * nothing is recorded. Options may be one object or several partial ones, applied in order.
+   * the source namespace under its name, MAC and up state; a created bridge is deleted; a link
+   * that was inside is put back as found) and nothing is recorded. Options may be one object or
+   * several partial ones, applied in order.
    */
   addInterface(srcName: string, dstPrefix: string, ...options: InterfaceOptionsArg[]): Promise<Interface> {
     return addInterface(this.#state, 'interface', srcName, dstPrefix, options);

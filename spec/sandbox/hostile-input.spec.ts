@@ -125,6 +125,7 @@ liveSerialTest('every sandbox and netns method refuses hostile input with a Vali
     ...badIps.map((n) => ({ destination: '10.72.0.0/16', nextHop: n })),
   ];
   const interfaceOptionValues: Record<string, unknown[]> = {
+    dstName: [...NOT_STRINGS.filter((v) => v !== undefined), ...BAD_LINK_NAMES],
     address: [...badCidrs.filter((v) => v !== undefined), 'fd00::2/64'],
     addressIPv6: [...badCidrs.filter((v) => v !== undefined), '10.0.0.2/24'],
     mac: badMacs.filter((v) => v !== undefined),
@@ -180,6 +181,7 @@ liveSerialTest('every sandbox and netns method refuses hostile input with a Vali
     ...each('interfaceOptions().mac', badMacs, (v) => o.mac(v as string)),
     ...each('interfaceOptions().master', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => o.master(v as string)),
     ...each('interfaceOptions().routes', [undefined, ...badRoutes], (v) => o.routes(v as string[])),
+    ...each('interfaceOptions().dstName', [undefined, ...interfaceOptionValues.dstName!], (v) => o.dstName(v as string)),
     ...each('interfaceOptions().linkLocalAddresses', [undefined, ...interfaceOptionValues.linkLocalAddresses!], (v) => o.linkLocalAddresses(v as string[])),
     ...each('interfaceOptions().sysctls', [undefined, ...interfaceOptionValues.sysctls!], (v) => o.sysctls(v as string[])),
     ...each('interfaceOptions().disableIPv6', [undefined, ...NOT_BOOLEANS], (v) => o.disableIPv6(v as boolean)),

@@ -153,6 +153,31 @@ liveTest('createdInContainer: a failure at any later step puts the link back as 
   await t.throwsAsync(sb.addInterface('cf9', 'br', { createdInContainer: true, bridge: true }), { instanceOf: ValidationError });
 });
 
+liveTest('dstName: the exact name inside instead of prefix and number; a name taken by another interface is refused before anything changes', async (t) => {
+  const { src, sb, key } = await sandboxFixture(t);
+  const wan = await sb.addVeth('dn0', 'eth', sb.interfaceOptions().dstName('wan0'), quiet);
+  t.is(wan.dstName, 'wan0');
+  t.is((await sb.addVeth('dn1', 'wan', quiet)).dstName, 'wan1', 'the numbered names skip it');
+  const e = await t.throwsAsync(sb.addVeth('dn2', 'eth', { dstName: 'wan0' }, quiet), { instanceOf: SandboxError });
+  t.is(e.step, 'state');
+  t.is(linkIn(src.name, 'dn2'), undefined, 'no pair was made');
+  await wan.remove();
+  t.is((await sb.addVeth('dn2', 'eth', { dstName: 'wan0' }, quiet)).dstName, 'wan0');
+  t.deepEqual(linkNamesIn(key), ['wan0', 'wan1']);
+  for (const bad of ['', 'x'.repeat(16), 'a/b', 'a b', 5, null]) {
+    await t.throwsAsync(sb.addVeth('dn3', 'eth', { dstName: bad as string }), { instanceOf: ValidationError });
+  }
+});
+
+liveTest('TestAddInterfaceInParallel (moby): 10 links made inside, added at once with createdInContainer, become eth0..eth9', async (t) => {
+  const { sb, key } = await sandboxFixture(t);
+  // moby uses dummies; this kernel has none: the inside ends of veth pairs made inside.
+  for (let k = 0; k < 10; k++) ipIn(key, ['link', 'add', `par${k}`, 'type', 'veth', 'peer', 'name', `pap${k}`]);
+  const added = await Promise.all(Array.from({ length: 10 }, (_, k) => sb.addInterface(`par${k}`, 'eth', { createdInContainer: true }, quiet)));
+  t.deepEqual(added.map((i) => i.dstName).sort(), Array.from({ length: 10 }, (_, k) => `eth${k}`).sort());
+  t.deepEqual(linkNamesIn(key).filter((n) => n.startsWith('eth')).sort(), added.map((i) => i.dstName).sort());
+});
+
 /** Default routes as `ip` shows them inside. */
 function defaults(key: string): unknown[] {
   return [...ipJsonIn<IpRoute[]>(key, ['route', 'show', 'default']), ...ipJsonIn<IpRoute[]>(key, ['-6', 'route', 'show', 'default'])]
