@@ -91,12 +91,15 @@ export interface AdvertiseRequest {
   source: RtNetlink;
   /** How long to wait for the link to be up, in ms (0: only look; a link that is down is not announced). */
   upWaitMs: number;
+  /** The link inside the sandbox. */
   ifindex: number;
   /** The IPv4 address (4 bytes), if any. */
   ipv4: Uint8Array | undefined;
   /** The IPv6 address (16 bytes), if any. */
   ipv6: Uint8Array | undefined;
+  /** Rounds to send (0..3). */
   nMsgs: number;
+  /** Milliseconds between rounds. */
   intervalMs: number;
 }
 

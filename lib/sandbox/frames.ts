@@ -18,9 +18,11 @@ export const ETH_P_IPV6 = 0x86dd;
 export const IPPROTO_ICMPV6 = 58;
 /** ICMPv6 type of a Neighbour Advertisement (ND_NEIGHBOR_ADVERT). */
 export const ND_NEIGHBOR_ADVERT = 136;
-/** NA flag bits of the first byte after the checksum: Router, Solicited, Override. */
+/** NA flag Router (first byte after the checksum): the sender is a router. */
 export const NA_FLAG_ROUTER = 0x80;
+/** NA flag Solicited: an answer to a solicitation (never set in an unsolicited NA). */
 export const NA_FLAG_SOLICITED = 0x40;
+/** NA flag Override: the advertised link-layer address replaces a cached one. */
 export const NA_FLAG_OVERRIDE = 0x20;
 /** ND option Target Link-Layer Address (ND_OPT_TARGET_LINKADDR). */
 export const ND_OPT_TARGET_LINKADDR = 2;
