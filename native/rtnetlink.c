@@ -4,8 +4,10 @@
 // Conventions: functions return a number, >= 0 on success and -errno on failure; only wrong
 // argument types or bounds throw (a TypeError). invokeInNamespace is the exception: it returns
 // what its callback returns and throws a system Error when it cannot enter the namespace.
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -581,6 +583,54 @@ static napi_value socket_close(napi_env env, napi_callback_info info) {
   return sys_result(env, close(fd));
 }
 
+// A close(2) queued on libuv's thread pool.
+struct close_work {
+  napi_async_work work;
+  int fd;
+};
+
+static void close_work_execute(napi_env env, void *data) {
+  (void)env;
+  close(((struct close_work *)data)->fd);
+}
+
+static void close_work_complete(napi_env env, napi_status status, void *data) {
+  struct close_work *w = data;
+  (void)status;
+  napi_delete_async_work(env, w->work);
+  free(w);
+}
+
+// socketCloseLater(fd): close(2) on a libuv worker thread, for sockets whose release blocks the
+// caller: closing an AF_PACKET socket waits for an RCU grace period (synchronize_net, ~5-20 ms),
+// which must not stall the event loop. The fd stays allocated (its number is not reused) until the
+// worker closes it; the caller must not use it any more. Pollers on it are closed first, as by
+// socketClose. Returns 0.
+static napi_value socket_close_later(napi_env env, napi_callback_info info) {
+  napi_value argv[1], name;
+  struct env_data *ed;
+  int fd;
+  if (!get_args(env, info, 1, argv, (void **)&ed) || !get_fd(env, argv[0], &fd)) return NULL;
+  for (struct poller *q = ed->pollers, *next; q != NULL; q = next) {
+    next = q->next;
+    if (q->fd == fd) poller_release(q);
+  }
+  struct close_work *w = calloc(1, sizeof *w);
+  if (w == NULL) return napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
+  w->fd = fd;
+  if (napi_create_string_utf8(env, "RTNETLINK_CLOSE", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, close_work_execute, close_work_complete, w, &w->work) != napi_ok) {
+    free(w);
+    return napi_fail(env);
+  }
+  if (napi_queue_async_work(env, w->work) != napi_ok) {
+    napi_delete_async_work(env, w->work);
+    free(w);
+    return napi_fail(env);
+  }
+  return num(env, 0);
+}
+
 // ---- Namespaces and mounts ---------------------------------------------------------------------
 
 struct ns_job {
@@ -671,6 +721,130 @@ static napi_value invoke_in_namespace(napi_env env, napi_callback_info info) {
   return st == napi_ok ? result : napi_fail(env); // a pending exception from fn propagates as is
 }
 
+// ---- /proc/sys/net of another namespace --------------------------------------------------------
+
+// A /proc/sys/net file opened by a dedicated thread that enters the namespace and ends. A sysctl
+// file belongs to the namespace of the task that opens it, and the fd keeps pointing there from
+// any thread. The thread never comes back: no thread of the process is left in a foreign
+// namespace, and no JS thread changes namespace.
+struct proc_sys_job {
+  int nsfd;
+  const char *path;
+  int flags;  // O_RDONLY or O_WRONLY
+  int result; // an fd, or -errno
+};
+
+// Never through a symlink (O_NOFOLLOW). /proc/sys holds only directories and regular files; a
+// directory fails at open for writing and at read (EISDIR). No fstat here: glibc 2.33
+// re-versioned it, which would tie the prebuilt binary to glibc >= 2.33.
+static void proc_sys_thread(void *arg) {
+  struct proc_sys_job *job = arg;
+  if (setns(job->nsfd, CLONE_NEWNET) != 0) {
+    job->result = -errno;
+    return;
+  }
+  int fd = open(job->path, job->flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+  job->result = fd < 0 ? -errno : fd;
+}
+
+// True for "/proc/sys/net/" followed by segments that are neither empty, "." nor "..".
+static bool is_proc_sys_net_path(const char *path) {
+  static const char prefix[] = "/proc/sys/net/";
+  if (strncmp(path, prefix, sizeof prefix - 1) != 0) return false;
+  for (const char *seg = path + sizeof prefix - 1;;) {
+    const char *end = strchr(seg, '/');
+    size_t n = end != NULL ? (size_t)(end - seg) : strlen(seg);
+    if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) return false;
+    if (end == NULL) return true;
+    seg = end + 1;
+  }
+}
+
+// procSysOpen(netns, path, writable): an fd of the /proc/sys/net file `path` as the namespace
+// sees it (sysctl files resolve the namespace of the task that opens them), opened on a thread
+// inside netns. Paths outside /proc/sys/net, or with empty, "." or ".." segments, are a TypeError.
+static napi_value proc_sys_open(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  struct ns_arg ns;
+  int64_t writable;
+  if (!get_args(env, info, 3, argv, NULL) || !get_int(env, argv[2], 0, 1, "writable", &writable)) return NULL;
+  char *path = get_string(env, argv[1], "path");
+  if (path == NULL) return NULL;
+  if (strlen(path) >= 4096 || !is_proc_sys_net_path(path)) {
+    free(path);
+    return type_error(env, "path must be a file under /proc/sys/net/ without empty, . or .. segments");
+  }
+  if (!get_ns(env, argv[0], false, &ns)) return free(path), NULL;
+  struct proc_sys_job job = {.path = path, .flags = writable ? O_WRONLY : O_RDONLY, .result = -EINVAL};
+  uv_thread_t thread;
+  job.nsfd = ns.path != NULL ? open(ns.path, O_RDONLY | O_CLOEXEC) : ns.fd;
+  if (job.nsfd < 0) job.result = -errno;
+  else {
+    // libuv's thread rather than pthread_create (see namespace_create).
+    int rc = uv_thread_create(&thread, proc_sys_thread, &job);
+    if (rc != 0) job.result = rc; // already a negative errno
+    else uv_thread_join(&thread);
+    if (ns.path != NULL) close(job.nsfd);
+  }
+  free(ns.path);
+  free(path);
+  return num(env, job.result);
+}
+
+// packetOpen(netns, ifindex, protocol): a non-blocking AF_PACKET SOCK_RAW socket made inside netns
+// (as socketOpen: this thread enters netns for the socket() call and comes back at once), bound
+// to link `ifindex` of that namespace (0: every link) and ethertype `protocol` (host order; 0
+// receives nothing, 3 = ETH_P_ALL everything). Frames are whole Ethernet frames both ways; read
+// them with socketRecv, close with socketClose or socketCloseLater.
+static napi_value packet_open(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  struct ns_arg ns;
+  int64_t ifindex, protocol;
+  int self, target;
+  const char *syscall, *path;
+  if (!get_args(env, info, 3, argv, NULL) || !get_int(env, argv[1], 0, INT32_MAX, "ifindex", &ifindex) ||
+      !get_int(env, argv[2], 0, 0xffff, "protocol", &protocol) || !get_ns(env, argv[0], false, &ns))
+    return NULL;
+  int err = ns_enter(&ns, &self, &target, &syscall, &path);
+  if (err < 0) {
+    free(ns.path);
+    return num(env, err);
+  }
+  uint16_t proto = htons((uint16_t)protocol);
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+  err = fd < 0 ? errno : 0;
+  ns_leave(&ns, self, target);
+  free(ns.path);
+  if (fd < 0) return num(env, -err);
+  // bind() resolves the ifindex in the socket's namespace, not the thread's: safe out here.
+  struct sockaddr_ll sa = {.sll_family = AF_PACKET, .sll_protocol = proto, .sll_ifindex = (int)ifindex};
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    err = errno;
+    close(fd);
+    return num(env, -err);
+  }
+  return num(env, fd);
+}
+
+// packetSend(fd, ifindex, protocol, buf, offset, length): one whole Ethernet frame out of link
+// `ifindex` (of the socket's namespace); `protocol` is the frame's ethertype (host order).
+static napi_value packet_send(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  int fd;
+  int64_t ifindex, protocol;
+  uint8_t *bytes;
+  size_t len;
+  ssize_t n;
+  if (!get_args(env, info, 6, argv, NULL) || !get_fd(env, argv[0], &fd) ||
+      !get_int(env, argv[1], 1, INT32_MAX, "ifindex", &ifindex) || !get_int(env, argv[2], 0, 0xffff, "protocol", &protocol) ||
+      !get_bytes(env, argv + 3, &bytes, &len))
+    return NULL;
+  struct sockaddr_ll sa = {.sll_family = AF_PACKET, .sll_protocol = htons((uint16_t)protocol), .sll_ifindex = (int)ifindex};
+  do n = sendto(fd, bytes, len, 0, (struct sockaddr *)&sa, sizeof sa);
+  while (n < 0 && errno == EINTR);
+  return num(env, n < 0 ? -errno : n);
+}
+
 NAPI_MODULE_INIT() {
   struct env_data *ed = calloc(1, sizeof *ed);
   if (ed == NULL) return napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
@@ -683,6 +857,8 @@ NAPI_MODULE_INIT() {
       FN("socketClose", socket_close),        FN("pollerCreate", poller_create),
       FN("namespaceCreate", namespace_create), FN("mount", do_mount),
       FN("umount", do_umount),                FN("invokeInNamespace", invoke_in_namespace),
+      FN("procSysOpen", proc_sys_open),       FN("packetOpen", packet_open),
+      FN("packetSend", packet_send),          FN("socketCloseLater", socket_close_later),
   };
 #undef FN
   CHECK(env, napi_define_properties(env, exports, sizeof fns / sizeof *fns, fns));

@@ -54,7 +54,9 @@ export type SandboxStep =
   /** Entering the namespace to run a function. */
   | 'invoke'
   /** Rebuilding state from the kernel (Sandbox.restore). */
-  | 'restore';
+  | 'restore'
+  /** Reading or writing a /proc/sys/net knob inside the sandbox (sysctls, IPv6 on an interface, OS tweaks). */
+  | 'sysctl';
 
 /** Options of {@link SandboxError}. */
 export interface SandboxErrorOptions {

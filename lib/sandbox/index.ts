@@ -15,6 +15,11 @@ export { Sandbox } from './sandbox.js';
 export type { SandboxCreateOptions, ExternalKeyOptions, SandboxInfo, SandboxObject } from './sandbox.js';
 export type { RestoreOptions, RestoreInterface } from './restore.js';
 export { Interface, type InterfaceOrigin, type InterfaceObject } from './interface.js';
+export {
+  waitForLinkUp, ADVERTISE_NMSGS_MIN, ADVERTISE_NMSGS_MAX, ADVERTISE_NMSGS_DEFAULT, ADVERTISE_INTERVAL_MIN_MS,
+  ADVERTISE_INTERVAL_MAX_MS, ADVERTISE_INTERVAL_DEFAULT_MS, LINK_UP_WAIT_MS, type AdvertisementReport, type AdvertisementEnd,
+} from './advertise.js';
+export { OS_TWEAKS, type SandboxType, type KnobResult } from './knobs.js';
 export { InterfaceStatistics } from './statistics.js';
 export { InterfaceOptionSetter, NeighborOptionSetter } from './options.js';
 export type {

@@ -9,14 +9,16 @@ import type { Link } from '../netlink/rtnl/link/view.js';
 import type { LinkSetOptions } from '../netlink/rtnl/link/service.js';
 import { ValidationError } from '../netlink/core/errors.js';
 import { checkLinkName } from '../netlink/core/validate.js';
+import { LINK_UP_WAIT_MS, startAdvertising, type AdvertisementReport } from './advertise.js';
 import { findRouteConflict } from './conflicts.js';
+import { configure, nothingApplied, revertInside } from './configure.js';
 import { SandboxError } from './errors.js';
 import { lowestFreeName } from './interface-names.js';
 import { defined, inspectAs } from './print.js';
 import {
   checkInterfaceOptions, checkPrefixName, type CheckedInterfaceOptions, type CheckedPrefix, type InterfaceOptionsArg,
 } from './options.js';
-import { assertLive, type InterfaceRecord, type SandboxState } from './state.js';
+import { assertLive, type AppliedConfig, type InterfaceRecord, type LinkSnapshot, type SandboxState } from './state.js';
 import { InterfaceStatistics } from './statistics.js';
 import { StepFailure, stage, step } from './steps.js';
 
@@ -29,6 +31,11 @@ export type InterfaceOrigin =
   /** A veth end born inside by addVeth: remove() deletes the pair. */
   | 'veth'
   /**
+   * A link the caller created inside (createdInContainer): remove() puts back what was changed
+   * and leaves it inside under its source name.
+   */
+  | 'inside'
+  /**
    * Found by Sandbox.restore: remove() moves it to the source namespace (a bridge is deleted; a
    * veth whose host end is in the source namespace is restored as `'veth'`).
    */
@@ -38,6 +45,9 @@ export type InterfaceOrigin =
 const records = new WeakMap<Interface, InterfaceRecord>();
 /** The sandbox each Interface belongs to. */
 const states = new WeakMap<Interface, SandboxState>();
+/** What each Interface's announcements did (settled once they ended). */
+const reports = new WeakMap<Interface, Promise<AdvertisementReport>>();
+const NO_ANNOUNCEMENTS: Promise<AdvertisementReport> = Promise.resolve({ rounds: 0, end: 'disabled' });
 
 /** @internal The record of an interface. */
 export function recordOf(iface: Interface): InterfaceRecord {
@@ -92,10 +102,26 @@ export class Interface {
     return recordOf(this).master;
   }
 
+  /** The link-local addresses that were added (a copy), with their prefix lengths. */
+  get linkLocalAddresses(): string[] {
+    return recordOf(this).linkLocalAddresses.map((a) => a.text);
+  }
+
   /**
-   * Takes the interface out of the sandbox: down, renamed back to {@link srcName}, then moved back
-   * to the namespace it came from (a bridge, or a veth made by addVeth, is deleted instead). On
-   * failure the interface stays listed; calling remove() again after success is a SandboxError.
+   * What the unsolicited ARP/NA announcements of the interface did: resolves once they ended
+   * (all rounds sent, or stopped by remove(), destroy(), a MAC change …); never rejects. An
+   * interface that announces nothing resolves at once (`end: 'disabled'` or `'nothing'`).
+   */
+  get advertisement(): Promise<AdvertisementReport> {
+    return reports.get(this) ?? NO_ANNOUNCEMENTS;
+  }
+
+  /**
+   * Takes the interface out of the sandbox: its announcements stop, then it is set down, renamed
+   * back to {@link srcName} and moved back to the namespace it came from (a bridge, or a veth made
+   * by addVeth, is deleted instead; a link created inside by the caller is put back as it was
+   * found and stays inside). On failure the interface stays listed; calling remove() again after
+   * success is a SandboxError.
    */
   remove(): Promise<void> {
     return removeInterface(states.get(this)!, this);
@@ -113,7 +139,7 @@ export class Interface {
   toObject(): InterfaceObject {
     return defined({
       srcName: this.srcName, dstName: this.dstName, address: this.address, addressIPv6: this.addressIPv6,
-      mac: this.mac, routes: this.routes, bridge: this.bridge, master: this.master,
+      mac: this.mac, routes: this.routes, linkLocalAddresses: this.linkLocalAddresses, bridge: this.bridge, master: this.master,
     }) as InterfaceObject;
   }
 
@@ -141,16 +167,21 @@ export interface InterfaceObject {
   addressIPv6?: string;
   mac?: string;
   routes: string[];
+  linkLocalAddresses: string[];
   bridge: boolean;
   master?: string;
 }
 
 // ---- adding ----------------------------------------------------------------------------------
 
+/** How addInterface/addVeth bring a link in. */
+type Arrival = 'moved' | 'bridge' | 'veth' | 'inside';
+
 /**
- * addInterface (`origin` 'moved' or, with `bridge: true`, 'bridge') and addVeth ('veth'): checks
- * everything, reserves the name, brings the link in and configures it; on failure the name is
- * free again and everything is undone (see {@link attach}).
+ * addInterface (`origin` 'moved', 'bridge' with `bridge: true`, 'inside' with
+ * `createdInContainer: true`) and addVeth ('veth'): checks everything, reserves the name, brings
+ * the link in and configures it; on failure the name is free again and everything is undone (see
+ * {@link attach}).
  */
 export async function addInterface(state: SandboxState, kind: 'interface' | 'veth', srcName: string, dstPrefix: string,
   options: readonly InterfaceOptionsArg[]): Promise<Interface> {
@@ -158,13 +189,15 @@ export async function addInterface(state: SandboxState, kind: 'interface' | 'vet
   const src = checkLinkName(kind === 'veth' ? 'hostName' : 'srcName', srcName);
   const prefix = checkPrefixName(dstPrefix);
   const opts = checkInterfaceOptions(options);
-  if (kind === 'veth' && opts.bridge) {
-    throw new ValidationError('bridge', true, 'addVeth makes a veth pair, not a bridge (use addInterface with bridge: true)');
+  if (kind === 'veth' && (opts.bridge || opts.createdInContainer)) {
+    const field = opts.bridge ? 'bridge' : 'createdInContainer';
+    throw new ValidationError(field, true, 'addVeth makes a veth pair (use addInterface for a bridge or a link already inside)');
   }
   const master = findMaster(state, opts.master, src);
-  const dstName = reserveName(state, prefix);
+  const dstName = reserveName(state, prefix, opts.dstName);
+  const arrival: Arrival = kind === 'veth' ? 'veth' : opts.bridge ? 'bridge' : opts.createdInContainer ? 'inside' : 'moved';
   try {
-    return await attach(state, kind === 'veth' ? 'veth' : opts.bridge ? 'bridge' : 'moved', src, dstName, opts, master);
+    return await attach(state, arrival, src, dstName, opts, master);
   } catch (e) {
     state.names.delete(dstName);
     throw e;
@@ -178,8 +211,12 @@ function findMaster(state: SandboxState, master: string | undefined, src: string
   return found;
 }
 
-function reserveName(state: SandboxState, prefix: string): string {
-  const name = lowestFreeName(prefix, state.names);
+/** Takes `exact` (a dstName option) or the lowest free `<prefix><n>`, so concurrent calls get distinct names. */
+function reserveName(state: SandboxState, prefix: string, exact: string | undefined): string {
+  if (exact !== undefined && state.names.has(exact)) {
+    throw new SandboxError('state', `the name "${exact}" is taken by another interface of sandbox "${state.key}"`);
+  }
+  const name = exact ?? lowestFreeName(prefix, state.names);
   checkLinkName('dstPrefix', name); // a long prefix can outgrow 15 bytes once numbered
   state.names.add(name);
   return name;
@@ -194,12 +231,35 @@ async function checkConflicts(state: SandboxState, opts: CheckedInterfaceOptions
   if (conflict !== undefined) throw new StepFailure('address', conflict, undefined);
 }
 
-/** Brings an interface in and configures it; rolls everything back on failure. */
-async function attach(state: SandboxState, origin: 'moved' | 'bridge' | 'veth', srcName: string, dstName: string,
+/** The rename (and MAC) stage of a link that is inside under `srcName`. */
+function renameStage(state: SandboxState, idx: number, srcName: string, dstName: string, opts: CheckedInterfaceOptions,
+  applied: AppliedConfig): Promise<void> {
+  const nl = state.nl;
+  return stage([
+    { step: 'rename', message: `error renaming interface "${srcName}" to "${dstName}"`, run: () => nl.links.set(idx, { name: dstName }) },
+    ...(opts.mac === undefined ? [] : [{
+      step: 'mac' as const, message: `error setting interface "${srcName}" MAC to "${opts.mac}"`,
+      run: async () => {
+        await nl.links.set(idx, { mac: opts.mac! });
+        applied.mac = true;
+      },
+    }]),
+  ]);
+}
+
+/**
+ * Brings an interface in (moves it, creates the bridge or the veth pair, or finds it inside) and
+ * configures it; rolls everything back on failure: a moved link goes back, a created one is
+ * deleted, a link that was inside is put back as it was found.
+ */
+async function attach(state: SandboxState, origin: Arrival, srcName: string, dstName: string,
   opts: CheckedInterfaceOptions, master: InterfaceRecord | undefined): Promise<Interface> {
   const nl = state.nl;
+  const applied = nothingApplied();
   let ifindex: number | undefined;
+  let snapshot: LinkSnapshot | undefined;
   let undo: (() => Promise<void>) | undefined;
+  let addressIPv6: CheckedPrefix | undefined;
   try {
     if (origin === 'moved') {
       const [link] = await Promise.all([
@@ -209,13 +269,23 @@ async function attach(state: SandboxState, origin: 'moved' | 'bridge' | 'veth', 
       await step(state.sourceNl.links.set(link.ifindex, { netns: state.fd }), 'move', `failed to set namespace on link "${srcName}"`);
       undo = () => moveBack(state, ifindex ?? srcName, srcName, link, opts.mac !== undefined);
       ifindex = await step(nl.links.index(srcName), 'lookup', `failed to find link "${srcName}" in the sandbox after the move`);
-      const idx = ifindex;
-      await stage([
-        { step: 'rename', message: `error renaming interface "${srcName}" to "${dstName}"`, run: () => nl.links.set(idx, { name: dstName }) },
-        ...(opts.mac === undefined ? [] : [
-          { step: 'mac' as const, message: `error setting interface "${srcName}" MAC to "${opts.mac}"`, run: () => nl.links.set(idx, { mac: opts.mac! }) },
-        ]),
+      await renameStage(state, ifindex, srcName, dstName, opts, applied);
+    } else if (origin === 'inside') {
+      const [link] = await Promise.all([
+        step(nl.links.get(srcName), 'lookup', `failed to get link by name "${srcName}" in the sandbox`),
+        checkConflicts(state, opts),
       ]);
+      const idx = link.ifindex;
+      const found: LinkSnapshot = { name: srcName, mac: link.mac, up: link.up, master: link.master };
+      snapshot = found;
+      undo = async () => {
+        const errors = await revertInside(state, idx, found, applied);
+        if (errors.length > 0) throw new AggregateError(errors, errors.map((e) => e.message).join('; '));
+      };
+      ifindex = idx;
+      // A link that is up cannot be renamed (EBUSY).
+      if (link.up) await step(nl.links.set(idx, { up: false }), 'down', `failed to set link "${srcName}" down`);
+      await renameStage(state, idx, srcName, dstName, opts, applied);
     } else if (origin === 'bridge') {
       await checkConflicts(state, opts);
       await step(nl.links.add({ name: dstName, kind: 'bridge' }), 'bridge', `failed to create bridge "${srcName}" as "${dstName}"`);
@@ -233,62 +303,55 @@ async function attach(state: SandboxState, origin: 'moved' | 'bridge' | 'veth', 
       undo = () => nl.links.del(ifindex ?? dstName);
       ifindex = await step(nl.links.index(dstName), 'lookup', `failed to find veth end "${dstName}"`);
     }
-    await configure(state, ifindex, srcName, dstName, opts, master);
+    addressIPv6 = await configure(state, ifindex, srcName, dstName, opts, master, applied);
   } catch (e) {
     const rollbackErrors: Error[] = [];
     if (undo !== undefined) {
       try {
         await undo();
       } catch (u) {
-        rollbackErrors.push(u as Error);
+        if (u instanceof AggregateError) rollbackErrors.push(...(u.errors as Error[]));
+        else rollbackErrors.push(u as Error);
       }
     }
     if (e instanceof StepFailure) throw e.toError(rollbackErrors);
     throw e;
   }
-  const iface = new Interface(state, {
-    srcName, dstName, ifindex, address: opts.address, addressIPv6: opts.addressIPv6, mac: opts.mac,
-    bridge: origin === 'bridge', master: master?.srcName, routes: opts.routes, origin, removing: false,
-  });
+  const record: InterfaceRecord = {
+    srcName, dstName, ifindex, address: opts.address, addressIPv6, mac: opts.mac, bridge: origin === 'bridge',
+    master: master?.srcName, routes: opts.routes, linkLocalAddresses: opts.linkLocalAddresses, sysctls: opts.sysctls,
+    disableIPv6: opts.disableIPv6, advertiseAddrNMsgs: opts.advertiseAddrNMsgs, advertiseAddrInterval: opts.advertiseAddrInterval,
+    origin, removing: false, inside: snapshot === undefined ? undefined : { snapshot, applied }, advertiser: undefined,
+  };
+  const iface = new Interface(state, record);
   state.interfaces.push(iface);
+  await advertise(state, iface, record, true);
   return iface;
 }
 
 /**
- * Configures a link that is inside the sandbox (libnetwork's `configureInterface`): addresses (IPv6
- * without DAD), master and up in one stage, then the link-scope routes, which need the link up.
+ * Starts the interface's unsolicited ARP/NA rounds (advertise.ts) and waits for the first one;
+ * they never fail the call. After addInterface the link was just set up, so its IFF_UP is waited
+ * for (bounded); after a restore a link that is down is not announced (nothing set it up).
  */
-async function configure(state: SandboxState, idx: number, srcName: string, dstName: string,
-  opts: CheckedInterfaceOptions, master: InterfaceRecord | undefined): Promise<void> {
-  const nl = state.nl;
-  const a = nl.addresses;
-  await stage([
-    ...(opts.address === undefined ? [] : [{
-      step: 'address' as const, message: `error setting interface "${srcName}" IP to "${opts.address.text}"`,
-      run: () => a.add({ link: idx, address: opts.address!.text }),
-    }]),
-    ...(opts.addressIPv6 === undefined ? [] : [{
-      step: 'address' as const, message: `error setting interface "${srcName}" IPv6 to "${opts.addressIPv6.text}"`,
-      run: () => a.add({ link: idx, address: opts.addressIPv6!.text, flags: ['nodad'] }),
-    }]),
-    ...(master === undefined ? [] : [{
-      step: 'master' as const, message: `error setting interface "${srcName}" master to "${master.dstName}"`,
-      run: () => nl.links.set(idx, { master: master.ifindex }),
-    }]),
-    { step: 'up', message: `failed to set link "${dstName}" up`, run: () => nl.links.set(idx, { up: true }) },
-  ]);
-  // Routes need the link up, so they travel after the stage above has been applied.
-  const list = opts.routes.map((r) => r.text).join(', ');
-  await stage(opts.routes.map((r) => ({
-    step: 'route' as const, message: `error setting interface "${srcName}" routes to "${list}"`,
-    run: () => nl.routes.add({ dst: r.text, oif: idx, scope: 'link', family: r.version }),
-  })));
+export async function advertise(state: SandboxState, iface: Interface, record: InterfaceRecord, waitUp: boolean): Promise<void> {
+  const advertiser = startAdvertising({
+    netns: state.fd, nl: state.nl, source: state.sourceNl, upWaitMs: waitUp ? LINK_UP_WAIT_MS : 0, ifindex: record.ifindex,
+    ipv4: record.address?.bytes, ipv6: record.addressIPv6?.bytes, nMsgs: record.advertiseAddrNMsgs, intervalMs: record.advertiseAddrInterval,
+  });
+  record.advertiser = advertiser;
+  reports.set(iface, advertiser.report);
+  void advertiser.report.then(() => {
+    if (record.advertiser === advertiser) record.advertiser = undefined;
+  });
+  await advertiser.started;
 }
 
 /**
  * Rollback of a moved link: back to the source namespace under its own name, with its MAC and
  * up state, in one request (the kernel moves first, then renames and sets the rest; moving
- * flushes addresses and routes and releases a master). If that fails, the move alone is tried.
+ * flushes addresses and routes, releases a master and resets the interface's sysctls). If that
+ * fails, the move alone is tried.
  */
 async function moveBack(state: SandboxState, ref: number | string, srcName: string, original: Link, macChanged: boolean): Promise<void> {
   const changes: LinkSetOptions = { netns: state.source.fd, name: srcName };
@@ -319,10 +382,18 @@ async function removeInterface(state: SandboxState, iface: Interface): Promise<v
   }
   assertLive(state);
   rec.removing = true;
+  rec.advertiser?.stop();
   const nl = state.nl;
   const idx = rec.ifindex;
   try {
-    if (rec.origin === 'veth' || rec.bridge) {
+    if (rec.origin === 'inside') {
+      // Put back as found; what is already back stays so, and a second remove() finishes the rest.
+      const inside = rec.inside ?? insideFromRecord(rec);
+      const errors = await revertInside(state, idx, inside.snapshot, inside.applied);
+      if (errors.length > 0) {
+        throw new SandboxError('remove', `failed to put interface "${rec.dstName}" back as "${rec.srcName}"`, { cause: errors[0], rollbackErrors: errors.slice(1) });
+      }
+    } else if (rec.origin === 'veth' || rec.bridge) {
       // Deleting either end deletes the pair.
       await step(nl.links.del(idx), 'remove', `failed deleting ${rec.bridge ? 'bridge' : 'veth'} "${rec.dstName}"`);
     } else {
@@ -350,6 +421,17 @@ async function removeInterface(state: SandboxState, iface: Interface): Promise<v
 }
 
 /**
+ * What a restored link that was created inside can be put back to: its source name, down, without
+ * the addresses and routes the records name (its earlier MAC, master and sysctls are unknown).
+ */
+function insideFromRecord(rec: InterfaceRecord): { snapshot: LinkSnapshot; applied: AppliedConfig } {
+  const applied = nothingApplied();
+  applied.addresses.push(...[rec.address, rec.addressIPv6].filter((a): a is CheckedPrefix => a !== undefined), ...rec.linkLocalAddresses);
+  applied.routes.push(...rec.routes.filter((r) => r.prefixlen !== 0));
+  return { snapshot: { name: rec.srcName, mac: undefined, up: false, master: undefined }, applied };
+}
+
+/**
  * Drops an interface and every record the kernel changed with it: routes and neighbours through
  * it were flushed, and a deleted bridge's ports have no master any more.
  */
@@ -361,6 +443,8 @@ function forget(state: SandboxState, iface: Interface, rec: InterfaceRecord): vo
   if (rec.bridge) for (const i of state.interfaces) if (recordOf(i).master === rec.srcName) recordOf(i).master = undefined;
   if (state.gateway?.oif === rec.ifindex) state.gateway = undefined;
   if (state.gatewayIPv6?.oif === rec.ifindex) state.gatewayIPv6 = undefined;
+  if (state.defaultRoute?.oif === rec.ifindex) state.defaultRoute = undefined;
+  if (state.defaultRouteIPv6?.oif === rec.ifindex) state.defaultRouteIPv6 = undefined;
   for (let i = state.staticRoutes.length - 1; i >= 0; i--) if (state.staticRoutes[i]!.oif === rec.ifindex) state.staticRoutes.splice(i, 1);
   for (let i = state.neighbors.length - 1; i >= 0; i--) if (state.neighbors[i]!.ifindex === rec.ifindex) state.neighbors.splice(i, 1);
 }

@@ -11,10 +11,10 @@ import { closeQuietly, holdsNamespace, openNamespaceFd, unmountAndRemove } from 
 import { systemError } from '../netns/mount.js';
 import { queueGarbage } from './base-path.js';
 import { SandboxError } from './errors.js';
-import { adoptInterface } from './interface.js';
+import { adoptInterface, advertise, recordOf } from './interface.js';
 import { bindNamespaceOn, checkRestoreKey, createNamespaceOn, prepareKey } from './key.js';
 import type { CheckedStaticRoute } from './options.js';
-import { rebuildState, type CheckedRestoreInterface } from './restore.js';
+import { rebuildState, type CheckedRestoreInterface, type WantedDefaultRoutes } from './restore.js';
 import { acquireSource, releaseSource, type SourceNamespace } from './source.js';
 import { assertLive, newState, type SandboxState } from './state.js';
 
@@ -65,11 +65,13 @@ export async function bindExternalNamespace(external: string, key: string, sourc
 }
 
 /**
- * Sandbox.restore after validation: opens the namespace already on `key` (changing nothing) and
- * rebuilds the state from the kernel's dumps (see restore.ts).
+ * Sandbox.restore after validation: opens the namespace already on `key` (changing nothing),
+ * rebuilds the state from the kernel's dumps (see restore.ts), then announces the restored
+ * interfaces' addresses (waiting for each one's first round, as addInterface does).
  */
 export async function restoreNamespace(key: string, source: SourceNamespace, wanted: CheckedRestoreInterface[],
-  gateway: string | undefined, gatewayIPv6: string | undefined, statics: CheckedStaticRoute[] | undefined): Promise<SandboxState> {
+  gateway: string | undefined, gatewayIPv6: string | undefined, statics: CheckedStaticRoute[] | undefined,
+  defaults: WantedDefaultRoutes): Promise<SandboxState> {
   let state: SandboxState;
   try {
     checkRestoreKey(key);
@@ -87,16 +89,19 @@ export async function restoreNamespace(key: string, source: SourceNamespace, wan
       state.sourceNl.links.list({ kind: 'veth', stats: false }),
     ]);
     const found = rebuildState(key, { links, addresses: addrs, routes, sourceVeths: new Set(sourceVeths.map((l) => l.name)) },
-      wanted, gateway, gatewayIPv6, statics);
+      wanted, gateway, gatewayIPv6, statics, defaults);
     for (const rec of found.interfaces) adoptInterface(state, rec);
     state.gateway = found.gateway;
     state.gatewayIPv6 = found.gatewayIPv6;
+    state.defaultRoute = found.defaultRoute;
+    state.defaultRouteIPv6 = found.defaultRouteIPv6;
     state.staticRoutes.push(...found.staticRoutes);
   } catch (e) {
     release(state);
     throw e instanceof SandboxError || e instanceof ValidationError ? e
       : new SandboxError('restore', `failed to restore sandbox "${key}"`, { cause: e });
   }
+  await Promise.all(state.interfaces.map((i) => advertise(state, i, recordOf(i), false)));
   return state;
 }
 
@@ -171,9 +176,10 @@ export function destroyNamespace(state: SandboxState): void {
   release(state);
 }
 
-/** Closes the handles and fds (the namespace goes once nothing else holds it). */
+/** Stops the announcements, closes the handles and fds (the namespace goes once nothing else holds it). */
 function release(state: SandboxState): void {
   state.status = 'destroyed';
+  for (const i of state.interfaces) recordOf(i).advertiser?.stop();
   state.nl.close();
   closeQuietly(state.fd);
   releaseSource(state.source);

@@ -13,9 +13,14 @@ import {
   INTERFACE_KEYS, checkDestination, checkInterfaceOptions, checkPrefixName, type CheckedInterfaceOptions, type CheckedStaticRoute,
   type InterfaceOptions, type StaticRoute,
 } from './options.js';
-import type { GatewayRecord, InterfaceRecord, StaticRouteRecord } from './state.js';
+import type { DefaultRouteRecord, GatewayRecord, InterfaceRecord, StaticRouteRecord } from './state.js';
 
-/** An interface to find again in `Sandbox.restore`. */
+/**
+ * An interface to find again in `Sandbox.restore`, with the options it was added with (osl's
+ * `RestoreInterfaces`): they are recorded as they are, nothing is applied again; if its link is
+ * up, its addresses are announced again (unsolicited ARP/NA, `advertiseAddrNMsgs` rounds, as osl
+ * does after a restart, since neighbours may hold stale entries).
+ */
 export interface RestoreInterface extends InterfaceOptions {
   /** The interface's name in the source namespace. */
   srcName: string;
@@ -35,6 +40,14 @@ export interface RestoreOptions {
   gatewayIPv6?: string;
   /** The static routes; omitted: every main-table route with a gateway other than the default. */
   staticRoutes?: readonly StaticRoute[];
+  /**
+   * The source name of the interface the IPv4 default route without a gateway goes through
+   * (`setDefaultRouteIPv4`; osl's `RestoreGateway` without an address); omitted: taken from the
+   * kernel's gateway-less default route through a restored interface, if any.
+   */
+  defaultRouteIPv4?: string;
+  /** Like {@link defaultRouteIPv4}, for IPv6. */
+  defaultRouteIPv6?: string;
   /** The source namespace, as in `Sandbox.create`. */
   sourceNetns?: string | number;
 }
@@ -53,7 +66,7 @@ export function checkRestoreInterfaces(value: unknown): CheckedRestoreInterface[
   return readArray('interfaces', value, 'interfaces').map((item, i) => {
     const f = `interfaces[${i}]`;
     if (item === undefined) throw new ValidationError(f, item, 'an interface { srcName, … } is required');
-    const { srcName, dstName, dstPrefix, ...rest } = readOptions(f, item, ['srcName', 'dstName', 'dstPrefix', ...INTERFACE_KEYS]);
+    const { srcName, dstName, dstPrefix, ...rest } = readOptions(f, item, ['srcName', 'dstPrefix', ...INTERFACE_KEYS]);
     return {
       srcName: checkLinkName(`${f}.srcName`, srcName),
       dstName: dstName === undefined ? undefined : checkLinkName(`${f}.dstName`, dstName),
@@ -80,7 +93,15 @@ export interface RestoredState {
   interfaces: InterfaceRecord[];
   gateway: GatewayRecord | undefined;
   gatewayIPv6: GatewayRecord | undefined;
+  defaultRoute: DefaultRouteRecord | undefined;
+  defaultRouteIPv6: DefaultRouteRecord | undefined;
   staticRoutes: StaticRouteRecord[];
+}
+
+/** The default routes to find (source names of interfaces), as given. */
+export interface WantedDefaultRoutes {
+  defaultRouteIPv4: string | undefined;
+  defaultRouteIPv6: string | undefined;
 }
 
 /**
@@ -88,7 +109,8 @@ export interface RestoredState {
  * the kernel does not have is a SandboxError (step `'restore'`).
  */
 export function rebuildState(key: string, kernel: KernelState, wanted: readonly CheckedRestoreInterface[],
-  gateway: string | undefined, gatewayIPv6: string | undefined, statics: readonly CheckedStaticRoute[] | undefined): RestoredState {
+  gateway: string | undefined, gatewayIPv6: string | undefined, statics: readonly CheckedStaticRoute[] | undefined,
+  defaults: WantedDefaultRoutes = { defaultRouteIPv4: undefined, defaultRouteIPv6: undefined }): RestoredState {
   const claimed = new Set<number>();
   const byIndex = new Map(kernel.links.map((l) => [l.ifindex, l]));
   const interfaces: InterfaceRecord[] = [];
@@ -97,8 +119,8 @@ export function rebuildState(key: string, kernel: KernelState, wanted: readonly 
     if (w.dstName !== undefined) {
       link = kernel.links.find((l) => l.name === w.dstName);
     } else if (w.opts.address !== undefined || w.opts.addressIPv6 !== undefined) {
-      const text = (w.opts.address ?? w.opts.addressIPv6)!.text;
-      const a = kernel.addresses.find((x) => x.cidr === text && !claimed.has(x.ifindex));
+      const texts = [w.opts.address, w.opts.addressIPv6].filter((p) => p !== undefined).map((p) => p.text);
+      const a = kernel.addresses.find((x) => texts.includes(x.cidr) && !claimed.has(x.ifindex));
       link = a === undefined ? undefined : byIndex.get(a.ifindex);
     } else if (w.dstPrefix !== undefined) {
       const prefix = w.dstPrefix;
@@ -111,9 +133,11 @@ export function rebuildState(key: string, kernel: KernelState, wanted: readonly 
     interfaces.push({
       srcName: w.srcName, dstName: link.name, ifindex: link.ifindex, address: w.opts.address,
       addressIPv6: w.opts.addressIPv6, mac: w.opts.mac, bridge: w.opts.bridge || link.kind === 'bridge',
-      master: w.opts.master, routes: w.opts.routes, removing: false,
+      master: w.opts.master, routes: w.opts.routes, linkLocalAddresses: w.opts.linkLocalAddresses, sysctls: w.opts.sysctls,
+      disableIPv6: w.opts.disableIPv6, advertiseAddrNMsgs: w.opts.advertiseAddrNMsgs,
+      advertiseAddrInterval: w.opts.advertiseAddrInterval, removing: false, inside: undefined, advertiser: undefined,
       // A moved link left no link of its source name behind; addVeth left the host end there.
-      origin: link.kind === 'veth' && kernel.sourceVeths.has(w.srcName) ? 'veth' : 'restored',
+      origin: w.opts.createdInContainer ? 'inside' : link.kind === 'veth' && kernel.sourceVeths.has(w.srcName) ? 'veth' : 'restored',
     });
   }
   const pickGateway = (version: 4 | 6, ip: string | undefined): GatewayRecord | undefined => {
@@ -135,5 +159,20 @@ export function rebuildState(key: string, kernel: KernelState, wanted: readonly 
       }
       return { ...s, oif: found.oif! };
     });
-  return { interfaces, gateway: pickGateway(4, gateway), gatewayIPv6: pickGateway(6, gatewayIPv6), staticRoutes };
+  const pickDefault = (version: 4 | 6, srcName: string | undefined): DefaultRouteRecord | undefined => {
+    const candidates = interfaces.filter((i) => srcName === undefined || i.srcName === srcName);
+    if (srcName !== undefined && candidates.length === 0) {
+      throw new SandboxError('restore', `the interface "${srcName}" of the IPv${version} default route is not among the restored interfaces`);
+    }
+    for (const i of candidates) {
+      const found = kernel.routes.find((r) => r.family === version && r.dstLen === 0 && r.gateway === undefined && r.oif === i.ifindex);
+      if (found !== undefined) return { srcName: i.srcName, oif: i.ifindex, dst: checkDestination('route', version === 4 ? '0.0.0.0/0' : '::/0') };
+    }
+    if (srcName !== undefined) throw new SandboxError('restore', `the IPv${version} default route through "${srcName}" is not in sandbox "${key}"`);
+    return undefined;
+  };
+  return {
+    interfaces, gateway: pickGateway(4, gateway), gatewayIPv6: pickGateway(6, gatewayIPv6), staticRoutes,
+    defaultRoute: pickDefault(4, defaults.defaultRouteIPv4), defaultRouteIPv6: pickDefault(6, defaults.defaultRouteIPv6),
+  };
 }

@@ -1,10 +1,13 @@
 /**
- * Gateways and static routes of a sandbox (libnetwork osl's route_linux.go). Each next hop must be
- * reachable directly through a link of the sandbox, as the kernel's own route lookup inside the
- * sandbox says; the route is recorded once the kernel accepted it, with the link it went on.
+ * Gateways, static routes and default routes through an interface of a sandbox (libnetwork osl's
+ * route_linux.go). Each next hop must be reachable directly through a link of the sandbox, as the
+ * kernel's own route lookup inside the sandbox says; a route is recorded once the kernel accepted
+ * it, with the link it went on.
  */
+import { checkLinkName } from '../netlink/core/validate.js';
 import type { Route } from '../netlink/rtnl/route/view.js';
 import { SandboxError, type SandboxStep } from './errors.js';
+import { recordOf } from './interface.js';
 import { checkIp, checkStaticRoute, type StaticRoute } from './options.js';
 import { assertLive, type SandboxState } from './state.js';
 
@@ -82,4 +85,44 @@ export async function removeStaticRoute(state: SandboxState, route: StaticRoute)
     const s = state.staticRoutes[i]!;
     if (s.destination.text === destination.text && s.nextHop === nextHop) state.staticRoutes.splice(i, 1);
   }
+}
+
+/**
+ * setDefaultRouteIPv4 / setDefaultRouteIPv6 (osl's `SetDefaultRouteIPv4/6`): the default route of
+ * the interface with source name `srcName` (`0.0.0.0/0` or `::/0` among its `routes`, which
+ * addInterface recorded but did not add) as a link-scope route through it, without a gateway.
+ * Recorded once the kernel accepted it; one per family (unset the one set first).
+ */
+export async function setDefaultRoute(state: SandboxState, srcName: string, version: 4 | 6): Promise<void> {
+  assertLive(state);
+  const name = checkLinkName('srcName', srcName);
+  const what = `setting IPv${version} default route to interface with srcName '${name}'`;
+  const set = version === 4 ? state.defaultRoute : state.defaultRouteIPv6;
+  if (set !== undefined) throw new SandboxError('route', `${what}: one is set already, through '${set.srcName}' (unset it first)`);
+  const rec = state.interfaces.map(recordOf).find((r) => r.srcName === name);
+  if (rec === undefined) throw new SandboxError('route', `${what}: no interface`);
+  const dst = rec.routes.find((r) => r.prefixlen === 0 && r.version === version);
+  if (dst === undefined) throw new SandboxError('route', `${what}: no default route among the interface's routes`);
+  try {
+    await state.nl.routes.add({ dst: dst.text, oif: rec.ifindex, scope: 'link', family: version });
+  } catch (e) {
+    throw new SandboxError('route', what, { cause: e });
+  }
+  const record = { srcName: name, oif: rec.ifindex, dst };
+  if (version === 4) state.defaultRoute = record;
+  else state.defaultRouteIPv6 = record;
+}
+
+/** unsetDefaultRouteIPv4 / unsetDefaultRouteIPv6: removes the route set by setDefaultRoute; a no-op when none is recorded. */
+export async function unsetDefaultRoute(state: SandboxState, version: 4 | 6): Promise<void> {
+  assertLive(state);
+  const set = version === 4 ? state.defaultRoute : state.defaultRouteIPv6;
+  if (set === undefined) return;
+  try {
+    await state.nl.routes.del({ dst: set.dst.text, oif: set.oif, scope: 'link', family: version });
+  } catch (e) {
+    throw new SandboxError('route', `removing IPv${version} default route to interface with srcName '${set.srcName}'`, { cause: e });
+  }
+  if (version === 4) state.defaultRoute = undefined;
+  else state.defaultRouteIPv6 = undefined;
 }

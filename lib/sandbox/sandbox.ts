@@ -4,24 +4,32 @@
  * package's own netlink client. This class is the facade: it checks the call and hands it to the
  * module of that concern, all sharing one state object (state.ts), as osl splits its `Namespace`:
  *
- * | module        | osl file            | what                                                      |
- * | ------------- | ------------------- | --------------------------------------------------------- |
- * | namespace.ts  | namespace_linux.go  | create, forExternalKey, restore, invoke, destroy          |
- * | key.ts        | (createNamespaceFile) | the key file, through lib/netns                          |
- * | interface.ts  | interface_linux.go  | addInterface, addVeth, Interface (remove, statistics)     |
- * | route.ts      | route_linux.go      | gateways, static routes                                   |
- * | neighbor.ts   | neigh_linux.go      | neighbour and FDB entries                                 |
- * | options.ts    | options_linux.go    | option types, setters and validation                      |
+ * | module                | osl file              | what                                              |
+ * | --------------------- | --------------------- | ------------------------------------------------- |
+ * | namespace.ts          | namespace_linux.go    | create, forExternalKey, restore, invoke, destroy  |
+ * | namespace-settings.ts | namespace_linux.go    | alias IPs, ARP for VIPs, loopback, OS tweaks, sysctls |
+ * | key.ts                | (createNamespaceFile) | the key file, through lib/netns                   |
+ * | interface.ts          | interface_linux.go    | addInterface, addVeth, Interface (remove, …)      |
+ * | configure.ts          | interface_linux.go    | configuring a link inside, undoing it in place    |
+ * | advertise.ts, frames.ts | interface_linux.go, l2disco | unsolicited ARP/NA, the wait for up        |
+ * | route.ts              | route_linux.go        | gateways, static routes, default routes           |
+ * | neighbor.ts           | neigh_linux.go        | neighbour and FDB entries                         |
+ * | options.ts            | options_linux.go      | option types, setters and validation              |
+ * | knobs.ts              | kernel/knobs_linux.go | /proc/sys/net knobs inside the sandbox            |
  *
  * Every change is made by the kernel first and recorded after; a failed `addInterface`/`addVeth`
  * is rolled back completely. See the TSDoc of each method for the exact requests.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { checkBool } from '../netlink/core/validate.js';
+import { checkBool, checkLinkName } from '../netlink/core/validate.js';
 import { readOptions } from '../netns/checks.js';
 import { addInterface, type Interface, type InterfaceObject } from './interface.js';
 import { checkExternalKey, checkKey } from './key.js';
 import { bindExternalNamespace, createNamespace, destroyNamespace, invokeIn, restoreNamespace } from './namespace.js';
+import type { KnobResult, SandboxType } from './knobs.js';
+import {
+  LOOPBACK_NAME, aliasIP, applyOSTweaks, disableARPForVIP, interfaceBySrcName, ipv6LoEnabled, readSysctl, writeSysctl,
+} from './namespace-settings.js';
 import { addNeighbor, deleteNeighbor } from './neighbor.js';
 import { defined, inspectAs } from './print.js';
 import {
@@ -29,7 +37,7 @@ import {
   type StaticRoute,
 } from './options.js';
 import { checkRestoreInterfaces, type RestoreOptions } from './restore.js';
-import { addStaticRoute, removeStaticRoute, setGateway, unsetGateway } from './route.js';
+import { addStaticRoute, removeStaticRoute, setDefaultRoute, setGateway, unsetDefaultRoute, unsetGateway } from './route.js';
 import { acquireSource } from './source.js';
 import type { SandboxState } from './state.js';
 
@@ -62,6 +70,10 @@ export interface SandboxInfo {
   gateway: string | undefined;
   /** The IPv6 default gateway, if set. */
   gatewayIPv6: string | undefined;
+  /** The source name of the interface of the gateway-less IPv4 default route (setDefaultRouteIPv4), if set. */
+  defaultRouteIPv4: string | undefined;
+  /** The same for IPv6 (setDefaultRouteIPv6). */
+  defaultRouteIPv6: string | undefined;
   /** The static routes, in insertion order. */
   staticRoutes: StaticRoute[];
 }
@@ -119,22 +131,32 @@ export class Sandbox {
 
   /**
    * Rebuilds a sandbox's state after a restart (libnetwork's live restore) from the namespace
-   * mounted on `key`, changing nothing: each given interface is found again (by its address, its
-   * exact `dstName`, or the first unclaimed `<dstPrefix><n>`), gateways and static routes are taken
-   * from the kernel's routes (given ones must be there). Later calls see the restored state. A veth
+   * mounted on `key`, changing nothing: each given interface is found again (by its exact
+   * `dstName`, its IPv4 or IPv6 address, or the first unclaimed `<dstPrefix><n>`) and keeps the
+   * options given with it; gateways, gateway-less default routes and static routes are taken from
+   * the kernel's routes (given ones must be there). Later calls see the restored state. A veth
    * whose source name still exists as a veth in the source namespace was made by addVeth, so its
-   * `remove()` deletes the pair; other interfaces are moved back (bridges deleted). A key that is
-   * not a namespace file (a directory, a symlink, a plain file) is a SandboxError (step `'open'`).
+   * `remove()` deletes the pair; an interface given `createdInContainer` stays inside on remove();
+   * other interfaces are moved back (bridges deleted). Then the addresses of each interface whose
+   * link is up are announced (unsolicited ARP/NA, as osl does after a restart; the first round
+   * before this resolves). A key that is not a namespace file (a directory, a symlink, a plain
+   * file) is a SandboxError (step `'open'`).
    */
   static async restore(key: string, options: RestoreOptions = {}): Promise<Sandbox> {
     const path = checkKey('key', key);
-    const o = readOptions('', options, ['interfaces', 'gateway', 'gatewayIPv6', 'staticRoutes', 'sourceNetns']);
+    const o = readOptions('', options, [
+      'interfaces', 'gateway', 'gatewayIPv6', 'staticRoutes', 'defaultRouteIPv4', 'defaultRouteIPv6', 'sourceNetns',
+    ]);
     const wanted = checkRestoreInterfaces(o.interfaces);
     const gateway = o.gateway === undefined ? undefined : checkIp('gateway', o.gateway, 4).text;
     const gatewayIPv6 = o.gatewayIPv6 === undefined ? undefined : checkIp('gatewayIPv6', o.gatewayIPv6, 6).text;
     const statics = o.staticRoutes === undefined ? undefined : checkStaticRoutes(o.staticRoutes);
+    const defaults = {
+      defaultRouteIPv4: o.defaultRouteIPv4 === undefined ? undefined : checkLinkName('defaultRouteIPv4', o.defaultRouteIPv4),
+      defaultRouteIPv6: o.defaultRouteIPv6 === undefined ? undefined : checkLinkName('defaultRouteIPv6', o.defaultRouteIPv6),
+    };
     const source = acquireSource(o.sourceNetns);
-    return new Sandbox(await restoreNamespace(path, source, wanted, gateway, gatewayIPv6, statics));
+    return new Sandbox(await restoreNamespace(path, source, wanted, gateway, gatewayIPv6, statics, defaults));
   }
 
   // ---- options ---------------------------------------------------------------------------------
@@ -154,12 +176,16 @@ export class Sandbox {
   /**
    * Moves the link `srcName` from the source namespace into the sandbox and configures it
    * (libnetwork's `AddInterface`): renamed to `<dstPrefix><n>` with the lowest free n (reserved at
-   * once, so concurrent calls get distinct names), then MAC, IPv4 address, IPv6 address (no DAD),
-   * master (a bridge added earlier, by source name), up, link-scope routes. With `bridge: true` the
-   * bridge is created inside instead. An address whose network overlaps a route of the sandbox is
+   * once, so concurrent calls get distinct names; or to `dstName`), then MAC, IPv6 on or off,
+   * IPv4 address, IPv6 address (no DAD), link-local addresses, master (a bridge added earlier, by
+   * source name), sysctls, up, link-scope routes; then its addresses are announced (unsolicited
+   * ARP/NA, see `advertiseAddrNMsgs`; the first round before this resolves). With `bridge: true`
+   * the bridge is created inside instead; with `createdInContainer: true` the link is already
+   * inside and is configured there. An address whose network overlaps a route of the sandbox is
    * refused before anything changes; any later failure undoes everything (the link goes back to
-   * the source namespace under its name, MAC and up state; a created bridge is deleted) and
-   * nothing is recorded. Options may be one object or several partial ones, applied in order.
+   * the source namespace under its name, MAC and up state; a created bridge is deleted; a link
+   * that was inside is put back as found) and nothing is recorded. Options may be one object or
+   * several partial ones, applied in order.
    */
   addInterface(srcName: string, dstPrefix: string, ...options: InterfaceOptionsArg[]): Promise<Interface> {
     return addInterface(this.#state, 'interface', srcName, dstPrefix, options);
@@ -203,6 +229,31 @@ export class Sandbox {
   }
 
   /**
+   * Adds the IPv4 default route of the interface with source name `srcName` (`'0.0.0.0/0'` among
+   * the `routes` it was added with, which addInterface recorded but did not add) as a link-scope
+   * route through it, without a gateway (osl's `SetDefaultRouteIPv4`). One at a time: a second
+   * one is a SandboxError until {@link unsetDefaultRouteIPv4}.
+   */
+  async setDefaultRouteIPv4(srcName: string): Promise<void> {
+    await setDefaultRoute(this.#state, srcName, 4);
+  }
+
+  /** Like {@link setDefaultRouteIPv4}, for IPv6 (`'::/0'` among the interface's routes). */
+  async setDefaultRouteIPv6(srcName: string): Promise<void> {
+    await setDefaultRoute(this.#state, srcName, 6);
+  }
+
+  /** Removes the route set by {@link setDefaultRouteIPv4}; a no-op when none is recorded. */
+  async unsetDefaultRouteIPv4(): Promise<void> {
+    await unsetDefaultRoute(this.#state, 4);
+  }
+
+  /** Removes the route set by {@link setDefaultRouteIPv6}; a no-op when none is recorded. */
+  async unsetDefaultRouteIPv6(): Promise<void> {
+    await unsetDefaultRoute(this.#state, 6);
+  }
+
+  /**
    * Adds a route to `destination` via `nextHop`, which must be directly reachable through a link of
    * the sandbox. Recorded once the kernel accepted it.
    */
@@ -240,6 +291,73 @@ export class Sandbox {
     await deleteNeighbor(this.#state, ip, mac, options);
   }
 
+  // ---- addresses, ARP, loopback, kernel knobs (osl namespace_linux.go, kernel/) ---------------------
+
+  /** The interface added (or restored) with source name `srcName` (osl's `InterfaceBySrcName`), or undefined. */
+  interfaceBySrcName(srcName: string): Interface | undefined {
+    return interfaceBySrcName(this.#state, srcName);
+  }
+
+  /** The loopback interface's name inside the sandbox, `'lo'` (osl's `GetLoopbackIfaceName`). */
+  get loopbackName(): string {
+    return LOOPBACK_NAME;
+  }
+
+  /**
+   * Whether `lo` has an IPv6 address, i.e. IPv6 is enabled in the sandbox (osl's `IPv6LoEnabled`),
+   * asked of the kernel at each call.
+   */
+  ipv6LoEnabled(): Promise<boolean> {
+    return ipv6LoEnabled(this.#state);
+  }
+
+  /**
+   * Adds the address `ip` (`'10.0.0.5/32'`; bare: a host prefix) to the link named `ifName` inside
+   * the sandbox (`'lo'`, or an interface's `dstName`), as osl's `AddAliasIP`; not recorded.
+   */
+  async addAliasIP(ifName: string, ip: string): Promise<void> {
+    await aliasIP(this.#state, ifName, ip, true);
+  }
+
+  /** Deletes an address added by {@link addAliasIP} (osl's `RemoveAliasIP`). */
+  async removeAliasIP(ifName: string, ip: string): Promise<void> {
+    await aliasIP(this.#state, ifName, ip, false);
+  }
+
+  /**
+   * Sets `arp_ignore=1` and `arp_announce=2` on the interface with source name `srcName` (osl's
+   * `DisableARPForVIP`), so it answers and announces only its own addresses, never virtual IPs
+   * held on `lo`.
+   */
+  async disableARPForVIP(srcName: string): Promise<void> {
+    await disableARPForVIP(this.#state, srcName);
+  }
+
+  /**
+   * Sets the kernel knobs osl sets for sandboxes of these types (`ApplyOSTweaks`: IPVS's
+   * `net.ipv4.vs.conn_reuse_mode=0`, `expire_nodest_conn=1`, `expire_quiescent_template=1` for
+   * `'ingress'` and `'loadBalancer'`) inside the sandbox. Resolves to what happened to each key; a
+   * key the namespace does not have (IPVS not loaded) is `'missing'` and skipped.
+   */
+  applyOSTweaks(types: readonly SandboxType[]): Promise<KnobResult[]> {
+    return applyOSTweaks(this.#state, types);
+  }
+
+  /**
+   * Reads a kernel knob under `/proc/sys/net` as the sandbox's namespace sees it: a dotted key
+   * (`'net.ipv4.ip_forward'`; in a segment, `/` stands for `.` as with sysctl(8):
+   * `'net.ipv4.conf.eth0/100.forwarding'`), without the trailing newline. No thread of the
+   * process enters the namespace to do it (see knobs.ts).
+   */
+  readSysctl(key: string): Promise<string> {
+    return readSysctl(this.#state, key);
+  }
+
+  /** Writes a kernel knob under `/proc/sys/net` inside the sandbox (a value of printable ASCII, or an integer). */
+  writeSysctl(key: string, value: string | number): Promise<void> {
+    return writeSysctl(this.#state, key, value);
+  }
+
   // ---- invoke, info, destroy ----------------------------------------------------------------------
 
   /**
@@ -274,6 +392,8 @@ export class Sandbox {
       interfaces: [...s.interfaces],
       gateway: s.gateway?.ip,
       gatewayIPv6: s.gatewayIPv6?.ip,
+      defaultRouteIPv4: s.defaultRoute?.srcName,
+      defaultRouteIPv6: s.defaultRouteIPv6?.srcName,
       staticRoutes: s.staticRoutes.map((r) => ({ destination: r.destination.text, nextHop: r.nextHop })),
     };
   }
@@ -306,7 +426,8 @@ export class Sandbox {
     const info = this.info();
     return defined({
       key: this.key, alive: this.alive, interfaces: info.interfaces.map((i) => i.toObject()),
-      gateway: info.gateway, gatewayIPv6: info.gatewayIPv6, staticRoutes: info.staticRoutes,
+      gateway: info.gateway, gatewayIPv6: info.gatewayIPv6, defaultRouteIPv4: info.defaultRouteIPv4,
+      defaultRouteIPv6: info.defaultRouteIPv6, staticRoutes: info.staticRoutes,
     }) as SandboxObject;
   }
 
@@ -325,7 +446,8 @@ export class Sandbox {
     const info = this.info();
     return inspectAs('Sandbox', defined({
       key: this.key, alive: this.alive, interfaces: info.interfaces, gateway: info.gateway,
-      gatewayIPv6: info.gatewayIPv6, staticRoutes: info.staticRoutes,
+      gatewayIPv6: info.gatewayIPv6, defaultRouteIPv4: info.defaultRouteIPv4, defaultRouteIPv6: info.defaultRouteIPv6,
+      staticRoutes: info.staticRoutes,
     }), depth, options, inspectFn);
   }
 }
@@ -337,5 +459,7 @@ export interface SandboxObject {
   interfaces: InterfaceObject[];
   gateway?: string;
   gatewayIPv6?: string;
+  defaultRouteIPv4?: string;
+  defaultRouteIPv6?: string;
   staticRoutes: StaticRoute[];
 }

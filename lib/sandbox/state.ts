@@ -6,8 +6,10 @@
  * Everything is recorded only after the kernel accepted it.
  */
 import type { RtNetlink } from '../netlink/rtnl/client.js';
+import type { Advertiser } from './advertise.js';
 import { SandboxError } from './errors.js';
 import type { Interface, InterfaceOrigin } from './interface.js';
+import type { InterfaceSysctl, KnobChange } from './knobs.js';
 import type { CheckedPrefix, NeighborFamilyName } from './options.js';
 import type { SourceNamespace } from './source.js';
 
@@ -24,9 +26,57 @@ export interface InterfaceRecord {
   /** The source name of the master bridge, if any. */
   master: string | undefined;
   routes: CheckedPrefix[];
+  linkLocalAddresses: CheckedPrefix[];
+  sysctls: InterfaceSysctl[];
+  disableIPv6: boolean;
+  advertiseAddrNMsgs: number;
+  /** In milliseconds. */
+  advertiseAddrInterval: number;
   origin: InterfaceOrigin;
   /** A remove() is in flight. */
   removing: boolean;
+  /** For an interface created inside by the caller: what to put back on remove(). */
+  inside: InsideState | undefined;
+  /** The unsolicited ARP/NA rounds, while they may still run. */
+  advertiser: Advertiser | undefined;
+}
+
+/** How a link that was already inside (createdInContainer) was found, to put it back. */
+export interface LinkSnapshot {
+  name: string;
+  mac: string | undefined;
+  up: boolean;
+  /** ifindex of its master, if any. */
+  master: number | undefined;
+}
+
+/** What configuring a link changed (exactly what the kernel accepted), to undo it in place. */
+export interface AppliedConfig {
+  /** Addresses added (main, IPv6, link-local). */
+  addresses: CheckedPrefix[];
+  /** Link-scope routes added. */
+  routes: CheckedPrefix[];
+  /** /proc/sys knobs written, with their values before. */
+  knobs: KnobChange[];
+  /** A master was set. */
+  master: boolean;
+  /** The MAC was set. */
+  mac: boolean;
+}
+
+/** The undo information of an interface created inside by the caller. */
+export interface InsideState {
+  snapshot: LinkSnapshot;
+  applied: AppliedConfig;
+}
+
+/** A default route through an interface, without a gateway (setDefaultRouteIPv4/IPv6). */
+export interface DefaultRouteRecord {
+  /** The source name of the interface. */
+  srcName: string;
+  oif: number;
+  /** The interface's default route (0.0.0.0/0 or ::/0). */
+  dst: CheckedPrefix;
 }
 
 /** A default gateway the kernel accepted. */
@@ -70,6 +120,8 @@ export interface SandboxState {
   readonly names: Set<string>;
   gateway: GatewayRecord | undefined;
   gatewayIPv6: GatewayRecord | undefined;
+  defaultRoute: DefaultRouteRecord | undefined;
+  defaultRouteIPv6: DefaultRouteRecord | undefined;
   readonly staticRoutes: StaticRouteRecord[];
   readonly neighbors: NeighborRecord[];
   status: 'live' | 'destroyed';
@@ -79,7 +131,7 @@ export interface SandboxState {
 export function newState(key: string, fd: number, nl: RtNetlink, source: SourceNamespace, sourceNl: RtNetlink): SandboxState {
   return {
     key, fd, nl, source, sourceNl, interfaces: [], names: new Set(), gateway: undefined, gatewayIPv6: undefined,
-    staticRoutes: [], neighbors: [], status: 'live',
+    defaultRoute: undefined, defaultRouteIPv6: undefined, staticRoutes: [], neighbors: [], status: 'live',
   };
 }
 

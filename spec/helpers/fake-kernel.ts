@@ -81,6 +81,7 @@ export class FakeKernel implements NativeBinding {
     return name === 8 ? this.rcvbuf : this.sndbuf;
   }
   socketClose(fd: number): number { this.closedFds.push(fd); return 0; }
+  socketCloseLater(fd: number): number { return this.socketClose(fd); }
   pollerCreate(_fd: number, cb: (status: number) => void): NativePoller {
     const p = { cb, active: false, closed: false };
     this.pollers.push(p);
@@ -96,6 +97,9 @@ export class FakeKernel implements NativeBinding {
   mount(): number { return -1; }
   umount(): number { return -1; }
   invokeInNamespace<T>(_ns: string | number, fn: () => T): T { return fn(); }
+  procSysOpen(): number { return -38; }
+  packetOpen(): number { return -38; }
+  packetSend(): number { return -38; }
 }
 
 function parse(d: Buffer): SentMessage[] {

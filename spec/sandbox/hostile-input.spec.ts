@@ -4,6 +4,7 @@
 // in arrays, and Object.prototype member names for every enum-valued field. Each call must be a
 // ValidationError, and the kernel (ip -j inside the sandbox and in the source) and the disk
 // (files and mounts) must be exactly as before. A polluted Object.prototype must change nothing.
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
@@ -82,6 +83,10 @@ function kernelState(key: string, srcName: string): unknown {
     routes6: routes(ipJsonIn<IpRouteAll[]>(key, ['-6', 'route', 'show', 'table', 'all'])),
     neigh: ipJsonIn(key, ['neigh', 'show', 'nud', 'permanent']),
     source: links(ipJson<IpAddr[]>(srcName, ['addr'])),
+    // The knobs a sysctl call could reach (stable_secret is unreadable: skipped).
+    knobs: execFileSync('nsenter', [`--net=${key}`, 'sh', '-c',
+      'grep -r . /proc/sys/net/ipv4/conf /proc/sys/net/ipv6/conf /proc/sys/net/ipv4/ip_forward /proc/sys/net/core/somaxconn 2>/dev/null; true'],
+    { encoding: 'utf8' }),
   };
 }
 
@@ -120,12 +125,21 @@ liveSerialTest('every sandbox and netns method refuses hostile input with a Vali
     ...badIps.map((n) => ({ destination: '10.72.0.0/16', nextHop: n })),
   ];
   const interfaceOptionValues: Record<string, unknown[]> = {
+    dstName: [...NOT_STRINGS.filter((v) => v !== undefined), ...BAD_LINK_NAMES],
     address: [...badCidrs.filter((v) => v !== undefined), 'fd00::2/64'],
     addressIPv6: [...badCidrs.filter((v) => v !== undefined), '10.0.0.2/24'],
     mac: badMacs.filter((v) => v !== undefined),
     bridge: NOT_BOOLEANS,
     master: [...NOT_STRINGS.filter((v) => v !== undefined), ...BAD_LINK_NAMES],
     routes: badRoutes,
+    linkLocalAddresses: [...badRoutes, ['10.0.0.1/24'], ['fd00::1/64'], ['169.254.0.1/33'], ['fe80::1%eth0'], ['constructor']],
+    sysctls: [...NOT_STRINGS.filter((v) => !Array.isArray(v) && v !== undefined), 'net.ipv4.conf.IFNAME.forwarding=1', hole,
+      ['net.ipv4.conf.eth0.forwarding=1'], ['net.ipv4.ip_forward=1'], ['net.ipv4.conf.IFNAME.forwarding'], ['net.ipv4.conf.IFNAME.a=1\n'],
+      ['net.ipv4.conf.IFNAME.../../x=1'], ['kernel.conf.IFNAME.x=1'], ['net.ipv4.neigh.IFNAME.x=1'], [HUGE], ['toString']],
+    disableIPv6: NOT_BOOLEANS,
+    advertiseAddrNMsgs: [-1, 4, 1.5, NaN, Infinity, -Infinity, 2 ** 53, '1', null, true, {}, [], 10n],
+    advertiseAddrInterval: [0, 99, 2001, 150.5, NaN, Infinity, -100, '1000', null, true, {}, 10n],
+    createdInContainer: NOT_BOOLEANS,
   };
   const badInterfaceOptions = [
     ...badOptionObjects({ address: '10.73.0.2/24' }),
@@ -167,6 +181,13 @@ liveSerialTest('every sandbox and netns method refuses hostile input with a Vali
     ...each('interfaceOptions().mac', badMacs, (v) => o.mac(v as string)),
     ...each('interfaceOptions().master', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => o.master(v as string)),
     ...each('interfaceOptions().routes', [undefined, ...badRoutes], (v) => o.routes(v as string[])),
+    ...each('interfaceOptions().dstName', [undefined, ...interfaceOptionValues.dstName!], (v) => o.dstName(v as string)),
+    ...each('interfaceOptions().linkLocalAddresses', [undefined, ...interfaceOptionValues.linkLocalAddresses!], (v) => o.linkLocalAddresses(v as string[])),
+    ...each('interfaceOptions().sysctls', [undefined, ...interfaceOptionValues.sysctls!], (v) => o.sysctls(v as string[])),
+    ...each('interfaceOptions().disableIPv6', [undefined, ...NOT_BOOLEANS], (v) => o.disableIPv6(v as boolean)),
+    ...each('interfaceOptions().advertiseAddrNMsgs', [undefined, ...interfaceOptionValues.advertiseAddrNMsgs!], (v) => o.advertiseAddrNMsgs(v as number)),
+    ...each('interfaceOptions().advertiseAddrInterval', [undefined, ...interfaceOptionValues.advertiseAddrInterval!], (v) => o.advertiseAddrInterval(v as number)),
+    ...each('interfaceOptions().createdInContainer', [undefined, ...NOT_BOOLEANS], (v) => o.createdInContainer(v as boolean)),
     ...each('neighborOptions().linkName', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => n.linkName(v as string)),
     ...each('neighborOptions().family', [undefined, ...badFamilies], (v) => n.family(v as 'inet')),
     // Gateways and static routes.
@@ -174,6 +195,24 @@ liveSerialTest('every sandbox and netns method refuses hostile input with a Vali
     ...each('setGatewayIPv6', [...badIps, '10.0.0.1'], (v) => sb.setGatewayIPv6(v as string)),
     ...each('addStaticRoute', badStaticRoutes, (v) => sb.addStaticRoute(v as never)),
     ...each('removeStaticRoute', badStaticRoutes, (v) => sb.removeStaticRoute(v as never)),
+    ...each('setDefaultRouteIPv4', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => sb.setDefaultRouteIPv4(v as string)),
+    ...each('setDefaultRouteIPv6', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => sb.setDefaultRouteIPv6(v as string)),
+    ...each('restore defaultRouteIPv4', [...NOT_STRINGS.filter((v) => v !== undefined), ...BAD_LINK_NAMES], (v) => Sandbox.restore(key, { defaultRouteIPv4: v as string, sourceNetns: src.path })),
+    ...each('restore defaultRouteIPv6', [...NOT_STRINGS.filter((v) => v !== undefined), ...BAD_LINK_NAMES], (v) => Sandbox.restore(key, { defaultRouteIPv6: v as string, sourceNetns: src.path })),
+    // Namespace operations and kernel knobs.
+    ...each('addAliasIP ifName', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => sb.addAliasIP(v as string, '10.75.0.1/32')),
+    ...each('addAliasIP ip', [...badIps.filter((v) => v !== '10.0.0.1/24'), '10.75.0.1/33'], (v) => sb.addAliasIP('lo', v as string)),
+    ...each('removeAliasIP ifName', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => sb.removeAliasIP(v as string, '10.75.0.1/32')),
+    ...each('removeAliasIP ip', [...badIps.filter((v) => v !== '10.0.0.1/24'), 'fd00::1/129'], (v) => sb.removeAliasIP('lo', v as string)),
+    ...each('disableARPForVIP', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => sb.disableARPForVIP(v as string)),
+    ...each('interfaceBySrcName', [...NOT_STRINGS, ...BAD_LINK_NAMES], (v) => sb.interfaceBySrcName(v as string)),
+    ...each('applyOSTweaks', [undefined, null, 5, 'ingress', {}, hole, ...PROTO_NAMES.map((p) => [p]), ['Ingress'], ['lb'], [0], [1], [null]],
+      (v) => sb.applyOSTweaks(v as never)),
+    ...each('readSysctl', [...NOT_STRINGS, '', 'net', 'kernel.hostname', 'net..ipv4', 'net.ipv4./..', 'net.ipv4.a b', 'net.a\0b', `net.${HUGE}`,
+      'net/ipv4/ip_forward', '/proc/sys/net/ipv4/ip_forward', 'constructor', 'toString'], (v) => sb.readSysctl(v as string)),
+    ...each('writeSysctl key', ['kernel.hostname', 'net.ipv4./../../kernel/hostname', 'net..ipv4', 'vm.drop_caches', ''], (v) => sb.writeSysctl(v as string, '1')),
+    ...each('writeSysctl value', [undefined, null, NaN, 1.5, Infinity, 2 ** 53, 10n, true, {}, [], '', ' 1', '1\n', 'a\0', HUGE],
+      (v) => sb.writeSysctl('net.ipv4.ip_forward', v as string)),
     // Neighbours.
     ...each('addNeighbor ip', badIps, (v) => sb.addNeighbor(v as string, '02:00:00:00:70:09', { linkName: 'hv0' })),
     ...each('addNeighbor mac', badMacs, (v) => sb.addNeighbor('10.70.0.9', v as string, { linkName: 'hv0' })),
@@ -214,7 +253,7 @@ liveSerialTest('every sandbox and netns method refuses hostile input with a Vali
   t.false(existsSync(good));
   t.is(getBasePath(), '/var/run/docker/netns');
   t.deepEqual(sb.info().interfaces.map((i) => i.dstName), ['br0', 'eth0']);
-  t.deepEqual(iface.toObject(), { srcName: 'hv0', dstName: 'eth0', address: '10.70.0.2/24', routes: [], bridge: false });
+  t.deepEqual(iface.toObject(), { srcName: 'hv0', dstName: 'eth0', address: '10.70.0.2/24', routes: [], linkLocalAddresses: [], bridge: false });
   t.log(`${cases.length} hostile calls`);
 });
 
@@ -229,6 +268,8 @@ liveSerialTest('a polluted Object.prototype changes nothing: options are read fr
     osCreate: false, sourceNetns: '/proc/self/ns/net', sharedMount: true, linkName: 'nope0', gateway: '10.98.0.1',
     gatewayIPv6: 'fd98::1', staticRoutes: [{ destination: '10.97.0.0/16', nextHop: '10.98.0.9' }], interfaces: [{ srcName: 'nope0' }],
     destination: '10.96.0.0/16', nextHop: '10.95.0.1', srcName: 'nope0', dstName: 'nope0', dstPrefix: 'nope',
+    linkLocalAddresses: ['169.254.98.2/16'], sysctls: ['net.ipv4.conf.IFNAME.forwarding=1'], disableIPv6: true, advertiseAddrNMsgs: 0,
+    advertiseAddrInterval: 100, createdInContainer: true, defaultRouteIPv4: 'nope0', defaultRouteIPv6: 'nope0',
   };
   const proto = Object.prototype as Record<string, unknown>;
   const ipSnapshot = () => ipJsonIn(key, ['addr']);
@@ -247,12 +288,18 @@ liveSerialTest('a polluted Object.prototype changes nothing: options are read fr
   }
   destroyAtTeardown(t, other);
   destroyAtTeardown(t, restored);
-  t.deepEqual(made.toObject(), { srcName: 'pv0', dstName: 'eth0', routes: [], bridge: false });
+  t.deepEqual(made.toObject(), { srcName: 'pv0', dstName: 'eth0', routes: [], linkLocalAddresses: [], bridge: false });
+  t.is(execFileSync('nsenter', [`--net=${key}`, 'cat', '/proc/sys/net/ipv4/conf/eth0/forwarding'], { encoding: 'utf8' }).trim(), '0',
+    'no polluted sysctl was applied');
+  t.is(execFileSync('nsenter', [`--net=${key}`, 'cat', '/proc/sys/net/ipv6/conf/eth0/disable_ipv6'], { encoding: 'utf8' }).trim(), '0',
+    'IPv6 was not disabled by a polluted option');
   t.false(JSON.stringify(ipSnapshot()).includes('10.98.'), 'no polluted address reached the kernel');
   t.deepEqual(ipJsonIn<Array<{ dst: string; lladdr: string }>>(key, ['neigh', 'show', 'dev', 'eth0']).map((x) => [x.dst, x.lladdr]),
     [['10.70.0.9', '02:00:00:00:70:09']], 'an ARP entry, not an FDB entry');
   t.not(statSync(other.key).ino, statSync(src.path).ino, 'a new namespace (osCreate was not read from the prototype)');
-  t.deepEqual(restored.info(), { interfaces: [], gateway: undefined, gatewayIPv6: undefined, staticRoutes: [] });
+  t.deepEqual(restored.info(), {
+    interfaces: [], gateway: undefined, gatewayIPv6: undefined, defaultRouteIPv4: undefined, defaultRouteIPv6: undefined, staticRoutes: [],
+  });
   t.true(existsSync(join(work, 'ns')));
   await netns.remove(join(work, 'ns'));
 });

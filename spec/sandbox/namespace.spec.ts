@@ -58,7 +58,9 @@ liveTest('create: the key directory is made 0755, the namespace is mounted on th
   const links = ipJsonIn<IpLink[]>(key, ['link', 'show']);
   t.deepEqual(links.map((l) => l.ifname), ['lo']);
   t.true(links[0]!.flags.includes('UP'));
-  t.deepEqual(sb.info(), { interfaces: [], gateway: undefined, gatewayIPv6: undefined, staticRoutes: [] });
+  t.deepEqual(sb.info(), {
+    interfaces: [], gateway: undefined, gatewayIPv6: undefined, defaultRouteIPv4: undefined, defaultRouteIPv6: undefined, staticRoutes: [],
+  });
 });
 
 liveTest('create over a stale key (an empty file, or a file queued for GC) unmounts and reuses it', async (t) => {

@@ -11,9 +11,12 @@ liveTest('an Interface prints its fields; toObject, toJSON and the getters agree
   const { src, sb } = await sandboxFixture(t);
   veth(src.name, 'pr0', 'pr1');
   const br = await sb.addInterface('prbr', 'br', { bridge: true });
-  const i = await sb.addInterface('pr0', 'eth', { address: '10.60.0.2/24', mac: '02:00:00:00:60:02', routes: ['10.61.0.0/16'], master: 'prbr' });
+  const i = await sb.addInterface('pr0', 'eth', {
+    address: '10.60.0.2/24', mac: '02:00:00:00:60:02', routes: ['10.61.0.0/16'], master: 'prbr', linkLocalAddresses: ['169.254.60.2/16'],
+  });
   const getters = {
-    srcName: i.srcName, dstName: i.dstName, address: i.address, mac: i.mac, routes: i.routes, bridge: i.bridge, master: i.master,
+    srcName: i.srcName, dstName: i.dstName, address: i.address, mac: i.mac, routes: i.routes, linkLocalAddresses: i.linkLocalAddresses,
+    bridge: i.bridge, master: i.master,
   };
   t.deepEqual(i.toObject(), getters);
   t.deepEqual(i.toJSON(), getters);
@@ -24,13 +27,15 @@ liveTest('an Interface prints its fields; toObject, toJSON and the getters agree
   const printed = inspect(i);
   t.not(printed, 'Interface {}');
   t.is(printed, "Interface {\n  srcName: 'pr0',\n  dstName: 'eth0',\n  address: '10.60.0.2/24',\n  mac: '02:00:00:00:60:02',\n"
-    + "  routes: [ '10.61.0.0/16' ],\n  bridge: false,\n  master: 'prbr'\n}");
+    + "  routes: [ '10.61.0.0/16' ],\n  linkLocalAddresses: [ '169.254.60.2/16' ],\n  bridge: false,\n  master: 'prbr'\n}");
   t.regex(inspect([i], { depth: 0 }), /^\[ \[Interface\] \]$/);
   t.regex(inspect(i, { depth: 0 }), /routes: \[Array\]/);
   // A copy is a copy: changing it changes nothing.
   const copy = i.toObject();
   copy.routes.push('junk');
+  copy.linkLocalAddresses.push('junk');
   t.deepEqual(i.routes, ['10.61.0.0/16']);
+  t.deepEqual(i.linkLocalAddresses, ['169.254.60.2/16']);
 });
 
 liveTest('a Sandbox prints its key, liveness and state; toJSON agrees with info(); String names it', async (t) => {

@@ -105,3 +105,38 @@ liveTest('restore with given gateways and routes checks they are in the kernel; 
   t.is(none.step, 'open');
   t.is(none.code, 'ENOENT');
 });
+
+liveTest('restore keeps the options given with each interface (link-local addresses, created inside), finds one by its IPv6 address, and default routes through an interface', async (t) => {
+  const { src, sb, key } = await sandboxFixture(t);
+  const quiet = { advertiseAddrNMsgs: 0 };
+  ipIn(key, ['link', 'add', 'rc0', 'type', 'veth', 'peer', 'name', 'rc1']);
+  await sb.addInterface('rc0', 'in', { createdInContainer: true, address: '10.120.0.2/24', linkLocalAddresses: ['169.254.120.2/16'] }, quiet);
+  await sb.addVeth('rv0', 'eth', { addressIPv6: 'fd12::2/64', routes: ['0.0.0.0/0', '::/0'] }, quiet);
+  await sb.setDefaultRouteIPv4('rv0');
+  await sb.setDefaultRouteIPv6('rv0');
+  const before = kernelState(key);
+  const records = [
+    { srcName: 'rc0', address: '10.120.0.2/24', linkLocalAddresses: ['169.254.120.2/16'], createdInContainer: true, advertiseAddrNMsgs: 0 },
+    { srcName: 'rv0', addressIPv6: 'fd12::2/64', routes: ['0.0.0.0/0', '::/0'], advertiseAddrNMsgs: 0 },
+  ];
+  const rs = await Sandbox.restore(key, { interfaces: records, defaultRouteIPv4: 'rv0', sourceNetns: src.path });
+  destroyAtTeardown(t, rs);
+  t.deepEqual(kernelState(key), before, 'restore changed nothing in the kernel');
+  const [inside, veth0] = rs.info().interfaces;
+  t.deepEqual([inside!.dstName, inside!.linkLocalAddresses], ['in0', ['169.254.120.2/16']]);
+  t.is(veth0!.dstName, 'eth0', 'found by its IPv6 address');
+  t.deepEqual([rs.info().defaultRouteIPv4, rs.info().defaultRouteIPv6], ['rv0', 'rv0'], 'the IPv6 one was found in the kernel');
+  await rs.unsetDefaultRouteIPv4();
+  t.deepEqual(ipJsonIn<IpRoute[]>(key, ['route', 'show', 'default']), []);
+  // The link created inside stays inside on remove(), under its source name, without the addresses.
+  await inside!.remove();
+  t.deepEqual(linkNamesIn(key), ['eth0', 'rc0', 'rc1']);
+  const [rc0] = ipJsonIn<Array<{ addr_info: Array<{ local: string; scope: string }> }>>(key, ['addr', 'show', 'dev', 'rc0']);
+  t.deepEqual(rc0!.addr_info.filter((a) => a.scope !== 'link').map((a) => a.local), []);
+  t.deepEqual(rc0!.addr_info.map((a) => a.local).filter((a) => a.startsWith('169.254.')), []);
+  // A default route named but not in the kernel is an error; so is one through an interface not restored.
+  for (const options of [{ defaultRouteIPv4: 'rv0' }, { interfaces: [records[1]!], defaultRouteIPv6: 'rc0' }]) {
+    const e = await t.throwsAsync(Sandbox.restore(key, { interfaces: [records[1]!], ...options, sourceNetns: src.path }), { instanceOf: SandboxError });
+    t.is(e.step, 'restore', e.message);
+  }
+});

@@ -113,7 +113,7 @@ liveTest('removing an interface drops the records of the routes and neighbours t
   await i.remove();
   t.deepEqual(ipJsonIn<IpRoute[]>(key, ['route', 'show', 'default']), []);
   t.deepEqual(sb.info(), {
-    interfaces: sb.info().interfaces, gateway: undefined, gatewayIPv6: undefined,
+    interfaces: sb.info().interfaces, gateway: undefined, gatewayIPv6: undefined, defaultRouteIPv4: undefined, defaultRouteIPv6: undefined,
     staticRoutes: [{ destination: '10.73.0.0/16', nextHop: '10.71.0.9' }],
   });
   await t.throwsAsync(sb.deleteNeighbor('10.70.0.7', '02:00:00:00:70:07'), { message: /could not find the neighbor entry/ });

@@ -62,6 +62,12 @@ export interface NativeBinding {
   socketGetOption(fd: number, level: number, name: number): number;
   /** `close(fd)`. */
   socketClose(fd: number): number;
+  /**
+   * `close(fd)` on a libuv worker thread, for a socket whose release would block the event loop
+   * (an AF_PACKET socket waits for an RCU grace period, ~5-20 ms). Do not use `fd` afterwards; its
+   * number is not reused before the worker closed it. Returns 0.
+   */
+  socketCloseLater(fd: number): number;
   /** A libuv readiness watcher on `fd`; `onReadable(status)` gets 0 or a negative libuv error. */
   pollerCreate(fd: number, onReadable: (status: number) => void): NativePoller;
   /**
@@ -80,6 +86,30 @@ export interface NativeBinding {
    * Failing to open or enter the namespace throws an `Error` with a positive `errno` and `syscall`.
    */
   invokeInNamespace<T>(netns: NamespaceRef, fn: () => T): T;
+  /**
+   * Opens the file `path` under `/proc/sys/net/` as the namespace `netns` sees it, for reading
+   * (`writable` 0) or writing (1), and returns the fd. The open runs on a dedicated thread that
+   * enters `netns` and then ends (sysctl files belong to the namespace of the task that opens
+   * them; reads and writes through the fd reach that namespace from any thread), so no JS thread
+   * changes namespace. `O_NOFOLLOW`; a directory fails at open for writing and at read (EISDIR). A
+   * path outside `/proc/sys/net/`, or with an empty, `.` or `..` segment, is a TypeError.
+   */
+  procSysOpen(netns: NamespaceRef, path: string, writable: 0 | 1): number;
+  /**
+   * An `AF_PACKET` `SOCK_RAW` socket (non-blocking, CLOEXEC) made inside `netns` as
+   * {@link socketOpen} makes its sockets (the calling thread enters `netns` for the `socket()` call
+   * and comes back at once; the process aborts if it cannot), bound to link `ifindex` of that
+   * namespace (0: every link) and to ethertype `protocol` (host order; 0 receives nothing,
+   * 3 = ETH_P_ALL every frame). Frames are whole Ethernet frames; read them with
+   * {@link socketRecv} (its `meta` means nothing here) and close with {@link socketCloseLater}
+   * (releasing a packet socket blocks). Returns the fd.
+   */
+  packetOpen(netns: NamespaceRef, ifindex: number, protocol: number): number;
+  /**
+   * Sends `buf[offset, offset + length)`, a whole Ethernet frame whose ethertype is `protocol`
+   * (host order), out of link `ifindex` of the packet socket's namespace. Returns the bytes sent.
+   */
+  packetSend(fd: number, ifindex: number, protocol: number, buf: Uint8Array, offset: number, length: number): number;
 }
 
 let binding: NativeBinding | undefined;
