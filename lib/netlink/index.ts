@@ -33,7 +33,7 @@ export type { RouteTypeName, RouteScopeName, RouteTableRef, RouteNexthopSpec, Ro
 export type { RtMsg, RouteAttributes, RouteBody, RouteCacheInfo, RtNexthop, RtVia, RouteMetrics, MfcStats } from './rtnl/route/codec.js';
 export type { RouteNexthop, RouteMetricValues } from './rtnl/route/view.js';
 export { Neighbors, Neighbor } from './rtnl/neighbor/service.js';
-export type { NeighborFamily, NeighborStateName, NeighborFlagName, NeighborListOptions, NeighborKey, NeighborOptions } from './rtnl/neighbor/service.js';
+export type { NeighborFamily, NeighborStateName, NeighborFlagName, NeighborListOptions, NeighborKey, NeighborOptions, NeighborGetOptions } from './rtnl/neighbor/service.js';
 export type { NeighborFamilyValue } from './rtnl/neighbor/view.js';
 export type { NeighborCacheinfo, NdMsg, NeighborAttributes } from './rtnl/neighbor/codec.js';
 export { Rules, Rule } from './rtnl/rule/service.js';

@@ -2,11 +2,11 @@
  * Neighbor: one neighbour-table entry (ARP / NDP) or bridge FDB entry as the kernel reported it
  * (RTM_NEWNEIGH), decoded lazily. Field names follow `ip -j neigh` and `bridge -j fdb` in camelCase.
  */
-import { AF_BRIDGE, AF_INET, AF_INET6 } from '../../core/inet.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, formatIp } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import * as N from './codec.js';
-import { ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
+import { binary, ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
 
 /** Where the ndmsg fields lie in a message: the struct follows the nlmsghdr. */
 const FAMILY = NLMSG_HDRLEN + N.NDMSG.family;
@@ -49,9 +49,20 @@ export class Neighbor extends MessageView {
     return this.attr(N.NDA_DST, ip, 'dst');
   }
 
-  /** NDA_LLADDR: the hardware address (the MAC of an FDB entry). */
+  /** NDA_LLADDR: the hardware address (the MAC of an FDB entry), as hex pairs. */
   get lladdr(): string | undefined {
     return this.attr(N.NDA_LLADDR, N.lladdr, 'lladdr');
+  }
+
+  /**
+   * NDA_LLADDR read as an IP address when it is 4 or 16 bytes long: the link-layer address of a
+   * tunnel neighbour (GRE, IPIP, SIT: IPv4; ip6gre, ip6tnl: IPv6), which ip prints this way for
+   * those link types. The message does not say the link's type: for a 16-byte hardware address of
+   * another kind this is its bytes as IPv6 text. Undefined for other lengths.
+   */
+  get lladdrIp(): string | undefined {
+    const v = this.attr(N.NDA_LLADDR, binary, 'lladdr');
+    return v !== undefined && (v.length === 4 || v.length === 16) ? formatIp(v) : undefined;
   }
 
   /** ndm_state as `ip -j neigh` prints it (`['PERMANENT']`; `[]` for NUD_NONE). */
@@ -163,6 +174,8 @@ export class Neighbor extends MessageView {
       ifindex: this.ifindex,
       dst: this.dst,
       lladdr: this.lladdr,
+      lladdrIp: this.lladdrIp,
+      proxy: this.proxy,
       state: this.state,
       flags: this.flags,
       router: this.router,
