@@ -39,6 +39,9 @@ export type { NeighborCacheinfo, NdMsg, NeighborAttributes } from './rtnl/neighb
 export { Rules, Rule } from './rtnl/rule/service.js';
 export type { RuleOptions, RuleListOptions, RuleAction, RuleTable, RuleRangeInput } from './rtnl/rule/service.js';
 export type { RuleRange, FibRuleHdr, RuleAttributes } from './rtnl/rule/codec.js';
+export { Nsids, Nsid } from './rtnl/nsid/service.js';
+export type { NsidPeer, NsidGetOptions, NsidListOptions, NsidResolveOptions } from './rtnl/nsid/service.js';
+export type { NsidAttributes, NsidBody } from './rtnl/nsid/codec.js';
 export type { Monitor, MonitorEvent, ObjectEvent, MonitorOptions, MonitorGroup } from './rtnl/monitor.js';
 export type { EventKind, EventObjects } from './rtnl/monitor-decoders.js';
 export type { ConnectionOptions } from './transport/connection.js';
