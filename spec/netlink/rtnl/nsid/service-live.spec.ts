@@ -44,19 +44,31 @@ liveTest('set, get, list: the ids ip netns list-id and ip netns list show', asyn
   ip(['-n', name, 'netns', 'set', green, '9']);
   t.is(await nl.nsids.get(`/run/netns/${green}`), 9);
   // By an fd the caller holds, and by a process in the namespace.
-  const child = spawn('ip', ['netns', 'exec', blue, 'sleep', '30'], { stdio: 'ignore' });
+  const inBlue = await processIn(t, blue);
+  t.is(await nl.nsids.get({ pid: inBlue }), 5);
+  t.is(await nl.nsids.get(`/proc/${inBlue}/ns/net`), 5);
+  // Set by pid, with a large id (vishvananda's TestNetNsIdByPid picks one far from the kernel's).
+  const violet = peerNetns(t);
+  const big = 0x7fff0000;
+  t.is(await nl.nsids.set({ pid: await processIn(t, violet) }, big), big);
+  t.is(await nl.nsids.get(`/run/netns/${violet}`), big);
+  t.true(listId(name).some((e) => e.nsid === big && e.name === violet));
+});
+
+/** A process inside namespace `ns` (`ip netns exec NS sleep`), killed at teardown: its pid once it is in there. */
+async function processIn(t: ExecutionContext, ns: string): Promise<number> {
+  const child = spawn('ip', ['netns', 'exec', ns, 'sleep', '30'], { stdio: 'ignore' });
   t.teardown(() => { child.kill('SIGKILL'); });
-  const want = statSync(`/run/netns/${blue}`);
+  const want = statSync(`/run/netns/${ns}`);
   for (let i = 0; i < 250; i++) {
     try {
       const st = statSync(`/proc/${child.pid}/ns/net`);
-      if (st.ino === want.ino && st.dev === want.dev) break;
-    } catch { /* not yet */ }
+      if (st.ino === want.ino && st.dev === want.dev) return child.pid!;
+    } catch { /* not started yet */ }
     await new Promise((r) => setTimeout(r, 20));
   }
-  t.is(await nl.nsids.get({ pid: child.pid! }), 5);
-  t.is(await nl.nsids.get(`/proc/${child.pid}/ns/net`), 5);
-});
+  throw new Error(`no process in ${ns} after 5 s`);
+}
 
 liveTest('the kernel refusals: EEXIST for a second id or a used one, EINVAL for a file that is no namespace, ENOENT, ESRCH', async (t) => {
   const { name, nl } = await tempNetns(t);

@@ -321,3 +321,24 @@ serial('list selectors pick the dumped rules that match every one (the kernel fi
   t.true(dumps.every((m) => m.payload.length === 12), 'no attribute in a dump request');
   conn.close();
 });
+
+serial('bad list selectors are a ValidationError before anything is sent', async (t) => {
+  const { rules, conn, kernel } = open();
+  const bad: Array<[unknown, RegExp]> = [
+    [{ src: '10.0.0.0/8', family: 6 }, /^src: /], [{ src: '10.0.0.0/8', dst: '::/0' }, /^dst: /], [{ priority: -1 }, /^priority: /],
+    [{ table: 0 }, /^table: /], [{ tos: 256 }, /^tos: /], [{ fwmark: 2 ** 32 }, /^fwmark: /], [{ iif: 'a/b' }, /^iif: /],
+    [{ not: 1 }, /^not: /], [{ sport: 0 }, /^sport: /], [{ uidRange: { start: 2, end: 1 } }, /^uidRange: /],
+    [{ tunId: 1 }, /^tunId: /], [{ pref: 1 }, /^pref: unknown option/], [{ action: 'unspec' }, /^action: /],
+    ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((n): Array<[unknown, RegExp]> => [
+      [{ table: n }, /^table: unknown routing table/], [{ action: n }, /^action: unknown action/],
+      [{ ipProto: n }, /^ipProto: unknown IP protocol/], [{ protocol: n }, /^protocol: unknown protocol/],
+    ]),
+    [Object.create({ priority: 5 }), /^options: a plain object/],
+  ];
+  for (const [options, message] of bad) {
+    await t.throwsAsync(rules.list(options as never), { instanceOf: ValidationError, message }, JSON.stringify(options));
+    await t.throwsAsync(rules.stream(options as never).next(), { instanceOf: ValidationError, message }, JSON.stringify(options));
+  }
+  t.is(kernel.datagrams.length, 0, 'nothing was sent');
+  conn.close();
+});
