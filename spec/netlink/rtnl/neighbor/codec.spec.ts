@@ -20,7 +20,7 @@ import { checkNeighborList, type NeighborListOptions } from '../../../../lib/net
 import { writeNeighbor, writeNeighborDump, writeNeighborGet } from '../../../../lib/netlink/rtnl/neighbor/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, cstr, nldone, nlerror, nlmsg, s32, u16, u32 } from '../../../helpers/bytes.js';
-import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
+import { asReply, checkReencode, checkTruncations } from '../../../helpers/golden.js';
 import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
 import { fixturesUrl } from '../../../helpers/fixtures.js';
 
@@ -179,9 +179,7 @@ function fakeKernel(ifindexes: Record<string, number> = {}, errnoFor: (m: SentMe
       }
       if (m.type === RTM_GETNEIGH && (m.flags & NLM_F_DUMP) === 0) {
         // A get: the kernel's answer to `ip neigh get 10.1.2.4 dev v0`, with this request's sequence number.
-        const reply = Buffer.from(fixture('get-inet4'));
-        reply.writeUInt32LE(m.seq, 8);
-        return reply;
+        return asReply(fixture('get-inet4'), m.seq, 0);
       }
       if (m.type === RTM_GETNEIGH) return nldone(m.seq);
       return nlerror(m.seq, errnoFor(m), { type: m.type, flags: m.flags });
@@ -372,12 +370,7 @@ serial('bad input is a ValidationError and nothing is sent (bulk: one bad item s
 });
 
 /** A golden reply as part of a dump: this request's sequence number and NLM_F_MULTI. */
-function inDump(name: string, seq: number): Buffer {
-  const m = Buffer.from(fixture(name));
-  m.writeUInt16LE(0x2, 6);
-  m.writeUInt32LE(seq, 8);
-  return m;
-}
+const inDump = (name: string, seq: number): Buffer => asReply(fixture(name), seq, 0x2);
 
 serial('list state filter: any of the named NUD bits; none selects entries without a state bit', async (t) => {
   const names = ['inet4-permanent', 'inet4-stale-static', 'inet6-router', 'fdb-master-static', 'fdb-vxlan', 'proxy-inet4'];

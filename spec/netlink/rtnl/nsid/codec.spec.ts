@@ -14,7 +14,7 @@ import { nsidView } from '../../../../lib/netlink/rtnl/nsid/view.js';
 import { attr, bytes, cstr, nldone, nlerror, s32, u16, u32 } from '../../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
 import { fixturesUrl } from '../../../helpers/fixtures.js';
-import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
+import { asReply, checkReencode, checkTruncations } from '../../../helpers/golden.js';
 
 const FIXTURES = fixturesUrl('nsid');
 
@@ -83,12 +83,7 @@ function fakeKernel(errnoFor: (m: SentMessage) => number = () => 0): FakeKernel 
       const errno = errnoFor(m);
       if (errno !== 0) return [nlerror(m.seq, errno, { type: m.type, flags: m.flags }, [attr(1, cstr('Peer netns reference is invalid'))])];
       if (m.type !== RTM_GETNSID) return [nlerror(m.seq, 0, { type: m.type, flags: m.flags })];
-      const reply = (name: string, flags: number): Buffer => {
-        const b = Buffer.from(fixture(name));
-        b.writeUInt16LE(flags, 6);
-        b.writeUInt32LE(m.seq, 8);
-        return b;
-      };
+      const reply = (name: string, flags: number): Buffer => asReply(fixture(name), m.seq, flags);
       if ((m.flags & NLM_F_DUMP) === 0) return [reply('nsid-5', 0)];
       return [reply('nsid-5', 2), reply('nsid-target', 2), nldone(m.seq)];
     }));

@@ -15,7 +15,7 @@ import { checkRuleFilter, type RuleListOptions } from '../../../../lib/netlink/r
 import { writeRule, writeRuleDump } from '../../../../lib/netlink/rtnl/rule/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, nldone, nlerror, u16, u32, u64 } from '../../../helpers/bytes.js';
-import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
+import { asReply, checkReencode, checkTruncations } from '../../../helpers/golden.js';
 import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
 import { fixturesUrl } from '../../../helpers/fixtures.js';
 
@@ -278,13 +278,8 @@ serial('bad input is a ValidationError and nothing is sent', async (t) => {
   conn.close();
 });
 
-/** A golden reply with the dump's sequence number and NLM_F_MULTI, as the kernel sends it in a dump. */
-function inDump(name: string, seq: number): Buffer {
-  const m = Buffer.from(fixture(name));
-  m.writeUInt16LE(0x2, 6);
-  m.writeUInt32LE(seq, 8);
-  return m;
-}
+/** A golden reply as part of a dump: this request's sequence number and NLM_F_MULTI. */
+const inDump = (name: string, seq: number): Buffer => asReply(fixture(name), seq, 0x2);
 
 serial('list selectors pick the dumped rules that match every one (the kernel filters by family only)', async (t) => {
   const names = ['default-inet4-0', 'fwmark', 'fwmask-only', 'uid-ports', 'not-prohibit', 'goto', 'inet6', 'default-inet4-32766'];
