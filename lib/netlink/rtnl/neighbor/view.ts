@@ -6,7 +6,8 @@ import { AF_BRIDGE, AF_INET, AF_INET6, formatIp } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import * as N from './codec.js';
-import { binary, ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
+import { ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
+import { attrLength } from '../../core/attributes.js';
 
 /** Where the ndmsg fields lie in a message: the struct follows the nlmsghdr. */
 const FAMILY = NLMSG_HDRLEN + N.NDMSG.family;
@@ -61,8 +62,9 @@ export class Neighbor extends MessageView {
    * another kind this is its bytes as IPv6 text. Undefined for other lengths.
    */
   get lladdrIp(): string | undefined {
-    const v = this.attr(N.NDA_LLADDR, binary, 'lladdr');
-    return v !== undefined && (v.length === 4 || v.length === 16) ? formatIp(v) : undefined;
+    const at = this.locate(N.NDA_LLADDR);
+    const len = at < 0 ? 0 : attrLength(this.buf, at);
+    return len === 4 || len === 16 ? formatIp(this.buf, at, len) : undefined;
   }
 
   /** ndm_state as `ip -j neigh` prints it (`['PERMANENT']`; `[]` for NUD_NONE). */
