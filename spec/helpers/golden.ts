@@ -61,3 +61,14 @@ export function checkTruncations<B extends Body>(t: ExecutionContext, raw: Buffe
     each?.(short, cut, decoded, inside.has(cut));
   }
 }
+
+/**
+ * A copy of a captured kernel message as the answer to another request: its nlmsg_seq set to
+ * `seq` and its nlmsg_flags to `flags` (NLM_F_MULTI, 2, for a dump part; 0 for a get's answer).
+ */
+export function asReply(raw: Buffer, seq: number, flags: number): Buffer {
+  const m = Buffer.from(raw);
+  m.writeUInt16LE(flags, 6);
+  m.writeUInt32LE(seq, 8);
+  return m;
+}

@@ -9,6 +9,7 @@ import { Addresses } from './address/service.js';
 import { Links } from './link/service.js';
 import { openMonitor, type ListingEvent, type Monitor, type MonitorEvent, type MonitorOptions } from './monitor.js';
 import { Neighbors } from './neighbor/service.js';
+import { Nsids } from './nsid/service.js';
 import { Routes } from './route/service.js';
 import { Rules } from './rule/service.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
@@ -36,6 +37,8 @@ export class RtNetlink {
   readonly neighbors: Neighbors;
   /** Policy routing rules (RTM_*RULE). */
   readonly rules: Rules;
+  /** The ids this namespace gives other namespaces (RTM_*NSID), and their namespace files. */
+  readonly nsids: Nsids;
   /** @internal The request engine. */
   readonly connection: Connection;
   /** The namespace the handle works in, as given to {@link open} (undefined: the caller's). */
@@ -49,6 +52,7 @@ export class RtNetlink {
     this.routes = new Routes(connection, this.links);
     this.neighbors = new Neighbors(connection, this.links);
     this.rules = new Rules(connection, this.links);
+    this.nsids = new Nsids(connection);
   }
 
   /**

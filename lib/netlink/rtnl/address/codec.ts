@@ -89,6 +89,14 @@ export const IFAPROT_KERNEL_RA = 2;
 /** Link-local address made by the kernel. */
 export const IFAPROT_KERNEL_LL = 3;
 
+/** An address protocol by the name iproute2 (6.3+) gives it. */
+export type AddressProtoName = 'unspec' | 'kernel_lo' | 'kernel_ra' | 'kernel_ll';
+
+/** The IFAPROT_* values by iproute2's names (`ip addr add … proto kernel_ll`); 0..255 as numbers. */
+export const ADDRESS_PROTOCOLS = new EnumTable<AddressProtoName>('address protocol', [
+  ['unspec', IFAPROT_UNSPEC], ['kernel_lo', IFAPROT_KERNEL_LO], ['kernel_ra', IFAPROT_KERNEL_RA], ['kernel_ll', IFAPROT_KERNEL_LL],
+]);
+
 /** The lifetime value meaning "forever" in ifa_cacheinfo (INFINITY_LIFE_TIME). */
 export const INFINITY_LIFE_TIME = 0xffffffff;
 
@@ -231,45 +239,62 @@ export function encodeAddressBody(w: NlWriter, body: AddressBody, path = 'addres
 // ---- flags ----
 
 /**
- * The IFA_F_* flags by name: the kernel's names in lower case (`IFA_F_MANAGETEMPADDR` →
- * `'managetempaddr'`). Bit 0 is `'secondary'` on IPv4 and `'temporary'` on IPv6, as ip prints it.
+ * The IFA_F_* flags by the names `ip -j addr` prints them (its JSON keys): the kernel's names in
+ * lower case, but `home`, `mngtmpaddr`, `autojoin` and `stable-privacy` as iproute2 spells them.
+ * Bit 0 is `'secondary'` on IPv4 and `'temporary'` on IPv6. ip prints `dynamic` where
+ * `'permanent'` is absent (see {@link Address.dynamic}).
  */
 export type AddressFlagName =
-  | 'secondary' | 'temporary' | 'nodad' | 'optimistic' | 'dadfailed' | 'homeaddress' | 'deprecated'
-  | 'tentative' | 'permanent' | 'managetempaddr' | 'noprefixroute' | 'mcautojoin' | 'stableprivacy';
+  | 'secondary' | 'temporary' | 'nodad' | 'optimistic' | 'dadfailed' | 'home' | 'deprecated'
+  | 'tentative' | 'permanent' | 'mngtmpaddr' | 'noprefixroute' | 'autojoin' | 'stable-privacy';
 
 /**
- * The IFA_F_* bits by name (the kernel's names in lower case), with iproute2's spellings as
- * aliases on input (`temporary` for bit 0 on IPv6, `home`, `mngtmpaddr`, `autojoin`).
+ * The IFA_F_* bits by ip's names, with the kernel's names as aliases on input (`homeaddress`,
+ * `managetempaddr`, `mcautojoin`, `stableprivacy`) and `temporary` for bit 0.
  */
 export const ADDRESS_FLAGS = new EnumTable<AddressFlagName>('address flag', [
   ['secondary', IFA_F_SECONDARY], ['nodad', IFA_F_NODAD], ['optimistic', IFA_F_OPTIMISTIC],
-  ['dadfailed', IFA_F_DADFAILED], ['homeaddress', IFA_F_HOMEADDRESS], ['deprecated', IFA_F_DEPRECATED],
-  ['tentative', IFA_F_TENTATIVE], ['permanent', IFA_F_PERMANENT], ['managetempaddr', IFA_F_MANAGETEMPADDR],
-  ['noprefixroute', IFA_F_NOPREFIXROUTE], ['mcautojoin', IFA_F_MCAUTOJOIN], ['stableprivacy', IFA_F_STABLE_PRIVACY],
-], [['temporary', IFA_F_TEMPORARY], ['home', IFA_F_HOMEADDRESS], ['mngtmpaddr', IFA_F_MANAGETEMPADDR], ['autojoin', IFA_F_MCAUTOJOIN]],
-{ max: 0xffffffff });
+  ['dadfailed', IFA_F_DADFAILED], ['home', IFA_F_HOMEADDRESS], ['deprecated', IFA_F_DEPRECATED],
+  ['tentative', IFA_F_TENTATIVE], ['permanent', IFA_F_PERMANENT], ['mngtmpaddr', IFA_F_MANAGETEMPADDR],
+  ['noprefixroute', IFA_F_NOPREFIXROUTE], ['autojoin', IFA_F_MCAUTOJOIN], ['stable-privacy', IFA_F_STABLE_PRIVACY],
+], [
+  ['temporary', IFA_F_TEMPORARY], ['homeaddress', IFA_F_HOMEADDRESS], ['managetempaddr', IFA_F_MANAGETEMPADDR],
+  ['mcautojoin', IFA_F_MCAUTOJOIN], ['stableprivacy', IFA_F_STABLE_PRIVACY],
+], { max: 0xffffffff });
 
-/** The names of the IFA_F_* bits set in `bits`, in bit order (unknown bits are left out). */
-export function addressFlagNames(bits: number, family: number): AddressFlagName[] {
-  const out: AddressFlagName[] = [];
-  for (let bit = 1; bit <= IFA_F_STABLE_PRIVACY; bit <<= 1) {
-    if ((bits & bit) === 0) continue;
+/**
+ * The flags set in `bits` by ip's names, in bit order; bits no IFA_F_* names (a newer kernel's) come
+ * last, together, in hex (`'0x1000'`), as ip prints them.
+ */
+export function addressFlagNames(bits: number, family: number): Array<AddressFlagName | `0x${string}`> {
+  const out: Array<AddressFlagName | `0x${string}`> = [];
+  let rest = 0;
+  for (let k = 0; k < 32 && bits >>> k !== 0; k++) {
+    const bit = 2 ** k;
+    if (((bits >>> k) & 1) === 0) continue;
     const name = bit === IFA_F_SECONDARY && family === AF_INET6 ? 'temporary' : ADDRESS_FLAGS.name(bit);
     if (name !== undefined) out.push(name);
+    else rest += bit;
   }
+  if (rest !== 0) out.push(`0x${rest.toString(16)}`);
   return out;
 }
 
 /**
- * The flags a caller may request in `addresses.add`; the others are states the kernel sets
- * (secondary, dadfailed, deprecated, tentative, permanent, stableprivacy).
+ * The flags a request may set on an IPv6 address: inet6_rtm_newaddr keeps these and silently drops
+ * the others (states the kernel sets: secondary/temporary, dadfailed, deprecated, tentative,
+ * permanent, stable-privacy).
  */
-export const SETTABLE_ADDRESS_FLAGS = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
+export const SETTABLE_IPV6_ADDRESS_FLAGS = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
   IFA_F_NOPREFIXROUTE | IFA_F_MCAUTOJOIN;
 
-/** Flags that only mean something for IPv6 addresses (iproute2 drops them for IPv4). */
-export const IPV6_ONLY_ADDRESS_FLAGS = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR;
+/**
+ * The flags a request may set on an IPv4 address: noprefixroute and mcautojoin. Checked on Linux
+ * 6.18: inet_rtm_newaddr silently drops every other bit, in IFA_FLAGS or in the header (an IPv4
+ * address asked for with optimistic, dadfailed, nodad, tentative … is reported with none of them),
+ * and computes secondary, permanent and deprecated itself.
+ */
+export const SETTABLE_IPV4_ADDRESS_FLAGS = IFA_F_NOPREFIXROUTE | IFA_F_MCAUTOJOIN;
 
 // ---- scopes: the shared RT_SCOPE_* table (../enums.ts) ----
 

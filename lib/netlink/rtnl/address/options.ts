@@ -7,22 +7,20 @@ import { ValidationError } from '../../core/errors.js';
 import { familyOf, parseIp, parsePrefix, type IpVersion } from '../../core/inet.js';
 import { checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
 import {
-  ADDRESS_FLAGS, INFINITY_LIFE_TIME, IPV6_ONLY_ADDRESS_FLAGS, SETTABLE_ADDRESS_FLAGS, addressScopeNumber,
-  type AddressScope, type IfaCacheInfo,
+  ADDRESS_FLAGS, ADDRESS_PROTOCOLS, INFINITY_LIFE_TIME, SETTABLE_IPV4_ADDRESS_FLAGS, SETTABLE_IPV6_ADDRESS_FLAGS, addressScopeNumber,
+  type AddressProtoName, type AddressScope, type IfaCacheInfo,
 } from './codec.js';
 
-/** Filters of `addresses.list` and `addresses.stream`, applied by the kernel. */
-export interface AddressListOptions {
-  /** Only the addresses of this link (ifa_index in the dump request; needs strict checking, Linux 4.20+). */
-  link?: LinkRef;
-  /** Only IPv4 (4) or IPv6 (6) addresses (ifa_family in the dump request). */
-  family?: IpVersion;
-}
-
-/** Flag names `addresses.add` accepts: the kernel's IFA_F_* names, and iproute2's spellings. */
+/**
+ * Flag names `addresses.add` and `replace` accept (ip's names and the kernel's IFA_F_* names): the
+ * ones the kernel keeps from a request. IPv6 takes nodad, optimistic, home, mngtmpaddr,
+ * noprefixroute and autojoin; IPv4 only noprefixroute and autojoin (Linux drops optimistic,
+ * dadfailed and the others on IPv4). Any other flag is a ValidationError rather than a request the
+ * kernel would silently change.
+ */
 export type AddressFlagOption =
-  | 'nodad' | 'optimistic' | 'homeaddress' | 'home' | 'managetempaddr' | 'mngtmpaddr' | 'noprefixroute'
-  | 'mcautojoin' | 'autojoin';
+  | 'nodad' | 'optimistic' | 'home' | 'homeaddress' | 'mngtmpaddr' | 'managetempaddr' | 'noprefixroute' | 'autojoin'
+  | 'mcautojoin';
 
 /**
  * A lifetime in seconds: a non-negative integer below 2^32 - 1, or `Infinity` / `'forever'`
@@ -53,7 +51,11 @@ export interface AddressAddOptions {
   label?: string;
   /** IPv4 scope (ifa_scope): a name or RT_SCOPE_* number. Default `'host'` for 127/8, else `'global'`. IPv6 scopes follow from the address. */
   scope?: AddressScope | number;
-  /** IFA_F_* flags to request: names (`['nodad', 'noprefixroute']`). nodad, optimistic, homeaddress and managetempaddr are IPv6-only. */
+  /**
+   * IFA_F_* flags to request, by name (`['nodad', 'noprefixroute']`; see {@link AddressFlagOption}
+   * for which each family takes). On `replace` of an existing IPv4 address the kernel keeps its
+   * flags (checked on Linux 6.18); IPv6 updates them.
+   */
   flags?: readonly AddressFlagOption[];
   /** Valid lifetime (IFA_CACHEINFO ifa_valid): seconds (> 0) or forever (default). */
   validLft?: AddressLifetime;
@@ -61,8 +63,8 @@ export interface AddressAddOptions {
   preferredLft?: AddressLifetime;
   /** Metric of the prefix route (IFA_RT_PRIORITY; ip's `metric`). */
   metric?: number;
-  /** Address protocol (IFA_PROTO, 0..255; Linux 6.3+). */
-  proto?: number;
+  /** Address protocol (IFA_PROTO; Linux 6.3+): 0..255 or iproute2's name (`'kernel_ll'` …). */
+  proto?: number | AddressProtoName;
 }
 
 /**
@@ -169,19 +171,22 @@ function checkScope(field: string, value: unknown, v4: boolean): number {
   return n;
 }
 
-/** The flag names a request can set (the others are states only the kernel sets). */
-const SETTABLE_NAMES = ADDRESS_FLAGS.names().filter((name) => (ADDRESS_FLAGS.value(name)! & SETTABLE_ADDRESS_FLAGS) !== 0);
+/** The flag names a request can set on an address of each family (for error messages). */
+const settableNames = (bits: number): string =>
+  ADDRESS_FLAGS.names().filter((name) => name !== 'temporary' && (ADDRESS_FLAGS.value(name)! & bits) !== 0).join(', ');
+const SETTABLE_V4_NAMES = settableNames(SETTABLE_IPV4_ADDRESS_FLAGS);
+const SETTABLE_V6_NAMES = settableNames(SETTABLE_IPV6_ADDRESS_FLAGS);
 
 function checkFlags(field: string, value: unknown, v4: boolean): number {
   if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of flag names is required');
+  const settable = v4 ? SETTABLE_IPV4_ADDRESS_FLAGS : SETTABLE_IPV6_ADDRESS_FLAGS;
   let flags = 0;
   for (let i = 0; i < value.length; i++) {
     const name: unknown = value[i];
     const bit = typeof name === 'string' ? ADDRESS_FLAGS.value(name) : undefined;
-    if (bit === undefined || (bit & SETTABLE_ADDRESS_FLAGS) === 0) {
-      throw new ValidationError(`${field}[${i}]`, name, `not a flag a request can set (known: ${SETTABLE_NAMES.join(', ')})`);
+    if (bit === undefined || (bit & settable) === 0) {
+      throw new ValidationError(`${field}[${i}]`, name, `not a flag a request can set on an IPv${v4 ? 4 : 6} address (known: ${v4 ? SETTABLE_V4_NAMES : SETTABLE_V6_NAMES})`);
     }
-    if (v4 && (bit & IPV6_ONLY_ADDRESS_FLAGS)) throw new ValidationError(`${field}[${i}]`, name, 'this flag is IPv6 only');
     flags |= bit;
   }
   return flags;
@@ -224,25 +229,6 @@ export function checkAddress(p: string, value: unknown): CheckedAddress {
     flags: o.flags === undefined ? 0 : checkFlags(`${p}flags`, o.flags, v4),
     cacheinfo: checkLifetimes(p, o),
     metric: o.metric === undefined ? undefined : checkU32(`${p}metric`, o.metric),
-    proto: o.proto === undefined ? undefined : checkInt(`${p}proto`, o.proto, 0, 255),
-  };
-}
-
-/** Checked list filters: the family (AF_*, 0 for both) and the link still to resolve. */
-export interface CheckedAddressList {
-  /** ifa_family of the dump request: AF_INET, AF_INET6 or 0 (both). */
-  family: number;
-  /** The link to filter on, by name or ifindex. */
-  link: LinkRef | undefined;
-}
-
-/** Checks the options of `list` / `stream`. */
-export function checkAddressList(options: unknown): CheckedAddressList {
-  const o = checkObject('options', options);
-  checkKeys('', o, ['link', 'family']);
-  if (o.family !== undefined && o.family !== 4 && o.family !== 6) throw new ValidationError('family', o.family, '4 or 6 is required');
-  return {
-    family: o.family === undefined ? 0 : familyOf(o.family),
-    link: o.link === undefined ? undefined : checkLinkRef('link', o.link),
+    proto: o.proto === undefined ? undefined : ADDRESS_PROTOCOLS.check(`${p}proto`, o.proto),
   };
 }

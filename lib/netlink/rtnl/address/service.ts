@@ -16,30 +16,32 @@ import { resolveRefs } from '../resolve.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../rtm.js';
 import { dumpStream, type PreparedDump } from '../stream.js';
 import { IFADDRMSG, IFADDRMSG_SIZE } from './codec.js';
-import {
-  checkAddress, checkAddressList, type AddressAddOptions, type AddressDelOptions, type AddressListOptions,
-  type CheckedAddress, type CheckedAddressList,
-} from './options.js';
+import { addressMatches, checkAddressFilter, type AddressFilter, type AddressListOptions } from './filter.js';
+import { checkAddress, type AddressAddOptions, type AddressDelOptions, type CheckedAddress } from './options.js';
 import { writeAddAddress, writeAddressDump, writeDelAddress } from './request.js';
 import { Address, addressView } from './view.js';
 
-export type { AddressAddOptions, AddressDelOptions, AddressFlagOption, AddressLifetime, AddressListOptions } from './options.js';
+export type { AddressAddOptions, AddressDelOptions, AddressFlagOption, AddressLifetime } from './options.js';
+export type { AddressFlagSelector, AddressListOptions } from './filter.js';
 
 /** A request writer of one checked address with its link resolved. */
 type AddressWriter = (w: NlWriter, c: CheckedAddress, ifindex: number) => void;
 
 /**
- * Decodes a dump message, dropping what is not an IP address of the wanted family and link: a
- * kernel without strict checking ignores the filters of the request and sends every address.
+ * Decodes a dump message, dropping what is not an IP address of the wanted family and link (a
+ * kernel without strict checking ignores the filters of the request and sends every address) and
+ * what the other filters refuse (the kernel has none of them).
  */
-function dumpDecoder(family: number, ifindex: number): (buf: Buffer, off: number, len: number) => Address | undefined {
+function dumpDecoder(filter: AddressFilter, ifindex: number): (buf: Buffer, off: number, len: number) => Address | undefined {
   const hdr = NLMSG_HDRLEN;
+  const family = filter.family;
   return (buf, off, len) => {
     const f = buf[off + hdr + IFADDRMSG.family];
     if (f !== AF_INET && f !== AF_INET6) return undefined;
     if (family !== 0 && f !== family) return undefined;
     if (ifindex !== 0 && len >= hdr + IFADDRMSG_SIZE && buf.readUInt32LE(off + hdr + IFADDRMSG.index) !== ifindex) return undefined;
-    return addressView(buf, off, len);
+    const a = addressView(buf, off, len);
+    return !filter.any || addressMatches(filter, a) ? a : undefined;
   };
 }
 
@@ -60,27 +62,27 @@ export class Addresses {
   constructor(protected readonly conn: Connection, protected readonly links: Links) {}
 
   /**
-   * The addresses (one RTM_GETADDR dump), filtered by the kernel: `family` selects which family's
-   * table is dumped and `link` goes in ifa_index (the kernel then flags its replies
-   * NLM_F_DUMP_FILTERED). The same filters are also applied here, so a kernel without strict
-   * checking gives the same result.
+   * The addresses (one RTM_GETADDR dump). The kernel filters by family and link: `family` selects
+   * which family's table is dumped and `link` goes in ifa_index (the kernel then flags its replies
+   * NLM_F_DUMP_FILTERED); those are also applied here, so a kernel without strict checking gives
+   * the same result. Label, scope, flags, `to` and `proto` are applied here (`ip addr show …`).
    */
   async list(options: AddressListOptions = {}): Promise<Address[]> {
-    const d = await this.prepareDump(checkAddressList(options));
+    const d = await this.prepareDump(checkAddressFilter(options));
     const all = await this.conn.dump(RTM_GETADDR, 0, d.build, d.decode);
     return all.filter((a): a is Address => a !== undefined);
   }
 
   /** Like {@link list}, one address at a time, reading from the kernel as the loop advances. */
   stream(options: AddressListOptions = {}): AsyncIterableIterator<Address> {
-    const checked = checkAddressList(options);
+    const checked = checkAddressFilter(options);
     return dumpStream(this.conn, RTM_GETADDR, () => this.prepareDump(checked));
   }
 
   /** The dump request and decoder of checked list options (the link name resolved). */
-  private async prepareDump({ family, link }: CheckedAddressList): Promise<PreparedDump<Address>> {
-    const ifindex = link === undefined ? 0 : await this.links.index(link);
-    return { build: (w) => writeAddressDump(w, family, ifindex), decode: dumpDecoder(family, ifindex) };
+  private async prepareDump(filter: AddressFilter): Promise<PreparedDump<Address>> {
+    const ifindex = filter.link === undefined ? 0 : await this.links.index(filter.link);
+    return { build: (w) => writeAddressDump(w, filter.family, ifindex), decode: dumpDecoder(filter, ifindex) };
   }
 
   /**

@@ -111,11 +111,17 @@ export class Address extends MessageView {
   }
 
   /**
-   * The IFA_F_* flags set, by name (`['nodad', 'noprefixroute', 'permanent']`); bit 0 is
-   * `'secondary'` on IPv4 and `'temporary'` on IPv6. ip's `dynamic` is the absence of `'permanent'`.
+   * The IFA_F_* flags set, by the names `ip -j addr` gives them (`['nodad', 'noprefixroute',
+   * 'permanent']`, `'mngtmpaddr'`, `'stable-privacy'` …); bit 0 is `'secondary'` on IPv4 and
+   * `'temporary'` on IPv6. Bits no IFA_F_* names come last, in hex (`'0x1000'`).
    */
-  get flags(): AddressFlagName[] {
+  get flags(): Array<AddressFlagName | `0x${string}`> {
     return addressFlagNames(this.rawFlags, this.buf[this.off + FAMILY]!);
+  }
+
+  /** ip's `dynamic`: IFA_F_PERMANENT is clear (the address has a finite valid lifetime). */
+  get dynamic(): boolean {
+    return (this.rawFlags & C.IFA_F_PERMANENT) === 0;
   }
 
   /** IFA_CACHEINFO: raw lifetimes (0xffffffff = forever) and creation/update stamps. */
@@ -170,6 +176,7 @@ export class Address extends MessageView {
       label: this.label,
       scope: this.scope,
       flags: this.flags,
+      dynamic: this.dynamic,
       validLft: this.validLft,
       preferredLft: this.preferredLft,
       metric: this.metric,

@@ -19,7 +19,8 @@
 import { EnumTable } from '../../core/enum-table.js';
 import { ValidationError } from '../../core/errors.js';
 import { AttrSet, attr, flag, ip, nest, s32, struct, u16, u16be, u32, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
-import { formatMac } from '../../core/mac.js';
+import { parseIp } from '../../core/inet.js';
+import { formatMac, parseMac } from '../../core/mac.js';
 import type { NlWriter } from '../../core/writer.js';
 import { MessageCodec } from '../../core/message-codec.js';
 
@@ -245,15 +246,47 @@ export const neighborCacheinfo = struct<NeighborCacheinfo>('nda_cacheinfo', 16,
   }),
   (w, v) => { w.putU32(v.confirmed); w.putU32(v.used); w.putU32(v.updated); w.putU32(v.refcnt); });
 
-/** NDA_LLADDR: a hardware address of any length (zero-length on devices without one) as `aa:bb:…`. */
+/** The longest link-layer address taken (MAX_ADDR_LEN, include/linux/netdevice.h). */
+export const MAX_ADDR_LEN = 32;
+
+/**
+ * Parses a link-layer address: hex pairs (`aa:bb:…`, 1 to 32 bytes; exactly 6 when `ethernet`), or,
+ * unless `ethernet`, an IP address for tunnels whose link-layer address is one (GRE, IPIP, SIT:
+ * 4 bytes; ip6gre, ip6tnl: 16), as `ip neigh add … lladdr 192.0.2.1` takes it. A string of hex
+ * pairs is always read as hardware bytes (`10:20:30:40:50:60:70:80` is 8 bytes, not IPv6).
+ * The hex pairs go through core/mac.ts's char-code loop: this runs once per bulk item.
+ */
+export function parseLladdr(field: string, value: unknown, ethernet: boolean): Uint8Array {
+  if (typeof value === 'string') {
+    const n = (value.length + 1) / 3;
+    if (Number.isInteger(n) && n >= 1 && n <= MAX_ADDR_LEN && (!ethernet || n === 6)) {
+      try {
+        return parseMac(field, value, n);
+      } catch {
+        // Not hex pairs: maybe an IP address (below).
+      }
+    }
+    if (!ethernet && (value.includes('.') || value.includes(':'))) {
+      try {
+        return parseIp(field, value).bytes;
+      } catch {
+        // Said below, with what a neighbour entry takes.
+      }
+    }
+  }
+  throw new ValidationError(field, value, ethernet ? 'a 6-byte MAC address (aa:bb:cc:dd:ee:ff) is required'
+    : 'a link-layer address (aa:bb:…, 1 to 32 bytes) or, for a tunnel, an IP address is required');
+}
+
+/**
+ * NDA_LLADDR: a hardware address of any length as `aa:bb:…` (zero-length on devices without one,
+ * `''`). Encodes what {@link parseLladdr} takes, an IP address of a tunnel too.
+ */
 export const lladdr: FieldCodec<string> = {
   kind: 'lladdr',
   decode: (buf, off, len) => formatMac(buf, off, len),
   encode(w, type, v, path) {
-    if (typeof v !== 'string' || !/^(([0-9a-fA-F]{2})(:[0-9a-fA-F]{2})*)?$/.test(v)) {
-      throw new ValidationError(path, v, 'a link-layer address (aa:bb:…) is required');
-    }
-    w.attrBytes(type, v === '' ? new Uint8Array(0) : Uint8Array.from(v.split(':'), (p) => parseInt(p, 16)));
+    w.attrBytes(type, v === '' ? new Uint8Array(0) : parseLladdr(path, v, false));
   },
 };
 

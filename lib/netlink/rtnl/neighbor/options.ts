@@ -5,11 +5,10 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, parseIp } from '../../core/inet.js';
-import { parseMac } from '../../core/mac.js';
 import { checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
 import { PROTOCOLS } from '../enums.js';
 import {
-  NEIGHBOR_EXT_FLAGS, NEIGHBOR_FLAGS, NEIGHBOR_STATES, NTF_MASTER, NTF_SELF, NUD_PERMANENT,
+  NEIGHBOR_EXT_FLAGS, NEIGHBOR_FLAGS, NEIGHBOR_STATES, NTF_MASTER, NTF_PROXY, NTF_SELF, NUD_PERMANENT, parseLladdr,
   type NeighborFlagName, type NeighborStateName,
 } from './codec.js';
 
@@ -17,18 +16,6 @@ export type { NeighborFlagName, NeighborStateName } from './codec.js';
 
 /** The family of a neighbour request: 4 (ARP), 6 (NDP) or `'bridge'` (FDB). */
 export type NeighborFamily = 4 | 6 | 'bridge';
-
-/** Filters of `neighbors.list` and `neighbors.stream`, applied by the kernel. */
-export interface NeighborListOptions {
-  /** Only entries on this link (NDA_IFINDEX in the dump request). */
-  link?: LinkRef;
-  /** Only this family; omitted: IPv4 and IPv6 neighbours (FDB entries need `'bridge'`). */
-  family?: NeighborFamily;
-  /** Only entries of links enslaved to this master (NDA_MASTER in the dump request). */
-  master?: LinkRef;
-  /** The proxy entries (NTF_PROXY, `ip neigh show proxy`) instead of the ordinary ones. */
-  proxy?: boolean;
-}
 
 /** What identifies a neighbour or FDB entry (the options of `del`). */
 export interface NeighborKey {
@@ -38,7 +25,11 @@ export interface NeighborKey {
   family?: NeighborFamily;
   /** NDA_DST: the neighbour's address; for a VXLAN FDB entry, the remote (IPv4 or IPv6). */
   dst?: string;
-  /** NDA_LLADDR: the hardware address (required for FDB entries). */
+  /**
+   * NDA_LLADDR: the hardware address (`aa:bb:…`; required for FDB entries, 6 bytes), or for a
+   * tunnel whose link-layer address is an IP address (GRE, SIT, ip6gre …), that address
+   * (`'192.0.2.1'`: 4 bytes, `'2001:db8::1'`: 16), as `ip neigh add … lladdr 192.0.2.1` takes it.
+   */
   lladdr?: string;
   /** NDA_VLAN (FDB only): 0..4094. */
   vlan?: number;
@@ -50,6 +41,13 @@ export interface NeighborKey {
   srcVni?: number;
   /** NDA_IFINDEX (VXLAN FDB only): the device to reach the remote through (`via DEV`). */
   via?: LinkRef;
+  /**
+   * A proxy entry (NTF_PROXY, `ip neigh add proxy …`): the kernel answers ARP / neighbour
+   * solicitations for `dst` on the link. It has no lladdr; the state says only whether it is
+   * permanent. Same as naming `'proxy'` in `flags`. The kernel applies no NLM_F_EXCL to proxy
+   * entries: `add` of an existing one updates it (flags, protocol) instead of failing EEXIST.
+   */
+  proxy?: boolean;
   /**
    * NTF_* flags by name (`['self']`, `['master']`, `['router']`, `['extern_learn']` …; `managed`,
    * `locked`, `ext_validated` go to NDA_FLAGS_EXT), or ndm_flags as a number 0..255. An FDB entry
@@ -74,8 +72,7 @@ export interface NeighborOptions extends NeighborKey {
   nhId?: number;
 }
 
-const KEYS = ['link', 'family', 'dst', 'lladdr', 'vlan', 'vni', 'port', 'srcVni', 'via', 'flags', 'master', 'state', 'protocol', 'nhId'];
-const LIST_KEYS = ['link', 'family', 'master', 'proxy'];
+const KEYS = ['link', 'family', 'dst', 'lladdr', 'vlan', 'vni', 'port', 'srcVni', 'via', 'proxy', 'flags', 'master', 'state', 'protocol', 'nhId'];
 const BRIDGE_ONLY = ['vlan', 'vni', 'port', 'srcVni', 'via', 'nhId'];
 
 /** A validated add, replace or delete request, ready to encode (its link references still to resolve). */
@@ -112,13 +109,14 @@ export interface CheckedNeighbor {
   nhId: number | undefined;
 }
 
-function checkFamily(field: string, value: unknown): NeighborFamily {
+/** Checks a neighbour family: 4, 6 or `'bridge'`. */
+export function checkFamily(field: string, value: unknown): NeighborFamily {
   if (value === 4 || value === 6 || value === 'bridge') return value;
   throw new ValidationError(field, value, "4, 6 or 'bridge' is required");
 }
 
 /** ndm_family of a checked family (AF_UNSPEC when none is given). */
-function afOf(family: NeighborFamily | undefined): number {
+export function afOf(family: NeighborFamily | undefined): number {
   return family === undefined ? AF_UNSPEC : family === 4 ? AF_INET : family === 6 ? AF_INET6 : AF_BRIDGE;
 }
 
@@ -132,8 +130,8 @@ function stateBit(field: string, value: unknown): number {
   return bit;
 }
 
-function checkState(field: string, value: unknown): number {
-  if (value === undefined) return NUD_PERMANENT;
+/** NUD_* bits from a name, names, or the raw bits (0..0xffff). */
+export function checkState(field: string, value: unknown): number {
   if (typeof value === 'number') return checkInt(field, value, 0, 0xffff);
   if (!Array.isArray(value)) return stateBit(field, value);
   let state = 0;
@@ -162,23 +160,6 @@ function checkFlags(field: string, value: unknown): { flags: number; ext: number
   return { flags, ext };
 }
 
-/**
- * A hardware address `aa:bb:…` of 1..32 bytes; FDB entries need exactly 6. The length comes from
- * the text, the parsing from core/mac.ts (a char-code loop: this runs once per bulk item).
- */
-function checkLladdr(field: string, value: unknown, bridge: boolean): Uint8Array {
-  const n = typeof value === 'string' ? (value.length + 1) / 3 : 0;
-  if (Number.isInteger(n) && n >= 1 && n <= 32 && (!bridge || n === 6)) {
-    try {
-      return parseMac(field, value, n);
-    } catch {
-      // Said below, with what a neighbour entry takes.
-    }
-  }
-  throw new ValidationError(field, value, bridge ? 'a 6-byte MAC address (aa:bb:cc:dd:ee:ff) is required'
-    : 'a link-layer address (aa:bb:…, 1 to 32 bytes) is required');
-}
-
 /** Validates one request object completely (no I/O). `field` names it in errors (`''`, `'items[3]'`). */
 export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
   const o = checkObject(field || 'options', value);
@@ -203,14 +184,22 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
   } else if (o.lladdr === undefined) {
     throw new ValidationError(`${p}lladdr`, undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
-  const lladdr = o.lladdr === undefined ? undefined : checkLladdr(`${p}lladdr`, o.lladdr, bridge);
+  const lladdr = o.lladdr === undefined ? undefined : parseLladdr(`${p}lladdr`, o.lladdr, bridge);
   const flags = checkFlags(`${p}flags`, o.flags);
+  const proxy = o.proxy === undefined ? false : checkBool(`${p}proxy`, o.proxy);
+  if (proxy) {
+    if (bridge) throw new ValidationError(`${p}proxy`, o.proxy, 'FDB entries have no proxy table');
+    flags.flags |= NTF_PROXY;
+  }
+  if ((flags.flags & NTF_PROXY) !== 0 && lladdr !== undefined) {
+    throw new ValidationError(`${p}lladdr`, o.lladdr, 'a proxy entry has no link-layer address');
+  }
   return {
     af: afOf(family),
     link,
     dst: dst?.bytes,
     lladdr,
-    state: checkState(`${p}state`, o.state),
+    state: o.state === undefined ? NUD_PERMANENT : checkState(`${p}state`, o.state),
     // bridge fdb add|del "assume self": with neither NTF_SELF nor NTF_MASTER a vxlan refuses the
     // entry (EOPNOTSUPP) and a bridge port hands it to its master.
     flags: bridge && (flags.flags & (NTF_SELF | NTF_MASTER)) === 0 ? flags.flags | NTF_SELF : flags.flags,
@@ -226,29 +215,101 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
   };
 }
 
-/** Checked list filters: the dump request's ndmsg family and flags, and the links still to resolve. */
-export interface CheckedNeighborList {
-  /** ndm_family: AF_UNSPEC (IPv4 and IPv6), AF_INET, AF_INET6 or AF_BRIDGE. */
-  af: number;
-  /** List the proxy entries (NTF_PROXY in ndm_flags). */
-  proxy: boolean;
-  /** NDA_IFINDEX filter. */
-  link: LinkRef | undefined;
-  /** NDA_MASTER filter. */
-  master: LinkRef | undefined;
+/**
+ * What `neighbors.get` looks up (RTM_GETNEIGH for one entry): a neighbour by link and `dst` (`ip
+ * neigh get DST dev LINK [proxy]`), or a bridge FDB entry by `lladdr` and its port (`link`) or
+ * bridge (`master`), as `bridge fdb get MAC dev PORT | br BRIDGE [vlan N]` does.
+ */
+export interface NeighborGetOptions {
+  /** The link (ndm_ifindex); required for a neighbour, the port for an FDB entry. */
+  link?: LinkRef;
+  /** The family; inferred from `dst` (4 or 6), or `'bridge'` when only `lladdr` is given. */
+  family?: NeighborFamily;
+  /** NDA_DST: the neighbour's address. */
+  dst?: string;
+  /** NTF_PROXY: the proxy entry for `dst` (`ip neigh get proxy …`). */
+  proxy?: boolean;
+  /** NDA_LLADDR (FDB): the MAC address. */
+  lladdr?: string;
+  /** NDA_MASTER (FDB): the bridge, when no port is given (`bridge fdb get … br BRIDGE`). */
+  master?: LinkRef;
+  /** NDA_VLAN (FDB): 0..4094. */
+  vlan?: number;
+  /** NDA_VNI (FDB on a VXLAN device): 0..16777215. */
+  vni?: number;
+  /** ndm_flags (FDB): `['self']` (the device's own table) or `['master']` (its bridge's). */
+  flags?: Array<'self' | 'master'>;
 }
 
-/** Checks the options of `list` / `stream`. */
-export function checkNeighborList(options: unknown): CheckedNeighborList {
-  const o = checkObject('options', options);
-  checkKeys('', o, LIST_KEYS);
-  const family = o.family === undefined ? undefined : checkFamily('family', o.family);
-  const proxy = o.proxy === undefined ? false : checkBool('proxy', o.proxy);
-  if (proxy && family === 'bridge') throw new ValidationError('proxy', o.proxy, 'FDB entries have no proxy table');
+const GET_KEYS = ['link', 'family', 'dst', 'proxy', 'lladdr', 'master', 'vlan', 'vni', 'flags'];
+const FDB_GET_ONLY = ['lladdr', 'master', 'vlan', 'vni', 'flags'];
+
+/** A checked get: the ndmsg family and flags, the attributes, the links still to resolve. */
+export interface CheckedNeighborGet {
+  /** ndm_family: AF_INET, AF_INET6 or AF_BRIDGE. */
+  af: number;
+  /** ndm_flags: NTF_PROXY, NTF_SELF or NTF_MASTER (or 0). */
+  flags: number;
+  /** The link (ndm_ifindex). */
+  link: LinkRef | undefined;
+  /** NDA_DST. */
+  dst: Uint8Array | undefined;
+  /** NDA_LLADDR. */
+  lladdr: Uint8Array | undefined;
+  /** NDA_MASTER. */
+  master: LinkRef | undefined;
+  /** NDA_VLAN. */
+  vlan: number | undefined;
+  /** NDA_VNI. */
+  vni: number | undefined;
+}
+
+/** ndm_flags of an FDB lookup: `self` and `master` only (the kernel refuses any other). */
+function checkFdbGetFlags(field: string, value: unknown): number {
+  if (!Array.isArray(value)) throw new ValidationError(field, value, "an array of 'self' / 'master' is required");
+  let flags = 0;
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === 'self') flags |= NTF_SELF;
+    else if (value[i] === 'master') flags |= NTF_MASTER;
+    else throw new ValidationError(`${field}[${i}]`, value[i], "'self' or 'master' is required");
+  }
+  return flags;
+}
+
+/** Checks the options of `get` completely (no I/O). */
+export function checkNeighborGet(value: unknown): CheckedNeighborGet {
+  const o = checkObject('options', value);
+  checkKeys('', o, GET_KEYS);
+  let family = o.family === undefined ? undefined : checkFamily('family', o.family);
+  const dst = o.dst === undefined ? undefined : parseIp('dst', o.dst, family === 4 || family === 6 ? family : undefined);
+  family ??= dst?.version ?? (o.lladdr !== undefined ? 'bridge' : undefined);
+  if (family === undefined) throw new ValidationError('dst', undefined, 'a dst (or, for an FDB entry, an lladdr) is required');
+  const link = o.link === undefined ? undefined : checkLinkRef('link', o.link);
+  if (family !== 'bridge') {
+    for (const k of FDB_GET_ONLY) {
+      if (o[k] !== undefined) throw new ValidationError(k, o[k], "only FDB lookups (family 'bridge') take this option");
+    }
+    if (dst === undefined) throw new ValidationError('dst', undefined, `a dst is required for family ${family}`);
+    if (link === undefined) throw new ValidationError('link', undefined, 'the link is required (ndm_ifindex)');
+    const proxy = o.proxy === undefined ? false : checkBool('proxy', o.proxy);
+    return {
+      af: afOf(family), flags: proxy ? NTF_PROXY : 0, link, dst: dst.bytes,
+      lladdr: undefined, master: undefined, vlan: undefined, vni: undefined,
+    };
+  }
+  if (o.dst !== undefined) throw new ValidationError('dst', o.dst, 'an FDB lookup is by lladdr (and vlan, vni), not dst');
+  if (o.proxy !== undefined) throw new ValidationError('proxy', o.proxy, 'FDB entries have no proxy table');
+  if (o.lladdr === undefined) throw new ValidationError('lladdr', undefined, 'an FDB lookup needs the lladdr (MAC address)');
+  const master = o.master === undefined ? undefined : checkLinkRef('master', o.master);
+  if (link === undefined && master === undefined) throw new ValidationError('link', undefined, 'an FDB lookup needs the port (link) or the bridge (master)');
   return {
-    af: afOf(family),
-    proxy,
-    link: o.link === undefined ? undefined : checkLinkRef('link', o.link),
-    master: o.master === undefined ? undefined : checkLinkRef('master', o.master),
+    af: AF_BRIDGE,
+    flags: o.flags === undefined ? 0 : checkFdbGetFlags('flags', o.flags),
+    link,
+    dst: undefined,
+    lladdr: parseLladdr('lladdr', o.lladdr, true),
+    master,
+    vlan: o.vlan === undefined ? undefined : checkInt('vlan', o.vlan, 0, 4094),
+    vni: o.vni === undefined ? undefined : checkInt('vni', o.vni, 0, 0xffffff),
   };
 }

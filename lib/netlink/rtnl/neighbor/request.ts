@@ -1,5 +1,5 @@
 /**
- * The request encoder of `nl.neighbors`: RTM_NEWNEIGH, RTM_DELNEIGH and the RTM_GETNEIGH dump, with
+ * The request encoder of `nl.neighbors`: RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH (one entry) and its dump, with
  * the attributes iproute2 6.1 sends (the captured req-*.hex goldens are its tests), written with
  * the ndmsg writer and the attribute schema of codec.ts, the ones that encode replies.
  *
@@ -11,7 +11,8 @@ import { AF_BRIDGE } from '../../core/inet.js';
 import type { AttrDef } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
 import { NTF_PROXY, neighborAttrs, writeNdMsg } from './codec.js';
-import type { CheckedNeighbor, CheckedNeighborList } from './options.js';
+import type { CheckedNeighborList } from './filter.js';
+import type { CheckedNeighbor, CheckedNeighborGet } from './options.js';
 
 const A = neighborAttrs.defs;
 
@@ -60,4 +61,18 @@ export function writeNeighborDump(w: NlWriter, l: CheckedNeighborList, link: num
   writeNdMsg(w, l.af, 0, 0, l.proxy ? NTF_PROXY : 0, 0);
   if (link !== undefined) put(w, A.ifindex, link, 'link');
   if (master !== undefined) put(w, A.master, master, 'master');
+}
+
+/**
+ * Writes an RTM_GETNEIGH request for one entry, as `ip neigh get` and `bridge fdb get` lay it out:
+ * the kernel refuses a state or type in the header and any attribute but NDA_DST (neighbours) or
+ * NDA_LLADDR, NDA_VLAN, NDA_VNI, NDA_MASTER (FDB). `ifindex` and `master` are the resolved links.
+ */
+export function writeNeighborGet(w: NlWriter, c: CheckedNeighborGet, ifindex: number | undefined, master: number | undefined): void {
+  writeNdMsg(w, c.af, ifindex ?? 0, 0, c.flags, 0);
+  if (c.dst !== undefined) putBytes(w, A.dst, c.dst);
+  if (c.lladdr !== undefined) putBytes(w, A.lladdr, c.lladdr);
+  if (master !== undefined) put(w, A.master, master, 'master');
+  if (c.vlan !== undefined) put(w, A.vlan, c.vlan, 'vlan');
+  if (c.vni !== undefined) put(w, A.vni, c.vni, 'vni');
 }

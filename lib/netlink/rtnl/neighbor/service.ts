@@ -14,15 +14,26 @@ import type { Links } from '../link/service.js';
 import { resolveRefs } from '../resolve.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../rtm.js';
 import { dumpStream, type PreparedDump } from '../stream.js';
+import { checkNeighborList, neighborStateMatches, type CheckedNeighborList, type NeighborListOptions } from './filter.js';
 import {
-  checkNeighbor, checkNeighborList, type CheckedNeighbor, type NeighborKey, type NeighborListOptions, type NeighborOptions,
+  checkNeighbor, checkNeighborGet, type CheckedNeighbor, type NeighborGetOptions, type NeighborKey, type NeighborOptions,
 } from './options.js';
-import { writeNeighbor, writeNeighborDump } from './request.js';
+import { writeNeighbor, writeNeighborDump, writeNeighborGet } from './request.js';
 import { Neighbor, neighborView } from './view.js';
 
 export type {
-  NeighborFamily, NeighborFlagName, NeighborKey, NeighborListOptions, NeighborOptions, NeighborStateName,
+  NeighborFamily, NeighborFlagName, NeighborGetOptions, NeighborKey, NeighborOptions, NeighborStateName,
 } from './options.js';
+export type { NeighborListOptions } from './filter.js';
+
+/** The dump decoder of checked list options: the kernel does not filter by state, so it is done here. */
+function dumpDecoder(l: CheckedNeighborList): (buf: Buffer, off: number, len: number) => Neighbor | undefined {
+  if (l.state === 0 && !l.stateNone) return neighborView;
+  return (buf, off, len) => {
+    const n = neighborView(buf, off, len);
+    return neighborStateMatches(l, n.rawState) ? n : undefined;
+  };
+}
 
 /** Bulk codec: validation, link references (link, via, master) and the request writer of one entry. */
 const BULK_CODEC: BulkCodec<CheckedNeighbor> = {
@@ -36,10 +47,14 @@ export class Neighbors {
   /** @internal */
   constructor(protected readonly conn: Connection, protected readonly links: Links) {}
 
-  /** All entries (one RTM_GETNEIGH dump), optionally filtered by the kernel. */
+  /**
+   * The entries (one RTM_GETNEIGH dump), filtered by the kernel by family, link, master and table
+   * (proxy or not), and here by NUD state.
+   */
   async list(options: NeighborListOptions = {}): Promise<Neighbor[]> {
     const d = await this.prepareDump(options);
-    return this.conn.dump(RTM_GETNEIGH, 0, d.build, neighborView);
+    const all = await this.conn.dump(RTM_GETNEIGH, 0, d.build, d.decode);
+    return all.filter((n): n is Neighbor => n !== undefined);
   }
 
   /** Like {@link list}, one entry at a time, reading from the kernel as the loop advances. */
@@ -52,7 +67,19 @@ export class Neighbors {
     const l = checkNeighborList(options);
     const r = resolveRefs(this.index, [l.link, l.master]);
     const [link, master] = r instanceof Promise ? await r : r;
-    return { build: (w) => writeNeighborDump(w, l, link, master), decode: neighborView };
+    return { build: (w) => writeNeighborDump(w, l, link, master), decode: dumpDecoder(l) };
+  }
+
+  /**
+   * One entry (RTM_GETNEIGH without NLM_F_DUMP): a neighbour by link and `dst` (`ip neigh get`;
+   * `proxy: true` for the proxy entry), or an FDB entry by `lladdr` and port or bridge (`bridge fdb
+   * get`). A missing entry is the kernel's NetlinkError ENOENT; a missing link is ENODEV.
+   */
+  async get(options: NeighborGetOptions): Promise<Neighbor> {
+    const c = checkNeighborGet(options);
+    const r = resolveRefs(this.index, [c.link, c.master]);
+    const [link, master] = r instanceof Promise ? await r : r;
+    return this.conn.get(RTM_GETNEIGH, 0, (w) => writeNeighborGet(w, c, link, master), neighborView);
   }
 
   /**

@@ -2,11 +2,12 @@
  * Neighbor: one neighbour-table entry (ARP / NDP) or bridge FDB entry as the kernel reported it
  * (RTM_NEWNEIGH), decoded lazily. Field names follow `ip -j neigh` and `bridge -j fdb` in camelCase.
  */
-import { AF_BRIDGE, AF_INET, AF_INET6 } from '../../core/inet.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, formatIp } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import * as N from './codec.js';
 import { ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
+import { attrLength } from '../../core/attributes.js';
 
 /** Where the ndmsg fields lie in a message: the struct follows the nlmsghdr. */
 const FAMILY = NLMSG_HDRLEN + N.NDMSG.family;
@@ -49,9 +50,21 @@ export class Neighbor extends MessageView {
     return this.attr(N.NDA_DST, ip, 'dst');
   }
 
-  /** NDA_LLADDR: the hardware address (the MAC of an FDB entry). */
+  /** NDA_LLADDR: the hardware address (the MAC of an FDB entry), as hex pairs. */
   get lladdr(): string | undefined {
     return this.attr(N.NDA_LLADDR, N.lladdr, 'lladdr');
+  }
+
+  /**
+   * NDA_LLADDR read as an IP address when it is 4 or 16 bytes long: the link-layer address of a
+   * tunnel neighbour (GRE, IPIP, SIT: IPv4; ip6gre, ip6tnl: IPv6), which ip prints this way for
+   * those link types. The message does not say the link's type: for a 16-byte hardware address of
+   * another kind this is its bytes as IPv6 text. Undefined for other lengths.
+   */
+  get lladdrIp(): string | undefined {
+    const at = this.locate(N.NDA_LLADDR);
+    const len = at < 0 ? 0 : attrLength(this.buf, at);
+    return len === 4 || len === 16 ? formatIp(this.buf, at, len) : undefined;
   }
 
   /** ndm_state as `ip -j neigh` prints it (`['PERMANENT']`; `[]` for NUD_NONE). */
@@ -163,6 +176,8 @@ export class Neighbor extends MessageView {
       ifindex: this.ifindex,
       dst: this.dst,
       lladdr: this.lladdr,
+      lladdrIp: this.lladdrIp,
+      proxy: this.proxy,
       state: this.state,
       flags: this.flags,
       router: this.router,

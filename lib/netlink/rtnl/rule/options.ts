@@ -5,7 +5,7 @@
  * properties only.
  */
 import { ValidationError } from '../../core/errors.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, parsePrefix, type Prefix } from '../../core/inet.js';
+import { AF_INET, AF_INET6, parsePrefix, type Prefix } from '../../core/inet.js';
 import { checkBool, checkInt, checkKeys, checkLinkName, checkObject, checkU32 } from '../../core/validate.js';
 import { IP_PROTOCOLS, PROTOCOLS, RT_TABLE_MAIN, RT_TABLE_UNSPEC, checkTable } from '../enums.js';
 import { FIB_RULE_INVERT, FR_ACT_GOTO, FR_ACT_TO_TBL, FR_ACT_UNSPEC, RULE_ACTIONS, type FibRuleHdr, type RuleRange } from './codec.js';
@@ -18,12 +18,6 @@ export type RuleTable = number | 'main' | 'local' | 'default';
 
 /** A port or uid range; a single number means start = end. */
 export type RuleRangeInput = number | { start: number; end: number };
-
-/** Filters of `rules.list` and `rules.stream`. */
-export interface RuleListOptions {
-  /** Only IPv4 (4) or IPv6 (6) rules; omitted: every family the kernel has rules for. */
-  family?: 4 | 6;
-}
 
 /** The selectors and action of a rule (`add` takes them all; `del` matches the ones given). */
 export interface RuleOptions {
@@ -45,7 +39,7 @@ export interface RuleOptions {
   dscp?: number;
   /** FRA_FWMARK. */
   fwmark?: number;
-  /** FRA_FWMASK (with `fwmark`). */
+  /** FRA_FWMASK; without `fwmark`, the mark is 0 (`ip rule add fwmark 0/MASK`). */
   fwmask?: number;
   /** FRA_IIFNAME: the input interface name. */
   iif?: string;
@@ -135,7 +129,8 @@ export interface CheckedRule {
   flowlabelMask: number | undefined;
 }
 
-function checkRange(field: string, value: unknown, min: number, max: number): RuleRange {
+/** A port or uid range: a number (start = end) or `{ start, end }` within `min..max`. */
+export function checkRange(field: string, value: unknown, min: number, max: number): RuleRange {
   if (typeof value === 'number') {
     const v = checkInt(field, value, min, max);
     return { start: v, end: v };
@@ -148,7 +143,8 @@ function checkRange(field: string, value: unknown, min: number, max: number): Ru
   return { start, end };
 }
 
-function checkFamily(value: unknown): 4 | 6 | undefined {
+/** A rule family: 4, 6 or undefined. */
+export function checkFamily(value: unknown): 4 | 6 | undefined {
   if (value !== undefined && value !== 4 && value !== 6) throw new ValidationError('family', value, '4 or 6 is required');
   return value;
 }
@@ -170,7 +166,8 @@ function checkAction(o: Record<string, unknown>, forAdd: boolean): { action: num
   return { action, goto };
 }
 
-function checkTunId(value: unknown): bigint | undefined {
+/** FRA_TUN_ID: a u64 bigint, or undefined. */
+export function checkTunId(value: unknown): bigint | undefined {
   if (value !== undefined && (typeof value !== 'bigint' || value < 0n || value > 0xffffffffffffffffn)) {
     throw new ValidationError('tunId', value, 'a u64 bigint is required');
   }
@@ -200,9 +197,9 @@ export function checkRule(value: unknown, forAdd: boolean): CheckedRule {
   const tos = o.tos === undefined ? 0 : checkInt('tos', o.tos, 0, 255);
   const dscp = o.dscp === undefined ? undefined : checkInt('dscp', o.dscp, 0, 63);
   if (dscp !== undefined && tos !== 0) throw new ValidationError('dscp', o.dscp, 'tos and dscp cannot be combined');
-  const fwmark = o.fwmark === undefined ? undefined : checkU32('fwmark', o.fwmark);
   const fwmask = o.fwmask === undefined ? undefined : checkU32('fwmask', o.fwmask);
-  if (fwmask !== undefined && fwmark === undefined) throw new ValidationError('fwmask', o.fwmask, 'a fwmask needs a fwmark');
+  // A mask alone matches mark 0 under it (`ip rule add fwmark 0/MASK`, which sends both).
+  const fwmark = o.fwmark === undefined ? (fwmask === undefined ? undefined : 0) : checkU32('fwmark', o.fwmark);
   const flowlabel = o.flowlabel === undefined ? undefined : checkInt('flowlabel', o.flowlabel, 0, 0xfffff);
   const flowlabelMask = o.flowlabelMask === undefined ? undefined : checkInt('flowlabelMask', o.flowlabelMask, 0, 0xfffff);
   if (flowlabelMask !== undefined && flowlabel === undefined) throw new ValidationError('flowlabelMask', o.flowlabelMask, 'a flowlabelMask needs a flowlabel');
@@ -250,12 +247,4 @@ export function checkRule(value: unknown, forAdd: boolean): CheckedRule {
     throw new ValidationError('options', value, 'a rule to delete needs at least one selector (priority, table, src …)');
   }
   return c;
-}
-
-/** Checks the options of `list` / `stream`; returns the dump request's family (AF_UNSPEC: all). */
-export function checkRuleList(options: unknown): number {
-  const o = checkObject('options', options);
-  checkKeys('', o, ['family']);
-  const family = checkFamily(o.family);
-  return family === 4 ? AF_INET : family === 6 ? AF_INET6 : AF_UNSPEC;
 }

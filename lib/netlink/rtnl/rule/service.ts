@@ -10,16 +10,27 @@ import type { Connection } from '../../transport/connection.js';
 import type { Links } from '../link/service.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE } from '../rtm.js';
 import { dumpStream, type PreparedDump } from '../stream.js';
-import { checkRule, checkRuleList, type RuleListOptions, type RuleOptions } from './options.js';
+import { checkRuleFilter, ruleMatches, type RuleListOptions } from './filter.js';
+import { checkRule, type RuleOptions } from './options.js';
 import { writeRule, writeRuleDump } from './request.js';
 import { Rule, ruleView } from './view.js';
 
-export type { RuleAction, RuleListOptions, RuleOptions, RuleRangeInput, RuleTable } from './options.js';
+export type { RuleAction, RuleOptions, RuleRangeInput, RuleTable } from './options.js';
+export type { RuleListOptions } from './filter.js';
 
-/** The dump request of checked list options (rules need no link resolution). */
+/**
+ * The dump request and decoder of checked list options (rules need no link resolution). The kernel
+ * filters by family only; the decoder drops the rules the other selectors refuse.
+ */
 function prepareDump(options: unknown): PreparedDump<Rule> {
-  const family = checkRuleList(options);
-  return { build: (w) => writeRuleDump(w, family), decode: ruleView };
+  const f = checkRuleFilter(options);
+  return {
+    build: (w) => writeRuleDump(w, f.af),
+    decode: (buf, off, len) => {
+      const r = ruleView(buf, off, len);
+      return ruleMatches(f, r) ? r : undefined;
+    },
+  };
 }
 
 /** The policy-routing rules of one netlink handle. Obtain it as `nl.rules`. */
@@ -27,9 +38,14 @@ export class Rules {
   /** @internal */
   constructor(protected readonly conn: Connection, protected readonly links: Links) {}
 
-  /** All rules (one RTM_GETRULE dump), in priority order per family. */
+  /**
+   * The rules (one RTM_GETRULE dump), in priority order per family; with selectors, only the
+   * rules matching every one (`ip rule show SELECTOR`).
+   */
   async list(options: RuleListOptions = {}): Promise<Rule[]> {
-    return this.conn.dump(RTM_GETRULE, 0, prepareDump(options).build, ruleView);
+    const d = prepareDump(options);
+    const all = await this.conn.dump(RTM_GETRULE, 0, d.build, d.decode);
+    return all.filter((r): r is Rule => r !== undefined);
   }
 
   /** Like {@link list}, one rule at a time, reading from the kernel as the loop advances. */

@@ -10,7 +10,8 @@ import {
 } from '../../../../lib/netlink/rtnl/address/codec.js';
 import { addressView } from '../../../../lib/netlink/rtnl/address/view.js';
 import { Addresses } from '../../../../lib/netlink/rtnl/address/service.js';
-import { checkAddress, checkAddressList, type AddressAddOptions } from '../../../../lib/netlink/rtnl/address/options.js';
+import { checkAddress, type AddressAddOptions } from '../../../../lib/netlink/rtnl/address/options.js';
+import { checkAddressFilter, globMatch, type AddressListOptions } from '../../../../lib/netlink/rtnl/address/filter.js';
 import { writeAddAddress, writeAddressDump, writeDelAddress } from '../../../../lib/netlink/rtnl/address/request.js';
 import { forEachAttr } from '../../../../lib/netlink/core/attributes.js';
 import { Connection } from '../../../../lib/netlink/transport/connection.js';
@@ -94,7 +95,7 @@ const GOLDEN: Record<string, AddressBody> = {
 const VIEWS: Record<string, object> = {
   'v4-brd-label': {
     family: 4, ifindex: 3, local: '10.1.2.3', address: '10.1.2.3', prefixlen: 24, cidr: '10.1.2.3/24', peer: undefined,
-    broadcast: '10.1.2.255', label: 'v0:1', scope: 'global', scopeId: 0, flags: ['permanent'], rawFlags: 0x80,
+    broadcast: '10.1.2.255', label: 'v0:1', scope: 'global', scopeId: 0, flags: ['permanent'], rawFlags: 0x80, dynamic: false,
     validLft: Infinity, preferredLft: Infinity, metric: undefined, proto: undefined, messageType: 20,
   },
   'v4-peer': {
@@ -106,7 +107,7 @@ const VIEWS: Record<string, object> = {
   'v4-multicast': { family: 4, multicast: '224.0.0.1', messageType: 58 },
   'v6-flags-lft': {
     family: 6, ifindex: 3, local: '2001:db8::1', address: '2001:db8::1', peer: undefined, prefixlen: 64, cidr: '2001:db8::1/64',
-    label: undefined, broadcast: undefined, scope: 'global', flags: ['nodad', 'noprefixroute'], rawFlags: 0x202,
+    label: undefined, broadcast: undefined, scope: 'global', flags: ['nodad', 'noprefixroute'], rawFlags: 0x202, dynamic: true,
     validLft: 98, preferredLft: 48,
   },
   'v6-linklocal-proto': {
@@ -191,15 +192,16 @@ test('wrong payload sizes are DecodeErrors naming the attribute', (t) => {
   t.deepEqual(w.bytes(), long);
 });
 
-test('flag and scope names are the ones ip prints (kernel IFA_F_* names)', (t) => {
+test('flag and scope names are the ones ip -j prints (its JSON keys)', (t) => {
   t.deepEqual(addressFlagNames(0, 2), []);
   t.deepEqual(addressFlagNames(0x01, 2), ['secondary']);
   t.deepEqual(addressFlagNames(0x01, 10), ['temporary']);
   t.deepEqual(addressFlagNames(0xfff, 10), [
-    'temporary', 'nodad', 'optimistic', 'dadfailed', 'homeaddress', 'deprecated', 'tentative', 'permanent',
-    'managetempaddr', 'noprefixroute', 'mcautojoin', 'stableprivacy',
+    'temporary', 'nodad', 'optimistic', 'dadfailed', 'home', 'deprecated', 'tentative', 'permanent',
+    'mngtmpaddr', 'noprefixroute', 'autojoin', 'stable-privacy',
   ]);
-  t.deepEqual(addressFlagNames(0x1000 | 0x40, 10), ['tentative'], 'unknown bits are left to rawFlags');
+  t.deepEqual(addressFlagNames(0xfff, 2)[0], 'secondary');
+  t.deepEqual(addressFlagNames(0x80001000 | 0x40, 10), ['tentative', '0x80001000'], 'bits no IFA_F_* names come last, in hex');
   t.deepEqual([0, 200, 253, 254, 255, 7].map(addressScopeName), ['global', 'site', 'link', 'host', 'nowhere', '7']);
   t.is(addressScopeNumber('link'), 253);
   t.is(addressScopeNumber('bogus'), undefined);
@@ -306,7 +308,7 @@ for (const [name, method, options, diffs] of REQUESTS) {
     const w = new NlWriter();
     const start = w.beginMessage(golden.readUInt16LE(4), golden.readUInt16LE(6), golden.readUInt32LE(8), golden.readUInt32LE(12));
     if (method === 'list') {
-      const l = checkAddressList(options);
+      const l = checkAddressFilter(options);
       writeAddressDump(w, l.family, l.link === undefined ? 0 : 3);
     } else {
       (method === 'add' ? writeAddAddress : writeDelAddress)(w, checkAddress('', options), 3);
@@ -447,11 +449,19 @@ serial('bad input is a ValidationError and nothing is sent (bulk: one bad item s
     [{ link: 'v0', address: '2001:db8::1/64', scope: 'link' }, /^scope: .*IPv4 only/],
     [{ link: 'v0', address: '10.1.2.3/24', flags: ['bogus'] }, /^flags\[0\]: not a flag a request can set/],
     [{ link: 'v0', address: '10.1.2.3/24', flags: ['noprefixroute', 'permanent'] }, /^flags\[1\]: not a flag/],
-    [{ link: 'v0', address: '10.1.2.3/24', flags: ['nodad'] }, /^flags\[0\]: this flag is IPv6 only/],
+    [{ link: 'v0', address: '10.1.2.3/24', flags: ['secondary'] }, /^flags\[0\]: not a flag a request can set on an IPv4 address/],
+    [{ link: 'v0', address: '10.1.2.3/24', flags: ['optimistic'] }, /^flags\[0\]: not a flag a request can set on an IPv4 address \(known: noprefixroute, autojoin, mcautojoin\)/],
+    [{ link: 'v0', address: '10.1.2.3/24', flags: ['dadfailed'] }, /^flags\[0\]: not a flag/],
+    [{ link: 'v0', address: '10.1.2.3/24', flags: ['nodad'] }, /^flags\[0\]: not a flag/],
+    [{ link: 'v0', address: '10.1.2.3/24', flags: ['deprecated'] }, /^flags\[0\]: not a flag/],
+    [{ link: 'v0', address: '2001:db8::1/64', flags: ['dadfailed'] }, /^flags\[0\]: not a flag a request can set on an IPv6 address/],
+    [{ link: 'v0', address: '2001:db8::1/64', flags: ['tentative'] }, /^flags\[0\]: not a flag/],
+    [{ link: 'v0', address: '2001:db8::1/64', flags: ['stable-privacy'] }, /^flags\[0\]: not a flag/],
     // Object.prototype member names are no flag or scope names.
     ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((name): Array<[unknown, RegExp]> => [
       [{ link: 'v0', address: '10.1.2.3/24', flags: [name] }, /^flags\[0\]: not a flag a request can set/],
       [{ link: 'v0', address: '10.1.2.3/24', scope: name }, /^scope: a scope name/],
+      [{ link: 'v0', address: '10.1.2.3/24', proto: name }, /^proto: unknown address protocol/],
     ]),
     [{ link: 'v0', address: '10.1.2.3/24', flags: 'nodad' }, /^flags: an array/],
     [{ link: 'v0', address: '10.1.2.3/24', validLft: 10, preferredLft: 20 }, /^preferredLft: the preferred lifetime cannot exceed/],
@@ -475,8 +485,8 @@ serial('bad input is a ValidationError and nothing is sent (bulk: one bad item s
   await t.throwsAsync(addresses.del({ link: 'v0', address: '10.1.2.3/24', gateway: '10.1.2.1' } as never),
     { instanceOf: ValidationError, message: /^gateway: unknown option/ });
   // del checks add's options too (they are ignored, not unchecked).
-  await t.throwsAsync(addresses.del({ link: 'v0', address: '10.1.2.3/24', flags: ['nodad'] }),
-    { instanceOf: ValidationError, message: /^flags\[0\]: this flag is IPv6 only/ });
+  await t.throwsAsync(addresses.del({ link: 'v0', address: '10.1.2.3/24', flags: ['permanent' as never] }),
+    { instanceOf: ValidationError, message: /^flags\[0\]: not a flag a request can set/ });
   await t.throwsAsync(addresses.addMany([{ link: 'v0', address: '10.0.0.1/32' }, { link: 'v0', address: 'x' }]),
     { instanceOf: ValidationError, message: /^items\[1\]\.address: / });
   await t.throwsAsync(addresses.addMany([{ link: 'v0', address: '10.0.0.1/32', mask: 24 } as never]),
@@ -507,5 +517,71 @@ serial('a kernel refusal is a NetlinkError with errno, code and the kernel messa
   t.is(e.code, 'EEXIST');
   t.is(e.op, 'RTM_NEWADDR');
   t.is(e.kernelMessage, 'ipv4: Address already assigned');
+  conn.close();
+});
+
+serial('list filters: label, scope, flags, to and proto pick from the dump (the kernel has none of them)', async (t) => {
+  const names = ['v4-brd-label', 'v4-peer', 'v4-metric', 'v4-target-netnsid', 'v6-flags-lft', 'v6-linklocal-proto'];
+  const k = fakeKernel({ v0: 3 }, () => 0, () => names.map((n) => Buffer.from(fixture(n))));
+  const { addresses, conn } = open(k);
+  const pick = async (o: AddressListOptions): Promise<string[]> => (await addresses.list(o)).map((a) => a.cidr);
+  t.deepEqual(await pick({ label: 'v0*' }), ['10.1.2.3/24', '10.3.0.1/32', '10.6.0.1/24']);
+  t.deepEqual(await pick({ label: 'v0' }), ['10.3.0.1/32', '10.6.0.1/24']);
+  t.deepEqual(await pick({ label: 'v0:?' }), ['10.1.2.3/24']);
+  t.deepEqual(await pick({ label: '*', family: 6 }), [], 'IPv6 addresses have no label');
+  t.deepEqual(await pick({ scope: 'link' }), ['10.3.0.1/32', 'fe80::1c94:47ff:fed0:16e4/64']);
+  t.deepEqual(await pick({ scope: 0, family: 6 }), ['2001:db8::1/64']);
+  t.deepEqual(await pick({ flags: ['dynamic'] }), ['2001:db8::1/64']);
+  t.deepEqual(await pick({ flags: ['-permanent'] }), ['2001:db8::1/64']);
+  t.deepEqual(await pick({ flags: ['nodad', 'noprefixroute', 'primary'] }), ['2001:db8::1/64']);
+  t.deepEqual(await pick({ flags: ['-primary'] }), [], 'none is secondary');
+  t.deepEqual(await pick({ flags: ['permanent', '-nodad'], family: 6 }), ['fe80::1c94:47ff:fed0:16e4/64']);
+  t.deepEqual(await pick({ to: '10.0.0.0/8' }), ['10.1.2.3/24', '10.3.0.1/32', '10.6.0.1/24']);
+  t.deepEqual(await pick({ to: '10.3.0.1/32' }), ['10.3.0.1/32'], 'the local address, not the peer');
+  t.deepEqual(await pick({ to: '10.3.0.2/32' }), []);
+  t.deepEqual(await pick({ to: 'fe80::/10' }), ['fe80::1c94:47ff:fed0:16e4/64']);
+  t.deepEqual(await pick({ proto: 'kernel_ll' }), ['fe80::1c94:47ff:fed0:16e4/64']);
+  t.deepEqual(await pick({ proto: 'unspec', family: 4 }), ['10.1.2.3/24', '10.3.0.1/32', '10.6.0.1/24', '192.0.2.9/24']);
+  t.deepEqual(await pick({ link: 'v0', scope: 'global', label: 'v0*', flags: ['primary'] }), ['10.1.2.3/24', '10.6.0.1/24']);
+  const dumps = k.sent.filter((m) => m.type === RTM_GETADDR);
+  t.deepEqual(dumps.map((m) => m.payload[0]), [0, 0, 0, 10, 0, 10, 0, 0, 0, 0, 10, 2, 2, 2, 10, 0, 2, 0], 'the family (given, or of `to`)');
+  t.true(dumps.every((m) => m.payload.length === 8), 'only the ifaddrmsg: strict checking refuses attributes');
+  conn.close();
+});
+
+test('label patterns follow fnmatch(3) without flags', (t) => {
+  const cases: Array<[string, string, boolean]> = [
+    ['v0:*', 'v0:web', true], ['v0:*', 'v0', false], ['*', '', true], ['*', 'anything', true], ['v?', 'v0', true],
+    ['v?', 'v00', false], ['*:*', 'eth0:1', true], ['*b', 'aaab', true], ['a*b*c', 'a-b-x-c', true], ['a*b*c', 'a-c-b', false],
+    ['v[01]', 'v1', true], ['v[01]', 'v2', false], ['v[0-9]:x', 'v7:x', true], ['v[!0-9]', 'va', true], ['v[!0-9]', 'v5', false],
+    ['v[^a]', 'vb', true], ['[]]', ']', true], ['[]a]', 'a', true], ['[!]]', 'a', true], ['[!]]', ']', false],
+    ['\\*', '*', true], ['\\*', 'x', false], ['v\\?', 'v?', true], ['[a-]', '-', true], ['[', '[', true], ['v[0', 'v[0', true],
+    ['[\\]]', ']', true], ['**x', 'abx', true], ['*.*', 'a.b.c', true],
+  ];
+  for (const [pattern, text, expected] of cases) t.is(globMatch(pattern, text), expected, `${pattern} ~ ${text}`);
+});
+
+serial('bad list filters are a ValidationError before anything is sent', async (t) => {
+  const k = fakeKernel({ v0: 3 });
+  const { addresses, conn } = open(k);
+  const bad: Array<[unknown, RegExp]> = [
+    [{ label: '' }, /^label: /], [{ label: 5 }, /^label: /], [{ label: 'a\0' }, /^label: /], [{ label: 'x'.repeat(256) }, /^label: /],
+    [{ scope: 'galaxy' }, /^scope: unknown scope/], [{ scope: 256 }, /^scope: /], [{ scope: -1 }, /^scope: /],
+    [{ flags: 'nodad' }, /^flags: an array/], [{ flags: ['bogus'] }, /^flags\[0\]: unknown flag/], [{ flags: ['--nodad'] }, /^flags\[0\]: /],
+    [{ flags: ['nodad', '-nodad'] }, /^flags: a flag cannot be both required and excluded/],
+    [{ flags: ['primary', 'secondary'] }, /^flags: a flag cannot be both/], [{ flags: [7] }, /^flags\[0\]: unknown flag/],
+    [{ to: '10.0.0.0/33' }, /^to: /], [{ to: '10.0.0.0/8', family: 6 }, /^to: an IPv6 address is required/], [{ to: 10 }, /^to: /],
+    [{ proto: 'bgp' }, /^proto: unknown address protocol/], [{ proto: 256 }, /^proto: /],
+    [{ family: 4, labels: 'x' }, /^labels: unknown option/],
+    ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((name): Array<[unknown, RegExp]> => [
+      [{ scope: name }, /^scope: unknown scope/], [{ flags: [name] }, /^flags\[0\]: unknown flag/],
+      [{ flags: [`-${name}`] }, /^flags\[0\]: unknown flag/], [{ proto: name }, /^proto: unknown address protocol/],
+    ]),
+  ];
+  for (const [options, message] of bad) {
+    await t.throwsAsync(addresses.list(options as never), { instanceOf: ValidationError, message }, JSON.stringify(options));
+    t.throws(() => addresses.stream(options as never), { instanceOf: ValidationError, message }, JSON.stringify(options));
+  }
+  t.is(k.datagrams.length, 0, 'nothing was sent');
   conn.close();
 });

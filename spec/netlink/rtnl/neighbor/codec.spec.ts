@@ -14,12 +14,13 @@ import {
 import { neighborView } from '../../../../lib/netlink/rtnl/neighbor/view.js';
 import { Neighbors } from '../../../../lib/netlink/rtnl/neighbor/service.js';
 import {
-  checkNeighbor, checkNeighborList, type NeighborListOptions, type NeighborOptions,
+  checkNeighbor, checkNeighborGet, type NeighborGetOptions, type NeighborOptions,
 } from '../../../../lib/netlink/rtnl/neighbor/options.js';
-import { writeNeighbor, writeNeighborDump } from '../../../../lib/netlink/rtnl/neighbor/request.js';
+import { checkNeighborList, type NeighborListOptions } from '../../../../lib/netlink/rtnl/neighbor/filter.js';
+import { writeNeighbor, writeNeighborDump, writeNeighborGet } from '../../../../lib/netlink/rtnl/neighbor/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, cstr, nldone, nlerror, nlmsg, s32, u16, u32 } from '../../../helpers/bytes.js';
-import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
+import { asReply, checkReencode, checkTruncations } from '../../../helpers/golden.js';
 import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
 import { fixturesUrl } from '../../../helpers/fixtures.js';
 
@@ -56,6 +57,21 @@ const GOLDEN: Record<string, NeighborBody> = {
     header: { family: 7, ifindex: 2, state: 0x80, flags: 0x02, type: 0 },
     attributes: { lladdr: '02:00:00:00:00:bb' },
   },
+  // The kernel's answer to `ip neigh get 10.1.2.4 dev v0` (RTM_GETNEIGH for one entry).
+  'get-inet4': {
+    header: { family: 2, ifindex: 3, state: 0x80, flags: 0, type: 1 },
+    attributes: { dst: '10.1.2.4', lladdr: '02:00:00:00:00:04', probes: 0, cacheinfo: { confirmed: 77, used: 77, updated: 77, refcnt: 1 } },
+  },
+  // `bridge fdb get 02:00:00:00:00:aa br br0`.
+  'fdb-get-br': {
+    header: { family: 7, ifindex: 2, state: 0x40, flags: 0, type: 0 },
+    attributes: { lladdr: '02:00:00:00:00:aa', master: 4, flagsExt: 0, cacheinfo: { confirmed: 0, used: 51, updated: 51, refcnt: 0 } },
+  },
+  // A proxy entry in `ip neigh show proxy`: no state, no lladdr.
+  'proxy-inet4': {
+    header: { family: 2, ifindex: 3, state: 0, flags: 0x08, type: 1 },
+    attributes: { dst: '10.1.2.10' },
+  },
   'fdb-vxlan': {
     header: { family: 7, ifindex: 5, state: 0xc0, flags: 0x02, type: 1 },
     attributes: {
@@ -72,6 +88,9 @@ const VIEWS: Record<string, object> = {
   'inet6-router': { family: 6, ifindex: 3, dst: 'fe80::5', lladdr: '02:00:00:00:00:05', state: ['PERMANENT'], flags: ['router'], router: true },
   'fdb-master-static': { family: 'bridge', ifindex: 2, lladdr: '02:00:00:00:00:aa', state: ['NOARP'], flags: [], master: 4, flagsExt: 0, vlan: undefined },
   'fdb-self': { family: 'bridge', ifindex: 2, lladdr: '02:00:00:00:00:bb', state: ['PERMANENT'], flags: ['self'], master: undefined },
+  'get-inet4': { family: 4, ifindex: 3, dst: '10.1.2.4', lladdr: '02:00:00:00:00:04', lladdrIp: undefined, state: ['PERMANENT'], proxy: false },
+  'fdb-get-br': { family: 'bridge', ifindex: 2, lladdr: '02:00:00:00:00:aa', state: ['NOARP'], flags: [], master: 4 },
+  'proxy-inet4': { family: 4, ifindex: 3, dst: '10.1.2.10', lladdr: undefined, state: [], flags: ['proxy'], proxy: true },
   'fdb-vxlan': {
     family: 'bridge', ifindex: 5, lladdr: '00:00:00:00:00:00', dst: '10.0.0.2', vni: 4242, port: 4790,
     state: ['NOARP', 'PERMANENT'], flags: ['self'], cacheinfo: { confirmed: 0, used: 2, updated: 2, refcnt: 0 },
@@ -143,6 +162,7 @@ const RTM_GETLINK = 18;
 const RTM_NEWNEIGH = 28;
 const RTM_DELNEIGH = 29;
 const RTM_GETNEIGH = 30;
+const NLM_F_DUMP = 0x300;
 
 /** ACKs everything, ends dumps, answers RTM_GETLINK by name from `ifindexes` (ENODEV otherwise). */
 function fakeKernel(ifindexes: Record<string, number> = {}, errnoFor: (m: SentMessage) => number = () => 0): FakeKernel {
@@ -156,6 +176,10 @@ function fakeKernel(ifindexes: Record<string, number> = {}, errnoFor: (m: SentMe
         const index = ifindexes[name];
         return index === undefined ? nlerror(m.seq, 19, { type: m.type, flags: m.flags })
           : nlmsg(RTM_NEWLINK, 0, m.seq, 0, [0, 0, 1, 0], s32(index), u32(0), u32(0));
+      }
+      if (m.type === RTM_GETNEIGH && (m.flags & NLM_F_DUMP) === 0) {
+        // A get: the kernel's answer to `ip neigh get 10.1.2.4 dev v0`, with this request's sequence number.
+        return asReply(fixture('get-inet4'), m.seq, 0);
       }
       if (m.type === RTM_GETNEIGH) return nldone(m.seq);
       return nlerror(m.seq, errnoFor(m), { type: m.type, flags: m.flags });
@@ -191,7 +215,7 @@ function sameRequest(t: import('ava').ExecutionContext, ours: SentMessage, golde
 const serial = test.serial;
 
 /** iproute2's requests and the calls that must send the same message (links given by ifindex). */
-const REQUESTS: Array<[string, 'add' | 'replace' | 'del' | 'list', NeighborOptions | NeighborListOptions]> = [
+const REQUESTS: Array<[string, 'add' | 'replace' | 'del' | 'list' | 'get', NeighborOptions | NeighborListOptions | NeighborGetOptions]> = [
   ['req-add-inet4', 'add', { link: 3, dst: '10.1.2.4', lladdr: '02:00:00:00:00:04' }],
   ['req-add-inet6-router', 'add', { link: 3, dst: 'fe80::5', lladdr: '02:00:00:00:00:05', flags: ['router'] }],
   ['req-replace-stale', 'replace', { link: 3, dst: '10.1.2.6', lladdr: '02:00:00:00:00:06', state: 'stale', protocol: 'static' }],
@@ -204,13 +228,24 @@ const REQUESTS: Array<[string, 'add' | 'replace' | 'del' | 'list', NeighborOptio
   }],
   ['req-fdb-del-vxlan', 'del', { link: 5, family: 'bridge', lladdr: '00:00:00:00:00:00', dst: '10.0.0.2', flags: ['self'], state: ['NOARP', 'PERMANENT'] } as never],
   ['req-dump-dev', 'list', { link: 3 }],
+  ['req-add-proxy', 'add', { link: 3, dst: '10.1.2.10', proxy: true }],
+  ['req-add-proxy6-router', 'add', { link: 3, dst: '2001:db8::10', flags: ['proxy', 'router'] }],
+  ['req-dump-proxy', 'list', { proxy: true }],
+  ['req-del-proxy', 'del', { link: 3, dst: '10.1.2.10', proxy: true }],
+  ['req-add-lladdr-ipv4', 'add', { link: 6, dst: '10.1.2.11', lladdr: '192.0.2.1' }],
+  ['req-get-inet4', 'get', { link: 3, dst: '10.1.2.4' }],
+  ['req-get-proxy', 'get', { link: 3, dst: '10.1.2.10', proxy: true }],
+  ['req-fdb-get-br', 'get', { lladdr: '02:00:00:00:00:aa', master: 4 }],
+  ['req-fdb-get-master', 'get', { link: 2, lladdr: '02:00:00:00:00:aa', flags: ['master'] }],
 ];
 
 for (const [name, method, options] of REQUESTS) {
   serial(`request ${name}: the same message iproute2 sends`, async (t) => {
     const k = fakeKernel();
     const { neighbors, conn } = open(k);
-    await (method === 'list' ? neighbors.list(options) : neighbors[method](options as NeighborOptions));
+    if (method === 'list') await neighbors.list(options as NeighborListOptions);
+    else if (method === 'get') await neighbors.get(options as NeighborGetOptions);
+    else await neighbors[method](options as NeighborOptions);
     t.is(k.sent.length, 1);
     sameRequest(t, k.sent[0]!, fixture(name), 12);
     conn.close();
@@ -223,6 +258,9 @@ for (const [name, method, options] of REQUESTS) {
     if (method === 'list') {
       const l = checkNeighborList(options);
       writeNeighborDump(w, l, l.link as number | undefined, l.master as number | undefined);
+    } else if (method === 'get') {
+      const c = checkNeighborGet(options);
+      writeNeighborGet(w, c, c.link as number | undefined, c.master as number | undefined);
     } else {
       const c = checkNeighbor('', options);
       writeNeighbor(w, c, c.link as number, c.via as number | undefined, c.master as number | undefined);
@@ -329,4 +367,121 @@ serial('bad input is a ValidationError and nothing is sent (bulk: one bad item s
   await t.throwsAsync(it.next(), { instanceOf: ValidationError, message: /^family: / });
   t.is(k.datagrams.length, 0, 'nothing was sent');
   conn.close();
+});
+
+/** A golden reply as part of a dump: this request's sequence number and NLM_F_MULTI. */
+const inDump = (name: string, seq: number): Buffer => asReply(fixture(name), seq, 0x2);
+
+serial('list state filter: any of the named NUD bits; none selects entries without a state bit', async (t) => {
+  const names = ['inet4-permanent', 'inet4-stale-static', 'inet6-router', 'fdb-master-static', 'fdb-vxlan', 'proxy-inet4'];
+  const k = new FakeKernel((msgs, kernel) => {
+    kernel.deliver(...msgs.map((m) => bytes(...names.map((n) => inDump(n, m.seq)), nldone(m.seq))));
+  });
+  const { neighbors, conn } = open(k);
+  const pick = async (o: NeighborListOptions): Promise<Array<string | undefined>> => (await neighbors.list(o)).map((n) => n.dst ?? n.lladdr);
+  t.deepEqual(await pick({}), ['10.1.2.4', '10.1.2.6', 'fe80::5', '02:00:00:00:00:aa', '10.0.0.2', '10.1.2.10']);
+  t.deepEqual(await pick({ state: 'stale' }), ['10.1.2.6']);
+  t.deepEqual(await pick({ state: 'PERMANENT' }), ['10.1.2.4', 'fe80::5', '10.0.0.2']);
+  t.deepEqual(await pick({ state: ['noarp', 'stale'] }), ['10.1.2.6', '02:00:00:00:00:aa', '10.0.0.2']);
+  t.deepEqual(await pick({ state: 0x40 }), ['02:00:00:00:00:aa', '10.0.0.2']);
+  t.deepEqual(await pick({ state: 'none' }), ['10.1.2.10']);
+  t.deepEqual(await pick({ state: 0 }), ['10.1.2.10']);
+  t.deepEqual(await pick({ state: ['none', 'stale'] }), ['10.1.2.6', '10.1.2.10']);
+  t.deepEqual(await pick({ state: 'reachable' }), []);
+  const streamed: string[] = [];
+  for await (const n of neighbors.stream({ state: ['stale', 'noarp'] })) streamed.push(n.dst ?? n.lladdr!);
+  t.deepEqual(streamed, ['10.1.2.6', '02:00:00:00:00:aa', '10.0.0.2']);
+  const dumps = k.sent.filter((m) => m.type === RTM_GETNEIGH);
+  t.true(dumps.every((m) => m.payload.length === 12 && m.payload.readUInt16LE(8) === 0), 'the state never goes to the kernel');
+  conn.close();
+});
+
+serial('get: ip neigh get / bridge fdb get requests; the reply is one Neighbor', async (t) => {
+  const k = fakeKernel({ v0: 3, br0: 4 });
+  const { neighbors, conn } = open(k);
+  const n = await neighbors.get({ link: 'v0', dst: '10.1.2.4' });
+  t.like(n, { family: 4, ifindex: 3, dst: '10.1.2.4', lladdr: '02:00:00:00:00:04', state: ['PERMANENT'] });
+  await neighbors.get({ link: 3, dst: 'fe80::5', proxy: false });
+  await neighbors.get({ family: 'bridge', lladdr: '02:00:00:00:00:aa', master: 'br0', vlan: 5, vni: 7, flags: ['self'] });
+  const gets = k.sent.filter((m) => m.type === RTM_GETNEIGH);
+  t.deepEqual(gets.map((m) => m.flags), [0x1, 0x1, 0x1], 'NLM_F_REQUEST only: the answer is the entry, no ACK');
+  t.deepEqual(gets[1]!.payload, bytes([10, 0, 0, 0], s32(3), [0, 0, 0, 0], attr(1, [0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5])));
+  t.deepEqual(gets[2]!.payload, bytes([7, 0, 0, 0], s32(0), [0, 0, 2, 0], attr(2, [2, 0, 0, 0, 0, 0xaa]), attr(9, u32(4)),
+    attr(5, u16(5)), attr(7, u32(7))));
+  conn.close();
+});
+
+serial('get, proxy and lladdr: bad input is a ValidationError before anything is sent', async (t) => {
+  const k = fakeKernel({ v0: 3 });
+  const { neighbors, conn } = open(k);
+  const badGet: Array<[unknown, RegExp]> = [
+    [{ link: 'v0' }, /^dst: a dst \(or, for an FDB entry, an lladdr\) is required/],
+    [{ dst: '10.0.0.1' }, /^link: the link is required/],
+    [{ link: 'v0', dst: '10.0.0.1', vlan: 5 }, /^vlan: only FDB lookups/],
+    [{ link: 'v0', dst: '10.0.0.1', lladdr: '02:00:00:00:00:01' }, /^lladdr: only FDB lookups/],
+    [{ link: 'v0', dst: '10.0.0.1', family: 6 }, /^dst: an IPv6 address is required/],
+    [{ link: 'v0', dst: '10.0.0.1', proxy: 'yes' }, /^proxy: /],
+    [{ link: 'v0', dst: '10.0.0.1', state: 'stale' }, /^state: unknown option/],
+    [{ lladdr: '02:00:00:00:00:01' }, /^link: an FDB lookup needs the port \(link\) or the bridge \(master\)/],
+    [{ family: 'bridge', link: 'v0' }, /^lladdr: an FDB lookup needs/],
+    [{ family: 'bridge', link: 'v0', lladdr: '02:00:00:00:00:01', dst: '10.0.0.1' }, /^dst: /],
+    [{ family: 'bridge', link: 'v0', lladdr: '02:00:00:00:01' }, /^lladdr: a 6-byte MAC/],
+    [{ family: 'bridge', link: 'v0', lladdr: '192.0.2.1' }, /^lladdr: a 6-byte MAC/],
+    [{ family: 'bridge', link: 'v0', lladdr: '02:00:00:00:00:01', proxy: true }, /^proxy: FDB entries have no proxy table/],
+    [{ family: 'bridge', link: 'v0', lladdr: '02:00:00:00:00:01', flags: ['router'] }, /^flags\[0\]: 'self' or 'master'/],
+    [{ family: 'bridge', link: 'v0', lladdr: '02:00:00:00:00:01', vlan: 4095 }, /^vlan: /],
+    ...['constructor', 'toString', '__proto__', 'valueOf'].flatMap((name): Array<[unknown, RegExp]> => [
+      [{ link: 'v0', dst: '10.0.0.1', family: name }, /^family: /],
+      [{ family: 'bridge', link: 'v0', lladdr: '02:00:00:00:00:01', flags: [name] }, /^flags\[0\]: /],
+    ]),
+    [null, /^options: /],
+  ];
+  for (const [options, message] of badGet) {
+    await t.throwsAsync(neighbors.get(options as never), { instanceOf: ValidationError, message }, JSON.stringify(options));
+  }
+  const badAdd: Array<[unknown, RegExp]> = [
+    [{ link: 'v0', dst: '10.0.0.1', proxy: true, lladdr: '02:00:00:00:00:01' }, /^lladdr: a proxy entry has no link-layer address/],
+    [{ link: 'v0', dst: '10.0.0.1', flags: ['proxy'], lladdr: '02:00:00:00:00:01' }, /^lladdr: a proxy entry/],
+    [{ link: 'v0', family: 'bridge', lladdr: '02:00:00:00:00:01', proxy: true }, /^proxy: FDB entries have no proxy table/],
+    [{ link: 'v0', dst: '10.0.0.1', proxy: 1 }, /^proxy: /],
+    [{ link: 'v0', dst: '10.0.0.1', lladdr: '192.0.2.300' }, /^lladdr: a link-layer address .* or, for a tunnel, an IP address/],
+    [{ link: 'v0', dst: '10.0.0.1', lladdr: '2001:db8::g' }, /^lladdr: /],
+    [{ link: 'v0', dst: '10.0.0.1', lladdr: 'fe80::1%v0' }, /^lladdr: /],
+    [{ link: 'v0', dst: '10.0.0.1', lladdr: '' }, /^lladdr: /],
+    [{ link: 'v0', dst: '10.0.0.1', lladdr: Array(34).fill('aa').join(':') }, /^lladdr: /],
+  ];
+  for (const [options, message] of badAdd) {
+    await t.throwsAsync(neighbors.add(options as never), { instanceOf: ValidationError, message }, JSON.stringify(options));
+  }
+  const badList: Array<[unknown, RegExp]> = [
+    [{ state: 'bogus' }, /^state: unknown state/], [{ state: [] }, /^state: at least one state/], [{ state: 0x10000 }, /^state: /],
+    [{ state: ['stale', 'nope'] }, /^state\[1\]: /], [{ state: true }, /^state: /],
+    ...['constructor', 'toString', '__proto__', 'valueOf'].flatMap((name): Array<[unknown, RegExp]> => [
+      [{ state: name }, /^state: unknown state/], [{ state: [name] }, /^state\[0\]: unknown state/],
+    ]),
+  ];
+  for (const [options, message] of badList) {
+    await t.throwsAsync(neighbors.list(options as never), { instanceOf: ValidationError, message }, JSON.stringify(options));
+  }
+  t.is(k.datagrams.length, 0, 'nothing was sent');
+  conn.close();
+});
+
+test('lladdr: hex pairs are hardware bytes; an IP address is its 4 or 16 bytes (tunnels)', (t) => {
+  const c = (lladdr: string): number[] => [...checkNeighbor('', { link: 1, dst: '10.0.0.1', lladdr }).lladdr!];
+  t.deepEqual(c('192.0.2.1'), [192, 0, 2, 1]);
+  t.deepEqual(c('2001:db8::1'), [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  t.deepEqual(c('::'), Array(16).fill(0));
+  t.deepEqual(c('02:00:00:00:00:01'), [2, 0, 0, 0, 0, 1]);
+  t.deepEqual(c('10:20:30:40:50:60:70:80'), [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80], 'hex pairs win over IPv6');
+  t.deepEqual(c('ab'), [0xab]);
+  // The schema codec takes the same text (one parser), and the view reads 4 / 16 bytes back as an IP.
+  const w = new NlWriter();
+  neighborAttrs.encode(w, { lladdr: '192.0.2.1' });
+  t.deepEqual(w.bytes(), attr(2, [192, 0, 2, 1]));
+  const msg = (lladdr: number[]): Buffer => bytes(u32(16 + 12 + 4 + lladdr.length), u16(28), u16(0), u32(0), u32(0),
+    [2, 0, 0, 0], s32(5), u16(0x80), [0, 1], attr(2, lladdr));
+  t.like(neighborView(msg([192, 0, 2, 1]), 0, 36), { lladdr: 'c0:00:02:01', lladdrIp: '192.0.2.1' });
+  t.like(neighborView(msg(Array(16).fill(0)), 0, 48), { lladdrIp: '::' });
+  t.like(neighborView(msg([2, 0, 0, 0, 0, 1]), 0, 38), { lladdr: '02:00:00:00:00:01', lladdrIp: undefined });
 });

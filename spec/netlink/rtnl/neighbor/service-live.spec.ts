@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import type { ExecutionContext } from 'ava';
 import { NetlinkError, ValidationError } from '../../../../lib/netlink/index.js';
 import type { Neighbor } from '../../../../lib/netlink/rtnl/neighbor/view.js';
+import type { NeighborListOptions, NeighborStateName } from '../../../../lib/netlink/rtnl/neighbor/service.js';
 import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
 import { kernelTest } from '../../../helpers/kernel-features.js';
 
@@ -331,4 +332,118 @@ liveTest('addMany/delMany: mixed good and failing items, one result per item in 
   t.is((dels[2] as { reason: Error }).reason instanceof NetlinkError && ((dels[2] as { reason: Error }).reason as NetlinkError).code, 'ENOENT');
   t.true(dels.slice(3).every((r) => r.status === 'fulfilled'));
   t.deepEqual(ipJson<IpNeigh[]>(name, ['neigh', 'show', 'nud', 'all']).map((o) => o.dst), ['10.1.2.3']);
+});
+
+liveTest('get: one neighbour (ip neigh show to DST as oracle), one proxy, one FDB entry (bridge -j fdb get); ENOENT, ENODEV', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  ip(['-n', name, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+  ip(['-n', name, 'link', 'add', 'br0', 'type', 'bridge']);
+  ip(['-n', name, 'link', 'set', 'v1', 'master', 'br0']);
+  ip(['-n', name, 'neigh', 'add', '10.1.2.4', 'lladdr', '02:00:00:00:00:04', 'dev', 'v0', 'nud', 'stale', 'proto', 'static']);
+  ip(['-n', name, '-6', 'neigh', 'add', 'fe80::5', 'lladdr', '02:00:00:00:00:05', 'dev', 'v0', 'router']);
+  ip(['-n', name, 'neigh', 'add', 'proxy', '10.1.2.9', 'dev', 'v0']);
+  bridge(name, ['fdb', 'add', '02:00:00:00:00:aa', 'dev', 'v1', 'master', 'static']);
+  const names = linkNames(name);
+  for (const [dst, family] of [['10.1.2.4', '-4'], ['fe80::5', '-6']] as const) {
+    const n = await nl.neighbors.get({ link: 'v0', dst });
+    const theirs = ipJson<IpNeigh[]>(name, [family, '-s', 'neigh', 'show', 'to', dst, 'dev', 'v0']);
+    t.is(theirs.length, 1);
+    sameAsIp(t, n, { ...theirs[0]!, dev: 'v0' }, names);
+    t.is(n.messageType, 28, 'RTM_NEWNEIGH');
+  }
+  const proxy = await nl.neighbors.get({ link: 'v0', dst: '10.1.2.9', proxy: true });
+  t.like(proxy, { dst: '10.1.2.9', proxy: true, flags: ['proxy'], state: [], lladdr: undefined });
+  for (const options of [{ br: 'br0', get: { lladdr: '02:00:00:00:00:aa', master: 'br0' } },
+    { br: undefined, get: { link: 'v1', lladdr: '02:00:00:00:00:aa', flags: ['master' as const] } }]) {
+    const fdb = await nl.neighbors.get(options.get);
+    const theirs = bridgeJson<BridgeFdb[]>(name, ['fdb', 'get', '02:00:00:00:00:aa',
+      ...(options.br !== undefined ? ['br', options.br] : ['dev', 'v1', 'master'])]);
+    t.is(theirs.length, 1);
+    sameAsBridge(t, fdb, theirs[0]!, names);
+  }
+  const missing = await t.throwsAsync(nl.neighbors.get({ link: 'v0', dst: '10.1.2.99' }), { instanceOf: NetlinkError });
+  t.is(missing.code, 'ENOENT');
+  t.is(missing.op, 'RTM_GETNEIGH');
+  t.regex(missing.kernelMessage ?? '', /not found/i);
+  await t.throwsAsync(nl.neighbors.get({ link: 'v0', dst: '10.1.2.4', proxy: true }), { instanceOf: NetlinkError, code: 'ENOENT' });
+  await t.throwsAsync(nl.neighbors.get({ lladdr: '02:00:00:00:00:ab', master: 'br0' }), { instanceOf: NetlinkError, code: 'ENOENT' });
+  const noLink = await t.throwsAsync(nl.neighbors.get({ link: 'nope0', dst: '10.1.2.4' }), { instanceOf: NetlinkError });
+  t.is(noLink.code, 'ENODEV');
+  await t.throwsAsync(nl.neighbors.get({ link: 9999, dst: '10.1.2.4' }), { instanceOf: NetlinkError, code: 'ENODEV' });
+});
+
+liveTest('list by NUD state selects what ip neigh show nud STATE shows', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  ip(['-n', name, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+  const states = ['permanent', 'reachable', 'stale', 'noarp', 'none', 'incomplete', 'delay', 'probe', 'failed'];
+  states.forEach((state, i) => {
+    const ll = state === 'incomplete' || state === 'failed' ? [] : ['lladdr', `02:00:00:00:00:0${i}`];
+    ip(['-n', name, 'neigh', 'add', `10.1.2.${i + 1}`, ...ll, 'dev', 'v0', 'nud', state]);
+  });
+  ip(['-n', name, '-6', 'neigh', 'add', '2001:db8::1', 'lladdr', '02:00:00:00:00:aa', 'dev', 'v0', 'nud', 'stale']);
+  const dstsOf = (list: Array<{ dst?: string | undefined }>): string[] => list.map((n) => n.dst!).sort();
+  const cases: Array<[string[], NonNullable<NeighborListOptions['state']>]> = [
+    ...states.map((s): [string[], NeighborStateName] => [[s], s as NeighborStateName]),
+    [['stale', 'noarp'], ['stale', 'noarp']],
+    [['none', 'permanent'], ['none', 'permanent']],
+    [['all'], 0xff],
+  ];
+  let selected = 0;
+  for (const [nud, state] of cases) {
+    const theirs = ipJson<IpNeigh[]>(name, ['neigh', 'show', ...nud.flatMap((s) => ['nud', s])]);
+    const ours = await nl.neighbors.list({ state });
+    // `nud all` in ip is every bit including none; 0xff is every bit: the NUD_NONE entry is the difference.
+    t.deepEqual(dstsOf(ours), dstsOf(theirs).filter((d) => !(nud[0] === 'all' && d === '10.1.2.5')), `nud ${nud.join(' nud ')}`);
+    selected += ours.length;
+  }
+  t.true(selected > states.length, 'the states were kept by the kernel and selected');
+  t.deepEqual(dstsOf(await nl.neighbors.list({ state: 'STALE', family: 6 })), ['2001:db8::1']);
+  t.deepEqual(dstsOf(await nl.neighbors.list({ state: 'stale', link: 'v1' })), []);
+});
+
+liveTest('proxy entries: add, list, get and del with proxy: true, as ip neigh … proxy shows them', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  ip(['-n', name, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+  await nl.neighbors.add({ link: 'v0', dst: '10.1.2.9', proxy: true });
+  await nl.neighbors.add({ link: 'v0', dst: '2001:db8::9', proxy: true, flags: ['router'], protocol: 'static' });
+  await nl.neighbors.add({ link: 'v1', dst: '10.1.2.10', flags: ['proxy'] });
+  // The kernel applies no NLM_F_EXCL to proxy entries: a second add updates the first.
+  await nl.neighbors.add({ link: 'v0', dst: '10.1.2.9', proxy: true });
+  await nl.neighbors.replace({ link: 'v0', dst: '10.1.2.9', proxy: true, protocol: 'boot' });
+  const theirs = ipJson<IpNeigh[]>(name, ['neigh', 'show', 'proxy']);
+  t.deepEqual(theirs.map((o) => o.dst).sort(), ['10.1.2.10', '10.1.2.9', '2001:db8::9']);
+  const ours = new Map((await nl.neighbors.list({ proxy: true })).map((n) => [n.dst, n]));
+  const names = linkNames(name);
+  for (const o of theirs) sameAsIp(t, ours.get(o.dst)!, o, names);
+  t.deepEqual(ours.get('2001:db8::9')!.flags, ['proxy', 'router']);
+  t.is(ours.get('10.1.2.9')!.protocol, 3, 'replace changed the protocol');
+  t.deepEqual((await nl.neighbors.list({ proxy: true, link: 'v1' })).map((n) => n.dst), ['10.1.2.10']);
+  t.deepEqual((await nl.neighbors.list({ proxy: true, family: 6 })).map((n) => n.dst), ['2001:db8::9']);
+  t.deepEqual((await nl.neighbors.list()).filter((n) => n.proxy), [], 'proxies are a table of their own');
+  t.like(await nl.neighbors.get({ link: 'v0', dst: '2001:db8::9', proxy: true }), { router: true, protocol: 4 });
+  await nl.neighbors.del({ link: 'v0', dst: '10.1.2.9', proxy: true });
+  await nl.neighbors.del({ link: 'v0', dst: '2001:db8::9', flags: ['proxy'] });
+  const gone = await t.throwsAsync(nl.neighbors.del({ link: 'v0', dst: '10.1.2.9', proxy: true }), { instanceOf: NetlinkError });
+  t.is(gone.code, 'ENOENT');
+  t.deepEqual(ipJson<IpNeigh[]>(name, ['neigh', 'show', 'proxy']).map((o) => o.dst), ['10.1.2.10']);
+  await t.throwsAsync(nl.neighbors.add({ link: 'v0', dst: '10.1.2.11', proxy: true, lladdr: '02:00:00:00:00:01' }),
+    { instanceOf: ValidationError, message: /^lladdr: a proxy entry has no link-layer address/ });
+});
+
+liveTest('an IP address as lladdr: 4 or 16 bytes reach the kernel (tun: taken; veth: the kernel\'s own length rules)', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  ip(['-n', name, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+  ip(['-n', name, 'tuntap', 'add', 'tun0', 'mode', 'tun']);
+  // A tun device has no link-layer address (addr_len 0): the kernel takes any lladdr. ARP keys
+  // neighbours of point-to-point devices by 0.0.0.0, so both land on one entry (hence replace).
+  await nl.neighbors.add({ link: 'tun0', dst: '10.1.2.11', lladdr: '192.0.2.1' });
+  await nl.neighbors.replace({ link: 'tun0', dst: '10.1.2.12', lladdr: '2001:db8::1' });
+  t.deepEqual((await nl.neighbors.list({ link: 'tun0' })).map((n) => [n.dst, n.state]), [['0.0.0.0', ['PERMANENT']]]);
+  // On a veth (addr_len 6) the kernel refuses 4 bytes and keeps the first 6 of 16: proof of the bytes sent.
+  const short = await t.throwsAsync(nl.neighbors.add({ link: 'v0', dst: '10.1.2.13', lladdr: '192.0.2.1' }), { instanceOf: NetlinkError });
+  t.is(short.code, 'EINVAL');
+  await nl.neighbors.add({ link: 'v0', dst: '10.1.2.14', lladdr: '2001:db8::1' });
+  const theirs = ipJson<IpNeigh[]>(name, ['neigh', 'show', 'to', '10.1.2.14']);
+  t.is(theirs[0]!.lladdr, '20:01:0d:b8:00:00');
+  t.like(await nl.neighbors.get({ link: 'v0', dst: '10.1.2.14' }), { lladdr: '20:01:0d:b8:00:00', lladdrIp: undefined });
 });

@@ -10,11 +10,12 @@ import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
 import { decodeRuleMessage, encodeRuleBody, ruleAttrs, type RuleBody } from '../../../../lib/netlink/rtnl/rule/codec.js';
 import { ruleView } from '../../../../lib/netlink/rtnl/rule/view.js';
 import { Rules } from '../../../../lib/netlink/rtnl/rule/service.js';
-import { checkRule, checkRuleList, type RuleListOptions, type RuleOptions } from '../../../../lib/netlink/rtnl/rule/options.js';
+import { checkRule, type RuleOptions } from '../../../../lib/netlink/rtnl/rule/options.js';
+import { checkRuleFilter, type RuleListOptions } from '../../../../lib/netlink/rtnl/rule/filter.js';
 import { writeRule, writeRuleDump } from '../../../../lib/netlink/rtnl/rule/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, nldone, nlerror, u16, u32, u64 } from '../../../helpers/bytes.js';
-import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
+import { asReply, checkReencode, checkTruncations } from '../../../helpers/golden.js';
 import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
 import { fixturesUrl } from '../../../helpers/fixtures.js';
 
@@ -40,6 +41,11 @@ const GOLDEN: Record<string, RuleBody> = {
   fwmark: {
     header: hdr(2, 0, 0, 0, 252, 1, 0),
     attributes: { table: 1000, suppressPrefixlen: NONE, protocol: 0, priority: 100, fwmark: 0x10, fwmask: 0xff },
+  },
+  // Mark 0 under a mask: the kernel reports FRA_FWMASK alone.
+  'fwmask-only': {
+    header: hdr(2, 0, 0, 0, 1, 1, 0),
+    attributes: { table: 1, suppressPrefixlen: NONE, protocol: 0, priority: 110, fwmask: 5 },
   },
   'uid-ports': {
     header: hdr(2, 0, 0, 0, 100, 1, 0),
@@ -74,6 +80,7 @@ const VIEWS: Record<string, object> = {
   'default-inet6-0': { family: 6, priority: 0, table: 255, action: 'lookup' },
   'default-inet6-32766': { family: 6, priority: 32766, table: 254, action: 'lookup' },
   fwmark: { priority: 100, table: 1000, fwmark: 16, fwmask: 255, not: false, protocol: 0, iif: undefined },
+  'fwmask-only': { priority: 110, table: 1, fwmark: undefined, fwmask: 5 },
   'uid-ports': {
     uidRange: { start: 1000, end: 2000 }, ipProto: 6, sport: { start: 1000, end: 2000 }, dport: { start: 80, end: 80 },
     dportMask: 0xffff, sportMask: undefined, table: 100,
@@ -172,6 +179,7 @@ const serial = test.serial;
 /** iproute2's requests and the calls that must send the same message. */
 const REQUESTS: Array<[string, 'add' | 'del' | 'list', RuleOptions | RuleListOptions]> = [
   ['req-add-fwmark', 'add', { fwmark: 0x10, fwmask: 0xff, table: 1000, priority: 100 }],
+  ['req-add-fwmask-only', 'add', { fwmask: 5, table: 1, priority: 110 }],
   ['req-add-uid-ports', 'add', { uidRange: { start: 1000, end: 2000 }, ipProto: 'tcp', sport: { start: 1000, end: 2000 }, dport: 80, table: 100, priority: 200 }],
   ['req-add-not-prohibit', 'add', { not: true, src: '10.0.0.0/8', dst: '192.168.0.0/16', iif: 'lo', oif: 'v0', action: 'prohibit', priority: 300 }],
   ['req-add-goto', 'add', { goto: 400, priority: 350 }],
@@ -195,7 +203,7 @@ for (const [name, method, options] of REQUESTS) {
     const golden = fixture(name);
     const w = new NlWriter();
     const start = w.beginMessage(golden.readUInt16LE(4), golden.readUInt16LE(6), golden.readUInt32LE(8), golden.readUInt32LE(12));
-    if (method === 'list') writeRuleDump(w, checkRuleList(options));
+    if (method === 'list') writeRuleDump(w, checkRuleFilter(options).af);
     else writeRule(w, checkRule(options, method === 'add'));
     w.endMessage(start);
     const ours = Buffer.from(w.bytes());
@@ -236,7 +244,6 @@ serial('bad input is a ValidationError and nothing is sent', async (t) => {
     [{ table: 0 }, /^table: /],
     [{ action: 'jump' }, /^action: unknown action/],
     [{ action: 'prohibit', goto: 5 }, /^goto: /],
-    [{ fwmask: 0xff }, /^fwmask: a fwmask needs a fwmark/],
     [{ fwmark: -1 }, /^fwmark: /],
     [{ sport: 0 }, /^sport: /],
     [{ dport: { start: 90, end: 80 } }, /^dport: start must not be above end/],
@@ -267,6 +274,66 @@ serial('bad input is a ValidationError and nothing is sent', async (t) => {
   await t.throwsAsync(rules.del({ family: 6 }), { instanceOf: ValidationError, message: /at least one selector/ });
   await t.throwsAsync(rules.list({ family: 7 } as never), { instanceOf: ValidationError, message: /^family: / });
   await t.throwsAsync(rules.stream({ family: 7 } as never).next(), { instanceOf: ValidationError, message: /^family: / });
+  t.is(kernel.datagrams.length, 0, 'nothing was sent');
+  conn.close();
+});
+
+/** A golden reply as part of a dump: this request's sequence number and NLM_F_MULTI. */
+const inDump = (name: string, seq: number): Buffer => asReply(fixture(name), seq, 0x2);
+
+serial('list selectors pick the dumped rules that match every one (the kernel filters by family only)', async (t) => {
+  const names = ['default-inet4-0', 'fwmark', 'fwmask-only', 'uid-ports', 'not-prohibit', 'goto', 'inet6', 'default-inet4-32766'];
+  const kernel = new FakeKernel((msgs, k) => {
+    k.deliver(...msgs.map((m) => bytes(...names.map((n) => inDump(n, m.seq)), nldone(m.seq))));
+  });
+  kernel.install();
+  const conn = Connection.open(0);
+  const rules = new Rules(conn, new Links(conn));
+  const pick = async (o: RuleListOptions): Promise<number[]> => (await rules.list(o)).map((r) => r.priority);
+  t.deepEqual(await pick({}), [0, 100, 110, 200, 300, 350, 50, 32766]);
+  t.deepEqual(await pick({ family: 4 }), [0, 100, 110, 200, 300, 350, 32766], 'a kernel without strict checking sends both families');
+  t.deepEqual(await pick({ family: 6 }), [50]);
+  t.deepEqual(await pick({ fwmask: 5 }), [110]);
+  t.deepEqual(await pick({ fwmark: 0 }), [0, 110, 200, 300, 350, 50, 32766], 'no FRA_FWMARK is mark 0');
+  t.deepEqual(await pick({ fwmark: 0x10, fwmask: 0xff }), [100]);
+  t.deepEqual(await pick({ table: 'main' }), [32766]);
+  t.deepEqual(await pick({ table: 1000 }), [100], 'FRA_TABLE, not the header byte 252');
+  t.deepEqual(await pick({ src: '10.0.0.0/7' }), [300]);
+  t.deepEqual(await pick({ src: '10.0.0.0/9' }), [], 'a longer selector than the rule prefix selects nothing');
+  t.deepEqual(await pick({ src: '2001:db8::/16' }), [50], 'the family follows from the prefix');
+  t.deepEqual(await pick({ dst: '192.168.0.0/16', not: true, iif: 'lo', oif: 'v0', action: 'prohibit' }), [300]);
+  t.deepEqual(await pick({ not: false, action: 'goto' }), [350]);
+  t.deepEqual(await pick({ ipProto: 'tcp', sport: { start: 1000, end: 2000 }, dport: 80, uidRange: { start: 1000, end: 2000 } }), [200]);
+  t.deepEqual(await pick({ dport: { start: 80, end: 81 } }), [], 'ranges compare exactly');
+  t.deepEqual(await pick({ protocol: 'kernel' }), [0, 32766]);
+  t.deepEqual(await pick({ priority: 0, tos: 0, l3mdev: false, tunId: 0n }), [0]);
+  t.deepEqual(await pick({ tos: 0x10 }), [50]);
+  const streamed: number[] = [];
+  for await (const r of rules.stream({ table: 1 })) streamed.push(r.priority);
+  t.deepEqual(streamed, [110]);
+  const dumps = kernel.sent.filter((m) => m.type === RTM_GETRULE);
+  t.deepEqual(dumps.map((m) => m.payload[0]), [0, 2, 10, 0, 0, 0, 0, 0, 2, 2, 10, 2, 0, 0, 0, 0, 0, 0, 0], 'the family (given, or of a prefix) and nothing else is sent');
+  t.true(dumps.every((m) => m.payload.length === 12), 'no attribute in a dump request');
+  conn.close();
+});
+
+serial('bad list selectors are a ValidationError before anything is sent', async (t) => {
+  const { rules, conn, kernel } = open();
+  const bad: Array<[unknown, RegExp]> = [
+    [{ src: '10.0.0.0/8', family: 6 }, /^src: /], [{ src: '10.0.0.0/8', dst: '::/0' }, /^dst: /], [{ priority: -1 }, /^priority: /],
+    [{ table: 0 }, /^table: /], [{ tos: 256 }, /^tos: /], [{ fwmark: 2 ** 32 }, /^fwmark: /], [{ iif: 'a/b' }, /^iif: /],
+    [{ not: 1 }, /^not: /], [{ sport: 0 }, /^sport: /], [{ uidRange: { start: 2, end: 1 } }, /^uidRange: /],
+    [{ tunId: 1 }, /^tunId: /], [{ pref: 1 }, /^pref: unknown option/], [{ action: 'unspec' }, /^action: /],
+    ...['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'].flatMap((n): Array<[unknown, RegExp]> => [
+      [{ table: n }, /^table: unknown routing table/], [{ action: n }, /^action: unknown action/],
+      [{ ipProto: n }, /^ipProto: unknown IP protocol/], [{ protocol: n }, /^protocol: unknown protocol/],
+    ]),
+    [Object.create({ priority: 5 }), /^options: a plain object/],
+  ];
+  for (const [options, message] of bad) {
+    await t.throwsAsync(rules.list(options as never), { instanceOf: ValidationError, message }, JSON.stringify(options));
+    await t.throwsAsync(rules.stream(options as never).next(), { instanceOf: ValidationError, message }, JSON.stringify(options));
+  }
   t.is(kernel.datagrams.length, 0, 'nothing was sent');
   conn.close();
 });

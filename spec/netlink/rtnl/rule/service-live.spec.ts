@@ -3,6 +3,7 @@
 import type { ExecutionContext } from 'ava';
 import { NetlinkError, ValidationError } from '../../../../lib/netlink/index.js';
 import type { Rule } from '../../../../lib/netlink/rtnl/rule/view.js';
+import type { RuleListOptions, RuleOptions } from '../../../../lib/netlink/rtnl/rule/service.js';
 import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
 
 type IpRule = Record<string, unknown>;
@@ -10,7 +11,8 @@ type IpRule = Record<string, unknown>;
 const TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
 const PROTOS: Record<number, string> = { 1: 'redirect', 3: 'boot', 4: 'static', 16: 'dhcp', 186: 'bgp' };
 const IPPROTOS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp', 132: 'sctp' };
-const hex = (n: number): string => `0x${n.toString(16)}`;
+/** A number as ip prints marks and masks (`%#x`: 0 is `0`). */
+const hex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
 
 /** What iproute2 6.1 prints for a rule, computed from the library's view of it. */
 function asIpJson(r: Rule): IpRule {
@@ -24,8 +26,8 @@ function asIpJson(r: Rule): IpRule {
     if (r.dstLen !== host) o.dstlen = r.dstLen;
   }
   if (r.tos) o.tos = `0x${r.tos.toString(16).padStart(2, '0')}`;
-  if (r.fwmark !== undefined) {
-    o.fwmark = hex(r.fwmark);
+  if (r.fwmark !== undefined || r.fwmask !== undefined) {
+    o.fwmark = hex(r.fwmark ?? 0);
     if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) o.fwmask = hex(r.fwmask);
   }
   if (r.iif !== undefined) {
@@ -157,7 +159,7 @@ liveTest('del by priority or by selectors; duplicate add EEXIST; missing del ENO
   await nl.rules.add({ family: 6, src: '2001:db8::/32', action: 'prohibit', priority: 300 });
   const before = JSON.stringify([ipJson(name, ['rule']), ipJson(name, ['-6', 'rule'])]);
   const bad: unknown[] = [
-    { src: '10.0.0.0/8', family: 6 }, { table: 'moon' }, { action: 'fly' }, { fwmask: 1 }, { sport: 70000 },
+    { src: '10.0.0.0/8', family: 6 }, { table: 'moon' }, { action: 'fly' }, { fwmask: -1 }, { sport: 70000 },
     { dport: { start: 9, end: 1 } }, { priority: -1 }, { pref: 100 }, { ipProto: 'tcpx' }, { iif: 'x'.repeat(16) },
   ];
   for (const o of bad) {
@@ -175,4 +177,108 @@ liveTest('del by priority or by selectors; duplicate add EEXIST; missing del ENO
   await nl.rules.del({ family: 6, priority: 300 });
   t.deepEqual(ipJson<IpRule[]>(name, ['rule']).map((r) => r.priority), [0, 32766, 32767]);
   t.deepEqual(ipJson<IpRule[]>(name, ['-6', 'rule']).map((r) => r.priority), [0, 32766]);
+});
+
+/** The selectors of `ip rule show` and the list options that must select the same rules. */
+const SELECTORS: Array<[string[], RuleListOptions]> = [
+  [['from', '172.16.0.0/16'], { src: '172.16.0.0/16' }],
+  [['from', '172.16.0.0/12'], { src: '172.16.0.0/12' }],
+  [['to', '172.16.1.0/24'], { dst: '172.16.1.0/24' }],
+  [['pref', '0'], { priority: 0 }],
+  [['pref', '5'], { priority: 5 }],
+  [['pref', '32765'], { priority: 32765 }],
+  [['table', '199'], { table: 199 }],
+  [['table', '1'], { table: 1 }],
+  [['table', 'main'], { table: 'main' }],
+  [['pref', '1', 'table', '1'], { priority: 1, table: 1 }],
+  [['fwmark', '0xbb'], { fwmark: 0xbb }],
+  [['fwmark', '0x1234'], { fwmark: 0x1234 }],
+  [['fwmark', '0/0x5'], { fwmask: 5 }],
+  [['fwmark', '0xffffffff/0xffffffff'], { fwmark: 0xffffffff, fwmask: 0xffffffff }],
+  [['tos', '0x0c'], { tos: 12 }],
+  [['not'], { not: true }],
+  [['iif', 'lo'], { iif: 'lo' }],
+  [['oif', 'lo'], { oif: 'lo' }],
+  [['ipproto', 'udp'], { ipProto: 'udp' }],
+  [['sport', '1000-1024'], { sport: { start: 1000, end: 1024 } }],
+  [['dport', '80'], { dport: 80 }],
+  [['uidrange', '100-100'], { uidRange: 100 }],
+];
+
+/** The IPv4 rules of vishvananda/netlink's rule tests (TestRuleAddDel, TestRuleListFiltered), added with ip. */
+const VISHVANANDA_V4 = [
+  // First: without a priority the kernel picks one below the first rule after priority 0 (32765 here).
+  ['from', '172.16.0.0/16', 'table', '1'],
+  ['from', '172.16.0.0/16', 'pref', '1', 'table', '1'],
+  ['to', '172.16.1.0/24', 'pref', '1', 'table', '1'],
+  ['from', '172.16.0.0/16', 'to', '172.16.1.0/24', 'pref', '1', 'table', '1'],
+  ['from', '172.16.0.0/16', 'pref', '0', 'table', '1'],
+  ...[1, 2, 3, 4].map((table) => ['from', '172.16.0.0/16', 'pref', '5', 'table', String(table)]),
+  ['from', '172.16.0.0/16', 'pref', '1', 'table', '199'],
+  ['from', '172.16.0.0/16', 'fwmark', '0/0x5', 'pref', '1', 'table', '1'],
+  ['from', '172.16.0.0/16', 'fwmark', '0xbb/0xff', 'pref', '1', 'table', '1'],
+  ['from', '172.16.0.0/16', 'fwmark', '0x1234/0', 'pref', '1', 'table', '100'],
+  ['from', '172.16.0.0/16', 'fwmark', '0/0xffffffff', 'pref', '1', 'table', '100'],
+  ['from', '172.16.0.0/16', 'fwmark', '0xffffffff/0xffffffff', 'pref', '1', 'table', '100'],
+  ['from', '172.16.0.0/16', 'fwmark', '0x12345678/0xffffffff', 'pref', '1', 'table', '100'],
+  ['from', '172.16.0.0/16', 'fwmark', '0xffffffff/0', 'pref', '1', 'table', '100'],
+  ['from', '172.16.0.0/16', 'tos', '0x0c', 'pref', '1', 'table', '1'],
+  ['not', 'from', '172.16.0.0/16', 'to', '172.16.1.0/24', 'tos', '0x10', 'iif', 'lo', 'oif', 'lo', 'ipproto', 'udp',
+    'sport', '1000-1024', 'dport', '80', 'uidrange', '100-100', 'protocol', 'kernel', 'pref', '5', 'table', 'main'],
+];
+
+liveTest('list selectors select what ip rule show SELECTOR shows (vishvananda rule tests as the rule set)', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  for (const args of VISHVANANDA_V4) ip(['-n', name, 'rule', 'add', ...args]);
+  ip(['-n', name, '-6', 'rule', 'add', 'from', 'fd56:6b58:db28:2913::/64', 'to', 'fde9:379f:3b35:6635::/96', 'pref', '1', 'table', '1']);
+  let nonEmpty = 0;
+  for (const [args, options] of SELECTORS) {
+    const theirs = ipJson<IpRule[]>(name, ['rule', 'show', ...args]).map(sorted);
+    const ours = (await nl.rules.list({ family: 4, ...options })).map((r) => sorted(asIpJson(r)));
+    t.deepEqual(ours, theirs, args.join(' '));
+    const streamed: Rule[] = [];
+    for await (const r of nl.rules.stream({ family: 4, ...options })) streamed.push(r);
+    t.deepEqual(streamed.map((r) => sorted(asIpJson(r))), theirs, `stream: ${args.join(' ')}`);
+    if (theirs.length > 0) nonEmpty++;
+  }
+  t.is(nonEmpty, SELECTORS.length, 'every selector selects something');
+  // iproute2 6.1 parses `ip rule show protocol P` but does not apply it: its -d output is the oracle.
+  for (const [protocol, option] of [['kernel', 'kernel'], ['unspec', 0], ['static', 'static']] as const) {
+    const theirs = ipJson<IpRule[]>(name, ['-d', 'rule', 'show']).filter((r) => r.protocol === protocol).map((r) => r.priority);
+    t.deepEqual((await nl.rules.list({ family: 4, protocol: option })).map((r) => r.priority), theirs, `protocol ${protocol}`);
+  }
+  t.deepEqual(await nl.rules.list({ l3mdev: true }), [], 'l3mdev: no such rule');
+  // The family follows from a prefix selector; without a family, both families are searched.
+  t.deepEqual((await nl.rules.list({ src: 'fd56:6b58:db28:2913::/48' })).map((r) => [r.family, r.priority, r.table]), [[6, 1, 1]]);
+  t.deepEqual((await nl.rules.list({ table: 1, priority: 1 })).map((r) => r.family).sort(), [4, 4, 4, 4, 4, 4, 6]);
+  t.deepEqual((await nl.rules.list({ action: 'lookup', priority: 32767 })).map((r) => [r.family, r.table]), [[4, 253]]);
+});
+
+liveTest('vishvananda TestRuleAddDel: every selector of one rule round-trips, and del with the same options removes it', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const before = await nl.rules.list({ family: 4 });
+  const rule: RuleOptions = {
+    family: 4, table: 'main', src: '172.16.0.0/16', dst: '172.16.1.0/24', priority: 5, oif: 'lo', iif: 'lo', not: true,
+    tos: 0x10, dport: 80, sport: { start: 1000, end: 1024 }, ipProto: 'udp', uidRange: 100, protocol: 'kernel',
+  };
+  await nl.rules.add(rule);
+  const after = await nl.rules.list({ family: 4 });
+  t.is(after.length, before.length + 1);
+  const found = await nl.rules.list({ priority: 5, src: '172.16.0.0/16' });
+  t.is(found.length, 1);
+  t.like(found[0]!, {
+    family: 4, table: 254, src: '172.16.0.0', srcLen: 16, dst: '172.16.1.0', dstLen: 24, priority: 5, oif: 'lo', iif: 'lo',
+    not: true, tos: 0x10, dport: { start: 80, end: 80 }, sport: { start: 1000, end: 1024 }, ipProto: 17,
+    uidRange: { start: 100, end: 100 }, protocol: 2, action: 'lookup',
+  });
+  t.deepEqual(ipJson<IpRule[]>(name, ['rule', 'show', 'pref', '5']).map(sorted), found.map((r) => sorted(asIpJson(r))));
+  await nl.rules.del(rule);
+  t.is((await nl.rules.list({ family: 4 })).length, before.length);
+  // Mark 0 under a mask, and a mark with mask 0, are rules of their own (fwmark 0/0x5, 0x1234/0).
+  await nl.rules.add({ fwmask: 5, table: 1, priority: 1 });
+  await nl.rules.add({ fwmark: 0x1234, fwmask: 0, table: 100, priority: 1 });
+  t.deepEqual(ipJson<IpRule[]>(name, ['rule', 'show', 'pref', '1']).map((r) => [r.fwmark, r.fwmask, r.table]),
+    [['0', '0x5', '1'], ['0x1234', '0', '100']]);
+  await nl.rules.del({ fwmask: 5, priority: 1 });
+  t.deepEqual(ipJson<IpRule[]>(name, ['rule', 'show', 'pref', '1']).map((r) => r.table), ['100']);
 });
