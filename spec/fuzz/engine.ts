@@ -54,6 +54,9 @@ export interface FuzzResult {
   seeds: number[];
 }
 
+/** How long a worker may take to start its first input (loading modules and the corpus), in ms. */
+const STARTUP_MS = 120_000;
+
 /** Shared buffer size: the input copy a hang report can show (larger inputs are cut). */
 const SHARED_BYTES = 1 << 20;
 
@@ -96,8 +99,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
         clearInterval(watch);
         resolve(Atomics.load(slot, 0));
       };
+      const born = performance.now();
       const watch = setInterval(() => {
         const count = Atomics.load(slot, 0);
+        // No input started yet: the worker is still loading its modules and corpus, which under a
+        // loaded machine can take longer than hangMs — that is no hang of an input.
+        if (count === 0 && performance.now() - born < STARTUP_MS) { lastMoved = performance.now(); return; }
         if (count !== last) { last = count; lastMoved = performance.now(); return; }
         if (performance.now() - lastMoved < hangMs) return;
         failures.push({ kind: 'hang', seed, path: undefined, ...current(), error: `no input finished for ${hangMs} ms: the input below never returned` });
