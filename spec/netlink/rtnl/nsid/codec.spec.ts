@@ -15,6 +15,7 @@ import { attr, bytes, cstr, nldone, nlerror, s32, u16, u32 } from '../../../help
 import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
 import { fixturesUrl } from '../../../helpers/fixtures.js';
 import { asReply, checkReencode, checkTruncations } from '../../../helpers/golden.js';
+import { messageTypeName } from '../../../../lib/netlink/rtnl/rtm.js';
 
 const FIXTURES = fixturesUrl('nsid');
 
@@ -92,7 +93,7 @@ function fakeKernel(errnoFor: (m: SentMessage) => number = () => 0): FakeKernel 
 
 function open(kernel: FakeKernel): { nsids: Nsids; conn: Connection } {
   kernel.install();
-  const conn = Connection.open(0);
+  const conn = Connection.open(0, {}, messageTypeName);
   return { nsids: new Nsids(conn), conn };
 }
 
