@@ -145,19 +145,20 @@ export class Connection implements WaiterHost {
       if (count === 0) return;
       const box = this.outbox;
       const mark = box.mark();
+      // Consecutive sequence numbers, none wrapping around 0: item i is first + i.
+      waiter.first = box.reserveSeqs(count);
       const itemFlags = flags | NLM_F_REQUEST | NLM_F_ACK;
       let index = 0;
       const buildItem = (w: NlWriter): void => build(w, index);
       try {
-        for (; index < count; index++) waiter.bind(index, box.append(type, itemFlags, buildItem, waiter, ACK_COST, false));
+        for (; index < count; index++) box.append(type, itemFlags, buildItem, waiter, ACK_COST, false);
       } catch (e) {
         // Validation failed part-way: unwind so nothing of this call is ever sent.
         box.rollback(mark);
         reject(e as Error);
         return;
       }
-      const queue = box.queue;
-      for (let i = mark.queued; i < queue.length; i++) this.register(queue[i]!.seq, waiter);
+      this.inflight.registerBulk(waiter);
       this.scheduleFlush();
     });
   }
@@ -210,6 +211,11 @@ export class Connection implements WaiterHost {
   /** @internal Forgets `seq`: its replies are complete. */
   finish(seq: number): void {
     this.inflight.finish(seq);
+  }
+
+  /** @internal `count` more items of a bulk call are settled. */
+  settled(waiter: BulkWaiter, count: number): void {
+    this.inflight.settled(waiter, count);
   }
 
   /** @internal Reports an extended-ack warning on a successful request. */

@@ -56,6 +56,15 @@ export class Outbox {
   }
 
   /**
+   * Makes the next `count` sequence numbers consecutive (none of them 0, none wrapping around):
+   * starts over at 1 when they would. Returns the first of them.
+   */
+  reserveSeqs(count: number): number {
+    if (this.seq + count > 0xffffffff) this.seq = 0;
+    return this.seq + 1;
+  }
+
+  /**
    * Writes one request and queues it. Returns its seq. If `build` throws, nothing stays written
    * and the error propagates.
    */
@@ -123,9 +132,10 @@ export class Outbox {
         while (j + 1 < end && queue[j + 1]!.waiter === waiter && queue[j + 1]!.seq === ((queue[j]!.seq + 1) >>> 0)) j++;
         if (j > k) {
           const buf = this.out.buf;
+          // NLM_F_ACK (4) lives in the low byte of the little-endian nlmsg_flags.
           for (let q = k; q < j; q++) {
             const at = queue[q]!.start + NLMSG_FLAGS_OFFSET;
-            buf.writeUInt16LE(buf.readUInt16LE(at) & ~NLM_F_ACK, at);
+            buf[at] = buf[at]! & ~NLM_F_ACK;
           }
           waiter.coverRun(queue[k]!.seq, queue[j]!.seq);
         }
