@@ -75,7 +75,9 @@ export class NlWriter {
    * {@link endMessage}. The fixed family header (ifinfomsg, rtmsg …) follows with the put* calls.
    */
   beginMessage(type: number, flags: number, seq: number, pid = 0): number {
-    const at = this.claim(NLMSG_HDRLEN);
+    const at = this.length;
+    if (at + NLMSG_HDRLEN > this.buf.length) this.grow(NLMSG_HDRLEN);
+    this.length = at + NLMSG_HDRLEN;
     const b = this.buf;
     b[at] = 0;
     b[at + 1] = 0;
@@ -98,9 +100,14 @@ export class NlWriter {
 
   /** Ends the message begun at `start`: pads to 4 bytes and writes nlmsg_len. */
   endMessage(start: number): void {
-    this.pad();
-    const len = this.length - start;
+    // The padding, written out (this ends every message).
+    const at = this.length;
+    const end = (at + 3) & ~3;
+    if (end > this.buf.length) this.grow(end - at);
     const b = this.buf;
+    for (let i = at; i < end; i++) b[i] = 0;
+    this.length = end;
+    const len = end - start;
     b[start] = len;
     b[start + 1] = len >>> 8;
     b[start + 2] = len >>> 16;
@@ -262,13 +269,42 @@ export class NlWriter {
   }
 
   attrBytes(type: number, bytes: Uint8Array): void {
+    // The header written out (addresses are the most common attribute of bulk requests).
     const n = bytes.length;
-    const at = this.attrHeader(type, n);
+    const len = NLA_HDRLEN + n;
+    if (len > NLA_MAX_LEN) throw tooLong(type, len);
+    const start = this.length;
+    const end = start + ((len + 3) & ~3);
+    if (end > this.buf.length) this.grow(end - start);
     const b = this.buf;
-    b.set(bytes, at);
-    const end = at + ((n + 3) & ~3);
-    for (let i = at + n; i < end; i++) b[i] = 0;
+    b[start] = len;
+    b[start + 1] = len >>> 8;
+    b[start + 2] = type;
+    b[start + 3] = type >>> 8;
+    b.set(bytes, start + NLA_HDRLEN);
+    for (let i = start + len; i < end; i++) b[i] = 0;
     this.length = end;
+  }
+
+  /**
+   * Writes the header of an attribute of `size` payload bytes and its zero padding, advances past
+   * them, and returns the payload's offset: the caller stores exactly `size` bytes there (an
+   * address parsed from text straight into the message, say).
+   */
+  claimAttr(type: number, size: number): number {
+    const len = NLA_HDRLEN + size;
+    if (len > NLA_MAX_LEN) throw tooLong(type, len);
+    const start = this.length;
+    const end = start + ((len + 3) & ~3);
+    if (end > this.buf.length) this.grow(end - start);
+    const b = this.buf;
+    b[start] = len;
+    b[start + 1] = len >>> 8;
+    b[start + 2] = type;
+    b[start + 3] = type >>> 8;
+    for (let i = start + len; i < end; i++) b[i] = 0;
+    this.length = end;
+    return start + NLA_HDRLEN;
   }
 
   /** An attribute with no payload (NLA_FLAG). */
