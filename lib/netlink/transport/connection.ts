@@ -139,6 +139,20 @@ export class Connection implements WaiterHost {
    * If `build` throws (invalid input), nothing is sent and the error propagates.
    */
   bulk(type: number, flags: number, count: number, build: (w: NlWriter, index: number) => void): Promise<BulkResult[]> {
+    return this.sendBulk(type, flags, count, build as (w: NlWriter, a: unknown, b: unknown) => void, undefined, undefined);
+  }
+
+  /**
+   * Like {@link bulk}, one request per item of `items`, written by `write(w, items[i], extras[i])`
+   * (called without `this`): the family's writer itself runs once per item, with no closure between.
+   */
+  bulkOf<T, R>(type: number, flags: number, items: readonly T[], extras: readonly R[],
+    write: (w: NlWriter, item: T, extra: R) => void): Promise<BulkResult[]> {
+    return this.sendBulk(type, flags, items.length, write as (w: NlWriter, a: unknown, b: unknown) => void, items, extras);
+  }
+
+  private sendBulk(type: number, flags: number, count: number, build: (w: NlWriter, a: unknown, b: unknown) => void,
+    as: readonly unknown[] | undefined, bs: readonly unknown[] | undefined): Promise<BulkResult[]> {
     return new Promise<BulkResult[]>((resolve, reject) => {
       this.assertOpen(type);
       const waiter = new BulkWaiter(type, count, resolve);
@@ -147,11 +161,8 @@ export class Connection implements WaiterHost {
       const mark = box.mark();
       // Consecutive sequence numbers, none wrapping around 0: item i is first + i.
       waiter.first = box.reserveSeqs(count);
-      const itemFlags = flags | NLM_F_REQUEST | NLM_F_ACK;
-      let index = 0;
-      const buildItem = (w: NlWriter): void => build(w, index);
       try {
-        for (; index < count; index++) box.append(type, itemFlags, buildItem, waiter, ACK_COST, false);
+        box.appendBulk(type, flags | NLM_F_REQUEST, count, build, as, bs, waiter, ACK_COST);
       } catch (e) {
         // Validation failed part-way: unwind so nothing of this call is ever sent.
         box.rollback(mark);
@@ -299,8 +310,7 @@ export class Connection implements WaiterHost {
     box.sentCount = 0;
     while (i < queue.length && !this.closed) {
       const first = i;
-      // One message (an awaited request): no packing to decide.
-      i = queue.length === 1 ? 1 : box.pack(first);
+      i = box.pack(first);
       const start = queue[first]!.start;
       const end = queue[i - 1]!.end;
       const deadline = Date.now() + this.timeout;

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { Connection, type BulkResult } from '../../../lib/netlink/transport/connection.js';
 import { NetlinkError, ProtocolError } from '../../../lib/netlink/core/errors.js';
-import { nlerror } from '../../helpers/bytes.js';
+import { nldone, nlerror } from '../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
 import { messageTypeName } from '../../../lib/netlink/rtnl/rtm.js';
 
@@ -160,5 +160,56 @@ serial('singles and bulk items in one datagram each get their own reply; stray r
   const items = (bulk as PromiseFulfilledResult<Array<{ status: string; reason?: NetlinkError }>>).value;
   t.deepEqual(items.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
   t.is(items[1]!.reason!.code, 'EEXIST');
+  conn.close();
+});
+
+serial('each run of a bulk call in a datagram asks for one ACK, on its last item; singles keep theirs', async (t) => {
+  const k = new FakeKernel((msgs, kk) => kk.deliver(...answers(msgs)));
+  const conn = open(k);
+  const [a, one, b, two] = await Promise.all([
+    conn.ack(RTM_NEWLINK, 0, (w) => w.putU32(100)),
+    conn.bulk(RTM_NEWLINK, 0, 1, (w, i) => w.putU32(i)),
+    conn.ack(RTM_NEWLINK, 0, (w) => w.putU32(101)),
+    conn.bulk(RTM_NEWLINK, 0, 3, (w, i) => w.putU32(10 + i)),
+  ]);
+  t.is(k.datagrams.length, 1);
+  t.deepEqual(k.sent.map((m) => [itemOf(m), (m.flags & NLM_F_ACK) !== 0]), [[100, true], [0, true], [101, true], [10, false], [11, false], [12, true]]);
+  t.is(a, undefined);
+  t.is(b, undefined);
+  t.deepEqual([...one, ...two].map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+  conn.close();
+});
+
+serial('a datagram holds at most maxDatagramSize bytes; a run cut by it asks for an ACK in each part', async (t) => {
+  const k = new FakeKernel((msgs, kk) => kk.deliver(...answers(msgs)));
+  const conn = open(k, { maxDatagramSize: 4096 });
+  // 200-byte messages: 20 fit in 4096 bytes.
+  const results = await conn.bulk(RTM_NEWLINK, 0, 50, (w, i) => { w.putU32(i); w.putZeros(180); });
+  t.deepEqual(k.datagrams.map((d) => d.length), [4000, 4000, 2000]);
+  t.deepEqual(k.datagrams.map((d) => countMessages(d)), [20, 20, 10]);
+  const acked = k.sent.filter((m) => (m.flags & NLM_F_ACK) !== 0).map(itemOf);
+  t.deepEqual(acked, [19, 39, 49]);
+  t.true(results.every((r) => r.status === 'fulfilled'));
+  conn.close();
+});
+
+serial('a dump queued among other requests ends its datagram', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    const replies: Buffer[] = [];
+    for (const m of msgs) {
+      if (m.flags & 0x300) replies.push(nldone(m.seq));
+      else if (m.flags & NLM_F_ACK) replies.push(nlerror(m.seq, 0, m));
+    }
+    kk.deliver(...replies);
+  });
+  const conn = open(k);
+  const [items, dumped, after] = await Promise.all([
+    conn.bulk(RTM_NEWLINK, 0, 3, (w, i) => w.putU32(i)),
+    conn.dump(18, 0, (w) => w.putU32(200), () => 1),
+    conn.bulk(RTM_NEWLINK, 0, 2, (w, i) => w.putU32(300 + i)),
+  ]);
+  t.deepEqual(k.datagrams.map((d) => countMessages(d)), [4, 2]);
+  t.deepEqual(dumped, []);
+  t.deepEqual([...items, ...after].map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
   conn.close();
 });
