@@ -90,6 +90,7 @@ export class Connection implements WaiterHost {
   private readonly dumpQueue: DumpWaiter<unknown>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readers: Array<() => void> = [];
+  private readonly closeHooks: Array<() => void> = [];
   private closed = false;
 
   /**
@@ -200,10 +201,16 @@ export class Connection implements WaiterHost {
     return pulledDump(this, type, flags, build, decode);
   }
 
+  /** Runs `hook` when the connection closes (what lives and dies with the handle: a watcher socket). */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
   /** Closes the socket; every pending request fails with ERR_NL_CLOSED. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const hook of this.closeHooks.splice(0)) hook();
     const error = new ProtocolError('ERR_NL_CLOSED', 'close', 'the netlink handle was closed');
     this.failAll(error);
     this.socket.close();
