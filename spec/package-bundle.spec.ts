@@ -7,7 +7,7 @@ import test from 'ava';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root } from './helpers/package-fixtures.js';
+import { root, run } from './helpers/package-fixtures.js';
 
 interface ExportTarget {
   types: string;
@@ -99,6 +99,20 @@ test('the two entry points share their classes: errors thrown by one are instanc
   const e = t.throws(() => sandbox.generateKey(''));
   t.true(e instanceof rtnetlink.ValidationError);
   t.is(e?.constructor.name, 'ValidationError');
+});
+
+test('the bundles read node: built-ins without process.getBuiltinModule too (Node 20 before 20.16)', async (t) => {
+  // A fresh process in which process.getBuiltinModule does not exist: the shims fall back to require().
+  const script = [
+    'delete process.getBuiltinModule;',
+    `const { netns, errnoName } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/bundle/rtnetlink.js')).href)});`,
+    `const { generateKey, setBasePath } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/bundle/sandbox.js')).href)});`,
+    "setBasePath('/tmp/rtnl-keys/');",
+    'console.log(JSON.stringify({ listed: Array.isArray(await netns.list(\'/\')), key: generateKey(\'0123456789abcdef\'), errno: errnoName(19) }));',
+  ].join('\n');
+  const r = await run(process.execPath, ['--input-type=module', '-e', script]);
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(JSON.parse(r.stdout), { listed: true, key: '/tmp/rtnl-keys/0123456789ab', errno: 'ENODEV' });
 });
 
 test('bundling renames no class (class names show in errors and in util.inspect of views)', (t) => {
