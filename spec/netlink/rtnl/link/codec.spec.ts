@@ -2,6 +2,7 @@
 // with its provenance), and the kind options of links.add / links.set against a fake kernel.
 import test from 'ava';
 import { DecodeError, ValidationError } from '../../../../lib/netlink/core/errors.js';
+import { NLM_F_ECHO } from '../../../../lib/netlink/core/protocol.js';
 import { decodeLinkMessage, encodeLinkBody, linkBody } from '../../../../lib/netlink/rtnl/link/codec.js';
 import { formatBridgeId } from '../../../../lib/netlink/rtnl/link/fields.js';
 import { linkKindData, linkSlaveData, type LinkInfo } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
@@ -306,7 +307,8 @@ for (const [kind, c] of Object.entries(REQUESTS)) {
     });
     t.is(sent.length, 1);
     const ours = sent[0]!;
-    t.is(ours.flags, CREATE_FLAGS);
+    // The library adds NLM_F_ECHO: the kernel sends the new link back (links.add resolves to it).
+    t.is(ours.flags, CREATE_FLAGS | NLM_F_ECHO);
     t.is(theirs.readUInt16LE(6), CREATE_FLAGS);
     const theirsBody = linkBody.decode(theirs, 16, theirs.length - 16, 'link');
     const oursBody = linkBody.decode(ours.payload, 0, ours.payload.length, 'link');

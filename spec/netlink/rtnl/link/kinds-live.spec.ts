@@ -456,7 +456,7 @@ kernelTest(['bond'], 'bond by links.add, checked with ip', async (t) => {
 liveTest('what the kernel lacks, it refuses to the library as to ip: NetlinkError EOPNOTSUPP (errno 95)', async (t) => {
   const { nl } = await tempNetns(t);
   await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
-  const attempts: Array<[KernelFeature, () => Promise<void>]> = [
+  const attempts: Array<[KernelFeature, () => Promise<unknown>]> = [
     ['dummy', () => nl.links.add({ name: 'x0', kind: 'dummy' })],
     ['bond', () => nl.links.add({ name: 'x1', kind: 'bond' })],
     ['vlan', () => nl.links.add({ name: 'x2', kind: 'vlan', link: 'l0', data: { id: 5 } })],

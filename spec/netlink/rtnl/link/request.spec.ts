@@ -97,6 +97,18 @@ const GOLDENS: Golden[] = [
   { file: 'req-set-nomaster.hex', ours: () => set({ master: null }), expect: 'bytes' },
   { file: 'req-set-down.hex', ours: () => set({ up: false }), expect: 'bytes' },
   { file: 'req-set-name.hex', ours: () => set({ name: 'v9' }), expect: 'bytes' },
+  { file: 'req-set-switches.hex', ours: () => set({ promisc: true, allmulticast: true, arp: false, multicast: false }), expect: 'bytes' },
+  {
+    file: 'req-add-veth-options.hex',
+    ours: () => add({
+      name: 'a0', kind: 'veth', index: 50, numTxQueues: 3, numRxQueues: 2, promisc: true, arp: false,
+      peer: {
+        name: 'b0', index: 60, numTxQueues: 4, numRxQueues: 5, txqlen: 9, mtu: 1300, mac: '02:00:00:00:00:0b',
+        broadcast: '02:ff:ff:ff:ff:ff', group: 6, promisc: true, allmulticast: true, multicast: false, arp: false,
+      },
+    }),
+    expect: ['structure', 'iproute2 puts IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES first, and IFLA_IFNAME last in the peer'],
+  },
   { file: 'req-del.hex', ours: () => delRequest(3), expect: 'bytes' },
 ];
 
