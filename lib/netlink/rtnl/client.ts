@@ -9,6 +9,7 @@ import { Addresses } from './address/service.js';
 import { Links } from './link/service.js';
 import { openMonitor, type ListingEvent, type Monitor, type MonitorEvent, type MonitorOptions } from './monitor.js';
 import { Neighbors } from './neighbor/service.js';
+import { Nexthops } from './nexthop/service.js';
 import { Routes } from './route/service.js';
 import { Rules } from './rule/service.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
@@ -36,6 +37,8 @@ export class RtNetlink {
   readonly neighbors: Neighbors;
   /** Policy routing rules (RTM_*RULE). */
   readonly rules: Rules;
+  /** Nexthop objects and groups (RTM_*NEXTHOP), which routes use by id. */
+  readonly nexthops: Nexthops;
   /** @internal The request engine. */
   readonly connection: Connection;
   /** The namespace the handle works in, as given to {@link open} (undefined: the caller's). */
@@ -49,6 +52,7 @@ export class RtNetlink {
     this.routes = new Routes(connection, this.links);
     this.neighbors = new Neighbors(connection, this.links);
     this.rules = new Rules(connection, this.links);
+    this.nexthops = new Nexthops(connection, this.links);
   }
 
   /**
