@@ -12,7 +12,7 @@ import {
 } from '../../core/validate.js';
 import { LINK_KINDS } from './kinds/index.js';
 import {
-  checkKindData, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
+  checkKindData, type BondPortOptions, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
 } from './kinds/options.js';
 
 /**
@@ -133,8 +133,17 @@ export interface LinkSetOptions extends LinkSettings {
   kind?: string;
   /** IFLA_INFO_DATA changes for the link's kind (sent in IFLA_LINKINFO with the kind). */
   data?: LinkKindOptions | Uint8Array;
-  /** IFLA_INFO_SLAVE_DATA changes of a bridge port (IFLA_BRPORT_*, e.g. `{ cost: 10, learning: false }`). */
-  slaveData?: BridgePortOptions;
+  /**
+   * The kind of the master the link is a port of, for `slaveData`: `'bridge'` (default) or
+   * `'bond'` (sent as IFLA_INFO_SLAVE_KIND; the kernel refuses data of another master's kind with
+   * EOPNOTSUPP).
+   */
+  slaveKind?: 'bridge' | 'bond';
+  /**
+   * IFLA_INFO_SLAVE_DATA changes of a bridge port (IFLA_BRPORT_*, e.g. `{ cost: 10, learning: false }`)
+   * or, with `slaveKind: 'bond'`, of a bond port (IFLA_BOND_SLAVE_*, e.g. `{ queueId: 5, prio: 7 }`).
+   */
+  slaveData?: BridgePortOptions | BondPortOptions;
 }
 
 /** Filters of `links.list` and `links.stream`. */
@@ -165,7 +174,9 @@ const SETTINGS_KEYS = [
   'mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'promisc', 'allmulticast', 'multicast', 'arp', 'master', 'netns',
 ] as const;
 const ADD_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'kind', 'peer', 'link', 'data', 'numTxQueues', 'numRxQueues'];
-const SET_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'kind', 'data', 'slaveData'];
+const SET_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'kind', 'data', 'slaveKind', 'slaveData'];
+/** The slave kinds whose port options `links.set` writes. */
+const SLAVE_DATA_KINDS = new Set(['bridge', 'bond']);
 const PEER_KEYS = [...SETTINGS_KEYS.filter((k) => k !== 'master'), 'name', 'index', 'numTxQueues', 'numRxQueues'];
 const LIST_KEYS = ['kind', 'master', 'alias', 'stats'];
 const ALIAS_REF_KEYS = ['alias'];
@@ -255,7 +266,9 @@ export interface CheckedSet {
   data: CheckedKindData | undefined;
   /** `data` given without a kind: checked once the link's kind is read from the kernel. */
   uncheckedData: unknown;
-  /** IFLA_INFO_SLAVE_DATA of a bridge port. */
+  /** IFLA_INFO_SLAVE_KIND with `slaveData`. */
+  slaveKind: string;
+  /** IFLA_INFO_SLAVE_DATA of a bridge or bond port. */
   slaveData: CheckedKindData | undefined;
 }
 
@@ -380,8 +393,13 @@ export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   const kind = o.kind === undefined ? undefined : checkKind(o.kind);
   if (kind !== undefined && o.data === undefined) throw new ValidationError('kind', kind, 'kind only goes with data (a link cannot change kind)');
   const data = o.data === undefined || kind === undefined ? undefined : checkKindData('data', kind, o.data);
-  const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', 'bridge', o.slaveData, true);
-  return { target, name, newIndex, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveData };
+  if (o.slaveKind !== undefined && (typeof o.slaveKind !== 'string' || !SLAVE_DATA_KINDS.has(o.slaveKind))) {
+    throw new ValidationError('slaveKind', o.slaveKind, `one of ${[...SLAVE_DATA_KINDS].join(', ')} is required`);
+  }
+  const slaveKind = (o.slaveKind as string | undefined) ?? 'bridge';
+  if (o.slaveKind !== undefined && o.slaveData === undefined) throw new ValidationError('slaveKind', o.slaveKind, 'slaveKind only goes with slaveData');
+  const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', slaveKind, o.slaveData, true);
+  return { target, name, newIndex, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveKind, slaveData };
 }
 
 /** Checks the filters of `links.list` / `links.stream`. */

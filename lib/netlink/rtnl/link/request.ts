@@ -275,7 +275,7 @@ export function setRequest(c: CheckedSet, r: SetResolved): LinkRequest {
   attributes.ifalias = c.settings.alias;
   if (r.data !== undefined || r.slaveData !== undefined) {
     attributes.linkinfo = linkInfo(r.data === undefined ? undefined : r.kind, r.data,
-      r.slaveData === undefined ? undefined : 'bridge', r.slaveData);
+      r.slaveData === undefined ? undefined : c.slaveKind, r.slaveData);
   }
   attributes.newIfindex = c.newIndex;
   return { header: settingsHeader(index, c.settings), attributes };
