@@ -8,8 +8,10 @@
 import { ValidationError } from '../../core/errors.js';
 import { parseMac } from '../../core/mac.js';
 import {
-  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkNamespace, checkObject, checkU32, type LinkRef,
+  IFNAMSIZ_MAX, checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkNamespace, checkObject, checkU32,
+  type LinkRef,
 } from '../../core/validate.js';
+import { IN6_ADDR_GEN_MODES } from './af-spec.js';
 import { LINK_KINDS } from './kinds/index.js';
 import {
   checkKindData, type BondPortOptions, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
@@ -50,6 +52,16 @@ export interface LinkSettings {
   multicast?: boolean;
   /** ARP (false sets IFF_NOARP, as `ip link set … arp off`). */
   arp?: boolean;
+  /** IFLA_GSO_MAX_SIZE: the largest GSO packet the stack builds for the link, in bytes. */
+  gsoMaxSize?: number;
+  /** IFLA_GSO_MAX_SEGS: the most segments of a GSO packet. */
+  gsoMaxSegs?: number;
+  /** IFLA_GRO_MAX_SIZE: the largest packet GRO builds, in bytes. */
+  groMaxSize?: number;
+  /** IFLA_GSO_IPV4_MAX_SIZE (Linux 6.3+): {@link gsoMaxSize} for IPv4, in bytes. */
+  gsoIpv4MaxSize?: number;
+  /** IFLA_GRO_IPV4_MAX_SIZE (Linux 6.3+): {@link groMaxSize} for IPv4, in bytes. */
+  groIpv4MaxSize?: number;
   /** IFLA_MASTER: the bridge or bond to enslave the link to; `null` releases it. */
   master?: LinkRef | null;
   /**
@@ -121,6 +133,12 @@ export interface LinkSetOptions extends LinkSettings {
   /** A new name (IFLA_IFNAME). */
   name?: string;
   /**
+   * IFLA_AF_SPEC / IFLA_INET6_ADDR_GEN_MODE: how the kernel makes the link's IPv6 link-local
+   * address (`ip link set … addrgenmode`). Only in `set`: the kernel refuses it at creation
+   * (EAFNOSUPPORT).
+   */
+  addrGenMode?: 'eui64' | 'none' | 'stable_secret' | 'random';
+  /**
    * With `netns` only: the ifindex the link takes in its new namespace (IFLA_NEW_IFINDEX, 1..2^31-1;
    * a taken one is a NetlinkError EEXIST). Applied by recent kernels (seen on 6.18); older ones
    * ignore it (the link keeps its index, or gets a free one there) or refuse it.
@@ -171,10 +189,11 @@ export interface LinkAliasRef {
 }
 
 const SETTINGS_KEYS = [
-  'mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'promisc', 'allmulticast', 'multicast', 'arp', 'master', 'netns',
+  'mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'promisc', 'allmulticast', 'multicast', 'arp', 'gsoMaxSize',
+  'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize', 'master', 'netns',
 ] as const;
 const ADD_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'kind', 'peer', 'link', 'data', 'numTxQueues', 'numRxQueues'];
-const SET_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'kind', 'data', 'slaveKind', 'slaveData'];
+const SET_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'addrGenMode', 'kind', 'data', 'slaveKind', 'slaveData'];
 /** The slave kinds whose port options `links.set` writes. */
 const SLAVE_DATA_KINDS = new Set(['bridge', 'bond']);
 const PEER_KEYS = [...SETTINGS_KEYS.filter((k) => k !== 'master'), 'name', 'index', 'numTxQueues', 'numRxQueues'];
@@ -208,6 +227,16 @@ export interface CheckedSettings {
   multicast: boolean | undefined;
   /** ARP on: IFF_NOARP cleared (false sets it) in ifi_flags / ifi_change. */
   arp: boolean | undefined;
+  /** IFLA_GSO_MAX_SIZE, bytes. */
+  gsoMaxSize: number | undefined;
+  /** IFLA_GSO_MAX_SEGS. */
+  gsoMaxSegs: number | undefined;
+  /** IFLA_GRO_MAX_SIZE, bytes. */
+  groMaxSize: number | undefined;
+  /** IFLA_GSO_IPV4_MAX_SIZE, bytes. */
+  gsoIpv4MaxSize: number | undefined;
+  /** IFLA_GRO_IPV4_MAX_SIZE, bytes. */
+  groIpv4MaxSize: number | undefined;
   /** IFLA_MASTER to resolve (`null`: release, sent as 0). */
   master: LinkRef | null | undefined;
   /** IFLA_NET_NS_FD to open (a path) or use (an fd). */
@@ -258,6 +287,8 @@ export interface CheckedSet {
   name: string | undefined;
   /** IFLA_NEW_IFINDEX: the ifindex in the namespace the link moves to. */
   newIndex: number | undefined;
+  /** IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*). */
+  addrGenMode: number | undefined;
   /** The settings to change. */
   settings: CheckedSettings;
   /** The kind given with `data`. */
@@ -316,6 +347,11 @@ function checkSettings(field: string, o: Record<string, unknown>): CheckedSettin
     allmulticast: o.allmulticast === undefined ? undefined : checkBool(`${p}allmulticast`, o.allmulticast),
     multicast: o.multicast === undefined ? undefined : checkBool(`${p}multicast`, o.multicast),
     arp: o.arp === undefined ? undefined : checkBool(`${p}arp`, o.arp),
+    gsoMaxSize: o.gsoMaxSize === undefined ? undefined : checkU32(`${p}gsoMaxSize`, o.gsoMaxSize),
+    gsoMaxSegs: o.gsoMaxSegs === undefined ? undefined : checkU32(`${p}gsoMaxSegs`, o.gsoMaxSegs),
+    groMaxSize: o.groMaxSize === undefined ? undefined : checkU32(`${p}groMaxSize`, o.groMaxSize),
+    gsoIpv4MaxSize: o.gsoIpv4MaxSize === undefined ? undefined : checkU32(`${p}gsoIpv4MaxSize`, o.gsoIpv4MaxSize),
+    groIpv4MaxSize: o.groIpv4MaxSize === undefined ? undefined : checkU32(`${p}groIpv4MaxSize`, o.groIpv4MaxSize),
     master: o.master === undefined ? undefined : o.master === null ? null : checkLinkRef(`${p}master`, o.master),
     netns: o.netns === undefined ? undefined : checkNamespace(`${p}netns`, o.netns),
   };
@@ -390,6 +426,7 @@ export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   if (newIndex !== undefined && settings.netns === undefined) {
     throw new ValidationError('index', o.index, 'an ifindex only changes with a move to another namespace (give netns)');
   }
+  const addrGenMode = o.addrGenMode === undefined ? undefined : checkAddrGenMode(o.addrGenMode);
   const kind = o.kind === undefined ? undefined : checkKind(o.kind);
   if (kind !== undefined && o.data === undefined) throw new ValidationError('kind', kind, 'kind only goes with data (a link cannot change kind)');
   const data = o.data === undefined || kind === undefined ? undefined : checkKindData('data', kind, o.data);
@@ -399,7 +436,9 @@ export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   const slaveKind = (o.slaveKind as string | undefined) ?? 'bridge';
   if (o.slaveKind !== undefined && o.slaveData === undefined) throw new ValidationError('slaveKind', o.slaveKind, 'slaveKind only goes with slaveData');
   const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', slaveKind, o.slaveData, true);
-  return { target, name, newIndex, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveKind, slaveData };
+  return {
+    target, name, newIndex, addrGenMode, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveKind, slaveData,
+  };
 }
 
 /** Checks the filters of `links.list` / `links.stream`. */
@@ -411,6 +450,50 @@ export function checkList(options: unknown): CheckedList {
   const master = o.master === undefined ? undefined : checkLinkRef('master', o.master);
   const alias = o.alias === undefined ? undefined : checkAlias('alias', o.alias);
   return { kind: o.kind as string | undefined, master, alias, stats };
+}
+
+/** An IPv6 address generation mode by name (the numbers are the kernel's, not the API's). */
+function checkAddrGenMode(value: unknown): number {
+  const mode = typeof value === 'string' ? IN6_ADDR_GEN_MODES.value(value) : undefined;
+  if (mode === undefined) throw new ValidationError('addrGenMode', value, `one of ${IN6_ADDR_GEN_MODES.names().join(', ')} is required`);
+  return mode;
+}
+
+/** ALTIFNAMSIZ - 1: the longest alternative name in bytes. */
+const ALTNAME_MAX = 127;
+
+/**
+ * Checks alternative names (`links.addAltName` / `delAltName`): one or an array of 1..127-byte
+ * names with an interface name's characters (no `/`, `:`, whitespace or NUL; not `.` or `..`).
+ */
+export function checkAltNames(value: unknown): string[] {
+  return checkAltNameList(value, 'name');
+}
+
+/**
+ * A link reference that is no valid interface name but a valid alternative name longer than 15
+ * bytes (looked up with IFLA_ALT_IFNAME), else undefined.
+ */
+export function longAltName(ref: unknown): string | undefined {
+  if (typeof ref !== 'string' || Buffer.byteLength(ref) <= IFNAMSIZ_MAX) return undefined;
+  try {
+    return checkAltNameList(ref, 'link')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function checkAltNameList(value: unknown, one: string): string[] {
+  const names: unknown[] = Array.isArray(value) ? value : [value];
+  if (names.length === 0 || names.length > 64) throw new ValidationError('names', value, 'an alternative name or a non-empty array of them is required');
+  return names.map((n, i) => {
+    const field = Array.isArray(value) ? `names[${i}]` : one;
+    if (typeof n !== 'string' || n.length === 0 || Buffer.byteLength(n) > ALTNAME_MAX) {
+      throw new ValidationError(field, n, `a name of 1..${ALTNAME_MAX} bytes is required`);
+    }
+    if (n === '.' || n === '..' || /[\s/:\0]/.test(n)) throw new ValidationError(field, n, 'a name cannot be "." or "..", nor contain "/", ":", whitespace or NUL');
+    return n;
+  });
 }
 
 /** Checks `links.get({ alias })`'s argument: the alias to look for. */

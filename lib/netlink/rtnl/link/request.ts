@@ -43,6 +43,8 @@ export interface LinkRequestInfo {
 export interface LinkRequestAttributes {
   /** IFLA_IFNAME: the link's name (or its new name in a rename). */
   ifname: string | undefined;
+  /** IFLA_ALT_IFNAME: the link by an alternative name longer than IFLA_IFNAME takes (16..127 bytes). */
+  altIfname: string | undefined;
   /** IFLA_EXT_MASK: RTEXT_FILTER_* bits of a GET or dump. */
   extMask: number | undefined;
   /** IFLA_MTU, in bytes. */
@@ -67,8 +69,22 @@ export interface LinkRequestAttributes {
   numTxQueues: number | undefined;
   /** IFLA_NUM_RX_QUEUES. */
   numRxQueues: number | undefined;
+  /** IFLA_GSO_MAX_SIZE, bytes. */
+  gsoMaxSize: number | undefined;
+  /** IFLA_GSO_MAX_SEGS. */
+  gsoMaxSegs: number | undefined;
+  /** IFLA_GRO_MAX_SIZE, bytes. */
+  groMaxSize: number | undefined;
+  /** IFLA_GSO_IPV4_MAX_SIZE, bytes. */
+  gsoIpv4MaxSize: number | undefined;
+  /** IFLA_GRO_IPV4_MAX_SIZE, bytes. */
+  groIpv4MaxSize: number | undefined;
   /** IFLA_LINKINFO. */
   linkinfo: LinkRequestInfo | undefined;
+  /** IFLA_AF_SPEC: the AF_INET6 address generation mode of `set`. */
+  afSpec: { inet6: { addrGenMode: number; unknown: undefined }; unknown: undefined } | undefined;
+  /** IFLA_PROP_LIST: alternative names (RTM_NEWLINKPROP / RTM_DELLINKPROP). */
+  propList: { altIfnames: string[]; unknown: undefined } | undefined;
   /** IFLA_NEW_IFINDEX: the ifindex a link moving to another namespace takes there. */
   newIfindex: number | undefined;
   /** No unknown attributes. */
@@ -86,9 +102,10 @@ export interface LinkRequest {
 /** Attributes of a request that sends none yet: set the few it sends (the shape stays the same). */
 function noAttributes(): LinkRequestAttributes {
   return {
-    ifname: undefined, extMask: undefined, mtu: undefined, address: undefined, broadcast: undefined, txqlen: undefined,
+    ifname: undefined, altIfname: undefined, extMask: undefined, mtu: undefined, address: undefined, broadcast: undefined, txqlen: undefined,
     group: undefined, ifalias: undefined, master: undefined, netNsFd: undefined, link: undefined, numTxQueues: undefined,
-    numRxQueues: undefined, linkinfo: undefined, newIfindex: undefined, unknown: undefined,
+    numRxQueues: undefined, gsoMaxSize: undefined, gsoMaxSegs: undefined, groMaxSize: undefined, gsoIpv4MaxSize: undefined,
+    groIpv4MaxSize: undefined, linkinfo: undefined, afSpec: undefined, propList: undefined, newIfindex: undefined, unknown: undefined,
   };
 }
 
@@ -150,6 +167,11 @@ function settingsAttributes(ifname: string | undefined, s: CheckedSettings, mast
   a.broadcast = s.broadcast;
   a.txqlen = s.txqlen;
   a.group = s.group;
+  a.gsoMaxSize = s.gsoMaxSize;
+  a.gsoMaxSegs = s.gsoMaxSegs;
+  a.groMaxSize = s.groMaxSize;
+  a.gsoIpv4MaxSize = s.gsoIpv4MaxSize;
+  a.groIpv4MaxSize = s.groIpv4MaxSize;
   a.master = master;
   a.netNsFd = netNsFd;
   return a;
@@ -177,6 +199,14 @@ export function writeGetRequest(w: NlWriter, ref: LinkRef, extMask: number): voi
   writeIfInfoMsg(w, header(typeof ref === 'number' ? ref : 0, undefined));
   if (typeof ref === 'string') w.attrString(C.IFLA_IFNAME, ref);
   w.attrU32(C.IFLA_EXT_MASK, extMask);
+}
+
+/** RTM_GETLINK of the link with alternative name `name` (IFLA_ALT_IFNAME: IFLA_IFNAME takes 15 bytes at most). */
+export function altGetRequest(name: string, extMask: number): LinkRequest {
+  const r = about(0);
+  r.attributes.altIfname = name;
+  r.attributes.extMask = extMask;
+  return r;
 }
 
 /** RTM_DELLINK of one link. */
@@ -277,8 +307,16 @@ export function setRequest(c: CheckedSet, r: SetResolved): LinkRequest {
     attributes.linkinfo = linkInfo(r.data === undefined ? undefined : r.kind, r.data,
       r.slaveData === undefined ? undefined : c.slaveKind, r.slaveData);
   }
+  if (c.addrGenMode !== undefined) attributes.afSpec = { inet6: { addrGenMode: c.addrGenMode, unknown: undefined }, unknown: undefined };
   attributes.newIfindex = c.newIndex;
   return { header: settingsHeader(index, c.settings), attributes };
+}
+
+/** RTM_NEWLINKPROP / RTM_DELLINKPROP of alternative names of link `ref`. */
+export function altNameRequest(ref: LinkRef, names: string[]): LinkRequest {
+  const r = about(ref);
+  r.attributes.propList = { altIfnames: names, unknown: undefined };
+  return r;
 }
 
 /** RTM_NEWLINK moving one link into IFLA_GROUP `group` (the first step of `links.delMany`). */

@@ -8,22 +8,22 @@
  */
 import { NetlinkError, ValidationError } from '../../core/errors.js';
 import { ENODEV } from '../../core/errno.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
-import type { BulkResult, Connection } from '../../transport/connection.js';
+import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
 import { resolveRefs, type LinkIndexer } from '../resolve.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK } from '../rtm.js';
+import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP } from '../rtm.js';
 import { dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { IFI_INDEX_AT } from './codec.js';
 import * as C from './constants.js';
 import { checkKindData, type CheckedKindData } from './kinds/options.js';
 import {
-  checkAdd, checkAliasRef, checkList, checkSet, type CheckedAdd, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
+  checkAdd, checkAliasRef, checkAltNames, checkList, checkSet, longAltName, type CheckedAdd, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
   type LinkSetOptions,
 } from './options.js';
 import {
-  addRequest, delRequest, dumpRequest, followUpRequest, groupDelRequest, groupMoveRequest, requestBuilder, setRequest,
+  addRequest, altGetRequest, altNameRequest, delRequest, dumpRequest, followUpRequest, groupDelRequest, groupMoveRequest, requestBuilder, setRequest,
   writeGetRequest, writeLinkRequest,
 } from './request.js';
 import { Link, linkView } from './view.js';
@@ -109,8 +109,8 @@ export class Links {
   }
 
   /**
-   * One link by name, ifindex or alias (`{ alias: 'uplink' }`). By name or ifindex it is one
-   * RTM_GETLINK; the kernel cannot look a link up by alias, so an alias is one dump without
+   * One link by name, ifindex or alias (`{ alias: 'uplink' }`). By name (an alternative name too,
+   * up to 127 bytes: IFLA_ALT_IFNAME past 15) or ifindex it is one RTM_GETLINK; the kernel cannot look a link up by alias, so an alias is one dump without
    * statistics, then a GET of the first link (in ifindex order) that has it. A missing link is a
    * NetlinkError ENODEV naming it.
    */
@@ -121,7 +121,10 @@ export class Links {
       if (typeof ref === 'object' && ref !== null) return this.byAlias(checkAliasRef(ref));
       checked = checkLinkRef('link', ref);
     } catch (e) {
-      return Promise.reject(e as Error);
+      // Not an interface name, but maybe an alternative name too long for IFLA_IFNAME.
+      const alt = longAltName(ref);
+      if (alt === undefined) return Promise.reject(e as Error);
+      return this.conn.get(RTM_GETLINK, 0, requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_VF)), linkView).catch(naming(alt));
     }
     return this.conn.get(RTM_GETLINK, 0, (w) => writeGetRequest(w, checked, C.RTEXT_FILTER_VF), linkView).catch(naming(checked));
   }
@@ -145,9 +148,11 @@ export class Links {
   /** The ifindex of a link given by name (an index is returned as it is). */
   async index(ref: LinkRef): Promise<number> {
     if (typeof ref === 'number') return checkLinkRef('link', ref) as number;
-    const name = checkLinkName('link', ref);
-    return this.conn.get(RTM_GETLINK, 0, (w) => writeGetRequest(w, name, C.RTEXT_FILTER_SKIP_STATS),
-      (buf, off) => buf.readInt32LE(off + IFI_INDEX_AT)).catch(naming(name));
+    const alt = longAltName(ref);
+    const name = alt ?? checkLinkName('link', ref);
+    const build: RequestBuilder = alt === undefined ? (w) => writeGetRequest(w, name, C.RTEXT_FILTER_SKIP_STATS)
+      : requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_SKIP_STATS));
+    return this.conn.get(RTM_GETLINK, 0, build, (buf, off) => buf.readInt32LE(off + IFI_INDEX_AT)).catch(naming(name));
   }
 
   /**
@@ -183,8 +188,9 @@ export class Links {
     const echoed = await withNamespaces([['peer.netns', c.peer?.settings.netns]], ([peerNetNsFd]) =>
       this.conn.echo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
         requestBuilder(addRequest(c, { master, link, netNsFd: undefined, peerNetNsFd, data })), linkView));
-    // Kernels before 6.3 do not echo RTM_NEWLINK: read the new link instead.
-    const created = echoed ?? await this.get(c.name);
+    // Kernels before 6.3 do not echo RTM_NEWLINK: read the new link instead (also, defensively, if
+    // what came back is not the link asked for).
+    const created = echoed !== undefined && echoed.name === c.name ? echoed : await this.get(c.name);
     return this.finishAdd(c, created);
   }
 
@@ -240,6 +246,26 @@ export class Links {
       const request = setRequest(c, { ref: target, master, netNsFd, kind, data: dataBytes, slaveData });
       return this.conn.ack(RTM_NEWLINK, 0, requestBuilder(request)).catch(naming(c.target));
     });
+  }
+
+  /**
+   * Adds alternative names to a link (RTM_NEWLINKPROP with IFLA_PROP_LIST, as `ip link property add
+   * … altname`): up to 127 bytes each; the link is then found by any of them. A name in use is a
+   * NetlinkError EEXIST.
+   */
+  async addAltName(ref: LinkRef, names: string | string[]): Promise<void> {
+    const target = checkLinkRef('link', ref);
+    const checked = checkAltNames(names);
+    // NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND, as ip sends it.
+    return this.conn.ack(RTM_NEWLINKPROP, NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND, requestBuilder(altNameRequest(target, checked)))
+      .catch(naming(target));
+  }
+
+  /** Deletes alternative names of a link (RTM_DELLINKPROP). A name the link does not have is a NetlinkError ENOENT. */
+  async delAltName(ref: LinkRef, names: string | string[]): Promise<void> {
+    const target = checkLinkRef('link', ref);
+    const checked = checkAltNames(names);
+    return this.conn.ack(RTM_DELLINKPROP, 0, requestBuilder(altNameRequest(target, checked))).catch(naming(target));
   }
 
   /** Deletes a link (RTM_DELLINK). Deleting one end of a veth deletes both. */

@@ -219,8 +219,44 @@ test.serial('bad index, queues, switches and alias references are ValidationErro
       [() => links.get({ __proto__: { alias: 'a' } } as never), /^link: a plain object/],
       [() => links.get(null as never), /^link: /],
       [() => links.list({ alias: 7 } as never), /^alias: /],
+      [() => links.set('x0', { gsoMaxSize: -1 }), /^gsoMaxSize: /],
+      [() => links.set('x0', { groIpv4MaxSize: 2 ** 32 }), /^groIpv4MaxSize: /],
+      [() => links.set('x0', { addrGenMode: 'constructor' as never }), /^addrGenMode: /],
+      [() => links.set('x0', { addrGenMode: 1 as never }), /^addrGenMode: /],
+      [() => links.addAltName('x0', ''), /^name: /],
+      [() => links.addAltName('x0', 'x'.repeat(128)), /^name: /],
+      [() => links.addAltName('x0', 'a b'), /^name: /],
+      [() => links.addAltName('x0', []), /^names: /],
+      [() => links.delAltName('x0', ['ok', 'a/b']), /^names\[1\]: /],
+      [() => links.addAltName('', 'ok'), /^link: /],
+      // Past 15 bytes a name may be an alternative name, but not with a space or past 127 bytes.
+      [() => links.get('has a space and is long'), /^link: an interface name is at most 15 bytes/],
+      [() => links.get('x'.repeat(128)), /^link: an interface name is at most 15 bytes/],
+      [() => links.index('x'.repeat(128)), /^link: /],
     ];
     for (const [call, message] of bad) await t.throwsAsync(call(), { instanceOf: ValidationError, message });
     t.is(kernel.datagrams.length, 0, 'nothing was sent');
+  });
+});
+
+test.serial('alternative names: RTM_NEWLINKPROP / RTM_DELLINKPROP with IFLA_PROP_LIST, flags as ip sends them', async (t) => {
+  await withLinks(ackingKernel(), async (links, kernel) => {
+    await links.addAltName('v0', 'long-alternative-name');
+    await links.delAltName(3, ['a', 'b']);
+    const [add, del] = kernel.sent;
+    t.deepEqual([add!.type, add!.flags], [108, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL | 0x800]);
+    t.deepEqual(body(add!).attributes, { ifname: 'v0', propList: { altIfnames: ['long-alternative-name'] } });
+    t.deepEqual([del!.type, del!.flags], [109, NLM_F_REQUEST | NLM_F_ACK]);
+    t.deepEqual(body(del!), { header: { family: 0, type: 0, index: 3, flags: 0, change: 0 }, attributes: { propList: { altIfnames: ['a', 'b'] } } });
+  });
+});
+
+test.serial('a name past 15 bytes is looked up as an alternative name (IFLA_ALT_IFNAME), by get and index', async (t) => {
+  const kernel = ackingKernel((m) => linkMessage(RTM_NEWLINK, m.seq, 0, 9, 'br0'));
+  await withLinks(kernel, async (links) => {
+    t.is((await links.get('a-long-alternative-name')).ifindex, 9);
+    t.is(await links.index('a-long-alternative-name'), 9);
+    for (const m of kernel.sent) t.deepEqual(body(m).attributes.altIfname, 'a-long-alternative-name');
+    t.deepEqual(kernel.sent.map((m) => body(m).attributes.extMask), [C.RTEXT_FILTER_VF, C.RTEXT_FILTER_SKIP_STATS]);
   });
 });

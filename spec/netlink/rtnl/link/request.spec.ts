@@ -8,7 +8,7 @@ import { decodeLinkMessage, encodeLinkBody, linkBody } from '../../../../lib/net
 import * as C from '../../../../lib/netlink/rtnl/link/constants.js';
 import { checkAdd, checkList, checkSet } from '../../../../lib/netlink/rtnl/link/options.js';
 import {
-  addRequest, delRequest, dumpRequest, getRequest, setRequest, writeGetRequest, writeLinkRequest, type AddResolved,
+  addRequest, altNameRequest, delRequest, dumpRequest, getRequest, setRequest, writeGetRequest, writeLinkRequest, type AddResolved,
   type LinkRequest, type SetResolved,
 } from '../../../../lib/netlink/rtnl/link/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
@@ -175,6 +175,10 @@ const GOLDENS: Golden[] = [
   { file: 'req-set-nomaster.hex', ours: () => set({ master: null }), expect: 'bytes' },
   { file: 'req-set-down.hex', ours: () => set({ up: false }), expect: 'bytes' },
   { file: 'req-set-name.hex', ours: () => set({ name: 'v9' }), expect: 'bytes' },
+  { file: 'req-set-gso.hex', ours: () => set({ gsoMaxSize: 30000, gsoMaxSegs: 100, groMaxSize: 40000 }), expect: 'bytes' },
+  { file: 'req-set-addrgenmode.hex', ours: () => set({ addrGenMode: 'none' }), expect: 'bytes' },
+  { file: 'req-altname-add.hex', ours: () => altNameRequest(3, ['v0-alternative-name']), expect: 'bytes' },
+  { file: 'req-altname-del.hex', ours: () => altNameRequest(3, ['v0-alternative-name']), expect: 'bytes' },
   { file: 'req-set-switches.hex', ours: () => set({ promisc: true, allmulticast: true, arp: false, multicast: false }), expect: 'bytes' },
   {
     file: 'req-add-veth-options.hex',
