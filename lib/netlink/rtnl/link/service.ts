@@ -19,13 +19,14 @@ import { IFI_INDEX_AT } from './codec.js';
 import * as C from './constants.js';
 import { checkKindData, type CheckedKindData } from './kinds/options.js';
 import {
-  checkAdd, checkAliasRef, checkAltNames, checkList, checkSet, longAltName, type CheckedAdd, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
+  checkAdd, checkList, checkSet, type CheckedAdd, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
   type LinkSetOptions,
 } from './options.js';
 import {
   addRequest, altGetRequest, altNameRequest, delRequest, dumpRequest, followUpRequest, groupDelRequest, groupMoveRequest, requestBuilder, setRequest,
   writeGetRequest, writeLinkRequest,
 } from './request.js';
+import { checkAliasRef, checkAltNames, longAltName } from './names.js';
 import { Link, linkView } from './view.js';
 
 export type { LinkRef } from '../../core/validate.js';

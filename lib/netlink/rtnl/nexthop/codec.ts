@@ -21,7 +21,7 @@
 import { EnumTable } from '../../core/enum-table.js';
 import { DecodeError, ValidationError } from '../../core/errors.js';
 import { MessageCodec } from '../../core/message-codec.js';
-import { AttrSet, attr, binary, flag, ip, multi, nest, u16, u32, u64, type AttrDefs, type AttrValues, type FieldCodec } from '../../core/schema.js';
+import { AttrSet, attr, binary, flag, ip, multi, nest, u16, u32, u64, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import { checkInt } from '../../core/validate.js';
 import type { NlWriter } from '../../core/writer.js';
 // NLA_UINT (a u32 or a u64, whichever the value needs): the generic codec the link sets also use.
