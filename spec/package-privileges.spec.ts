@@ -44,7 +44,7 @@ await attempt('monitor', async () => {
   return e.value.type + ' ' + (e.value.object?.name ?? '');
 });
 await events.return();
-await attempt('links.add', () => nl.links.add({ name: 'br1', kind: 'bridge' }));
+await attempt('links.add', async () => { await nl.links.add({ name: 'br1', kind: 'bridge' }); });
 await attempt('links.set', () => nl.links.set('lo', { mtu: 65000 }));
 await attempt('addresses.add', () => nl.addresses.add({ link: 'lo', address: '10.9.9.9/32' }));
 await attempt('routes.add', () => nl.routes.add({ dst: '10.8.0.0/16', oif: 'lo' }));

@@ -34,6 +34,8 @@ export interface NetlinkErrorOptions {
   cause?: unknown;
   /** The link the request named, when the error is about it (ENODEV: which link is missing). */
   link?: string | number;
+  /** The alias a link was looked up by (`links.get({ alias })`), when no link has it. */
+  alias?: string;
 }
 
 /**
@@ -60,8 +62,9 @@ export class NetlinkError extends Error {
   constructor(errno: number, op: string, options: NetlinkErrorOptions = {}) {
     const code = errnoName(errno);
     const detail = options.extack?.message;
-    const link = options.link === undefined ? ''
-      : `: ${typeof options.link === 'number' ? `link with ifindex ${options.link}` : `link ${JSON.stringify(options.link)}`}${errno === ENODEV ? ' does not exist' : ''}`;
+    const named = options.link !== undefined ? (typeof options.link === 'number' ? `link with ifindex ${options.link}` : `link ${JSON.stringify(options.link)}`)
+      : options.alias !== undefined ? `link with alias ${JSON.stringify(options.alias)}` : undefined;
+    const link = named === undefined ? '' : `: ${named}${errno === ENODEV ? ' does not exist' : ''}`;
     super(`${op}: ${code} (${errnoText(errno)})${link}${detail ? `: ${detail}` : ''}`,
       options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NetlinkError';

@@ -38,6 +38,7 @@ import { IFINFOMSG_SIZE } from './link/codec.js';
 import { eventDecoder, type EventKind } from './monitor-decoders.js';
 import type { ListingEvent, ObjectEvent } from './monitor.js';
 import { NDMSG_SIZE, NTF_PROXY } from './neighbor/codec.js';
+import { NHMSG_SIZE } from './nexthop/codec.js';
 import { RTMSG_SIZE } from './route/codec.js';
 import { FIB_RULE_HDR_SIZE } from './rule/codec.js';
 import * as R from './rtm.js';
@@ -95,6 +96,9 @@ const DUMPS_BY_GROUP: ReadonlyArray<readonly [number, readonly DumpSpec[]]> = [
   ]],
   [R.RTNLGRP_IPV4_RULE, [dump('rule', R.RTM_GETRULE, AF_INET, FIB_RULE_HDR_SIZE, { unflagged: true })]],
   [R.RTNLGRP_IPV6_RULE, [dump('rule', R.RTM_GETRULE, AF_INET6, FIB_RULE_HDR_SIZE, { unflagged: true })]],
+  // Nexthop dumps resume by id and are flagged NLM_F_DUMP_INTR; a kernel without nexthop objects
+  // (before 5.3) fails the dump, which then lists nothing.
+  [R.RTNLGRP_NEXTHOP, [dump('nexthop', R.RTM_GETNEXTHOP, AF_UNSPEC, NHMSG_SIZE, { optional: true })]],
 ];
 
 /** The dumps that list the objects of `groups`. */

@@ -25,7 +25,7 @@ import { Listing, ListingBroken } from './monitor-list.js';
 
 /** A group name of {@link MONITOR_GROUPS}. */
 export type MonitorGroup = 'link' | 'neigh' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route'
-  | 'ipv4-rule' | 'ipv6-rule' | 'rules';
+  | 'ipv4-rule' | 'ipv6-rule' | 'rules' | 'nexthop';
 
 /** Group names accepted by {@link MonitorOptions.groups}, mapped to RTNLGRP_* numbers. */
 export const MONITOR_GROUPS: ReadonlyMap<string, readonly number[]> = new Map<MonitorGroup, readonly number[]>([
@@ -38,6 +38,7 @@ export const MONITOR_GROUPS: ReadonlyMap<string, readonly number[]> = new Map<Mo
   ['ipv4-rule', [R.RTNLGRP_IPV4_RULE]],
   ['ipv6-rule', [R.RTNLGRP_IPV6_RULE]],
   ['rules', [R.RTNLGRP_IPV4_RULE, R.RTNLGRP_IPV6_RULE]],
+  ['nexthop', [R.RTNLGRP_NEXTHOP]],
 ]);
 
 /** Options of `nl.monitor`. */
@@ -54,7 +55,7 @@ export interface MonitorOptions {
   /**
    * First yield every object the groups cover as it is now (`{ type: 'new', kind, object,
    * existing: true }`: links, addresses, routes, neighbours including proxy and bridge FDB
-   * entries, rules — of the handle's namespace), then the changes made while they were listed,
+   * entries, rules, nexthops — of the handle's namespace), then the changes made while they were listed,
    * then `{ type: 'synced' }`; every event after that is a change made after the list. The
    * subscription is made before the listing starts, so nothing is missed in between, and a
    * change the list already shows is not repeated as an event (see monitor-list.ts for the one

@@ -20,7 +20,7 @@ import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_REQUEST,
+  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST,
 } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
 import { Outbox } from './outbox.js';
@@ -28,7 +28,7 @@ import { PendingRequests } from './pending.js';
 import { NetlinkSocket, RECV_TRUNCATED, type SocketOptions } from './socket.js';
 import { pulledDump } from './stream.js';
 import {
-  AckWaiter, BulkWaiter, DumpWaiter, GetWaiter, genericMessageName, type BulkResult, type DumpSink, type MessageNamer,
+  AckWaiter, BulkWaiter, DumpWaiter, EchoWaiter, GetWaiter, genericMessageName, type BulkResult, type DumpSink, type MessageNamer,
   type ReplyDecoder, type RequestBuilder, type Waiter, type WaiterHost,
 } from './waiters.js';
 
@@ -130,6 +130,16 @@ export class Connection implements WaiterHost {
   get<T>(type: number, flags: number, build: RequestBuilder, decode: ReplyDecoder<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.enqueue(type, flags | NLM_F_REQUEST, build, new GetWaiter(type, decode, resolve, reject), GET_COST, false);
+    });
+  }
+
+  /**
+   * Sends one request with NLM_F_ECHO and NLM_F_ACK. Resolves on the ACK with the change the kernel
+   * echoed back (decoded), or undefined when the kernel does not echo this request type.
+   */
+  echo<T>(type: number, flags: number, build: RequestBuilder, decode: ReplyDecoder<T>): Promise<T | undefined> {
+    return new Promise<T | undefined>((resolve, reject) => {
+      this.enqueue(type, flags | NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO, build, new EchoWaiter(type, decode, resolve, reject), GET_COST, false);
     });
   }
 

@@ -131,6 +131,47 @@ export class GetWaiter<T> extends Waiter {
   }
 }
 
+/**
+ * One request sent with NLM_F_ECHO | NLM_F_ACK: the kernel unicasts its notification of the change
+ * back to the sender (kernels that honour the flag for the request type) before the ACK. Resolves
+ * on the ACK with the last echoed message decoded, or undefined when none came (a kernel that does
+ * not echo this type); an error rejects even after an echo (the kernel may undo the change after
+ * notifying it, e.g. a link whose master cannot be set is unregistered again).
+ */
+export class EchoWaiter<T> extends Waiter {
+  private echoed: T | undefined;
+  private failed: Error | undefined;
+  constructor(requestType: number, private readonly decode: ReplyDecoder<T>,
+    private readonly resolve: (v: T | undefined) => void, private readonly reject: (e: Error) => void) {
+    super(requestType);
+  }
+  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number): boolean {
+    // Copied out, as GetWaiter does: one message, not worth pinning the receive slab.
+    const own = Buffer.allocUnsafe(len);
+    buf.copy(own, 0, off, off + len);
+    try {
+      this.echoed = this.decode(own, 0, len);
+    } catch (e) {
+      this.failed = e as Error;
+    }
+    return false;
+  }
+  status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
+    host.finish(seq);
+    if (errno !== 0) {
+      this.reject(kernelError(host, errno, this.requestType, seq, extack));
+    } else if (this.failed !== undefined) {
+      this.reject(this.failed);
+    } else {
+      host.warn(this.requestType, seq, extack);
+      this.resolve(this.echoed);
+    }
+  }
+  fail(_host: WaiterHost, error: Error): void {
+    this.reject(error);
+  }
+}
+
 /** Many ACK requests sharing one result array (bulk calls): no promise or object per item. */
 export class BulkWaiter extends Waiter {
   readonly results: BulkResult[];

@@ -118,9 +118,12 @@ export interface RouteSpec {
   lock?: string[];
 }
 
-/** Filters of `routes.list` and `routes.stream`. */
+/**
+ * Filters of `routes.list` and `routes.stream`; a route must pass all given. The kernel filters by
+ * table, oif, protocol and type; the others are applied here (see filter.ts).
+ */
 export interface RouteListOptions {
-  /** Only IPv4 or IPv6 routes (omitted: both; multicast caches and other families are left out). */
+  /** Only IPv4 or IPv6 routes (omitted: both, or the family of `dst`/`src`; multicast caches and other families are left out). */
   family?: 4 | 6;
   /** Only this table (kernel filter: RTA_TABLE). */
   table?: RouteTableRef;
@@ -130,6 +133,37 @@ export interface RouteListOptions {
   protocol?: string | number;
   /** Only this rtm_type (kernel filter). */
   type?: RouteTypeName | number;
+  /**
+   * Only this destination, exactly (`ip route show exact`, vishvananda's RT_FILTER_DST): a CIDR,
+   * a host (/32, /128) or `'default'` (a zero-length prefix of either family, or of `family`).
+   * Host bits are ignored, as ip ignores them.
+   */
+  dst?: string;
+  /** Only this source selector (RTA_SRC, `from`), exactly; `'default'`: routes without one. */
+  src?: string;
+  /**
+   * Only routes through this gateway (RTA_GATEWAY, or RTA_VIA of another family), as the route's
+   * own gateway or one of its multipath paths'.
+   */
+  gateway?: string;
+  /** Only this preferred source (RTA_PREFSRC). */
+  prefsrc?: string;
+  /** Only this input link (RTA_IIF: route cache entries, multicast routes). */
+  iif?: LinkRef;
+  /** Only this rtm_tos (0..255). */
+  tos?: number;
+  /** Only this rtm_scope. */
+  scope?: RouteScopeName | number;
+  /** Only this metric (RTA_PRIORITY; a route without one has metric 0). */
+  metric?: number;
+  /** Only routes with this firewall mark (RTA_MARK). */
+  mark?: number;
+  /** Only these realms (RTA_FLOW; a route without one has 0). */
+  realms?: number;
+  /** Only routes through this nexthop object (RTA_NH_ID). */
+  nhid?: number;
+  /** Only this RTAX_HOPLIMIT metric (a route without one has 0). */
+  hoplimit?: number;
 }
 
 /** Options of `routes.get` (`ip route get`). */

@@ -45,7 +45,7 @@ serial('add/replace/del requests are byte-identical to iproute2\'s for the same 
     sameRequest(t, sent.at(-1), c.fixture, expectedRequest(c));
   }
   // Each call naming d0 resolved it through RTM_GETLINK (no caching between calls).
-  t.is(f.kernel.sent.filter((m) => m.type === RTM_GETLINK).length, 4);
+  t.is(f.kernel.sent.filter((m) => m.type === RTM_GETLINK).length, 5);
   f.nl.close();
 });
 

@@ -8,11 +8,15 @@
 import { ValidationError } from '../../../core/errors.js';
 import { checkLinkRef, checkObject, type LinkRef } from '../../../core/validate.js';
 import { LINK_KIND_SETS } from '../codec.js';
+import type { BOND_PORT_WRITABLE, BOND_WRITABLE, BondData, BondPortData } from './bond.js';
 import type { BRIDGE_PORT_WRITABLE, BRIDGE_WRITABLE, BridgeData, BridgePortData } from './bridge.js';
+import type { GeneveData } from './geneve.js';
+import type { GreData } from './gre.js';
 import { kindSpecOf, payloadOf, slaveKindSpecOf } from './index.js';
 import type { IPVLAN_WRITABLE, IpvlanData } from './ipvlan.js';
 import type { MACVLAN_WRITABLE, MacvlanData } from './macvlan.js';
 import type { VLAN_WRITABLE, VlanData } from './vlan.js';
+import type { VRF_WRITABLE, VrfData } from './vrf.js';
 import type { VxlanData } from './vxlan.js';
 
 type Widen<T> = T extends bigint ? bigint | number : T;
@@ -33,6 +37,24 @@ export type VlanOptions = OptionsOf<VlanData, (typeof VLAN_WRITABLE)[number]>;
 export type IpvlanOptions = OptionsOf<IpvlanData, (typeof IPVLAN_WRITABLE)[number]>;
 /** Bridge port options (IFLA_BRPORT_*) of `links.set(port, { slaveData })`; `backupPort` may be a name. */
 export type BridgePortOptions = Omit<OptionsOf<BridgePortData, (typeof BRIDGE_PORT_WRITABLE)[number]>, 'backupPort'> & { backupPort?: LinkRef };
+/** geneve options (IFLA_GENEVE_*), e.g. `{ id: 42, remote: '10.1.0.2', port: 6081 }`. */
+export type GeneveOptions = Omit<OptionsOf<GeneveData, keyof GeneveData & string>, 'unknown'>;
+/**
+ * GRE options (IFLA_GRE_*) of gre, gretap, erspan and their ip6 forms, e.g. `{ remote: '10.1.0.2',
+ * local: '10.1.0.1', ikey: 42, okey: 42 }`; `link` may be a name. A key without its flags field
+ * sends GRE_KEY there, as ip does.
+ */
+export type GreOptions = Omit<OptionsOf<GreData, keyof GreData & string>, 'unknown' | 'link'> & { link?: LinkRef };
+/**
+ * bond options (IFLA_BOND_*), e.g. `{ mode: '802.3ad', miimon: 100, xmitHashPolicy: 'layer3+4' }`;
+ * `activeSlave` and `primary` may be names.
+ */
+export type BondOptions = Omit<OptionsOf<BondData, (typeof BOND_WRITABLE)[number]>, 'activeSlave' | 'primary'>
+  & { activeSlave?: LinkRef; primary?: LinkRef };
+/** vrf options (IFLA_VRF_*): `{ table: 10 }`. */
+export type VrfOptions = OptionsOf<VrfData, (typeof VRF_WRITABLE)[number]>;
+/** Bond port options (IFLA_BOND_SLAVE_*) of `links.set(port, { slaveKind: 'bond', slaveData })`. */
+export type BondPortOptions = OptionsOf<BondPortData, (typeof BOND_PORT_WRITABLE)[number]>;
 
 /** The `data` options of each kind that takes some. */
 export interface LinkKindOptionsMap {
@@ -43,6 +65,21 @@ export interface LinkKindOptionsMap {
   vlan: VlanOptions;
   ipvlan: IpvlanOptions;
   ipvtap: IpvlanOptions;
+  geneve: GeneveOptions;
+  gre: GreOptions;
+  gretap: GreOptions;
+  erspan: GreOptions;
+  ip6gre: GreOptions;
+  ip6gretap: GreOptions;
+  ip6erspan: GreOptions;
+  bond: BondOptions;
+  vrf: VrfOptions;
+}
+
+/** The `slaveData` options of each slave kind that takes some. */
+export interface LinkSlaveOptionsMap {
+  bridge: BridgePortOptions;
+  bond: BondPortOptions;
 }
 
 /** The `data` options of any kind. */
@@ -98,6 +135,7 @@ export function checkKindData(field: string, kind: string, data: unknown, slave 
       value[key] = v;
     }
   }
+  ks.check?.(field, value);
   // A trial encode validates every value now, before any I/O.
   payloadOf(ks.request, value, field);
   return {
