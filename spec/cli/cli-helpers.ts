@@ -92,8 +92,8 @@ export async function besideIp(ns: string, args: readonly string[]): Promise<{
   return { ours, before, after, theirs, oursText: oursText.trimEnd() };
 }
 
-/** A long-running `rtnl` (monitor) whose output lines are read as they come. */
-export class RtnlProcess {
+/** A long-running process (`rtnl monitor`, `ip monitor`) whose output lines are read as they come. */
+export class LineProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly lines: string[] = [];
   stderr = '';
@@ -101,8 +101,8 @@ export class RtnlProcess {
   #waiters: Array<() => void> = [];
   #closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [RTNL, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(command: string, args: readonly string[]) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.setEncoding('utf8').on('data', (d: string) => {
       const parts = (this.#rest + d).split('\n');
       this.#rest = parts.pop() ?? '';
@@ -143,4 +143,14 @@ export class RtnlProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     return this.#closed;
   }
+}
+
+/** Starts `rtnl args…` as a {@link LineProcess}. */
+export function startRtnl(args: readonly string[]): LineProcess {
+  return new LineProcess(process.execPath, [RTNL, ...args]);
+}
+
+/** Starts `ip args…` as a {@link LineProcess}. */
+export function startIp(args: readonly string[]): LineProcess {
+  return new LineProcess('ip', args);
 }
