@@ -6,6 +6,8 @@
  * const nl = await RtNetlink.open({ netns: '/run/netns/blue' });
  * await nl.links.add({ name: 'br0', kind: 'bridge', up: true });
  * ```
+ *
+ * @module rtnetlink
  */
 export { RtNetlink, type RtNetlinkOptions } from './rtnl/client.js';
 export { NetlinkError, ValidationError, DecodeError, ProtocolError } from './core/errors.js';

@@ -107,6 +107,7 @@ export class ValidationError extends TypeError {
   readonly field: string;
   /** The value that was refused. */
   readonly value: unknown;
+  /** Always `'ERR_NL_VALIDATION'`, as Node's own errors carry a stable `code`. */
   readonly code = 'ERR_NL_VALIDATION';
 
   constructor(field: string, value: unknown, reason: string) {
@@ -123,6 +124,7 @@ export class DecodeError extends Error {
   readonly offset: number;
   /** The attribute path down to the problem. */
   readonly path: string;
+  /** Always `'ERR_NL_DECODE'`. */
   readonly code = 'ERR_NL_DECODE';
 
   constructor(path: string, offset: number, reason: string) {
@@ -148,6 +150,7 @@ export type ProtocolErrorCode =
 
 /** A protocol condition that is not a kernel errno. */
 export class ProtocolError extends Error {
+  /** Which protocol condition (`'ERR_NL_TIMEOUT'` …, see {@link ProtocolErrorCode}). */
   readonly code: ProtocolErrorCode;
   /** What was being done (`'RTM_GETROUTE'`, `'recvmsg'`). */
   readonly op: string;

@@ -26,10 +26,15 @@ import * as R from './rtm.js';
 
 /** The object type of each event family (lazily decoded views of the notifications). */
 export interface EventObjects {
+  /** RTM_NEWLINK / RTM_DELLINK (group `link`). */
   link: Link;
+  /** RTM_NEWADDR / RTM_DELADDR (groups `ipv4-ifaddr`, `ipv6-ifaddr`). */
   address: Address;
+  /** RTM_NEWROUTE / RTM_DELROUTE (groups `ipv4-route`, `ipv6-route`). */
   route: Route;
+  /** RTM_NEWNEIGH / RTM_DELNEIGH (group `neigh`), bridge FDB entries included. */
   neighbor: Neighbor;
+  /** RTM_NEWRULE / RTM_DELRULE (groups `ipv4-rule`, `ipv6-rule`, `rules`). */
   rule: Rule;
   nexthop: Nexthop;
 }

@@ -23,7 +23,7 @@ import { checkBool, checkInt } from '../core/validate.js';
 import { eventDecoder, type EventKind, type EventObjects } from './monitor-decoders.js';
 import { Listing, ListingBroken } from './monitor-list.js';
 
-/** A group name of {@link MONITOR_GROUPS}. */
+/** A multicast group of `nl.monitor`, by name: each stands for RTNLGRP_* groups (`rules` for both rule groups). */
 export type MonitorGroup = 'link' | 'neigh' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route'
   | 'ipv4-rule' | 'ipv6-rule' | 'rules' | 'nexthop';
 
@@ -67,13 +67,19 @@ export interface MonitorOptions {
 }
 
 /** An object created/changed (`new`) or deleted (`del`), or lost events (`overrun`). */
-export type MonitorEvent = ObjectEvent | { type: 'overrun' };
+export type MonitorEvent = ObjectEvent | {
+  /** The kernel dropped events (ENOBUFS): resynchronise with a dump. */
+  type: 'overrun';
+};
 
 /**
  * The events of a monitor with {@link MonitorOptions.listExisting}: those of {@link MonitorEvent},
  * and `synced` at the end of each complete list.
  */
-export type ListingEvent = MonitorEvent | { type: 'synced' };
+export type ListingEvent = MonitorEvent | {
+  /** The list of existing objects is complete; the events after this are changes. */
+  type: 'synced';
+};
 
 /**
  * A `new`/`del` event, discriminated by `kind` so `object` has its family's type. `existing` is
@@ -81,7 +87,18 @@ export type ListingEvent = MonitorEvent | { type: 'synced' };
  * is set on events of other namespaces ({@link MonitorOptions.allNamespaces}).
  */
 export type ObjectEvent = {
-  [K in EventKind]: { type: 'new' | 'del'; kind: K; object: EventObjects[K]; nsid?: number; existing?: true };
+  [K in EventKind]: {
+    /** `new`: created or changed (RTM_NEW*); `del`: deleted (RTM_DEL*). */
+    type: 'new' | 'del';
+    /** The object's family: `link`, `address`, `route`, `neighbor` or `rule`. */
+    kind: K;
+    /** The object as the notification carries it (a lazy view over the event's bytes). */
+    object: EventObjects[K];
+    /** The netns id (as seen from the handle's namespace) the event comes from, with `allNamespaces`. */
+    nsid?: number;
+    /** True on the objects of the initial list (`listExisting`). */
+    existing?: true;
+  };
 }[EventKind];
 
 /**

@@ -35,7 +35,7 @@ import {
 export type { BulkResult, DumpSink, MessageNamer, ReplyDecoder, RequestBuilder } from './waiters.js';
 export { genericMessageName } from './waiters.js';
 
-/** Options of a {@link Connection}. */
+/** Options of a handle's request engine (a `Connection`), as {@link RtNetlink.open} takes them. */
 export interface ConnectionOptions extends SocketOptions {
   /** Milliseconds to wait for a reply before ERR_NL_TIMEOUT (default 10000). */
   timeout?: number | undefined;

@@ -32,7 +32,15 @@ export type RequestBuilder = (w: NlWriter) => void;
 export type ReplyDecoder<T> = (buf: Buffer, off: number, len: number) => T;
 
 /** The outcome of one item of a bulk call, in the shape of `Promise.allSettled`. */
-export type BulkResult = { status: 'fulfilled' } | { status: 'rejected'; reason: Error };
+export type BulkResult = {
+  /** The kernel acknowledged the item. */
+  status: 'fulfilled';
+} | {
+  /** The item failed. */
+  status: 'rejected';
+  /** Why: a NetlinkError with the item's errno (EEXIST, ENODEV …), or the error that failed the batch. */
+  reason: Error;
+};
 
 const FULFILLED: BulkResult = Object.freeze({ status: 'fulfilled' });
 

@@ -122,9 +122,26 @@ export interface LinkAddBase extends LinkSettings {
  * data: { id: 42, port: 4789 } }`), a `peer` for veth, raw bytes for kinds without a table.
  */
 export type LinkAddKind =
-  | { kind: 'veth'; peer?: VethPeer; data?: never }
-  | { [K in keyof LinkKindOptionsMap]: { kind: K; data?: LinkKindOptionsMap[K] } }[keyof LinkKindOptionsMap]
-  | { kind: string; data?: Uint8Array };
+  | {
+    /** IFLA_INFO_KIND `veth`: a pair of linked interfaces. */
+    kind: 'veth';
+    /** The other end of the pair (VETH_INFO_PEER). */
+    peer?: VethPeer;
+    /** A veth takes its options as `peer`. */
+    data?: never;
+  }
+  | { [K in keyof LinkKindOptionsMap]: {
+    /** IFLA_INFO_KIND: a kind with typed options. */
+    kind: K;
+    /** IFLA_INFO_DATA: the kind's options. */
+    data?: LinkKindOptionsMap[K];
+  } }[keyof LinkKindOptionsMap]
+  | {
+    /** IFLA_INFO_KIND: any other kind the kernel knows (`ifb`, `dummy`, `bond` …). */
+    kind: string;
+    /** IFLA_INFO_DATA as raw bytes (attributes already encoded). */
+    data?: Uint8Array;
+  };
 
 /** What `links.add` creates. */
 export type LinkAddOptions = LinkAddBase & LinkAddKind;

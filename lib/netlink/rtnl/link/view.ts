@@ -17,24 +17,43 @@ import { mac, nest, s32, string, u32, u8, type AttrValues } from '../../core/sch
 
 /** The IFF_* flags of a link as booleans (`ip -j` prints them as `UP`, `LOWER_UP` …). */
 export interface LinkFlags {
+  /** IFF_UP: administratively up (`ip link set … up`). */
   up: boolean;
+  /** IFF_BROADCAST: the broadcast address is valid. */
   broadcast: boolean;
+  /** IFF_DEBUG: driver debugging on. */
   debug: boolean;
+  /** IFF_LOOPBACK: a loopback device. */
   loopback: boolean;
+  /** IFF_POINTOPOINT: a point-to-point link. */
   pointopoint: boolean;
+  /** IFF_NOTRAILERS: avoid trailers (obsolete, unused by Linux). */
   notrailers: boolean;
+  /** IFF_RUNNING: operationally up (RFC 2863 UP). */
   running: boolean;
+  /** IFF_NOARP: no ARP / neighbour discovery on the link. */
   noarp: boolean;
+  /** IFF_PROMISC: receives every packet. */
   promisc: boolean;
+  /** IFF_ALLMULTI: receives every multicast packet. */
   allmulti: boolean;
+  /** IFF_MASTER: master of a load balancer (bonding). */
   master: boolean;
+  /** IFF_SLAVE: slave of a load balancer (bonding). */
   slave: boolean;
+  /** IFF_MULTICAST: supports multicast. */
   multicast: boolean;
+  /** IFF_PORTSEL: can set the media type. */
   portsel: boolean;
+  /** IFF_AUTOMEDIA: selects the media automatically. */
   automedia: boolean;
+  /** IFF_DYNAMIC: addresses are lost when the link goes down. */
   dynamic: boolean;
+  /** IFF_LOWER_UP: the driver signals L1 up (carrier). */
   lowerUp: boolean;
+  /** IFF_DORMANT: the driver signals dormant. */
   dormant: boolean;
+  /** IFF_ECHO: echoes sent packets. */
   echo: boolean;
 }
 
@@ -94,7 +113,7 @@ export class Link extends MessageView {
     return this.linkInfo?.slaveKind;
   }
 
-  /** IFLA_MTU. */
+  /** IFLA_MTU: the largest packet the link sends, in bytes. */
   get mtu(): number | undefined {
     return this.attr(C.IFLA_MTU, u32, 'mtu');
   }
@@ -160,7 +179,7 @@ export class Link extends MessageView {
     return this.attr(C.IFLA_LINK_NETNSID, s32, 'linkNetnsid');
   }
 
-  /** IFLA_TXQLEN. */
+  /** IFLA_TXQLEN: the transmit queue length, in packets. */
   get txqlen(): number | undefined {
     return this.attr(C.IFLA_TXQLEN, u32, 'txqlen');
   }
@@ -170,7 +189,7 @@ export class Link extends MessageView {
     return this.attr(C.IFLA_QDISC, string, 'qdisc');
   }
 
-  /** IFLA_GROUP. */
+  /** IFLA_GROUP: the link group (0 is `default`). */
   get group(): number | undefined {
     return this.attr(C.IFLA_GROUP, u32, 'group');
   }
@@ -191,27 +210,27 @@ export class Link extends MessageView {
     return v === undefined ? undefined : v !== 0;
   }
 
-  /** IFLA_CARRIER_CHANGES. */
+  /** IFLA_CARRIER_CHANGES: how many times the carrier went up or down. */
   get carrierChanges(): number | undefined {
     return this.attr(C.IFLA_CARRIER_CHANGES, u32, 'carrierChanges');
   }
 
-  /** IFLA_NUM_TX_QUEUES. */
+  /** IFLA_NUM_TX_QUEUES: the number of transmit queues. */
   get numTxQueues(): number | undefined {
     return this.attr(C.IFLA_NUM_TX_QUEUES, u32, 'numTxQueues');
   }
 
-  /** IFLA_NUM_RX_QUEUES. */
+  /** IFLA_NUM_RX_QUEUES: the number of receive queues. */
   get numRxQueues(): number | undefined {
     return this.attr(C.IFLA_NUM_RX_QUEUES, u32, 'numRxQueues');
   }
 
-  /** IFLA_MIN_MTU. */
+  /** IFLA_MIN_MTU: the smallest MTU the driver accepts, in bytes. */
   get minMtu(): number | undefined {
     return this.attr(C.IFLA_MIN_MTU, u32, 'minMtu');
   }
 
-  /** IFLA_MAX_MTU. */
+  /** IFLA_MAX_MTU: the largest MTU the driver accepts, in bytes. */
   get maxMtu(): number | undefined {
     return this.attr(C.IFLA_MAX_MTU, u32, 'maxMtu');
   }

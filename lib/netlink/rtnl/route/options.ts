@@ -36,9 +36,42 @@ export interface RouteNexthopSpec {
  * and `ip6` set the tunnel metadata for a collect_md (external) tunnel device, `mpls` pushes labels.
  */
 export type RouteEncapSpec =
-  | { type: 'ip'; id?: number | bigint; dst?: string; src?: string; ttl?: number; tos?: number }
-  | { type: 'ip6'; id?: number | bigint; dst?: string; src?: string; hoplimit?: number; tc?: number }
-  | { type: 'mpls'; labels: number[]; ttl?: number };
+  | {
+    /** LWTUNNEL_ENCAP_IP: IPv4 tunnel metadata (LWTUNNEL_IP_*). */
+    type: 'ip';
+    /** The tunnel id (VNI, key), 0..2^64-1. */
+    id?: number | bigint;
+    /** The outer destination address (IPv4). */
+    dst?: string;
+    /** The outer source address (IPv4). */
+    src?: string;
+    /** The outer TTL, 0..255. */
+    ttl?: number;
+    /** The outer TOS, 0..255. */
+    tos?: number;
+  }
+  | {
+    /** LWTUNNEL_ENCAP_IP6: IPv6 tunnel metadata (LWTUNNEL_IP6_*). */
+    type: 'ip6';
+    /** The tunnel id (VNI, key), 0..2^64-1. */
+    id?: number | bigint;
+    /** The outer destination address (IPv6). */
+    dst?: string;
+    /** The outer source address (IPv6). */
+    src?: string;
+    /** The outer hop limit, 0..255. */
+    hoplimit?: number;
+    /** The outer traffic class, 0..255. */
+    tc?: number;
+  }
+  | {
+    /** LWTUNNEL_ENCAP_MPLS: push MPLS labels. */
+    type: 'mpls';
+    /** The label stack to push, outermost first (each 0..2^20-1). */
+    labels: number[];
+    /** The TTL of the pushed labels, 0..255. */
+    ttl?: number;
+  };
 
 /** What `add`, `replace` and `del` describe: `ip route add` in object form. */
 export interface RouteSpec {

@@ -42,16 +42,27 @@ export type EmptyKindData = AttrValues<typeof emptyAttrs.defs>;
 
 /** The decoded IFLA_INFO_DATA of each typed kind. */
 export interface LinkKindDataMap {
+  /** A veth's data: its peer (VETH_INFO_PEER), in requests; the kernel reports none. */
   veth: VethData;
+  /** IFLA_BR_*: bridge options and state (times in hundredths of a second). */
   bridge: BridgeData;
+  /** IFLA_VXLAN_*: VNI, remote or group, ports, TTL, learning … */
   vxlan: VxlanData;
+  /** IFLA_MACVLAN_*: mode, flags, source MAC list. */
   macvlan: MacvlanData;
+  /** IFLA_MACVLAN_* of a macvtap (the same set as macvlan). */
   macvtap: MacvlanData;
+  /** IFLA_VLAN_*: VLAN id, protocol, flags, QoS maps. */
   vlan: VlanData;
+  /** IFLA_IPVLAN_*: mode and flags. */
   ipvlan: IpvlanData;
+  /** IFLA_IPVLAN_* of an ipvtap (the same set as ipvlan). */
   ipvtap: IpvlanData;
+  /** IFLA_TUN_*: owner, group, type, flags and queues of a tun/tap device. */
   tun: TunData;
+  /** A dummy has no options (anything a newer kernel reports is kept in `unknown`). */
   dummy: EmptyKindData;
+  /** An ifb has no options (anything a newer kernel reports is kept in `unknown`). */
   ifb: EmptyKindData;
   geneve: GeneveData;
   gre: GreData;
@@ -68,6 +79,7 @@ export interface LinkKindDataMap {
 
 /** The decoded IFLA_INFO_SLAVE_DATA of each typed slave kind. */
 export interface LinkSlaveDataMap {
+  /** IFLA_BRPORT_*: the options and STP state of a bridge port. */
   bridge: BridgePortData;
   bond: BondPortData;
   vrf: VrfPortData;
