@@ -22,7 +22,15 @@ export interface Keyword<S> {
    * error. Switches without a value may always repeat.
    */
   readonly repeat?: boolean;
-  /** Stores the keyword's meaning in `state`; throws a UsageError for a bad value. */
+  /**
+   * Words that may stand between the keyword and its value, each at most once (`mtu lock 1400`,
+   * `via inet6 fe80::1`); `apply` gets the ones given as `rest`.
+   */
+  readonly modifiers?: readonly string[];
+  /**
+   * Stores the keyword's meaning in `state`; throws a UsageError for a bad value. `rest` is the
+   * rest of the line for `takes: 'rest'`, the modifiers given for `takes: 'value'`.
+   */
   apply(state: S, value: string, rest: readonly string[], keyword: string): void;
 }
 
@@ -88,15 +96,17 @@ export function parseWords<S>(g: Grammar<S>, words: readonly string[], state: S)
       key.apply(state, '', words.slice(i + 1), word);
       return state;
     }
+    const mods: string[] = [];
     if (key.takes === 'value') {
-      if (i + 1 >= words.length) throw incomplete(g.object);
-      value = words[i + 1]!;
-      i += 2;
+      i++;
+      while (i < words.length - 1 && key.modifiers?.includes(words[i]!) === true && !mods.includes(words[i]!)) mods.push(words[i++]!);
+      if (i >= words.length) throw incomplete(g.object);
+      value = words[i++]!;
     } else {
       value = '';
       i++;
     }
-    key.apply(state, value, [], word);
+    key.apply(state, value, mods, word);
   }
   return state;
 }
@@ -123,6 +133,12 @@ export function integer(s: string, what: string, min = 0, max = 0xffffffff): num
 /** A keyword that stores one value (`repeat`: it may be given more than once). */
 export function value<S>(names: readonly string[], apply: (state: S, v: string, keyword: string) => void, repeat = false): Keyword<S> {
   return { names, takes: 'value', repeat, apply: (s, v, _rest, k) => apply(s, v, k) };
+}
+
+/** A keyword with a value that may be preceded by modifier words (`mtu lock 1400`). */
+export function modified<S>(names: readonly string[], modifiers: readonly string[],
+  apply: (state: S, v: string, mods: readonly string[]) => void): Keyword<S> {
+  return { names, takes: 'value', modifiers, apply: (s, v, mods) => apply(s, v, mods) };
 }
 
 /** A keyword without a value. */

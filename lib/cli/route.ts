@@ -13,7 +13,7 @@
 import type { Route, RouteGetOptions, RouteNexthopSpec, RouteSpec } from '../netlink/index.js';
 import type { Context } from './context.js';
 import { UsageError, invalidArgument } from './errors.js';
-import { flag, integer, parseUnsigned, parseWords, rest, value, type Grammar, type Keyword } from './grammar.js';
+import { flag, integer, modified, parseUnsigned, parseWords, rest, value, type Grammar, type Keyword } from './grammar.js';
 import type { JsonObject } from './json.js';
 import * as K from './kernel.js';
 import { dsfields, protos, realms, scopeNames, tables } from './names.js';
@@ -130,9 +130,15 @@ function parseHops(words: readonly string[]): RouteNexthopSpec[] {
   return hops;
 }
 
-/** A metric keyword (`mtu N` …; `lock` is taken out before parsing) storing `field`. */
+/**
+ * A metric keyword (`mtu [lock] N` …) storing `field`; `lock` adds the metric to RTAX_LOCK (the
+ * kernel then never changes it, e.g. by path MTU discovery).
+ */
 function metric(ipName: string, field: string, parse: (v: string) => number = (v) => integer(v, ipName)): Keyword<RouteChange> {
-  return value([ipName], (s, v) => { s.spec[field] = parse(v); });
+  return modified([ipName], ['lock'], (s, v, mods) => {
+    s.spec[field] = parse(v);
+    if (mods.includes('lock')) (s.spec.lock ??= []).push(field);
+  });
 }
 
 const MODIFY_KEYWORDS: ReadonlyArray<Keyword<RouteChange>> = [
@@ -148,7 +154,13 @@ const MODIFY_KEYWORDS: ReadonlyArray<Keyword<RouteChange>> = [
     s.dstGiven = true;
   } },
   value(['from'], (s, v) => { s.spec.src = v; }),
-  value(['via'], (s, v) => { s.spec.gateway = v; }),
+  // `via [inet|inet6] ADDR`: a gateway of the route's family is RTA_GATEWAY, of the other RTA_VIA
+  // (an IPv6 nexthop of an IPv4 route); parseChange decides once the destination is known.
+  modified(['via'], ['inet', 'inet6'], (s, v, mods) => {
+    const fam = mods[0];
+    if (fam !== undefined && (fam === 'inet6') !== v.includes(':')) throw invalidArgument(v, `an ${fam} address is required after "via ${fam}"`);
+    s.spec.gateway = v;
+  }),
   value(['dev', 'oif'], (s, v) => { s.spec.oif = v; }),
   value(['src'], (s, v) => { s.spec.prefsrc = v; }),
   value(['table'], (s, v) => { s.spec.table = tableWord(v); }),
@@ -178,43 +190,11 @@ const MODIFY_KEYWORDS: ReadonlyArray<Keyword<RouteChange>> = [
   rest(['nexthop'], (s, words) => { s.spec.multipath = parseHops(['nexthop', ...words]); }),
 ];
 
-/**
- * Parses add/replace/del words. `lock` before a metric's value (`mtu lock 1400`) is rewritten
- * first: the metric keyword then takes the value and `lock` names it.
- */
+/** Parses add/replace/del words into the library's route spec. */
 function parseChange(ctx: Context, words: readonly string[]): RouteSpec {
-  const lock: string[] = [];
-  const plain: string[] = [];
-  const METRIC_NAMES = new Set(['mtu', 'advmss', 'hoplimit', 'window', 'rtt', 'rttvar', 'rto_min', 'ssthresh', 'cwnd', 'initcwnd', 'initrwnd', 'reordering']);
-  const LOCK_FIELD = new Map([['rto_min', 'rtoMin']]);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (w === 'nexthop') {
-      plain.push(...words.slice(i));
-      break;
-    }
-    if (METRIC_NAMES.has(w) && words[i + 1] === 'lock') {
-      lock.push(LOCK_FIELD.get(w) ?? w);
-      plain.push(w);
-      i++;
-      continue;
-    }
-    if (w === 'via' && (words[i + 1] === 'inet' || words[i + 1] === 'inet6')) {
-      // `via inet6 ADDR` on an IPv4 route: RTA_VIA, a gateway of the other family.
-      const fam = words[i + 1];
-      const addr = words[i + 2];
-      if (addr === undefined) throw new UsageError('Command line is not complete. Try "rtnl route help".', true);
-      if ((fam === 'inet6') !== addr.includes(':')) throw invalidArgument(addr, `an ${fam} address is required after "via ${fam}"`);
-      plain.push('via', addr);
-      i += 2;
-      continue;
-    }
-    plain.push(w);
-  }
   const g: Grammar<RouteChange> = { object: 'route', bare: 'to', keywords: MODIFY_KEYWORDS };
-  const c = parseWords(g, plain, { spec: { dst: '' } as RouteChange['spec'], dstGiven: false });
+  const c = parseWords(g, words, { spec: { dst: '' } as RouteChange['spec'], dstGiven: false });
   if (!c.dstGiven) throw new UsageError('Not enough information: the destination prefix is required.', true);
-  if (lock.length > 0) c.spec.lock = lock;
   const fam = ctx.options.family;
   if (fam !== undefined) c.spec.family = fam;
   // A gateway of the other family is RTA_VIA (`via inet6 fe80::1` on an IPv4 route).

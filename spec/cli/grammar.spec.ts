@@ -3,7 +3,7 @@
 // databases' file format, and the global options.
 import test from 'ava';
 import { UsageError } from '../../lib/cli/errors.js';
-import { flag, integer, matchCommand, parseUnsigned, parseWords, rest, value, type Grammar } from '../../lib/cli/grammar.js';
+import { flag, integer, matchCommand, modified, parseUnsigned, parseWords, rest, value, type Grammar } from '../../lib/cli/grammar.js';
 import { formatJson } from '../../lib/cli/json.js';
 import { NameDb, parseDb } from '../../lib/cli/names.js';
 import { addressBits, inPrefix, prefixSel } from '../../lib/cli/prefix.js';
@@ -60,6 +60,22 @@ test('parseWords: ip\'s errors for a missing value, a duplicate, a garbage word,
   t.is(err(['eth0', '__proto__']), 'either "dev" is duplicate, or "__proto__" is a garbage.');
   const noBare: Grammar<State> = { object: 'rule', keywords: G.keywords };
   t.throws(() => parseWords(noBare, ['toString'], { nud: [] }), { instanceOf: UsageError, message: /unknown argument "toString"/ });
+});
+
+test('parseWords: modifier words between a keyword and its value (`mtu lock 1400`, `via inet6 ADDR`)', (t) => {
+  const g: Grammar<{ got: Array<[string, readonly string[]]> }> = {
+    object: 'route',
+    keywords: [
+      modified(['mtu'], ['lock'], (s, v, mods) => { s.got.push([v, mods]); }),
+      modified(['via'], ['inet', 'inet6'], (s, v, mods) => { s.got.push([v, mods]); }),
+    ],
+  };
+  t.deepEqual(parseWords(g, ['mtu', 'lock', '1400', 'via', 'inet6', 'fe80::1'], { got: [] }).got, [['1400', ['lock']], ['fe80::1', ['inet6']]]);
+  t.deepEqual(parseWords(g, ['mtu', '1400'], { got: [] }).got, [['1400', []]]);
+  // A modifier word in the value's place is the value when nothing follows it.
+  t.deepEqual(parseWords(g, ['mtu', 'lock'], { got: [] }).got, [['lock', []]]);
+  t.deepEqual(parseWords(g, ['via', 'inet'], { got: [] }).got, [['inet', []]]);
+  t.throws(() => parseWords(g, ['mtu'], { got: [] }), { instanceOf: UsageError, message: /not complete/ });
 });
 
 test('parseUnsigned reads numbers as C strtoul(…, 0): decimal, 0x hex, 0 octal; nothing else', (t) => {
