@@ -53,7 +53,8 @@ export function duplicateArgument(keyword: string, value: string): UsageError {
 function kernelMessage(e: NetlinkError): string {
   const ack = e.extack?.message;
   if (ack !== undefined && ack !== '') return `Error: ${ack}${ack.endsWith('.') ? '' : '.'}`;
-  if (e.op === 'setns' || e.op === 'open') return `Cannot open network namespace: ${errnoMessage(e.errno)}`;
+  // A namespace given to `netns` that cannot be opened (ip: Cannot open network namespace "x": …).
+  if (e.op === 'setns' || e.op.startsWith('open')) return `Cannot open network namespace: ${errnoMessage(e.errno)}`;
   return `RTNETLINK answers: ${errnoMessage(e.errno)}`;
 }
 

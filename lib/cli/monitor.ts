@@ -72,6 +72,14 @@ function format(kind: string, object: Link | Address | Route | Neighbor | Rule, 
   }
 }
 
+/** The interface an address, route or neighbour event names (undefined for links and rules). */
+function interfaceOf(kind: string, object: Link | Address | Route | Neighbor | Rule): number | undefined {
+  if (kind === 'address') return (object as Address).ifindex;
+  if (kind === 'neighbor') return (object as Neighbor).ifindex;
+  if (kind === 'route') return (object as Route).oif;
+  return undefined;
+}
+
 /** Runs `rtnl monitor` until it is stopped; resolves when the event socket is closed. */
 export async function monitor(ctx: Context, words: readonly string[]): Promise<void> {
   let label = false;
@@ -94,7 +102,7 @@ export async function monitor(ctx: Context, words: readonly string[]): Promise<v
   if (chosen.size === 0) for (const obj of OBJECTS) for (const g of obj.groups(family)) chosen.add(g);
 
   const nl = await ctx.nl();
-  const links = await ctx.links();
+  let links = await ctx.links();
   const events = nl.monitor({ groups: [...chosen] });
   const stop = (): void => events.close();
   process.once('SIGINT', stop);
@@ -110,6 +118,10 @@ export async function monitor(ctx: Context, words: readonly string[]): Promise<v
         ctx.io.err('rtnl monitor: the kernel dropped events (receive queue overrun); the next ones follow\n');
         continue;
       }
+      // An interface made after the table was read (and not announced by a link event this
+      // monitor subscribed to): read the table again, as ip asks the kernel for a name it lacks.
+      const ifindex = interfaceOf(event.kind, event.object);
+      if (ifindex !== undefined && ifindex !== 0 && links.get(ifindex) === undefined) links = await ctx.links(true);
       const p = format(event.kind, event.object, event.type === 'del', links, ctx);
       if (ctx.options.json) ctx.io.out(`${formatJson(p.object)}\n`);
       else ctx.io.out(`${p.text.map((l, i) => (label && i === 0 ? `[${p.label}]${l}` : l)).join('\n')}\n`);

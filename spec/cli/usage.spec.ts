@@ -2,12 +2,13 @@
 // status 2, nothing on stdout; help and version on stdout with status 0; `rtnl bench` from the
 // repository and from an installed package (where benchmarks/ is not shipped).
 import test from 'ava';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NOT_SHIPPED } from '../../lib/cli/bench.js';
-import { rtnl } from './cli-helpers.js';
+import { npm, root } from '../helpers/package-fixtures.js';
+import { RTNL, rtnl } from './cli-helpers.js';
 
 const USAGE_ERRORS: Array<{ args: string[]; stderr: string | RegExp }> = [
   { args: [], stderr: /^Usage: rtnl \[ OPTIONS \] OBJECT/ },
@@ -95,4 +96,17 @@ test('rtnl bench from an installed package (no benchmarks/) says where the bench
   t.is(r.status, 1);
   t.is(r.stderr, `${NOT_SHIPPED}\n`);
   t.is(r.stdout, '');
+});
+
+test('package.json installs rtnl: its bin is the built entry point, shipped in the tarball, with a node shebang', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+  t.deepEqual(pkg.bin, { rtnl: 'dist/lib/cli/main.js' });
+  t.is(join(root, pkg.bin!.rtnl!), RTNL);
+  t.true(readFileSync(RTNL, 'utf8').startsWith('#!/usr/bin/env node\n'));
+  const packed = await npm(['pack', '--dry-run', '--json', '--ignore-scripts'], root);
+  t.is(packed.code, 0, packed.stderr);
+  const [info] = JSON.parse(packed.stdout) as Array<{ files: Array<{ path: string }> }>;
+  const files = info!.files.map((f) => f.path);
+  t.true(files.includes('dist/lib/cli/main.js'));
+  t.false(files.some((f) => f.startsWith('benchmarks/') || f.startsWith('dist/benchmarks/') || f.startsWith('examples/') || f.startsWith('tools/')));
 });
