@@ -8,8 +8,23 @@
  * output matches ip's byte for byte, which is what users diff and scripts parse.
  */
 
+/**
+ * A number printed with the digits given, as ip prints some (`"gc_timer":296.19` with two decimals
+ * always, from its `%i.%.2i`): JSON.stringify of the value would print `296.2`.
+ */
+export class JsonNumberText {
+  constructor(readonly text: string) {
+    if (!/^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(text)) throw new RangeError(`not a JSON number: ${text}`);
+  }
+
+  /** The number, for tests and text output. */
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
 /** A JSON value as the CLI prints it. Object keys keep their insertion order (ip's print order). */
-export type JsonValue = string | number | bigint | boolean | null | JsonValue[] | JsonObject;
+export type JsonValue = string | number | bigint | boolean | null | JsonNumberText | JsonValue[] | JsonObject;
 
 /** A JSON object of the CLI's output (an `ip -j` object). */
 export interface JsonObject {
@@ -82,7 +97,10 @@ class Writer {
   }
 
   value(v: JsonValue): void {
-    if (Array.isArray(v)) {
+    if (v instanceof JsonNumberText) {
+      this.eor();
+      this.out += v.text;
+    } else if (Array.isArray(v)) {
       this.begin('[');
       if (this.pretty) this.out += ' ';
       for (const item of v) this.value(item);

@@ -1,10 +1,11 @@
 /**
  * The CLI's only reach past the package's public entry points: kernel constants the library
- * defines once and `ip` prints by name — address families, enumerations (RTPROT_*, RT_SCOPE_*, RTN_*, RT_TABLE_*,
- * IP protocols), flag bits (IFF_*, IFA_F_*, RTAX_*, RTNH_F_* and RTM_F_*, NUD_*, NTF_*, FIB_RULE_*, FR_ACT_*) — and
- * glibc's strerror texts (errno.ts), which the public API only carries inside error messages.
- * Everything the CLI does to the kernel goes through `rtnetlink` and `rtnetlink/sandbox` as a
- * consumer's code would; this file only names numbers.
+ * defines once and `ip` prints by name — address families, enumerations (RTPROT_*, RT_SCOPE_*,
+ * RTN_*, RT_TABLE_*, IP protocols) and flag bits (BR_BOOLOPT_*, IFF_*, IFA_F_*, MACVLAN_FLAG_*,
+ * RTAX_*, RTNH_F_* and RTM_F_*, NUD_*, NTF_*, FIB_RULE_*, FR_ACT_*) — and glibc's strerror texts
+ * (errno.ts), which the public API only carries inside error messages. Everything the CLI does to
+ * the kernel goes through `rtnetlink` and `rtnetlink/sandbox` as a consumer's code would; this
+ * file only names numbers.
  */
 import { errnoText } from '../netlink/core/errno.js';
 import type { EnumTable } from '../netlink/core/enum-table.js';
@@ -12,6 +13,8 @@ import { IP_PROTOCOLS, PROTOCOLS, ROUTE_TABLES, ROUTE_TYPES, SCOPES } from '../n
 import { ROUTE_PREFS } from '../netlink/rtnl/route/constants.js';
 
 export { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/core/inet.js';
+export { BR_BOOLOPT_MCAST_VLAN_SNOOPING, BR_BOOLOPT_NO_LL_LEARN } from '../netlink/rtnl/link/kinds/bridge.js';
+export { MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC } from '../netlink/rtnl/link/kinds/macvlan.js';
 export {
   IFA_F_DADFAILED, IFA_F_DEPRECATED, IFA_F_HOMEADDRESS, IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, IFA_F_NODAD,
   IFA_F_NOPREFIXROUTE, IFA_F_OPTIMISTIC, IFA_F_PERMANENT, IFA_F_SECONDARY, IFA_F_STABLE_PRIVACY, IFA_F_TENTATIVE,

@@ -4,14 +4,15 @@
  * {@link linkText} renders that object as ip's text lines. `ip addr show` prints the same object
  * without `linkmode` (and with its `addr_info`, see address-format.ts).
  *
- * `-d` adds what ip's details add for every kind (promiscuity, MTU bounds, queue counts, GSO/TSO
- * sizes, address generation mode, `linkinfo.info_kind` / `info_slave_kind`); the kind-specific
- * `info_data` / `info_slave_data` objects of ip's per-kind printers are not reproduced.
+ * `-d` adds what ip's details add (promiscuity, MTU bounds, queue counts, GSO/TSO sizes, address
+ * generation mode, `linkinfo`), with the kind-specific `info_data` / `info_slave_data` of the kinds
+ * link-kind-format.ts reproduces.
  */
 import type { Link, LinkStats64 } from '../netlink/index.js';
 import type { LinkTable } from './context.js';
-import type { JsonObject, JsonValue } from './json.js';
+import { JsonNumberText, type JsonObject, type JsonValue } from './json.js';
 import * as K from './kernel.js';
+import { kindDataObject, slaveDataObject } from './link-kind-format.js';
 import { groupName } from './names.js';
 
 /** How a link is printed (what ip's globals and the subcommand decide). */
@@ -98,7 +99,7 @@ export function statsObject(s: LinkStats64, level: number, carrierChanges: numbe
 }
 
 /** The `-d` part of a link (ip's show_details block). */
-function details(link: Link, f: LinkFormat, o: JsonObject): void {
+function details(link: Link, links: LinkTable, f: LinkFormat, o: JsonObject): void {
   const a = link.attributes;
   if (a.promiscuity !== undefined) o.promiscuity = a.promiscuity;
   if (a.allmulti !== undefined) o.allmulti = a.allmulti;
@@ -106,8 +107,16 @@ function details(link: Link, f: LinkFormat, o: JsonObject): void {
   if (a.maxMtu !== undefined) o.max_mtu = a.maxMtu;
   if (a.linkinfo !== undefined) {
     const info: JsonObject = {};
-    if (a.linkinfo.kind !== undefined) info.info_kind = a.linkinfo.kind;
-    if (a.linkinfo.slaveKind !== undefined) info.info_slave_kind = a.linkinfo.slaveKind;
+    if (a.linkinfo.kind !== undefined) {
+      info.info_kind = a.linkinfo.kind;
+      const data = kindDataObject(a.linkinfo, links);
+      if (data !== undefined) info.info_data = data;
+    }
+    if (a.linkinfo.slaveKind !== undefined) {
+      info.info_slave_kind = a.linkinfo.slaveKind;
+      const data = slaveDataObject(a.linkinfo, links);
+      if (data !== undefined) info.info_slave_data = data;
+    }
     o.linkinfo = info;
   }
   const mode = f.doLink ? a.afSpec?.inet6?.addrGenMode : undefined;
@@ -174,7 +183,7 @@ export function linkObject(link: Link, links: LinkTable, f: LinkFormat): JsonObj
   }
   if (a.linkNetnsid !== undefined) o.link_netnsid = a.linkNetnsid;
   if (a.protoDown !== undefined && a.protoDown !== 0) o.proto_down = true;
-  if (f.details > 0) details(link, f, o);
+  if (f.details > 0) details(link, links, f, o);
   if ((f.doLink || f.details > 0) && a.ifalias !== undefined) o.ifalias = a.ifalias;
   if (f.doLink && f.stats > 0) addStats(link, f.stats, o);
   if (a.propList !== undefined) o.altnames = [...(a.propList.altIfnames ?? [])];
@@ -197,6 +206,7 @@ export function addStats(link: Link, level: number, o: JsonObject): void {
 
 /** A value of the object as text. */
 function str(v: JsonValue | undefined): string {
+  if (v instanceof JsonNumberText) return v.text;
   return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
@@ -248,8 +258,10 @@ export function linkText(o: JsonObject): string[] {
   }
   if (d.length > 0) lines.push(`    ${d.join(' ')}`);
   const info = o.linkinfo as JsonObject | undefined;
-  if (info?.info_kind !== undefined) lines.push(`    ${str(info.info_kind)}`);
-  if (info?.info_slave_kind !== undefined) lines.push(`    ${str(info.info_slave_kind)}_slave`);
+  const pairs = (d: JsonValue | undefined): string => (d === undefined || d === null || typeof d !== 'object' || Array.isArray(d)
+    ? '' : Object.entries(d).map(([k, v]) => ` ${k} ${str(v)}`).join(''));
+  if (info?.info_kind !== undefined) lines.push(`    ${str(info.info_kind)}${pairs(info.info_data)}`);
+  if (info?.info_slave_kind !== undefined) lines.push(`    ${str(info.info_slave_kind)}_slave${pairs(info.info_slave_data)}`);
   const q: string[] = [];
   for (const [key, label] of [
     ['inet6_addr_gen_mode', 'addrgenmode'], ['num_tx_queues', 'numtxqueues'], ['num_rx_queues', 'numrxqueues'],

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { UsageError } from '../../lib/cli/errors.js';
 import { flag, integer, matchCommand, modified, parseUnsigned, parseWords, rest, value, type Grammar } from '../../lib/cli/grammar.js';
-import { formatJson } from '../../lib/cli/json.js';
+import { JsonNumberText, formatJson } from '../../lib/cli/json.js';
 import { NameDb, parseDb } from '../../lib/cli/names.js';
 import { addressBits, inPrefix, prefixSel } from '../../lib/cli/prefix.js';
 import { parseGlobal } from '../../lib/cli/run.js';
@@ -139,6 +139,9 @@ test('formatJson: ip\'s compact JSON, and its pretty layout (captured from ip -j
   t.is(formatJson([], true), '[ ]');
   t.is(formatJson({ a: [], b: {}, c: null, d: true, e: 18446744073709551615n }), '{"a":[],"b":{},"c":null,"d":true,"e":18446744073709551615}');
   t.is(formatJson(['tab\there', 'q"\\', 'nul\0', 'é']), '["tab\\there","q\\"\\\\","nul\\u0000","é"]');
+  // ip's timers keep two decimals (`%i.%.2i`), which JSON.stringify would drop.
+  t.is(formatJson({ gc_timer: new JsonNumberText('296.10'), hold_timer: new JsonNumberText('0.00') }), '{"gc_timer":296.10,"hold_timer":0.00}');
+  t.throws(() => new JsonNumberText('1e5'), { instanceOf: RangeError });
   t.deepEqual(JSON.parse(formatJson({ s: 'a\u0001b\nc', n: [1, 2] }, true)), { s: 'a\u0001b\nc', n: [1, 2] });
 });
 
