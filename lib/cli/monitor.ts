@@ -118,6 +118,8 @@ export async function monitor(ctx: Context, words: readonly string[]): Promise<v
         ctx.io.err('rtnl monitor: the kernel dropped events (receive queue overrun); the next ones follow\n');
         continue;
       }
+      // Nexthop objects have no `rtnl` object (yet): their group is never joined, so none comes.
+      if (event.kind === 'nexthop') continue;
       // An interface made after the table was read (and not announced by a link event this
       // monitor subscribed to): read the table again, as ip asks the kernel for a name it lacks.
       const ifindex = interfaceOf(event.kind, event.object);
