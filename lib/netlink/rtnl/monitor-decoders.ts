@@ -36,6 +36,7 @@ export interface EventObjects {
   neighbor: Neighbor;
   /** RTM_NEWRULE / RTM_DELRULE (groups `ipv4-rule`, `ipv6-rule`, `rules`). */
   rule: Rule;
+  /** RTM_NEWNEXTHOP / RTM_DELNEXTHOP (group `nexthop`). */
   nexthop: Nexthop;
 }
 

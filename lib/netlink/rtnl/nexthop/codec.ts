@@ -160,8 +160,11 @@ export const nexthopGroup: FieldCodec<NexthopGroupMember[]> = {
 
 /** NHA_RES_GROUP: a resilient group's parameters (times in clock_t, 1/100 s). */
 export const resGroupAttrs = new AttrSet('nexthop_res_group', {
+  /** NHA_RES_GROUP_BUCKETS: the number of buckets of the resilient group. */
   buckets: attr(NHA_RES_GROUP_BUCKETS, u16),
+  /** NHA_RES_GROUP_IDLE_TIMER: how long a bucket must be idle before it may move, in hundredths of a second (clock_t). */
   idleTimer: attr(NHA_RES_GROUP_IDLE_TIMER, u32),
+  /** NHA_RES_GROUP_UNBALANCED_TIMER: how long the group may stay unbalanced before buckets are forced to move, in hundredths of a second (0: forever). */
   unbalancedTimer: attr(NHA_RES_GROUP_UNBALANCED_TIMER, u32),
   /** NHA_RES_GROUP_UNBALANCED_TIME (reported): how long the group has been unbalanced, u64 clock_t. */
   unbalancedTime: attr(NHA_RES_GROUP_UNBALANCED_TIME, u64),
@@ -169,20 +172,27 @@ export const resGroupAttrs = new AttrSet('nexthop_res_group', {
 
 /** NHA_RES_BUCKET: one bucket of a resilient group (RTM_*NEXTHOPBUCKET; times in clock_t). */
 export const resBucketAttrs = new AttrSet('nexthop_res_bucket', {
+  /** NHA_RES_BUCKET_INDEX: the bucket's index. */
   index: attr(NHA_RES_BUCKET_INDEX, u16),
+  /** NHA_RES_BUCKET_IDLE_TIME: how long the bucket has been idle, in hundredths of a second (clock_t). */
   idleTime: attr(NHA_RES_BUCKET_IDLE_TIME, u64),
+  /** NHA_RES_BUCKET_NH_ID: the nexthop the bucket points at. */
   nhId: attr(NHA_RES_BUCKET_NH_ID, u32),
 });
 
 /** One member's counters in NHA_GROUP_STATS. */
 export const groupStatsEntryAttrs = new AttrSet('nexthop_group_stats_entry', {
+  /** NHA_GROUP_STATS_ENTRY_ID: the member's nexthop id. */
   id: attr(NHA_GROUP_STATS_ENTRY_ID, u32),
+  /** NHA_GROUP_STATS_ENTRY_PACKETS: packets forwarded through the member. */
   packets: attr(NHA_GROUP_STATS_ENTRY_PACKETS, uint),
+  /** NHA_GROUP_STATS_ENTRY_PACKETS_HW: of those, packets forwarded by the hardware. */
   packetsHw: attr(NHA_GROUP_STATS_ENTRY_PACKETS_HW, uint),
 });
 
 /** NHA_GROUP_STATS: per-member packet counters (with NHA_OP_FLAG_DUMP_STATS, Linux 6.9+). */
 export const groupStatsAttrs = new AttrSet('nexthop_group_stats', {
+  /** NHA_GROUP_STATS_ENTRY: one per member. */
   entries: multi(NHA_GROUP_STATS_ENTRY, nest(groupStatsEntryAttrs), { flagged: true }),
 });
 
@@ -194,12 +204,17 @@ export const groupStatsAttrs = new AttrSet('nexthop_group_stats', {
  */
 function defs(encapNested: boolean) {
   return {
+    /** NHA_ID: the nexthop's id (1..2^32-1). */
     id: attr(NHA_ID, u32),
+    /** NHA_GROUP: the members of a group, `{ id, weight }` each. */
     group: attr(NHA_GROUP, nexthopGroup),
     /** NHA_GROUP_TYPE: NEXTHOP_GRP_TYPE_*. */
     groupType: attr(NHA_GROUP_TYPE, u16),
+    /** NHA_BLACKHOLE: a nexthop that drops packets. */
     blackhole: attr(NHA_BLACKHOLE, flag),
+    /** NHA_OIF: the output device's ifindex. */
     oif: attr(NHA_OIF, u32),
+    /** NHA_GATEWAY: the gateway address (IPv4 or IPv6). */
     gateway: attr(NHA_GATEWAY, ip),
     /** NHA_ENCAP_TYPE: LWTUNNEL_ENCAP_*. */
     encapType: attr(NHA_ENCAP_TYPE, u16),
@@ -209,13 +224,19 @@ function defs(encapNested: boolean) {
     groups: attr(NHA_GROUPS, flag),
     /** NHA_MASTER (dump requests): only nexthops whose device has this master. */
     master: attr(NHA_MASTER, u32),
+    /** NHA_FDB: a nexthop for bridge FDB entries (VXLAN remotes). */
     fdb: attr(NHA_FDB, flag),
+    /** NHA_RES_GROUP: the parameters of a resilient group. */
     resGroup: attr(NHA_RES_GROUP, nest(resGroupAttrs), { flagged: true }),
+    /** NHA_RES_BUCKET: a bucket of a resilient group (bucket dumps). */
     resBucket: attr(NHA_RES_BUCKET, nest(resBucketAttrs), { flagged: true }),
     /** NHA_OP_FLAGS: NHA_OP_FLAG_* in requests; the kernel's replies carry bit 31 (group reserved bytes are defined). */
     opFlags: attr(NHA_OP_FLAGS, u32),
+    /** NHA_GROUP_STATS: per-member packet counters. */
     groupStats: attr(NHA_GROUP_STATS, nest(groupStatsAttrs), { flagged: true }),
+    /** NHA_HW_STATS_ENABLE: 1 asks the hardware to count the group's packets. */
     hwStatsEnable: attr(NHA_HW_STATS_ENABLE, u32),
+    /** NHA_HW_STATS_USED: 1 when the hardware counters are in use. */
     hwStatsUsed: attr(NHA_HW_STATS_USED, u32),
   };
 }
@@ -230,7 +251,9 @@ export type NexthopAttributes = AttrValues<typeof nexthopAttrs.defs>;
 
 /** A nexthop message's body: nhmsg plus attributes. */
 export interface NexthopBody {
+  /** The fixed header (struct nhmsg). */
   header: NhMsg;
+  /** The NHA_* attributes. */
   attributes: NexthopAttributes;
 }
 

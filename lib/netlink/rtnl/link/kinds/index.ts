@@ -64,14 +64,23 @@ export interface LinkKindDataMap {
   dummy: EmptyKindData;
   /** An ifb has no options (anything a newer kernel reports is kept in `unknown`). */
   ifb: EmptyKindData;
+  /** IFLA_GENEVE_*: VNI, remote, port, TTL … of a geneve tunnel. */
   geneve: GeneveData;
+  /** IFLA_GRE_*: keys, endpoints, TTL … of an IPv4 GRE tunnel (layer 3). */
   gre: GreData;
+  /** IFLA_GRE_* of an IPv4 GRE tunnel carrying Ethernet (gretap). */
   gretap: GreData;
+  /** IFLA_GRE_* of an IPv4 ERSPAN tunnel (with the ERSPAN version, index, direction, hwid). */
   erspan: GreData;
+  /** IFLA_GRE_* of an IPv6 GRE tunnel (layer 3). */
   ip6gre: GreData;
+  /** IFLA_GRE_* of an IPv6 GRE tunnel carrying Ethernet. */
   ip6gretap: GreData;
+  /** IFLA_GRE_* of an IPv6 ERSPAN tunnel. */
   ip6erspan: GreData;
+  /** IFLA_BOND_*: mode, monitoring, hashing, LACP … of a bond. */
   bond: BondData;
+  /** IFLA_VRF_*: the routing table of a VRF. */
   vrf: VrfData;
   /** wireguard: created over rtnetlink, configured over genetlink (no IFLA_INFO_DATA). */
   wireguard: EmptyKindData;
@@ -81,7 +90,9 @@ export interface LinkKindDataMap {
 export interface LinkSlaveDataMap {
   /** IFLA_BRPORT_*: the options and STP state of a bridge port. */
   bridge: BridgePortData;
+  /** IFLA_BOND_SLAVE_*: the state, queue id, LACP details … of a bond port. */
   bond: BondPortData;
+  /** IFLA_VRF_PORT_*: the routing table of the VRF the port belongs to. */
   vrf: VrfPortData;
 }
 

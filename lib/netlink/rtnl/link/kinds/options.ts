@@ -114,7 +114,9 @@ export interface LinkKindOptionsMap {
 
 /** The `slaveData` options of each slave kind that takes some. */
 export interface LinkSlaveOptionsMap {
+  /** IFLA_BRPORT_* options of a bridge port. */
   bridge: BridgePortOptions;
+  /** IFLA_BOND_SLAVE_* options of a bond port. */
   bond: BondPortOptions;
 }
 
