@@ -6,8 +6,11 @@
  *     rtnl link add [ link DEV ] [ name ] NAME type KIND [ KIND ARGS ] [ LINK OPTIONS ]
  *     rtnl link set [ dev ] DEV [ up | down ] [ LINK OPTIONS ] [ name NEWNAME ] [ nomaster ] [ type KIND ARGS ]
  *     rtnl link delete [ dev ] DEV
+ *     rtnl link property { add | del } [ dev ] DEV altname NAME…
  *     LINK OPTIONS := mtu N | address LLADDR | broadcast LLADDR | txqueuelen N | alias NAME | group N
  *                     | master DEV | netns { NAME | PID } | numtxqueues N | numrxqueues N | up | down
+ *                     | promisc on|off | allmulticast on|off | multicast on|off | arp on|off
+ *                     | gso_max_size N | gso_max_segs N | gro_max_size N
  */
 import { NetlinkError, type Link, type LinkAddOptions, type LinkSetOptions } from '../netlink/index.js';
 import { namespacePath, type Context } from './context.js';
@@ -23,8 +26,11 @@ export const LINK_USAGE = `Usage: rtnl link show [ [ dev ] DEVICE ] [ up ] [ mas
        rtnl link add [ link DEVICE ] [ name ] NAME type TYPE [ ARGS ] [ OPTIONS ]
        rtnl link set [ dev ] DEVICE [ up | down ] [ OPTIONS ] [ name NEWNAME ] [ nomaster ] [ type TYPE ARGS ]
        rtnl link delete [ dev ] DEVICE
+       rtnl link property { add | del } [ dev ] DEVICE altname NAME [ altname NAME ]...
 OPTIONS := { mtu MTU | address LLADDR | broadcast LLADDR | txqueuelen PACKETS | alias NAME | group GROUP |
-             master DEVICE | netns { NAME | PID } | numtxqueues N | numrxqueues N | up | down }
+             master DEVICE | netns { NAME | PID } | numtxqueues N | numrxqueues N | up | down |
+             promisc on|off | allmulticast on|off | multicast on|off | arp on|off |
+             gso_max_size BYTES | gso_max_segs N | gro_max_size BYTES }
 TYPE := { bridge | veth | vxlan | macvlan | macvtap | vlan | ipvlan | ipvtap | ifb | dummy | ... }
 ARGS of veth:   peer [ name ] NAME [ address LLADDR ] [ mtu MTU ] [ txqueuelen N ] [ netns NAME ]
 ARGS of bridge: forward_delay CS | hello_time CS | max_age CS | ageing_time CS (CS: hundredths of a second)
@@ -47,6 +53,13 @@ interface LinkChange {
   kindArgs: KindArgs | undefined;
   lower: string | undefined;
   up: boolean | undefined;
+  promisc: boolean | undefined;
+  allmulticast: boolean | undefined;
+  multicast: boolean | undefined;
+  arp: boolean | undefined;
+  gsoMaxSize: number | undefined;
+  gsoMaxSegs: number | undefined;
+  groMaxSize: number | undefined;
   mtu: number | undefined;
   mac: string | undefined;
   broadcast: string | undefined;
@@ -62,7 +75,8 @@ interface LinkChange {
 function emptyChange(): LinkChange {
   return {
     dev: undefined, name: undefined, kind: undefined, kindArgs: undefined, lower: undefined, up: undefined,
-    mtu: undefined, mac: undefined, broadcast: undefined, txqlen: undefined, alias: undefined, group: undefined,
+    promisc: undefined, allmulticast: undefined, multicast: undefined, arp: undefined, gsoMaxSize: undefined,
+    gsoMaxSegs: undefined, groMaxSize: undefined, mtu: undefined, mac: undefined, broadcast: undefined, txqlen: undefined, alias: undefined, group: undefined,
     master: undefined, netns: undefined, numTxQueues: undefined, numRxQueues: undefined,
   };
 }
@@ -74,10 +88,24 @@ function groupWord(v: string): number {
   return id;
 }
 
+/** `on` / `off` as ip's parse_on_off takes them. */
+function onOff(v: string, what: string): boolean {
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new UsageError(`argument "${v}" is wrong: "${what}" takes "on" or "off"`);
+}
+
 /** The options shared by add and set (iplink_parse). */
 const OPTIONS: ReadonlyArray<Keyword<LinkChange>> = [
   flag(['up'], (s) => { s.up = true; }),
   flag(['down'], (s) => { s.up = false; }),
+  value(['promisc'], (s, v) => { s.promisc = onOff(v, 'promisc'); }),
+  value(['allmulticast'], (s, v) => { s.allmulticast = onOff(v, 'allmulticast'); }),
+  value(['multicast'], (s, v) => { s.multicast = onOff(v, 'multicast'); }),
+  value(['arp'], (s, v) => { s.arp = onOff(v, 'arp'); }),
+  value(['gso_max_size'], (s, v) => { s.gsoMaxSize = integer(v, 'gso_max_size'); }),
+  value(['gso_max_segs'], (s, v) => { s.gsoMaxSegs = integer(v, 'gso_max_segs'); }),
+  value(['gro_max_size'], (s, v) => { s.groMaxSize = integer(v, 'gro_max_size'); }),
   value(['mtu'], (s, v) => { s.mtu = integer(v, 'mtu'); }),
   value(['address', 'lladdr'], (s, v) => { s.mac = v; }),
   value(['broadcast', 'brd'], (s, v) => { s.broadcast = v; }),
@@ -121,6 +149,13 @@ const SET: Grammar<LinkChange> = {
 function settings(c: LinkChange): LinkSetOptions {
   const o: LinkSetOptions = {};
   if (c.up !== undefined) o.up = c.up;
+  if (c.promisc !== undefined) o.promisc = c.promisc;
+  if (c.allmulticast !== undefined) o.allmulticast = c.allmulticast;
+  if (c.multicast !== undefined) o.multicast = c.multicast;
+  if (c.arp !== undefined) o.arp = c.arp;
+  if (c.gsoMaxSize !== undefined) o.gsoMaxSize = c.gsoMaxSize;
+  if (c.gsoMaxSegs !== undefined) o.gsoMaxSegs = c.gsoMaxSegs;
+  if (c.groMaxSize !== undefined) o.groMaxSize = c.groMaxSize;
   if (c.mtu !== undefined) o.mtu = c.mtu;
   if (c.mac !== undefined) o.mac = c.mac;
   if (c.broadcast !== undefined) o.broadcast = c.broadcast;
@@ -181,6 +216,33 @@ async function del(ctx: Context, words: readonly string[]): Promise<void> {
   if (dev === undefined) throw new UsageError('Not enough information: "dev" argument is required.', true);
   const nl = await ctx.nl();
   await nl.links.del(dev);
+}
+
+/** What `link property add|del` names: the link and its alternative names. */
+interface PropertyChange {
+  dev: string | undefined;
+  altnames: string[];
+}
+
+const PROPERTY: Grammar<PropertyChange> = {
+  object: 'link',
+  bare: 'dev',
+  keywords: [
+    value(['dev'], (s, v) => { s.dev = v; }),
+    value(['altname'], (s, v) => { s.altnames.push(v); }, true),
+  ],
+};
+
+/** `rtnl link property { add | del } [ dev ] DEV altname NAME [ altname NAME … ]`. */
+async function property(ctx: Context, words: readonly string[]): Promise<void> {
+  const [op, ...rest] = words;
+  if (op !== 'add' && op !== 'del' && op !== 'delete') throw new UsageError('Command line is not complete. Try "rtnl link help".', true);
+  const c = parseWords(PROPERTY, rest, { dev: undefined, altnames: [] });
+  if (c.dev === undefined) throw new UsageError('Not enough information: "dev" argument is required.', true);
+  if (c.altnames.length === 0) throw new UsageError('Not enough information: "altname" argument is required.', true);
+  const nl = await ctx.nl();
+  if (op === 'add') await nl.links.addAltName(c.dev, c.altnames);
+  else await nl.links.delAltName(c.dev, c.altnames);
 }
 
 /** The filters of `link show` (and `addr show`). */
@@ -257,4 +319,5 @@ export const LINK_COMMANDS = [
   { name: 'set', aliases: ['change'], run: set },
   { name: 'delete', aliases: ['del'], run: del },
   { name: 'show', aliases: ['list', 'lst'], run: show },
+  { name: 'property', run: property },
 ] as const;

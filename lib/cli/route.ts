@@ -1,10 +1,10 @@
 /**
- * `rtnl route show|add|replace|delete|get|flush`: ip's `ip route` grammar (ip/iproute.c
+ * `rtnl route show|add|change|append|replace|delete|get|flush`: ip's `ip route` grammar (ip/iproute.c
  * iproute_modify, iproute_list_flush_or_save, iproute_get) on `nl.routes`.
  *
  *     rtnl route show [ table TABLE | all ] [ dev DEV ] [ proto P ] [ scope S ] [ type T ] [ metric N ]
  *                     [ via ADDR ] [ src ADDR ] [ tos TOS ] [ [ to ] [ root | match | exact ] PREFIX ]
- *     rtnl route { add | replace | delete } [ TYPE ] PREFIX [ from PREFIX ] [ via [ FAMILY ] ADDR ] [ dev DEV ]
+ *     rtnl route { add | change | append | replace | delete } [ TYPE ] PREFIX [ from PREFIX ] [ via [ FAMILY ] ADDR ] [ dev DEV ]
  *                     [ table T ] [ proto P ] [ scope S ] [ metric N ] [ src ADDR ] [ tos TOS ] [ onlink ]
  *                     [ mtu [ lock ] N ] [ advmss N ] … [ realms R ] [ nhid ID ] [ pref P ] [ expires S ]
  *                     [ nexthop via ADDR dev DEV weight W [ onlink ] ]…
@@ -23,7 +23,7 @@ import { routeObject, routeText, type RouteHide } from './route-format.js';
 /** Usage of `rtnl route`. */
 export const ROUTE_USAGE = `Usage: rtnl route { show | flush } [ SELECTOR ]
        rtnl route get ADDRESS [ from ADDRESS ] [ iif STRING ] [ oif STRING ] [ mark MARK ] [ tos TOS ] [ uid UID ] [ fibmatch ]
-       rtnl route { add | del | replace } ROUTE
+       rtnl route { add | del | change | append | replace } ROUTE
 SELECTOR := [ root PREFIX ] [ match PREFIX ] [ exact PREFIX ] [ table TABLE_ID | all ] [ dev STRING ] [ via ADDRESS ]
             [ src ADDRESS ] [ proto RTPROTO ] [ type TYPE ] [ scope SCOPE ] [ metric METRIC ] [ tos TOS ]
 ROUTE := [ TYPE ] PREFIX [ from PREFIX ] [ tos TOS ] [ table TABLE_ID ] [ proto RTPROTO ] [ scope SCOPE ] [ metric METRIC ]
@@ -214,6 +214,14 @@ async function replace(ctx: Context, words: readonly string[]): Promise<void> {
   await (await ctx.nl()).routes.replace(parseChange(ctx, words));
 }
 
+async function append(ctx: Context, words: readonly string[]): Promise<void> {
+  await (await ctx.nl()).routes.append(parseChange(ctx, words));
+}
+
+async function change(ctx: Context, words: readonly string[]): Promise<void> {
+  await (await ctx.nl()).routes.change(parseChange(ctx, words));
+}
+
 async function del(ctx: Context, words: readonly string[]): Promise<void> {
   await (await ctx.nl()).routes.del(parseChange(ctx, words));
 }
@@ -373,9 +381,11 @@ async function get(ctx: Context, words: readonly string[]): Promise<void> {
 /** The commands of `rtnl route`, in ip's matching order. */
 export const ROUTE_COMMANDS = [
   { name: 'add', run: add },
-  { name: 'replace', aliases: ['change'], run: replace },
+  { name: 'change', run: change },
+  { name: 'replace', run: replace },
   { name: 'delete', aliases: ['del'], run: del },
   { name: 'show', aliases: ['list', 'lst'], run: show },
+  { name: 'append', run: append },
   { name: 'get', run: get },
   { name: 'flush', run: flush },
 ] as const;

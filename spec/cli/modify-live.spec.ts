@@ -77,6 +77,12 @@ const LINKS: Line[] = [
   'link delete dev mv1',
   'link add v8 address 02:00:00:00:00:08 mtu 9000 numtxqueues 3 numrxqueues 2 type veth peer name v9 address 02:00:00:00:00:09 mtu 1600',
   'link set v8 down address 02:00:00:00:00:18 broadcast ff:ff:ff:ff:ff:fe',
+  'link set v8 promisc on allmulticast on',
+  'link set v9 arp off multicast off',
+  'link set v8 gso_max_size 32000 gso_max_segs 1000 gro_max_size 32000',
+  'link property add dev v8 altname v8-long-alternative altname v8-second',
+  'link property del dev v8 altname v8-second',
+  'link set v8 promisc off',
 ];
 
 const ADDRESSES: Line[] = [
@@ -105,6 +111,9 @@ const ROUTES: Line[] = [
   'route replace 10.8.0.0/16 via 10.0.0.3',
   'route del 10.7.0.0/16',
   'route add default via 10.0.0.254',
+  'route append 10.8.0.0/16 via 10.0.0.9',
+  'route change 10.5.0.0/16 via 10.0.0.4',
+  '-6 route append fd01::/64 via fd00::3 metric 10',
   'route delete 10.9.0.0/24 table 100',
 ];
 
