@@ -5,12 +5,14 @@
  * `Infinity` for forever (0xffffffff on the wire, `forever` in ip's text output).
  */
 import * as C from './codec.js';
-import { IFADDRMSG, addressAttrs, addressFlagNames, addressScopeName, ifaCacheInfo, readIfAddrMsg } from './codec.js';
+import { IFADDRMSG, addressAttrs, addressFlagNames, ifaCacheInfo, readIfAddrMsg } from './codec.js';
 import type { AddressAttributes, AddressFlagName, IfaCacheInfo, IfAddrMsg } from './codec.js';
+import { SCOPES, type ScopeName } from '../enums.js';
+import { EnumTable } from '../../core/enum-table.js';
 import { AF_INET6, type IpVersion } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN, NLM_F_DUMP_FILTERED } from '../../core/protocol.js';
-import { ip, string, u32, u8 } from '../../core/schema.js';
+import { ip, string, u32 } from '../../core/schema.js';
 
 /** Where the ifaddrmsg fields lie in a message: the struct follows the nlmsghdr. */
 const FAMILY = NLMSG_HDRLEN + IFADDRMSG.family;
@@ -18,6 +20,15 @@ const PREFIXLEN = NLMSG_HDRLEN + IFADDRMSG.prefixlen;
 const FLAGS = NLMSG_HDRLEN + IFADDRMSG.flags;
 const SCOPE = NLMSG_HDRLEN + IFADDRMSG.scope;
 const INDEX = NLMSG_HDRLEN + IFADDRMSG.index;
+
+/** IFA_PROTO values (IFAPROT_*) by the names iproute2 prints (its rt_addrprotos table). */
+export const ADDRESS_PROTOCOLS = new EnumTable<AddressProtocolName>('address protocol', [
+  ['unspec', C.IFAPROT_UNSPEC], ['kernel_lo', C.IFAPROT_KERNEL_LO], ['kernel_ra', C.IFAPROT_KERNEL_RA],
+  ['kernel_ll', C.IFAPROT_KERNEL_LL],
+]);
+
+/** An IFA_PROTO name: `'kernel_lo'` (loopback), `'kernel_ra'` (router advertisement), `'kernel_ll'` (link-local), `'unspec'`. */
+export type AddressProtocolName = 'unspec' | 'kernel_lo' | 'kernel_ra' | 'kernel_ll';
 
 /** A lifetime in seconds, `Infinity` for forever (INFINITY_LIFE_TIME). */
 function lifetime(v: number): number {
@@ -32,22 +43,22 @@ export class Address extends MessageView {
 
   /** The fixed header (struct ifaddrmsg). */
   get header(): IfAddrMsg {
-    return readIfAddrMsg(this.buf, this.off + NLMSG_HDRLEN);
+    return readIfAddrMsg(this.buffer(), this.offset() + NLMSG_HDRLEN);
   }
 
   /** 4 or 6 (ifa_family AF_INET / AF_INET6). */
   get family(): IpVersion {
-    return this.buf[this.off + FAMILY] === AF_INET6 ? 6 : 4;
+    return this.byteAt(FAMILY) === AF_INET6 ? 6 : 4;
   }
 
   /** ifa_index: the link the address is on. */
   get ifindex(): number {
-    return this.buf.readUInt32LE(this.off + INDEX);
+    return this.u32At(INDEX);
   }
 
   /** ifa_prefixlen. */
   get prefixlen(): number {
-    return this.buf[this.off + PREFIXLEN]!;
+    return this.byteAt(PREFIXLEN);
   }
 
   /** The interface's own address: IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL (IPv6). */
@@ -95,19 +106,19 @@ export class Address extends MessageView {
     return this.attr(C.IFA_LABEL, string, 'label');
   }
 
-  /** ifa_scope as ip names it: `'global'`, `'site'`, `'link'`, `'host'`, `'nowhere'`, or the number. */
-  get scope(): string {
-    return addressScopeName(this.scopeId);
+  /** ifa_scope as ip names it: `'global'`, `'site'`, `'link'`, `'host'`, `'nowhere'`, or its number (as Route.scope). */
+  get scope(): ScopeName | number {
+    return SCOPES.nameOr(this.scopeId);
   }
 
   /** ifa_scope as a number (RT_SCOPE_*: 0 universe, 253 link, 254 host …). */
   get scopeId(): number {
-    return this.buf[this.off + SCOPE]!;
+    return this.byteAt(SCOPE);
   }
 
   /** All IFA_F_* bits: IFA_FLAGS when present, else the header's 8-bit ifa_flags. */
   get rawFlags(): number {
-    return this.attr(C.IFA_FLAGS, u32, 'flags') ?? this.buf[this.off + FLAGS]!;
+    return this.attr(C.IFA_FLAGS, u32, 'flags') ?? this.byteAt(FLAGS);
   }
 
   /**
@@ -115,7 +126,7 @@ export class Address extends MessageView {
    * `'secondary'` on IPv4 and `'temporary'` on IPv6. ip's `dynamic` is the absence of `'permanent'`.
    */
   get flags(): AddressFlagName[] {
-    return addressFlagNames(this.rawFlags, this.buf[this.off + FAMILY]!);
+    return addressFlagNames(this.rawFlags, this.byteAt(FAMILY));
   }
 
   /** IFA_CACHEINFO: raw lifetimes (0xffffffff = forever) and creation/update stamps. */
@@ -140,23 +151,39 @@ export class Address extends MessageView {
     return this.attr(C.IFA_RT_PRIORITY, u32, 'rtPriority');
   }
 
-  /** IFA_PROTO: who made the address (IFAPROT_*: 1 kernel loopback, 2 router advertisement, 3 kernel link-local). */
-  get proto(): number | undefined {
-    return this.attr(C.IFA_PROTO, u8, 'proto');
+  /**
+   * IFA_PROTO: who made the address, as iproute2 names it (`'kernel_lo'`, `'kernel_ra'`,
+   * `'kernel_ll'`, `'unspec'`), or its number (a value set by a user program). {@link protoId} is
+   * always the number.
+   */
+  get proto(): AddressProtocolName | number | undefined {
+    const v = this.protoId;
+    return v === undefined ? undefined : ADDRESS_PROTOCOLS.nameOr(v);
+  }
+
+  /** IFA_PROTO as a number (IFAPROT_*: 1 kernel loopback, 2 router advertisement, 3 kernel link-local). */
+  get protoId(): number | undefined {
+    return this.attrU8(C.IFA_PROTO, 'proto');
   }
 
   /** True when the kernel applied the dump's filter (NLM_F_DUMP_FILTERED on the message). */
   get dumpFiltered(): boolean {
-    return (this.buf.readUInt16LE(this.off + 6 /* nlmsg_flags */) & NLM_F_DUMP_FILTERED) !== 0;
+    return (this.u16At(6 /* nlmsg_flags */) & NLM_F_DUMP_FILTERED) !== 0;
   }
 
   /** Every IFA_* attribute, fully decoded (unknown ones kept raw). */
   get attributes(): AddressAttributes {
-    return addressAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'address');
+    return addressAttrs.decode(this.buffer(), this.attrStart(), this.end(), 'address');
   }
 
-  /** Every public field as a plain object (what toJSON() and console.log show). */
-  toObject(): object {
+  /**
+   * Every field as the getters return it (a copy; absent fields `undefined`). Not included:
+   * `header`, `attributes`, `raw`, `dumpFiltered` (about the dump, not the address), and what the
+   * object holds otherwise (`scopeId`, `rawFlags`, `protoId`; `cacheinfo`'s lifetimes are
+   * `validLft`/`preferredLft`).
+   */
+  toObject(): AddressObject {
+    this.indexed();
     return {
       family: this.family,
       ifindex: this.ifindex,
@@ -167,6 +194,7 @@ export class Address extends MessageView {
       peer: this.peer,
       broadcast: this.broadcast,
       anycast: this.anycast,
+      multicast: this.multicast,
       label: this.label,
       scope: this.scope,
       flags: this.flags,
@@ -176,6 +204,37 @@ export class Address extends MessageView {
       proto: this.proto,
     };
   }
+
+  /** `ip addr`'s line, shortened: `10.0.0.1/24 [peer 10.0.0.2] [brd …] dev 2 [scope link] [label eth0:1]`. */
+  toString(): string {
+    const peer = this.peer;
+    const brd = this.broadcast;
+    const scope = this.scope;
+    const label = this.label;
+    return `${this.cidr}${peer === undefined ? '' : ` peer ${peer}`}${brd === undefined ? '' : ` brd ${brd}`}`
+      + ` dev ${this.ifindex}${scope === 'global' ? '' : ` scope ${scope}`}${label === undefined ? '' : ` label ${label}`}`;
+  }
+}
+
+/** What {@link Address.toObject} returns: the getters' values. */
+export interface AddressObject {
+  family: IpVersion;
+  ifindex: number;
+  local: string;
+  address: string;
+  prefixlen: number;
+  cidr: string;
+  peer: string | undefined;
+  broadcast: string | undefined;
+  anycast: string | undefined;
+  multicast: string | undefined;
+  label: string | undefined;
+  scope: ScopeName | number;
+  flags: AddressFlagName[];
+  validLft: number | undefined;
+  preferredLft: number | undefined;
+  metric: number | undefined;
+  proto: AddressProtocolName | number | undefined;
 }
 
 /** Decodes an address message into a lazy {@link Address} (the message's bytes are referenced, not copied).

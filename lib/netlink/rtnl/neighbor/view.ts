@@ -5,6 +5,7 @@
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
+import { PROTOCOLS, ROUTE_TYPES, type RouteTypeName } from '../enums.js';
 import * as N from './codec.js';
 import { ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
 
@@ -31,17 +32,17 @@ export class Neighbor extends MessageView {
 
   /** The fixed header (struct ndmsg). */
   get header(): N.NdMsg {
-    return N.readNdMsg(this.buf, this.off + NLMSG_HDRLEN);
+    return N.readNdMsg(this.buffer(), this.offset() + NLMSG_HDRLEN);
   }
 
   /** ndm_family as 4, 6 or `'bridge'`. */
   get family(): NeighborFamilyValue {
-    return neighborFamily(this.buf[this.off + FAMILY]!);
+    return neighborFamily(this.byteAt(FAMILY));
   }
 
   /** ndm_ifindex: the link the entry is on. */
   get ifindex(): number {
-    return this.buf.readInt32LE(this.off + IFINDEX);
+    return this.s32At(IFINDEX);
   }
 
   /** NDA_DST: the neighbour's IP address; for a VXLAN FDB entry, the remote VTEP. */
@@ -61,7 +62,7 @@ export class Neighbor extends MessageView {
 
   /** ndm_state as the raw NUD_* bits. */
   get rawState(): number {
-    return this.buf.readUInt16LE(this.off + STATE);
+    return this.u16At(STATE);
   }
 
   /** ndm_flags and NDA_FLAGS_EXT as names (`['self']`, `['router']`, `['extern_learn', 'managed']`). */
@@ -71,7 +72,7 @@ export class Neighbor extends MessageView {
 
   /** ndm_flags as the raw NTF_* bits. */
   get rawFlags(): number {
-    return this.buf[this.off + FLAGS]!;
+    return this.byteAt(FLAGS);
   }
 
   /** NDA_FLAGS_EXT: the NTF_EXT_* bits. */
@@ -79,9 +80,9 @@ export class Neighbor extends MessageView {
     return this.attr(N.NDA_FLAGS_EXT, u32, 'flagsExt');
   }
 
-  /** ndm_type (RTN_*). */
-  get type(): number {
-    return this.buf[this.off + TYPE]!;
+  /** ndm_type (RTN_*) as `ip` names route types (`'unicast'` …), or its number. */
+  get type(): RouteTypeName | number {
+    return ROUTE_TYPES.nameOr(this.byteAt(TYPE));
   }
 
   /** NTF_ROUTER: the neighbour is an IPv6 router. */
@@ -141,9 +142,10 @@ export class Neighbor extends MessageView {
     return this.attr(N.NDA_PROBES, u32, 'probes');
   }
 
-  /** NDA_PROTOCOL: who installed the entry (RTPROT_*: 4 static, 3 boot …). */
-  get protocol(): number | undefined {
-    return this.attr(N.NDA_PROTOCOL, u8, 'protocol');
+  /** NDA_PROTOCOL: who installed the entry, as `ip` names it (`'static'`, `'boot'`, `'zebra'` …), or its number. */
+  get protocol(): string | number | undefined {
+    const v = this.attr(N.NDA_PROTOCOL, u8, 'protocol');
+    return v === undefined ? undefined : PROTOCOLS.nameOr(v);
   }
 
   /** NDA_NH_ID: the nexthop (group) of a VXLAN FDB entry. */
@@ -153,11 +155,16 @@ export class Neighbor extends MessageView {
 
   /** Every NDA_* attribute, fully decoded (unknown ones kept raw). */
   get attributes(): N.NeighborAttributes {
-    return N.neighborAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'neighbor');
+    return N.neighborAttrs.decode(this.buffer(), this.attrStart(), this.end(), 'neighbor');
   }
 
-  /** Every public field as a plain object (what toJSON() and console.log show). */
-  toObject(): object {
+  /**
+   * Every field as the getters return it (a copy; absent fields `undefined`). Not included:
+   * `header`, `attributes`, `raw`, and what the object holds otherwise (`rawState`, `rawFlags`,
+   * `flagsExt` are in `state` and `flags`; `proxy` is the `'proxy'` flag).
+   */
+  toObject(): NeighborObject {
+    this.indexed();
     return {
       family: this.family,
       ifindex: this.ifindex,
@@ -177,8 +184,50 @@ export class Neighbor extends MessageView {
       probes: this.probes,
       protocol: this.protocol,
       nhId: this.nhId,
+      type: this.type,
     };
   }
+
+  /**
+   * `ip neigh`'s line, shortened: `10.0.0.2 dev 2 lladdr 02:… REACHABLE`; an FDB entry
+   * (`bridge fdb`): `02:… dev 2 [vlan 10] [dst 192.0.2.1] [master 3] PERMANENT`.
+   */
+  toString(): string {
+    const dst = this.dst;
+    const lladdr = this.lladdr;
+    const state = this.state;
+    const tail = `${state.length === 0 ? '' : ` ${state.join(',')}`}`;
+    if (this.family === 'bridge') {
+      const vlan = this.vlan;
+      const master = this.master;
+      return `${lladdr ?? ''} dev ${this.ifindex}${vlan === undefined ? '' : ` vlan ${vlan}`}`
+        + `${dst === undefined ? '' : ` dst ${dst}`}${master === undefined ? '' : ` master ${master}`}${tail}`;
+    }
+    return `${dst ?? ''} dev ${this.ifindex}${lladdr === undefined ? '' : ` lladdr ${lladdr}`}${this.router ? ' router' : ''}${tail}`;
+  }
+}
+
+/** What {@link Neighbor.toObject} returns: the getters' values. */
+export interface NeighborObject {
+  family: NeighborFamilyValue;
+  ifindex: number;
+  dst: string | undefined;
+  lladdr: string | undefined;
+  state: string[];
+  flags: string[];
+  router: boolean;
+  vlan: number | undefined;
+  vni: number | undefined;
+  srcVni: number | undefined;
+  port: number | undefined;
+  master: number | undefined;
+  viaIfindex: number | undefined;
+  linkNetnsId: number | undefined;
+  cacheinfo: N.NeighborCacheinfo | undefined;
+  probes: number | undefined;
+  protocol: string | number | undefined;
+  nhId: number | undefined;
+  type: RouteTypeName | number;
 }
 
 /** Decodes a neighbour message into a lazy {@link Neighbor} (the bytes are referenced, not copied).

@@ -77,7 +77,7 @@ export function prepareDump(f: CheckedFilter, oif: number | undefined, strict: b
       if (needJs) {
         if (jsProtocol !== undefined && buf[off + PROTOCOL_AT] !== jsProtocol) return undefined;
         if (jsType !== undefined && buf[off + TYPE_AT] !== jsType) return undefined;
-        if (jsTable !== 0 && r.table !== jsTable) return undefined;
+        if (jsTable !== 0 && r.tableId !== jsTable) return undefined;
         if (jsOif !== undefined && r.oif !== jsOif && !(r.multipath?.some((h) => h.oif === jsOif) ?? false)) return undefined;
       }
       return r;
