@@ -3,7 +3,7 @@
  * reference to the received bytes of its message and decodes a field only when it is read, so a
  * dump of a million routes costs one small object per route and the fields nobody reads cost
  * nothing. A view's bytes are its own: the transport copies each message it hands out of the
- * receive buffer (see transport/keep-arena.ts), so a kept view holds its message, not the buffer.
+ * receive buffer (see transport/arena.ts), so a kept view holds its message, not the buffer.
  *
  * Reading: the first attribute read walks the attributes up to the one asked for (a view is often
  * read for one field); the second builds an index of the whole message in one walk, and every
