@@ -207,9 +207,33 @@ export function attrLength(buf: Buffer, payload: number): number {
 /** A NUL-terminated (or unterminated) string payload. */
 export function readString(buf: Buffer, off: number, len: number): string {
   let end = off;
+  let high = 0;
   const max = off + len;
-  while (end < max && buf[end] !== 0) end++;
-  return buf.toString('utf8', off, end);
+  while (end < max) {
+    const c = buf[end]!;
+    if (c === 0) break;
+    high |= c;
+    end++;
+  }
+  // Names, kinds and qdiscs are short ASCII: String.fromCharCode costs a third of a UTF-8 decode.
+  return high < 0x80 && end - off <= 8 ? shortAscii(buf, off, end - off) : buf.toString('utf8', off, end);
+}
+
+/** `n` (≤ 8) ASCII bytes at `buf[off]` as a string. */
+function shortAscii(buf: Buffer, off: number, n: number): string {
+  const b = buf;
+  const o = off;
+  switch (n) {
+    case 0: return '';
+    case 1: return String.fromCharCode(b[o]!);
+    case 2: return String.fromCharCode(b[o]!, b[o + 1]!);
+    case 3: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!);
+    case 4: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+    case 5: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!);
+    case 6: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!);
+    case 7: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!);
+    default: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!);
+  }
 }
 
 /** Checks a fixed-size payload and throws DecodeError if it is shorter. */

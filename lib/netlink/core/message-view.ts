@@ -6,8 +6,11 @@
  * receive buffer (see transport/arena.ts), so a kept view holds its message, not the buffer.
  *
  * Reading: the first attribute read walks the attributes up to the one asked for (a view is often
- * read for one field); the second builds an index of the whole message in one walk, and every
- * later read is an array lookup. toObject() and toJSON() build the index first.
+ * read for one field); the second read in a row of the same view builds an index of the whole
+ * message in one walk, and the reads after it are array lookups. The index belongs to no view: one
+ * table, shared by all views, holds the index of the view read last (reading an object's fields one
+ * after the other is the common pattern), so indexing allocates nothing. toObject() and toJSON()
+ * index first.
  *
  * The state is in #private fields: `{ ...view }`, `Object.keys(view)` and `structuredClone(view)`
  * see no internals (they see nothing: the fields are getters on the prototype). `toObject()` is the
@@ -15,15 +18,57 @@
  * (console.log) shows the fields, `String(view)` a short `ip`-like line.
  */
 import { inspect } from 'node:util';
-import { attrLength, attrWalkError, indexAttrs, indexedAttr, readString, scanAttr } from './attributes.js';
+import { attrLength, attrWalkError, readString, scanAttr } from './attributes.js';
 import { DecodeError } from './errors.js';
 import { formatIp } from './inet.js';
 import { formatMac } from './mac.js';
 import { checkMessageLength } from './message.js';
 import { exactLength, type FieldCodec } from './schema.js';
 
-/** `#index` after one attribute read: the next read builds the index. */
-const WALKED: number[] = [];
+/** Attribute types the shared index covers (0 ≤ type < INDEXED); element INDEXED marks malformed bytes. */
+const INDEXED = 127;
+
+/**
+ * The shared attribute index: element `type` is the offset + 1 of the header of the first attribute
+ * of that type in {@link indexedView}'s message (0: absent); element INDEXED is where the walk
+ * stopped on malformed bytes, + 1 (0: it did not). Only the elements in {@link touched} are
+ * non-zero. A typed array: allocated once, and offsets of any Buffer fit a u32.
+ */
+const index = new Uint32Array(INDEXED + 1);
+/** The types set in {@link index}, to clear them for the next view. */
+const touched = new Uint8Array(INDEXED);
+let touchedCount = 0;
+/** The view {@link index} belongs to. */
+let indexedView: MessageView | undefined;
+/** The view whose last attribute read walked: its next read builds the index. */
+let walkedView: MessageView | undefined;
+
+/** Fills {@link index} for the attributes in `buf[start, end)` (the walk of scanAttr, recording). */
+function indexAttributes(buf: Buffer, start: number, end: number): void {
+  for (let i = 0; i < touchedCount; i++) index[touched[i]!] = 0;
+  touchedCount = 0;
+  index[INDEXED] = 0;
+  let at = start;
+  while (at + 4 <= end) {
+    const len = buf[at]! | (buf[at + 1]! << 8);
+    if (len < 4 || at + len > end) {
+      index[INDEXED] = at + 1;
+      return;
+    }
+    const type = (buf[at + 2]! | (buf[at + 3]! << 8)) & 0x3fff;
+    if (type < INDEXED && index[type] === 0) {
+      index[type] = at + 1;
+      touched[touchedCount++] = type;
+    }
+    at += (len + 3) & ~3;
+  }
+  for (let i = at; i < end; i++) {
+    if (buf[i] !== 0) {
+      index[INDEXED] = at + 1;
+      return;
+    }
+  }
+}
 
 /** A lazily decoded netlink message. */
 export abstract class MessageView {
@@ -33,8 +78,6 @@ export abstract class MessageView {
   #off: number;
   /** nlmsg_len. */
   #len: number;
-  /** undefined before the first attribute read, WALKED after it, then indexAttrs() of the message. */
-  #index: number[] | undefined = undefined;
 
   /**
    * @internal The message is `buf[off, …)` with at most `len` bytes available. Checked here, once,
@@ -53,8 +96,6 @@ export abstract class MessageView {
 
   /** Size of the family's fixed header after the nlmsghdr (ifinfomsg = 16, rtmsg = 12 …). */
   protected abstract get headerSize(): number;
-  /** The highest attribute number worth indexing (IFLA_MAX …). */
-  protected abstract get maxAttr(): number;
   /** The attribute set's name, for decode errors. */
   protected abstract get setName(): string;
 
@@ -119,41 +160,35 @@ export abstract class MessageView {
   // ---- attributes ----
 
   /**
-   * The payload offset (in {@link buffer}) of attribute `type`, or -1. The first read walks the
-   * attributes up to it; the second builds the index (one walk), later ones look it up. A walk
-   * over malformed bytes throws the same DecodeError either way.
+   * The payload offset (in {@link buffer}) of attribute `type`, or -1. A read walks the attributes
+   * up to it, unless the shared index holds this view's message; the second read in a row of the
+   * same view builds it (one walk). Malformed bytes give the same DecodeError either way.
    */
   protected locate(type: number): number {
-    let index = this.#index;
-    if (index === undefined) {
-      this.#index = WALKED;
-      const at = scanAttr(this.#buf, this.attrStart(), this.#off + this.#len, type);
-      return at < -1 ? this.walkFailed(at) : at;
+    if (type < INDEXED) {
+      if (indexedView === this) {
+        const at = index[type]!;
+        if (at !== 0) return at + 3;
+        const bad = index[INDEXED]!;
+        if (bad === 0) return -1;
+        throw attrWalkError(this.#buf, bad - 1, this.#off + this.#len, this.setName);
+      }
+      if (walkedView === this) {
+        this.indexed();
+        return this.locate(type);
+      }
+      walkedView = this;
     }
-    if (index === WALKED) index = this.indexed();
-    const at = indexedAttr(index, type);
-    if (at < -1) return this.walkFailed(at);
-    // Types above the family's maximum are not indexed: walk for them.
-    if (at === -1 && type >= index.length - 1) {
-      const found = scanAttr(this.#buf, this.attrStart(), this.#off + this.#len, type);
-      return found < -1 ? this.walkFailed(found) : found;
-    }
+    const at = scanAttr(this.#buf, this.attrStart(), this.#off + this.#len, type);
+    if (at < -1) throw attrWalkError(this.#buf, -2 - at, this.#off + this.#len, this.setName);
     return at;
   }
 
-  /** Throws the walk's DecodeError for a {@link scanAttr} / {@link indexedAttr} result below -1. */
-  private walkFailed(code: number): never {
-    throw attrWalkError(this.#buf, -2 - code, this.#off + this.#len, this.setName);
-  }
-
-  /** The attribute index, built now if it was not (toObject() starts with this). */
-  protected indexed(): number[] {
-    let index = this.#index;
-    if (index === undefined || index === WALKED) {
-      index = indexAttrs(this.#buf, this.attrStart(), this.#off + this.#len, this.maxAttr);
-      this.#index = index;
-    }
-    return index;
+  /** Makes the shared index this view's (toObject() starts with this: every read is then a lookup). */
+  protected indexed(): void {
+    if (indexedView === this) return;
+    indexAttributes(this.#buf, this.attrStart(), this.#off + this.#len);
+    indexedView = this;
   }
 
   /** Decodes attribute `type` with `codec`, or undefined when absent; `name` names it in errors. */
@@ -236,9 +271,9 @@ export abstract class MessageView {
   // ---- whole objects ----
 
   /**
-   * Every public field as a plain object, values as the getters return them (bigint counters,
-   * names for enumerations): the way to copy a view (`{ ...view }` copies nothing). A new object
-   * each call, fields in a fixed order, absent ones `undefined`.
+   * The view's fields as a new plain object, values as the getters return them (bigint counters,
+   * names for enumerations): the way to copy a view (`{ ...view }` copies nothing). Fields the
+   * message does not carry are left out, as JSON leaves them out; the others come in a fixed order.
    */
   abstract toObject(): object;
 

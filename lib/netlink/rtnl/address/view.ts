@@ -38,7 +38,6 @@ function lifetime(v: number): number {
 /** An IP address of a link, decoded lazily from its RTM_NEWADDR message. */
 export class Address extends MessageView {
   protected get headerSize(): number { return C.IFADDRMSG_SIZE; }
-  protected get maxAttr(): number { return C.IFA_MAX; }
   protected get setName(): string { return 'address'; }
 
   /** The fixed header (struct ifaddrmsg). */
@@ -177,32 +176,47 @@ export class Address extends MessageView {
   }
 
   /**
-   * Every field as the getters return it (a copy; absent fields `undefined`). Not included:
-   * `header`, `attributes`, `raw`, `dumpFiltered` (about the dump, not the address), and what the
-   * object holds otherwise (`scopeId`, `rawFlags`, `protoId`; `cacheinfo`'s lifetimes are
-   * `validLft`/`preferredLft`).
+   * Every field as the getters return it, in a new plain object; fields the message does not carry
+   * are left out (as JSON leaves them out). Not included: `header`, `attributes`, `raw`,
+   * `dumpFiltered` (about the dump, not the address), and what the object holds otherwise
+   * (`scopeId`, `rawFlags`, `protoId`; `cacheinfo`'s lifetimes are `validLft`/`preferredLft`).
    */
   toObject(): AddressObject {
     this.indexed();
-    return {
-      family: this.family,
-      ifindex: this.ifindex,
-      local: this.local,
-      address: this.address,
-      prefixlen: this.prefixlen,
-      cidr: this.cidr,
-      peer: this.peer,
-      broadcast: this.broadcast,
-      anycast: this.anycast,
-      multicast: this.multicast,
-      label: this.label,
-      scope: this.scope,
-      flags: this.flags,
-      validLft: this.validLft,
-      preferredLft: this.preferredLft,
-      metric: this.metric,
-      proto: this.proto,
+    const o: AddressObject = {
+      family: this.family, ifindex: this.ifindex, local: this.local, address: this.address, prefixlen: this.prefixlen,
+      cidr: this.cidr, scope: this.scope, flags: this.flags,
     };
+    const peer = this.peer;
+    if (peer !== undefined) o.peer = peer;
+    const broadcast = this.broadcast;
+    if (broadcast !== undefined) o.broadcast = broadcast;
+    const anycast = this.anycast;
+    if (anycast !== undefined) o.anycast = anycast;
+    const multicast = this.multicast;
+    if (multicast !== undefined) o.multicast = multicast;
+    const label = this.label;
+    if (label !== undefined) o.label = label;
+    const validLft = this.validLft;
+    if (validLft !== undefined) o.validLft = validLft;
+    const preferredLft = this.preferredLft;
+    if (preferredLft !== undefined) o.preferredLft = preferredLft;
+    const metric = this.metric;
+    if (metric !== undefined) o.metric = metric;
+    const proto = this.proto;
+    if (proto !== undefined) o.proto = proto;
+    return o;
+  }
+
+  /**
+   * {@link toObject} for JSON: as every view's (bigints and bytes as strings), and lifetimes of
+   * forever as `'forever'` (JSON has no Infinity: it would print `null`; the inputs take `'forever'`).
+   */
+  override toJSON(): object {
+    const o = super.toJSON() as { validLft?: number | string; preferredLft?: number | string };
+    if (o.validLft === Infinity) o.validLft = 'forever';
+    if (o.preferredLft === Infinity) o.preferredLft = 'forever';
+    return o;
   }
 
   /** `ip addr`'s line, shortened: `10.0.0.1/24 [peer 10.0.0.2] [brd …] dev 2 [scope link] [label eth0:1]`. */
@@ -216,7 +230,7 @@ export class Address extends MessageView {
   }
 }
 
-/** What {@link Address.toObject} returns: the getters' values. */
+/** What {@link Address.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface AddressObject {
   family: IpVersion;
   ifindex: number;
@@ -224,17 +238,17 @@ export interface AddressObject {
   address: string;
   prefixlen: number;
   cidr: string;
-  peer: string | undefined;
-  broadcast: string | undefined;
-  anycast: string | undefined;
-  multicast: string | undefined;
-  label: string | undefined;
   scope: ScopeName | number;
   flags: AddressFlagName[];
-  validLft: number | undefined;
-  preferredLft: number | undefined;
-  metric: number | undefined;
-  proto: AddressProtocolName | number | undefined;
+  peer?: string;
+  broadcast?: string;
+  anycast?: string;
+  multicast?: string;
+  label?: string;
+  validLft?: number;
+  preferredLft?: number;
+  metric?: number;
+  proto?: AddressProtocolName | number;
 }
 
 /** Decodes an address message into a lazy {@link Address} (the message's bytes are referenced, not copied).

@@ -40,14 +40,13 @@ export interface LinkFlags {
   echo: boolean;
 }
 
-const FLAG_BITS: ReadonlyArray<readonly [keyof LinkFlags, number, string]> = [
-  ['up', C.IFF_UP, 'UP'], ['broadcast', C.IFF_BROADCAST, 'BROADCAST'], ['debug', C.IFF_DEBUG, 'DEBUG'],
-  ['loopback', C.IFF_LOOPBACK, 'LOOPBACK'], ['pointopoint', C.IFF_POINTOPOINT, 'POINTOPOINT'],
-  ['notrailers', C.IFF_NOTRAILERS, 'NOTRAILERS'], ['running', C.IFF_RUNNING, 'RUNNING'],
-  ['noarp', C.IFF_NOARP, 'NOARP'], ['promisc', C.IFF_PROMISC, 'PROMISC'], ['allmulti', C.IFF_ALLMULTI, 'ALLMULTI'],
-  ['master', C.IFF_MASTER, 'MASTER'], ['slave', C.IFF_SLAVE, 'SLAVE'], ['multicast', C.IFF_MULTICAST, 'MULTICAST'],
-  ['portsel', C.IFF_PORTSEL, 'PORTSEL'], ['automedia', C.IFF_AUTOMEDIA, 'AUTOMEDIA'], ['dynamic', C.IFF_DYNAMIC, 'DYNAMIC'],
-  ['lowerUp', C.IFF_LOWER_UP, 'LOWER_UP'], ['dormant', C.IFF_DORMANT, 'DORMANT'], ['echo', C.IFF_ECHO, 'ECHO'],
+/** IFF_* flags in the order iproute2's print_link_flags prints them, with their names. */
+const IP_FLAG_ORDER: ReadonlyArray<readonly [number, string]> = [
+  [C.IFF_LOOPBACK, 'LOOPBACK'], [C.IFF_BROADCAST, 'BROADCAST'], [C.IFF_POINTOPOINT, 'POINTOPOINT'],
+  [C.IFF_MULTICAST, 'MULTICAST'], [C.IFF_NOARP, 'NOARP'], [C.IFF_ALLMULTI, 'ALLMULTI'], [C.IFF_PROMISC, 'PROMISC'],
+  [C.IFF_NOTRAILERS, 'NOTRAILERS'], [C.IFF_DEBUG, 'DEBUG'], [C.IFF_DYNAMIC, 'DYNAMIC'], [C.IFF_AUTOMEDIA, 'AUTOMEDIA'],
+  [C.IFF_PORTSEL, 'PORTSEL'], [C.IFF_SLAVE, 'SLAVE'], [C.IFF_MASTER, 'MASTER'], [C.IFF_UP, 'UP'],
+  [C.IFF_LOWER_UP, 'LOWER_UP'], [C.IFF_DORMANT, 'DORMANT'], [C.IFF_ECHO, 'ECHO'],
 ];
 
 /** Decodes ifi_flags into {@link LinkFlags} (written out: one object literal, one shape). */
@@ -75,9 +74,24 @@ export function decodeLinkFlags(bits: number): LinkFlags {
   };
 }
 
-/** The IFF_* names `ip -j` prints for ifi_flags (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`), in bit order. */
+/**
+ * The flags as `ip link` and `ip -j link` print them (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`),
+ * in iproute2's order: `NO-CARRIER` first for a link that is up without IFF_RUNNING, RUNNING itself
+ * never, unknown bits as one hex number last. ip's `M-DOWN` (the IFLA_LINK device is down) needs
+ * that other link's flags and is not added here.
+ */
 export function linkFlagNames(bits: number): string[] {
-  return FLAG_BITS.filter(([, bit]) => (bits & bit) !== 0).map(([, , name]) => name);
+  const out: string[] = [];
+  if ((bits & C.IFF_UP) !== 0 && (bits & C.IFF_RUNNING) === 0) out.push('NO-CARRIER');
+  let rest = bits & ~C.IFF_RUNNING;
+  for (const [bit, name] of IP_FLAG_ORDER) {
+    if ((rest & bit) !== 0) {
+      out.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest !== 0) out.push(`0x${(rest >>> 0).toString(16)}`);
+  return out;
 }
 
 /** Where ifi_family is in a link message. */
@@ -86,7 +100,6 @@ const IFI_FAMILY_AT = NLMSG_HDRLEN;
 /** A network interface, decoded lazily from its RTM_NEWLINK message. */
 export class Link extends MessageView {
   protected get headerSize(): number { return IFINFOMSG_SIZE; }
-  protected get maxAttr(): number { return C.IFLA_MAX; }
   protected get setName(): string { return 'link'; }
 
   /** The fixed header (struct ifinfomsg). */
@@ -314,46 +327,68 @@ export class Link extends MessageView {
   }
 
   /**
-   * The fields `ip -j link` shows and the counters, as the getters return them (a copy; absent
-   * fields `undefined`). Not included: the views of other parts (`afSpec`, `xdp`, `attributes`,
-   * `header`, `raw`) and what the object holds already (`up`, `rawFlags`, `data`, `slaveKind`,
-   * `slaveData` are in `flags` and `linkInfo`).
+   * The fields `ip -j link` shows and the counters, as the getters return them, in a new plain
+   * object; fields the message does not carry are left out (as JSON leaves them out). Not included:
+   * the views of other parts (`afSpec`, `xdp`, `attributes`, `header`, `raw`) and what the object
+   * holds already (`up`, `rawFlags`, `data`, `slaveKind`, `slaveData` are in `flags` and `linkInfo`).
    */
   toObject(): LinkObject {
     this.indexed();
-    return {
-      ifindex: this.ifindex,
-      name: this.name,
-      kind: this.kind,
-      flags: this.flags,
-      mtu: this.mtu,
-      minMtu: this.minMtu,
-      maxMtu: this.maxMtu,
-      mac: this.mac,
-      broadcast: this.broadcast,
-      permAddress: this.permAddress,
-      linkType: this.linkType,
-      operstate: this.operstate,
-      linkmode: this.linkmode,
-      qdisc: this.qdisc,
-      master: this.master,
-      link: this.link,
-      linkNetnsId: this.linkNetnsId,
-      txqlen: this.txqlen,
-      group: this.group,
-      promiscuity: this.promiscuity,
-      allmulti: this.allmulti,
-      carrier: this.carrier,
-      carrierChanges: this.carrierChanges,
-      numTxQueues: this.numTxQueues,
-      numRxQueues: this.numRxQueues,
-      alias: this.alias,
+    const o: LinkObject = {
+      ifindex: this.ifindex, name: this.name, flags: this.flags, linkType: this.linkType, operstate: this.operstate,
       altNames: this.altNames,
-      parentDevName: this.parentDevName,
-      linkInfo: this.linkInfo,
-      addrGenMode: this.addrGenMode,
-      stats: this.stats,
     };
+    const kind = this.kind;
+    if (kind !== undefined) o.kind = kind;
+    const mtu = this.mtu;
+    if (mtu !== undefined) o.mtu = mtu;
+    const minMtu = this.minMtu;
+    if (minMtu !== undefined) o.minMtu = minMtu;
+    const maxMtu = this.maxMtu;
+    if (maxMtu !== undefined) o.maxMtu = maxMtu;
+    const mac = this.mac;
+    if (mac !== undefined) o.mac = mac;
+    const broadcast = this.broadcast;
+    if (broadcast !== undefined) o.broadcast = broadcast;
+    const permAddress = this.permAddress;
+    if (permAddress !== undefined) o.permAddress = permAddress;
+    const linkmode = this.linkmode;
+    if (linkmode !== undefined) o.linkmode = linkmode;
+    const qdisc = this.qdisc;
+    if (qdisc !== undefined) o.qdisc = qdisc;
+    const master = this.master;
+    if (master !== undefined) o.master = master;
+    const link = this.link;
+    if (link !== undefined) o.link = link;
+    const linkNetnsId = this.linkNetnsId;
+    if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    const txqlen = this.txqlen;
+    if (txqlen !== undefined) o.txqlen = txqlen;
+    const group = this.group;
+    if (group !== undefined) o.group = group;
+    const promiscuity = this.promiscuity;
+    if (promiscuity !== undefined) o.promiscuity = promiscuity;
+    const allmulti = this.allmulti;
+    if (allmulti !== undefined) o.allmulti = allmulti;
+    const carrier = this.carrier;
+    if (carrier !== undefined) o.carrier = carrier;
+    const carrierChanges = this.carrierChanges;
+    if (carrierChanges !== undefined) o.carrierChanges = carrierChanges;
+    const numTxQueues = this.numTxQueues;
+    if (numTxQueues !== undefined) o.numTxQueues = numTxQueues;
+    const numRxQueues = this.numRxQueues;
+    if (numRxQueues !== undefined) o.numRxQueues = numRxQueues;
+    const alias = this.alias;
+    if (alias !== undefined) o.alias = alias;
+    const parentDevName = this.parentDevName;
+    if (parentDevName !== undefined) o.parentDevName = parentDevName;
+    const linkInfo = this.linkInfo;
+    if (linkInfo !== undefined) o.linkInfo = linkInfo;
+    const addrGenMode = this.addrGenMode;
+    if (addrGenMode !== undefined) o.addrGenMode = addrGenMode;
+    const stats = this.stats;
+    if (stats !== undefined) o.stats = stats;
+    return o;
   }
 
   /** `ip link`'s first line, shortened: `2: eth0@4 <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master 3 state UP link/ether 02:…`. */
@@ -369,39 +404,39 @@ export class Link extends MessageView {
   }
 }
 
-/** What {@link Link.toObject} returns: the getters' values. */
+/** What {@link Link.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface LinkObject {
   ifindex: number;
   name: string;
-  kind: string | undefined;
   flags: LinkFlags;
-  mtu: number | undefined;
-  minMtu: number | undefined;
-  maxMtu: number | undefined;
-  mac: string | undefined;
-  broadcast: string | undefined;
-  permAddress: string | undefined;
   linkType: string;
   operstate: string;
-  linkmode: number | undefined;
-  qdisc: string | undefined;
-  master: number | undefined;
-  link: number | undefined;
-  linkNetnsId: number | undefined;
-  txqlen: number | undefined;
-  group: number | undefined;
-  promiscuity: number | undefined;
-  allmulti: number | undefined;
-  carrier: boolean | undefined;
-  carrierChanges: number | undefined;
-  numTxQueues: number | undefined;
-  numRxQueues: number | undefined;
-  alias: string | undefined;
   altNames: string[];
-  parentDevName: string | undefined;
-  linkInfo: LinkInfo | undefined;
-  addrGenMode: AddrGenMode | undefined;
-  stats: LinkStats64 | undefined;
+  kind?: string;
+  mtu?: number;
+  minMtu?: number;
+  maxMtu?: number;
+  mac?: string;
+  broadcast?: string;
+  permAddress?: string;
+  linkmode?: number;
+  qdisc?: string;
+  master?: number;
+  link?: number;
+  linkNetnsId?: number;
+  txqlen?: number;
+  group?: number;
+  promiscuity?: number;
+  allmulti?: number;
+  carrier?: boolean;
+  carrierChanges?: number;
+  numTxQueues?: number;
+  numRxQueues?: number;
+  alias?: string;
+  parentDevName?: string;
+  linkInfo?: LinkInfo;
+  addrGenMode?: AddrGenMode;
+  stats?: LinkStats64;
 }
 
 /** Decodes a link message into a lazy {@link Link} (the message's bytes are referenced, not copied).

@@ -27,7 +27,6 @@ export function neighborFamily(af: number): NeighborFamilyValue {
 /** A neighbour or FDB entry, decoded lazily from its RTM_NEWNEIGH message. */
 export class Neighbor extends MessageView {
   protected get headerSize(): number { return N.NDMSG_SIZE; }
-  protected get maxAttr(): number { return N.NDA_MAX; }
   protected get setName(): string { return 'neighbor'; }
 
   /** The fixed header (struct ndmsg). */
@@ -159,33 +158,43 @@ export class Neighbor extends MessageView {
   }
 
   /**
-   * Every field as the getters return it (a copy; absent fields `undefined`). Not included:
-   * `header`, `attributes`, `raw`, and what the object holds otherwise (`rawState`, `rawFlags`,
-   * `flagsExt` are in `state` and `flags`; `proxy` is the `'proxy'` flag).
+   * Every field as the getters return it, in a new plain object; fields the message does not carry
+   * are left out (as JSON leaves them out). Not included: `header`, `attributes`, `raw`, and what
+   * the object holds otherwise (`rawState`, `rawFlags`, `flagsExt` are in `state` and `flags`;
+   * `proxy` is the `'proxy'` flag).
    */
   toObject(): NeighborObject {
     this.indexed();
-    return {
-      family: this.family,
-      ifindex: this.ifindex,
-      dst: this.dst,
-      lladdr: this.lladdr,
-      state: this.state,
-      flags: this.flags,
-      router: this.router,
-      vlan: this.vlan,
-      vni: this.vni,
-      srcVni: this.srcVni,
-      port: this.port,
-      master: this.master,
-      viaIfindex: this.viaIfindex,
-      linkNetnsId: this.linkNetnsId,
-      cacheinfo: this.cacheinfo,
-      probes: this.probes,
-      protocol: this.protocol,
-      nhId: this.nhId,
-      type: this.type,
+    const o: NeighborObject = {
+      family: this.family, ifindex: this.ifindex, state: this.state, flags: this.flags, router: this.router, type: this.type,
     };
+    const dst = this.dst;
+    if (dst !== undefined) o.dst = dst;
+    const lladdr = this.lladdr;
+    if (lladdr !== undefined) o.lladdr = lladdr;
+    const vlan = this.vlan;
+    if (vlan !== undefined) o.vlan = vlan;
+    const vni = this.vni;
+    if (vni !== undefined) o.vni = vni;
+    const srcVni = this.srcVni;
+    if (srcVni !== undefined) o.srcVni = srcVni;
+    const port = this.port;
+    if (port !== undefined) o.port = port;
+    const master = this.master;
+    if (master !== undefined) o.master = master;
+    const viaIfindex = this.viaIfindex;
+    if (viaIfindex !== undefined) o.viaIfindex = viaIfindex;
+    const linkNetnsId = this.linkNetnsId;
+    if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    const cacheinfo = this.cacheinfo;
+    if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
+    const probes = this.probes;
+    if (probes !== undefined) o.probes = probes;
+    const protocol = this.protocol;
+    if (protocol !== undefined) o.protocol = protocol;
+    const nhId = this.nhId;
+    if (nhId !== undefined) o.nhId = nhId;
+    return o;
   }
 
   /**
@@ -207,27 +216,27 @@ export class Neighbor extends MessageView {
   }
 }
 
-/** What {@link Neighbor.toObject} returns: the getters' values. */
+/** What {@link Neighbor.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface NeighborObject {
   family: NeighborFamilyValue;
   ifindex: number;
-  dst: string | undefined;
-  lladdr: string | undefined;
   state: string[];
   flags: string[];
   router: boolean;
-  vlan: number | undefined;
-  vni: number | undefined;
-  srcVni: number | undefined;
-  port: number | undefined;
-  master: number | undefined;
-  viaIfindex: number | undefined;
-  linkNetnsId: number | undefined;
-  cacheinfo: N.NeighborCacheinfo | undefined;
-  probes: number | undefined;
-  protocol: string | number | undefined;
-  nhId: number | undefined;
   type: RouteTypeName | number;
+  dst?: string;
+  lladdr?: string;
+  vlan?: number;
+  vni?: number;
+  srcVni?: number;
+  port?: number;
+  master?: number;
+  viaIfindex?: number;
+  linkNetnsId?: number;
+  cacheinfo?: N.NeighborCacheinfo;
+  probes?: number;
+  protocol?: string | number;
+  nhId?: number;
 }
 
 /** Decodes a neighbour message into a lazy {@link Neighbor} (the bytes are referenced, not copied).

@@ -48,7 +48,6 @@ export type RouteTableValue = 'main' | 'local' | 'default' | number;
 /** A route, decoded lazily from its RTM_NEWROUTE message. */
 export class Route extends MessageView {
   protected get headerSize(): number { return RTMSG_SIZE; }
-  protected get maxAttr(): number { return C.RTA_MAX; }
   protected get setName(): string { return 'route'; }
 
   /** The fixed header (struct rtmsg). */
@@ -280,44 +279,59 @@ export class Route extends MessageView {
   }
 
   /**
-   * The fields `ip -j route` shows, as the getters return them (a copy; absent fields
-   * `undefined`; `tos` only when not 0). Not included: `header`, `attributes`, `unknown`, `raw`,
-   * and what the object holds otherwise (`dstLen`/`srcLen` are in `dst`/`src`, `tableId` is
-   * `table`, `rawFlags`/`cloned` are in `flags`, `viaFamily` is the family of `via`).
+   * The fields `ip -j route` shows, as the getters return them, in a new plain object; fields the
+   * message does not carry are left out (as JSON leaves them out). Not included: `header`,
+   * `attributes`, `unknown`, `raw`, and what the object holds otherwise (`dstLen`/`srcLen` are in
+   * `dst`/`src`, `tableId` is `table`, `rawFlags`/`cloned` are in `flags`, `viaFamily` is the family
+   * of `via`).
    */
   toObject(): RouteObject {
     this.indexed();
-    const tos = this.tos;
-    return {
-      family: this.family,
-      type: this.type,
-      dst: this.dst,
-      src: this.src,
-      tos: tos === 0 ? undefined : tos,
-      gateway: this.gateway,
-      via: this.via,
-      oif: this.oif,
-      iif: this.iif,
-      table: this.table,
-      protocol: this.protocol,
-      scope: this.scope,
-      prefsrc: this.prefsrc,
-      metric: this.metric,
-      flags: this.flags,
-      metrics: this.metrics,
-      multipath: this.multipath,
-      pref: this.pref,
-      expires: this.expires,
-      mark: this.mark,
-      uid: this.uid,
-      realms: this.realms,
-      nhid: this.nhid,
-      encapType: this.encapType,
-      encap: this.encap,
-      newdst: this.newdst,
-      ttlPropagate: this.ttlPropagate,
-      cacheinfo: this.cacheinfo,
+    const o: RouteObject = {
+      family: this.family, type: this.type, dst: this.dst, tos: this.tos, table: this.table, protocol: this.protocol,
+      scope: this.scope, flags: this.flags,
     };
+    const src = this.src;
+    if (src !== undefined) o.src = src;
+    const gateway = this.gateway;
+    if (gateway !== undefined) o.gateway = gateway;
+    const via = this.via;
+    if (via !== undefined) o.via = via;
+    const oif = this.oif;
+    if (oif !== undefined) o.oif = oif;
+    const iif = this.iif;
+    if (iif !== undefined) o.iif = iif;
+    const prefsrc = this.prefsrc;
+    if (prefsrc !== undefined) o.prefsrc = prefsrc;
+    const metric = this.metric;
+    if (metric !== undefined) o.metric = metric;
+    const metrics = this.metrics;
+    if (metrics !== undefined) o.metrics = metrics;
+    const multipath = this.multipath;
+    if (multipath !== undefined) o.multipath = multipath;
+    const pref = this.pref;
+    if (pref !== undefined) o.pref = pref;
+    const expires = this.expires;
+    if (expires !== undefined) o.expires = expires;
+    const mark = this.mark;
+    if (mark !== undefined) o.mark = mark;
+    const uid = this.uid;
+    if (uid !== undefined) o.uid = uid;
+    const realms = this.realms;
+    if (realms !== undefined) o.realms = realms;
+    const nhid = this.nhid;
+    if (nhid !== undefined) o.nhid = nhid;
+    const encapType = this.encapType;
+    if (encapType !== undefined) o.encapType = encapType;
+    const encap = this.encap;
+    if (encap !== undefined) o.encap = encap;
+    const newdst = this.newdst;
+    if (newdst !== undefined) o.newdst = newdst;
+    const ttlPropagate = this.ttlPropagate;
+    if (ttlPropagate !== undefined) o.ttlPropagate = ttlPropagate;
+    const cacheinfo = this.cacheinfo;
+    if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
+    return o;
   }
 
   /**
@@ -342,36 +356,36 @@ export class Route extends MessageView {
   }
 }
 
-/** What {@link Route.toObject} returns: the getters' values. */
+/** What {@link Route.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface RouteObject {
   family: number;
   type: string | number;
   dst: string;
-  src: string | undefined;
-  tos: number | undefined;
-  gateway: string | undefined;
-  via: string | undefined;
-  oif: number | undefined;
-  iif: number | undefined;
+  tos: number;
   table: RouteTableValue;
   protocol: string | number;
   scope: string | number;
-  prefsrc: string | undefined;
-  metric: number | undefined;
   flags: string[];
-  metrics: RouteMetricValues | undefined;
-  multipath: RouteNexthop[] | undefined;
-  pref: string | number | undefined;
-  expires: number | undefined;
-  mark: number | undefined;
-  uid: number | undefined;
-  realms: number | undefined;
-  nhid: number | undefined;
-  encapType: string | number | undefined;
-  encap: Record<string, unknown> | Uint8Array | undefined;
-  newdst: number[] | undefined;
-  ttlPropagate: boolean | undefined;
-  cacheinfo: RouteCacheInfo | undefined;
+  src?: string;
+  gateway?: string;
+  via?: string;
+  oif?: number;
+  iif?: number;
+  prefsrc?: string;
+  metric?: number;
+  metrics?: RouteMetricValues;
+  multipath?: RouteNexthop[];
+  pref?: string | number;
+  expires?: number;
+  mark?: number;
+  uid?: number;
+  realms?: number;
+  nhid?: number;
+  encapType?: string | number;
+  encap?: Record<string, unknown> | Uint8Array;
+  newdst?: number[];
+  ttlPropagate?: boolean;
+  cacheinfo?: RouteCacheInfo;
 }
 
 /** Decodes a route message into a lazy {@link Route} (the message's bytes are referenced, not copied).

@@ -27,7 +27,6 @@ function range(v: (R.RuleRange & { tail?: Uint8Array }) | undefined): R.RuleRang
 /** A policy-routing rule, decoded lazily from its RTM_NEWRULE message. */
 export class Rule extends MessageView {
   protected get headerSize(): number { return R.FIB_RULE_HDR_SIZE; }
-  protected get maxAttr(): number { return R.FRA_MAX; }
   protected get setName(): string { return 'rule'; }
 
   /** The fixed header (struct fib_rule_hdr). */
@@ -226,46 +225,64 @@ export class Rule extends MessageView {
   }
 
   /**
-   * Every field as the getters return it (a copy; absent fields `undefined`). Not included:
-   * `header`, `attributes`, `raw`, and what the object holds otherwise (`tableId` is `table`;
-   * `iifDetached`/`oifDetached` and `not` are bits of `flags`).
+   * Every field as the getters return it, in a new plain object; fields the message does not carry
+   * are left out (as JSON leaves them out). Not included: `header`, `attributes`, `raw`, and what
+   * the object holds otherwise (`tableId` is `table`; `iifDetached`/`oifDetached` and `not` are
+   * bits of `flags`).
    */
   toObject(): RuleObject {
     this.indexed();
-    return {
-      family: this.family,
-      priority: this.priority,
-      not: this.not,
-      src: this.src,
-      srcLen: this.srcLen,
-      dst: this.dst,
-      dstLen: this.dstLen,
-      tos: this.tos,
-      dscp: this.dscp,
-      fwmark: this.fwmark,
-      fwmask: this.fwmask,
-      iif: this.iif,
-      oif: this.oif,
-      uidRange: this.uidRange,
-      ipProto: this.ipProto,
-      sport: this.sport,
-      dport: this.dport,
-      table: this.table,
-      action: this.action,
-      goto: this.goto,
-      suppressPrefixlen: this.suppressPrefixlen,
-      suppressIfgroup: this.suppressIfgroup,
-      flow: this.flow,
-      tunId: this.tunId,
-      l3mdev: this.l3mdev,
-      flowlabel: this.flowlabel,
-      flowlabelMask: this.flowlabelMask,
-      protocol: this.protocol,
-      flags: this.flags,
-      sportMask: this.sportMask,
-      dportMask: this.dportMask,
-      dscpMask: this.dscpMask,
+    const o: RuleObject = {
+      family: this.family, priority: this.priority, not: this.not, srcLen: this.srcLen, dstLen: this.dstLen, tos: this.tos,
+      action: this.action, l3mdev: this.l3mdev, flags: this.flags,
     };
+    const src = this.src;
+    if (src !== undefined) o.src = src;
+    const dst = this.dst;
+    if (dst !== undefined) o.dst = dst;
+    const dscp = this.dscp;
+    if (dscp !== undefined) o.dscp = dscp;
+    const fwmark = this.fwmark;
+    if (fwmark !== undefined) o.fwmark = fwmark;
+    const fwmask = this.fwmask;
+    if (fwmask !== undefined) o.fwmask = fwmask;
+    const iif = this.iif;
+    if (iif !== undefined) o.iif = iif;
+    const oif = this.oif;
+    if (oif !== undefined) o.oif = oif;
+    const uidRange = this.uidRange;
+    if (uidRange !== undefined) o.uidRange = uidRange;
+    const ipProto = this.ipProto;
+    if (ipProto !== undefined) o.ipProto = ipProto;
+    const sport = this.sport;
+    if (sport !== undefined) o.sport = sport;
+    const dport = this.dport;
+    if (dport !== undefined) o.dport = dport;
+    const table = this.table;
+    if (table !== undefined) o.table = table;
+    const goto = this.goto;
+    if (goto !== undefined) o.goto = goto;
+    const suppressPrefixlen = this.suppressPrefixlen;
+    if (suppressPrefixlen !== undefined) o.suppressPrefixlen = suppressPrefixlen;
+    const suppressIfgroup = this.suppressIfgroup;
+    if (suppressIfgroup !== undefined) o.suppressIfgroup = suppressIfgroup;
+    const flow = this.flow;
+    if (flow !== undefined) o.flow = flow;
+    const tunId = this.tunId;
+    if (tunId !== undefined) o.tunId = tunId;
+    const flowlabel = this.flowlabel;
+    if (flowlabel !== undefined) o.flowlabel = flowlabel;
+    const flowlabelMask = this.flowlabelMask;
+    if (flowlabelMask !== undefined) o.flowlabelMask = flowlabelMask;
+    const protocol = this.protocol;
+    if (protocol !== undefined) o.protocol = protocol;
+    const sportMask = this.sportMask;
+    if (sportMask !== undefined) o.sportMask = sportMask;
+    const dportMask = this.dportMask;
+    if (dportMask !== undefined) o.dportMask = dportMask;
+    const dscpMask = this.dscpMask;
+    if (dscpMask !== undefined) o.dscpMask = dscpMask;
+    return o;
   }
 
   /**
@@ -291,40 +308,40 @@ export class Rule extends MessageView {
   }
 }
 
-/** What {@link Rule.toObject} returns: the getters' values. */
+/** What {@link Rule.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface RuleObject {
   family: 4 | 6 | number;
   priority: number;
   not: boolean;
-  src: string | undefined;
   srcLen: number;
-  dst: string | undefined;
   dstLen: number;
   tos: number;
-  dscp: number | undefined;
-  fwmark: number | undefined;
-  fwmask: number | undefined;
-  iif: string | undefined;
-  oif: string | undefined;
-  uidRange: R.RuleRange | undefined;
-  ipProto: number | undefined;
-  sport: R.RuleRange | undefined;
-  dport: R.RuleRange | undefined;
-  table: RouteTableValue | undefined;
   action: string;
-  goto: number | undefined;
-  suppressPrefixlen: number | undefined;
-  suppressIfgroup: number | undefined;
-  flow: number | undefined;
-  tunId: bigint | undefined;
   l3mdev: boolean;
-  flowlabel: number | undefined;
-  flowlabelMask: number | undefined;
-  protocol: string | number | undefined;
   flags: number;
-  sportMask: number | undefined;
-  dportMask: number | undefined;
-  dscpMask: number | undefined;
+  src?: string;
+  dst?: string;
+  dscp?: number;
+  fwmark?: number;
+  fwmask?: number;
+  iif?: string;
+  oif?: string;
+  uidRange?: R.RuleRange;
+  ipProto?: number;
+  sport?: R.RuleRange;
+  dport?: R.RuleRange;
+  table?: RouteTableValue;
+  goto?: number;
+  suppressPrefixlen?: number;
+  suppressIfgroup?: number;
+  flow?: number;
+  tunId?: bigint;
+  flowlabel?: number;
+  flowlabelMask?: number;
+  protocol?: string | number;
+  sportMask?: number;
+  dportMask?: number;
+  dscpMask?: number;
 }
 
 /** Decodes a rule message into a lazy {@link Rule} (the bytes are referenced, not copied).
