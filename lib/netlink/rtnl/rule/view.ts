@@ -303,7 +303,7 @@ export class Rule extends MessageView {
     return `${this.priority}:${this.not ? ' not' : ''} from ${src === undefined ? 'all' : `${src}/${this.srcLen}`}`
       + `${dst === undefined ? '' : ` to ${dst}/${this.dstLen}`}${iif === undefined ? '' : ` iif ${iif}`}`
       + `${oif === undefined ? '' : ` oif ${oif}`}`
-      + `${fwmark === undefined ? '' : ` fwmark ${hex(fwmark)}${fwmask === undefined ? '' : `/${hex(fwmask)}`}`}`
+      + `${fwmark === undefined ? '' : ` fwmark ${hex(fwmark)}${fwmask === undefined || fwmask === 0xffffffff ? '' : `/${hex(fwmask)}`}`}`
       + (action === 'lookup' ? ` lookup ${table ?? 'unspec'}` : action === 'goto' ? ` goto ${goto ?? 'none'}` : ` ${action}`);
   }
 }
