@@ -5,6 +5,7 @@ import test from 'ava';
 import { inspect } from 'node:util';
 import { hexFiles } from '../../fuzz/corpus.js';
 import { fixturesDir } from '../../helpers/fixtures.js';
+import * as helpers from '../../helpers/bytes.js';
 import type { MessageView } from '../../../lib/netlink/core/message-view.js';
 import { addressView } from '../../../lib/netlink/rtnl/address/view.js';
 import { linkView } from '../../../lib/netlink/rtnl/link/view.js';
@@ -158,4 +159,34 @@ test('names where ip prints names: route and rule tables, protocols, address pro
   t.is(golden('address', 'v6-linklocal-proto.hex', addressView).proto, 'kernel_ll');
   t.is(golden('neighbor', 'inet4-stale-static.hex', neighborView).protocol, 'static');
   t.is(golden('neighbor', 'inet4-permanent.hex', neighborView).type, 'unicast');
+});
+
+test('the link view\'s own fast readers agree with the schema decode on every capture (linkInfo, stats, addrGenMode)', (t) => {
+  const links = captures('link', FAMILIES.link!);
+  for (const capture of links) {
+    const view = linkView(capture.bytes, 0, capture.bytes.length);
+    const attrs = view.attributes;
+    t.deepEqual(view.linkInfo, attrs.linkinfo, `${capture.name} linkInfo`);
+    t.deepEqual(view.stats, attrs.stats64, `${capture.name} stats`);
+    t.is(view.addrGenMode, attrs.afSpec?.inet6?.addrGenMode, `${capture.name} addrGenMode`);
+  }
+  // Kind only, slave kind only, both in either order, and what must go to the codec.
+  const { attr, bytes, cstr, nlmsg } = helpers;
+  const link = (...info: Buffer[]): Buffer => nlmsg(16, 0, 1, 0, Buffer.alloc(16), attr(18, ...info));
+  const cases = [
+    link(attr(1, cstr('ifb'))),
+    link(attr(4, cstr('bridge'))),
+    link(attr(1, cstr('veth')), attr(4, cstr('bridge'))),
+    link(attr(4, cstr('bridge')), attr(1, cstr('veth'))),
+    link(),
+    link(attr(1, cstr('dummy')), attr(1, cstr('again'))),
+    link(attr(1 | 0x8000, cstr('flagged'))),
+    link(attr(1, cstr('vxlan')), attr(2, bytes(attr(1, [42, 0, 0, 0])))),
+    link(attr(1, cstr('ifb')), attr(3, [1, 2, 3, 4])),
+  ];
+  for (const raw of cases) {
+    const view = linkView(raw, 0, raw.length);
+    t.deepEqual(view.linkInfo, view.attributes.linkinfo, raw.toString('hex'));
+    t.deepEqual(Object.keys(view.linkInfo!), Object.keys(view.attributes.linkinfo!), `order ${raw.toString('hex')}`);
+  }
 });

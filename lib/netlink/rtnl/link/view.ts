@@ -94,6 +94,37 @@ export function linkFlagNames(bits: number): string[] {
   return out;
 }
 
+/**
+ * The IFLA_LINKINFO nest in `buf[start, end)` when it holds nothing but IFLA_INFO_KIND and/or
+ * IFLA_INFO_SLAVE_KIND, once each (ifb, veth, dummy, and ports of masters without port data): the
+ * object the linkInfo codec decodes then, built without it. Undefined for anything else (data,
+ * other attributes, malformed bytes): the codec decodes those.
+ */
+function kindOnlyLinkInfo(buf: Buffer, start: number, end: number): LinkInfo | undefined {
+  let kind: string | undefined;
+  let slaveKind: string | undefined;
+  let kindFirst = true;
+  let at = start;
+  while (at + 4 <= end) {
+    const len = buf[at]! | (buf[at + 1]! << 8);
+    if (len < 4 || at + len > end) return undefined;
+    const type = buf[at + 2]! | (buf[at + 3]! << 8);
+    if (type === C.IFLA_INFO_KIND && kind === undefined) {
+      kind = readString(buf, at + 4, len - 4);
+    } else if (type === C.IFLA_INFO_SLAVE_KIND && slaveKind === undefined) {
+      slaveKind = readString(buf, at + 4, len - 4);
+      if (kind === undefined) kindFirst = false;
+    } else {
+      return undefined;
+    }
+    at += (len + 3) & ~3;
+  }
+  for (let i = at; i < end; i++) if (buf[i] !== 0) return undefined;
+  if (kind === undefined) return slaveKind === undefined ? {} : { slaveKind };
+  if (slaveKind === undefined) return { kind };
+  return kindFirst ? { kind, slaveKind } : { slaveKind, kind };
+}
+
 /** Where ifi_family is in a link message. */
 const IFI_FAMILY_AT = NLMSG_HDRLEN;
 
@@ -276,7 +307,11 @@ export class Link extends MessageView {
 
   /** IFLA_LINKINFO decoded: kind, kind-specific data, slave kind and data. */
   get linkInfo(): LinkInfo | undefined {
-    return this.attr(C.IFLA_LINKINFO, linkInfo, 'linkinfo');
+    const at = this.locate(C.IFLA_LINKINFO);
+    if (at < 0) return undefined;
+    const buf = this.buffer();
+    const len = attrLength(buf, at);
+    return kindOnlyLinkInfo(buf, at, at + len) ?? linkInfo.decode(buf, at, len, 'link.linkinfo');
   }
 
   /**
