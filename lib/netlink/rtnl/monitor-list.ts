@@ -26,7 +26,7 @@
 import { NetlinkError, ProtocolError } from '../core/errors.js';
 import { EAGAIN } from '../core/errno.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from '../core/inet.js';
-import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
+import { parseDoneMessage, parseErrorMessage } from '../core/message.js';
 import {
   NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
 } from '../core/protocol.js';
@@ -208,11 +208,12 @@ export class Listing {
     this.nextBuild = ++this.builds;
     this.datagrams++;
     if (socket.meta[0] !== 0) return; // not from the kernel
-    const buf = socket.rbuf;
+    // Listed objects are copied out of the receive buffer (socket.arena): a kept one holds a small block.
+    const arena = socket.arena;
     const start = socket.roff;
-    let kept = false;
     let status: number | undefined;
-    forEachMessage(buf, start, start + r, (off, len, type, flags, seq) => {
+    arena.forEachMessage(socket.rbuf, start, start + r, (off, len, type, flags, seq) => {
+      const buf = arena.buf;
       if (seq !== this.seq || status !== undefined) return;
       if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
       if (type === NLMSG_DONE) {
@@ -229,10 +230,8 @@ export class Listing {
           this.listedAt(key, build);
         }
         out.push({ type: 'new', kind: decoder.kind, object: decoder.decode(buf, off, len), existing: true } as ObjectEvent);
-        kept = true;
       }
     });
-    if (kept) socket.keep(r);
     if (status === undefined) return;
     const spec = this.dumps[this.index]!;
     if (status !== 0 && !spec.optional) {

@@ -14,7 +14,6 @@
  */
 import { NetlinkError, ValidationError } from '../core/errors.js';
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
-import { forEachMessage } from '../core/message.js';
 import type { NamespaceRef } from '../transport/native.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
 import * as R from './rtm.js';
@@ -300,14 +299,15 @@ class EventIterator implements Monitor<ListingEvent> {
     }
     // Events come from the kernel (port 0); a user process could otherwise inject them.
     if (socket.meta[0] !== 0) return true;
-    const buf = socket.rbuf;
+    // Events are copied out of the receive buffer (socket.arena): a kept event holds a small block.
+    const arena = socket.arena;
     const start = socket.roff;
     const nsid = socket.meta[3]!;
     const foreign = this.allNamespaces && nsid >= 0;
     const listing = this.listing;
-    let kept = false;
     try {
-      forEachMessage(buf, start, start + r, (off, len, type) => {
+      arena.forEachMessage(socket.rbuf, start, start + r, (off, len, type) => {
+        const buf = arena.buf;
         const decoder = eventDecoder(type);
         if (decoder === undefined) return;
         const event = { type: decoder.del ? 'del' : 'new', kind: decoder.kind, object: decoder.decode(buf, off, len) } as ObjectEvent;
@@ -315,15 +315,12 @@ class EventIterator implements Monitor<ListingEvent> {
         // While listing, events wait to be reconciled with the list (another namespace's are not).
         if (listing !== undefined) listing.buffer(event, foreign ? undefined : decoder.key(buf, off, len));
         else this.queue.push(event);
-        kept = true;
       });
     } catch (e) {
       // A malformed datagram (DecodeError): the call that reaches it in the queue rejects; later
       // calls go on with the next datagram.
       this.queue.push(new Failure(e));
     }
-    // Queued events are views into this datagram, also when a later message of it was malformed.
-    if (kept) socket.keep(r);
     return true;
   }
 

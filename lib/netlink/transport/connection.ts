@@ -57,6 +57,18 @@ export interface NetlinkWarning {
   seq: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Whether the datagram `buf[start, end)` is a single message of a control type (NLMSG_ERROR,
+ * NLMSG_DONE …: an ACK or a failure), which nothing keeps.
+ */
+function loneControlMessage(buf: Buffer, start: number, end: number): boolean {
+  if (end - start < NLMSG_HDRLEN) return true;
+  const len = buf.readUInt32LE(start);
+  return buf.readUInt16LE(start + 4) < NLMSG_MIN_TYPE && start + ((len + 3) & ~3) >= end;
+}
+
 /** Settled once: `.then` on it queues a microtask. */
 const RESOLVED = Promise.resolve();
 
@@ -388,32 +400,44 @@ export class Connection implements WaiterHost {
     this.armWait();
   }
 
-  /** Walks one received datagram and hands each message to its waiter. */
+  /**
+   * Walks one received datagram and hands each message to its waiter. A datagram that is one ACK,
+   * error or DONE is read where it landed (the hot path of bulk calls); others hold data messages
+   * (dump parts, GET replies) whose decoded objects may be kept, so their messages are copied out of
+   * the receive buffer first (socket.arena: small blocks, one copy per run of messages).
+   */
   private dispatch(length: number): void {
     const sock = this.socket;
     // Replies come from the kernel (port 0); anything else is not ours to trust.
     if (sock.meta[0] !== 0) return;
+    const buf = sock.rbuf;
     const start = sock.roff;
-    this.rbuf = sock.rbuf;
-    this.keepDatagram = false;
+    const end = start + length;
     try {
-      forEachMessage(this.rbuf, start, start + length, this.deliver);
+      if (loneControlMessage(buf, start, end)) {
+        this.inPlace.buf = buf;
+        this.source = this.inPlace;
+        forEachMessage(buf, start, end, this.deliver);
+      } else {
+        this.source = sock.arena;
+        sock.arena.forEachMessage(buf, start, end, this.deliver);
+      }
     } catch (e) {
       // A malformed datagram: the replies it held cannot be matched reliably.
       this.lost(e as Error);
     }
-    if (this.keepDatagram) sock.keep(length);
+    this.inPlace.buf = EMPTY;
   }
 
-  /** The datagram {@link dispatch} walks, and whether a waiter keeps pointing into it. */
-  private rbuf: Buffer = Buffer.alloc(0);
-  private keepDatagram = false;
+  /** Where {@link deliver} reads the messages: the receive buffer (in place) or the arena's block. */
+  private source: { buf: Buffer } = { buf: EMPTY };
+  private readonly inPlace: { buf: Buffer } = { buf: EMPTY };
 
-  /** Hands one message of {@link rbuf} to its waiter (created once: no closure per datagram). */
+  /** Hands one message of {@link source} to its waiter (created once: no closure per datagram). */
   private readonly deliver = (off: number, len: number, type: number, flags: number, seq: number): void => {
     const waiter = this.inflight.get(seq);
     if (waiter === undefined) return; // late reply of a request that already failed
-    const buf = this.rbuf;
+    const buf = this.source.buf;
     if (type === NLMSG_ERROR) {
       if ((flags & NLM_F_ACK_TLVS) === 0 && len >= ERROR_MIN_LENGTH) {
         // The common case, a plain ACK or error: the errno, no TLVs to parse, nothing allocated.
@@ -427,7 +451,7 @@ export class Connection implements WaiterHost {
       const e = parseDoneMessage(buf, off, len, flags);
       waiter.done(this, seq, e.errno, e.extack, flags);
     } else if (type >= NLMSG_MIN_TYPE) {
-      if (waiter.data(this, seq, buf, off, len, flags)) this.keepDatagram = true;
+      waiter.data(this, seq, buf, off, len, flags);
     }
   };
 

@@ -59,15 +59,16 @@ export interface WaiterHost {
 }
 
 /**
- * A request awaiting replies. Subclasses decide what the replies mean. `data` returns whether the
- * datagram's bytes must be kept (a lazy object points into them).
+ * A request awaiting replies. Subclasses decide what the replies mean. The bytes `data` gets are
+ * the waiter's to keep: the connection copied them out of the receive buffer (or, for a lone
+ * control message, nothing decodes them past the call).
  */
 export abstract class Waiter {
   /** When the waiting ends in failure if no reply came (ms since epoch); 0 until sent. */
   deadline = 0;
   constructor(readonly requestType: number) {}
-  /** A data message (type ≥ NLMSG_MIN_TYPE) for `seq`. */
-  abstract data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number, flags: number): boolean;
+  /** A data message (type ≥ NLMSG_MIN_TYPE) for `seq`; `buf[off, off + len)` is never overwritten. */
+  abstract data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number, flags: number): void;
   /** NLMSG_ERROR for `seq`: errno 0 is an ACK. */
   abstract status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void;
   /** NLMSG_DONE for `seq`. */
@@ -93,8 +94,8 @@ export class AckWaiter extends Waiter {
   constructor(requestType: number, private readonly resolve: () => void, private readonly reject: (e: Error) => void) {
     super(requestType);
   }
-  data(): boolean {
-    return false; // NLM_F_ECHO replies are not requested; ignore anything else.
+  data(): void {
+    // NLM_F_ECHO replies are not requested; ignore anything else.
   }
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
@@ -116,18 +117,13 @@ export class GetWaiter<T> extends Waiter {
     private readonly resolve: (v: T) => void, private readonly reject: (e: Error) => void) {
     super(requestType);
   }
-  data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number): boolean {
+  data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number): void {
     host.finish(seq);
-    // One reply: copy it out (small buffers come from Node's pool) rather than pin the socket's
-    // receive slab, so a stream of GETs does not allocate a fresh slab every few hundred replies.
-    const own = Buffer.allocUnsafe(len);
-    buf.copy(own, 0, off, off + len);
     try {
-      this.resolve(this.decode(own, 0, len));
+      this.resolve(this.decode(buf, off, len));
     } catch (e) {
       this.reject(e as Error);
     }
-    return false;
   }
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
@@ -201,8 +197,8 @@ export class BulkWaiter extends Waiter {
     // Sequence numbers of one bulk call are consecutive (mod 2^32).
     return (seq - this.seqs[0]!) >>> 0;
   }
-  data(): boolean {
-    return false;
+  data(): void {
+    // Bulk calls are answered by ACKs; anything else is ignored.
   }
   /**
    * Items `firstSeq` up to (not including) `lastSeq` were sent without NLM_F_ACK in one datagram:
@@ -286,11 +282,10 @@ export class DumpWaiter<T> extends Waiter {
   override get eager(): boolean {
     return !this.pull || this.discarding;
   }
-  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number, flags: number): boolean {
-    if (this.discarding) return false;
+  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number, flags: number): void {
+    if (this.discarding) return;
     if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
     this.sink.push(this.decode(buf, off, len));
-    return true;
   }
   override done(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined, flags: number): void {
     if (flags & NLM_F_DUMP_INTR) this.interrupted = true;

@@ -47,12 +47,11 @@ function seconds(ticks: number | bigint | undefined): number | undefined {
 /** A nexthop object, decoded lazily from its RTM_NEWNEXTHOP message. */
 export class Nexthop extends MessageView {
   protected get headerSize(): number { return N.NHMSG_SIZE; }
-  protected get maxAttr(): number { return N.NHA_MAX; }
   protected get setName(): string { return 'nexthop'; }
 
   /** The fixed header (struct nhmsg). */
   get header(): N.NhMsg {
-    return N.readNhMsg(this.buf, this.off + NHMSG_AT);
+    return N.readNhMsg(this.buffer(), this.offset() + NHMSG_AT);
   }
 
   /** NHA_ID. */
@@ -62,23 +61,23 @@ export class Nexthop extends MessageView {
 
   /** 4 or 6; undefined for a group (AF_UNSPEC). */
   get family(): 4 | 6 | undefined {
-    const f = this.buf[this.off + NHMSG_AT]!;
+    const f = this.byteAt(NHMSG_AT);
     return f === AF_INET ? 4 : f === AF_INET6 ? 6 : undefined;
   }
 
   /** nh_scope as `ip` names it (`'link'` with a gateway, `'host'` for a device only, `'global'`). */
   get scope(): string | number {
-    return E.SCOPES.nameOr(this.buf[this.off + NHMSG_AT + 1]!);
+    return E.SCOPES.nameOr(this.byteAt(NHMSG_AT + 1));
   }
 
   /** nh_protocol as `ip` names it (`'unspec'`, `'static'`, `'bgp'` …), or its number. */
   get protocol(): string | number {
-    return E.PROTOCOLS.nameOr(this.buf[this.off + NHMSG_AT + 2]!);
+    return E.PROTOCOLS.nameOr(this.byteAt(NHMSG_AT + 2));
   }
 
   /** nh_flags, raw (RTNH_F_*). */
   get rawFlags(): number {
-    return this.buf.readUInt32LE(this.off + NHMSG_AT + 4);
+    return this.u32At(NHMSG_AT + 4);
   }
 
   /** nh_flags as `ip -j` names them (`'onlink'`, `'dead'`, `'linkdown'` …). */
@@ -140,7 +139,7 @@ export class Nexthop extends MessageView {
     const at = this.locate(N.NHA_ENCAP);
     if (at < 0) return undefined;
     const type = this.attr(N.NHA_ENCAP_TYPE, u16, 'encapType') ?? 0;
-    return decodeEncap(type, this.buf.subarray(at, at + attrLength(this.buf, at)), 'nexthop.encap');
+    return decodeEncap(type, this.buffer().subarray(at, at + attrLength(this.buffer(), at)), 'nexthop.encap');
   }
 
   /** NHA_HW_STATS_ENABLE of a group (Linux 6.10+). */
@@ -157,29 +156,78 @@ export class Nexthop extends MessageView {
 
   /** Every NHA_* attribute, fully decoded (unknown ones kept raw). */
   get attributes(): AttrValues<typeof N.nexthopAttrs.defs> {
-    return N.nexthopAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'nexthop');
+    return N.nexthopAttrs.decode(this.buffer(), this.attrStart(), this.end(), 'nexthop');
   }
 
-  toObject(): object {
-    return {
-      id: this.id,
-      family: this.family,
-      group: this.group,
-      type: this.type,
-      resilientArgs: this.resilientArgs,
-      gateway: this.gateway,
-      oif: this.oif,
-      blackhole: this.blackhole || undefined,
-      fdb: this.fdb || undefined,
-      encapType: this.encapType,
-      encap: this.encap,
-      scope: this.scope,
-      protocol: this.protocol,
-      flags: this.flags,
-      hwStats: this.hwStats,
-      groupStats: this.groupStats,
-    };
+  /**
+   * Every field as the getters return it, in a new plain object; fields the message does not carry
+   * are left out (as JSON leaves them out). Not included: `header`, `attributes`, `raw`, `rawFlags`
+   * (it is `flags`), `onlink` (the `'onlink'` flag).
+   */
+  toObject(): NexthopObject {
+    const o: NexthopObject = { id: this.id, scope: this.scope, protocol: this.protocol, flags: this.flags };
+    const family = this.family;
+    if (family !== undefined) o.family = family;
+    const group = this.group;
+    if (group !== undefined) o.group = group;
+    const type = this.type;
+    if (type !== undefined) o.type = type;
+    const resilientArgs = this.resilientArgs;
+    if (resilientArgs !== undefined) o.resilientArgs = resilientArgs;
+    const gateway = this.gateway;
+    if (gateway !== undefined) o.gateway = gateway;
+    const oif = this.oif;
+    if (oif !== undefined) o.oif = oif;
+    if (this.blackhole) o.blackhole = true;
+    if (this.fdb) o.fdb = true;
+    const encapType = this.encapType;
+    if (encapType !== undefined) o.encapType = encapType;
+    const encap = this.encap;
+    if (encap !== undefined) o.encap = encap;
+    const hwStats = this.hwStats;
+    if (hwStats !== undefined) o.hwStats = hwStats;
+    const groupStats = this.groupStats;
+    if (groupStats !== undefined) o.groupStats = groupStats;
+    return o;
   }
+
+  /** `ip nexthop`'s line, shortened: `id 1 via 10.0.0.1 dev 2 scope link proto static`, `id 3 group 1,2/2`, `id 4 blackhole`. */
+  toString(): string {
+    const group = this.group;
+    const gateway = this.gateway;
+    const oif = this.oif;
+    const scope = this.scope;
+    const protocol = this.protocol;
+    let line = `id ${this.id}`;
+    if (group !== undefined) line += ` group ${group.map((m) => (m.weight === 1 ? `${m.id}` : `${m.id},${m.weight}`)).join('/')}`;
+    if (gateway !== undefined) line += ` via ${gateway}`;
+    if (oif !== undefined) line += ` dev ${oif}`;
+    if (this.blackhole) line += ' blackhole';
+    if (this.fdb) line += ' fdb';
+    if (group === undefined && scope !== 'global' && scope !== 'universe') line += ` scope ${scope}`;
+    if (protocol !== 'unspec') line += ` proto ${protocol}`;
+    return line;
+  }
+}
+
+/** What {@link Nexthop.toObject} returns: the getters' values; a field the message lacks is absent. */
+export interface NexthopObject {
+  id: number;
+  scope: string | number;
+  protocol: string | number;
+  flags: string[];
+  family?: 4 | 6;
+  group?: N.NexthopGroupMember[];
+  type?: 'mpath' | 'resilient' | number;
+  resilientArgs?: NexthopResilientArgs;
+  gateway?: string;
+  oif?: number;
+  blackhole?: true;
+  fdb?: true;
+  encapType?: string | number;
+  encap?: Record<string, unknown> | Uint8Array;
+  hwStats?: boolean;
+  groupStats?: NexthopGroupStats[];
 }
 
 /** Decodes a nexthop message into a lazy {@link Nexthop} (the message's bytes are referenced, not copied).

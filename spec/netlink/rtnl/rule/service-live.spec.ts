@@ -8,8 +8,6 @@ import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
 
 type IpRule = Record<string, unknown>;
 
-const TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
-const PROTOS: Record<number, string> = { 1: 'redirect', 3: 'boot', 4: 'static', 16: 'dhcp', 186: 'bgp' };
 const IPPROTOS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp', 132: 'sctp' };
 /** A number as ip prints marks and masks (`%#x`: 0 is `0`). */
 const hex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
@@ -52,7 +50,7 @@ function asIpJson(r: Rule): IpRule {
       o[`${name}_end`] = range.end;
     }
   }
-  if (r.table !== undefined) o.table = TABLES[r.table] ?? String(r.table);
+  if (r.table !== undefined) o.table = String(r.table); // 'main', 'local', 'default' or the id, as ip prints it
   if (r.suppressPrefixlen !== undefined) o.suppress_prefixlen = r.suppressPrefixlen;
   if (r.suppressIfgroup !== undefined) o.suppress_ifgroup = r.suppressIfgroup === 0 ? 'default' : String(r.suppressIfgroup);
   if (r.flow !== undefined) {
@@ -63,7 +61,7 @@ function asIpJson(r: Rule): IpRule {
   if (r.action === 'goto') o.goto = r.goto;
   else if (r.action === 'nop') o.nop = null;
   else if (r.action !== 'lookup') o.action = r.action;
-  if (r.protocol !== undefined && r.protocol !== 0 && r.protocol !== 2) o.protocol = PROTOS[r.protocol] ?? String(r.protocol);
+  if (r.protocol !== undefined && r.protocol !== 'unspec' && r.protocol !== 'kernel') o.protocol = String(r.protocol);
   return o;
 }
 
@@ -128,8 +126,8 @@ liveTest('rules made by ip are decoded by the library, field by field', async (t
   await compareWithIp(t, name, nl);
   const v4 = await nl.rules.list({ family: 4 });
   t.like(v4.find((r) => r.priority === 40)!, { flow: 0x00030004, table: 5 });
-  t.like(v4.find((r) => r.priority === 70)!, { l3mdev: true, protocol: 2, table: undefined });
-  t.like(v4.find((r) => r.priority === 20)!, { oif: 'nope0', oifDetached: true, protocol: 4, fwmask: 0xff });
+  t.like(v4.find((r) => r.priority === 70)!, { l3mdev: true, protocol: 'kernel', table: undefined });
+  t.like(v4.find((r) => r.priority === 20)!, { oif: 'nope0', oifDetached: true, protocol: 'static', fwmask: 0xff });
   t.true(v4.every((r) => r.attributes.unknown === undefined), 'no attribute is unknown to the library');
 });
 
