@@ -15,7 +15,7 @@ try {
   const keyOf = (r) => `${r.dst} metric ${r.metric ?? 0} tos ${r.tos}`;
   const describe = (r) => `${r.dst}${r.gateway === undefined ? '' : ` via ${r.gateway}`} proto ${r.protocol}`;
   const table = new Map();
-  const inMain = (r) => r.family === 4 && r.table === 254 && !r.cloned;
+  const inMain = (r) => r.family === 4 && r.table === 'main' && !r.cloned;
 
   const events = nl.monitor({ groups: ['ipv4-route'] });      // 1. subscribed from here on
   for (const r of await nl.routes.list({ family: 4, table: 'main' })) table.set(keyOf(r), describe(r));  // 2. dump

@@ -228,23 +228,41 @@ export class Address extends MessageView {
 
 /** What {@link Address.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface AddressObject {
+  /** 4 or 6 (ifa_family AF_INET / AF_INET6). */
   family: IpVersion;
+  /** ifa_index: the link the address is on. */
   ifindex: number;
+  /** The interface's own address: IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL (IPv6). */
   local: string;
+  /** IFA_ADDRESS: the prefix address, which on a point-to-point link is the peer's address (then it differs from {@link local}). */
   address: string;
+  /** ifa_prefixlen. */
   prefixlen: number;
+  /** `local/prefixlen` (`'10.1.2.3/24'`, `'2001:db8::1/64'`). */
   cidr: string;
+  /** ifa_scope as ip names it: `'global'`, `'site'`, `'link'`, `'host'`, `'nowhere'`, or its number (as Route.scope). */
   scope: ScopeName | number;
+  /** The IFA_F_* flags set, by the names `ip -j addr` gives them (`['nodad', 'noprefixroute', 'permanent']`, `'mngtmpaddr'`, `'stable-privacy'` …); bit 0 is `'secondary'` on IPv4 and `'temporary'` on IPv6. */
   flags: Array<AddressFlagName | `0x${string}`>;
+  /** ip's `dynamic`: IFA_F_PERMANENT is clear (the address has a finite valid lifetime). */
   dynamic: boolean;
+  /** The peer's address on a point-to-point link (IFA_ADDRESS when it differs from IFA_LOCAL). */
   peer?: string;
+  /** IFA_BROADCAST (IPv4). */
   broadcast?: string;
+  /** IFA_ANYCAST (RTM_GETANYCAST replies). */
   anycast?: string;
+  /** IFA_MULTICAST (RTM_GETMULTICAST replies). */
   multicast?: string;
+  /** IFA_LABEL (IPv4 only; the link name unless set). */
   label?: string;
+  /** Valid lifetime left in seconds; `Infinity` for forever; undefined without IFA_CACHEINFO. */
   validLft?: number;
+  /** Preferred lifetime left in seconds; `Infinity` for forever; undefined without IFA_CACHEINFO. */
   preferredLft?: number;
+  /** IFA_RT_PRIORITY: the metric of the prefix route (ip's `metric`). */
   metric?: number;
+  /** IFA_PROTO: who made the address, as iproute2 names it (`'kernel_lo'`, `'kernel_ra'`, `'kernel_ll'`, `'unspec'`), or its number (a value set by a user program). `protoId` is always the number. */
   proto?: AddressProtoName | number;
 }
 

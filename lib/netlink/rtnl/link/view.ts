@@ -460,36 +460,67 @@ export class Link extends MessageView {
 
 /** What {@link Link.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface LinkObject {
+  /** ifi_index. */
   ifindex: number;
+  /** IFLA_IFNAME. */
   name: string;
+  /** ifi_flags as booleans (`{ up: true, lowerUp: true, … }`; toObject() has the same object). */
   flags: LinkFlags;
+  /** ifi_type as `ip -j` names it (`'ether'`, `'loopback'`, `'none'`). */
   linkType: string;
+  /** IFLA_OPERSTATE as `ip -j` prints it (`'UP'`, `'DOWN'`, `'UNKNOWN'`, `'LOWERLAYERDOWN'` …). */
   operstate: string;
+  /** IFLA_PROP_LIST / IFLA_ALT_IFNAME: alternative names. */
   altNames: string[];
+  /** IFLA_INFO_KIND inside IFLA_LINKINFO (`'veth'`, `'bridge'` …); undefined for plain devices (lo, physical). */
   kind?: string;
+  /** IFLA_MTU: the largest packet the link sends, in bytes. */
   mtu?: number;
+  /** IFLA_MIN_MTU: the smallest MTU the driver accepts, in bytes. */
   minMtu?: number;
+  /** IFLA_MAX_MTU: the largest MTU the driver accepts, in bytes. */
   maxMtu?: number;
+  /** IFLA_ADDRESS: the hardware address (`'02:00:00:00:00:01'`). */
   mac?: string;
+  /** IFLA_BROADCAST. */
   broadcast?: string;
+  /** IFLA_PERM_ADDRESS: the permanent hardware address, when the driver has one. */
   permAddress?: string;
+  /** IFLA_LINKMODE (0 default, 1 dormant). */
   linkmode?: number;
+  /** IFLA_QDISC. */
   qdisc?: string;
+  /** IFLA_MASTER: the ifindex of the bridge or bond this link is enslaved to. */
   master?: number;
+  /** IFLA_LINK: the ifindex of the link this one is stacked on (a veth's peer, a macvlan's parent). */
   link?: number;
+  /** IFLA_LINK_NETNSID: the nsid (seen from here) of the namespace holding {@link link}. */
   linkNetnsId?: number;
+  /** IFLA_TXQLEN: the transmit queue length, in packets. */
   txqlen?: number;
+  /** IFLA_GROUP: the link group (0 is `default`). */
   group?: number;
+  /** IFLA_PROMISCUITY: how many users asked for promiscuous mode. */
   promiscuity?: number;
+  /** IFLA_ALLMULTI: how many users asked for all-multicast mode. */
   allmulti?: number;
+  /** IFLA_CARRIER. */
   carrier?: boolean;
+  /** IFLA_CARRIER_CHANGES: how many times the carrier went up or down. */
   carrierChanges?: number;
+  /** IFLA_NUM_TX_QUEUES: the number of transmit queues. */
   numTxQueues?: number;
+  /** IFLA_NUM_RX_QUEUES: the number of receive queues. */
   numRxQueues?: number;
+  /** IFLA_IFALIAS. */
   alias?: string;
+  /** IFLA_PARENT_DEV_NAME (the bus device, e.g. a PCI address). */
   parentDevName?: string;
+  /** IFLA_LINKINFO decoded: kind, kind-specific data, slave kind and data. */
   linkInfo?: LinkInfo;
+  /** IFLA_INET6_ADDR_GEN_MODE (`ip`'s `inet6_addr_gen_mode`): `'eui64'`, `'none'`, `'stable_secret'`, `'random'`. */
   addrGenMode?: AddrGenMode;
+  /** IFLA_STATS64: the 64-bit counters, as bigint. */
   stats?: LinkStats64;
 }
 

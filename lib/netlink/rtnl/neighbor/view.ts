@@ -157,8 +157,13 @@ export class Neighbor extends MessageView {
 
   /** NDA_PROTOCOL: who installed the entry, as `ip` names it (`'static'`, `'boot'`, `'zebra'` …), or its number. */
   get protocol(): string | number | undefined {
-    const v = this.attr(N.NDA_PROTOCOL, u8, 'protocol');
+    const v = this.protocolId;
     return v === undefined ? undefined : PROTOCOLS.nameOr(v);
+  }
+
+  /** The protocol as a number (RTPROT_*: 3 boot, 4 static …); {@link protocol} names it. */
+  get protocolId(): number | undefined {
+    return this.attrU8(N.NDA_PROTOCOL, 'protocol');
   }
 
   /** NDA_NH_ID: the nexthop (group) of a VXLAN FDB entry. */
@@ -234,26 +239,47 @@ export class Neighbor extends MessageView {
 
 /** What {@link Neighbor.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface NeighborObject {
+  /** ndm_family as 4, 6 or `'bridge'`. */
   family: NeighborFamilyValue;
+  /** ndm_ifindex: the link the entry is on. */
   ifindex: number;
+  /** ndm_state as `ip -j neigh` prints it (`['PERMANENT']`; `[]` for NUD_NONE). */
   state: string[];
+  /** ndm_flags and NDA_FLAGS_EXT as names (`['self']`, `['router']`, `['extern_learn', 'managed']`). */
   flags: string[];
+  /** NTF_ROUTER: the neighbour is an IPv6 router. */
   router: boolean;
+  /** NTF_PROXY: a proxy-ARP / proxy-NDP entry. */
   proxy: boolean;
+  /** ndm_type (RTN_*) as `ip` names route types (`'unicast'` …), or its number. */
   type: RouteTypeName | number;
+  /** NDA_DST: the neighbour's IP address; for a VXLAN FDB entry, the remote VTEP. */
   dst?: string;
+  /** NDA_LLADDR: the hardware address (the MAC of an FDB entry), as hex pairs. */
   lladdr?: string;
+  /** NDA_LLADDR read as an IP address when it is 4 or 16 bytes long: the link-layer address of a tunnel neighbour (GRE, IPIP, SIT: IPv4; ip6gre, ip6tnl: IPv6), which ip prints this way for those link types. */
   lladdrIp?: string;
+  /** NDA_VLAN: the VLAN of an FDB entry. */
   vlan?: number;
+  /** NDA_VNI: the VXLAN network identifier of a remote (only when it differs from the device's). */
   vni?: number;
+  /** NDA_SRC_VNI: the source VNI of an FDB entry on a collect-metadata VXLAN device. */
   srcVni?: number;
+  /** NDA_PORT: the UDP port of a VXLAN remote (only when it differs from the device's). */
   port?: number;
+  /** NDA_MASTER: the ifindex of the bridge an FDB entry belongs to (or the VRF of a neighbour). */
   master?: number;
+  /** NDA_IFINDEX: the outgoing device of a VXLAN remote (`bridge fdb … via DEV`). */
   viaIfindex?: number;
+  /** NDA_LINK_NETNSID: the nsid of the namespace holding {@link viaIfindex}. */
   linkNetnsId?: number;
+  /** NDA_CACHEINFO: ages in clock ticks and the reference count. */
   cacheinfo?: N.NeighborCacheinfo;
+  /** NDA_PROBES: how many probes were sent. */
   probes?: number;
+  /** NDA_PROTOCOL: who installed the entry, as `ip` names it (`'static'`, `'boot'`, `'zebra'` …), or its number. */
   protocol?: string | number;
+  /** NDA_NH_ID: the nexthop (group) of a VXLAN FDB entry. */
   nhId?: number;
 }
 

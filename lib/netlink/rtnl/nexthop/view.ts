@@ -17,13 +17,13 @@ import * as N from './codec.js';
 /** The parameters of a resilient group (NHA_RES_GROUP), in seconds. */
 export interface NexthopResilientArgs {
   /** NHA_RES_GROUP_BUCKETS: the number of buckets. */
-  buckets: number | undefined;
+  buckets?: number;
   /** NHA_RES_GROUP_IDLE_TIMER, in seconds. */
-  idleTimer: number | undefined;
+  idleTimer?: number;
   /** NHA_RES_GROUP_UNBALANCED_TIMER, in seconds (0: no limit). */
-  unbalancedTimer: number | undefined;
+  unbalancedTimer?: number;
   /** NHA_RES_GROUP_UNBALANCED_TIME: how long the group has been unbalanced, in seconds. */
-  unbalancedTime: number | undefined;
+  unbalancedTime?: number;
 }
 
 /** One member's packet counters (NHA_GROUP_STATS, with `stats: true`). */
@@ -125,7 +125,16 @@ export class Nexthop extends MessageView {
   get resilientArgs(): NexthopResilientArgs | undefined {
     const r = this.attr(N.NHA_RES_GROUP, nest(N.resGroupAttrs), 'resGroup');
     if (r === undefined) return undefined;
-    return { buckets: r.buckets, idleTimer: seconds(r.idleTimer), unbalancedTimer: seconds(r.unbalancedTimer), unbalancedTime: seconds(r.unbalancedTime) };
+    // Timers the kernel did not report are left out (as JSON leaves them out).
+    const out: NexthopResilientArgs = {};
+    if (r.buckets !== undefined) out.buckets = r.buckets;
+    const idleTimer = seconds(r.idleTimer);
+    if (idleTimer !== undefined) out.idleTimer = idleTimer;
+    const unbalancedTimer = seconds(r.unbalancedTimer);
+    if (unbalancedTimer !== undefined) out.unbalancedTimer = unbalancedTimer;
+    const unbalancedTime = seconds(r.unbalancedTime);
+    if (unbalancedTime !== undefined) out.unbalancedTime = unbalancedTime;
+    return out;
   }
 
   /** NHA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'` …). */
@@ -165,7 +174,7 @@ export class Nexthop extends MessageView {
    * (it is `flags`), `onlink` (the `'onlink'` flag).
    */
   toObject(): NexthopObject {
-    const o: NexthopObject = { id: this.id, scope: this.scope, protocol: this.protocol, flags: this.flags };
+    const o: NexthopObject = { id: this.id, scope: this.scope, protocol: this.protocol, flags: this.flags, blackhole: this.blackhole, fdb: this.fdb };
     const family = this.family;
     if (family !== undefined) o.family = family;
     const group = this.group;
@@ -178,8 +187,6 @@ export class Nexthop extends MessageView {
     if (gateway !== undefined) o.gateway = gateway;
     const oif = this.oif;
     if (oif !== undefined) o.oif = oif;
-    if (this.blackhole) o.blackhole = true;
-    if (this.fdb) o.fdb = true;
     const encapType = this.encapType;
     if (encapType !== undefined) o.encapType = encapType;
     const encap = this.encap;
@@ -212,21 +219,37 @@ export class Nexthop extends MessageView {
 
 /** What {@link Nexthop.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface NexthopObject {
+  /** NHA_ID. */
   id: number;
+  /** nh_scope as `ip` names it (`'link'` with a gateway, `'host'` for a device only, `'global'`). */
   scope: string | number;
+  /** nh_protocol as `ip` names it (`'unspec'`, `'static'`, `'bgp'` …), or its number. */
   protocol: string | number;
+  /** nh_flags as `ip -j` names them (`'onlink'`, `'dead'`, `'linkdown'` …). */
   flags: string[];
+  /** 4 or 6; undefined for a group (AF_UNSPEC). */
   family?: 4 | 6;
+  /** NHA_GROUP: the members of a group with their weights; undefined for a single nexthop. */
   group?: N.NexthopGroupMember[];
+  /** NHA_GROUP_TYPE of a group: `'mpath'` or `'resilient'` (ip prints `type` for resilient ones). */
   type?: 'mpath' | 'resilient' | number;
+  /** NHA_RES_GROUP of a resilient group (`ip -j`'s `resilient_args`), times in seconds. */
   resilientArgs?: NexthopResilientArgs;
+  /** NHA_GATEWAY. */
   gateway?: string;
+  /** NHA_OIF: the device's ifindex. */
   oif?: number;
-  blackhole?: true;
-  fdb?: true;
+  /** NHA_BLACKHOLE. */
+  blackhole: boolean;
+  /** NHA_FDB: a nexthop (or group) of bridge FDB entries. */
+  fdb: boolean;
+  /** NHA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'` …). */
   encapType?: string | number;
+  /** NHA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
   encap?: Record<string, unknown> | Uint8Array;
+  /** NHA_HW_STATS_ENABLE of a group (Linux 6.10+). */
   hwStats?: boolean;
+  /** NHA_GROUP_STATS: per-member counters, when asked for with `stats: true` (Linux 6.9+). */
   groupStats?: NexthopGroupStats[];
 }
 

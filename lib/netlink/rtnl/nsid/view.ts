@@ -63,7 +63,9 @@ export class Nsid extends MessageView {
 
 /** What {@link Nsid.toObject} returns: the ids the message carries. */
 export interface NsidObject {
+  /** NETNSA_NSID: the peer namespace's id, as seen from the namespace the request was answered for (the handle's, or the `target` of a list or get); undefined when it has none. */
   nsid?: number;
+  /** NETNSA_CURRENT_NSID: in answers for a `target` namespace, the same peer's id as seen from the handle's own namespace; undefined otherwise, or when it has none there. */
   currentNsid?: number;
 }
 

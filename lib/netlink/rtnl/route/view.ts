@@ -358,33 +358,61 @@ export class Route extends MessageView {
 
 /** What {@link Route.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface RouteObject {
+  /** 4 or 6 for IP routes; the raw rtm_family for others (RTNL_FAMILY_IPMR = 128 …). */
   family: number;
+  /** rtm_type as `ip` names it (`'unicast'`, `'local'`, `'blackhole'`, `'unreachable'` …). */
   type: string | number;
+  /** The destination: `'10.2.0.0/16'`, `'2001:db8::1/128'`, or `'default'` for a zero-length prefix. */
   dst: string;
+  /** rtm_tos. */
   tos: number;
+  /** The table as `ip` names it and as the inputs take it: `'main'`, `'local'` or `'default'` for the reserved ids (254, 255, 253), the id for every other table (`100`). `tableId` is always the number. */
   table: RouteTableValue;
+  /** rtm_protocol as `ip` names it (`'kernel'`, `'boot'`, `'static'`, `'dhcp'` …), or its number. */
   protocol: string | number;
+  /** rtm_scope as `ip` names it (`'global'` for RT_SCOPE_UNIVERSE, `'link'`, `'host'` …), or its number. */
   scope: string | number;
+  /** rtm_flags as `ip -j` names them (`'onlink'`, `'linkdown'`, `'offload'`, `'rt_trap'` …). */
   flags: string[];
+  /** The source selector (RTA_SRC, `ip route … from`), or undefined when there is none. */
   src?: string;
+  /** RTA_GATEWAY. */
   gateway?: string;
+  /** RTA_VIA: a gateway of another address family (an IPv6 nexthop of an IPv4 route), as an address. */
   via?: string;
+  /** RTA_OIF: the output interface's ifindex. */
   oif?: number;
+  /** RTA_IIF: the input interface's ifindex (route lookups with `iif`, multicast caches). */
   iif?: number;
+  /** RTA_PREFSRC: the preferred source address. */
   prefsrc?: string;
+  /** RTA_PRIORITY: the route's metric. */
   metric?: number;
+  /** RTA_METRICS: `{ mtu, advmss, hoplimit, … }` (raw RTAX_* values; `lock` is the RTAX_LOCK bit mask). */
   metrics?: RouteMetricValues;
+  /** RTA_MULTIPATH: the paths of an ECMP route with their weights. */
   multipath?: RouteNexthop[];
+  /** RTA_PREF (IPv6 router preference) as `ip` names it: `'medium'`, `'high'`, `'low'`, or its number. */
   pref?: string | number;
+  /** Seconds until the route expires, as `ip` prints it: RTA_EXPIRES when the kernel sent one, else rta_expires of RTA_CACHEINFO / USER_HZ. */
   expires?: number;
+  /** RTA_MARK (route lookups with a mark). */
   mark?: number;
+  /** RTA_UID (route lookups). */
   uid?: number;
+  /** RTA_FLOW: the realms (`to` in the low 16 bits, `from` in the high 16 bits). */
   realms?: number;
+  /** RTA_NH_ID: the nexthop object the route uses. */
   nhid?: number;
+  /** RTA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'`, `'seg6'` …). */
   encapType?: string | number;
+  /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
   encap?: Record<string, unknown> | Uint8Array;
+  /** RTA_NEWDST (`ip route … as to …`, MPLS label swaps) as label numbers. */
   newdst?: number[];
+  /** RTA_TTL_PROPAGATE (MPLS). */
   ttlPropagate?: boolean;
+  /** RTA_CACHEINFO (struct rta_cacheinfo). */
   cacheinfo?: RouteCacheInfo;
 }
 

@@ -170,8 +170,13 @@ export class Rule extends MessageView {
 
   /** FRA_PROTOCOL: who installed the rule, as `ip` names it (`'kernel'`, `'static'`, `'unspec'` …), or its number. */
   get protocol(): string | number | undefined {
-    const v = this.attr(R.FRA_PROTOCOL, u8, 'protocol');
+    const v = this.protocolId;
     return v === undefined ? undefined : PROTOCOLS.nameOr(v);
+  }
+
+  /** The protocol as a number (RTPROT_*: 3 boot, 4 static …); {@link protocol} names it. */
+  get protocolId(): number | undefined {
+    return this.attrU8(R.FRA_PROTOCOL, 'protocol');
   }
 
   /** FRA_IP_PROTO: the IP protocol number to match (6 tcp, 17 udp …). */
@@ -310,37 +315,69 @@ export class Rule extends MessageView {
 
 /** What {@link Rule.toObject} returns: the getters' values; a field the message lacks is absent. */
 export interface RuleObject {
+  /** The family: 4 or 6 (another AF_* number for other families). */
   family: 4 | 6 | number;
+  /** FRA_PRIORITY (the preference; 0 when absent, as `ip rule` shows it). */
   priority: number;
+  /** FIB_RULE_INVERT: the selector is negated (`ip rule add not …`). */
   not: boolean;
+  /** The source prefix length. */
   srcLen: number;
+  /** The destination prefix length. */
   dstLen: number;
+  /** The TOS byte to match (0: any). */
   tos: number;
+  /** The action by name: `'lookup'` (FR_ACT_TO_TBL), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
   action: string;
+  /** FRA_L3MDEV: look up the table of the L3 master device (VRF). */
   l3mdev: boolean;
+  /** fib_rule_hdr.flags: the FIB_RULE_* bits. */
   flags: number;
+  /** FRA_SRC: the source prefix's address (undefined: from all). */
   src?: string;
+  /** FRA_DST: the destination prefix's address. */
   dst?: string;
+  /** FRA_DSCP (6.12+): the DSCP to match. */
   dscp?: number;
+  /** FRA_FWMARK. */
   fwmark?: number;
+  /** FRA_FWMASK. */
   fwmask?: number;
+  /** FRA_IIFNAME: the input interface's name. */
   iif?: string;
+  /** FRA_OIFNAME: the output interface's name. */
   oif?: string;
+  /** FRA_UID_RANGE. */
   uidRange?: R.RuleRange;
+  /** FRA_IP_PROTO: the IP protocol number to match (6 tcp, 17 udp …). */
   ipProto?: number;
+  /** FRA_SPORT_RANGE. */
   sport?: R.RuleRange;
+  /** FRA_DPORT_RANGE. */
   dport?: R.RuleRange;
+  /** The table looked up, as `ip rule` names it and the inputs take it: `'main'`, `'local'`, `'default'` for the reserved ids, else the id (as Route.table); undefined for rules without one. `tableId` is the number. */
   table?: RouteTableValue;
+  /** FRA_GOTO: the priority a `goto` rule jumps to. */
   goto?: number;
+  /** FRA_SUPPRESS_PREFIXLEN; undefined when unset (the kernel reports -1). */
   suppressPrefixlen?: number;
+  /** FRA_SUPPRESS_IFGROUP; undefined when unset (-1). */
   suppressIfgroup?: number;
+  /** FRA_FLOW: the realms (IPv4 only), `to | from << 16`. */
   flow?: number;
+  /** FRA_TUN_ID. */
   tunId?: bigint;
+  /** FRA_FLOWLABEL (6.13+, IPv6). */
   flowlabel?: number;
+  /** FRA_FLOWLABEL_MASK (6.13+, IPv6). */
   flowlabelMask?: number;
+  /** FRA_PROTOCOL: who installed the rule, as `ip` names it (`'kernel'`, `'static'`, `'unspec'` …), or its number. */
   protocol?: string | number;
+  /** FRA_SPORT_MASK (6.15+). */
   sportMask?: number;
+  /** FRA_DPORT_MASK (6.15+; the kernel reports 0xffff for a single port). */
   dportMask?: number;
+  /** FRA_DSCP_MASK (6.15+). */
   dscpMask?: number;
 }
 

@@ -29,7 +29,7 @@ function ipKey(r: IpRoute, family: 4 | 6): Key {
 
 function libKey(r: Route, names: Map<number, string>): Key {
   const gw = r.gateway ?? r.via ?? r.multipath?.[0]?.gateway ?? '';
-  return `${r.family} ${r.dst} ${r.table} ${r.metric ?? 0} ${String(r.type)} ${gw} ${r.oif === undefined ? '' : names.get(r.oif) ?? ''}`;
+  return `${r.family} ${r.dst} ${r.tableId} ${r.metric ?? 0} ${String(r.type)} ${gw} ${r.oif === undefined ? '' : names.get(r.oif) ?? ''}`;
 }
 
 /** Every route ip shows (both families, all tables), with its key. */

@@ -249,7 +249,7 @@ liveTest('list selectors select what ip rule show SELECTOR shows (vishvananda ru
   // The family follows from a prefix selector; without a family, both families are searched.
   t.deepEqual((await nl.rules.list({ src: 'fd56:6b58:db28:2913::/48' })).map((r) => [r.family, r.priority, r.table]), [[6, 1, 1]]);
   t.deepEqual((await nl.rules.list({ table: 1, priority: 1 })).map((r) => r.family).sort(), [4, 4, 4, 4, 4, 4, 6]);
-  t.deepEqual((await nl.rules.list({ action: 'lookup', priority: 32767 })).map((r) => [r.family, r.table]), [[4, 253]]);
+  t.deepEqual((await nl.rules.list({ action: 'lookup', priority: 32767 })).map((r) => [r.family, r.table]), [[4, 'default']]);
 });
 
 liveTest('vishvananda TestRuleAddDel: every selector of one rule round-trips, and del with the same options removes it', async (t) => {
@@ -265,9 +265,9 @@ liveTest('vishvananda TestRuleAddDel: every selector of one rule round-trips, an
   const found = await nl.rules.list({ priority: 5, src: '172.16.0.0/16' });
   t.is(found.length, 1);
   t.like(found[0]!, {
-    family: 4, table: 254, src: '172.16.0.0', srcLen: 16, dst: '172.16.1.0', dstLen: 24, priority: 5, oif: 'lo', iif: 'lo',
+    family: 4, table: 'main', src: '172.16.0.0', srcLen: 16, dst: '172.16.1.0', dstLen: 24, priority: 5, oif: 'lo', iif: 'lo',
     not: true, tos: 0x10, dport: { start: 80, end: 80 }, sport: { start: 1000, end: 1024 }, ipProto: 17,
-    uidRange: { start: 100, end: 100 }, protocol: 2, action: 'lookup',
+    uidRange: { start: 100, end: 100 }, protocol: 'kernel', action: 'lookup',
   });
   t.deepEqual(ipJson<IpRule[]>(name, ['rule', 'show', 'pref', '5']).map(sorted), found.map((r) => sorted(asIpJson(r))));
   await nl.rules.del(rule);
