@@ -1,5 +1,5 @@
 // Installing from git (`npm install git+file://…`, as `git+https://` works): npm clones the
-// repository, installs its dev dependencies, runs `prepare` (which builds dist/) and packs it. The
+// repository, installs its dev dependencies, runs `prepare` (which builds and bundles dist/) and packs it. The
 // repository here is a fresh git repository holding this working tree's files (tracked and new,
 // not ignored), so what is tested is the tree under test, not the last commit.
 import test from 'ava';
@@ -27,7 +27,8 @@ test('npm install git+file://<repo> builds dist/ through prepare and the package
   const install = await npm(['install', `git+file://${repo}`], dir, env);
   t.is(install.code, 0, install.stderr);
   const pkg = join(dir, 'node_modules', 'rtnetlink');
-  t.true(existsSync(join(pkg, 'dist', 'lib', 'netlink', 'index.js')), 'prepare built dist/');
+  t.true(existsSync(join(pkg, 'dist', 'bundle', 'rtnetlink.js')), 'prepare built dist/ and bundled it');
+  t.true(existsSync(join(pkg, 'dist', 'bundle', 'sandbox.js')));
   t.true(existsSync(join(pkg, 'dist', 'lib', 'sandbox', 'index.d.ts')));
 
   const use = await run(process.execPath, ['--input-type=module', '-e', [

@@ -6,6 +6,8 @@
 //   is EPERM; creating namespaces and opening a socket in another namespace are EPERM;
 // - as root of a user namespace: everything works on the namespaces it owns; creating a namespace
 //   file (and so a sandbox) also needs a mount namespace of its own.
+//
+// The consumer imports the bundles users get (dist/bundle/, where package.json `exports` point).
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=
 const SCRIPT = `
 import { mkdtempSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-const { RtNetlink, netns } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'lib', 'netlink', 'index.js')).href)});
+const { RtNetlink, netns } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'rtnetlink.js')).href)});
 const [mode, otherNetns, scratch] = process.argv.slice(2);
 const out = {};
 async function attempt(name, fn) {
@@ -42,7 +44,7 @@ await attempt('monitor', async () => {
   return e.value.type + ' ' + (e.value.object?.name ?? '');
 });
 await events.return();
-await attempt('links.add', () => nl.links.add({ name: 'br1', kind: 'bridge' }));
+await attempt('links.add', async () => { await nl.links.add({ name: 'br1', kind: 'bridge' }); });
 await attempt('links.set', () => nl.links.set('lo', { mtu: 65000 }));
 await attempt('addresses.add', () => nl.addresses.add({ link: 'lo', address: '10.9.9.9/32' }));
 await attempt('routes.add', () => nl.routes.add({ dst: '10.8.0.0/16', oif: 'lo' }));
@@ -53,7 +55,7 @@ await attempt('open in a namespace', async () => {
   try { await inner.links.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } }); } finally { inner.close(); }
 });
 if (out['netns.create'] === 'ok') await attempt('netns.remove', () => netns.remove(file));
-const { Sandbox, setBasePath, generateKey } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'lib', 'sandbox', 'index.js')).href)});
+const { Sandbox, setBasePath, generateKey } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'sandbox.js')).href)});
 setBasePath(join(scratch, 'sandboxes'));
 await attempt('sandbox', async () => {
   const sb = await Sandbox.create(generateKey('c1'));

@@ -51,15 +51,27 @@ function tarball(t: { fail(message: string): void }): string {
  */
 const USE = `
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+process.setSourceMapsEnabled(true);
 let result;
 try {
-  const { RtNetlink } = await import('rtnetlink');
+  const { RtNetlink, NetlinkError, ValidationError } = await import('rtnetlink');
   const sandbox = await import('rtnetlink/sandbox');
   const nl = await RtNetlink.open();
   const links = (await nl.links.list()).map((l) => l.name);
+  const missing = await nl.links.get('missing0').catch((e) => e);
   nl.close();
   const loaded = readFileSync('/proc/self/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/)[5] ?? '').find((p) => p.endsWith('.node'));
-  result = { links, loaded, sandbox: typeof sandbox.Sandbox };
+  let invalid;
+  try { sandbox.generateKey(''); } catch (e) { invalid = e; }
+  // The first stack frame in the package, as the source maps name it (a .ts file and line).
+  const frame = /\\(((?:file:\\/\\/)?\\/[^)]+?):\\d+:\\d+\\)/.exec(invalid.stack)?.[1];
+  result = {
+    links, loaded, sandbox: typeof sandbox.Sandbox,
+    shared: missing instanceof sandbox.NetlinkError && missing.code === 'ENODEV' && invalid instanceof ValidationError
+      && sandbox.NetlinkError === NetlinkError && RtNetlink.name === 'RtNetlink' && sandbox.Sandbox.name === 'Sandbox',
+    frame: frame?.startsWith('file:') ? fileURLToPath(frame) : frame,
+  };
 } catch (e) {
   result = { error: e.message, type: e.constructor.name };
 }
@@ -70,6 +82,10 @@ interface UseResult {
   links?: string[];
   loaded?: string;
   sandbox?: string;
+  /** Errors and classes of the two entry points are the same classes. */
+  shared?: boolean;
+  /** The file of the first stack frame of an error thrown inside the package. */
+  frame?: string;
   error?: string;
   type?: string;
 }
@@ -92,7 +108,8 @@ test('the tarball ships the code, types, C source, prebuilt binaries, LICENSE, C
   tarball(t);
   const files = packed!.files;
   for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'binding.gyp', 'native/rtnetlink.c', 'native/build.mjs',
-    'dist/lib/netlink/index.js', 'dist/lib/netlink/index.d.ts', 'dist/lib/sandbox/index.js', 'dist/lib/sandbox/index.d.ts']) {
+    'dist/bundle/rtnetlink.js', 'dist/bundle/rtnetlink.js.map', 'dist/bundle/sandbox.js', 'dist/bundle/sandbox.js.map',
+    'dist/lib/netlink/index.d.ts', 'dist/lib/sandbox/index.d.ts', 'lib/netlink/index.ts', 'lib/sandbox/index.ts']) {
     t.true(files.includes(f), f);
   }
   for (const target of PREBUILD_TARGETS) {
@@ -133,6 +150,9 @@ else {
     t.true(result.links?.includes('lo'));
     t.is(result.loaded, installed(dir, hostPrebuild));
     t.is(result.sandbox, 'function');
+    t.true(result.shared, 'one copy of each class across rtnetlink and rtnetlink/sandbox');
+    // The bundles' source maps lead to the TypeScript source, which ships.
+    t.is(result.frame, installed(dir, 'lib', 'sandbox', 'base-path.ts'));
 
     // require() of the ESM package from CommonJS (Node >= 20.19).
     writeFileSync(join(dir, 'use.cjs'), "const { RtNetlink } = require('rtnetlink'); const { Sandbox } = require('rtnetlink/sandbox'); console.log(typeof RtNetlink, typeof Sandbox);");

@@ -116,7 +116,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
       uses: {
         toObject: (r) => Object.keys(r.toObject()).length,
         stringify: (r) => JSON.stringify(r).length,
-        fields: (r) => r.dst.length + (r.gateway?.length ?? 0) + (r.oif ?? 0) + r.table + size(r.protocol) + size(r.scope),
+        fields: (r) => r.dst.length + (r.gateway?.length ?? 0) + (r.oif ?? 0) + size(r.table) + size(r.protocol) + size(r.scope),
       },
     }),
   ];

@@ -16,7 +16,7 @@ import type { CheckedPrefix } from './options.js';
 export function findRouteConflict(addresses: readonly CheckedPrefix[], routes: readonly Route[]): string | undefined {
   for (const a of addresses) {
     for (const r of routes) {
-      if (r.dstLen === 0 || r.family !== a.version || r.table !== RT_TABLE_MAIN) continue;
+      if (r.dstLen === 0 || r.family !== a.version || r.tableId !== RT_TABLE_MAIN) continue;
       const dst = parsePrefix('route', r.dst);
       if (prefixContains(dst, a.bytes) || prefixContains(a, dst.bytes)) {
         return `cannot program address ${a.text} in sandbox interface because it conflicts with existing route ${r.dst}`

@@ -100,7 +100,20 @@ export class SandboxError extends Error {
    * What `JSON.stringify` writes (an Error's own message is not enumerable, so it would be lost):
    * name, message, step, code, errno, and the messages of the rollback errors.
    */
-  toJSON(): { name: string; message: string; step: SandboxStep; code: string; errno?: number; rollbackErrors: string[] } {
+  toJSON(): {
+    /** `'SandboxError'`. */
+    name: string;
+    /** The error's message. */
+    message: string;
+    /** The step that failed. */
+    step: SandboxStep;
+    /** The error code (the cause's errno name, or a sandbox code). */
+    code: string;
+    /** The positive errno, when the cause had one. */
+    errno?: number;
+    /** The messages of the errors met while undoing the completed steps. */
+    rollbackErrors: string[];
+  } {
     return {
       name: this.name, message: this.message, step: this.step, code: this.code,
       ...(this.errno === undefined ? {} : { errno: this.errno }),

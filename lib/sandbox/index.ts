@@ -10,6 +10,8 @@
  * await sb.setGateway('10.0.0.1');
  * await sb.destroy();
  * ```
+ *
+ * @module rtnetlink/sandbox
  */
 export { Sandbox } from './sandbox.js';
 export type { SandboxCreateOptions, ExternalKeyOptions, SandboxInfo, SandboxObject } from './sandbox.js';

@@ -161,14 +161,23 @@ export class Interface {
 
 /** An interface as a plain object ({@link Interface.toObject}, {@link Interface.toJSON}). */
 export interface InterfaceObject {
+  /** {@link Interface.srcName}: the name in the source namespace. */
   srcName: string;
+  /** {@link Interface.dstName}: the name inside the sandbox (`eth0`). */
   dstName: string;
+  /** {@link Interface.address}: the IPv4 address with prefix length. */
   address?: string;
+  /** {@link Interface.addressIPv6}: the IPv6 address with prefix length. */
   addressIPv6?: string;
+  /** {@link Interface.mac}: the MAC address that was set. */
   mac?: string;
+  /** {@link Interface.routes}: the link-scope routes through the interface. */
   routes: string[];
+  /** {@link Interface.linkLocalAddresses}: the link-local addresses that were added. */
   linkLocalAddresses: string[];
+  /** {@link Interface.bridge}: a bridge created inside the sandbox. */
   bridge: boolean;
+  /** {@link Interface.master}: the source name of the bridge it is enslaved to. */
   master?: string;
 }
 

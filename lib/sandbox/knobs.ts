@@ -209,7 +209,7 @@ export function checkSandboxTypes(field: string, value: unknown): SandboxType[] 
   return [...out];
 }
 
-/** What {@link applyKnobs} did with one key. */
+/** What applying the OS tweaks did with one `/proc/sys` key. */
 export interface KnobResult {
   /** The dotted key. */
   key: string;

@@ -454,12 +454,20 @@ export class Sandbox {
 
 /** A sandbox as a plain object ({@link Sandbox.toObject}, {@link Sandbox.toJSON}). */
 export interface SandboxObject {
+  /** The namespace file (the sandbox's key). */
   key: string;
+  /** {@link Sandbox.alive}: false once destroyed. */
   alive: boolean;
+  /** The interfaces placed in the sandbox, as plain objects. */
   interfaces: InterfaceObject[];
+  /** The IPv4 default gateway that was set. */
   gateway?: string;
+  /** The IPv6 default gateway that was set. */
   gatewayIPv6?: string;
+  /** The source name of the interface of the gateway-less IPv4 default route (setDefaultRouteIPv4). */
   defaultRouteIPv4?: string;
+  /** The source name of the interface of the gateway-less IPv6 default route (setDefaultRouteIPv6). */
   defaultRouteIPv6?: string;
+  /** The static routes that were added. */
   staticRoutes: StaticRoute[];
 }

@@ -30,6 +30,8 @@ import { linkView } from '../../lib/netlink/rtnl/link/view.js';
 import { eventDecoder } from '../../lib/netlink/rtnl/monitor-decoders.js';
 import { decodeNeighborMessage, encodeNeighborBody } from '../../lib/netlink/rtnl/neighbor/codec.js';
 import { neighborView } from '../../lib/netlink/rtnl/neighbor/view.js';
+import { decodeNexthopMessage, encodeNexthopBody } from '../../lib/netlink/rtnl/nexthop/codec.js';
+import { nexthopView } from '../../lib/netlink/rtnl/nexthop/view.js';
 import { decodeRouteMessage, encodeRouteBody } from '../../lib/netlink/rtnl/route/codec.js';
 import { routeView } from '../../lib/netlink/rtnl/route/view.js';
 import { decodeRuleMessage, encodeRuleBody } from '../../lib/netlink/rtnl/rule/codec.js';
@@ -52,6 +54,7 @@ export const FAMILIES: readonly Family[] = [
   { name: 'route', decode: decodeRouteMessage, encode: encodeRouteBody, view: routeView, types: [24, 25, 26], header: 12 },
   { name: 'neighbor', decode: decodeNeighborMessage, encode: encodeNeighborBody, view: neighborView, types: [28, 29, 30], header: 12 },
   { name: 'rule', decode: decodeRuleMessage, encode: encodeRuleBody, view: ruleView, types: [32, 33, 34], header: 12 },
+  { name: 'nexthop', decode: decodeNexthopMessage, encode: encodeNexthopBody, view: nexthopView, types: [104, 105, 106], header: 8 },
 ];
 
 /** Target names: `datagram`, then `<family>-message` and `<family>-view` for each family. */

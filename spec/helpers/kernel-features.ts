@@ -1,6 +1,6 @@
 /**
  * What the running kernel can do, probed once per test file with iproute2 (an independent oracle)
- * in a throwaway namespace: link kinds without a driver here (dummy, bond, vlan, ipvlan …), bridge
+ * in a throwaway namespace: link kinds without a driver here (dummy, bond, vlan, ipvlan, geneve, gre …), bridge
  * VLAN filtering, MPLS lightweight tunnels. A live test that needs a missing feature is registered as
  * skipped, with the reason in its title, so the summary counts it as skipped rather than passed.
  */
@@ -9,7 +9,8 @@ import test, { type ExecutionContext } from 'ava';
 import { privileged, uniqueName } from './netns.js';
 
 /** A kernel feature some live tests need. */
-export type KernelFeature = 'dummy' | 'bond' | 'vlan' | 'ipvlan' | 'ipvtap' | 'bridge-vlan-filtering' | 'mpls-encap';
+export type KernelFeature = 'dummy' | 'bond' | 'vlan' | 'ipvlan' | 'ipvtap' | 'bridge-vlan-filtering' | 'mpls-encap'
+  | 'geneve' | 'gre' | 'gretap' | 'ip6gretap' | 'vrf' | 'wireguard';
 
 /** How each feature is probed: `ip` commands run in order in a fresh namespace; the last one decides. */
 const PROBES: ReadonlyArray<readonly [KernelFeature, string[][]]> = [
@@ -19,6 +20,12 @@ const PROBES: ReadonlyArray<readonly [KernelFeature, string[][]]> = [
   ['ipvlan', [['link', 'add', 'pv3', 'type', 'veth', 'peer', 'name', 'pv4'], ['link', 'add', 'pi0', 'link', 'pv3', 'type', 'ipvlan', 'mode', 'l3']]],
   ['ipvtap', [['link', 'add', 'pv5', 'type', 'veth', 'peer', 'name', 'pv6'], ['link', 'add', 'pt0', 'link', 'pv5', 'type', 'ipvtap', 'mode', 'l2']]],
   ['bridge-vlan-filtering', [['link', 'add', 'pb0', 'type', 'bridge', 'vlan_filtering', '1']]],
+  ['geneve', [['link', 'add', 'pg0', 'type', 'geneve', 'id', '1', 'remote', '10.99.0.1']]],
+  ['gre', [['link', 'add', 'pg1', 'type', 'gre', 'remote', '10.99.0.1', 'local', '10.99.0.2']]],
+  ['gretap', [['link', 'add', 'pg2', 'type', 'gretap', 'remote', '10.99.0.1', 'local', '10.99.0.2']]],
+  ['ip6gretap', [['link', 'add', 'pg3', 'type', 'ip6gretap', 'remote', '2001:db8::1', 'local', '2001:db8::2']]],
+  ['vrf', [['link', 'add', 'pf0', 'type', 'vrf', 'table', '10']]],
+  ['wireguard', [['link', 'add', 'pw0', 'type', 'wireguard']]],
   ['mpls-encap', [
     ['link', 'add', 'pm0', 'type', 'veth', 'peer', 'name', 'pm1'], ['link', 'set', 'pm0', 'up'],
     ['route', 'add', '10.99.0.0/24', 'encap', 'mpls', '100', 'dev', 'pm0'],

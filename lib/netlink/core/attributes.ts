@@ -44,45 +44,110 @@ export function forEachAttr(buf: Buffer, start: number, end: number, path: strin
  * DecodeError. So a view's getter gives the same answer whether it is read first or after others.
  */
 export class AttrIndex {
-  /** payload offset + 1 per type (0 = absent), then payload length. */
+  /** {@link indexAttrs} of the message. */
   private readonly slots: number[];
-  /** Where the walk stopped on malformed bytes, if it did. */
-  private readonly error: DecodeError | undefined;
+  private readonly buf: Buffer;
+  private readonly end: number;
+  private readonly path: string;
 
   constructor(buf: Buffer, start: number, end: number, max: number, path: string) {
-    // A plain array: a typed array is allocated outside the JS heap, which costs more than the
-    // walk itself for one short-lived view.
-    const slots = new Array<number>(2 * (max + 1)).fill(0);
-    try {
-      forEachAttr(buf, start, end, path, (type, off, len) => {
-        if (type <= max && slots[2 * type] === 0) {
-          slots[2 * type] = off + 1;
-          slots[2 * type + 1] = len;
-        }
-      });
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      this.error = e;
-    }
-    this.slots = slots;
+    this.slots = indexAttrs(buf, start, end, max);
+    this.buf = buf;
+    this.end = end;
+    this.path = path;
   }
 
   /** Payload offset of attribute `type`, or -1 when absent; the walk's DecodeError when it is not before malformed bytes. */
   offset(type: number): number {
-    const at = (this.slots[2 * type] ?? 0) - 1;
-    if (at < 0 && this.error !== undefined) throw this.error;
+    const at = indexedAttr(this.slots, type);
+    if (at < -1) throw attrWalkError(this.buf, -2 - at, this.end, this.path);
     return at;
   }
 
   /** Payload length of attribute `type` (0 when absent). */
   length(type: number): number {
-    return this.offset(type) < 0 ? 0 : this.slots[2 * type + 1]!;
+    const at = this.offset(type);
+    return at < 0 ? 0 : attrLength(this.buf, at);
   }
 
   /** True when attribute `type` is present. */
   has(type: number): boolean {
     return this.offset(type) >= 0;
   }
+}
+
+/**
+ * One walk over the attributes in `buf[start, end)`: element `type` (0 ≤ type ≤ `max`) is the
+ * payload offset + 1 of the first attribute of that type, 0 when there is none; element `max + 1`
+ * is where the walk stopped on malformed bytes, + 1 (0 when it did not). Read it with
+ * {@link indexedAttr}. A plain array: a typed array is allocated outside the JS heap, which costs
+ * more than the walk itself for one short-lived view.
+ */
+export function indexAttrs(buf: Buffer, start: number, end: number, max: number): number[] {
+  const slots = new Array<number>(max + 2).fill(0);
+  // The walk of locateAttr (byte reads, constants written out), recording instead of matching.
+  let at = start;
+  while (at + 4 <= end) {
+    const len = buf[at]! | (buf[at + 1]! << 8);
+    if (len < 4 || at + len > end) {
+      slots[max + 1] = at + 1;
+      return slots;
+    }
+    const type = (buf[at + 2]! | (buf[at + 3]! << 8)) & 0x3fff;
+    if (type <= max && slots[type] === 0) slots[type] = at + 5;
+    at += (len + 3) & ~3;
+  }
+  for (let i = at; i < end; i++) {
+    if (buf[i] !== 0) {
+      slots[max + 1] = at + 1;
+      break;
+    }
+  }
+  return slots;
+}
+
+/**
+ * Looks `type` up in {@link indexAttrs}' result: the payload offset, -1 when absent, or, when the
+ * walk stopped on malformed bytes before finding it, `-2 - position` of those bytes (turn it into
+ * the walk's error with {@link attrWalkError}). Types the index does not cover answer -1 unless
+ * the walk stopped early.
+ */
+export function indexedAttr(slots: number[], type: number): number {
+  const last = slots.length - 1;
+  if (type < last) {
+    const at = slots[type]!;
+    if (at !== 0) return at - 1;
+  }
+  const bad = slots[last]!;
+  return bad === 0 ? -1 : -1 - bad;
+}
+
+/**
+ * The DecodeError {@link locateAttr} throws when its walk reaches `at` and finds an attribute too
+ * short or too long for `end`, or trailing bytes that are not padding.
+ */
+export function attrWalkError(buf: Buffer, at: number, end: number, path: string): DecodeError {
+  if (at + 4 <= end) return badAttr(buf, at, end, path);
+  return new DecodeError(path, at, `${end - at} trailing bytes are not an attribute`);
+}
+
+/**
+ * The payload offset of the first attribute `type` in `buf[start, end)`, -1 when there is none,
+ * or `-2 - position` of malformed bytes the walk reached first (see {@link attrWalkError}). The
+ * walk of {@link locateAttr} without the throw, for callers that build the error themselves.
+ */
+export function scanAttr(buf: Buffer, start: number, end: number, type: number): number {
+  let at = start;
+  while (at + 4 <= end) {
+    const len = buf[at]! | (buf[at + 1]! << 8);
+    if (len < 4 || at + len > end) return -2 - at;
+    if (((buf[at + 2]! | (buf[at + 3]! << 8)) & 0x3fff) === type) return at + 4;
+    at += (len + 3) & ~3;
+  }
+  for (let i = at; i < end; i++) {
+    if (buf[i] !== 0) return -2 - at;
+  }
+  return -1;
 }
 
 /**
@@ -142,9 +207,33 @@ export function attrLength(buf: Buffer, payload: number): number {
 /** A NUL-terminated (or unterminated) string payload. */
 export function readString(buf: Buffer, off: number, len: number): string {
   let end = off;
+  let high = 0;
   const max = off + len;
-  while (end < max && buf[end] !== 0) end++;
-  return buf.toString('utf8', off, end);
+  while (end < max) {
+    const c = buf[end]!;
+    if (c === 0) break;
+    high |= c;
+    end++;
+  }
+  // Names, kinds and qdiscs are short ASCII: String.fromCharCode costs a third of a UTF-8 decode.
+  return high < 0x80 && end - off <= 8 ? shortAscii(buf, off, end - off) : buf.toString('utf8', off, end);
+}
+
+/** `n` (≤ 8) ASCII bytes at `buf[off]` as a string. */
+function shortAscii(buf: Buffer, off: number, n: number): string {
+  const b = buf;
+  const o = off;
+  switch (n) {
+    case 0: return '';
+    case 1: return String.fromCharCode(b[o]!);
+    case 2: return String.fromCharCode(b[o]!, b[o + 1]!);
+    case 3: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!);
+    case 4: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+    case 5: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!);
+    case 6: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!);
+    case 7: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!);
+    default: return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!);
+  }
 }
 
 /** Checks a fixed-size payload and throws DecodeError if it is shorter. */

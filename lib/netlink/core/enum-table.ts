@@ -19,6 +19,8 @@ export class EnumTable<N extends string = string> {
   readonly what: string;
   readonly #byValue: Map<number, N>;
   readonly #byName: Map<string, number>;
+  /** nameOr() of 0..255, precomputed: views name a u8 header field of every object they decode. */
+  readonly #small: Array<N | number>;
   readonly #min: number;
   readonly #max: number;
 
@@ -37,6 +39,7 @@ export class EnumTable<N extends string = string> {
       this.#byName.set(name, value);
     }
     for (const [name, value] of aliases) this.#byName.set(name, value);
+    this.#small = Array.from({ length: 256 }, (_, v) => this.#byValue.get(v) ?? v);
     this.#min = range.min ?? 0;
     this.#max = range.max ?? 255;
   }
@@ -48,6 +51,7 @@ export class EnumTable<N extends string = string> {
 
   /** The canonical name of `value`, or the number itself when it has none (as `ip -j` prints). */
   nameOr(value: number): N | number {
+    if (value >= 0 && value < 256 && Number.isInteger(value)) return this.#small[value]!;
     return this.#byValue.get(value) ?? value;
   }
 

@@ -34,6 +34,8 @@ export interface NetlinkErrorOptions {
   cause?: unknown;
   /** The link the request named, when the error is about it (ENODEV: which link is missing). */
   link?: string | number;
+  /** The alias a link was looked up by (`links.get({ alias })`), when no link has it. */
+  alias?: string;
 }
 
 /**
@@ -60,8 +62,9 @@ export class NetlinkError extends Error {
   constructor(errno: number, op: string, options: NetlinkErrorOptions = {}) {
     const code = errnoName(errno);
     const detail = options.extack?.message;
-    const link = options.link === undefined ? ''
-      : `: ${typeof options.link === 'number' ? `link with ifindex ${options.link}` : `link ${JSON.stringify(options.link)}`}${errno === ENODEV ? ' does not exist' : ''}`;
+    const named = options.link !== undefined ? (typeof options.link === 'number' ? `link with ifindex ${options.link}` : `link ${JSON.stringify(options.link)}`)
+      : options.alias !== undefined ? `link with alias ${JSON.stringify(options.alias)}` : undefined;
+    const link = named === undefined ? '' : `: ${named}${errno === ENODEV ? ' does not exist' : ''}`;
     super(`${op}: ${code} (${errnoText(errno)})${link}${detail ? `: ${detail}` : ''}`,
       options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NetlinkError';
@@ -104,6 +107,7 @@ export class ValidationError extends TypeError {
   readonly field: string;
   /** The value that was refused. */
   readonly value: unknown;
+  /** Always `'ERR_NL_VALIDATION'`, as Node's own errors carry a stable `code`. */
   readonly code = 'ERR_NL_VALIDATION';
 
   constructor(field: string, value: unknown, reason: string) {
@@ -120,6 +124,7 @@ export class DecodeError extends Error {
   readonly offset: number;
   /** The attribute path down to the problem. */
   readonly path: string;
+  /** Always `'ERR_NL_DECODE'`. */
   readonly code = 'ERR_NL_DECODE';
 
   constructor(path: string, offset: number, reason: string) {
@@ -145,6 +150,7 @@ export type ProtocolErrorCode =
 
 /** A protocol condition that is not a kernel errno. */
 export class ProtocolError extends Error {
+  /** Which protocol condition (`'ERR_NL_TIMEOUT'` …, see {@link ProtocolErrorCode}). */
   readonly code: ProtocolErrorCode;
   /** What was being done (`'RTM_GETROUTE'`, `'recvmsg'`). */
   readonly op: string;

@@ -7,8 +7,19 @@ import type { NlWriter } from './writer.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** Character codes of the hex digits 0-9a-f. */
+const DIGIT = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 /** Formats `len` bytes at `buf[off]` as `aa:bb:…`. */
 export function formatMac(buf: Uint8Array, off = 0, len = buf.length - off): string {
+  if (len === 6) {
+    // Ethernet, the usual case: one flat string from 17 character codes (links' MAC and broadcast
+    // addresses are read for every link of a dump turned into objects).
+    const a = buf[off]!, b = buf[off + 1]!, c = buf[off + 2]!, d = buf[off + 3]!, e = buf[off + 4]!, f = buf[off + 5]!;
+    return String.fromCharCode(
+      DIGIT[a >> 4]!, DIGIT[a & 15]!, 58, DIGIT[b >> 4]!, DIGIT[b & 15]!, 58, DIGIT[c >> 4]!, DIGIT[c & 15]!, 58,
+      DIGIT[d >> 4]!, DIGIT[d & 15]!, 58, DIGIT[e >> 4]!, DIGIT[e & 15]!, 58, DIGIT[f >> 4]!, DIGIT[f & 15]!);
+  }
   let s = '';
   for (let i = 0; i < len; i++) s += (i === 0 ? '' : ':') + HEX[buf[off + i]!];
   return s;

@@ -2,26 +2,82 @@
  * MessageView: the base of the objects the API returns (Link, Address, Route …). A view keeps a
  * reference to the received bytes of its message and decodes a field only when it is read, so a
  * dump of a million routes costs one small object per route and the fields nobody reads cost
- * nothing. The bytes are never overwritten while a view exists (see NetlinkSocket's slab).
+ * nothing. A view's bytes are its own: the transport copies each message it hands out of the
+ * receive buffer (see transport/arena.ts), so a kept view holds its message, not the buffer.
  *
- * Every view also offers `raw` (a copy of its message), `toJSON()` (all public fields as a plain
- * object, which is also what `console.log` shows) and the complete attribute decode of its family.
+ * Reading: the first attribute read walks the attributes up to the one asked for (a view is often
+ * read for one field); the second read in a row of the same view builds an index of the whole
+ * message in one walk, and the reads after it are array lookups. The index belongs to no view: one
+ * table, shared by all views, holds the index of the view read last (reading an object's fields one
+ * after the other is the common pattern), so indexing allocates nothing. toObject() and toJSON()
+ * index first.
+ *
+ * The state is in #private fields: `{ ...view }`, `Object.keys(view)` and `structuredClone(view)`
+ * see no internals (they see nothing: the fields are getters on the prototype). `toObject()` is the
+ * way to copy a view; `toJSON()` is the same with bigints and bytes made JSON-safe; `util.inspect`
+ * (console.log) shows the fields, `String(view)` a short `ip`-like line.
  */
 import { inspect } from 'node:util';
-import { AttrIndex, attrLength, locateAttr } from './attributes.js';
+import { attrLength, attrWalkError, readString, scanAttr } from './attributes.js';
+import { DecodeError } from './errors.js';
+import { formatIp } from './inet.js';
+import { formatMac } from './mac.js';
 import { checkMessageLength } from './message.js';
-import type { FieldCodec } from './schema.js';
+import { exactLength, type FieldCodec } from './schema.js';
+
+/** Attribute types the shared index covers (0 ≤ type < INDEXED); element INDEXED marks malformed bytes. */
+const INDEXED = 127;
+
+/**
+ * The shared attribute index: element `type` is the offset + 1 of the header of the first attribute
+ * of that type in {@link indexedView}'s message (0: absent); element INDEXED is where the walk
+ * stopped on malformed bytes, + 1 (0: it did not). Only the elements in {@link touched} are
+ * non-zero. A typed array: allocated once, and offsets of any Buffer fit a u32.
+ */
+const index = new Uint32Array(INDEXED + 1);
+/** The types set in {@link index}, to clear them for the next view. */
+const touched = new Uint8Array(INDEXED);
+let touchedCount = 0;
+/** The view {@link index} belongs to. */
+let indexedView: MessageView | undefined;
+/** The view whose last attribute read walked: its next read builds the index. */
+let walkedView: MessageView | undefined;
+
+/** Fills {@link index} for the attributes in `buf[start, end)` (the walk of scanAttr, recording). */
+function indexAttributes(buf: Buffer, start: number, end: number): void {
+  for (let i = 0; i < touchedCount; i++) index[touched[i]!] = 0;
+  touchedCount = 0;
+  index[INDEXED] = 0;
+  let at = start;
+  while (at + 4 <= end) {
+    const len = buf[at]! | (buf[at + 1]! << 8);
+    if (len < 4 || at + len > end) {
+      index[INDEXED] = at + 1;
+      return;
+    }
+    const type = (buf[at + 2]! | (buf[at + 3]! << 8)) & 0x3fff;
+    if (type < INDEXED && index[type] === 0) {
+      index[type] = at + 1;
+      touched[touchedCount++] = type;
+    }
+    at += (len + 3) & ~3;
+  }
+  for (let i = at; i < end; i++) {
+    if (buf[i] !== 0) {
+      index[INDEXED] = at + 1;
+      return;
+    }
+  }
+}
 
 /** A lazily decoded netlink message. */
 export abstract class MessageView {
-  /** @internal The buffer holding the message. */
-  protected readonly buf: Buffer;
-  /** @internal Offset of the nlmsghdr. */
-  protected readonly off: number;
-  /** @internal Length of the message (nlmsg_len). */
-  protected readonly len: number;
-  private index: AttrIndex | undefined;
-  private reads = 0;
+  /** The buffer holding the message. */
+  #buf: Buffer;
+  /** Offset of the nlmsghdr in #buf. */
+  #off: number;
+  /** nlmsg_len. */
+  #len: number;
 
   /**
    * @internal The message is `buf[off, …)` with at most `len` bytes available. Checked here, once,
@@ -30,73 +86,228 @@ export abstract class MessageView {
    * getter ever reads outside the message. The view then spans nlmsg_len bytes.
    */
   constructor(buf: Buffer, off: number, len: number) {
-    this.buf = buf;
-    this.off = off;
     // headerSize and setName are prototype getters of the subclass (never instance fields), so
     // they can be read before the subclass constructor runs; TypeScript cannot know that.
     const family = this as unknown as { readonly setName: string; readonly headerSize: number };
-    this.len = checkMessageLength(family.setName, buf, off, len, family.headerSize);
+    this.#len = checkMessageLength(family.setName, buf, off, len, family.headerSize);
+    this.#buf = buf;
+    this.#off = off;
   }
 
   /** Size of the family's fixed header after the nlmsghdr (ifinfomsg = 16, rtmsg = 12 …). */
   protected abstract get headerSize(): number;
-  /** The highest attribute number worth indexing (IFLA_MAX …). */
-  protected abstract get maxAttr(): number;
   /** The attribute set's name, for decode errors. */
   protected abstract get setName(): string;
 
   /** The nlmsg_type of the message (RTM_NEWLINK, RTM_DELROUTE …). */
   get messageType(): number {
-    return this.buf.readUInt16LE(this.off + 4);
+    return this.u16At(4);
   }
 
   /** A copy of the whole message, nlmsghdr included. */
   get raw(): Buffer {
-    return Buffer.from(this.buf.subarray(this.off, this.off + this.len));
+    return Buffer.from(this.#buf.subarray(this.#off, this.#off + this.#len));
   }
 
-  /** Offset of the attributes. */
-  protected get attrStart(): number {
-    return this.off + 16 + this.headerSize;
+  // ---- the message's bytes, for the families' getters ----
+
+  /** The buffer holding the message (read it at {@link offset}; never write to it). */
+  protected buffer(): Buffer {
+    return this.#buf;
   }
+
+  /** Offset of the nlmsghdr in {@link buffer}. */
+  protected offset(): number {
+    return this.#off;
+  }
+
+  /** Offset of the attributes in {@link buffer}. */
+  protected attrStart(): number {
+    return this.#off + 16 + this.headerSize;
+  }
+
+  /** Offset of the end of the message in {@link buffer}. */
+  protected end(): number {
+    return this.#off + this.#len;
+  }
+
+  /** The byte `at` bytes into the message (nlmsghdr included; fixed-header fields). */
+  protected byteAt(at: number): number {
+    return this.#buf[this.#off + at]!;
+  }
+
+  /** The u16 (host order) `at` bytes into the message. */
+  protected u16At(at: number): number {
+    const b = this.#buf;
+    const o = this.#off + at;
+    return b[o]! | (b[o + 1]! << 8);
+  }
+
+  /** The u32 (host order) `at` bytes into the message. */
+  protected u32At(at: number): number {
+    const b = this.#buf;
+    const o = this.#off + at;
+    return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;
+  }
+
+  /** The s32 (host order) `at` bytes into the message. */
+  protected s32At(at: number): number {
+    const b = this.#buf;
+    const o = this.#off + at;
+    return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
+  }
+
+  // ---- attributes ----
 
   /**
-   * The payload offset of attribute `type`, or -1. The first few reads walk the attributes (most
-   * views are read for a field or two); after that an index of the whole message is built once.
+   * The payload offset (in {@link buffer}) of attribute `type`, or -1. A read walks the attributes
+   * up to it, unless the shared index holds this view's message; the second read in a row of the
+   * same view builds it (one walk). Malformed bytes give the same DecodeError either way.
    */
   protected locate(type: number): number {
-    if (this.index === undefined && ++this.reads > 3) {
-      this.index = new AttrIndex(this.buf, this.attrStart, this.off + this.len, this.maxAttr, this.setName);
+    if (type < INDEXED) {
+      if (indexedView === this) {
+        const at = index[type]!;
+        if (at !== 0) return at + 3;
+        const bad = index[INDEXED]!;
+        if (bad === 0) return -1;
+        throw attrWalkError(this.#buf, bad - 1, this.#off + this.#len, this.setName);
+      }
+      if (walkedView === this) {
+        this.indexed();
+        return this.locate(type);
+      }
+      walkedView = this;
     }
-    return this.index === undefined
-      ? locateAttr(this.buf, this.attrStart, this.off + this.len, type, this.setName)
-      : this.index.offset(type);
+    const at = scanAttr(this.#buf, this.attrStart(), this.#off + this.#len, type);
+    if (at < -1) throw attrWalkError(this.#buf, -2 - at, this.#off + this.#len, this.setName);
+    return at;
   }
 
-  /** Decodes attribute `type` with `codec`, or undefined when absent. */
+  /** Makes the shared index this view's (toObject() starts with this: every read is then a lookup). */
+  protected indexed(): void {
+    if (indexedView === this) return;
+    indexAttributes(this.#buf, this.attrStart(), this.#off + this.#len);
+    indexedView = this;
+  }
+
+  /** Decodes attribute `type` with `codec`, or undefined when absent; `name` names it in errors. */
   protected attr<T>(type: number, codec: FieldCodec<T>, name: string): T | undefined {
     const at = this.locate(type);
-    return at < 0 ? undefined : codec.decode(this.buf, at, attrLength(this.buf, at), `${this.setName}.${name}`);
+    return at < 0 ? undefined : codec.decode(this.#buf, at, attrLength(this.#buf, at), `${this.setName}.${name}`);
   }
 
-  /** Every public field as a plain object, values as the getters return them (bigint counters). */
+  /** Attribute `type` as a u8 (exactly 1 byte), or undefined. */
+  protected attrU8(type: number, name: string): number | undefined {
+    const at = this.locate(type);
+    if (at < 0) return undefined;
+    this.expectSize(at, 1, 'u8', name);
+    return this.#buf[at]!;
+  }
+
+  /** Attribute `type` as a u16 in host order (exactly 2 bytes), or undefined. */
+  protected attrU16(type: number, name: string): number | undefined {
+    const at = this.locate(type);
+    if (at < 0) return undefined;
+    this.expectSize(at, 2, 'u16', name);
+    const b = this.#buf;
+    return b[at]! | (b[at + 1]! << 8);
+  }
+
+  /** Attribute `type` as a u16 in network order (exactly 2 bytes), or undefined. */
+  protected attrU16be(type: number, name: string): number | undefined {
+    const at = this.locate(type);
+    if (at < 0) return undefined;
+    this.expectSize(at, 2, 'be16', name);
+    const b = this.#buf;
+    return (b[at]! << 8) | b[at + 1]!;
+  }
+
+  /** Attribute `type` as a u32 in host order (exactly 4 bytes), or undefined. */
+  protected attrU32(type: number, name: string): number | undefined {
+    const at = this.locate(type);
+    if (at < 0) return undefined;
+    this.expectSize(at, 4, 'u32', name);
+    const b = this.#buf;
+    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+  }
+
+  /** Attribute `type` as an s32 in host order (exactly 4 bytes), or undefined. */
+  protected attrS32(type: number, name: string): number | undefined {
+    const at = this.locate(type);
+    if (at < 0) return undefined;
+    this.expectSize(at, 4, 's32', name);
+    const b = this.#buf;
+    return b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
+  }
+
+  /** Attribute `type` as a string (up to its first NUL), or undefined. */
+  protected attrString(type: number): string | undefined {
+    const at = this.locate(type);
+    return at < 0 ? undefined : readString(this.#buf, at, attrLength(this.#buf, at));
+  }
+
+  /** Attribute `type` as a hardware address (`'aa:bb:…'`, any length), or undefined. */
+  protected attrMac(type: number): string | undefined {
+    const at = this.locate(type);
+    return at < 0 ? undefined : formatMac(this.#buf, at, attrLength(this.#buf, at));
+  }
+
+  /** Attribute `type` as an IPv4 or IPv6 address (4 or 16 bytes), or undefined. */
+  protected attrIp(type: number, name: string): string | undefined {
+    const at = this.locate(type);
+    if (at < 0) return undefined;
+    const len = attrLength(this.#buf, at);
+    if (len !== 4 && len !== 16) throw new DecodeError(`${this.setName}.${name}`, at, `IP address payload of ${len} bytes`);
+    return formatIp(this.#buf, at, len);
+  }
+
+  /** Throws the codecs' DecodeError unless the attribute at `at` has exactly `size` bytes. */
+  private expectSize(at: number, size: number, kind: string, name: string): void {
+    const len = attrLength(this.#buf, at);
+    if (len !== size) exactLength(kind, size, `${this.setName}.${name}`, at, len);
+  }
+
+  // ---- whole objects ----
+
+  /**
+   * The view's fields as a new plain object, values as the getters return them (bigint counters,
+   * names for enumerations): the way to copy a view (`{ ...view }` copies nothing). Fields the
+   * message does not carry are left out, as JSON leaves them out; the others come in a fixed order.
+   */
   abstract toObject(): object;
 
   /**
    * The fields for `JSON.stringify`: {@link toObject} with bigints as decimal strings and byte
-   * arrays as hex strings, which JSON cannot otherwise hold.
+   * arrays as hex strings, which JSON cannot otherwise hold. Nothing else changes.
    */
   toJSON(): object {
-    return jsonSafe(this.toObject()) as object;
+    return jsonSafeInPlace(this.toObject()) as object;
   }
 
-  /** @internal `console.log` shows the fields. */
-  [inspect.custom](_depth: number, options: object): string {
-    return `${this.constructor.name} ${inspect(this.toObject(), options)}`;
+  /** A one-line summary in the manner of `ip` (`2: eth0 <UP,LOWER_UP> mtu 1500 state UP`). */
+  abstract toString(): string;
+
+  /** @internal `console.log` / `util.inspect` show the fields that are set. */
+  [inspect.custom](depth: number, options: { depth?: number | null }, insp: typeof inspect = inspect): string {
+    const name = this.constructor.name;
+    if (depth < 0) return `[${name}]`;
+    const shown: Record<string, unknown> = {};
+    const fields = this.toObject() as Record<string, unknown>;
+    for (const key in fields) if (fields[key] !== undefined) shown[key] = fields[key];
+    return `${name} ${insp(shown, { ...options, depth: options.depth == null ? options.depth : options.depth - 1 })}`;
   }
 }
 
-/** Converts bigints to decimal strings and byte arrays to hex, recursively, for JSON. */
+/**
+ * A bigint's decimal text. Counters mostly fit a double: through Number, V8's number-to-string
+ * cache answers (a third fewer instructions than BigInt's own toString, callgrind).
+ */
+function bigintText(v: bigint): string {
+  return v <= 9007199254740991n && v >= -9007199254740991n ? String(Number(v)) : v.toString();
+}
+
+/** Converts bigints to decimal strings and byte arrays to hex, recursively, into a new value. */
 export function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
@@ -107,4 +318,26 @@ export function jsonSafe(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * {@link jsonSafe} for a value nobody else holds (what toObject() just built): converts in place,
+ * allocating only the strings it makes. Returns the value (a bigint or byte array becomes a string).
+ */
+export function jsonSafeInPlace(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return typeof value === 'bigint' ? bigintText(value) : value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'object' || typeof v === 'bigint') value[i] = jsonSafeInPlace(v);
+    }
+    return value;
+  }
+  const o = value as Record<string, unknown>;
+  for (const key in o) {
+    const v = o[key];
+    if (typeof v === 'object' || typeof v === 'bigint') o[key] = jsonSafeInPlace(v);
+  }
+  return o;
 }

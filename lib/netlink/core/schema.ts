@@ -66,7 +66,10 @@ export type AttrDefs = Record<string, AttrDef<unknown>>;
 /** The decoded value of a set: every field optional, plus the unknown attributes. */
 export type AttrValues<D extends AttrDefs> = {
   -readonly [K in keyof D]?: D[K] extends AttrDef<infer T> ? T : never;
-} & { unknown?: UnknownAttr[] };
+} & {
+  /** Attributes the set has no name for, kept raw with their type and position (encoding writes them back). */
+  unknown?: UnknownAttr[];
+};
 
 /**
  * How deep attribute sets may nest in one decode. Real messages nest a handful (a veth request:
@@ -324,7 +327,10 @@ export const ip: FieldCodec<string> = {
  */
 export function struct<T extends object>(kind: string, size: number,
   read: (buf: Buffer, off: number) => T,
-  write: (w: NlWriter, value: T, path: string) => void): FieldCodec<T & { tail?: Uint8Array }> {
+  write: (w: NlWriter, value: T, path: string) => void): FieldCodec<T & {
+  /** Bytes past the struct's known size (a newer kernel's fields), kept as they came. */
+  tail?: Uint8Array;
+}> {
   return {
     kind,
     decode(buf, off, len, path) {

@@ -10,6 +10,7 @@ import { Links } from './link/service.js';
 import { openMonitor, type ListingEvent, type Monitor, type MonitorEvent, type MonitorOptions } from './monitor.js';
 import { Neighbors } from './neighbor/service.js';
 import { Nsids } from './nsid/service.js';
+import { Nexthops } from './nexthop/service.js';
 import { Routes } from './route/service.js';
 import { Rules } from './rule/service.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
@@ -39,6 +40,8 @@ export class RtNetlink {
   readonly rules: Rules;
   /** The ids this namespace gives other namespaces (RTM_*NSID), and their namespace files. */
   readonly nsids: Nsids;
+  /** Nexthop objects and groups (RTM_*NEXTHOP), which routes use by id. */
+  readonly nexthops: Nexthops;
   /** @internal The request engine. */
   readonly connection: Connection;
   /** The namespace the handle works in, as given to {@link open} (undefined: the caller's). */
@@ -53,6 +56,7 @@ export class RtNetlink {
     this.neighbors = new Neighbors(connection, this.links);
     this.rules = new Rules(connection, this.links);
     this.nsids = new Nsids(connection);
+    this.nexthops = new Nexthops(connection, this.links);
   }
 
   /**

@@ -13,6 +13,8 @@ import { IFINFOMSG_SIZE } from './link/codec.js';
 import { linkView, type Link } from './link/view.js';
 import { NDA_DST, NDA_LLADDR, NDA_VLAN, NDA_VNI, NDMSG_SIZE, NTF_PROXY } from './neighbor/codec.js';
 import { neighborView, type Neighbor } from './neighbor/view.js';
+import { NHA_ID, NHMSG_SIZE } from './nexthop/codec.js';
+import { nexthopView, type Nexthop } from './nexthop/view.js';
 import { RTMSG_SIZE } from './route/codec.js';
 import {
   RTA_DST, RTA_GATEWAY, RTA_MULTIPATH, RTA_NH_ID, RTA_OIF, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_VIA,
@@ -24,11 +26,18 @@ import * as R from './rtm.js';
 
 /** The object type of each event family (lazily decoded views of the notifications). */
 export interface EventObjects {
+  /** RTM_NEWLINK / RTM_DELLINK (group `link`). */
   link: Link;
+  /** RTM_NEWADDR / RTM_DELADDR (groups `ipv4-ifaddr`, `ipv6-ifaddr`). */
   address: Address;
+  /** RTM_NEWROUTE / RTM_DELROUTE (groups `ipv4-route`, `ipv6-route`). */
   route: Route;
+  /** RTM_NEWNEIGH / RTM_DELNEIGH (group `neigh`), bridge FDB entries included. */
   neighbor: Neighbor;
+  /** RTM_NEWRULE / RTM_DELRULE (groups `ipv4-rule`, `ipv6-rule`, `rules`). */
   rule: Rule;
+  /** RTM_NEWNEXTHOP / RTM_DELNEXTHOP (group `nexthop`). */
+  nexthop: Nexthop;
 }
 
 /** The family of an event's object. */
@@ -116,6 +125,13 @@ function ruleKey(buf: Buffer, off: number, len: number): string | undefined {
   return `rule ${buf.toString('hex', off + NLMSG_HDRLEN, off + len)}`;
 }
 
+/** A nexthop is its id (unique in a namespace). */
+function nexthopKey(buf: Buffer, off: number, len: number): string | undefined {
+  if (!fits(buf, off, len, NHMSG_SIZE)) return undefined;
+  const a = off + NLMSG_HDRLEN + NHMSG_SIZE;
+  return `nexthop ${attrHex(buf, a, off + len, NHA_ID)}`;
+}
+
 const DECODERS = new Map<number, EventDecoder>([
   [R.RTM_NEWLINK, { kind: 'link', del: false, decode: linkView, key: linkKey }],
   [R.RTM_DELLINK, { kind: 'link', del: true, decode: linkView, key: linkKey }],
@@ -127,6 +143,8 @@ const DECODERS = new Map<number, EventDecoder>([
   [R.RTM_DELNEIGH, { kind: 'neighbor', del: true, decode: neighborView, key: neighborKey }],
   [R.RTM_NEWRULE, { kind: 'rule', del: false, decode: ruleView, key: ruleKey }],
   [R.RTM_DELRULE, { kind: 'rule', del: true, decode: ruleView, key: ruleKey }],
+  [R.RTM_NEWNEXTHOP, { kind: 'nexthop', del: false, decode: nexthopView, key: nexthopKey }],
+  [R.RTM_DELNEXTHOP, { kind: 'nexthop', del: true, decode: nexthopView, key: nexthopKey }],
 ]);
 
 /** The decoder of notifications of type `nlmsgType`, or undefined for types that are not events. */

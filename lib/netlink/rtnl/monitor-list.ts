@@ -26,7 +26,7 @@
 import { NetlinkError, ProtocolError } from '../core/errors.js';
 import { EAGAIN } from '../core/errno.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from '../core/inet.js';
-import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
+import { parseDoneMessage, parseErrorMessage } from '../core/message.js';
 import {
   NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
 } from '../core/protocol.js';
@@ -38,6 +38,7 @@ import { IFINFOMSG_SIZE } from './link/codec.js';
 import { eventDecoder, type EventKind } from './monitor-decoders.js';
 import type { ListingEvent, ObjectEvent } from './monitor.js';
 import { NDMSG_SIZE, NTF_PROXY } from './neighbor/codec.js';
+import { NHMSG_SIZE } from './nexthop/codec.js';
 import { RTMSG_SIZE } from './route/codec.js';
 import { FIB_RULE_HDR_SIZE } from './rule/codec.js';
 import * as R from './rtm.js';
@@ -95,6 +96,9 @@ const DUMPS_BY_GROUP: ReadonlyArray<readonly [number, readonly DumpSpec[]]> = [
   ]],
   [R.RTNLGRP_IPV4_RULE, [dump('rule', R.RTM_GETRULE, AF_INET, FIB_RULE_HDR_SIZE, { unflagged: true })]],
   [R.RTNLGRP_IPV6_RULE, [dump('rule', R.RTM_GETRULE, AF_INET6, FIB_RULE_HDR_SIZE, { unflagged: true })]],
+  // Nexthop dumps resume by id and are flagged NLM_F_DUMP_INTR; a kernel without nexthop objects
+  // (before 5.3) fails the dump, which then lists nothing.
+  [R.RTNLGRP_NEXTHOP, [dump('nexthop', R.RTM_GETNEXTHOP, AF_UNSPEC, NHMSG_SIZE, { optional: true })]],
 ];
 
 /** The dumps that list the objects of `groups`. */
@@ -204,11 +208,12 @@ export class Listing {
     this.nextBuild = ++this.builds;
     this.datagrams++;
     if (socket.meta[0] !== 0) return; // not from the kernel
-    const buf = socket.rbuf;
+    // Listed objects are copied out of the receive buffer (socket.arena): a kept one holds a small block.
+    const arena = socket.arena;
     const start = socket.roff;
-    let kept = false;
     let status: number | undefined;
-    forEachMessage(buf, start, start + r, (off, len, type, flags, seq) => {
+    arena.forEachMessage(socket.rbuf, start, start + r, (off, len, type, flags, seq) => {
+      const buf = arena.buf;
       if (seq !== this.seq || status !== undefined) return;
       if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
       if (type === NLMSG_DONE) {
@@ -225,10 +230,8 @@ export class Listing {
           this.listedAt(key, build);
         }
         out.push({ type: 'new', kind: decoder.kind, object: decoder.decode(buf, off, len), existing: true } as ObjectEvent);
-        kept = true;
       }
     });
-    if (kept) socket.keep(r);
     if (status === undefined) return;
     const spec = this.dumps[this.index]!;
     if (status !== 0 && !spec.optional) {

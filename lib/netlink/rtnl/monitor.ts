@@ -14,7 +14,6 @@
  */
 import { NetlinkError, ValidationError } from '../core/errors.js';
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
-import { forEachMessage } from '../core/message.js';
 import type { NamespaceRef } from '../transport/native.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
 import * as R from './rtm.js';
@@ -23,9 +22,9 @@ import { checkBool, checkInt } from '../core/validate.js';
 import { eventDecoder, type EventKind, type EventObjects } from './monitor-decoders.js';
 import { Listing, ListingBroken } from './monitor-list.js';
 
-/** A group name of {@link MONITOR_GROUPS}. */
+/** A multicast group of `nl.monitor`, by name: each stands for RTNLGRP_* groups (`rules` for both rule groups). */
 export type MonitorGroup = 'link' | 'neigh' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route'
-  | 'ipv4-rule' | 'ipv6-rule' | 'rules';
+  | 'ipv4-rule' | 'ipv6-rule' | 'rules' | 'nexthop';
 
 /** Group names accepted by {@link MonitorOptions.groups}, mapped to RTNLGRP_* numbers. */
 export const MONITOR_GROUPS: ReadonlyMap<string, readonly number[]> = new Map<MonitorGroup, readonly number[]>([
@@ -38,6 +37,7 @@ export const MONITOR_GROUPS: ReadonlyMap<string, readonly number[]> = new Map<Mo
   ['ipv4-rule', [R.RTNLGRP_IPV4_RULE]],
   ['ipv6-rule', [R.RTNLGRP_IPV6_RULE]],
   ['rules', [R.RTNLGRP_IPV4_RULE, R.RTNLGRP_IPV6_RULE]],
+  ['nexthop', [R.RTNLGRP_NEXTHOP]],
 ]);
 
 /** Options of `nl.monitor`. */
@@ -54,7 +54,7 @@ export interface MonitorOptions {
   /**
    * First yield every object the groups cover as it is now (`{ type: 'new', kind, object,
    * existing: true }`: links, addresses, routes, neighbours including proxy and bridge FDB
-   * entries, rules — of the handle's namespace), then the changes made while they were listed,
+   * entries, rules, nexthops — of the handle's namespace), then the changes made while they were listed,
    * then `{ type: 'synced' }`; every event after that is a change made after the list. The
    * subscription is made before the listing starts, so nothing is missed in between, and a
    * change the list already shows is not repeated as an event (see monitor-list.ts for the one
@@ -66,13 +66,19 @@ export interface MonitorOptions {
 }
 
 /** An object created/changed (`new`) or deleted (`del`), or lost events (`overrun`). */
-export type MonitorEvent = ObjectEvent | { type: 'overrun' };
+export type MonitorEvent = ObjectEvent | {
+  /** The kernel dropped events (ENOBUFS): resynchronise with a dump. */
+  type: 'overrun';
+};
 
 /**
  * The events of a monitor with {@link MonitorOptions.listExisting}: those of {@link MonitorEvent},
  * and `synced` at the end of each complete list.
  */
-export type ListingEvent = MonitorEvent | { type: 'synced' };
+export type ListingEvent = MonitorEvent | {
+  /** The list of existing objects is complete; the events after this are changes. */
+  type: 'synced';
+};
 
 /**
  * A `new`/`del` event, discriminated by `kind` so `object` has its family's type. `existing` is
@@ -80,7 +86,18 @@ export type ListingEvent = MonitorEvent | { type: 'synced' };
  * is set on events of other namespaces ({@link MonitorOptions.allNamespaces}).
  */
 export type ObjectEvent = {
-  [K in EventKind]: { type: 'new' | 'del'; kind: K; object: EventObjects[K]; nsid?: number; existing?: true };
+  [K in EventKind]: {
+    /** `new`: created or changed (RTM_NEW*); `del`: deleted (RTM_DEL*). */
+    type: 'new' | 'del';
+    /** The object's family: `link`, `address`, `route`, `neighbor` or `rule`. */
+    kind: K;
+    /** The object as the notification carries it (a lazy view over the event's bytes). */
+    object: EventObjects[K];
+    /** The netns id (as seen from the handle's namespace) the event comes from, with `allNamespaces`. */
+    nsid?: number;
+    /** True on the objects of the initial list (`listExisting`). */
+    existing?: true;
+  };
 }[EventKind];
 
 /**
@@ -282,14 +299,15 @@ class EventIterator implements Monitor<ListingEvent> {
     }
     // Events come from the kernel (port 0); a user process could otherwise inject them.
     if (socket.meta[0] !== 0) return true;
-    const buf = socket.rbuf;
+    // Events are copied out of the receive buffer (socket.arena): a kept event holds a small block.
+    const arena = socket.arena;
     const start = socket.roff;
     const nsid = socket.meta[3]!;
     const foreign = this.allNamespaces && nsid >= 0;
     const listing = this.listing;
-    let kept = false;
     try {
-      forEachMessage(buf, start, start + r, (off, len, type) => {
+      arena.forEachMessage(socket.rbuf, start, start + r, (off, len, type) => {
+        const buf = arena.buf;
         const decoder = eventDecoder(type);
         if (decoder === undefined) return;
         const event = { type: decoder.del ? 'del' : 'new', kind: decoder.kind, object: decoder.decode(buf, off, len) } as ObjectEvent;
@@ -297,15 +315,12 @@ class EventIterator implements Monitor<ListingEvent> {
         // While listing, events wait to be reconciled with the list (another namespace's are not).
         if (listing !== undefined) listing.buffer(event, foreign ? undefined : decoder.key(buf, off, len));
         else this.queue.push(event);
-        kept = true;
       });
     } catch (e) {
       // A malformed datagram (DecodeError): the call that reaches it in the queue rejects; later
       // calls go on with the next datagram.
       this.queue.push(new Failure(e));
     }
-    // Queued events are views into this datagram, also when a later message of it was malformed.
-    if (kept) socket.keep(r);
     return true;
   }
 

@@ -25,6 +25,11 @@ export const RTM_SETNEIGHTBL = 67;
 export const RTM_NEWNSID = 88;
 export const RTM_DELNSID = 89;
 export const RTM_GETNSID = 90;
+export const RTM_NEWNEXTHOP = 104;
+export const RTM_DELNEXTHOP = 105;
+export const RTM_GETNEXTHOP = 106;
+export const RTM_NEWLINKPROP = 108;
+export const RTM_DELLINKPROP = 109;
 
 const NAMES: Record<number, string> = {
   16: 'RTM_NEWLINK',

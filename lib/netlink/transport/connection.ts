@@ -20,7 +20,7 @@ import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_REQUEST,
+  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST,
 } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
 import { Outbox } from './outbox.js';
@@ -28,14 +28,14 @@ import { PendingRequests } from './pending.js';
 import { NetlinkSocket, RECV_TRUNCATED, type SocketOptions } from './socket.js';
 import { pulledDump } from './stream.js';
 import {
-  AckWaiter, BulkWaiter, DumpWaiter, GetWaiter, genericMessageName, type BulkResult, type DumpSink, type MessageNamer,
+  AckWaiter, BulkWaiter, DumpWaiter, EchoWaiter, GetWaiter, genericMessageName, type BulkResult, type DumpSink, type MessageNamer,
   type ReplyDecoder, type RequestBuilder, type Waiter, type WaiterHost,
 } from './waiters.js';
 
 export type { BulkResult, DumpSink, MessageNamer, ReplyDecoder, RequestBuilder } from './waiters.js';
 export { genericMessageName } from './waiters.js';
 
-/** Options of a {@link Connection}. */
+/** Options of a handle's request engine (a `Connection`), as {@link RtNetlink.open} takes them. */
 export interface ConnectionOptions extends SocketOptions {
   /** Milliseconds to wait for a reply before ERR_NL_TIMEOUT (default 10000). */
   timeout?: number | undefined;
@@ -55,6 +55,18 @@ export interface NetlinkWarning {
   message: string;
   /** The request's sequence number. */
   seq: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Whether the datagram `buf[start, end)` is a single message of a control type (NLMSG_ERROR,
+ * NLMSG_DONE …: an ACK or a failure), which nothing keeps.
+ */
+function loneControlMessage(buf: Buffer, start: number, end: number): boolean {
+  if (end - start < NLMSG_HDRLEN) return true;
+  const len = buf.readUInt32LE(start);
+  return buf.readUInt16LE(start + 4) < NLMSG_MIN_TYPE && start + ((len + 3) & ~3) >= end;
 }
 
 /** Settled once: `.then` on it queues a microtask. */
@@ -131,6 +143,16 @@ export class Connection implements WaiterHost {
   get<T>(type: number, flags: number, build: RequestBuilder, decode: ReplyDecoder<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.enqueue(type, flags | NLM_F_REQUEST, build, new GetWaiter(type, decode, resolve, reject), GET_COST, false);
+    });
+  }
+
+  /**
+   * Sends one request with NLM_F_ECHO and NLM_F_ACK. Resolves on the ACK with the change the kernel
+   * echoed back (decoded), or undefined when the kernel does not echo this request type.
+   */
+  echo<T>(type: number, flags: number, build: RequestBuilder, decode: ReplyDecoder<T>): Promise<T | undefined> {
+    return new Promise<T | undefined>((resolve, reject) => {
+      this.enqueue(type, flags | NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO, build, new EchoWaiter(type, decode, resolve, reject), GET_COST, false);
     });
   }
 
@@ -401,32 +423,44 @@ export class Connection implements WaiterHost {
     this.armWait();
   }
 
-  /** Walks one received datagram and hands each message to its waiter. */
+  /**
+   * Walks one received datagram and hands each message to its waiter. A datagram that is one ACK,
+   * error or DONE is read where it landed (the hot path of bulk calls); others hold data messages
+   * (dump parts, GET replies) whose decoded objects may be kept, so their messages are copied out of
+   * the receive buffer first (socket.arena: small blocks, one copy per run of messages).
+   */
   private dispatch(length: number): void {
     const sock = this.socket;
     // Replies come from the kernel (port 0); anything else is not ours to trust.
     if (sock.meta[0] !== 0) return;
+    const buf = sock.rbuf;
     const start = sock.roff;
-    this.rbuf = sock.rbuf;
-    this.keepDatagram = false;
+    const end = start + length;
     try {
-      forEachMessage(this.rbuf, start, start + length, this.deliver);
+      if (loneControlMessage(buf, start, end)) {
+        this.inPlace.buf = buf;
+        this.source = this.inPlace;
+        forEachMessage(buf, start, end, this.deliver);
+      } else {
+        this.source = sock.arena;
+        sock.arena.forEachMessage(buf, start, end, this.deliver);
+      }
     } catch (e) {
       // A malformed datagram: the replies it held cannot be matched reliably.
       this.lost(e as Error);
     }
-    if (this.keepDatagram) sock.keep(length);
+    this.inPlace.buf = EMPTY;
   }
 
-  /** The datagram {@link dispatch} walks, and whether a waiter keeps pointing into it. */
-  private rbuf: Buffer = Buffer.alloc(0);
-  private keepDatagram = false;
+  /** Where {@link deliver} reads the messages: the receive buffer (in place) or the arena's block. */
+  private source: { buf: Buffer } = { buf: EMPTY };
+  private readonly inPlace: { buf: Buffer } = { buf: EMPTY };
 
-  /** Hands one message of {@link rbuf} to its waiter (created once: no closure per datagram). */
+  /** Hands one message of {@link source} to its waiter (created once: no closure per datagram). */
   private readonly deliver = (off: number, len: number, type: number, flags: number, seq: number): void => {
     const waiter = this.inflight.get(seq);
     if (waiter === undefined) return; // late reply of a request that already failed
-    const buf = this.rbuf;
+    const buf = this.source.buf;
     if (type === NLMSG_ERROR) {
       if ((flags & NLM_F_ACK_TLVS) === 0 && len >= ERROR_MIN_LENGTH) {
         // The common case, a plain ACK or error: the errno, no TLVs to parse, nothing allocated.
@@ -440,7 +474,7 @@ export class Connection implements WaiterHost {
       const e = parseDoneMessage(buf, off, len, flags);
       waiter.done(this, seq, e.errno, e.extack, flags);
     } else if (type >= NLMSG_MIN_TYPE) {
-      if (waiter.data(this, seq, buf, off, len, flags)) this.keepDatagram = true;
+      waiter.data(this, seq, buf, off, len, flags);
     }
   };
 

@@ -3,13 +3,14 @@
  * namespace), its receive memory and its readiness watcher. It moves bytes; it knows nothing about
  * requests or families (that is {@link Connection}).
  *
- * Receive memory is a slab: each datagram lands after the previous one, so objects decoded lazily
- * from a datagram can keep pointing at its bytes without a copy. When nothing was kept from a
- * datagram, the next one overwrites it. A new slab is started when the free space falls below the
- * largest datagram seen (at least 64 KiB; dump datagrams are at most 32 KiB).
+ * Receive memory is one buffer, reused by every read: sized for the largest datagram (64 KiB to
+ * start, dump datagrams are at most 32 KiB; it grows when a datagram did not fit). Whatever outlives
+ * a read is copied out first, through the socket's {@link MessageArena} (objects keep 8 KiB blocks,
+ * never this buffer).
  */
 import { ProtocolError, NetlinkError } from '../core/errors.js';
 import { EAGAIN, EINTR, EMSGSIZE } from '../core/errno.js';
+import { MessageArena } from './arena.js';
 import { native, type NamespaceRef, type NativeBinding, type NativePoller } from './native.js';
 import {
   NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK,
@@ -36,7 +37,8 @@ export interface SocketOptions {
   capAck?: boolean | undefined;
 }
 
-const MIN_FREE = 64 * 1024;
+/** Initial size of the receive buffer. */
+const RECV_SIZE = 64 * 1024;
 
 /**
  * NLDEBUG=1 in the environment hex-dumps every datagram sent and received to stderr (after
@@ -47,9 +49,8 @@ const DEBUG = process.env.NLDEBUG !== undefined && process.env.NLDEBUG !== '' &&
 function dump(direction: string, buf: Buffer, off: number, len: number): void {
   process.stderr.write(`nl ${direction} ${len} ${buf.toString('hex', off, off + len)}\n`);
 }
-const SLAB = 512 * 1024;
 
-/** No slab yet: a socket that only {@link NetlinkSocket.discard}s never allocates one. */
+/** No receive buffer yet: a socket that only {@link NetlinkSocket.discard}s never allocates one. */
 const EMPTY = Buffer.alloc(0);
 
 /** Where {@link NetlinkSocket.discard} receives (MSG_TRUNC: a longer datagram is dropped whole all the same). */
@@ -77,17 +78,17 @@ export class NetlinkSocket {
   /** The namespace the socket was opened in, as given. */
   readonly netns: NamespaceRef | undefined;
 
-  /** The slab the last datagram was received into (allocated by the first {@link recv}). */
+  /** The buffer the last datagram was received into; the next {@link recv} overwrites it (allocated by the first). */
   rbuf: Buffer = EMPTY;
-  /** Offset of the last datagram in {@link rbuf}. */
-  roff = 0;
+  /** Offset of the last datagram in {@link rbuf} (0). */
+  readonly roff = 0;
+  /** Where messages that outlive a read are copied (decode them from there, never from {@link rbuf}). */
+  readonly arena = new MessageArena();
   /** Sender port, groups, flags and nsid of the last datagram (see NativeBinding.socketRecv). */
   readonly meta: Int32Array = new Int32Array(4);
 
   /** The binding the socket was opened with (one property load per syscall, no lookup). */
   private readonly binding: NativeBinding;
-  private lastLength = 0;
-  private minFree = MIN_FREE;
   private poller: NativePoller | undefined;
   private onReadable: (() => void) | undefined;
   private watching = false;
@@ -156,30 +157,23 @@ export class NetlinkSocket {
   }
 
   /**
-   * Receives one datagram without blocking into `rbuf` at `roff`. Returns its length, or a
-   * negative errno: `-EAGAIN` when nothing is queued, `-ENOBUFS` when the kernel dropped messages
-   * for lack of receive buffer, {@link RECV_TRUNCATED} when the datagram did not fit (it is lost;
-   * the slab grows so the next one fits).
+   * Receives one datagram without blocking into `rbuf` (at `roff`), overwriting the one before.
+   * Returns its length, or a negative errno: `-EAGAIN` when nothing is queued, `-ENOBUFS` when the
+   * kernel dropped messages for lack of receive buffer, {@link RECV_TRUNCATED} when the datagram
+   * did not fit (it is lost; the buffer grows so the next one fits).
    */
   recv(): number {
     if (this.closed) return -EAGAIN;
-    let free = this.rbuf.length - this.roff - align8(this.lastLength);
-    if (free >= this.minFree) {
-      this.roff += align8(this.lastLength);
-    } else {
-      this.rbuf = Buffer.allocUnsafe(Math.max(SLAB, 2 * this.minFree));
-      this.roff = 0;
-      free = this.rbuf.length;
-    }
-    this.lastLength = 0;
+    if (this.rbuf.length === 0) this.rbuf = Buffer.allocUnsafe(RECV_SIZE);
+    const size = this.rbuf.length;
     let r: number;
-    do r = this.binding.socketRecv(this.fd, this.rbuf, this.roff, free, this.meta);
+    do r = this.binding.socketRecv(this.fd, this.rbuf, 0, size, this.meta);
     while (r === -EINTR);
-    if (r > free) {
-      this.minFree = Math.max(this.minFree, align8(r) + 4096);
+    if (r > size) {
+      this.rbuf = Buffer.allocUnsafe(Math.max(2 * size, align8(r) + 4096));
       return RECV_TRUNCATED;
     }
-    if (DEBUG && r > 0) dump('recv', this.rbuf, this.roff, r);
+    if (DEBUG && r > 0) dump('recv', this.rbuf, 0, r);
     return r;
   }
 
@@ -194,11 +188,6 @@ export class NetlinkSocket {
     do r = this.binding.socketRecv(this.fd, SCRATCH, 0, SCRATCH.length, this.meta);
     while (r === -EINTR);
     return r;
-  }
-
-  /** Keeps the last datagram's bytes: the next {@link recv} writes after them. */
-  keep(length: number): void {
-    this.lastLength = length;
   }
 
   /**

@@ -32,7 +32,15 @@ export type RequestBuilder = (w: NlWriter) => void;
 export type ReplyDecoder<T> = (buf: Buffer, off: number, len: number) => T;
 
 /** The outcome of one item of a bulk call, in the shape of `Promise.allSettled`. */
-export type BulkResult = { status: 'fulfilled' } | { status: 'rejected'; reason: Error };
+export type BulkResult = {
+  /** The kernel acknowledged the item. */
+  status: 'fulfilled';
+} | {
+  /** The item failed. */
+  status: 'rejected';
+  /** Why: a NetlinkError with the item's errno (EEXIST, ENODEV …), or the error that failed the batch. */
+  reason: Error;
+};
 
 const FULFILLED: BulkResult = Object.freeze({ status: 'fulfilled' });
 
@@ -53,15 +61,16 @@ export interface WaiterHost {
 }
 
 /**
- * A request awaiting replies. Subclasses decide what the replies mean. `data` returns whether the
- * datagram's bytes must be kept (a lazy object points into them).
+ * A request awaiting replies. Subclasses decide what the replies mean. The bytes `data` gets are
+ * the waiter's to keep: the connection copied them out of the receive buffer (or, for a lone
+ * control message, nothing decodes them past the call).
  */
 export abstract class Waiter {
   /** When the waiting ends in failure if no reply came (ms since epoch); 0 until sent. */
   deadline = 0;
   constructor(readonly requestType: number) {}
-  /** A data message (type ≥ NLMSG_MIN_TYPE) for `seq`. */
-  abstract data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number, flags: number): boolean;
+  /** A data message (type ≥ NLMSG_MIN_TYPE) for `seq`; `buf[off, off + len)` is never overwritten. */
+  abstract data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number, flags: number): void;
   /** NLMSG_ERROR for `seq`: errno 0 is an ACK. */
   abstract status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void;
   /** NLMSG_DONE for `seq`. */
@@ -87,8 +96,8 @@ export class AckWaiter extends Waiter {
   constructor(requestType: number, private readonly resolve: () => void, private readonly reject: (e: Error) => void) {
     super(requestType);
   }
-  data(): boolean {
-    return false; // NLM_F_ECHO replies are not requested; ignore anything else.
+  data(): void {
+    // NLM_F_ECHO replies are not requested; ignore anything else.
   }
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
@@ -110,23 +119,59 @@ export class GetWaiter<T> extends Waiter {
     private readonly resolve: (v: T) => void, private readonly reject: (e: Error) => void) {
     super(requestType);
   }
-  data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number): boolean {
+  data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number): void {
     host.finish(seq);
-    // One reply: copy it out (small buffers come from Node's pool) rather than pin the socket's
-    // receive slab, so a stream of GETs does not allocate a fresh slab every few hundred replies.
-    const own = Buffer.allocUnsafe(len);
-    buf.copy(own, 0, off, off + len);
     try {
-      this.resolve(this.decode(own, 0, len));
+      this.resolve(this.decode(buf, off, len));
     } catch (e) {
       this.reject(e as Error);
     }
-    return false;
   }
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
     if (errno === 0) this.reject(new ProtocolError('ERR_NL_BAD_REPLY', host.messageName(this.requestType), 'an ACK came where a reply was expected'));
     else this.reject(kernelError(host, errno, this.requestType, seq, extack));
+  }
+  fail(_host: WaiterHost, error: Error): void {
+    this.reject(error);
+  }
+}
+
+/**
+ * One request sent with NLM_F_ECHO | NLM_F_ACK: the kernel unicasts its notification of the change
+ * back to the sender (kernels that honour the flag for the request type) before the ACK. Resolves
+ * on the ACK with the last echoed message decoded, or undefined when none came (a kernel that does
+ * not echo this type); an error rejects even after an echo (the kernel may undo the change after
+ * notifying it, e.g. a link whose master cannot be set is unregistered again).
+ */
+export class EchoWaiter<T> extends Waiter {
+  private echoed: T | undefined;
+  private failed: Error | undefined;
+  constructor(requestType: number, private readonly decode: ReplyDecoder<T>,
+    private readonly resolve: (v: T | undefined) => void, private readonly reject: (e: Error) => void) {
+    super(requestType);
+  }
+  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number): boolean {
+    // Copied out, as GetWaiter does: one message, not worth pinning the receive slab.
+    const own = Buffer.allocUnsafe(len);
+    buf.copy(own, 0, off, off + len);
+    try {
+      this.echoed = this.decode(own, 0, len);
+    } catch (e) {
+      this.failed = e as Error;
+    }
+    return false;
+  }
+  status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
+    host.finish(seq);
+    if (errno !== 0) {
+      this.reject(kernelError(host, errno, this.requestType, seq, extack));
+    } else if (this.failed !== undefined) {
+      this.reject(this.failed);
+    } else {
+      host.warn(this.requestType, seq, extack);
+      this.resolve(this.echoed);
+    }
   }
   fail(_host: WaiterHost, error: Error): void {
     this.reject(error);
@@ -156,8 +201,8 @@ export class BulkWaiter extends Waiter {
     const i = seq - this.first;
     return i >= 0 && i < this.count && this.results[i] === undefined;
   }
-  data(): boolean {
-    return false;
+  data(): void {
+    // Bulk calls are answered by ACKs; anything else is ignored.
   }
   /**
    * Items `firstSeq` up to (not including) `lastSeq` were sent without NLM_F_ACK in one datagram:
@@ -254,11 +299,10 @@ export class DumpWaiter<T> extends Waiter {
   override get eager(): boolean {
     return !this.pull || this.discarding;
   }
-  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number, flags: number): boolean {
-    if (this.discarding) return false;
+  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number, flags: number): void {
+    if (this.discarding) return;
     if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
     this.sink.push(this.decode(buf, off, len));
-    return true;
   }
   override done(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined, flags: number): void {
     if (flags & NLM_F_DUMP_INTR) this.interrupted = true;

@@ -90,7 +90,7 @@ const CASES: Case[] = [
       const r = await nl.routes.addMany(Array.from({ length: 3000 }, (_, i) => ({ dst: `10.${(i >> 8) + 20}.${i & 255}.0/24`, oif: 'r0' })));
       if (!r.every((x) => x.status === 'fulfilled')) throw new Error('setup failed');
     },
-    model: (e) => (e.kind === 'route' && e.object.family === 4 && e.object.table === 254
+    model: (e) => (e.kind === 'route' && e.object.family === 4 && e.object.table === 'main'
       ? { key: e.object.dst, state: `${e.object.dst} via ${e.object.gateway ?? '-'}` }
       : undefined),
     oracle: (ns) => new Map(ipJson<Array<{ dst: string; gateway?: string }>>(ns, ['-4', 'route', 'show', 'table', 'main'])
@@ -224,7 +224,7 @@ liveTest('listExisting with several groups lists every family once, links first,
     const o = r.value;
     if (o.kind === 'link') seen.add(`link ${o.object.name}`);
     if (o.kind === 'address') seen.add(`address ${o.object.cidr}`);
-    if (o.kind === 'route' && o.object.table === 254) seen.add(`route ${o.object.dst}`);
+    if (o.kind === 'route' && o.object.table === 'main') seen.add(`route ${o.object.dst}`);
     if (o.kind === 'neighbor' && o.object.family === 4) seen.add(`neighbor ${o.object.dst} ${o.object.lladdr}`);
     if (o.kind === 'rule' && o.object.priority === 500) seen.add('rule 500');
   }

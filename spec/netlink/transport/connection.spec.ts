@@ -102,6 +102,35 @@ serial('a dump collects messages over several datagrams until DONE', async (t) =
   conn.close();
 });
 
+serial('what a dump or a GET yields holds a small block, never the receive buffer, and stays intact when it is reused', async (t) => {
+  const body = (n: number): Buffer => Buffer.alloc(900, n);
+  const k = new FakeKernel((msgs, kk) => {
+    const m = msgs[0]!;
+    if (m.flags & 0x300) {
+      kk.deliver(...Array.from({ length: 30 }, (_, i) => nlmsg(RTM_NEWLINK, NLM_F_MULTI, m.seq, 4242, body(i))));
+      kk.deliver(nldone(m.seq));
+    } else {
+      kk.deliver(nlmsg(RTM_NEWLINK, 0, m.seq, 4242, body(200)));
+    }
+  });
+  const conn = open(k);
+  const keep = (buf: Buffer, off: number, len: number): { buf: Buffer; off: number; len: number } => ({ buf, off, len });
+  const items = await conn.dump(RTM_GETLINK, 0, () => {}, keep);
+  const got = await conn.get(RTM_GETLINK, 0, () => {}, keep);
+  // More traffic through the receive buffer.
+  for (let i = 0; i < 3; i++) await conn.dump(RTM_GETLINK, 0, () => {}, keep);
+  const rbuf = conn.socket.rbuf;
+  t.is(items.length, 30);
+  items.forEach((x, i) => {
+    t.not(x.buf.buffer, rbuf.buffer);
+    t.true(x.buf.buffer.byteLength <= 8192, `item ${i} holds ${x.buf.buffer.byteLength} bytes`);
+    t.deepEqual(Buffer.from(x.buf.subarray(x.off + NLMSG_HDRLEN, x.off + x.len)), body(i));
+  });
+  t.not(got.buf.buffer, rbuf.buffer);
+  t.deepEqual(Buffer.from(got.buf.subarray(got.off + NLMSG_HDRLEN, got.off + got.len)), body(200));
+  conn.close();
+});
+
 serial('a dump that fails reports the error carried in NLMSG_DONE with its extended ack', async (t) => {
   const k = new FakeKernel((msgs, kk) => kk.deliver(nldone(msgs[0]!.seq, -22, [attr(1, cstr('bad filter'))])));
   const conn = open(k);

@@ -195,7 +195,7 @@ export function addressMatches(f: AddressFilter, a: Address): boolean {
     const raw = a.rawFlags;
     if ((raw & f.flagsSet) !== f.flagsSet || (raw & f.flagsClear) !== 0) return false;
   }
-  if (f.proto !== undefined && (a.proto ?? 0) !== f.proto) return false;
+  if (f.proto !== undefined && (a.protoId ?? 0) !== f.proto) return false;
   if (f.label !== undefined) {
     const label = a.label;
     if (label === undefined || !globMatch(f.label, label)) return false;

@@ -89,7 +89,9 @@ type StatsField = (typeof LINK_STATS_FIELDS)[number];
 
 /** struct rtnl_link_stats64 (IFLA_STATS64): 64-bit interface counters as bigint. */
 export type LinkStats64 = { [K in Exclude<StatsField, 'rxNohandler' | 'rxOtherhostDropped'>]: bigint } & {
+  /** Packets dropped because no protocol handler took them (Linux 4.6+). */
   rxNohandler?: bigint;
+  /** Packets dropped because they were addressed to another host (Linux 5.19+). */
   rxOtherhostDropped?: bigint;
 };
 
@@ -178,14 +180,21 @@ export const linkPropAttrs = new AttrSet('link_prop', {
 
 /** IFLA_XDP: the XDP program attached to the link (enum IFLA_XDP_*). */
 export const linkXdpAttrs = new AttrSet('link_xdp', {
+  /** IFLA_XDP_FD: the program's file descriptor (requests only; -1 detaches). */
   fd: attr(C.IFLA_XDP_FD, s32),
   /** IFLA_XDP_ATTACHED: `'none'`, `'drv'`, `'skb'`, `'hw'`, `'multi'` (XDP_ATTACHED_*). */
   attached: attr(C.IFLA_XDP_ATTACHED, enumOf(u8, C.XDP_ATTACHED)),
+  /** IFLA_XDP_FLAGS: XDP_FLAGS_* bits (attach mode, update-if-noexist). */
   flags: attr(C.IFLA_XDP_FLAGS, u32),
+  /** IFLA_XDP_PROG_ID: the id of the attached BPF program (one attach mode). */
   progId: attr(C.IFLA_XDP_PROG_ID, u32),
+  /** IFLA_XDP_DRV_PROG_ID: the program attached in driver mode. */
   drvProgId: attr(C.IFLA_XDP_DRV_PROG_ID, u32),
+  /** IFLA_XDP_SKB_PROG_ID: the program attached in generic (skb) mode. */
   skbProgId: attr(C.IFLA_XDP_SKB_PROG_ID, u32),
+  /** IFLA_XDP_HW_PROG_ID: the program offloaded to the hardware. */
   hwProgId: attr(C.IFLA_XDP_HW_PROG_ID, u32),
+  /** IFLA_XDP_EXPECTED_FD: replace only this program's fd (requests only). */
   expectedFd: attr(C.IFLA_XDP_EXPECTED_FD, s32),
 });
 
@@ -337,7 +346,9 @@ export type LinkAttributes = AttrValues<typeof linkAttrs.defs>
 
 /** A link message's body: ifinfomsg plus attributes (also the payload of VETH_INFO_PEER). */
 export interface LinkBody {
+  /** The fixed header (struct ifinfomsg). */
   header: IfInfoMsg;
+  /** The IFLA_* attributes, decoded by the set of the header's family. */
   attributes: LinkAttributes;
 }
 

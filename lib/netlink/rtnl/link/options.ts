@@ -8,11 +8,14 @@
 import { ValidationError } from '../../core/errors.js';
 import { parseMac } from '../../core/mac.js';
 import {
-  checkBool, checkInt, checkKeys, checkLinkName, checkLinkRef, checkNamespace, checkObject, checkU32, type LinkRef,
+  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkNamespace, checkObject, checkU32,
+  type LinkRef,
 } from '../../core/validate.js';
+import { IN6_ADDR_GEN_MODES } from './af-spec.js';
+import { checkAlias } from './names.js';
 import { LINK_KINDS } from './kinds/index.js';
 import {
-  checkKindData, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
+  checkKindData, type BondPortOptions, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
 } from './kinds/options.js';
 
 /**
@@ -42,6 +45,24 @@ export interface LinkSettings {
   alias?: string;
   /** Administrative state (IFF_UP through ifi_flags / ifi_change). */
   up?: boolean;
+  /** Promiscuous mode (IFF_PROMISC, `ip link set … promisc on`): counted once per caller, as ip's. */
+  promisc?: boolean;
+  /** All-multicast mode (IFF_ALLMULTI, `ip link set … allmulticast on`). */
+  allmulticast?: boolean;
+  /** Multicast capability (IFF_MULTICAST, `ip link set … multicast on`). */
+  multicast?: boolean;
+  /** ARP (false sets IFF_NOARP, as `ip link set … arp off`). */
+  arp?: boolean;
+  /** IFLA_GSO_MAX_SIZE: the largest GSO packet the stack builds for the link, in bytes. */
+  gsoMaxSize?: number;
+  /** IFLA_GSO_MAX_SEGS: the most segments of a GSO packet. */
+  gsoMaxSegs?: number;
+  /** IFLA_GRO_MAX_SIZE: the largest packet GRO builds, in bytes. */
+  groMaxSize?: number;
+  /** IFLA_GSO_IPV4_MAX_SIZE (Linux 6.3+): {@link gsoMaxSize} for IPv4, in bytes. */
+  gsoIpv4MaxSize?: number;
+  /** IFLA_GRO_IPV4_MAX_SIZE (Linux 6.3+): {@link groMaxSize} for IPv4, in bytes. */
+  groIpv4MaxSize?: number;
   /** IFLA_MASTER: the bridge or bond to enslave the link to; `null` releases it. */
   master?: LinkRef | null;
   /**
@@ -51,18 +72,26 @@ export interface LinkSettings {
   netns?: string | number;
 }
 
-/** The far end of a veth pair (VETH_INFO_PEER). */
-export interface VethPeer {
+/**
+ * The far end of a veth pair (VETH_INFO_PEER): every setting of a new link but `master` (the
+ * kernel does not enslave a peer at creation).
+ */
+export interface VethPeer extends Omit<LinkSettings, 'master' | 'up' | 'alias'> {
   /** The peer's name (the kernel picks `vethN` if omitted). */
   name?: string;
+  /** The peer's ifindex (ifi_index of the peer; the kernel picks one if omitted). */
+  index?: number;
   /** Create the peer directly inside this namespace (path or fd). */
   netns?: string | number;
-  /** The peer's hardware address. */
-  mac?: string;
-  /** The peer's MTU, in bytes. */
-  mtu?: number;
-  /** The peer's IFLA_TXQLEN, in packets. */
-  txqlen?: number;
+  /** The peer's IFLA_NUM_TX_QUEUES (1..4096). */
+  numTxQueues?: number;
+  /** The peer's IFLA_NUM_RX_QUEUES (1..4096). */
+  numRxQueues?: number;
+  /**
+   * The peer's IFLA_IFALIAS. The kernel ignores an alias in a creation request, so it is set by a
+   * request after the creation; it needs the peer in the same namespace as the handle.
+   */
+  alias?: string;
   /**
    * Bring the peer up once the pair exists. The kernel cannot open a veth end before its peer is
    * registered (ENOTCONN), so this is a second request after the creation; it needs the peer in
@@ -75,11 +104,16 @@ export interface VethPeer {
 export interface LinkAddBase extends LinkSettings {
   /** IFLA_IFNAME (1..15 bytes, no `/`, `:` or whitespace). */
   name: string;
+  /**
+   * The new link's ifindex (ifi_index, `ip link add … index N`), 1..2^31-1; omitted, the kernel
+   * picks the next free one. A taken index is a NetlinkError EEXIST.
+   */
+  index?: number;
   /** IFLA_LINK: the lower device of stacked kinds (macvlan, vlan, ipvlan …). */
   link?: LinkRef;
-  /** IFLA_NUM_TX_QUEUES. */
+  /** IFLA_NUM_TX_QUEUES (1..4096). */
   numTxQueues?: number;
-  /** IFLA_NUM_RX_QUEUES. */
+  /** IFLA_NUM_RX_QUEUES (1..4096). */
   numRxQueues?: number;
 }
 
@@ -88,9 +122,26 @@ export interface LinkAddBase extends LinkSettings {
  * data: { id: 42, port: 4789 } }`), a `peer` for veth, raw bytes for kinds without a table.
  */
 export type LinkAddKind =
-  | { kind: 'veth'; peer?: VethPeer; data?: never }
-  | { [K in keyof LinkKindOptionsMap]: { kind: K; data?: LinkKindOptionsMap[K] } }[keyof LinkKindOptionsMap]
-  | { kind: string; data?: Uint8Array };
+  | {
+    /** IFLA_INFO_KIND `veth`: a pair of linked interfaces. */
+    kind: 'veth';
+    /** The other end of the pair (VETH_INFO_PEER). */
+    peer?: VethPeer;
+    /** A veth takes its options as `peer`. */
+    data?: never;
+  }
+  | { [K in keyof LinkKindOptionsMap]: {
+    /** IFLA_INFO_KIND: a kind with typed options. */
+    kind: K;
+    /** IFLA_INFO_DATA: the kind's options. */
+    data?: LinkKindOptionsMap[K];
+  } }[keyof LinkKindOptionsMap]
+  | {
+    /** IFLA_INFO_KIND: any other kind the kernel knows (`ifb`, `dummy`, `bond` …). */
+    kind: string;
+    /** IFLA_INFO_DATA as raw bytes (attributes already encoded). */
+    data?: Uint8Array;
+  };
 
 /** What `links.add` creates. */
 export type LinkAddOptions = LinkAddBase & LinkAddKind;
@@ -100,31 +151,71 @@ export interface LinkSetOptions extends LinkSettings {
   /** A new name (IFLA_IFNAME). */
   name?: string;
   /**
+   * IFLA_AF_SPEC / IFLA_INET6_ADDR_GEN_MODE: how the kernel makes the link's IPv6 link-local
+   * address (`ip link set … addrgenmode`). Only in `set`: the kernel refuses it at creation
+   * (EAFNOSUPPORT).
+   */
+  addrGenMode?: 'eui64' | 'none' | 'stable_secret' | 'random';
+  /**
+   * With `netns` only: the ifindex the link takes in its new namespace (IFLA_NEW_IFINDEX, 1..2^31-1;
+   * a taken one is a NetlinkError EEXIST). Applied by recent kernels (seen on 6.18); older ones
+   * ignore it (the link keeps its index, or gets a free one there) or refuse it.
+   */
+  index?: number;
+  /**
    * The link's kind, for `data`: given, `data` is validated before anything is sent (and the
    * kernel refuses a wrong kind with EOPNOTSUPP); omitted, the kind is read from the kernel first.
    */
   kind?: string;
   /** IFLA_INFO_DATA changes for the link's kind (sent in IFLA_LINKINFO with the kind). */
   data?: LinkKindOptions | Uint8Array;
-  /** IFLA_INFO_SLAVE_DATA changes of a bridge port (IFLA_BRPORT_*, e.g. `{ cost: 10, learning: false }`). */
-  slaveData?: BridgePortOptions;
+  /**
+   * The kind of the master the link is a port of, for `slaveData`: `'bridge'` (default) or
+   * `'bond'` (sent as IFLA_INFO_SLAVE_KIND; the kernel refuses data of another master's kind with
+   * EOPNOTSUPP).
+   */
+  slaveKind?: 'bridge' | 'bond';
+  /**
+   * IFLA_INFO_SLAVE_DATA changes of a bridge port (IFLA_BRPORT_*, e.g. `{ cost: 10, learning: false }`)
+   * or, with `slaveKind: 'bond'`, of a bond port (IFLA_BOND_SLAVE_*, e.g. `{ queueId: 5, prio: 7 }`).
+   */
+  slaveData?: BridgePortOptions | BondPortOptions;
 }
 
-/** Filters of `links.list` and `links.stream`, applied by the kernel. */
+/** Filters of `links.list` and `links.stream`. */
 export interface LinkListOptions {
-  /** Only links of this kind (IFLA_LINKINFO / IFLA_INFO_KIND in the dump request). */
+  /** Only links of this kind (kernel filter: IFLA_LINKINFO / IFLA_INFO_KIND in the dump request). */
   kind?: string;
-  /** Only ports of this master (IFLA_MASTER in the dump request). */
+  /** Only ports of this master (kernel filter: IFLA_MASTER in the dump request). */
   master?: LinkRef;
+  /**
+   * Only links with this alias (IFLA_IFALIAS; filtered here: the kernel filters link dumps by
+   * master and kind only).
+   */
+  alias?: string;
   /** Include IFLA_STATS64 (default true; false asks the kernel to skip statistics, which is faster). */
   stats?: boolean;
 }
 
-const SETTINGS_KEYS = ['mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'master', 'netns'] as const;
-const ADD_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'peer', 'link', 'data', 'numTxQueues', 'numRxQueues'];
-const SET_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'data', 'slaveData'];
-const PEER_KEYS = ['name', 'netns', 'mac', 'mtu', 'txqlen', 'up'];
-const LIST_KEYS = ['kind', 'master', 'stats'];
+/**
+ * A link named by its alias (IFLA_IFALIAS), for `links.get({ alias })`. Aliases are not unique:
+ * the first link with the alias in ifindex order is the one.
+ */
+export interface LinkAliasRef {
+  /** The alias, as `ip link set … alias` set it. */
+  alias: string;
+}
+
+const SETTINGS_KEYS = [
+  'mtu', 'mac', 'broadcast', 'txqlen', 'group', 'alias', 'up', 'promisc', 'allmulticast', 'multicast', 'arp', 'gsoMaxSize',
+  'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize', 'master', 'netns',
+] as const;
+const ADD_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'kind', 'peer', 'link', 'data', 'numTxQueues', 'numRxQueues'];
+const SET_KEYS = [...SETTINGS_KEYS, 'name', 'index', 'addrGenMode', 'kind', 'data', 'slaveKind', 'slaveData'];
+/** The slave kinds whose port options `links.set` writes. */
+const SLAVE_DATA_KINDS = new Set(['bridge', 'bond']);
+const PEER_KEYS = [...SETTINGS_KEYS.filter((k) => k !== 'master'), 'name', 'index', 'numTxQueues', 'numRxQueues'];
+const LIST_KEYS = ['kind', 'master', 'alias', 'stats'];
 
 /**
  * Settings of links.add / links.set / a veth peer, checked. Every field is present (undefined when
@@ -145,6 +236,24 @@ export interface CheckedSettings {
   alias: string | undefined;
   /** IFF_UP in ifi_flags / ifi_change. */
   up: boolean | undefined;
+  /** IFF_PROMISC in ifi_flags / ifi_change. */
+  promisc: boolean | undefined;
+  /** IFF_ALLMULTI in ifi_flags / ifi_change. */
+  allmulticast: boolean | undefined;
+  /** IFF_MULTICAST in ifi_flags / ifi_change. */
+  multicast: boolean | undefined;
+  /** ARP on: IFF_NOARP cleared (false sets it) in ifi_flags / ifi_change. */
+  arp: boolean | undefined;
+  /** IFLA_GSO_MAX_SIZE, bytes. */
+  gsoMaxSize: number | undefined;
+  /** IFLA_GSO_MAX_SEGS. */
+  gsoMaxSegs: number | undefined;
+  /** IFLA_GRO_MAX_SIZE, bytes. */
+  groMaxSize: number | undefined;
+  /** IFLA_GSO_IPV4_MAX_SIZE, bytes. */
+  gsoIpv4MaxSize: number | undefined;
+  /** IFLA_GRO_IPV4_MAX_SIZE, bytes. */
+  groIpv4MaxSize: number | undefined;
   /** IFLA_MASTER to resolve (`null`: release, sent as 0). */
   master: LinkRef | null | undefined;
   /** IFLA_NET_NS_FD to open (a path) or use (an fd). */
@@ -155,6 +264,12 @@ export interface CheckedSettings {
 export interface CheckedPeer {
   /** The peer's IFLA_IFNAME. */
   name: string | undefined;
+  /** The peer's ifi_index (0: the kernel picks). */
+  index: number;
+  /** The peer's IFLA_NUM_TX_QUEUES. */
+  numTxQueues: number | undefined;
+  /** The peer's IFLA_NUM_RX_QUEUES. */
+  numRxQueues: number | undefined;
   /** The peer's settings (master never set: no key for it). */
   settings: CheckedSettings;
 }
@@ -163,6 +278,8 @@ export interface CheckedPeer {
 export interface CheckedAdd {
   /** IFLA_IFNAME. */
   name: string;
+  /** ifi_index of the new link (0: the kernel picks). */
+  index: number;
   /** IFLA_INFO_KIND, one of {@link KNOWN_KINDS}. */
   kind: string;
   /** The settings of the new link. */
@@ -185,6 +302,10 @@ export interface CheckedSet {
   target: LinkRef;
   /** A new IFLA_IFNAME. */
   name: string | undefined;
+  /** IFLA_NEW_IFINDEX: the ifindex in the namespace the link moves to. */
+  newIndex: number | undefined;
+  /** IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*). */
+  addrGenMode: number | undefined;
   /** The settings to change. */
   settings: CheckedSettings;
   /** The kind given with `data`. */
@@ -193,7 +314,9 @@ export interface CheckedSet {
   data: CheckedKindData | undefined;
   /** `data` given without a kind: checked once the link's kind is read from the kernel. */
   uncheckedData: unknown;
-  /** IFLA_INFO_SLAVE_DATA of a bridge port. */
+  /** IFLA_INFO_SLAVE_KIND with `slaveData`. */
+  slaveKind: string;
+  /** IFLA_INFO_SLAVE_DATA of a bridge or bond port. */
   slaveData: CheckedKindData | undefined;
 }
 
@@ -203,21 +326,12 @@ export interface CheckedList {
   kind: string | undefined;
   /** IFLA_MASTER to filter by, to resolve. */
   master: LinkRef | undefined;
+  /** IFLA_IFALIAS to filter by (here, not by the kernel). */
+  alias: string | undefined;
   /** false: RTEXT_FILTER_SKIP_STATS. */
   stats: boolean;
 }
 
-/** IFALIASZ - 1: the longest interface alias in bytes. */
-const ALIAS_MAX = 255;
-
-function checkAlias(field: string, value: unknown): string {
-  if (typeof value !== 'string' || Buffer.byteLength(value) > ALIAS_MAX) {
-    throw new ValidationError(field, value, `a string of at most ${ALIAS_MAX} bytes is required`);
-  }
-  // The kernel keeps the alias as a C string: a NUL would silently cut it.
-  if (value.includes('\0')) throw new ValidationError(field, value, 'an alias cannot contain NUL');
-  return value;
-}
 
 /** A MAC checked by parseMac, kept as the string the attribute codec writes. */
 function checkMac(field: string, value: unknown): string {
@@ -235,6 +349,15 @@ function checkSettings(field: string, o: Record<string, unknown>): CheckedSettin
     group: o.group === undefined ? undefined : checkU32(`${p}group`, o.group),
     alias: o.alias === undefined ? undefined : checkAlias(`${p}alias`, o.alias),
     up: o.up === undefined ? undefined : checkBool(`${p}up`, o.up),
+    promisc: o.promisc === undefined ? undefined : checkBool(`${p}promisc`, o.promisc),
+    allmulticast: o.allmulticast === undefined ? undefined : checkBool(`${p}allmulticast`, o.allmulticast),
+    multicast: o.multicast === undefined ? undefined : checkBool(`${p}multicast`, o.multicast),
+    arp: o.arp === undefined ? undefined : checkBool(`${p}arp`, o.arp),
+    gsoMaxSize: o.gsoMaxSize === undefined ? undefined : checkU32(`${p}gsoMaxSize`, o.gsoMaxSize),
+    gsoMaxSegs: o.gsoMaxSegs === undefined ? undefined : checkU32(`${p}gsoMaxSegs`, o.gsoMaxSegs),
+    groMaxSize: o.groMaxSize === undefined ? undefined : checkU32(`${p}groMaxSize`, o.groMaxSize),
+    gsoIpv4MaxSize: o.gsoIpv4MaxSize === undefined ? undefined : checkU32(`${p}gsoIpv4MaxSize`, o.gsoIpv4MaxSize),
+    groIpv4MaxSize: o.groIpv4MaxSize === undefined ? undefined : checkU32(`${p}groIpv4MaxSize`, o.groIpv4MaxSize),
     master: o.master === undefined ? undefined : o.master === null ? null : checkLinkRef(`${p}master`, o.master),
     netns: o.netns === undefined ? undefined : checkNamespace(`${p}netns`, o.netns),
   };
@@ -247,15 +370,32 @@ function checkKind(value: unknown): string {
   return value;
 }
 
+/** An ifindex to create a link with, or 0 (the kernel picks). */
+function checkNewIndex(field: string, value: unknown): number {
+  return value === undefined ? 0 : checkIfindex(field, value);
+}
+
+/** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES: the kernel refuses 0 and more than 4096 (EINVAL). */
+function checkQueues(field: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : checkInt(field, value, 1, 4096);
+}
+
 function checkPeer(value: unknown, settings: CheckedSettings): CheckedPeer {
   const po = checkObject('peer', value);
   checkKeys('peer', po, PEER_KEYS);
   const peer = checkSettings('peer', po);
   const name = po.name === undefined ? undefined : checkLinkName('peer.name', po.name);
-  if (peer.up === true && (peer.netns !== undefined || settings.netns !== undefined)) {
+  const elsewhere = peer.netns !== undefined || settings.netns !== undefined;
+  if (peer.up === true && elsewhere) {
     throw new ValidationError('peer.up', po.up, 'a peer in another namespace is brought up from a handle in that namespace');
   }
-  return { name, settings: peer };
+  if (peer.alias !== undefined && elsewhere) {
+    throw new ValidationError('peer.alias', po.alias, 'the alias of a peer in another namespace is set from a handle in that namespace');
+  }
+  return {
+    name, index: checkNewIndex('peer.index', po.index), numTxQueues: checkQueues('peer.numTxQueues', po.numTxQueues),
+    numRxQueues: checkQueues('peer.numRxQueues', po.numRxQueues), settings: peer,
+  };
 }
 
 /** Checks the options of `links.add` completely. */
@@ -266,14 +406,19 @@ export function checkAdd(options: unknown): CheckedAdd {
   const kind = checkKind(o.kind);
   const settings = checkSettings('', o);
   if (settings.master === null) throw new ValidationError('master', null, 'null (release) only makes sense in set');
-  const numTxQueues = o.numTxQueues === undefined ? undefined : checkInt('numTxQueues', o.numTxQueues, 1, 4096);
-  const numRxQueues = o.numRxQueues === undefined ? undefined : checkInt('numRxQueues', o.numRxQueues, 1, 4096);
+  if (settings.alias !== undefined && settings.netns !== undefined) {
+    // The kernel ignores IFLA_IFALIAS when it creates a link: it is set by a second request, here.
+    throw new ValidationError('alias', o.alias, 'the alias of a link created in another namespace is set from a handle in that namespace');
+  }
+  const index = checkNewIndex('index', o.index);
+  const numTxQueues = checkQueues('numTxQueues', o.numTxQueues);
+  const numRxQueues = checkQueues('numRxQueues', o.numRxQueues);
   const link = o.link === undefined ? undefined : checkLinkRef('link', o.link);
   if (o.peer !== undefined && kind !== 'veth') throw new ValidationError('peer', o.peer, 'only a veth has a peer');
   const peer = o.peer === undefined ? undefined : checkPeer(o.peer, settings);
   if (o.data !== undefined && kind === 'veth') throw new ValidationError('data', o.data, 'give the veth peer as the peer option');
   const data = o.data === undefined ? undefined : checkKindData('data', kind, o.data);
-  return { name, kind, settings, link, numTxQueues, numRxQueues, peer, data };
+  return { name, index, kind, settings, link, numTxQueues, numRxQueues, peer, data };
 }
 
 /** Checks the target and changes of `links.set` completely (data without a kind: see {@link CheckedSet}). */
@@ -283,11 +428,23 @@ export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   checkKeys('', o, SET_KEYS);
   const settings = checkSettings('', o);
   const name = o.name === undefined ? undefined : checkLinkName('name', o.name);
+  const newIndex = o.index === undefined ? undefined : checkIfindex('index', o.index);
+  if (newIndex !== undefined && settings.netns === undefined) {
+    throw new ValidationError('index', o.index, 'an ifindex only changes with a move to another namespace (give netns)');
+  }
+  const addrGenMode = o.addrGenMode === undefined ? undefined : checkAddrGenMode(o.addrGenMode);
   const kind = o.kind === undefined ? undefined : checkKind(o.kind);
   if (kind !== undefined && o.data === undefined) throw new ValidationError('kind', kind, 'kind only goes with data (a link cannot change kind)');
   const data = o.data === undefined || kind === undefined ? undefined : checkKindData('data', kind, o.data);
-  const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', 'bridge', o.slaveData, true);
-  return { target, name, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveData };
+  if (o.slaveKind !== undefined && (typeof o.slaveKind !== 'string' || !SLAVE_DATA_KINDS.has(o.slaveKind))) {
+    throw new ValidationError('slaveKind', o.slaveKind, `one of ${[...SLAVE_DATA_KINDS].join(', ')} is required`);
+  }
+  const slaveKind = (o.slaveKind as string | undefined) ?? 'bridge';
+  if (o.slaveKind !== undefined && o.slaveData === undefined) throw new ValidationError('slaveKind', o.slaveKind, 'slaveKind only goes with slaveData');
+  const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', slaveKind, o.slaveData, true);
+  return {
+    target, name, newIndex, addrGenMode, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveKind, slaveData,
+  };
 }
 
 /** Checks the filters of `links.list` / `links.stream`. */
@@ -297,5 +454,13 @@ export function checkList(options: unknown): CheckedList {
   if (o.kind !== undefined && typeof o.kind !== 'string') throw new ValidationError('kind', o.kind, 'a kind string is required');
   const stats = o.stats === undefined ? true : checkBool('stats', o.stats);
   const master = o.master === undefined ? undefined : checkLinkRef('master', o.master);
-  return { kind: o.kind as string | undefined, master, stats };
+  const alias = o.alias === undefined ? undefined : checkAlias('alias', o.alias);
+  return { kind: o.kind as string | undefined, master, alias, stats };
+}
+
+/** An IPv6 address generation mode by name (the numbers are the kernel's, not the API's). */
+function checkAddrGenMode(value: unknown): number {
+  const mode = typeof value === 'string' ? IN6_ADDR_GEN_MODES.value(value) : undefined;
+  if (mode === undefined) throw new ValidationError('addrGenMode', value, `one of ${IN6_ADDR_GEN_MODES.names().join(', ')} is required`);
+  return mode;
 }

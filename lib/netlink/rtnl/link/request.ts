@@ -43,6 +43,8 @@ export interface LinkRequestInfo {
 export interface LinkRequestAttributes {
   /** IFLA_IFNAME: the link's name (or its new name in a rename). */
   ifname: string | undefined;
+  /** IFLA_ALT_IFNAME: the link by an alternative name longer than IFLA_IFNAME takes (16..127 bytes). */
+  altIfname: string | undefined;
   /** IFLA_EXT_MASK: RTEXT_FILTER_* bits of a GET or dump. */
   extMask: number | undefined;
   /** IFLA_MTU, in bytes. */
@@ -67,8 +69,24 @@ export interface LinkRequestAttributes {
   numTxQueues: number | undefined;
   /** IFLA_NUM_RX_QUEUES. */
   numRxQueues: number | undefined;
+  /** IFLA_GSO_MAX_SIZE, bytes. */
+  gsoMaxSize: number | undefined;
+  /** IFLA_GSO_MAX_SEGS. */
+  gsoMaxSegs: number | undefined;
+  /** IFLA_GRO_MAX_SIZE, bytes. */
+  groMaxSize: number | undefined;
+  /** IFLA_GSO_IPV4_MAX_SIZE, bytes. */
+  gsoIpv4MaxSize: number | undefined;
+  /** IFLA_GRO_IPV4_MAX_SIZE, bytes. */
+  groIpv4MaxSize: number | undefined;
   /** IFLA_LINKINFO. */
   linkinfo: LinkRequestInfo | undefined;
+  /** IFLA_AF_SPEC: the AF_INET6 address generation mode of `set`. */
+  afSpec: { inet6: { addrGenMode: number; unknown: undefined }; unknown: undefined } | undefined;
+  /** IFLA_PROP_LIST: alternative names (RTM_NEWLINKPROP / RTM_DELLINKPROP). */
+  propList: { altIfnames: string[]; unknown: undefined } | undefined;
+  /** IFLA_NEW_IFINDEX: the ifindex a link moving to another namespace takes there. */
+  newIfindex: number | undefined;
   /** No unknown attributes. */
   unknown: undefined;
 }
@@ -84,9 +102,10 @@ export interface LinkRequest {
 /** Attributes of a request that sends none yet: set the few it sends (the shape stays the same). */
 function noAttributes(): LinkRequestAttributes {
   return {
-    ifname: undefined, extMask: undefined, mtu: undefined, address: undefined, broadcast: undefined, txqlen: undefined,
+    ifname: undefined, altIfname: undefined, extMask: undefined, mtu: undefined, address: undefined, broadcast: undefined, txqlen: undefined,
     group: undefined, ifalias: undefined, master: undefined, netNsFd: undefined, link: undefined, numTxQueues: undefined,
-    numRxQueues: undefined, linkinfo: undefined, unknown: undefined,
+    numRxQueues: undefined, gsoMaxSize: undefined, gsoMaxSegs: undefined, groMaxSize: undefined, gsoIpv4MaxSize: undefined,
+    groIpv4MaxSize: undefined, linkinfo: undefined, afSpec: undefined, propList: undefined, newIfindex: undefined, unknown: undefined,
   };
 }
 
@@ -110,6 +129,27 @@ function header(index: number, up: boolean | undefined): IfInfoMsg {
   return { family: 0, type: 0, index, flags: up === true ? C.IFF_UP : 0, change: up === undefined ? 0 : C.IFF_UP };
 }
 
+/** Sets or clears `bit` in `h` (ifi_flags) and selects it in ifi_change, when `on` is given. */
+function flag(h: IfInfoMsg, bit: number, on: boolean | undefined): void {
+  if (on === undefined) return;
+  h.change |= bit;
+  if (on) h.flags |= bit;
+}
+
+/**
+ * The ifinfomsg of settings: IFF_UP (unless `withUp` is false), IFF_PROMISC, IFF_ALLMULTI,
+ * IFF_MULTICAST and IFF_NOARP (set when `arp` is false), each changed only when given, as `ip
+ * link` does (the kernel applies ifi_flags under the ifi_change mask).
+ */
+function settingsHeader(index: number, s: CheckedSettings, withUp = true): IfInfoMsg {
+  const h = header(index, withUp ? s.up : undefined);
+  flag(h, C.IFF_PROMISC, s.promisc);
+  flag(h, C.IFF_ALLMULTI, s.allmulticast);
+  flag(h, C.IFF_MULTICAST, s.multicast);
+  flag(h, C.IFF_NOARP, s.arp === undefined ? undefined : !s.arp);
+  return h;
+}
+
 /** A request naming link `ref`: by ifindex in ifi_index, or by name in IFLA_IFNAME (ifi_index 0). */
 function about(ref: LinkRef, up?: boolean): LinkRequest {
   const attributes = noAttributes();
@@ -127,7 +167,11 @@ function settingsAttributes(ifname: string | undefined, s: CheckedSettings, mast
   a.broadcast = s.broadcast;
   a.txqlen = s.txqlen;
   a.group = s.group;
-  a.ifalias = s.alias;
+  a.gsoMaxSize = s.gsoMaxSize;
+  a.gsoMaxSegs = s.gsoMaxSegs;
+  a.groMaxSize = s.groMaxSize;
+  a.gsoIpv4MaxSize = s.gsoIpv4MaxSize;
+  a.groIpv4MaxSize = s.groIpv4MaxSize;
   a.master = master;
   a.netNsFd = netNsFd;
   return a;
@@ -155,6 +199,14 @@ export function writeGetRequest(w: NlWriter, ref: LinkRef, extMask: number): voi
   writeIfInfoMsg(w, header(typeof ref === 'number' ? ref : 0, undefined));
   if (typeof ref === 'string') w.attrString(C.IFLA_IFNAME, ref);
   w.attrU32(C.IFLA_EXT_MASK, extMask);
+}
+
+/** RTM_GETLINK of the link with alternative name `name` (IFLA_ALT_IFNAME: IFLA_IFNAME takes 15 bytes at most). */
+export function altGetRequest(name: string, extMask: number): LinkRequest {
+  const r = about(0);
+  r.attributes.altIfname = name;
+  r.attributes.extMask = extMask;
+  return r;
 }
 
 /** RTM_DELLINK of one link. */
@@ -190,25 +242,37 @@ export interface AddResolved {
 
 /**
  * The RTM_NEWLINK of `links.add` (sent with NLM_F_CREATE | NLM_F_EXCL). A veth's peer is a whole
- * link body in VETH_INFO_PEER. `peer.up` is not asked for in it: the kernel cannot open a veth end
- * before its peer is registered (ENOTCONN), so the peer comes up by a second request, {@link upRequest}.
+ * link body in VETH_INFO_PEER. Neither `peer.up` nor an alias is asked for in it: the kernel cannot
+ * open a veth end before its peer is registered (ENOTCONN), and ignores IFLA_IFALIAS when it
+ * creates a link, so those come by a second request, {@link followUpRequest}.
  */
 export function addRequest(c: CheckedAdd, r: AddResolved): LinkRequest {
-  const peer: LinkRequest | undefined = c.peer === undefined ? undefined : {
-    header: header(0, c.peer.settings.up === true ? undefined : c.peer.settings.up),
-    attributes: settingsAttributes(c.peer.name, c.peer.settings, undefined, r.peerNetNsFd),
-  };
+  let peer: LinkRequest | undefined;
+  if (c.peer !== undefined) {
+    const p = c.peer;
+    const attributes = settingsAttributes(p.name, p.settings, undefined, r.peerNetNsFd);
+    attributes.numTxQueues = p.numTxQueues;
+    attributes.numRxQueues = p.numRxQueues;
+    peer = { header: settingsHeader(p.index, p.settings, p.settings.up !== true), attributes };
+  }
   const attributes = settingsAttributes(c.name, c.settings, r.master, r.netNsFd);
   attributes.link = r.link;
   attributes.numTxQueues = c.numTxQueues;
   attributes.numRxQueues = c.numRxQueues;
   attributes.linkinfo = linkInfo(c.kind, peer === undefined ? r.data : { peer, unknown: undefined });
-  return { header: header(0, c.settings.up), attributes };
+  return { header: settingsHeader(c.index, c.settings), attributes };
 }
 
-/** RTM_NEWLINK bringing a link (a new veth's peer) up. */
-export function upRequest(ref: LinkRef): LinkRequest {
-  return about(ref, true);
+/**
+ * The RTM_NEWLINK after a creation that sets what the kernel does not take in one (an alias, a
+ * veth peer's up): IFLA_IFALIAS when `alias` is given, IFF_UP when `up` is true. Undefined when
+ * there is nothing to set.
+ */
+export function followUpRequest(ref: LinkRef, alias: string | undefined, up: boolean | undefined): LinkRequest | undefined {
+  if (alias === undefined && up !== true) return undefined;
+  const r = about(ref, up === true ? true : undefined);
+  r.attributes.ifalias = alias;
+  return r;
 }
 
 /** The link references, namespace and kind data of `links.set`, resolved and encoded. */
@@ -238,11 +302,21 @@ export function setRequest(c: CheckedSet, r: SetResolved): LinkRequest {
   if (typeof r.ref === 'string' && c.name !== undefined) throw new RangeError('a rename needs the link by ifindex');
   const index = typeof r.ref === 'number' ? r.ref : 0;
   const attributes = settingsAttributes(typeof r.ref === 'string' ? r.ref : c.name, c.settings, r.master, r.netNsFd);
+  attributes.ifalias = c.settings.alias;
   if (r.data !== undefined || r.slaveData !== undefined) {
     attributes.linkinfo = linkInfo(r.data === undefined ? undefined : r.kind, r.data,
-      r.slaveData === undefined ? undefined : 'bridge', r.slaveData);
+      r.slaveData === undefined ? undefined : c.slaveKind, r.slaveData);
   }
-  return { header: header(index, c.settings.up), attributes };
+  if (c.addrGenMode !== undefined) attributes.afSpec = { inet6: { addrGenMode: c.addrGenMode, unknown: undefined }, unknown: undefined };
+  attributes.newIfindex = c.newIndex;
+  return { header: settingsHeader(index, c.settings), attributes };
+}
+
+/** RTM_NEWLINKPROP / RTM_DELLINKPROP of alternative names of link `ref`. */
+export function altNameRequest(ref: LinkRef, names: string[]): LinkRequest {
+  const r = about(ref);
+  r.attributes.propList = { altIfnames: names, unknown: undefined };
+  return r;
 }
 
 /** RTM_NEWLINK moving one link into IFLA_GROUP `group` (the first step of `links.delMany`). */

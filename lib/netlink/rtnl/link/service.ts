@@ -8,27 +8,31 @@
  */
 import { NetlinkError, ValidationError } from '../../core/errors.js';
 import { ENODEV } from '../../core/errno.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
 import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
 import { resolveRefs, type LinkIndexer } from '../resolve.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK } from '../rtm.js';
-import { dumpStream } from '../stream.js';
+import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP } from '../rtm.js';
+import { dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { IFI_INDEX_AT } from './codec.js';
 import * as C from './constants.js';
 import { checkKindData, type CheckedKindData } from './kinds/options.js';
-import { checkAdd, checkList, checkSet, type LinkAddOptions, type LinkListOptions, type LinkSetOptions } from './options.js';
 import {
-  addRequest, delRequest, dumpRequest, groupDelRequest, groupMoveRequest, requestBuilder, setRequest,
-  upRequest, writeGetRequest, writeLinkRequest,
+  checkAdd, checkList, checkSet, type CheckedAdd, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
+  type LinkSetOptions,
+} from './options.js';
+import {
+  addRequest, altGetRequest, altNameRequest, delRequest, dumpRequest, followUpRequest, groupDelRequest, groupMoveRequest, requestBuilder, setRequest,
+  writeGetRequest, writeLinkRequest,
 } from './request.js';
+import { checkAliasRef, checkAltNames, longAltName } from './names.js';
 import { Link, linkView } from './view.js';
 
 export type { LinkRef } from '../../core/validate.js';
 export {
-  KNOWN_KINDS, type LinkAddBase, type LinkAddKind, type LinkAddOptions, type LinkListOptions, type LinkSetOptions,
-  type LinkSettings, type VethPeer,
+  KNOWN_KINDS, type LinkAddBase, type LinkAddKind, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
+  type LinkSetOptions, type LinkSettings, type VethPeer,
 } from './options.js';
 
 /**
@@ -76,33 +80,61 @@ export class Links {
   /** @internal */
   constructor(private readonly conn: Connection) {}
 
-  /** All links (one RTM_GETLINK dump), optionally filtered by the kernel. */
-  list(options: LinkListOptions = {}): Promise<Link[]> {
-    return this.dumpBuilder(options).then((build) => this.conn.dump(RTM_GETLINK, 0, build, linkView));
+  /**
+   * All links (one RTM_GETLINK dump), optionally filtered: by master and kind in the kernel, by
+   * alias here.
+   */
+  async list(options: LinkListOptions = {}): Promise<Link[]> {
+    return dumpList(this.conn, RTM_GETLINK, await this.prepareDump(options));
   }
 
   /** Like {@link list}, one link at a time, reading from the kernel as the loop advances. */
   stream(options: LinkListOptions = {}): AsyncIterableIterator<Link> {
-    return dumpStream(this.conn, RTM_GETLINK, async () => ({ build: await this.dumpBuilder(options), decode: linkView }));
+    return dumpStream(this.conn, RTM_GETLINK, () => this.prepareDump(options));
   }
 
-  /** The dump request of list options (checked, the master's name resolved). */
-  private async dumpBuilder(options: unknown): Promise<RequestBuilder> {
+  /** The dump of list options (checked, the master's name resolved), skipping links of another alias. */
+  private async prepareDump(options: unknown): Promise<PreparedDump<Link>> {
     const c = checkList(options);
     const master = c.master === undefined ? undefined : await this.index(c.master);
-    return requestBuilder(dumpRequest(c, master));
+    const build = requestBuilder(dumpRequest(c, master));
+    const alias = c.alias;
+    if (alias === undefined) return { build, decode: linkView };
+    return {
+      build,
+      decode: (buf, off, len) => {
+        const link = linkView(buf, off, len);
+        return link.alias === alias ? link : undefined;
+      },
+    };
   }
 
-  /** One link by name or ifindex (RTM_GETLINK). A missing link is a NetlinkError ENODEV. */
-  get(ref: LinkRef): Promise<Link> {
+  /**
+   * One link by name, ifindex or alias (`{ alias: 'uplink' }`). By name (an alternative name too,
+   * up to 127 bytes: IFLA_ALT_IFNAME past 15) or ifindex it is one RTM_GETLINK; the kernel cannot look a link up by alias, so an alias is one dump without
+   * statistics, then a GET of the first link (in ifindex order) that has it. A missing link is a
+   * NetlinkError ENODEV naming it.
+   */
+  get(ref: LinkRef | LinkAliasRef): Promise<Link> {
     // Not async: the hot path (one GET per call) saves the extra promise of an async function.
     let checked: LinkRef;
     try {
+      if (typeof ref === 'object' && ref !== null) return this.byAlias(checkAliasRef(ref));
       checked = checkLinkRef('link', ref);
     } catch (e) {
-      return Promise.reject(e as Error);
+      // Not an interface name, but maybe an alternative name too long for IFLA_IFNAME.
+      const alt = longAltName(ref);
+      if (alt === undefined) return Promise.reject(e as Error);
+      return this.conn.get(RTM_GETLINK, 0, requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_VF)), linkView).catch(naming(alt));
     }
     return this.conn.get(RTM_GETLINK, 0, (w) => writeGetRequest(w, checked, C.RTEXT_FILTER_VF), linkView).catch(naming(checked));
+  }
+
+  /** The first link with alias `alias`, in full (see {@link get}). */
+  private async byAlias(alias: string): Promise<Link> {
+    const [first] = await this.list({ alias, stats: false });
+    if (first === undefined) throw new NetlinkError(ENODEV, 'RTM_GETLINK', { requestType: RTM_GETLINK, alias });
+    return this.get(first.ifindex);
   }
 
   /**
@@ -117,32 +149,73 @@ export class Links {
   /** The ifindex of a link given by name (an index is returned as it is). */
   async index(ref: LinkRef): Promise<number> {
     if (typeof ref === 'number') return checkLinkRef('link', ref) as number;
-    const name = checkLinkName('link', ref);
-    return this.conn.get(RTM_GETLINK, 0, (w) => writeGetRequest(w, name, C.RTEXT_FILTER_SKIP_STATS),
-      (buf, off) => buf.readInt32LE(off + IFI_INDEX_AT)).catch(naming(name));
+    const alt = longAltName(ref);
+    const name = alt ?? checkLinkName('link', ref);
+    const build: RequestBuilder = alt === undefined ? (w) => writeGetRequest(w, name, C.RTEXT_FILTER_SKIP_STATS)
+      : requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_SKIP_STATS));
+    return this.conn.get(RTM_GETLINK, 0, build, (buf, off) => buf.readInt32LE(off + IFI_INDEX_AT)).catch(naming(name));
   }
 
   /**
-   * Creates a link (RTM_NEWLINK with NLM_F_CREATE | NLM_F_EXCL). An existing name is a NetlinkError
-   * EEXIST; a kind the kernel cannot create is EOPNOTSUPP.
+   * Creates a link (RTM_NEWLINK with NLM_F_CREATE | NLM_F_EXCL) and resolves to it as the kernel
+   * reported it. An existing name or a taken `index` is a NetlinkError EEXIST; a kind the kernel
+   * cannot create is EOPNOTSUPP.
+   *
+   * The request carries NLM_F_ECHO: the kernel (Linux 6.3 and later) sends its notification of the
+   * new link back before the ACK, so one request creates the link and returns it. A kernel that
+   * does not echo costs one RTM_GETLINK more. A link created in another namespace (`netns`) is
+   * not visible from this handle: the promise then resolves to undefined (and the request has no
+   * NLM_F_ECHO, since the kernel would echo it to a socket of that namespace).
+   *
+   * What the kernel ignores or refuses at creation comes by one more request once the link exists:
+   * an alias (IFLA_IFALIAS is not applied when a link is created), and a veth peer's `up`/`alias`;
+   * the link is then read again. If that request fails, the new link is deleted (with its peer) and
+   * the error rejects.
    */
-  async add(options: LinkAddOptions): Promise<void> {
+  add(options: LinkAddOptions & { netns: string | number }): Promise<undefined>;
+  add(options: LinkAddOptions & { netns?: undefined }): Promise<Link>;
+  add(options: LinkAddOptions): Promise<Link | undefined>;
+  async add(options: LinkAddOptions): Promise<Link | undefined> {
     const c = checkAdd(options);
     const refs = kindRefs(c.data);
     const r = this.resolve([c.settings.master ?? undefined, c.link, ...refs]);
     const [master, link, ...ifindexes] = r instanceof Promise ? await r : r;
     const [data] = payloads(ifindexes, c.data);
-    await withNamespaces([['netns', c.settings.netns], ['peer.netns', c.peer?.settings.netns]], ([netNsFd, peerNetNsFd]) => {
-      const request = addRequest(c, { master, link, netNsFd, peerNetNsFd, data });
-      return this.conn.ack(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, requestBuilder(request));
-    });
-    if (c.peer?.settings.up === true) {
-      // The kernel cannot open a veth end before its peer exists (ENOTCONN), so the peer comes up
-      // now; unnamed, it is found as the new link's IFLA_LINK.
-      const peer = c.peer.name ?? (await this.get(c.name)).link;
-      if (peer === undefined) throw new ValidationError('peer.up', true, 'the kernel did not report the peer of the new veth');
-      await this.conn.ack(RTM_NEWLINK, 0, requestBuilder(upRequest(peer)));
+    if (c.settings.netns !== undefined) {
+      await withNamespaces([['netns', c.settings.netns], ['peer.netns', c.peer?.settings.netns]], ([netNsFd, peerNetNsFd]) =>
+        this.conn.ack(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, requestBuilder(addRequest(c, { master, link, netNsFd, peerNetNsFd, data }))));
+      return undefined;
     }
+    const echoed = await withNamespaces([['peer.netns', c.peer?.settings.netns]], ([peerNetNsFd]) =>
+      this.conn.echo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+        requestBuilder(addRequest(c, { master, link, netNsFd: undefined, peerNetNsFd, data })), linkView));
+    // Kernels before 6.3 do not echo RTM_NEWLINK: read the new link instead (also, defensively, if
+    // what came back is not the link asked for).
+    const created = echoed !== undefined && echoed.name === c.name ? echoed : await this.get(c.name);
+    return this.finishAdd(c, created);
+  }
+
+  /**
+   * The requests after a creation (alias, a veth peer's up and alias), and the link read again when
+   * there were any; on failure the new link is deleted and the error rethrown.
+   */
+  private async finishAdd(c: CheckedAdd, created: Link): Promise<Link> {
+    const own = followUpRequest(created.ifindex, c.settings.alias, undefined);
+    // An unnamed peer is found as the new link's IFLA_LINK.
+    const peerRef = c.peer === undefined ? undefined : c.peer.name ?? created.link;
+    const ofPeer = c.peer === undefined ? undefined : followUpRequest(peerRef ?? 0, c.peer.settings.alias, c.peer.settings.up);
+    if (own === undefined && ofPeer === undefined) return created;
+    try {
+      if (ofPeer !== undefined && peerRef === undefined) {
+        throw new ValidationError('peer', c.peer, 'the kernel did not report the peer of the new veth');
+      }
+      await Promise.all([own, ofPeer].map((req) => (req === undefined ? undefined : this.conn.ack(RTM_NEWLINK, 0, requestBuilder(req)))));
+    } catch (error) {
+      // Deleting one end of a veth deletes both.
+      await this.del(created.ifindex).catch(() => undefined);
+      throw error;
+    }
+    return this.get(created.ifindex);
   }
 
   /**
@@ -174,6 +247,26 @@ export class Links {
       const request = setRequest(c, { ref: target, master, netNsFd, kind, data: dataBytes, slaveData });
       return this.conn.ack(RTM_NEWLINK, 0, requestBuilder(request)).catch(naming(c.target));
     });
+  }
+
+  /**
+   * Adds alternative names to a link (RTM_NEWLINKPROP with IFLA_PROP_LIST, as `ip link property add
+   * … altname`): up to 127 bytes each; the link is then found by any of them. A name in use is a
+   * NetlinkError EEXIST.
+   */
+  async addAltName(ref: LinkRef, names: string | string[]): Promise<void> {
+    const target = checkLinkRef('link', ref);
+    const checked = checkAltNames(names);
+    // NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND, as ip sends it.
+    return this.conn.ack(RTM_NEWLINKPROP, NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND, requestBuilder(altNameRequest(target, checked)))
+      .catch(naming(target));
+  }
+
+  /** Deletes alternative names of a link (RTM_DELLINKPROP). A name the link does not have is a NetlinkError ENOENT. */
+  async delAltName(ref: LinkRef, names: string | string[]): Promise<void> {
+    const target = checkLinkRef('link', ref);
+    const checked = checkAltNames(names);
+    return this.conn.ack(RTM_DELLINKPROP, 0, requestBuilder(altNameRequest(target, checked))).catch(naming(target));
   }
 
   /** Deletes a link (RTM_DELLINK). Deleting one end of a veth deletes both. */

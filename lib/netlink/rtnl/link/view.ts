@@ -3,90 +3,177 @@
  * follow `ip -j link` in camelCase (`ifindex`, `operstate`, `linkNetnsId`); `name` and `mac` are the
  * names the API promises for IFLA_IFNAME and IFLA_ADDRESS.
  */
-import { attrLength, findAttr, readString } from '../../core/attributes.js';
+import { attrLength, findAttr, locateAttr, readString } from '../../core/attributes.js';
 import * as C from './constants.js';
-import { type AddrGenMode, type LinkAfSpec } from './af-spec.js';
+import { IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODES, type AddrGenMode, type LinkAfSpec } from './af-spec.js';
 import {
   IFI_FLAGS_AT, IFI_INDEX_AT, IFI_TYPE_AT, IFINFOMSG_SIZE, linkAfSpec, linkAttrsFor, linkInfo, linkPropAttrs, linkXdpAttrs,
-  readIfInfoMsg, linkStats64, type IfInfoMsg, type LinkAttributes, type LinkStats64,
+  readIfInfoMsg, type IfInfoMsg, type LinkAttributes, type LinkStats64,
 } from './codec.js';
 import type { LinkInfo, LinkKindData } from './kinds/index.js';
+import { readLinkStats64 } from './stats.js';
+import { AF_INET6 } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
-import { mac, nest, s32, string, u32, u8, type AttrValues } from '../../core/schema.js';
+import { exactLength, nest, type AttrValues } from '../../core/schema.js';
 
 /** The IFF_* flags of a link as booleans (`ip -j` prints them as `UP`, `LOWER_UP` …). */
 export interface LinkFlags {
+  /** IFF_UP: administratively up (`ip link set … up`). */
   up: boolean;
+  /** IFF_BROADCAST: the broadcast address is valid. */
   broadcast: boolean;
+  /** IFF_DEBUG: driver debugging on. */
   debug: boolean;
+  /** IFF_LOOPBACK: a loopback device. */
   loopback: boolean;
+  /** IFF_POINTOPOINT: a point-to-point link. */
   pointopoint: boolean;
+  /** IFF_NOTRAILERS: avoid trailers (obsolete, unused by Linux). */
   notrailers: boolean;
+  /** IFF_RUNNING: operationally up (RFC 2863 UP). */
   running: boolean;
+  /** IFF_NOARP: no ARP / neighbour discovery on the link. */
   noarp: boolean;
+  /** IFF_PROMISC: receives every packet. */
   promisc: boolean;
+  /** IFF_ALLMULTI: receives every multicast packet. */
   allmulti: boolean;
+  /** IFF_MASTER: master of a load balancer (bonding). */
   master: boolean;
+  /** IFF_SLAVE: slave of a load balancer (bonding). */
   slave: boolean;
+  /** IFF_MULTICAST: supports multicast. */
   multicast: boolean;
+  /** IFF_PORTSEL: can set the media type. */
   portsel: boolean;
+  /** IFF_AUTOMEDIA: selects the media automatically. */
   automedia: boolean;
+  /** IFF_DYNAMIC: addresses are lost when the link goes down. */
   dynamic: boolean;
+  /** IFF_LOWER_UP: the driver signals L1 up (carrier). */
   lowerUp: boolean;
+  /** IFF_DORMANT: the driver signals dormant. */
   dormant: boolean;
+  /** IFF_ECHO: echoes sent packets. */
   echo: boolean;
 }
 
-const FLAG_BITS: ReadonlyArray<readonly [keyof LinkFlags, number, string]> = [
-  ['up', C.IFF_UP, 'UP'], ['broadcast', C.IFF_BROADCAST, 'BROADCAST'], ['debug', C.IFF_DEBUG, 'DEBUG'],
-  ['loopback', C.IFF_LOOPBACK, 'LOOPBACK'], ['pointopoint', C.IFF_POINTOPOINT, 'POINTOPOINT'],
-  ['notrailers', C.IFF_NOTRAILERS, 'NOTRAILERS'], ['running', C.IFF_RUNNING, 'RUNNING'],
-  ['noarp', C.IFF_NOARP, 'NOARP'], ['promisc', C.IFF_PROMISC, 'PROMISC'], ['allmulti', C.IFF_ALLMULTI, 'ALLMULTI'],
-  ['master', C.IFF_MASTER, 'MASTER'], ['slave', C.IFF_SLAVE, 'SLAVE'], ['multicast', C.IFF_MULTICAST, 'MULTICAST'],
-  ['portsel', C.IFF_PORTSEL, 'PORTSEL'], ['automedia', C.IFF_AUTOMEDIA, 'AUTOMEDIA'], ['dynamic', C.IFF_DYNAMIC, 'DYNAMIC'],
-  ['lowerUp', C.IFF_LOWER_UP, 'LOWER_UP'], ['dormant', C.IFF_DORMANT, 'DORMANT'], ['echo', C.IFF_ECHO, 'ECHO'],
+/** IFF_* flags in the order iproute2's print_link_flags prints them, with their names. */
+const IP_FLAG_ORDER: ReadonlyArray<readonly [number, string]> = [
+  [C.IFF_LOOPBACK, 'LOOPBACK'], [C.IFF_BROADCAST, 'BROADCAST'], [C.IFF_POINTOPOINT, 'POINTOPOINT'],
+  [C.IFF_MULTICAST, 'MULTICAST'], [C.IFF_NOARP, 'NOARP'], [C.IFF_ALLMULTI, 'ALLMULTI'], [C.IFF_PROMISC, 'PROMISC'],
+  [C.IFF_NOTRAILERS, 'NOTRAILERS'], [C.IFF_DEBUG, 'DEBUG'], [C.IFF_DYNAMIC, 'DYNAMIC'], [C.IFF_AUTOMEDIA, 'AUTOMEDIA'],
+  [C.IFF_PORTSEL, 'PORTSEL'], [C.IFF_SLAVE, 'SLAVE'], [C.IFF_MASTER, 'MASTER'], [C.IFF_UP, 'UP'],
+  [C.IFF_LOWER_UP, 'LOWER_UP'], [C.IFF_DORMANT, 'DORMANT'], [C.IFF_ECHO, 'ECHO'],
 ];
 
-/** Decodes ifi_flags into {@link LinkFlags}. */
+/** Decodes ifi_flags into {@link LinkFlags} (written out: one object literal, one shape). */
 export function decodeLinkFlags(bits: number): LinkFlags {
-  const flags = {} as LinkFlags;
-  for (const [name, bit] of FLAG_BITS) flags[name] = (bits & bit) !== 0;
-  return flags;
+  return {
+    up: (bits & C.IFF_UP) !== 0,
+    broadcast: (bits & C.IFF_BROADCAST) !== 0,
+    debug: (bits & C.IFF_DEBUG) !== 0,
+    loopback: (bits & C.IFF_LOOPBACK) !== 0,
+    pointopoint: (bits & C.IFF_POINTOPOINT) !== 0,
+    notrailers: (bits & C.IFF_NOTRAILERS) !== 0,
+    running: (bits & C.IFF_RUNNING) !== 0,
+    noarp: (bits & C.IFF_NOARP) !== 0,
+    promisc: (bits & C.IFF_PROMISC) !== 0,
+    allmulti: (bits & C.IFF_ALLMULTI) !== 0,
+    master: (bits & C.IFF_MASTER) !== 0,
+    slave: (bits & C.IFF_SLAVE) !== 0,
+    multicast: (bits & C.IFF_MULTICAST) !== 0,
+    portsel: (bits & C.IFF_PORTSEL) !== 0,
+    automedia: (bits & C.IFF_AUTOMEDIA) !== 0,
+    dynamic: (bits & C.IFF_DYNAMIC) !== 0,
+    lowerUp: (bits & C.IFF_LOWER_UP) !== 0,
+    dormant: (bits & C.IFF_DORMANT) !== 0,
+    echo: (bits & C.IFF_ECHO) !== 0,
+  };
 }
 
-/** The IFF_* names `ip -j` prints for ifi_flags (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`), in bit order. */
+/**
+ * The flags as `ip link` and `ip -j link` print them (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`),
+ * in iproute2's order: `NO-CARRIER` first for a link that is up without IFF_RUNNING, RUNNING itself
+ * never, unknown bits as one hex number last. ip's `M-DOWN` (the IFLA_LINK device is down) needs
+ * that other link's flags and is not added here.
+ */
 export function linkFlagNames(bits: number): string[] {
-  return FLAG_BITS.filter(([, bit]) => (bits & bit) !== 0).map(([, , name]) => name);
+  const out: string[] = [];
+  if ((bits & C.IFF_UP) !== 0 && (bits & C.IFF_RUNNING) === 0) out.push('NO-CARRIER');
+  let rest = bits & ~C.IFF_RUNNING;
+  for (const [bit, name] of IP_FLAG_ORDER) {
+    if ((rest & bit) !== 0) {
+      out.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest !== 0) out.push(`0x${(rest >>> 0).toString(16)}`);
+  return out;
 }
+
+/**
+ * The IFLA_LINKINFO nest in `buf[start, end)` when it holds nothing but IFLA_INFO_KIND and/or
+ * IFLA_INFO_SLAVE_KIND, once each (ifb, veth, dummy, and ports of masters without port data): the
+ * object the linkInfo codec decodes then, built without it. Undefined for anything else (data,
+ * other attributes, malformed bytes): the codec decodes those.
+ */
+function kindOnlyLinkInfo(buf: Buffer, start: number, end: number): LinkInfo | undefined {
+  let kind: string | undefined;
+  let slaveKind: string | undefined;
+  let kindFirst = true;
+  let at = start;
+  while (at + 4 <= end) {
+    const len = buf[at]! | (buf[at + 1]! << 8);
+    if (len < 4 || at + len > end) return undefined;
+    const type = buf[at + 2]! | (buf[at + 3]! << 8);
+    if (type === C.IFLA_INFO_KIND && kind === undefined) {
+      kind = readString(buf, at + 4, len - 4);
+    } else if (type === C.IFLA_INFO_SLAVE_KIND && slaveKind === undefined) {
+      slaveKind = readString(buf, at + 4, len - 4);
+      if (kind === undefined) kindFirst = false;
+    } else {
+      return undefined;
+    }
+    at += (len + 3) & ~3;
+  }
+  for (let i = at; i < end; i++) if (buf[i] !== 0) return undefined;
+  if (kind === undefined) return slaveKind === undefined ? {} : { slaveKind };
+  if (slaveKind === undefined) return { kind };
+  return kindFirst ? { kind, slaveKind } : { slaveKind, kind };
+}
+
+/** Where ifi_family is in a link message. */
+const IFI_FAMILY_AT = NLMSG_HDRLEN;
 
 /** A network interface, decoded lazily from its RTM_NEWLINK message. */
 export class Link extends MessageView {
   protected get headerSize(): number { return IFINFOMSG_SIZE; }
-  protected get maxAttr(): number { return C.IFLA_MAX; }
   protected get setName(): string { return 'link'; }
 
   /** The fixed header (struct ifinfomsg). */
   get header(): IfInfoMsg {
-    return readIfInfoMsg(this.buf, this.off + NLMSG_HDRLEN);
+    return readIfInfoMsg(this.buffer(), this.offset() + NLMSG_HDRLEN);
   }
 
   /** ifi_index. */
   get ifindex(): number {
-    return this.buf.readInt32LE(this.off + IFI_INDEX_AT);
+    return this.s32At(IFI_INDEX_AT);
   }
 
   /** IFLA_IFNAME. */
   get name(): string {
-    return this.attr(C.IFLA_IFNAME, string, 'ifname') ?? '';
+    return this.attrString(C.IFLA_IFNAME) ?? '';
   }
 
   /** IFLA_INFO_KIND inside IFLA_LINKINFO (`'veth'`, `'bridge'` …); undefined for plain devices (lo, physical). */
   get kind(): string | undefined {
     const at = this.locate(C.IFLA_LINKINFO);
     if (at < 0) return undefined;
-    const k = findAttr(this.buf, at, at + attrLength(this.buf, at), C.IFLA_INFO_KIND);
-    return k < 0 ? undefined : readString(this.buf, k, attrLength(this.buf, k));
+    const buf = this.buffer();
+    const k = findAttr(buf, at, at + attrLength(buf, at), C.IFLA_INFO_KIND);
+    return k < 0 ? undefined : readString(buf, k, attrLength(buf, k));
   }
 
   /** IFLA_INFO_SLAVE_KIND: the kind of the master this link is a port of (`'bridge'`). */
@@ -94,34 +181,34 @@ export class Link extends MessageView {
     return this.linkInfo?.slaveKind;
   }
 
-  /** IFLA_MTU. */
+  /** IFLA_MTU: the largest packet the link sends, in bytes. */
   get mtu(): number | undefined {
-    return this.attr(C.IFLA_MTU, u32, 'mtu');
+    return this.attrU32(C.IFLA_MTU, 'mtu');
   }
 
   /** IFLA_ADDRESS: the hardware address (`'02:00:00:00:00:01'`). */
   get mac(): string | undefined {
-    return this.attr(C.IFLA_ADDRESS, mac, 'address');
+    return this.attrMac(C.IFLA_ADDRESS);
   }
 
   /** IFLA_BROADCAST. */
   get broadcast(): string | undefined {
-    return this.attr(C.IFLA_BROADCAST, mac, 'broadcast');
+    return this.attrMac(C.IFLA_BROADCAST);
   }
 
   /** IFLA_PERM_ADDRESS: the permanent hardware address, when the driver has one. */
   get permAddress(): string | undefined {
-    return this.attr(C.IFLA_PERM_ADDRESS, mac, 'permAddress');
+    return this.attrMac(C.IFLA_PERM_ADDRESS);
   }
 
-  /** ifi_flags as booleans. */
+  /** ifi_flags as booleans (`{ up: true, lowerUp: true, … }`; toObject() has the same object). */
   get flags(): LinkFlags {
     return decodeLinkFlags(this.rawFlags);
   }
 
   /** ifi_flags as the raw IFF_* bit mask. */
   get rawFlags(): number {
-    return this.buf.readUInt32LE(this.off + IFI_FLAGS_AT);
+    return this.u32At(IFI_FLAGS_AT);
   }
 
   /** True when IFF_UP is set (administratively up). */
@@ -131,94 +218,94 @@ export class Link extends MessageView {
 
   /** ifi_type as `ip -j` names it (`'ether'`, `'loopback'`, `'none'`). */
   get linkType(): string {
-    return C.linkTypeName(this.buf.readUInt16LE(this.off + IFI_TYPE_AT));
+    return C.linkTypeName(this.u16At(IFI_TYPE_AT));
   }
 
   /** IFLA_OPERSTATE as `ip -j` prints it (`'UP'`, `'DOWN'`, `'UNKNOWN'`, `'LOWERLAYERDOWN'` …). */
   get operstate(): string {
-    const v = this.attr(C.IFLA_OPERSTATE, u8, 'operstate') ?? 0;
+    const v = this.attrU8(C.IFLA_OPERSTATE, 'operstate') ?? 0;
     return C.OPERSTATES[v] ?? `${v}`;
   }
 
   /** IFLA_LINKMODE (0 default, 1 dormant). */
   get linkmode(): number | undefined {
-    return this.attr(C.IFLA_LINKMODE, u8, 'linkmode');
+    return this.attrU8(C.IFLA_LINKMODE, 'linkmode');
   }
 
   /** IFLA_MASTER: the ifindex of the bridge or bond this link is enslaved to. */
   get master(): number | undefined {
-    return this.attr(C.IFLA_MASTER, u32, 'master');
+    return this.attrU32(C.IFLA_MASTER, 'master');
   }
 
   /** IFLA_LINK: the ifindex of the link this one is stacked on (a veth's peer, a macvlan's parent). */
   get link(): number | undefined {
-    return this.attr(C.IFLA_LINK, u32, 'link');
+    return this.attrU32(C.IFLA_LINK, 'link');
   }
 
   /** IFLA_LINK_NETNSID: the nsid (seen from here) of the namespace holding {@link link}. */
   get linkNetnsId(): number | undefined {
-    return this.attr(C.IFLA_LINK_NETNSID, s32, 'linkNetnsid');
+    return this.attrS32(C.IFLA_LINK_NETNSID, 'linkNetnsid');
   }
 
-  /** IFLA_TXQLEN. */
+  /** IFLA_TXQLEN: the transmit queue length, in packets. */
   get txqlen(): number | undefined {
-    return this.attr(C.IFLA_TXQLEN, u32, 'txqlen');
+    return this.attrU32(C.IFLA_TXQLEN, 'txqlen');
   }
 
   /** IFLA_QDISC. */
   get qdisc(): string | undefined {
-    return this.attr(C.IFLA_QDISC, string, 'qdisc');
+    return this.attrString(C.IFLA_QDISC);
   }
 
-  /** IFLA_GROUP. */
+  /** IFLA_GROUP: the link group (0 is `default`). */
   get group(): number | undefined {
-    return this.attr(C.IFLA_GROUP, u32, 'group');
+    return this.attrU32(C.IFLA_GROUP, 'group');
   }
 
   /** IFLA_PROMISCUITY: how many users asked for promiscuous mode. */
   get promiscuity(): number | undefined {
-    return this.attr(C.IFLA_PROMISCUITY, u32, 'promiscuity');
+    return this.attrU32(C.IFLA_PROMISCUITY, 'promiscuity');
   }
 
   /** IFLA_ALLMULTI: how many users asked for all-multicast mode. */
   get allmulti(): number | undefined {
-    return this.attr(C.IFLA_ALLMULTI, u32, 'allmulti');
+    return this.attrU32(C.IFLA_ALLMULTI, 'allmulti');
   }
 
   /** IFLA_CARRIER. */
   get carrier(): boolean | undefined {
-    const v = this.attr(C.IFLA_CARRIER, u8, 'carrier');
+    const v = this.attrU8(C.IFLA_CARRIER, 'carrier');
     return v === undefined ? undefined : v !== 0;
   }
 
-  /** IFLA_CARRIER_CHANGES. */
+  /** IFLA_CARRIER_CHANGES: how many times the carrier went up or down. */
   get carrierChanges(): number | undefined {
-    return this.attr(C.IFLA_CARRIER_CHANGES, u32, 'carrierChanges');
+    return this.attrU32(C.IFLA_CARRIER_CHANGES, 'carrierChanges');
   }
 
-  /** IFLA_NUM_TX_QUEUES. */
+  /** IFLA_NUM_TX_QUEUES: the number of transmit queues. */
   get numTxQueues(): number | undefined {
-    return this.attr(C.IFLA_NUM_TX_QUEUES, u32, 'numTxQueues');
+    return this.attrU32(C.IFLA_NUM_TX_QUEUES, 'numTxQueues');
   }
 
-  /** IFLA_NUM_RX_QUEUES. */
+  /** IFLA_NUM_RX_QUEUES: the number of receive queues. */
   get numRxQueues(): number | undefined {
-    return this.attr(C.IFLA_NUM_RX_QUEUES, u32, 'numRxQueues');
+    return this.attrU32(C.IFLA_NUM_RX_QUEUES, 'numRxQueues');
   }
 
-  /** IFLA_MIN_MTU. */
+  /** IFLA_MIN_MTU: the smallest MTU the driver accepts, in bytes. */
   get minMtu(): number | undefined {
-    return this.attr(C.IFLA_MIN_MTU, u32, 'minMtu');
+    return this.attrU32(C.IFLA_MIN_MTU, 'minMtu');
   }
 
-  /** IFLA_MAX_MTU. */
+  /** IFLA_MAX_MTU: the largest MTU the driver accepts, in bytes. */
   get maxMtu(): number | undefined {
-    return this.attr(C.IFLA_MAX_MTU, u32, 'maxMtu');
+    return this.attrU32(C.IFLA_MAX_MTU, 'maxMtu');
   }
 
   /** IFLA_IFALIAS. */
   get alias(): string | undefined {
-    return this.attr(C.IFLA_IFALIAS, string, 'ifalias');
+    return this.attrString(C.IFLA_IFALIAS);
   }
 
   /** IFLA_PROP_LIST / IFLA_ALT_IFNAME: alternative names. */
@@ -228,17 +315,22 @@ export class Link extends MessageView {
 
   /** IFLA_PARENT_DEV_NAME (the bus device, e.g. a PCI address). */
   get parentDevName(): string | undefined {
-    return this.attr(C.IFLA_PARENT_DEV_NAME, string, 'parentDevName');
+    return this.attrString(C.IFLA_PARENT_DEV_NAME);
   }
 
   /** IFLA_STATS64: the 64-bit counters, as bigint. Absent when the dump skipped statistics. */
   get stats(): LinkStats64 | undefined {
-    return this.attr(C.IFLA_STATS64, linkStats64, 'stats64');
+    const at = this.locate(C.IFLA_STATS64);
+    return at < 0 ? undefined : readLinkStats64(this.buffer(), at, attrLength(this.buffer(), at), 'link.stats64');
   }
 
   /** IFLA_LINKINFO decoded: kind, kind-specific data, slave kind and data. */
   get linkInfo(): LinkInfo | undefined {
-    return this.attr(C.IFLA_LINKINFO, linkInfo, 'linkinfo');
+    const at = this.locate(C.IFLA_LINKINFO);
+    if (at < 0) return undefined;
+    const buf = this.buffer();
+    const len = attrLength(buf, at);
+    return kindOnlyLinkInfo(buf, at, at + len) ?? linkInfo.decode(buf, at, len, 'link.linkinfo');
   }
 
   /**
@@ -256,13 +348,26 @@ export class Link extends MessageView {
 
   /** IFLA_AF_SPEC of an AF_UNSPEC message: per-family state (AF_INET devconf, AF_INET6 flags …). */
   get afSpec(): LinkAfSpec | undefined {
-    if (this.header.family !== 0) return undefined;
+    if (this.byteAt(IFI_FAMILY_AT) !== 0) return undefined;
     return this.attr(C.IFLA_AF_SPEC, linkAfSpec, 'afSpec');
   }
 
-  /** IFLA_INET6_ADDR_GEN_MODE (`ip`'s `inet6_addr_gen_mode`): `'eui64'`, `'none'`, `'stable_secret'`, `'random'`. */
+  /**
+   * IFLA_INET6_ADDR_GEN_MODE (`ip`'s `inet6_addr_gen_mode`): `'eui64'`, `'none'`, `'stable_secret'`,
+   * `'random'`. Read straight from IFLA_AF_SPEC's AF_INET6 nest (the rest of the nest is not decoded).
+   */
   get addrGenMode(): AddrGenMode | undefined {
-    return this.afSpec?.inet6?.addrGenMode;
+    if (this.byteAt(IFI_FAMILY_AT) !== 0) return undefined;
+    const spec = this.locate(C.IFLA_AF_SPEC);
+    if (spec < 0) return undefined;
+    const buf = this.buffer();
+    const inet6 = locateAttr(buf, spec, spec + attrLength(buf, spec), AF_INET6, 'link.afSpec');
+    if (inet6 < 0) return undefined;
+    const at = locateAttr(buf, inet6, inet6 + attrLength(buf, inet6), IFLA_INET6_ADDR_GEN_MODE, 'link.afSpec.inet6');
+    if (at < 0) return undefined;
+    const len = attrLength(buf, at);
+    if (len !== 1) exactLength('u8', 1, 'link.afSpec.inet6.addrGenMode', at, len);
+    return IN6_ADDR_GEN_MODES.nameOr(buf[at]!);
   }
 
   /** IFLA_XDP: the attached XDP program (`attached: 'none'` when there is none). */
@@ -272,34 +377,151 @@ export class Link extends MessageView {
 
   /** Every IFLA_* attribute, fully decoded by the set of the message's family (unknown ones kept raw). */
   get attributes(): LinkAttributes {
-    return linkAttrsFor(this.header.family).decode(this.buf, this.attrStart, this.off + this.len, 'link') as LinkAttributes;
+    return linkAttrsFor(this.byteAt(IFI_FAMILY_AT)).decode(this.buffer(), this.attrStart(), this.end(), 'link') as LinkAttributes;
   }
 
-  toObject(): object {
-    return {
-      ifindex: this.ifindex,
-      name: this.name,
-      kind: this.kind,
-      flags: linkFlagNames(this.rawFlags),
-      mtu: this.mtu,
-      mac: this.mac,
-      broadcast: this.broadcast,
-      linkType: this.linkType,
-      operstate: this.operstate,
-      master: this.master,
-      link: this.link,
-      linkNetnsId: this.linkNetnsId,
-      txqlen: this.txqlen,
-      group: this.group,
-      promiscuity: this.promiscuity,
-      carrier: this.carrier,
-      alias: this.alias,
+  /**
+   * The fields `ip -j link` shows and the counters, as the getters return them, in a new plain
+   * object; fields the message does not carry are left out (as JSON leaves them out). Not included:
+   * the views of other parts (`afSpec`, `xdp`, `attributes`, `header`, `raw`) and what the object
+   * holds already (`up`, `rawFlags`, `data`, `slaveKind`, `slaveData` are in `flags` and `linkInfo`).
+   */
+  toObject(): LinkObject {
+    this.indexed();
+    const o: LinkObject = {
+      ifindex: this.ifindex, name: this.name, flags: this.flags, linkType: this.linkType, operstate: this.operstate,
       altNames: this.altNames,
-      linkInfo: this.linkInfo,
-      addrGenMode: this.addrGenMode,
-      stats: this.stats,
     };
+    const kind = this.kind;
+    if (kind !== undefined) o.kind = kind;
+    const mtu = this.mtu;
+    if (mtu !== undefined) o.mtu = mtu;
+    const minMtu = this.minMtu;
+    if (minMtu !== undefined) o.minMtu = minMtu;
+    const maxMtu = this.maxMtu;
+    if (maxMtu !== undefined) o.maxMtu = maxMtu;
+    const mac = this.mac;
+    if (mac !== undefined) o.mac = mac;
+    const broadcast = this.broadcast;
+    if (broadcast !== undefined) o.broadcast = broadcast;
+    const permAddress = this.permAddress;
+    if (permAddress !== undefined) o.permAddress = permAddress;
+    const linkmode = this.linkmode;
+    if (linkmode !== undefined) o.linkmode = linkmode;
+    const qdisc = this.qdisc;
+    if (qdisc !== undefined) o.qdisc = qdisc;
+    const master = this.master;
+    if (master !== undefined) o.master = master;
+    const link = this.link;
+    if (link !== undefined) o.link = link;
+    const linkNetnsId = this.linkNetnsId;
+    if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    const txqlen = this.txqlen;
+    if (txqlen !== undefined) o.txqlen = txqlen;
+    const group = this.group;
+    if (group !== undefined) o.group = group;
+    const promiscuity = this.promiscuity;
+    if (promiscuity !== undefined) o.promiscuity = promiscuity;
+    const allmulti = this.allmulti;
+    if (allmulti !== undefined) o.allmulti = allmulti;
+    const carrier = this.carrier;
+    if (carrier !== undefined) o.carrier = carrier;
+    const carrierChanges = this.carrierChanges;
+    if (carrierChanges !== undefined) o.carrierChanges = carrierChanges;
+    const numTxQueues = this.numTxQueues;
+    if (numTxQueues !== undefined) o.numTxQueues = numTxQueues;
+    const numRxQueues = this.numRxQueues;
+    if (numRxQueues !== undefined) o.numRxQueues = numRxQueues;
+    const alias = this.alias;
+    if (alias !== undefined) o.alias = alias;
+    const parentDevName = this.parentDevName;
+    if (parentDevName !== undefined) o.parentDevName = parentDevName;
+    const linkInfo = this.linkInfo;
+    if (linkInfo !== undefined) o.linkInfo = linkInfo;
+    const addrGenMode = this.addrGenMode;
+    if (addrGenMode !== undefined) o.addrGenMode = addrGenMode;
+    const stats = this.stats;
+    if (stats !== undefined) o.stats = stats;
+    return o;
   }
+
+  /** `ip link`'s first line, shortened: `2: eth0@4 <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master 3 state UP link/ether 02:…`. */
+  toString(): string {
+    const link = this.link;
+    const mtu = this.mtu;
+    const master = this.master;
+    const mac = this.mac;
+    return `${this.ifindex}: ${this.name}${link === undefined || link === this.ifindex ? '' : `@${link}`}`
+      + ` <${linkFlagNames(this.rawFlags).join(',')}>${mtu === undefined ? '' : ` mtu ${mtu}`}`
+      + `${master === undefined ? '' : ` master ${master}`} state ${this.operstate}`
+      + `${mac === undefined ? '' : ` link/${this.linkType} ${mac}`}`;
+  }
+}
+
+/** What {@link Link.toObject} returns: the getters' values; a field the message lacks is absent. */
+export interface LinkObject {
+  /** ifi_index. */
+  ifindex: number;
+  /** IFLA_IFNAME. */
+  name: string;
+  /** ifi_flags as booleans (`{ up: true, lowerUp: true, … }`; toObject() has the same object). */
+  flags: LinkFlags;
+  /** ifi_type as `ip -j` names it (`'ether'`, `'loopback'`, `'none'`). */
+  linkType: string;
+  /** IFLA_OPERSTATE as `ip -j` prints it (`'UP'`, `'DOWN'`, `'UNKNOWN'`, `'LOWERLAYERDOWN'` …). */
+  operstate: string;
+  /** IFLA_PROP_LIST / IFLA_ALT_IFNAME: alternative names. */
+  altNames: string[];
+  /** IFLA_INFO_KIND inside IFLA_LINKINFO (`'veth'`, `'bridge'` …); undefined for plain devices (lo, physical). */
+  kind?: string;
+  /** IFLA_MTU: the largest packet the link sends, in bytes. */
+  mtu?: number;
+  /** IFLA_MIN_MTU: the smallest MTU the driver accepts, in bytes. */
+  minMtu?: number;
+  /** IFLA_MAX_MTU: the largest MTU the driver accepts, in bytes. */
+  maxMtu?: number;
+  /** IFLA_ADDRESS: the hardware address (`'02:00:00:00:00:01'`). */
+  mac?: string;
+  /** IFLA_BROADCAST. */
+  broadcast?: string;
+  /** IFLA_PERM_ADDRESS: the permanent hardware address, when the driver has one. */
+  permAddress?: string;
+  /** IFLA_LINKMODE (0 default, 1 dormant). */
+  linkmode?: number;
+  /** IFLA_QDISC. */
+  qdisc?: string;
+  /** IFLA_MASTER: the ifindex of the bridge or bond this link is enslaved to. */
+  master?: number;
+  /** IFLA_LINK: the ifindex of the link this one is stacked on (a veth's peer, a macvlan's parent). */
+  link?: number;
+  /** IFLA_LINK_NETNSID: the nsid (seen from here) of the namespace holding {@link link}. */
+  linkNetnsId?: number;
+  /** IFLA_TXQLEN: the transmit queue length, in packets. */
+  txqlen?: number;
+  /** IFLA_GROUP: the link group (0 is `default`). */
+  group?: number;
+  /** IFLA_PROMISCUITY: how many users asked for promiscuous mode. */
+  promiscuity?: number;
+  /** IFLA_ALLMULTI: how many users asked for all-multicast mode. */
+  allmulti?: number;
+  /** IFLA_CARRIER. */
+  carrier?: boolean;
+  /** IFLA_CARRIER_CHANGES: how many times the carrier went up or down. */
+  carrierChanges?: number;
+  /** IFLA_NUM_TX_QUEUES: the number of transmit queues. */
+  numTxQueues?: number;
+  /** IFLA_NUM_RX_QUEUES: the number of receive queues. */
+  numRxQueues?: number;
+  /** IFLA_IFALIAS. */
+  alias?: string;
+  /** IFLA_PARENT_DEV_NAME (the bus device, e.g. a PCI address). */
+  parentDevName?: string;
+  /** IFLA_LINKINFO decoded: kind, kind-specific data, slave kind and data. */
+  linkInfo?: LinkInfo;
+  /** IFLA_INET6_ADDR_GEN_MODE (`ip`'s `inet6_addr_gen_mode`): `'eui64'`, `'none'`, `'stable_secret'`, `'random'`. */
+  addrGenMode?: AddrGenMode;
+  /** IFLA_STATS64: the 64-bit counters, as bigint. */
+  stats?: LinkStats64;
 }
 
 /** Decodes a link message into a lazy {@link Link} (the message's bytes are referenced, not copied).

@@ -5,6 +5,7 @@
 import { AF_BRIDGE, AF_INET, AF_INET6, formatIp } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
+import { PROTOCOLS, ROUTE_TYPES, type RouteTypeName } from '../enums.js';
 import * as N from './codec.js';
 import { ip, s32, u16, u16be, u32, u8 } from '../../core/schema.js';
 import { attrLength } from '../../core/attributes.js';
@@ -27,22 +28,21 @@ export function neighborFamily(af: number): NeighborFamilyValue {
 /** A neighbour or FDB entry, decoded lazily from its RTM_NEWNEIGH message. */
 export class Neighbor extends MessageView {
   protected get headerSize(): number { return N.NDMSG_SIZE; }
-  protected get maxAttr(): number { return N.NDA_MAX; }
   protected get setName(): string { return 'neighbor'; }
 
   /** The fixed header (struct ndmsg). */
   get header(): N.NdMsg {
-    return N.readNdMsg(this.buf, this.off + NLMSG_HDRLEN);
+    return N.readNdMsg(this.buffer(), this.offset() + NLMSG_HDRLEN);
   }
 
   /** ndm_family as 4, 6 or `'bridge'`. */
   get family(): NeighborFamilyValue {
-    return neighborFamily(this.buf[this.off + FAMILY]!);
+    return neighborFamily(this.byteAt(FAMILY));
   }
 
   /** ndm_ifindex: the link the entry is on. */
   get ifindex(): number {
-    return this.buf.readInt32LE(this.off + IFINDEX);
+    return this.s32At(IFINDEX);
   }
 
   /** NDA_DST: the neighbour's IP address; for a VXLAN FDB entry, the remote VTEP. */
@@ -63,8 +63,9 @@ export class Neighbor extends MessageView {
    */
   get lladdrIp(): string | undefined {
     const at = this.locate(N.NDA_LLADDR);
-    const len = at < 0 ? 0 : attrLength(this.buf, at);
-    return len === 4 || len === 16 ? formatIp(this.buf, at, len) : undefined;
+    const buf = this.buffer();
+    const len = at < 0 ? 0 : attrLength(buf, at);
+    return len === 4 || len === 16 ? formatIp(buf, at, len) : undefined;
   }
 
   /** ndm_state as `ip -j neigh` prints it (`['PERMANENT']`; `[]` for NUD_NONE). */
@@ -74,7 +75,7 @@ export class Neighbor extends MessageView {
 
   /** ndm_state as the raw NUD_* bits. */
   get rawState(): number {
-    return this.buf.readUInt16LE(this.off + STATE);
+    return this.u16At(STATE);
   }
 
   /** ndm_flags and NDA_FLAGS_EXT as names (`['self']`, `['router']`, `['extern_learn', 'managed']`). */
@@ -84,7 +85,7 @@ export class Neighbor extends MessageView {
 
   /** ndm_flags as the raw NTF_* bits. */
   get rawFlags(): number {
-    return this.buf[this.off + FLAGS]!;
+    return this.byteAt(FLAGS);
   }
 
   /** NDA_FLAGS_EXT: the NTF_EXT_* bits. */
@@ -92,9 +93,9 @@ export class Neighbor extends MessageView {
     return this.attr(N.NDA_FLAGS_EXT, u32, 'flagsExt');
   }
 
-  /** ndm_type (RTN_*). */
-  get type(): number {
-    return this.buf[this.off + TYPE]!;
+  /** ndm_type (RTN_*) as `ip` names route types (`'unicast'` …), or its number. */
+  get type(): RouteTypeName | number {
+    return ROUTE_TYPES.nameOr(this.byteAt(TYPE));
   }
 
   /** NTF_ROUTER: the neighbour is an IPv6 router. */
@@ -154,9 +155,15 @@ export class Neighbor extends MessageView {
     return this.attr(N.NDA_PROBES, u32, 'probes');
   }
 
-  /** NDA_PROTOCOL: who installed the entry (RTPROT_*: 4 static, 3 boot …). */
-  get protocol(): number | undefined {
-    return this.attr(N.NDA_PROTOCOL, u8, 'protocol');
+  /** NDA_PROTOCOL: who installed the entry, as `ip` names it (`'static'`, `'boot'`, `'zebra'` …), or its number. */
+  get protocol(): string | number | undefined {
+    const v = this.protocolId;
+    return v === undefined ? undefined : PROTOCOLS.nameOr(v);
+  }
+
+  /** The protocol as a number (RTPROT_*: 3 boot, 4 static …); {@link protocol} names it. */
+  get protocolId(): number | undefined {
+    return this.attrU8(N.NDA_PROTOCOL, 'protocol');
   }
 
   /** NDA_NH_ID: the nexthop (group) of a VXLAN FDB entry. */
@@ -166,34 +173,114 @@ export class Neighbor extends MessageView {
 
   /** Every NDA_* attribute, fully decoded (unknown ones kept raw). */
   get attributes(): N.NeighborAttributes {
-    return N.neighborAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'neighbor');
+    return N.neighborAttrs.decode(this.buffer(), this.attrStart(), this.end(), 'neighbor');
   }
 
-  /** Every public field as a plain object (what toJSON() and console.log show). */
-  toObject(): object {
-    return {
-      family: this.family,
-      ifindex: this.ifindex,
-      dst: this.dst,
-      lladdr: this.lladdr,
-      lladdrIp: this.lladdrIp,
-      proxy: this.proxy,
-      state: this.state,
-      flags: this.flags,
-      router: this.router,
-      vlan: this.vlan,
-      vni: this.vni,
-      srcVni: this.srcVni,
-      port: this.port,
-      master: this.master,
-      viaIfindex: this.viaIfindex,
-      linkNetnsId: this.linkNetnsId,
-      cacheinfo: this.cacheinfo,
-      probes: this.probes,
-      protocol: this.protocol,
-      nhId: this.nhId,
+  /**
+   * Every field as the getters return it, in a new plain object; fields the message does not carry
+   * are left out (as JSON leaves them out). Not included: `header`, `attributes`, `raw`, and what
+   * the object holds otherwise (`rawState`, `rawFlags`, `flagsExt` are in `state` and `flags`;
+   * `proxy` is the `'proxy'` flag).
+   */
+  toObject(): NeighborObject {
+    this.indexed();
+    const o: NeighborObject = {
+      family: this.family, ifindex: this.ifindex, state: this.state, flags: this.flags, router: this.router, proxy: this.proxy, type: this.type,
     };
+    const dst = this.dst;
+    if (dst !== undefined) o.dst = dst;
+    const lladdr = this.lladdr;
+    if (lladdr !== undefined) o.lladdr = lladdr;
+    const lladdrIp = this.lladdrIp;
+    if (lladdrIp !== undefined) o.lladdrIp = lladdrIp;
+    const vlan = this.vlan;
+    if (vlan !== undefined) o.vlan = vlan;
+    const vni = this.vni;
+    if (vni !== undefined) o.vni = vni;
+    const srcVni = this.srcVni;
+    if (srcVni !== undefined) o.srcVni = srcVni;
+    const port = this.port;
+    if (port !== undefined) o.port = port;
+    const master = this.master;
+    if (master !== undefined) o.master = master;
+    const viaIfindex = this.viaIfindex;
+    if (viaIfindex !== undefined) o.viaIfindex = viaIfindex;
+    const linkNetnsId = this.linkNetnsId;
+    if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    const cacheinfo = this.cacheinfo;
+    if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
+    const probes = this.probes;
+    if (probes !== undefined) o.probes = probes;
+    const protocol = this.protocol;
+    if (protocol !== undefined) o.protocol = protocol;
+    const nhId = this.nhId;
+    if (nhId !== undefined) o.nhId = nhId;
+    return o;
   }
+
+  /**
+   * `ip neigh`'s line, shortened: `10.0.0.2 dev 2 lladdr 02:… REACHABLE`; an FDB entry
+   * (`bridge fdb`): `02:… dev 2 [vlan 10] [dst 192.0.2.1] [master 3] PERMANENT`.
+   */
+  toString(): string {
+    const dst = this.dst;
+    const lladdr = this.lladdr;
+    const state = this.state;
+    const tail = `${state.length === 0 ? '' : ` ${state.join(',')}`}`;
+    if (this.family === 'bridge') {
+      const vlan = this.vlan;
+      const master = this.master;
+      return `${lladdr ?? ''} dev ${this.ifindex}${vlan === undefined ? '' : ` vlan ${vlan}`}`
+        + `${dst === undefined ? '' : ` dst ${dst}`}${master === undefined ? '' : ` master ${master}`}${tail}`;
+    }
+    return `${dst ?? ''} dev ${this.ifindex}${lladdr === undefined ? '' : ` lladdr ${lladdr}`}${this.router ? ' router' : ''}${tail}`;
+  }
+}
+
+/** What {@link Neighbor.toObject} returns: the getters' values; a field the message lacks is absent. */
+export interface NeighborObject {
+  /** ndm_family as 4, 6 or `'bridge'`. */
+  family: NeighborFamilyValue;
+  /** ndm_ifindex: the link the entry is on. */
+  ifindex: number;
+  /** ndm_state as `ip -j neigh` prints it (`['PERMANENT']`; `[]` for NUD_NONE). */
+  state: string[];
+  /** ndm_flags and NDA_FLAGS_EXT as names (`['self']`, `['router']`, `['extern_learn', 'managed']`). */
+  flags: string[];
+  /** NTF_ROUTER: the neighbour is an IPv6 router. */
+  router: boolean;
+  /** NTF_PROXY: a proxy-ARP / proxy-NDP entry. */
+  proxy: boolean;
+  /** ndm_type (RTN_*) as `ip` names route types (`'unicast'` …), or its number. */
+  type: RouteTypeName | number;
+  /** NDA_DST: the neighbour's IP address; for a VXLAN FDB entry, the remote VTEP. */
+  dst?: string;
+  /** NDA_LLADDR: the hardware address (the MAC of an FDB entry), as hex pairs. */
+  lladdr?: string;
+  /** NDA_LLADDR read as an IP address when it is 4 or 16 bytes long: the link-layer address of a tunnel neighbour (GRE, IPIP, SIT: IPv4; ip6gre, ip6tnl: IPv6), which ip prints this way for those link types. */
+  lladdrIp?: string;
+  /** NDA_VLAN: the VLAN of an FDB entry. */
+  vlan?: number;
+  /** NDA_VNI: the VXLAN network identifier of a remote (only when it differs from the device's). */
+  vni?: number;
+  /** NDA_SRC_VNI: the source VNI of an FDB entry on a collect-metadata VXLAN device. */
+  srcVni?: number;
+  /** NDA_PORT: the UDP port of a VXLAN remote (only when it differs from the device's). */
+  port?: number;
+  /** NDA_MASTER: the ifindex of the bridge an FDB entry belongs to (or the VRF of a neighbour). */
+  master?: number;
+  /** NDA_IFINDEX: the outgoing device of a VXLAN remote (`bridge fdb … via DEV`). */
+  viaIfindex?: number;
+  /** NDA_LINK_NETNSID: the nsid of the namespace holding {@link viaIfindex}. */
+  linkNetnsId?: number;
+  /** NDA_CACHEINFO: ages in clock ticks and the reference count. */
+  cacheinfo?: N.NeighborCacheinfo;
+  /** NDA_PROBES: how many probes were sent. */
+  probes?: number;
+  /** NDA_PROTOCOL: who installed the entry, as `ip` names it (`'static'`, `'boot'`, `'zebra'` …), or its number. */
+  protocol?: string | number;
+  /** NDA_NH_ID: the nexthop (group) of a VXLAN FDB entry. */
+  nhId?: number;
 }
 
 /** Decodes a neighbour message into a lazy {@link Neighbor} (the bytes are referenced, not copied).

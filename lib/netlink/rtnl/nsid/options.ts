@@ -15,7 +15,10 @@ const PID_MAX = 4194304;
  * A peer network namespace: a namespace file (`'/run/netns/blue'`, `'/proc/123/ns/net'`), an fd
  * the caller has open on one (NETNSA_FD), or `{ pid }` for the namespace of a process (NETNSA_PID).
  */
-export type NsidPeer = string | number | { pid: number };
+export type NsidPeer = string | number | {
+  /** The id of a process whose network namespace is meant (NETNSA_PID). */
+  pid: number;
+};
 
 /** Options of `nsids.get`. */
 export interface NsidGetOptions {

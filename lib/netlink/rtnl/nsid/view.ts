@@ -15,12 +15,11 @@ function assigned(v: number | undefined): number | undefined {
 /** A namespace id, decoded lazily from its RTM_NEWNSID / RTM_DELNSID message. */
 export class Nsid extends MessageView {
   protected get headerSize(): number { return C.RTGENMSG_SIZE; }
-  protected get maxAttr(): number { return C.NETNSA_MAX; }
   protected get setName(): string { return 'nsid'; }
 
   /** rtgen_family (AF_UNSPEC). */
   get family(): number {
-    return this.buf[this.off + NLMSG_HDRLEN]!;
+    return this.byteAt(NLMSG_HDRLEN);
   }
 
   /**
@@ -41,13 +40,33 @@ export class Nsid extends MessageView {
 
   /** Every NETNSA_* attribute, fully decoded (unknown ones kept raw). */
   get attributes(): C.NsidAttributes {
-    return C.nsidAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'nsid');
+    return C.nsidAttrs.decode(this.buffer(), this.attrStart(), this.end(), 'nsid');
   }
 
-  /** Every public field as a plain object (what toJSON() and console.log show). */
-  toObject(): object {
-    return { nsid: this.nsid, currentNsid: this.currentNsid };
+  /** The ids as a new plain object; an id the namespace lacks is left out (as JSON leaves it out). */
+  toObject(): NsidObject {
+    const o: NsidObject = {};
+    const nsid = this.nsid;
+    if (nsid !== undefined) o.nsid = nsid;
+    const currentNsid = this.currentNsid;
+    if (currentNsid !== undefined) o.currentNsid = currentNsid;
+    return o;
   }
+
+  /** `ip netns list-id`'s line: `nsid 3 (current 5)`, or `nsid unassigned`. */
+  toString(): string {
+    const nsid = this.nsid;
+    const current = this.currentNsid;
+    return `nsid ${nsid ?? 'unassigned'}${current === undefined ? '' : ` (current ${current})`}`;
+  }
+}
+
+/** What {@link Nsid.toObject} returns: the ids the message carries. */
+export interface NsidObject {
+  /** NETNSA_NSID: the peer namespace's id, as seen from the namespace the request was answered for (the handle's, or the `target` of a list or get); undefined when it has none. */
+  nsid?: number;
+  /** NETNSA_CURRENT_NSID: in answers for a `target` namespace, the same peer's id as seen from the handle's own namespace; undefined otherwise, or when it has none there. */
+  currentNsid?: number;
 }
 
 /** Decodes a namespace-id message into a lazy {@link Nsid} (the bytes are referenced, not copied).

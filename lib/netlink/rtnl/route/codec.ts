@@ -168,8 +168,11 @@ export const rtaCacheinfo = struct<RouteCacheInfo>('rta_cacheinfo', CACHEINFO_SI
 
 /** struct rta_mfc_stats (RTA_MFC_STATS, multicast routing caches). */
 export interface MfcStats {
+  /** Packets forwarded by the multicast cache entry. */
   packets: bigint;
+  /** Bytes forwarded by the entry. */
   bytes: bigint;
+  /** Packets that arrived on the wrong interface. */
   wrongIf: bigint;
 }
 
@@ -354,7 +357,9 @@ export type RouteAttributes = AttrValues<typeof routeAttrs.defs>;
 
 /** A route message's body: rtmsg plus attributes. */
 export interface RouteBody {
+  /** The fixed header (struct rtmsg). */
   header: RtMsg;
+  /** The RTA_* attributes. */
   attributes: RouteAttributes;
 }
 

@@ -16,7 +16,7 @@ import { DecodeError, ValidationError } from '../../core/errors.js';
 import { EnumTable } from '../../core/enum-table.js';
 import { AttrSet, attr, binary, ip, u16be, u64be, u8, type AttrValues, type FieldCodec } from '../../core/schema.js';
 import { checkInt } from '../../core/validate.js';
-import type { NlWriter } from '../../core/writer.js';
+import { NlWriter } from '../../core/writer.js';
 import { RTA_ENCAP, RTA_ENCAP_TYPE } from './constants.js';
 
 // ---- RTA_ENCAP_TYPE: LWTUNNEL_ENCAP_* ----
@@ -143,17 +143,29 @@ export type RouteEncap =
   | { type: typeof LWTUNNEL_ENCAP_IP6; attributes: EncapIp6Attributes }
   | { type: typeof LWTUNNEL_ENCAP_MPLS; attributes: EncapMplsAttributes };
 
+/** Writes the attributes of an encap (the payload of RTA_ENCAP / NHA_ENCAP), in their key order. */
+function writeEncapAttributes(w: NlWriter, encap: RouteEncap, path: string): void {
+  if (encap.type === LWTUNNEL_ENCAP_IP) encapIpAttrs.encode(w, encap.attributes, path);
+  else if (encap.type === LWTUNNEL_ENCAP_IP6) encapIp6Attrs.encode(w, encap.attributes, path);
+  else encapMplsAttrs.encode(w, encap.attributes, path);
+}
+
 /**
  * Writes RTA_ENCAP, then RTA_ENCAP_TYPE, as iproute2 does (its nest flagged NLA_F_NESTED). The
  * attributes go in their key order.
  */
 export function writeEncap(w: NlWriter, encap: RouteEncap): void {
   const at = w.beginNest(RTA_ENCAP, true);
-  if (encap.type === LWTUNNEL_ENCAP_IP) encapIpAttrs.encode(w, encap.attributes, 'route.encap');
-  else if (encap.type === LWTUNNEL_ENCAP_IP6) encapIp6Attrs.encode(w, encap.attributes, 'route.encap');
-  else encapMplsAttrs.encode(w, encap.attributes, 'route.encap');
+  writeEncapAttributes(w, encap, 'route.encap');
   w.endNest(at);
   w.attrU16(RTA_ENCAP_TYPE, encap.type);
+}
+
+/** The payload of an encap's nest as bytes of their own (for nexthop requests, whose codec takes it raw). */
+export function encapPayload(encap: RouteEncap, path: string): Uint8Array {
+  const w = new NlWriter(64);
+  writeEncapAttributes(w, encap, path);
+  return Uint8Array.prototype.slice.call(w.bytes());
 }
 
 /** Decodes an RTA_ENCAP payload according to its RTA_ENCAP_TYPE (ip, ip6, mpls); others stay raw bytes. */

@@ -36,9 +36,42 @@ export interface RouteNexthopSpec {
  * and `ip6` set the tunnel metadata for a collect_md (external) tunnel device, `mpls` pushes labels.
  */
 export type RouteEncapSpec =
-  | { type: 'ip'; id?: number | bigint; dst?: string; src?: string; ttl?: number; tos?: number }
-  | { type: 'ip6'; id?: number | bigint; dst?: string; src?: string; hoplimit?: number; tc?: number }
-  | { type: 'mpls'; labels: number[]; ttl?: number };
+  | {
+    /** LWTUNNEL_ENCAP_IP: IPv4 tunnel metadata (LWTUNNEL_IP_*). */
+    type: 'ip';
+    /** The tunnel id (VNI, key), 0..2^64-1. */
+    id?: number | bigint;
+    /** The outer destination address (IPv4). */
+    dst?: string;
+    /** The outer source address (IPv4). */
+    src?: string;
+    /** The outer TTL, 0..255. */
+    ttl?: number;
+    /** The outer TOS, 0..255. */
+    tos?: number;
+  }
+  | {
+    /** LWTUNNEL_ENCAP_IP6: IPv6 tunnel metadata (LWTUNNEL_IP6_*). */
+    type: 'ip6';
+    /** The tunnel id (VNI, key), 0..2^64-1. */
+    id?: number | bigint;
+    /** The outer destination address (IPv6). */
+    dst?: string;
+    /** The outer source address (IPv6). */
+    src?: string;
+    /** The outer hop limit, 0..255. */
+    hoplimit?: number;
+    /** The outer traffic class, 0..255. */
+    tc?: number;
+  }
+  | {
+    /** LWTUNNEL_ENCAP_MPLS: push MPLS labels. */
+    type: 'mpls';
+    /** The label stack to push, outermost first (each 0..2^20-1). */
+    labels: number[];
+    /** The TTL of the pushed labels, 0..255. */
+    ttl?: number;
+  };
 
 /** What `add`, `replace` and `del` describe: `ip route add` in object form. */
 export interface RouteSpec {
@@ -118,9 +151,12 @@ export interface RouteSpec {
   lock?: string[];
 }
 
-/** Filters of `routes.list` and `routes.stream`. */
+/**
+ * Filters of `routes.list` and `routes.stream`; a route must pass all given. The kernel filters by
+ * table, oif, protocol and type; the others are applied here (see filter.ts).
+ */
 export interface RouteListOptions {
-  /** Only IPv4 or IPv6 routes (omitted: both; multicast caches and other families are left out). */
+  /** Only IPv4 or IPv6 routes (omitted: both, or the family of `dst`/`src`; multicast caches and other families are left out). */
   family?: 4 | 6;
   /** Only this table (kernel filter: RTA_TABLE). */
   table?: RouteTableRef;
@@ -130,6 +166,37 @@ export interface RouteListOptions {
   protocol?: string | number;
   /** Only this rtm_type (kernel filter). */
   type?: RouteTypeName | number;
+  /**
+   * Only this destination, exactly (`ip route show exact`, vishvananda's RT_FILTER_DST): a CIDR,
+   * a host (/32, /128) or `'default'` (a zero-length prefix of either family, or of `family`).
+   * Host bits are ignored, as ip ignores them.
+   */
+  dst?: string;
+  /** Only this source selector (RTA_SRC, `from`), exactly; `'default'`: routes without one. */
+  src?: string;
+  /**
+   * Only routes through this gateway (RTA_GATEWAY, or RTA_VIA of another family), as the route's
+   * own gateway or one of its multipath paths'.
+   */
+  gateway?: string;
+  /** Only this preferred source (RTA_PREFSRC). */
+  prefsrc?: string;
+  /** Only this input link (RTA_IIF: route cache entries, multicast routes). */
+  iif?: LinkRef;
+  /** Only this rtm_tos (0..255). */
+  tos?: number;
+  /** Only this rtm_scope. */
+  scope?: RouteScopeName | number;
+  /** Only this metric (RTA_PRIORITY; a route without one has metric 0). */
+  metric?: number;
+  /** Only routes with this firewall mark (RTA_MARK). */
+  mark?: number;
+  /** Only these realms (RTA_FLOW; a route without one has 0). */
+  realms?: number;
+  /** Only routes through this nexthop object (RTA_NH_ID). */
+  nhid?: number;
+  /** Only this RTAX_HOPLIMIT metric (a route without one has 0). */
+  hoplimit?: number;
 }
 
 /** Options of `routes.get` (`ip route get`). */

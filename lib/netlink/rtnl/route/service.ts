@@ -9,7 +9,7 @@
  * unless they are given.
  */
 import type { BulkResult, Connection } from '../../transport/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
 import type { Links } from '../link/service.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../rtm.js';
 import { bulk, type BulkCodec } from '../bulk.js';
@@ -32,10 +32,11 @@ export class Routes {
   constructor(protected readonly conn: Connection, protected readonly links: Links) {}
 
   /**
-   * All routes of every table (one RTM_GETROUTE dump), optionally filtered. Table, link, protocol
-   * and type are filtered by the kernel (strict dump checking); what it cannot filter (a family
-   * when none is given, protocol `'unspec'`, or everything on a socket without strict checking) is
-   * filtered here. A table that does not exist yields no routes.
+   * All routes of every table (one RTM_GETROUTE dump), optionally filtered. Table, output link,
+   * protocol and type are filtered by the kernel (strict dump checking); what it cannot filter
+   * (destination, source, gateway, prefsrc, iif, tos, scope, metric, mark, realms, nhid, hoplimit,
+   * a family when none is given, protocol `'unspec'`, or everything on a socket without strict
+   * checking) is filtered here, on the replies' bytes. A table that does not exist yields no routes.
    */
   async list(options: RouteListOptions = {}): Promise<Route[]> {
     return dumpList(this.conn, RTM_GETROUTE, await this.prepareDump(options));
@@ -52,11 +53,12 @@ export class Routes {
     return dumpStream(this.conn, RTM_GETROUTE, () => this.prepareDump(options));
   }
 
-  /** Checks list options, resolves their link, and prepares the dump for this socket's checking mode. */
+  /** Checks list options, resolves their links, and prepares the dump for this socket's checking mode. */
   private async prepareDump(options: RouteListOptions): Promise<PreparedDump<Route>> {
     const f = checkFilter(options);
-    const oif = f.oif === undefined ? undefined : await this.links.index(f.oif);
-    return prepareDump(f, oif, this.conn.socket.strictCheck);
+    const r = resolveRefs(this.index, [f.oif, f.iif]);
+    const [oif, iif] = r instanceof Promise ? await r : r;
+    return prepareDump(f, oif, this.conn.socket.strictCheck, iif);
   }
 
   /**
@@ -81,6 +83,27 @@ export class Routes {
   }
 
   /**
+   * Adds a route after those of the same destination, TOS and metric (RTM_NEWROUTE, NLM_F_CREATE |
+   * NLM_F_APPEND), as `ip route append`: an IPv4 route with a different gateway or link coexists
+   * with them (only the first is used until it goes away); IPv6 adds the gateway to the existing
+   * route's paths (an ECMP route, listed with `multipath`). An identical route is a NetlinkError
+   * EEXIST.
+   */
+  append(route: RouteSpec): Promise<void> {
+    return this.one(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, route, 'add');
+  }
+
+  /**
+   * Changes an existing route (RTM_NEWROUTE, NLM_F_REPLACE without NLM_F_CREATE), as `ip route
+   * change`: the first route of the same destination, TOS and metric (and table) takes the new
+   * gateway, link, prefsrc … (an IPv6 route with several paths is replaced whole); none is a
+   * NetlinkError ENOENT.
+   */
+  change(route: RouteSpec): Promise<void> {
+    return this.one(RTM_NEWROUTE, NLM_F_REPLACE, route, 'add');
+  }
+
+  /**
    * Deletes a route (RTM_DELROUTE): by spec (what is not given matches anything, as with `ip route
    * del`), or a {@link Route} from `list`, sent back as it is. A missing route is a NetlinkError
    * (ESRCH for IPv4, ESRCH/ENOENT as the kernel says).
@@ -101,6 +124,16 @@ export class Routes {
   /** Like {@link addMany} with NLM_F_CREATE | NLM_F_REPLACE. */
   replaceMany(routes: readonly RouteSpec[]): Promise<BulkResult[]> {
     return bulk(this.conn, this.index, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, 'routes', routes, ADD);
+  }
+
+  /** Like {@link addMany} with NLM_F_CREATE | NLM_F_APPEND ({@link append}). */
+  appendMany(routes: readonly RouteSpec[]): Promise<BulkResult[]> {
+    return bulk(this.conn, this.index, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, 'routes', routes, ADD);
+  }
+
+  /** Like {@link addMany} with NLM_F_REPLACE only ({@link change}). */
+  changeMany(routes: readonly RouteSpec[]): Promise<BulkResult[]> {
+    return bulk(this.conn, this.index, RTM_NEWROUTE, NLM_F_REPLACE, 'routes', routes, ADD);
   }
 
   /** Deletes many routes (specs or {@link Route} views), one result per item, in order. */

@@ -342,8 +342,11 @@ function checkTunnelId(field: string, v: unknown): bigint {
   throw new ValidationError(field, v, 'a tunnel id (a non-negative integer or a u64 bigint) is required');
 }
 
-/** Checks an encap spec into the attributes encap.ts writes (in `ip route … encap`'s order). */
-function checkEncap(p: string, value: unknown): RouteEncap {
+/**
+ * Checks an encap spec into the attributes encap.ts writes (in `ip route … encap`'s order). Also
+ * the encap of nexthop objects (nexthop/options.ts): the kernel builds both with lwtunnel.
+ */
+export function checkEncap(p: string, value: unknown): RouteEncap {
   const o = checkObject(p, value);
   const keys = typeof o.type === 'string' ? ENCAP_KEYS.get(o.type) : undefined;
   if (keys === undefined) throw new ValidationError(`${p}.type`, o.type, 'ip, ip6 or mpls is required');

@@ -10,12 +10,11 @@ import {
 } from './codec.js';
 import * as E from '../enums.js';
 import { ENCAP_TYPES, decodeEncap, mplsLabelStack } from './encap.js';
-import { AF_INET, AF_INET6, formatIp } from '../../core/inet.js';
-import { attrLength, locateAttr } from '../../core/attributes.js';
+import { AF_INET, AF_INET6 } from '../../core/inet.js';
+import { attrLength } from '../../core/attributes.js';
 import { MessageView } from '../../core/message-view.js';
-import { DecodeError } from '../../core/errors.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
-import { ip, u16, u32, u8, type UnknownAttr } from '../../core/schema.js';
+import { type UnknownAttr } from '../../core/schema.js';
 
 /** One path of a multipath route (struct rtnexthop in RTA_MULTIPATH). */
 export interface RouteNexthop {
@@ -42,53 +41,39 @@ export type RouteMetricValues = RouteMetrics;
 
 /** Where struct rtmsg starts in a message. */
 const RTMSG_AT = NLMSG_HDRLEN;
-/** Where the attributes start. */
-const ATTRS_AT = NLMSG_HDRLEN + RTMSG_SIZE;
+
+/** A routing table as the API names it: `'main'`, `'local'`, `'default'`, else its id. */
+export type RouteTableValue = 'main' | 'local' | 'default' | number;
 
 /** A route, decoded lazily from its RTM_NEWROUTE message. */
 export class Route extends MessageView {
   protected get headerSize(): number { return RTMSG_SIZE; }
-  protected get maxAttr(): number { return C.RTA_MAX; }
   protected get setName(): string { return 'route'; }
-
-  /**
-   * The payload offset of attribute `type`, or -1: always a walk (core's locateAttr), never an index
-   * as other views build after a few reads. A route has a handful of attributes, and an index per
-   * view costs more than the walks on dumps of 100k routes.
-   */
-  protected override locate(type: number): number {
-    return locateAttr(this.buf, this.off + ATTRS_AT, this.off + this.len, type, 'route');
-  }
-
-  /** Whether attribute `type` is present. */
-  private has(type: number): boolean {
-    return this.locate(type) >= 0;
-  }
 
   /** The fixed header (struct rtmsg). */
   get header(): RtMsg {
-    return readRtMsg(this.buf, this.off + RTMSG_AT);
+    return readRtMsg(this.buffer(), this.offset() + RTMSG_AT);
   }
 
   /** 4 or 6 for IP routes; the raw rtm_family for others (RTNL_FAMILY_IPMR = 128 …). */
   get family(): number {
-    const f = this.buf[this.off + RTMSG_AT]!;
+    const f = this.byteAt(RTMSG_AT);
     return ipVersionOf(f) ?? f;
   }
 
   /** rtm_dst_len. */
   get dstLen(): number {
-    return this.buf[this.off + RTMSG_AT + 1]!;
+    return this.byteAt(RTMSG_AT + 1);
   }
 
   /** rtm_src_len. */
   get srcLen(): number {
-    return this.buf[this.off + RTMSG_AT + 2]!;
+    return this.byteAt(RTMSG_AT + 2);
   }
 
   /** rtm_tos. */
   get tos(): number {
-    return this.buf[this.off + RTMSG_AT + 3]!;
+    return this.byteAt(RTMSG_AT + 3);
   }
 
   /** The destination: `'10.2.0.0/16'`, `'2001:db8::1/128'`, or `'default'` for a zero-length prefix. */
@@ -101,20 +86,20 @@ export class Route extends MessageView {
   /** The source selector (RTA_SRC, `ip route … from`), or undefined when there is none. */
   get src(): string | undefined {
     const len = this.srcLen;
-    if (len === 0 && !this.has(C.RTA_SRC)) return undefined;
+    if (len === 0 && this.locate(C.RTA_SRC) < 0) return undefined;
     return `${this.prefixAddress(C.RTA_SRC, 'src')}/${len}`;
   }
 
   /** The address of RTA_DST / RTA_SRC, or the zero address when the kernel left it out. */
   private prefixAddress(type: number, name: string): string {
-    const a = this.attr(type, ip, name);
+    const a = this.attrIp(type, name);
     if (a !== undefined) return a;
-    return formatIp(new Uint8Array(this.buf[this.off + RTMSG_AT] === AF_INET6 ? 16 : 4));
+    return this.byteAt(RTMSG_AT) === AF_INET6 ? '::' : '0.0.0.0';
   }
 
   /** RTA_GATEWAY. */
   get gateway(): string | undefined {
-    return this.attr(C.RTA_GATEWAY, ip, 'gateway');
+    return this.attrIp(C.RTA_GATEWAY, 'gateway');
   }
 
   /** RTA_VIA: a gateway of another address family (an IPv6 nexthop of an IPv4 route), as an address. */
@@ -131,42 +116,52 @@ export class Route extends MessageView {
 
   /** RTA_OIF: the output interface's ifindex. */
   get oif(): number | undefined {
-    return this.attr(C.RTA_OIF, u32, 'oif');
+    return this.attrU32(C.RTA_OIF, 'oif');
   }
 
   /** RTA_IIF: the input interface's ifindex (route lookups with `iif`, multicast caches). */
   get iif(): number | undefined {
-    return this.attr(C.RTA_IIF, u32, 'iif');
+    return this.attrU32(C.RTA_IIF, 'iif');
+  }
+
+  /**
+   * The table as `ip` names it and as the inputs take it: `'main'`, `'local'` or `'default'` for
+   * the reserved ids (254, 255, 253), the id for every other table (`100`). {@link tableId} is
+   * always the number.
+   */
+  get table(): RouteTableValue {
+    return E.ROUTE_TABLES.nameOr(this.tableId);
   }
 
   /** The table id: RTA_TABLE when present (ids above 255 only travel there), else rtm_table. */
-  get table(): number {
-    return this.attr(C.RTA_TABLE, u32, 'table') ?? this.buf[this.off + RTMSG_AT + 4]!;
+  get tableId(): number {
+    return this.attrU32(C.RTA_TABLE, 'table') ?? this.byteAt(RTMSG_AT + 4);
   }
 
   /** rtm_protocol as `ip` names it (`'kernel'`, `'boot'`, `'static'`, `'dhcp'` …), or its number. */
   get protocol(): string | number {
-    return E.PROTOCOLS.nameOr(this.buf[this.off + RTMSG_AT + 5]!);
+    return E.PROTOCOLS.nameOr(this.byteAt(RTMSG_AT + 5));
   }
 
   /** rtm_scope as `ip` names it (`'global'` for RT_SCOPE_UNIVERSE, `'link'`, `'host'` …), or its number. */
   get scope(): string | number {
-    return E.SCOPES.nameOr(this.buf[this.off + RTMSG_AT + 6]!);
+    return E.SCOPES.nameOr(this.byteAt(RTMSG_AT + 6));
   }
 
   /** rtm_type as `ip` names it (`'unicast'`, `'local'`, `'blackhole'`, `'unreachable'` …). */
   get type(): string | number {
-    return E.ROUTE_TYPES.nameOr(this.buf[this.off + RTMSG_AT + 7]!);
+    return E.ROUTE_TYPES.nameOr(this.byteAt(RTMSG_AT + 7));
   }
 
   /** rtm_flags, raw. */
   get rawFlags(): number {
-    return this.buf.readUInt32LE(this.off + RTMSG_AT + 8);
+    return this.u32At(RTMSG_AT + 8);
   }
 
   /** rtm_flags as `ip -j` names them (`'onlink'`, `'linkdown'`, `'offload'`, `'rt_trap'` …). */
   get flags(): string[] {
-    return C.routeFlagNames(this.rawFlags);
+    const bits = this.rawFlags;
+    return bits === 0 ? [] : C.routeFlagNames(bits);
   }
 
   /** True for entries of the route cache / exceptions and `get` answers (RTM_F_CLONED). */
@@ -176,12 +171,12 @@ export class Route extends MessageView {
 
   /** RTA_PRIORITY: the route's metric. */
   get metric(): number | undefined {
-    return this.attr(C.RTA_PRIORITY, u32, 'priority');
+    return this.attrU32(C.RTA_PRIORITY, 'priority');
   }
 
   /** RTA_PREFSRC: the preferred source address. */
   get prefsrc(): string | undefined {
-    return this.attr(C.RTA_PREFSRC, ip, 'prefsrc');
+    return this.attrIp(C.RTA_PREFSRC, 'prefsrc');
   }
 
   /** RTA_METRICS: `{ mtu, advmss, hoplimit, … }` (raw RTAX_* values; `lock` is the RTAX_LOCK bit mask). */
@@ -207,7 +202,7 @@ export class Route extends MessageView {
 
   /** RTA_PREF (IPv6 router preference) as `ip` names it: `'medium'`, `'high'`, `'low'`, or its number. */
   get pref(): string | number | undefined {
-    const v = this.attr(C.RTA_PREF, u8, 'pref');
+    const v = this.attrU8(C.RTA_PREF, 'pref');
     return v === undefined ? undefined : C.ROUTE_PREFS.nameOr(v);
   }
 
@@ -229,27 +224,27 @@ export class Route extends MessageView {
 
   /** RTA_MARK (route lookups with a mark). */
   get mark(): number | undefined {
-    return this.attr(C.RTA_MARK, u32, 'mark');
+    return this.attrU32(C.RTA_MARK, 'mark');
   }
 
   /** RTA_UID (route lookups). */
   get uid(): number | undefined {
-    return this.attr(C.RTA_UID, u32, 'uid');
+    return this.attrU32(C.RTA_UID, 'uid');
   }
 
   /** RTA_FLOW: the realms (`to` in the low 16 bits, `from` in the high 16 bits). */
   get realms(): number | undefined {
-    return this.attr(C.RTA_FLOW, u32, 'flow');
+    return this.attrU32(C.RTA_FLOW, 'flow');
   }
 
   /** RTA_NH_ID: the nexthop object the route uses. */
   get nhid(): number | undefined {
-    return this.attr(C.RTA_NH_ID, u32, 'nhId');
+    return this.attrU32(C.RTA_NH_ID, 'nhId');
   }
 
   /** RTA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'`, `'seg6'` …). */
   get encapType(): string | number | undefined {
-    const t = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType');
+    const t = this.attrU16(C.RTA_ENCAP_TYPE, 'encapType');
     return t === undefined ? undefined : ENCAP_TYPES.nameOr(t);
   }
 
@@ -257,8 +252,9 @@ export class Route extends MessageView {
   get encap(): Record<string, unknown> | Uint8Array | undefined {
     const at = this.locate(C.RTA_ENCAP);
     if (at < 0) return undefined;
-    const type = this.attr(C.RTA_ENCAP_TYPE, u16, 'encapType') ?? 0;
-    return decodeEncap(type, this.buf.subarray(at, at + attrLength(this.buf, at)));
+    const type = this.attrU16(C.RTA_ENCAP_TYPE, 'encapType') ?? 0;
+    const buf = this.buffer();
+    return decodeEncap(type, buf.subarray(at, at + attrLength(buf, at)));
   }
 
   /** RTA_NEWDST (`ip route … as to …`, MPLS label swaps) as label numbers. */
@@ -268,13 +264,13 @@ export class Route extends MessageView {
 
   /** RTA_TTL_PROPAGATE (MPLS). */
   get ttlPropagate(): boolean | undefined {
-    const v = this.attr(C.RTA_TTL_PROPAGATE, u8, 'ttlPropagate');
+    const v = this.attrU8(C.RTA_TTL_PROPAGATE, 'ttlPropagate');
     return v === undefined ? undefined : v !== 0;
   }
 
   /** Every RTA_* attribute, fully decoded (unknown ones kept raw). */
   get attributes(): RouteAttributes {
-    return routeAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'route');
+    return routeAttrs.decode(this.buffer(), this.attrStart(), this.end(), 'route');
   }
 
   /** Attributes this library has no name for, kept raw. */
@@ -282,36 +278,142 @@ export class Route extends MessageView {
     return this.attributes.unknown ?? [];
   }
 
-  toObject(): object {
-    return {
-      family: this.family,
-      type: this.type,
-      dst: this.dst,
-      src: this.src,
-      tos: this.tos === 0 ? undefined : this.tos,
-      gateway: this.gateway,
-      via: this.via,
-      oif: this.oif,
-      iif: this.iif,
-      table: this.table,
-      protocol: this.protocol,
-      scope: this.scope,
-      prefsrc: this.prefsrc,
-      metric: this.metric,
-      flags: this.flags,
-      metrics: this.metrics,
-      multipath: this.multipath,
-      pref: this.pref,
-      expires: this.expires,
-      mark: this.mark,
-      uid: this.uid,
-      realms: this.realms,
-      nhid: this.nhid,
-      encapType: this.encapType,
-      encap: this.encap,
-      cacheinfo: this.cacheinfo,
+  /**
+   * The fields `ip -j route` shows, as the getters return them, in a new plain object; fields the
+   * message does not carry are left out (as JSON leaves them out). Not included: `header`,
+   * `attributes`, `unknown`, `raw`, and what the object holds otherwise (`dstLen`/`srcLen` are in
+   * `dst`/`src`, `tableId` is `table`, `rawFlags`/`cloned` are in `flags`, `viaFamily` is the family
+   * of `via`).
+   */
+  toObject(): RouteObject {
+    this.indexed();
+    const o: RouteObject = {
+      family: this.family, type: this.type, dst: this.dst, tos: this.tos, table: this.table, protocol: this.protocol,
+      scope: this.scope, flags: this.flags,
     };
+    const src = this.src;
+    if (src !== undefined) o.src = src;
+    const gateway = this.gateway;
+    if (gateway !== undefined) o.gateway = gateway;
+    const via = this.via;
+    if (via !== undefined) o.via = via;
+    const oif = this.oif;
+    if (oif !== undefined) o.oif = oif;
+    const iif = this.iif;
+    if (iif !== undefined) o.iif = iif;
+    const prefsrc = this.prefsrc;
+    if (prefsrc !== undefined) o.prefsrc = prefsrc;
+    const metric = this.metric;
+    if (metric !== undefined) o.metric = metric;
+    const metrics = this.metrics;
+    if (metrics !== undefined) o.metrics = metrics;
+    const multipath = this.multipath;
+    if (multipath !== undefined) o.multipath = multipath;
+    const pref = this.pref;
+    if (pref !== undefined) o.pref = pref;
+    const expires = this.expires;
+    if (expires !== undefined) o.expires = expires;
+    const mark = this.mark;
+    if (mark !== undefined) o.mark = mark;
+    const uid = this.uid;
+    if (uid !== undefined) o.uid = uid;
+    const realms = this.realms;
+    if (realms !== undefined) o.realms = realms;
+    const nhid = this.nhid;
+    if (nhid !== undefined) o.nhid = nhid;
+    const encapType = this.encapType;
+    if (encapType !== undefined) o.encapType = encapType;
+    const encap = this.encap;
+    if (encap !== undefined) o.encap = encap;
+    const newdst = this.newdst;
+    if (newdst !== undefined) o.newdst = newdst;
+    const ttlPropagate = this.ttlPropagate;
+    if (ttlPropagate !== undefined) o.ttlPropagate = ttlPropagate;
+    const cacheinfo = this.cacheinfo;
+    if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
+    return o;
   }
+
+  /**
+   * `ip route`'s line, shortened: `[type] dst [from src] [via gw] [dev oif] [table t] [proto p]
+   * [scope s] [src prefsrc] [metric m]` — the table when it is not main, the scope when it is not
+   * global, ifindexes for devices (`10.0.0.0/24 via 10.0.0.1 dev 2 table 100 proto static`).
+   */
+  toString(): string {
+    const type = this.type;
+    const src = this.src;
+    const gateway = this.gateway ?? this.via;
+    const oif = this.oif;
+    const table = this.table;
+    const scope = this.scope;
+    const prefsrc = this.prefsrc;
+    const metric = this.metric;
+    return `${type === 'unicast' ? '' : `${type} `}${this.dst}${src === undefined ? '' : ` from ${src}`}`
+      + `${gateway === undefined ? '' : ` via ${gateway}`}${oif === undefined ? '' : ` dev ${oif}`}`
+      + `${table === 'main' ? '' : ` table ${table}`} proto ${this.protocol}`
+      + `${scope === 'global' ? '' : ` scope ${scope}`}${prefsrc === undefined ? '' : ` src ${prefsrc}`}`
+      + `${metric === undefined ? '' : ` metric ${metric}`}`;
+  }
+}
+
+/** What {@link Route.toObject} returns: the getters' values; a field the message lacks is absent. */
+export interface RouteObject {
+  /** 4 or 6 for IP routes; the raw rtm_family for others (RTNL_FAMILY_IPMR = 128 …). */
+  family: number;
+  /** rtm_type as `ip` names it (`'unicast'`, `'local'`, `'blackhole'`, `'unreachable'` …). */
+  type: string | number;
+  /** The destination: `'10.2.0.0/16'`, `'2001:db8::1/128'`, or `'default'` for a zero-length prefix. */
+  dst: string;
+  /** rtm_tos. */
+  tos: number;
+  /** The table as `ip` names it and as the inputs take it: `'main'`, `'local'` or `'default'` for the reserved ids (254, 255, 253), the id for every other table (`100`). `tableId` is always the number. */
+  table: RouteTableValue;
+  /** rtm_protocol as `ip` names it (`'kernel'`, `'boot'`, `'static'`, `'dhcp'` …), or its number. */
+  protocol: string | number;
+  /** rtm_scope as `ip` names it (`'global'` for RT_SCOPE_UNIVERSE, `'link'`, `'host'` …), or its number. */
+  scope: string | number;
+  /** rtm_flags as `ip -j` names them (`'onlink'`, `'linkdown'`, `'offload'`, `'rt_trap'` …). */
+  flags: string[];
+  /** The source selector (RTA_SRC, `ip route … from`), or undefined when there is none. */
+  src?: string;
+  /** RTA_GATEWAY. */
+  gateway?: string;
+  /** RTA_VIA: a gateway of another address family (an IPv6 nexthop of an IPv4 route), as an address. */
+  via?: string;
+  /** RTA_OIF: the output interface's ifindex. */
+  oif?: number;
+  /** RTA_IIF: the input interface's ifindex (route lookups with `iif`, multicast caches). */
+  iif?: number;
+  /** RTA_PREFSRC: the preferred source address. */
+  prefsrc?: string;
+  /** RTA_PRIORITY: the route's metric. */
+  metric?: number;
+  /** RTA_METRICS: `{ mtu, advmss, hoplimit, … }` (raw RTAX_* values; `lock` is the RTAX_LOCK bit mask). */
+  metrics?: RouteMetricValues;
+  /** RTA_MULTIPATH: the paths of an ECMP route with their weights. */
+  multipath?: RouteNexthop[];
+  /** RTA_PREF (IPv6 router preference) as `ip` names it: `'medium'`, `'high'`, `'low'`, or its number. */
+  pref?: string | number;
+  /** Seconds until the route expires, as `ip` prints it: RTA_EXPIRES when the kernel sent one, else rta_expires of RTA_CACHEINFO / USER_HZ. */
+  expires?: number;
+  /** RTA_MARK (route lookups with a mark). */
+  mark?: number;
+  /** RTA_UID (route lookups). */
+  uid?: number;
+  /** RTA_FLOW: the realms (`to` in the low 16 bits, `from` in the high 16 bits). */
+  realms?: number;
+  /** RTA_NH_ID: the nexthop object the route uses. */
+  nhid?: number;
+  /** RTA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'`, `'seg6'` …). */
+  encapType?: string | number;
+  /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
+  encap?: Record<string, unknown> | Uint8Array;
+  /** RTA_NEWDST (`ip route … as to …`, MPLS label swaps) as label numbers. */
+  newdst?: number[];
+  /** RTA_TTL_PROPAGATE (MPLS). */
+  ttlPropagate?: boolean;
+  /** RTA_CACHEINFO (struct rta_cacheinfo). */
+  cacheinfo?: RouteCacheInfo;
 }
 
 /** Decodes a route message into a lazy {@link Route} (the message's bytes are referenced, not copied).

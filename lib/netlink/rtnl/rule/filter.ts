@@ -165,7 +165,7 @@ export function ruleMatches(f: RuleFilter, r: Rule): boolean {
   if (f.family !== undefined && r.family !== f.family) return false;
   if (!f.any) return true;
   return (f.priority === undefined || r.priority === f.priority)
-    && (f.table === undefined || r.table === f.table)
+    && (f.table === undefined || r.tableId === f.table)
     && (f.action === undefined || r.action === f.action)
     && (f.src === undefined || prefixInside(f.src, r.src, r.srcLen))
     && (f.dst === undefined || prefixInside(f.dst, r.dst, r.dstLen))
@@ -180,6 +180,6 @@ export function ruleMatches(f: RuleFilter, r: Rule): boolean {
     && (f.sport === undefined || sameRange(f.sport, r.sport))
     && (f.dport === undefined || sameRange(f.dport, r.dport))
     && (f.uidRange === undefined || sameRange(f.uidRange, r.uidRange))
-    && (f.protocol === undefined || (r.protocol ?? 0) === f.protocol)
+    && (f.protocol === undefined || (r.protocolId ?? 0) === f.protocol)
     && (f.tunId === undefined || (r.tunId ?? 0n) === f.tunId);
 }

@@ -17,7 +17,12 @@ export type RuleAction = 'lookup' | 'to_tbl' | 'goto' | 'nop' | 'blackhole' | 'u
 export type RuleTable = number | 'main' | 'local' | 'default';
 
 /** A port or uid range; a single number means start = end. */
-export type RuleRangeInput = number | { start: number; end: number };
+export type RuleRangeInput = number | {
+  /** The first port or uid of the range. */
+  start: number;
+  /** The last port or uid of the range (inclusive). */
+  end: number;
+};
 
 /** The selectors and action of a rule (`add` takes them all; `del` matches the ones given). */
 export interface RuleOptions {

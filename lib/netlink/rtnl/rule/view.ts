@@ -5,6 +5,8 @@
 import { AF_INET, AF_INET6 } from '../../core/inet.js';
 import { MessageView } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
+import { PROTOCOLS, ROUTE_TABLES } from '../enums.js';
+import type { RouteTableValue } from '../route/view.js';
 import * as R from './codec.js';
 import { ip, string, u16, u32, u32be, u64be, u8 } from '../../core/schema.js';
 
@@ -25,17 +27,16 @@ function range(v: (R.RuleRange & { tail?: Uint8Array }) | undefined): R.RuleRang
 /** A policy-routing rule, decoded lazily from its RTM_NEWRULE message. */
 export class Rule extends MessageView {
   protected get headerSize(): number { return R.FIB_RULE_HDR_SIZE; }
-  protected get maxAttr(): number { return R.FRA_MAX; }
   protected get setName(): string { return 'rule'; }
 
   /** The fixed header (struct fib_rule_hdr). */
   get header(): R.FibRuleHdr {
-    return R.readFibRuleHdr(this.buf, this.off + NLMSG_HDRLEN);
+    return R.readFibRuleHdr(this.buffer(), this.offset() + NLMSG_HDRLEN);
   }
 
   /** The family: 4 or 6 (another AF_* number for other families). */
   get family(): 4 | 6 | number {
-    const af = this.buf[this.off + FAMILY]!;
+    const af = this.byteAt(FAMILY);
     return af === AF_INET ? 4 : af === AF_INET6 ? 6 : af;
   }
 
@@ -51,7 +52,7 @@ export class Rule extends MessageView {
 
   /** The source prefix length. */
   get srcLen(): number {
-    return this.buf[this.off + SRC_LEN]!;
+    return this.byteAt(SRC_LEN);
   }
 
   /** FRA_DST: the destination prefix's address. */
@@ -61,28 +62,38 @@ export class Rule extends MessageView {
 
   /** The destination prefix length. */
   get dstLen(): number {
-    return this.buf[this.off + DST_LEN]!;
+    return this.byteAt(DST_LEN);
   }
 
   /** The TOS byte to match (0: any). */
   get tos(): number {
-    return this.buf[this.off + TOS]!;
+    return this.byteAt(TOS);
   }
 
-  /** The table looked up: FRA_TABLE, else the header's table; undefined for rules without one. */
-  get table(): number | undefined {
-    const t = this.attr(R.FRA_TABLE, u32, 'table') ?? this.buf[this.off + TABLE]!;
+  /**
+   * The table looked up, as `ip rule` names it and the inputs take it: `'main'`, `'local'`,
+   * `'default'` for the reserved ids, else the id (as Route.table); undefined for rules without
+   * one. {@link tableId} is the number.
+   */
+  get table(): RouteTableValue | undefined {
+    const t = this.tableId;
+    return t === undefined ? undefined : ROUTE_TABLES.nameOr(t);
+  }
+
+  /** The table id: FRA_TABLE, else the header's table; undefined for rules without one. */
+  get tableId(): number | undefined {
+    const t = this.attr(R.FRA_TABLE, u32, 'table') ?? this.byteAt(TABLE);
     return t === 0 ? undefined : t;
   }
 
   /** The action by name: `'lookup'` (FR_ACT_TO_TBL), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
   get action(): string {
-    return R.ruleActionName(this.buf[this.off + ACTION]!);
+    return R.ruleActionName(this.byteAt(ACTION));
   }
 
   /** fib_rule_hdr.flags: the FIB_RULE_* bits. */
   get flags(): number {
-    return this.buf.readUInt32LE(this.off + FLAGS);
+    return this.u32At(FLAGS);
   }
 
   /** FIB_RULE_INVERT: the selector is negated (`ip rule add not …`). */
@@ -157,9 +168,15 @@ export class Rule extends MessageView {
     return range(this.attr(R.FRA_UID_RANGE, R.uidRange, 'uidRange'));
   }
 
-  /** FRA_PROTOCOL: who installed the rule (RTPROT_*: 0 unspec, 2 kernel, 4 static …). */
-  get protocol(): number | undefined {
-    return this.attr(R.FRA_PROTOCOL, u8, 'protocol');
+  /** FRA_PROTOCOL: who installed the rule, as `ip` names it (`'kernel'`, `'static'`, `'unspec'` …), or its number. */
+  get protocol(): string | number | undefined {
+    const v = this.protocolId;
+    return v === undefined ? undefined : PROTOCOLS.nameOr(v);
+  }
+
+  /** The protocol as a number (RTPROT_*: 3 boot, 4 static …); {@link protocol} names it. */
+  get protocolId(): number | undefined {
+    return this.attrU8(R.FRA_PROTOCOL, 'protocol');
   }
 
   /** FRA_IP_PROTO: the IP protocol number to match (6 tcp, 17 udp …). */
@@ -209,43 +226,159 @@ export class Rule extends MessageView {
 
   /** Every FRA_* attribute, fully decoded (unknown ones kept raw). */
   get attributes(): R.RuleAttributes {
-    return R.ruleAttrs.decode(this.buf, this.attrStart, this.off + this.len, 'rule');
+    return R.ruleAttrs.decode(this.buffer(), this.attrStart(), this.end(), 'rule');
   }
 
-  /** Every public field as a plain object (what toJSON() and console.log show). */
-  toObject(): object {
-    return {
-      family: this.family,
-      priority: this.priority,
-      not: this.not,
-      src: this.src,
-      srcLen: this.srcLen,
-      dst: this.dst,
-      dstLen: this.dstLen,
-      tos: this.tos,
-      dscp: this.dscp,
-      fwmark: this.fwmark,
-      fwmask: this.fwmask,
-      iif: this.iif,
-      oif: this.oif,
-      uidRange: this.uidRange,
-      ipProto: this.ipProto,
-      sport: this.sport,
-      dport: this.dport,
-      table: this.table,
-      action: this.action,
-      goto: this.goto,
-      suppressPrefixlen: this.suppressPrefixlen,
-      suppressIfgroup: this.suppressIfgroup,
-      flow: this.flow,
-      tunId: this.tunId,
-      l3mdev: this.l3mdev,
-      flowlabel: this.flowlabel,
-      flowlabelMask: this.flowlabelMask,
-      protocol: this.protocol,
-      flags: this.flags,
+  /**
+   * Every field as the getters return it, in a new plain object; fields the message does not carry
+   * are left out (as JSON leaves them out). Not included: `header`, `attributes`, `raw`, and what
+   * the object holds otherwise (`tableId` is `table`; `iifDetached`/`oifDetached` and `not` are
+   * bits of `flags`).
+   */
+  toObject(): RuleObject {
+    this.indexed();
+    const o: RuleObject = {
+      family: this.family, priority: this.priority, not: this.not, srcLen: this.srcLen, dstLen: this.dstLen, tos: this.tos,
+      action: this.action, l3mdev: this.l3mdev, flags: this.flags,
     };
+    const src = this.src;
+    if (src !== undefined) o.src = src;
+    const dst = this.dst;
+    if (dst !== undefined) o.dst = dst;
+    const dscp = this.dscp;
+    if (dscp !== undefined) o.dscp = dscp;
+    const fwmark = this.fwmark;
+    if (fwmark !== undefined) o.fwmark = fwmark;
+    const fwmask = this.fwmask;
+    if (fwmask !== undefined) o.fwmask = fwmask;
+    const iif = this.iif;
+    if (iif !== undefined) o.iif = iif;
+    const oif = this.oif;
+    if (oif !== undefined) o.oif = oif;
+    const uidRange = this.uidRange;
+    if (uidRange !== undefined) o.uidRange = uidRange;
+    const ipProto = this.ipProto;
+    if (ipProto !== undefined) o.ipProto = ipProto;
+    const sport = this.sport;
+    if (sport !== undefined) o.sport = sport;
+    const dport = this.dport;
+    if (dport !== undefined) o.dport = dport;
+    const table = this.table;
+    if (table !== undefined) o.table = table;
+    const goto = this.goto;
+    if (goto !== undefined) o.goto = goto;
+    const suppressPrefixlen = this.suppressPrefixlen;
+    if (suppressPrefixlen !== undefined) o.suppressPrefixlen = suppressPrefixlen;
+    const suppressIfgroup = this.suppressIfgroup;
+    if (suppressIfgroup !== undefined) o.suppressIfgroup = suppressIfgroup;
+    const flow = this.flow;
+    if (flow !== undefined) o.flow = flow;
+    const tunId = this.tunId;
+    if (tunId !== undefined) o.tunId = tunId;
+    const flowlabel = this.flowlabel;
+    if (flowlabel !== undefined) o.flowlabel = flowlabel;
+    const flowlabelMask = this.flowlabelMask;
+    if (flowlabelMask !== undefined) o.flowlabelMask = flowlabelMask;
+    const protocol = this.protocol;
+    if (protocol !== undefined) o.protocol = protocol;
+    const sportMask = this.sportMask;
+    if (sportMask !== undefined) o.sportMask = sportMask;
+    const dportMask = this.dportMask;
+    if (dportMask !== undefined) o.dportMask = dportMask;
+    const dscpMask = this.dscpMask;
+    if (dscpMask !== undefined) o.dscpMask = dscpMask;
+    return o;
   }
+
+  /**
+   * `ip rule`'s line: `100: [not] from 10.0.0.0/8 [to …] [iif …] [oif …] [fwmark 0x1/0xff] lookup 100`
+   * (`from all` without a source; the action's own word for actions other than lookup).
+   */
+  toString(): string {
+    const src = this.src;
+    const dst = this.dst;
+    const iif = this.iif;
+    const oif = this.oif;
+    const fwmark = this.fwmark;
+    const fwmask = this.fwmask;
+    const action = this.action;
+    const table = this.table;
+    const goto = this.goto;
+    const hex = (n: number): string => `0x${n.toString(16)}`;
+    return `${this.priority}:${this.not ? ' not' : ''} from ${src === undefined ? 'all' : `${src}/${this.srcLen}`}`
+      + `${dst === undefined ? '' : ` to ${dst}/${this.dstLen}`}${iif === undefined ? '' : ` iif ${iif}`}`
+      + `${oif === undefined ? '' : ` oif ${oif}`}`
+      + `${fwmark === undefined ? '' : ` fwmark ${hex(fwmark)}${fwmask === undefined || fwmask === 0xffffffff ? '' : `/${hex(fwmask)}`}`}`
+      + (action === 'lookup' ? ` lookup ${table ?? 'unspec'}` : action === 'goto' ? ` goto ${goto ?? 'none'}` : ` ${action}`);
+  }
+}
+
+/** What {@link Rule.toObject} returns: the getters' values; a field the message lacks is absent. */
+export interface RuleObject {
+  /** The family: 4 or 6 (another AF_* number for other families). */
+  family: 4 | 6 | number;
+  /** FRA_PRIORITY (the preference; 0 when absent, as `ip rule` shows it). */
+  priority: number;
+  /** FIB_RULE_INVERT: the selector is negated (`ip rule add not …`). */
+  not: boolean;
+  /** The source prefix length. */
+  srcLen: number;
+  /** The destination prefix length. */
+  dstLen: number;
+  /** The TOS byte to match (0: any). */
+  tos: number;
+  /** The action by name: `'lookup'` (FR_ACT_TO_TBL), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
+  action: string;
+  /** FRA_L3MDEV: look up the table of the L3 master device (VRF). */
+  l3mdev: boolean;
+  /** fib_rule_hdr.flags: the FIB_RULE_* bits. */
+  flags: number;
+  /** FRA_SRC: the source prefix's address (undefined: from all). */
+  src?: string;
+  /** FRA_DST: the destination prefix's address. */
+  dst?: string;
+  /** FRA_DSCP (6.12+): the DSCP to match. */
+  dscp?: number;
+  /** FRA_FWMARK. */
+  fwmark?: number;
+  /** FRA_FWMASK. */
+  fwmask?: number;
+  /** FRA_IIFNAME: the input interface's name. */
+  iif?: string;
+  /** FRA_OIFNAME: the output interface's name. */
+  oif?: string;
+  /** FRA_UID_RANGE. */
+  uidRange?: R.RuleRange;
+  /** FRA_IP_PROTO: the IP protocol number to match (6 tcp, 17 udp …). */
+  ipProto?: number;
+  /** FRA_SPORT_RANGE. */
+  sport?: R.RuleRange;
+  /** FRA_DPORT_RANGE. */
+  dport?: R.RuleRange;
+  /** The table looked up, as `ip rule` names it and the inputs take it: `'main'`, `'local'`, `'default'` for the reserved ids, else the id (as Route.table); undefined for rules without one. `tableId` is the number. */
+  table?: RouteTableValue;
+  /** FRA_GOTO: the priority a `goto` rule jumps to. */
+  goto?: number;
+  /** FRA_SUPPRESS_PREFIXLEN; undefined when unset (the kernel reports -1). */
+  suppressPrefixlen?: number;
+  /** FRA_SUPPRESS_IFGROUP; undefined when unset (-1). */
+  suppressIfgroup?: number;
+  /** FRA_FLOW: the realms (IPv4 only), `to | from << 16`. */
+  flow?: number;
+  /** FRA_TUN_ID. */
+  tunId?: bigint;
+  /** FRA_FLOWLABEL (6.13+, IPv6). */
+  flowlabel?: number;
+  /** FRA_FLOWLABEL_MASK (6.13+, IPv6). */
+  flowlabelMask?: number;
+  /** FRA_PROTOCOL: who installed the rule, as `ip` names it (`'kernel'`, `'static'`, `'unspec'` …), or its number. */
+  protocol?: string | number;
+  /** FRA_SPORT_MASK (6.15+). */
+  sportMask?: number;
+  /** FRA_DPORT_MASK (6.15+; the kernel reports 0xffff for a single port). */
+  dportMask?: number;
+  /** FRA_DSCP_MASK (6.15+). */
+  dscpMask?: number;
 }
 
 /** Decodes a rule message into a lazy {@link Rule} (the bytes are referenced, not copied).

@@ -111,7 +111,7 @@ const VIEWS: Record<string, object> = {
     validLft: 98, preferredLft: 48,
   },
   'v6-linklocal-proto': {
-    family: 6, ifindex: 2, cidr: 'fe80::1c94:47ff:fed0:16e4/64', scope: 'link', scopeId: 253, flags: ['permanent'], proto: 3,
+    family: 6, ifindex: 2, cidr: 'fe80::1c94:47ff:fed0:16e4/64', scope: 'link', scopeId: 253, flags: ['permanent'], proto: 'kernel_ll', protoId: 3,
   },
   'v6-multicast': { family: 6, multicast: 'ff02::1', validLft: Infinity },
   'v6-anycast': { family: 6, ifindex: 2, anycast: '2001:db8:5::', messageType: 62 },

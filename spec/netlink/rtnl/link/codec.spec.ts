@@ -2,6 +2,7 @@
 // with its provenance), and the kind options of links.add / links.set against a fake kernel.
 import test from 'ava';
 import { DecodeError, ValidationError } from '../../../../lib/netlink/core/errors.js';
+import { NLM_F_ECHO } from '../../../../lib/netlink/core/protocol.js';
 import { decodeLinkMessage, encodeLinkBody, linkBody } from '../../../../lib/netlink/rtnl/link/codec.js';
 import { formatBridgeId } from '../../../../lib/netlink/rtnl/link/fields.js';
 import { linkKindData, linkSlaveData, type LinkInfo } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
@@ -226,10 +227,10 @@ test('the lazy Link view decodes kind data, slave data, addrgenmode and xdp like
 });
 
 test('a kind without a table keeps its data raw, and re-encodes it unchanged', (t) => {
-  const info = attr(18, attr(1, cstr('wireguard')), attr(2, attr(1, u32(7)), attr(9, [1, 2])));
+  const info = attr(18, attr(1, cstr('team')), attr(2, attr(1, u32(7)), attr(9, [1, 2])));
   const raw = nlmsg(16, 0, 1, 0, Buffer.alloc(16), info);
   const body = decodeLinkMessage(raw);
-  t.is(body.attributes.linkinfo?.kind, 'wireguard');
+  t.is(body.attributes.linkinfo?.kind, 'team');
   t.deepEqual(Buffer.from(body.attributes.linkinfo?.data as Uint8Array), Buffer.concat([attr(1, u32(7)), attr(9, [1, 2])]));
   t.deepEqual(reencode(raw, encodeLinkBody, body), raw);
 });
@@ -306,7 +307,8 @@ for (const [kind, c] of Object.entries(REQUESTS)) {
     });
     t.is(sent.length, 1);
     const ours = sent[0]!;
-    t.is(ours.flags, CREATE_FLAGS);
+    // The library adds NLM_F_ECHO: the kernel sends the new link back (links.add resolves to it).
+    t.is(ours.flags, CREATE_FLAGS | NLM_F_ECHO);
     t.is(theirs.readUInt16LE(6), CREATE_FLAGS);
     const theirsBody = linkBody.decode(theirs, 16, theirs.length - 16, 'link');
     const oursBody = linkBody.decode(ours.payload, 0, ours.payload.length, 'link');
@@ -367,7 +369,13 @@ test.serial('bad kind options are ValidationErrors naming data.<field>, and noth
       [{ name: 'x0', kind: 'bridge', data: { mcastQueryIntvl: -1 } }, /^data\.mcastQueryIntvl: /],
       [{ name: 'x0', kind: 'veth', data: { peer: {} } as never }, /^data: give the veth peer/],
       [{ name: 'x0', kind: 'dummy', data: { x: 1 } as never }, /^data\.x: unknown option/],
-      [{ name: 'x0', kind: 'wireguard', data: { x: 1 } as never }, /^data: kind wireguard has no typed options/],
+      [{ name: 'x0', kind: 'team', data: { x: 1 } as never }, /^data: kind team has no typed options/],
+      [{ name: 'x0', kind: 'wireguard', data: { x: 1 } as never }, /^data\.x: unknown option/],
+      [{ name: 'x0', kind: 'bond', data: { mode: 'constructor' as never } }, /^data\.mode: /],
+      [{ name: 'x0', kind: 'bond', data: { adInfo: {} } as never }, /^data\.adInfo: read-only/],
+      [{ name: 'x0', kind: 'geneve', data: { id: 0x1000000 } }, /^data\.id: /],
+      [{ name: 'x0', kind: 'gre', data: { remote: '2001:db8::1' } }, /^data\.remote: /],
+      [{ name: 'x0', kind: 'ip6gre', data: { remote: '10.0.0.1' } }, /^data\.remote: /],
       [{ name: 'x0', kind: 'bridge', data: Uint8Array.of(1) as never }, /^data: give bridge options as an object/],
       [{ name: 'x0', kind: 'veth', peer: { up: true, netns: 4 } }, /^peer\.up: a peer in another namespace/],
     ];
@@ -384,11 +392,11 @@ test.serial('bad kind options are ValidationErrors naming data.<field>, and noth
 
 test.serial('raw bytes are sent as the data of a kind without a table', async (t) => {
   const sent = await withLinks(fakeKernel(), async (links, kernel) => {
-    await links.add({ name: 'wg0', kind: 'wireguard', data: Uint8Array.from(attr(1, u32(5))) });
+    await links.add({ name: 'tm0', kind: 'team', data: Uint8Array.from(attr(1, u32(5))) });
     return kernel.sent;
   });
   const body = linkBody.decode(sent[0]!.payload, 0, sent[0]!.payload.length, 'link');
-  t.deepEqual(canonical(body.attributes.linkinfo), canonical({ kind: 'wireguard', data: attr(1, u32(5)) }));
+  t.deepEqual(canonical(body.attributes.linkinfo), canonical({ kind: 'team', data: attr(1, u32(5)) }));
 });
 
 test('the option and data types are checked at compile time (tsc fails when a @ts-expect-error line compiles)', (t) => {
@@ -412,6 +420,17 @@ test('the option and data types are checked at compile time (tsc fails when a @t
     links.add({ name: 'b', kind: 'bridge', peer: { name: 'x' } }),
     // @ts-expect-error typed options for a kind without a table
     links.add({ name: 'w', kind: 'wireguard', data: { listenPort: 1 } }),
+    links.add({ name: 'b', kind: 'bond', data: { mode: '802.3ad', arpIpTarget: ['1.1.1.1'], primary: 'eth0' } }),
+    // @ts-expect-error a bond mode that does not exist
+    links.add({ name: 'b', kind: 'bond', data: { mode: 'fastest' } }),
+    links.add({ name: 'g', kind: 'gretap', data: { remote: '10.0.0.1', ikey: 5, link: 'eth0' } }),
+    links.add({ name: 'g', kind: 'geneve', data: { id: 5, remote6: '2001:db8::1', df: 'inherit' } }),
+    links.add({ name: 'v', kind: 'vrf', data: { table: 10 } }),
+    links.set('p', { slaveKind: 'bond', slaveData: { queueId: 5, prio: 2 } }),
+    // @ts-expect-error a bond port's state is read-only
+    links.set('p', { slaveKind: 'bond', slaveData: { state: 'ACTIVE' } }),
+    linkKindData(info, 'bond')?.mode satisfies string | number | undefined,
+    linkSlaveData(info, 'bond')?.queueId satisfies number | undefined,
     links.set('p', { slaveData: { cost: 1, learning: false, backupPort: 'eth1' } }),
     // @ts-expect-error bridge port learning is a boolean
     links.set('p', { slaveData: { learning: 0 } }),

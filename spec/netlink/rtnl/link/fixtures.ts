@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '../../../../lib/netlink/transport/connection.js';
 import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
-import { RTM_GETLINK } from '../../../../lib/netlink/rtnl/rtm.js';
+import { RTM_GETLINK, RTM_NEWLINK } from '../../../../lib/netlink/rtnl/rtm.js';
+import { NLM_F_ECHO } from '../../../../lib/netlink/core/protocol.js';
 import { attr, cstr, nlerror, nlmsg } from '../../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../../helpers/fake-kernel.js';
 import { fixturesDir } from '../../../helpers/fixtures.js';
@@ -60,10 +61,29 @@ export function unknowns(value: unknown, path = ''): string[] {
   return out;
 }
 
-/** A fake kernel that ACKs every request, answering an RTM_GETLINK with `getlink` when given. */
-export function ackingKernel(getlink?: (m: SentMessage) => Buffer): FakeKernel {
+/** The ifindex the fake kernels give a link created without one. */
+export const FAKE_IFINDEX = 1000;
+
+/**
+ * What a kernel of Linux 6.3 or later echoes for an RTM_NEWLINK with NLM_F_ECHO: the new link's
+ * message (here the request's own body, its ifi_index filled in) before the ACK.
+ */
+export function echoOf(m: SentMessage): Buffer {
+  const body = Buffer.from(m.payload);
+  if (body.readInt32LE(4) === 0) body.writeInt32LE(FAKE_IFINDEX, 4);
+  return nlmsg(RTM_NEWLINK, 0, m.seq, 4242, body);
+}
+
+/**
+ * A fake kernel that ACKs every request, answering an RTM_GETLINK with `getlink` when given and
+ * echoing an RTM_NEWLINK sent with NLM_F_ECHO (unless `echo` is false: a kernel before 6.3).
+ */
+export function ackingKernel(getlink?: (m: SentMessage) => Buffer, echo = true): FakeKernel {
   return new FakeKernel((msgs, k) => {
-    for (const m of msgs) k.deliver(m.type === RTM_GETLINK && getlink !== undefined ? getlink(m) : nlerror(m.seq, 0, { type: m.type, flags: m.flags }));
+    for (const m of msgs) {
+      if (echo && m.type === RTM_NEWLINK && (m.flags & NLM_F_ECHO) !== 0) k.deliver(echoOf(m));
+      k.deliver(m.type === RTM_GETLINK && getlink !== undefined ? getlink(m) : nlerror(m.seq, 0, { type: m.type, flags: m.flags }));
+    }
   });
 }
 

@@ -443,26 +443,85 @@ kernelTest(['dummy'], 'dummy by links.add, checked with ip', async (t) => {
   t.deepEqual((await nl.links.get('d0')).linkInfo, { kind: 'dummy' });
 });
 
-kernelTest(['bond'], 'bond by links.add, checked with ip', async (t) => {
+kernelTest(['bond'], 'bond (802.3ad, options) and a bond port\'s options by the library, checked with ip', async (t) => {
   const { name, nl } = await tempNetns(t);
-  await nl.links.add({ name: 'bo0', kind: 'bond' });
-  t.is(ipLink(name, 'bo0').linkinfo?.info_kind, 'bond');
-  const bond = await nl.links.get('bo0');
-  t.is(bond.kind, 'bond');
-  // No table for bond: its IFLA_INFO_DATA stays raw bytes.
-  t.true(bond.data instanceof Uint8Array);
+  const bond = await nl.links.add({
+    name: 'bo0', kind: 'bond',
+    data: { mode: '802.3ad', miimon: 100, updelay: 200, downdelay: 200, xmitHashPolicy: 'layer3+4', adLacpRate: 'fast', minLinks: 1 },
+  });
+  t.like(ipLink(name, 'bo0').linkinfo!.info_data!, { mode: '802.3ad', miimon: 100, updelay: 200, downdelay: 200, xmit_hash_policy: 'layer3+4', ad_lacp_rate: 'fast', min_links: 1 });
+  t.like(linkKindData(bond.linkInfo, 'bond'), { mode: '802.3ad', miimon: 100, xmitHashPolicy: 'layer3+4', adLacpRate: 'fast', minLinks: 1 });
+  await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
+  await nl.links.set('l0', { master: 'bo0' });
+  await nl.links.set('l0', { slaveKind: 'bond', slaveData: { queueId: 5 } });
+  const port = await nl.links.get('l0');
+  t.is(port.slaveKind, 'bond');
+  t.like(linkSlaveData(port.linkInfo, 'bond'), { queueId: 5 });
+  t.like(ipLink(name, 'l0').linkinfo!.info_slave_data!, { queue_id: 5 });
+});
+
+kernelTest(['geneve'], 'geneve by links.add, checked with ip', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const link = await nl.links.add({ name: 'gnv0', kind: 'geneve', data: { id: 42, remote: '10.1.0.2', ttl: 9, port: 6082 } });
+  t.like(ipLink(name, 'gnv0').linkinfo!.info_data!, { id: 42, remote: '10.1.0.2', ttl: 9, port: 6082 });
+  t.like(linkKindData(link.linkInfo, 'geneve'), { id: 42, remote: '10.1.0.2', ttl: 9, port: 6082 });
+});
+
+kernelTest(['gretap'], 'gretap with keys by links.add (the key flags implied), checked with ip', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const link = await nl.links.add({ name: 'gt0', kind: 'gretap', data: { remote: '10.1.0.2', local: '10.1.0.1', ikey: 0x101, okey: 0x101, ttl: 9 } });
+  t.like(ipLink(name, 'gt0').linkinfo!.info_data!, { remote: '10.1.0.2', local: '10.1.0.1', ttl: 9 });
+  t.like(linkKindData(link.linkInfo, 'gretap'), { remote: '10.1.0.2', local: '10.1.0.1', ikey: 0x101, okey: 0x101, iflags: 0x2000, oflags: 0x2000, ttl: 9 });
+});
+
+kernelTest(['gre'], 'gre over a lower device by links.add, checked with ip', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
+  const link = await nl.links.add({ name: 'gre1', kind: 'gre', data: { remote: '10.1.0.2', local: '10.1.0.1', link: 'l0', ttl: 64 } });
+  t.like(ipLink(name, 'gre1').linkinfo!.info_data!, { remote: '10.1.0.2', local: '10.1.0.1', link: 'l0', ttl: 64 });
+  t.like(linkKindData(link.linkInfo, 'gre'), { remote: '10.1.0.2', local: '10.1.0.1', link: (await nl.links.get('l0')).ifindex, ttl: 64 });
+});
+
+kernelTest(['ip6gretap'], 'ip6gretap by links.add, checked with ip', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const link = await nl.links.add({ name: 'gt6', kind: 'ip6gretap', data: { remote: '2001:db8::2', local: '2001:db8::1', ttl: 9 } });
+  t.like(ipLink(name, 'gt6').linkinfo!.info_data!, { remote: '2001:db8::2', local: '2001:db8::1' });
+  t.like(linkKindData(link.linkInfo, 'ip6gretap'), { remote: '2001:db8::2', local: '2001:db8::1', ttl: 9 });
+});
+
+kernelTest(['vrf'], 'vrf of a table by links.add, and a vrf port, checked with ip', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const vrf = await nl.links.add({ name: 'vrf0', kind: 'vrf', data: { table: 10 } });
+  t.like(ipLink(name, 'vrf0').linkinfo!.info_data!, { table: 10 });
+  t.like(linkKindData(vrf.linkInfo, 'vrf'), { table: 10 });
+  await nl.links.add({ name: 'l0', kind: 'veth', master: 'vrf0', peer: { name: 'l1' } });
+  t.like(linkSlaveData((await nl.links.get('l0')).linkInfo, 'vrf'), { table: 10 });
+});
+
+kernelTest(['wireguard'], 'wireguard by links.add (configured over genetlink, not here)', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const wg = await nl.links.add({ name: 'wg0', kind: 'wireguard', mtu: 1420 });
+  t.is(ipLink(name, 'wg0').linkinfo?.info_kind, 'wireguard');
+  t.is(wg.kind, 'wireguard');
+  t.is(wg.mtu, 1420);
 });
 
 liveTest('what the kernel lacks, it refuses to the library as to ip: NetlinkError EOPNOTSUPP (errno 95)', async (t) => {
   const { nl } = await tempNetns(t);
   await nl.links.add({ name: 'l0', kind: 'veth', peer: { name: 'l1' } });
-  const attempts: Array<[KernelFeature, () => Promise<void>]> = [
+  const attempts: Array<[KernelFeature, () => Promise<unknown>]> = [
     ['dummy', () => nl.links.add({ name: 'x0', kind: 'dummy' })],
     ['bond', () => nl.links.add({ name: 'x1', kind: 'bond' })],
     ['vlan', () => nl.links.add({ name: 'x2', kind: 'vlan', link: 'l0', data: { id: 5 } })],
     ['ipvlan', () => nl.links.add({ name: 'x3', kind: 'ipvlan', link: 'l0', data: { mode: 'l3' } })],
     ['ipvtap', () => nl.links.add({ name: 'x4', kind: 'ipvtap', link: 'l0', data: { mode: 'l2' } })],
     ['bridge-vlan-filtering', () => nl.links.add({ name: 'x5', kind: 'bridge', data: { vlanFiltering: 1 } })],
+    ['geneve', () => nl.links.add({ name: 'x6', kind: 'geneve', data: { id: 1, remote: '10.99.0.1' } })],
+    ['gre', () => nl.links.add({ name: 'x7', kind: 'gre', data: { remote: '10.99.0.1', local: '10.99.0.2' } })],
+    ['gretap', () => nl.links.add({ name: 'x8', kind: 'gretap', data: { remote: '10.99.0.1', local: '10.99.0.2' } })],
+    ['ip6gretap', () => nl.links.add({ name: 'x9', kind: 'ip6gretap', data: { remote: '2001:db8::1', local: '2001:db8::2' } })],
+    ['vrf', () => nl.links.add({ name: 'x10', kind: 'vrf', data: { table: 10 } })],
+    ['wireguard', () => nl.links.add({ name: 'x11', kind: 'wireguard' })],
   ];
   let compared = 0;
   for (const [feature, attempt] of attempts) {

@@ -8,7 +8,7 @@ import { decodeLinkMessage, encodeLinkBody, linkBody } from '../../../../lib/net
 import * as C from '../../../../lib/netlink/rtnl/link/constants.js';
 import { checkAdd, checkList, checkSet } from '../../../../lib/netlink/rtnl/link/options.js';
 import {
-  addRequest, delRequest, dumpRequest, getRequest, setRequest, writeGetRequest, writeLinkRequest, type AddResolved,
+  addRequest, altNameRequest, delRequest, dumpRequest, getRequest, setRequest, writeGetRequest, writeLinkRequest, type AddResolved,
   type LinkRequest, type SetResolved,
 } from '../../../../lib/netlink/rtnl/link/request.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
@@ -74,6 +74,84 @@ const GOLDENS: Golden[] = [
     ours: () => add({ name: 've0', kind: 'veth', peer: { name: 've1', netns: 4 } }, { peerNetNsFd: 4 }),
     expect: ['structure', 'inside VETH_INFO_PEER iproute2 puts IFLA_NET_NS_FD before IFLA_IFNAME'],
   },
+  // Kinds this machine's kernel cannot create (spec/fixtures/link/capture-kinds.sh): ip sent them anyway.
+  {
+    file: 'request-geneve.hex',
+    ours: () => add({ name: 'gnv0', kind: 'geneve', data: { df: 'set', id: 42, remote: '10.1.0.2', label: 0, ttl: 9, tos: 0x10, port: 6082, udpCsum: true } }),
+    expect: 'bytes',
+  },
+  {
+    file: 'request-geneve6.hex',
+    ours: () => add({
+      name: 'gnv1', kind: 'geneve',
+      data: { id: 5, remote6: '2001:db8::2', label: 0x12345, ttl: 0, tos: 0, udpZeroCsum6Tx: true, udpZeroCsum6Rx: true },
+    }),
+    expect: 'bytes',
+  },
+  {
+    file: 'request-geneve-external.hex',
+    ours: () => add({ name: 'gnv2', kind: 'geneve', data: { id: 0, label: 0, ttl: 0, tos: 0, collectMetadata: true } }),
+    expect: 'bytes',
+  },
+  {
+    file: 'request-gre.hex',
+    ours: () => add({
+      name: 'gre1', kind: 'gre',
+      data: {
+        ikey: 42, okey: 43, iflags: 0xb000, oflags: 0xb000, local: '10.1.0.1', remote: '10.1.0.2', pmtudisc: true, tos: 0x10, link: 'v1',
+        ttl: 64, fwmark: 0, encapType: 'none', encapFlags: 0, encapSport: 0, encapDport: 0,
+      },
+    }),
+    expect: 'bytes',
+  },
+  {
+    // The keys' GRE_KEY flags are implied, as ip's `key` implies them.
+    file: 'request-gretap.hex',
+    ours: () => add({
+      name: 'gt0', kind: 'gretap',
+      data: {
+        ikey: 0x101, okey: 0x101, local: '127.0.0.1', remote: '127.0.0.1', pmtudisc: true, tos: 0, ttl: 0, fwmark: 0,
+        encapType: 'none', encapFlags: 0, encapSport: 0, encapDport: 0,
+      },
+    }),
+    expect: ['structure', 'the implied IFLA_GRE_IFLAGS / OFLAGS come after the other options, iproute2 puts them after the keys'],
+  },
+  { file: 'request-gretap-external.hex', ours: () => add({ name: 'gt1', kind: 'gretap', data: { collectMetadata: true } }), expect: 'bytes' },
+  {
+    file: 'request-ip6gretap.hex',
+    ours: () => add({
+      name: 'gt6', kind: 'ip6gretap',
+      data: {
+        ikey: 5, okey: 5, iflags: 0x2000, oflags: 0x2000, local: '2001:db8::1', remote: '2001:db8::2', ttl: 9, encapLimit: 4, flowinfo: 5,
+        flags: 1, fwmark: 0, erspanVer: 1, encapType: 'none', encapFlags: 2, encapSport: 0, encapDport: 0,
+      },
+    }),
+    expect: 'bytes',
+  },
+  {
+    file: 'request-bond.hex',
+    ours: () => add({
+      name: 'b0', kind: 'bond',
+      data: {
+        mode: '802.3ad', miimon: 100, updelay: 200, downdelay: 200, adLacpRate: 'fast', xmitHashPolicy: 'layer3+4', adSelect: 'bandwidth',
+        adActorSysPrio: 1, adUserPortKey: 1, adActorSystem: '06:aa:bb:cc:dd:ee', minLinks: 1,
+      },
+    }),
+    expect: 'bytes',
+  },
+  {
+    file: 'request-bond-arp.hex',
+    ours: () => add({
+      name: 'b1', kind: 'bond',
+      data: {
+        mode: 'active-backup', arpInterval: 100, arpIpTarget: ['1.1.1.1', '1.1.1.2'], arpValidate: 'all', primaryReselect: 'better',
+        failOverMac: 'active', numPeerNotif: 3, tlbDynamicLb: true,
+      },
+    }),
+    expect: 'bytes',
+  },
+  { file: 'request-vrf.hex', ours: () => add({ name: 'vrf0', kind: 'vrf', data: { table: 10 } }), expect: 'bytes' },
+  { file: 'request-wireguard.hex', ours: () => add({ name: 'wg0', kind: 'wireguard' }), expect: 'bytes' },
   {
     file: 'req-get-index.hex',
     ours: () => getRequest('v1', C.RTEXT_FILTER_VF | C.RTEXT_FILTER_SKIP_STATS),
@@ -97,6 +175,22 @@ const GOLDENS: Golden[] = [
   { file: 'req-set-nomaster.hex', ours: () => set({ master: null }), expect: 'bytes' },
   { file: 'req-set-down.hex', ours: () => set({ up: false }), expect: 'bytes' },
   { file: 'req-set-name.hex', ours: () => set({ name: 'v9' }), expect: 'bytes' },
+  { file: 'req-set-gso.hex', ours: () => set({ gsoMaxSize: 30000, gsoMaxSegs: 100, groMaxSize: 40000 }), expect: 'bytes' },
+  { file: 'req-set-addrgenmode.hex', ours: () => set({ addrGenMode: 'none' }), expect: 'bytes' },
+  { file: 'req-altname-add.hex', ours: () => altNameRequest(3, ['v0-alternative-name']), expect: 'bytes' },
+  { file: 'req-altname-del.hex', ours: () => altNameRequest(3, ['v0-alternative-name']), expect: 'bytes' },
+  { file: 'req-set-switches.hex', ours: () => set({ promisc: true, allmulticast: true, arp: false, multicast: false }), expect: 'bytes' },
+  {
+    file: 'req-add-veth-options.hex',
+    ours: () => add({
+      name: 'a0', kind: 'veth', index: 50, numTxQueues: 3, numRxQueues: 2, promisc: true, arp: false,
+      peer: {
+        name: 'b0', index: 60, numTxQueues: 4, numRxQueues: 5, txqlen: 9, mtu: 1300, mac: '02:00:00:00:00:0b',
+        broadcast: '02:ff:ff:ff:ff:ff', group: 6, promisc: true, allmulticast: true, multicast: false, arp: false,
+      },
+    }),
+    expect: ['structure', 'iproute2 puts IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES first, and IFLA_IFNAME last in the peer'],
+  },
   { file: 'req-del.hex', ours: () => delRequest(3), expect: 'bytes' },
 ];
 

@@ -84,7 +84,7 @@ const GOLDEN: Record<string, NeighborBody> = {
 /** What the lazy view says for each golden, with the names ip -j / bridge -j print. */
 const VIEWS: Record<string, object> = {
   'inet4-permanent': { family: 4, ifindex: 3, dst: '10.1.2.4', lladdr: '02:00:00:00:00:04', state: ['PERMANENT'], flags: [], router: false, probes: 0 },
-  'inet4-stale-static': { family: 4, ifindex: 3, dst: '10.1.2.6', state: ['STALE'], flags: [], router: false, protocol: 4 },
+  'inet4-stale-static': { family: 4, ifindex: 3, dst: '10.1.2.6', state: ['STALE'], flags: [], router: false, protocol: 'static' },
   'inet6-router': { family: 6, ifindex: 3, dst: 'fe80::5', lladdr: '02:00:00:00:00:05', state: ['PERMANENT'], flags: ['router'], router: true },
   'fdb-master-static': { family: 'bridge', ifindex: 2, lladdr: '02:00:00:00:00:aa', state: ['NOARP'], flags: [], master: 4, flagsExt: 0, vlan: undefined },
   'fdb-self': { family: 'bridge', ifindex: 2, lladdr: '02:00:00:00:00:bb', state: ['PERMANENT'], flags: ['self'], master: undefined },

@@ -34,7 +34,7 @@ const GOLDEN: Record<string, NsidBody> = {
 
 /** What the lazy view says (-1 is "no nsid": undefined). */
 const VIEWS: Record<string, object> = {
-  'nsid-5': { nsid: 5, currentNsid: undefined, family: 0, messageType: 88 },
+  'nsid-5': { nsid: 5, family: 0, messageType: 88 },
   'nsid-target': { nsid: 7, currentNsid: 5 },
   'get-not-assigned': { nsid: undefined, currentNsid: undefined },
 };
@@ -53,7 +53,9 @@ for (const [name, expected] of Object.entries(GOLDEN)) {
     const view = nsidView(raw, 0, raw.length);
     t.like(view, VIEWS[name]!);
     t.deepEqual(view.attributes, expected.attributes);
-    t.deepEqual(view.toJSON(), { nsid: (VIEWS[name] as { nsid?: number }).nsid, currentNsid: (VIEWS[name] as { currentNsid?: number }).currentNsid });
+    // Ids the message lacks are left out, as JSON leaves them out.
+    const ids = VIEWS[name] as { nsid?: number; currentNsid?: number };
+    t.deepEqual(view.toJSON(), JSON.parse(JSON.stringify({ nsid: ids.nsid, currentNsid: ids.currentNsid })));
   });
 
   test(`golden ${name}: every truncation is a DecodeError, never a crash or a wrong value`, (t) => {
@@ -140,7 +142,7 @@ test.serial('set auto asks for the id the kernel picked; get, list and stream de
   t.deepEqual(k.sent[2]!.payload, bytes([0, 0, 0, 0], attr(2, u32(1234))), 'NETNSA_PID');
   await nsids.get(6, { target: 3 });
   t.deepEqual(k.sent[3]!.payload, bytes([0, 0, 0, 0], attr(3, u32(6)), attr(4, s32(3))), 'NETNSA_FD, NETNSA_TARGET_NSID');
-  t.deepEqual((await nsids.list()).map((n) => n.toObject()), [{ nsid: 5, currentNsid: undefined }, { nsid: 7, currentNsid: 5 }]);
+  t.deepEqual((await nsids.list()).map((n) => n.toObject()), [{ nsid: 5 }, { nsid: 7, currentNsid: 5 }]);
   const streamed: Array<number | undefined> = [];
   for await (const n of nsids.stream({ target: 1 })) streamed.push(n.nsid);
   t.deepEqual(streamed, [5, 7]);

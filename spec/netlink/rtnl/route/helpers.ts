@@ -44,11 +44,11 @@ export function zeroPadding(message: Buffer, start: number, end = message.length
   return out;
 }
 
-/** An add/replace/del request captured from iproute2, and the call that must send the same bytes. */
+/** An add/replace/append/change/del request captured from iproute2, and the call that must send the same bytes. */
 export interface RequestCase {
   /** The fixture (`ip …` in its provenance lines). */
   fixture: string;
-  method: 'add' | 'replace' | 'del';
+  method: 'add' | 'replace' | 'append' | 'change' | 'del';
   spec: RouteSpec;
   /** iproute2 left padding bytes uninitialized: compare with them zeroed. */
   dirtyPadding?: true;
@@ -70,6 +70,8 @@ export const REQUESTS: readonly RequestCase[] = [
   { fixture: 'req-add-multipath6.hex', method: 'add', spec: { dst: '2001:db8:2::/48', multipath: [{ gateway: '2001:db8::2', oif: 3, weight: 3 }, { gateway: '2001:db8::3', oif: 3, weight: 1 }] } },
   { fixture: 'req-add-default6-unreachable.hex', method: 'add', spec: { dst: 'default', family: 6, type: 'unreachable', table: 77 } },
   { fixture: 'req-replace-link.hex', method: 'replace', spec: { dst: '10.3.0.0/24', oif: 3 } },
+  { fixture: 'req-append-gateway.hex', method: 'append', spec: { dst: '10.3.0.0/24', gateway: '10.1.0.5', oif: 3 } },
+  { fixture: 'req-change-gateway.hex', method: 'change', spec: { dst: '10.3.0.0/24', gateway: '10.1.0.6', oif: 'd0' } },
   { fixture: 'req-del-link.hex', method: 'del', spec: { dst: '10.10.0.0/24', oif: 'd0' } },
   { fixture: 'req-add-encap-ip.hex', method: 'add', spec: { dst: '10.70.0.0/24', encap: { type: 'ip', id: 5, dst: '10.1.0.9' }, oif: 4 }, dirtyPadding: true },
   { fixture: 'req-add-encap-ip6.hex', method: 'add', spec: { dst: '2001:db8:70::/48', encap: { type: 'ip6', id: 6n, dst: '2001:db8::9' }, oif: 4 }, dirtyPadding: true },

@@ -58,7 +58,7 @@ function fromLib(r: Route): Normal {
     metrics = rest as Record<string, number>;
   }
   return clean<Normal>({
-    family: r.family, type: h.type, dst: r.dst, src: r.src, table: r.table, protocol: h.protocol, scope: h.scope,
+    family: r.family, type: h.type, dst: r.dst, src: r.src, table: r.tableId, protocol: h.protocol, scope: h.scope,
     gateway: r.gateway, via: r.via, oif: r.oif, prefsrc: r.prefsrc, metric: r.metric, flags: r.flags, metrics,
     multipath: r.multipath?.map((x) => clean({ gateway: x.gateway, via: x.via, oif: x.oif, weight: x.weight, flags: x.flags })),
     pref: typeof r.pref === 'string' ? r.pref : undefined, realms: r.realms,
@@ -246,7 +246,8 @@ liveTest('get() is the kernel lookup ip route get shows (gateway, prefsrc, from/
   t.is(r.gateway, o.gateway);
   t.is(r.oif, d0);
   t.is(r.prefsrc, o.prefsrc);
-  t.is(r.table, 254);
+  t.is(r.table, 'main');
+  t.is(r.tableId, 254);
   t.true(r.cloned);
   const r2 = await nl.routes.get('10.1.2.3', { from: '10.1.0.1', oif: 'd0', mark: 7 });
   const o2 = ipJson<Array<IpRoute & { mark?: number }>>(name, ['route', 'get', '10.1.2.3', 'from', '10.1.0.1', 'oif', 'd0', 'mark', '7'])[0]!;

@@ -74,12 +74,12 @@ const GOLDEN: Record<string, RuleBody> = {
 
 /** What the lazy view says, with `ip -j rule`'s names. */
 const VIEWS: Record<string, object> = {
-  'default-inet4-0': { family: 4, priority: 0, table: 255, action: 'lookup', protocol: 2, src: undefined, srcLen: 0, suppressPrefixlen: undefined },
-  'default-inet4-32766': { family: 4, priority: 32766, table: 254, action: 'lookup' },
-  'default-inet4-32767': { family: 4, priority: 32767, table: 253, action: 'lookup' },
-  'default-inet6-0': { family: 6, priority: 0, table: 255, action: 'lookup' },
-  'default-inet6-32766': { family: 6, priority: 32766, table: 254, action: 'lookup' },
-  fwmark: { priority: 100, table: 1000, fwmark: 16, fwmask: 255, not: false, protocol: 0, iif: undefined },
+  'default-inet4-0': { family: 4, priority: 0, table: 'local', tableId: 255, action: 'lookup', protocol: 'kernel', src: undefined, srcLen: 0, suppressPrefixlen: undefined },
+  'default-inet4-32766': { family: 4, priority: 32766, table: 'main', tableId: 254, action: 'lookup' },
+  'default-inet4-32767': { family: 4, priority: 32767, table: 'default', tableId: 253, action: 'lookup' },
+  'default-inet6-0': { family: 6, priority: 0, table: 'local', tableId: 255, action: 'lookup' },
+  'default-inet6-32766': { family: 6, priority: 32766, table: 'main', tableId: 254, action: 'lookup' },
+  fwmark: { priority: 100, table: 1000, fwmark: 16, fwmask: 255, not: false, protocol: 'unspec', iif: undefined },
   'fwmask-only': { priority: 110, table: 1, fwmark: undefined, fwmask: 5 },
   'uid-ports': {
     uidRange: { start: 1000, end: 2000 }, ipProto: 6, sport: { start: 1000, end: 2000 }, dport: { start: 80, end: 80 },
@@ -90,8 +90,8 @@ const VIEWS: Record<string, object> = {
     iifDetached: false, oifDetached: false, flags: 2,
   },
   goto: { action: 'goto', goto: 400, table: undefined },
-  nop: { action: 'nop', protocol: 4, table: undefined },
-  suppress: { suppressPrefixlen: 0, suppressIfgroup: 5, table: 254 },
+  nop: { action: 'nop', protocol: 'static', table: undefined },
+  suppress: { suppressPrefixlen: 0, suppressIfgroup: 5, table: 'main', tableId: 254 },
   inet6: { family: 6, src: '2001:db8::', srcLen: 32, dst: '2001:db8:1::', dstLen: 48, tos: 0x10, table: 200, flow: undefined },
 };
 

@@ -8,8 +8,6 @@ import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
 
 type IpRule = Record<string, unknown>;
 
-const TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
-const PROTOS: Record<number, string> = { 1: 'redirect', 3: 'boot', 4: 'static', 16: 'dhcp', 186: 'bgp' };
 const IPPROTOS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp', 132: 'sctp' };
 /** A number as ip prints marks and masks (`%#x`: 0 is `0`). */
 const hex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
@@ -52,7 +50,7 @@ function asIpJson(r: Rule): IpRule {
       o[`${name}_end`] = range.end;
     }
   }
-  if (r.table !== undefined) o.table = TABLES[r.table] ?? String(r.table);
+  if (r.table !== undefined) o.table = String(r.table); // 'main', 'local', 'default' or the id, as ip prints it
   if (r.suppressPrefixlen !== undefined) o.suppress_prefixlen = r.suppressPrefixlen;
   if (r.suppressIfgroup !== undefined) o.suppress_ifgroup = r.suppressIfgroup === 0 ? 'default' : String(r.suppressIfgroup);
   if (r.flow !== undefined) {
@@ -63,7 +61,7 @@ function asIpJson(r: Rule): IpRule {
   if (r.action === 'goto') o.goto = r.goto;
   else if (r.action === 'nop') o.nop = null;
   else if (r.action !== 'lookup') o.action = r.action;
-  if (r.protocol !== undefined && r.protocol !== 0 && r.protocol !== 2) o.protocol = PROTOS[r.protocol] ?? String(r.protocol);
+  if (r.protocol !== undefined && r.protocol !== 'unspec' && r.protocol !== 'kernel') o.protocol = String(r.protocol);
   return o;
 }
 
@@ -128,8 +126,8 @@ liveTest('rules made by ip are decoded by the library, field by field', async (t
   await compareWithIp(t, name, nl);
   const v4 = await nl.rules.list({ family: 4 });
   t.like(v4.find((r) => r.priority === 40)!, { flow: 0x00030004, table: 5 });
-  t.like(v4.find((r) => r.priority === 70)!, { l3mdev: true, protocol: 2, table: undefined });
-  t.like(v4.find((r) => r.priority === 20)!, { oif: 'nope0', oifDetached: true, protocol: 4, fwmask: 0xff });
+  t.like(v4.find((r) => r.priority === 70)!, { l3mdev: true, protocol: 'kernel', table: undefined });
+  t.like(v4.find((r) => r.priority === 20)!, { oif: 'nope0', oifDetached: true, protocol: 'static', fwmask: 0xff });
   t.true(v4.every((r) => r.attributes.unknown === undefined), 'no attribute is unknown to the library');
 });
 
@@ -251,7 +249,7 @@ liveTest('list selectors select what ip rule show SELECTOR shows (vishvananda ru
   // The family follows from a prefix selector; without a family, both families are searched.
   t.deepEqual((await nl.rules.list({ src: 'fd56:6b58:db28:2913::/48' })).map((r) => [r.family, r.priority, r.table]), [[6, 1, 1]]);
   t.deepEqual((await nl.rules.list({ table: 1, priority: 1 })).map((r) => r.family).sort(), [4, 4, 4, 4, 4, 4, 6]);
-  t.deepEqual((await nl.rules.list({ action: 'lookup', priority: 32767 })).map((r) => [r.family, r.table]), [[4, 253]]);
+  t.deepEqual((await nl.rules.list({ action: 'lookup', priority: 32767 })).map((r) => [r.family, r.table]), [[4, 'default']]);
 });
 
 liveTest('vishvananda TestRuleAddDel: every selector of one rule round-trips, and del with the same options removes it', async (t) => {
@@ -267,9 +265,9 @@ liveTest('vishvananda TestRuleAddDel: every selector of one rule round-trips, an
   const found = await nl.rules.list({ priority: 5, src: '172.16.0.0/16' });
   t.is(found.length, 1);
   t.like(found[0]!, {
-    family: 4, table: 254, src: '172.16.0.0', srcLen: 16, dst: '172.16.1.0', dstLen: 24, priority: 5, oif: 'lo', iif: 'lo',
+    family: 4, table: 'main', src: '172.16.0.0', srcLen: 16, dst: '172.16.1.0', dstLen: 24, priority: 5, oif: 'lo', iif: 'lo',
     not: true, tos: 0x10, dport: { start: 80, end: 80 }, sport: { start: 1000, end: 1024 }, ipProto: 17,
-    uidRange: { start: 100, end: 100 }, protocol: 2, action: 'lookup',
+    uidRange: { start: 100, end: 100 }, protocol: 'kernel', action: 'lookup',
   });
   t.deepEqual(ipJson<IpRule[]>(name, ['rule', 'show', 'pref', '5']).map(sorted), found.map((r) => sorted(asIpJson(r))));
   await nl.rules.del(rule);

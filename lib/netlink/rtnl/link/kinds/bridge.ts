@@ -166,69 +166,129 @@ export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwardin
 
 /** BRIDGE_QUERIER_*: the multicast querier the bridge elected (IFLA_BR_MCAST_QUERIER_STATE). */
 export const bridgeQuerierAttrs = new AttrSet('bridge_querier', {
+  /** BRIDGE_QUERIER_IP_ADDRESS: the elected IPv4 querier. */
   ipAddress: attr(BRIDGE_QUERIER_IP_ADDRESS, ip4),
+  /** BRIDGE_QUERIER_IP_PORT: the ifindex of the port the IPv4 querier is behind. */
   ipPort: attr(BRIDGE_QUERIER_IP_PORT, u32),
+  /** BRIDGE_QUERIER_IP_OTHER_TIMER: time left before the other IPv4 querier is considered gone, in hundredths of a second. */
   ipOtherTimer: attr(BRIDGE_QUERIER_IP_OTHER_TIMER, u64n),
+  /** Padding attribute (never carries data). */
   pad: attr(BRIDGE_QUERIER_PAD, binary),
+  /** BRIDGE_QUERIER_IPV6_ADDRESS: the elected IPv6 querier. */
   ipv6Address: attr(BRIDGE_QUERIER_IPV6_ADDRESS, ip6),
+  /** BRIDGE_QUERIER_IPV6_PORT: the ifindex of the port the IPv6 querier is behind. */
   ipv6Port: attr(BRIDGE_QUERIER_IPV6_PORT, u32),
+  /** BRIDGE_QUERIER_IPV6_OTHER_TIMER: time left before the other IPv6 querier is considered gone, in hundredths of a second. */
   ipv6OtherTimer: attr(BRIDGE_QUERIER_IPV6_OTHER_TIMER, u64n),
 });
 
 /** IFLA_INFO_DATA of kind `bridge` (enum IFLA_BR_*, br_fill_info / br_policy). */
 export const bridgeAttrs = new AttrSet('bridge', {
+  /** IFLA_BR_FORWARD_DELAY: STP forward delay, in hundredths of a second (clock_t, USER_HZ = 100): 1500 is 15 s (`ip`'s `forward_delay`). */
   forwardDelay: attr(IFLA_BR_FORWARD_DELAY, u32),
+  /** IFLA_BR_HELLO_TIME: STP hello time, in hundredths of a second (clock_t, USER_HZ = 100): 200 is 2 s. */
   helloTime: attr(IFLA_BR_HELLO_TIME, u32),
+  /** IFLA_BR_MAX_AGE: STP maximum message age, in hundredths of a second (clock_t, USER_HZ = 100): 2000 is 20 s. */
   maxAge: attr(IFLA_BR_MAX_AGE, u32),
+  /** IFLA_BR_AGEING_TIME: how long a learned FDB entry lives, in hundredths of a second (clock_t, USER_HZ = 100): 30000 is 300 s. */
   ageingTime: attr(IFLA_BR_AGEING_TIME, u32),
+  /** IFLA_BR_STP_STATE: 0 STP off, 1 kernel STP, 2 user-space STP. */
   stpState: attr(IFLA_BR_STP_STATE, u32),
+  /** IFLA_BR_PRIORITY: the bridge priority of the STP bridge id (0..65535, default 32768). */
   priority: attr(IFLA_BR_PRIORITY, u16),
+  /** IFLA_BR_VLAN_FILTERING: 1 filters frames by VLAN. */
   vlanFiltering: attr(IFLA_BR_VLAN_FILTERING, u8),
+  /** IFLA_BR_VLAN_PROTOCOL: the VLAN protocol filtered on, `'802.1Q'` or `'802.1ad'`. */
   vlanProtocol: attr(IFLA_BR_VLAN_PROTOCOL, vlanProtocol),
+  /** IFLA_BR_GROUP_FWD_MASK: bit mask of the link-local groups 01:80:C2:00:00:0X the bridge forwards. */
   groupFwdMask: attr(IFLA_BR_GROUP_FWD_MASK, u16),
+  /** IFLA_BR_ROOT_ID: the STP root bridge id. */
   rootId: attr(IFLA_BR_ROOT_ID, bridgeId),
+  /** IFLA_BR_BRIDGE_ID: this bridge's STP id (priority and address). */
   bridgeId: attr(IFLA_BR_BRIDGE_ID, bridgeId),
+  /** IFLA_BR_ROOT_PORT: the port number towards the root (0: this bridge is the root). */
   rootPort: attr(IFLA_BR_ROOT_PORT, u16),
+  /** IFLA_BR_ROOT_PATH_COST: the STP path cost to the root. */
   rootPathCost: attr(IFLA_BR_ROOT_PATH_COST, u32),
+  /** IFLA_BR_TOPOLOGY_CHANGE: 1 while a topology change is in progress. */
   topologyChange: attr(IFLA_BR_TOPOLOGY_CHANGE, u8),
+  /** IFLA_BR_TOPOLOGY_CHANGE_DETECTED: 1 when this bridge detected a topology change. */
   topologyChangeDetected: attr(IFLA_BR_TOPOLOGY_CHANGE_DETECTED, u8),
+  /** IFLA_BR_HELLO_TIMER: time left on the hello timer, in hundredths of a second (clock_t, USER_HZ = 100). */
   helloTimer: attr(IFLA_BR_HELLO_TIMER, u64n),
+  /** IFLA_BR_TCN_TIMER: time left on the topology-change-notification timer, in hundredths of a second (clock_t, USER_HZ = 100). */
   tcnTimer: attr(IFLA_BR_TCN_TIMER, u64n),
+  /** IFLA_BR_TOPOLOGY_CHANGE_TIMER: time left on the topology-change timer, in hundredths of a second (clock_t, USER_HZ = 100). */
   topologyChangeTimer: attr(IFLA_BR_TOPOLOGY_CHANGE_TIMER, u64n),
+  /** IFLA_BR_GC_TIMER: time left until the next FDB garbage collection, in hundredths of a second (clock_t, USER_HZ = 100). */
   gcTimer: attr(IFLA_BR_GC_TIMER, u64n),
+  /** IFLA_BR_GROUP_ADDR: the STP group address (01:80:c2:00:00:00 by default). */
   groupAddr: attr(IFLA_BR_GROUP_ADDR, ether),
+  /** IFLA_BR_FDB_FLUSH (requests only): flush the learned FDB entries. */
   fdbFlush: attr(IFLA_BR_FDB_FLUSH, flag),
+  /** IFLA_BR_MCAST_ROUTER: 0 never a multicast router port, 1 learned (default), 2 always. */
   mcastRouter: attr(IFLA_BR_MCAST_ROUTER, u8),
+  /** IFLA_BR_MCAST_SNOOPING: 1 snoops IGMP/MLD (default). */
   mcastSnooping: attr(IFLA_BR_MCAST_SNOOPING, u8),
+  /** IFLA_BR_MCAST_QUERY_USE_IFADDR: 1 sends queries from the bridge's own address. */
   mcastQueryUseIfaddr: attr(IFLA_BR_MCAST_QUERY_USE_IFADDR, u8),
+  /** IFLA_BR_MCAST_QUERIER: 1 makes the bridge an IGMP/MLD querier. */
   mcastQuerier: attr(IFLA_BR_MCAST_QUERIER, u8),
+  /** IFLA_BR_MCAST_HASH_ELASTICITY: kept for compatibility (the kernel ignores it). */
   mcastHashElasticity: attr(IFLA_BR_MCAST_HASH_ELASTICITY, u32),
+  /** IFLA_BR_MCAST_HASH_MAX: the largest number of multicast groups (a power of two). */
   mcastHashMax: attr(IFLA_BR_MCAST_HASH_MAX, u32),
+  /** IFLA_BR_MCAST_LAST_MEMBER_CNT: last-member queries sent before a group is dropped. */
   mcastLastMemberCnt: attr(IFLA_BR_MCAST_LAST_MEMBER_CNT, u32),
+  /** IFLA_BR_MCAST_STARTUP_QUERY_CNT: queries sent at startup. */
   mcastStartupQueryCnt: attr(IFLA_BR_MCAST_STARTUP_QUERY_CNT, u32),
+  /** IFLA_BR_MCAST_LAST_MEMBER_INTVL: interval between last-member queries, in hundredths of a second (clock_t, USER_HZ = 100). */
   mcastLastMemberIntvl: attr(IFLA_BR_MCAST_LAST_MEMBER_INTVL, u64n),
+  /** IFLA_BR_MCAST_MEMBERSHIP_INTVL: how long a group membership lives without a report, in hundredths of a second (clock_t, USER_HZ = 100). */
   mcastMembershipIntvl: attr(IFLA_BR_MCAST_MEMBERSHIP_INTVL, u64n),
+  /** IFLA_BR_MCAST_QUERIER_INTVL: how long another querier is assumed present, in hundredths of a second (clock_t, USER_HZ = 100). */
   mcastQuerierIntvl: attr(IFLA_BR_MCAST_QUERIER_INTVL, u64n),
+  /** IFLA_BR_MCAST_QUERY_INTVL: interval between general queries, in hundredths of a second (clock_t, USER_HZ = 100). */
   mcastQueryIntvl: attr(IFLA_BR_MCAST_QUERY_INTVL, u64n),
+  /** IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: maximum response time of a query, in hundredths of a second (clock_t, USER_HZ = 100). */
   mcastQueryResponseIntvl: attr(IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, u64n),
+  /** IFLA_BR_MCAST_STARTUP_QUERY_INTVL: interval between startup queries, in hundredths of a second (clock_t, USER_HZ = 100). */
   mcastStartupQueryIntvl: attr(IFLA_BR_MCAST_STARTUP_QUERY_INTVL, u64n),
+  /** IFLA_BR_NF_CALL_IPTABLES: 1 passes bridged IPv4 through iptables. */
   nfCallIptables: attr(IFLA_BR_NF_CALL_IPTABLES, u8),
+  /** IFLA_BR_NF_CALL_IP6TABLES: 1 passes bridged IPv6 through ip6tables. */
   nfCallIp6tables: attr(IFLA_BR_NF_CALL_IP6TABLES, u8),
+  /** IFLA_BR_NF_CALL_ARPTABLES: 1 passes bridged ARP through arptables. */
   nfCallArptables: attr(IFLA_BR_NF_CALL_ARPTABLES, u8),
+  /** IFLA_BR_VLAN_DEFAULT_PVID: the PVID of new ports (0..4094, 0 none). */
   vlanDefaultPvid: attr(IFLA_BR_VLAN_DEFAULT_PVID, u16),
+  /** Padding attribute (never carries data). */
   pad: attr(IFLA_BR_PAD, binary),
+  /** IFLA_BR_VLAN_STATS_ENABLED: 1 counts per-VLAN statistics. */
   vlanStatsEnabled: attr(IFLA_BR_VLAN_STATS_ENABLED, u8),
+  /** IFLA_BR_MCAST_STATS_ENABLED: 1 counts IGMP/MLD statistics. */
   mcastStatsEnabled: attr(IFLA_BR_MCAST_STATS_ENABLED, u8),
+  /** IFLA_BR_MCAST_IGMP_VERSION: the IGMP version of the querier (2 or 3). */
   mcastIgmpVersion: attr(IFLA_BR_MCAST_IGMP_VERSION, u8),
+  /** IFLA_BR_MCAST_MLD_VERSION: the MLD version of the querier (1 or 2). */
   mcastMldVersion: attr(IFLA_BR_MCAST_MLD_VERSION, u8),
+  /** IFLA_BR_VLAN_STATS_PER_PORT: 1 counts VLAN statistics per port. */
   vlanStatsPerPort: attr(IFLA_BR_VLAN_STATS_PER_PORT, u8),
+  /** IFLA_BR_MULTI_BOOLOPT: boolean options by name (no_linklocal_learn, mcast_vlan_snooping, mst_enable …). */
   multiBoolopt: attr(IFLA_BR_MULTI_BOOLOPT, boolOptMulti),
+  /** IFLA_BR_MCAST_QUERIER_STATE: the elected IGMP/MLD queriers and their ports. */
   mcastQuerierState: attr(IFLA_BR_MCAST_QUERIER_STATE, nest(bridgeQuerierAttrs), { flagged: true }),
+  /** IFLA_BR_FDB_N_LEARNED: the number of learned FDB entries (Linux 6.8+). */
   fdbNLearned: attr(IFLA_BR_FDB_N_LEARNED, u32),
+  /** IFLA_BR_FDB_MAX_LEARNED: the largest number of learned FDB entries, 0 unlimited (Linux 6.8+). */
   fdbMaxLearned: attr(IFLA_BR_FDB_MAX_LEARNED, u32),
 });
 
-/** The decoded IFLA_INFO_DATA of a bridge. */
+/**
+ * The decoded IFLA_INFO_DATA of a bridge.
+ *
+ * @interface
+ */
 export type BridgeData = AttrValues<typeof bridgeAttrs.defs>;
 
 /** Bridge options `links.add` / `links.set` accept (the rest is state the kernel reports). */
@@ -244,56 +304,101 @@ export const BRIDGE_WRITABLE = [
 
 /** IFLA_INFO_SLAVE_DATA of a port of a bridge (enum IFLA_BRPORT_*, br_port_fill_attrs). */
 export const bridgePortAttrs = new AttrSet('bridge_port', {
+  /** IFLA_BRPORT_STATE: the STP port state (`'disabled'`, `'listening'`, `'learning'`, `'forwarding'`, `'blocking'`). */
   state: attr(IFLA_BRPORT_STATE, enumOf(u8, BRPORT_STATES)),
+  /** IFLA_BRPORT_PRIORITY: the STP port priority. */
   priority: attr(IFLA_BRPORT_PRIORITY, u16),
+  /** IFLA_BRPORT_COST: the STP path cost. */
   cost: attr(IFLA_BRPORT_COST, u32),
   /** IFLA_BRPORT_MODE: hairpin mode (`ip`'s `hairpin`). */
   mode: attr(IFLA_BRPORT_MODE, bool8),
+  /** IFLA_BRPORT_GUARD: BPDU guard, BPDUs received disable the port. */
   guard: attr(IFLA_BRPORT_GUARD, bool8),
   /** IFLA_BRPORT_PROTECT (`ip`'s `root_block`). */
   protect: attr(IFLA_BRPORT_PROTECT, bool8),
+  /** IFLA_BRPORT_FAST_LEAVE: drop a group at once on an IGMP leave (`ip`'s `fastleave`). */
   fastLeave: attr(IFLA_BRPORT_FAST_LEAVE, bool8),
+  /** IFLA_BRPORT_LEARNING: learn source addresses into the FDB. */
   learning: attr(IFLA_BRPORT_LEARNING, bool8),
   /** IFLA_BRPORT_UNICAST_FLOOD (`ip`'s `flood`). */
   unicastFlood: attr(IFLA_BRPORT_UNICAST_FLOOD, bool8),
+  /** IFLA_BRPORT_PROXYARP: answer ARP for known hosts on behalf of them. */
   proxyarp: attr(IFLA_BRPORT_PROXYARP, bool8),
+  /** IFLA_BRPORT_LEARNING_SYNC: sync learned addresses from the device to the bridge. */
   learningSync: attr(IFLA_BRPORT_LEARNING_SYNC, bool8),
+  /** IFLA_BRPORT_PROXYARP_WIFI: proxy ARP for Wi-Fi (IEEE 802.11) access points. */
   proxyarpWifi: attr(IFLA_BRPORT_PROXYARP_WIFI, bool8),
+  /** IFLA_BRPORT_ROOT_ID: the STP root bridge id as the port sees it. */
   rootId: attr(IFLA_BRPORT_ROOT_ID, bridgeId),
+  /** IFLA_BRPORT_BRIDGE_ID: the STP designated bridge id of the port. */
   bridgeId: attr(IFLA_BRPORT_BRIDGE_ID, bridgeId),
+  /** IFLA_BRPORT_DESIGNATED_PORT: the STP designated port. */
   designatedPort: attr(IFLA_BRPORT_DESIGNATED_PORT, u16),
+  /** IFLA_BRPORT_DESIGNATED_COST: the STP designated cost. */
   designatedCost: attr(IFLA_BRPORT_DESIGNATED_COST, u16),
+  /** IFLA_BRPORT_ID: the STP port id (priority and number). */
   id: attr(IFLA_BRPORT_ID, u16),
+  /** IFLA_BRPORT_NO: the port number. */
   no: attr(IFLA_BRPORT_NO, u16),
+  /** IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: 1 when a topology change acknowledgement is pending. */
   topologyChangeAck: attr(IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, u8),
+  /** IFLA_BRPORT_CONFIG_PENDING: 1 when a configuration BPDU is pending. */
   configPending: attr(IFLA_BRPORT_CONFIG_PENDING, u8),
+  /** IFLA_BRPORT_MESSAGE_AGE_TIMER: time left on the STP message age timer, in hundredths of a second (clock_t, USER_HZ = 100). */
   messageAgeTimer: attr(IFLA_BRPORT_MESSAGE_AGE_TIMER, u64n),
+  /** IFLA_BRPORT_FORWARD_DELAY_TIMER: time left on the forward delay timer, in hundredths of a second (clock_t, USER_HZ = 100). */
   forwardDelayTimer: attr(IFLA_BRPORT_FORWARD_DELAY_TIMER, u64n),
+  /** IFLA_BRPORT_HOLD_TIMER: time left on the hold timer, in hundredths of a second (clock_t, USER_HZ = 100). */
   holdTimer: attr(IFLA_BRPORT_HOLD_TIMER, u64n),
+  /** IFLA_BRPORT_FLUSH (requests only): flush the FDB entries learned on the port. */
   flush: attr(IFLA_BRPORT_FLUSH, flag),
+  /** IFLA_BRPORT_MULTICAST_ROUTER: 0 never a multicast router port, 1 learned, 2 always, 3 temporary. */
   multicastRouter: attr(IFLA_BRPORT_MULTICAST_ROUTER, u8),
+  /** Padding attribute (never carries data). */
   pad: attr(IFLA_BRPORT_PAD, binary),
+  /** IFLA_BRPORT_MCAST_FLOOD: flood unknown multicast to the port. */
   mcastFlood: attr(IFLA_BRPORT_MCAST_FLOOD, bool8),
+  /** IFLA_BRPORT_MCAST_TO_UCAST: send multicast to each member as unicast. */
   mcastToUcast: attr(IFLA_BRPORT_MCAST_TO_UCAST, bool8),
+  /** IFLA_BRPORT_VLAN_TUNNEL: map VLANs to tunnel ids (collect-metadata ports). */
   vlanTunnel: attr(IFLA_BRPORT_VLAN_TUNNEL, bool8),
+  /** IFLA_BRPORT_BCAST_FLOOD: flood broadcast to the port. */
   bcastFlood: attr(IFLA_BRPORT_BCAST_FLOOD, bool8),
+  /** IFLA_BRPORT_GROUP_FWD_MASK: bit mask of the link-local groups 01:80:C2:00:00:0X the port forwards. */
   groupFwdMask: attr(IFLA_BRPORT_GROUP_FWD_MASK, u16),
+  /** IFLA_BRPORT_NEIGH_SUPPRESS: answer ARP/ND from the bridge instead of flooding them. */
   neighSuppress: attr(IFLA_BRPORT_NEIGH_SUPPRESS, bool8),
+  /** IFLA_BRPORT_ISOLATED: the port talks to non-isolated ports only. */
   isolated: attr(IFLA_BRPORT_ISOLATED, bool8),
+  /** IFLA_BRPORT_BACKUP_PORT: the ifindex of the port that takes over when this one loses carrier. */
   backupPort: attr(IFLA_BRPORT_BACKUP_PORT, u32),
+  /** IFLA_BRPORT_MRP_RING_OPEN: the MRP ring is open on this port. */
   mrpRingOpen: attr(IFLA_BRPORT_MRP_RING_OPEN, bool8),
+  /** IFLA_BRPORT_MRP_IN_OPEN: the MRP interconnection ring is open on this port. */
   mrpInOpen: attr(IFLA_BRPORT_MRP_IN_OPEN, bool8),
+  /** IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: the most IGMPv3/MLDv2 explicit hosts tracked. */
   mcastEhtHostsLimit: attr(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, u32),
+  /** IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: the explicit hosts tracked now. */
   mcastEhtHostsCnt: attr(IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, u32),
+  /** IFLA_BRPORT_LOCKED: only hosts with an FDB entry may send (802.1X). */
   locked: attr(IFLA_BRPORT_LOCKED, bool8),
+  /** IFLA_BRPORT_MAB: MAC authentication bypass on a locked port. */
   mab: attr(IFLA_BRPORT_MAB, bool8),
+  /** IFLA_BRPORT_MCAST_N_GROUPS: the multicast groups joined on the port. */
   mcastNGroups: attr(IFLA_BRPORT_MCAST_N_GROUPS, u32),
+  /** IFLA_BRPORT_MCAST_MAX_GROUPS: the most multicast groups the port may join, 0 unlimited. */
   mcastMaxGroups: attr(IFLA_BRPORT_MCAST_MAX_GROUPS, u32),
+  /** IFLA_BRPORT_NEIGH_VLAN_SUPPRESS: neighbour suppression per VLAN. */
   neighVlanSuppress: attr(IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, bool8),
+  /** IFLA_BRPORT_BACKUP_NHID: the nexthop group used when the port loses carrier. */
   backupNhid: attr(IFLA_BRPORT_BACKUP_NHID, u32),
 });
 
-/** The decoded IFLA_INFO_SLAVE_DATA of a bridge port. */
+/**
+ * The decoded IFLA_INFO_SLAVE_DATA of a bridge port.
+ *
+ * @interface
+ */
 export type BridgePortData = AttrValues<typeof bridgePortAttrs.defs>;
 
 /** Bridge port options `links.set(port, { slaveData })` accepts. */
@@ -317,6 +422,7 @@ export const bridgeVlanTunnelAttrs = new AttrSet('bridge_vlan_tunnel', {
  */
 export const bridgeAfSpecAttrs = new AttrSet('bridge_af_spec', {
   flags: attr(IFLA_BRIDGE_FLAGS, u16),
+  /** IFLA_BRPORT_MODE: hairpin mode, frames may go back out of the port they came in on (`ip`'s `hairpin`). */
   mode: attr(IFLA_BRIDGE_MODE, u16),
   vlanInfo: multi(IFLA_BRIDGE_VLAN_INFO, bridgeVlanInfo),
   vlanTunnelInfo: multi(IFLA_BRIDGE_VLAN_TUNNEL_INFO, nest(bridgeVlanTunnelAttrs)),

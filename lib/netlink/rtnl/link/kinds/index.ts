@@ -12,12 +12,16 @@
 import { forEachAttr, readString } from '../../../core/attributes.js';
 import { ValidationError } from '../../../core/errors.js';
 import * as C from '../constants.js';
+import { BOND_PORT_WRITABLE, BOND_WRITABLE, bondAttrs, bondPortAttrs, type BondData, type BondPortData } from './bond.js';
 import { BRIDGE_PORT_WRITABLE, BRIDGE_WRITABLE, bridgeAttrs, bridgePortAttrs, type BridgeData, type BridgePortData } from './bridge.js';
+import { GENEVE_WRITABLE, geneveAttrs, type GeneveData } from './geneve.js';
+import { GRE_WRITABLE, checkGreKeys, greAttrs, ip6greAttrs, type GreData } from './gre.js';
 import { IPVLAN_WRITABLE, ipvlanAttrs, type IpvlanData } from './ipvlan.js';
 import { MACVLAN_WRITABLE, macvlanAttrs, type MacvlanData } from './macvlan.js';
 import { tunAttrs, type TunData } from './tun.js';
 import type { VethData } from './veth.js';
 import { VLAN_WRITABLE, vlanAttrs, type VlanData } from './vlan.js';
+import { VRF_WRITABLE, vrfAttrs, vrfPortAttrs, type VrfData, type VrfPortData } from './vrf.js';
 import { VXLAN_WRITABLE, vxlanAttrs, vxlanRequestAttrs, type VxlanData } from './vxlan.js';
 import {
   AttrSet, attr, binary, string, type AttrDefs, type AttrValues, type FieldCodec, type UnknownAttr,
@@ -26,34 +30,70 @@ import { NlWriter } from '../../../core/writer.js';
 
 export type { VethData } from './veth.js';
 export type {
-  BridgeOptions, BridgePortOptions, IpvlanOptions, LinkKindOptions, LinkKindOptionsMap, MacvlanOptions, VlanOptions,
-  VxlanOptions,
+  BondOptions, BondPortOptions, BridgeOptions, BridgePortOptions, GeneveOptions, GreOptions, IpvlanOptions, LinkKindOptions,
+  LinkKindOptionsMap, LinkSlaveOptionsMap, MacvlanOptions, VlanOptions, VrfOptions, VxlanOptions,
 } from './options.js';
 
 /** Kinds whose IFLA_INFO_DATA has no attributes (anything a kernel sends lands in `unknown`). */
 const emptyAttrs = new AttrSet('empty', {});
 
-/** The IFLA_INFO_DATA of kinds without options (dummy, ifb): nothing but what a newer kernel adds. */
+/** The IFLA_INFO_DATA of kinds without options (dummy, ifb, wireguard): nothing but what a newer kernel adds. */
 export type EmptyKindData = AttrValues<typeof emptyAttrs.defs>;
 
 /** The decoded IFLA_INFO_DATA of each typed kind. */
 export interface LinkKindDataMap {
+  /** A veth's data: its peer (VETH_INFO_PEER), in requests; the kernel reports none. */
   veth: VethData;
+  /** IFLA_BR_*: bridge options and state (times in hundredths of a second). */
   bridge: BridgeData;
+  /** IFLA_VXLAN_*: VNI, remote or group, ports, TTL, learning … */
   vxlan: VxlanData;
+  /** IFLA_MACVLAN_*: mode, flags, source MAC list. */
   macvlan: MacvlanData;
+  /** IFLA_MACVLAN_* of a macvtap (the same set as macvlan). */
   macvtap: MacvlanData;
+  /** IFLA_VLAN_*: VLAN id, protocol, flags, QoS maps. */
   vlan: VlanData;
+  /** IFLA_IPVLAN_*: mode and flags. */
   ipvlan: IpvlanData;
+  /** IFLA_IPVLAN_* of an ipvtap (the same set as ipvlan). */
   ipvtap: IpvlanData;
+  /** IFLA_TUN_*: owner, group, type, flags and queues of a tun/tap device. */
   tun: TunData;
+  /** A dummy has no options (anything a newer kernel reports is kept in `unknown`). */
   dummy: EmptyKindData;
+  /** An ifb has no options (anything a newer kernel reports is kept in `unknown`). */
   ifb: EmptyKindData;
+  /** IFLA_GENEVE_*: VNI, remote, port, TTL … of a geneve tunnel. */
+  geneve: GeneveData;
+  /** IFLA_GRE_*: keys, endpoints, TTL … of an IPv4 GRE tunnel (layer 3). */
+  gre: GreData;
+  /** IFLA_GRE_* of an IPv4 GRE tunnel carrying Ethernet (gretap). */
+  gretap: GreData;
+  /** IFLA_GRE_* of an IPv4 ERSPAN tunnel (with the ERSPAN version, index, direction, hwid). */
+  erspan: GreData;
+  /** IFLA_GRE_* of an IPv6 GRE tunnel (layer 3). */
+  ip6gre: GreData;
+  /** IFLA_GRE_* of an IPv6 GRE tunnel carrying Ethernet. */
+  ip6gretap: GreData;
+  /** IFLA_GRE_* of an IPv6 ERSPAN tunnel. */
+  ip6erspan: GreData;
+  /** IFLA_BOND_*: mode, monitoring, hashing, LACP … of a bond. */
+  bond: BondData;
+  /** IFLA_VRF_*: the routing table of a VRF. */
+  vrf: VrfData;
+  /** wireguard: created over rtnetlink, configured over genetlink (no IFLA_INFO_DATA). */
+  wireguard: EmptyKindData;
 }
 
 /** The decoded IFLA_INFO_SLAVE_DATA of each typed slave kind. */
 export interface LinkSlaveDataMap {
+  /** IFLA_BRPORT_*: the options and STP state of a bridge port. */
   bridge: BridgePortData;
+  /** IFLA_BOND_SLAVE_*: the state, queue id, LACP details … of a bond port. */
+  bond: BondPortData;
+  /** IFLA_VRF_PORT_*: the routing table of the VRF the port belongs to. */
+  vrf: VrfPortData;
 }
 
 /** A kind with typed IFLA_INFO_DATA. */
@@ -64,7 +104,8 @@ export type LinkKindData = LinkKindDataMap[TypedLinkKind];
 
 /** The kinds whose data this library decodes and encodes (the keys of the kind table, in its order). */
 export const LINK_KINDS: readonly TypedLinkKind[] = [
-  'veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'vlan', 'ipvlan', 'ipvtap', 'tun', 'dummy', 'ifb',
+  'veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'vlan', 'ipvlan', 'ipvtap', 'tun', 'dummy', 'ifb', 'geneve', 'gre', 'gretap',
+  'erspan', 'ip6gre', 'ip6gretap', 'ip6erspan', 'bond', 'vrf', 'wireguard',
 ];
 
 /** One entry of the kind table. */
@@ -77,17 +118,27 @@ export interface LinkKindSpec {
   readonly writable: readonly string[];
   /** Fields naming a link, given by name or ifindex in options and sent as the ifindex. */
   readonly linkRefs: readonly string[];
+  /**
+   * Checks (and completes) checked options beyond their values, where the kernel would silently
+   * ignore something (GRE keys without the key flag); throws ValidationError naming `field`.
+   */
+  readonly check: ((field: string, value: Record<string, unknown>) => void) | undefined;
 }
 
 /** The table of kinds with typed IFLA_INFO_DATA: one entry per {@link TypedLinkKind}. */
 export type LinkKindTable = { readonly [K in TypedLinkKind]: LinkKindSpec };
 
-function spec(attrs: AttrSet<AttrDefs>, writable: readonly string[], request = attrs, linkRefs: readonly string[] = []): LinkKindSpec {
-  return { attrs, request, writable, linkRefs };
+function spec(attrs: AttrSet<AttrDefs>, writable: readonly string[], request = attrs, linkRefs: readonly string[] = [],
+  check?: LinkKindSpec['check']): LinkKindSpec {
+  return { attrs, request, writable, linkRefs, check };
 }
 
 /** An attribute set as the table holds it (the field types matter only to the decoded values' types). */
 export const asSet = <D extends AttrDefs>(s: AttrSet<D>): AttrSet<AttrDefs> => s as unknown as AttrSet<AttrDefs>;
+
+/** The GRE kinds' entries: IPv4 or IPv6 endpoints, `link` by name, keys checked against their flags. */
+const gre = spec(asSet(greAttrs), GRE_WRITABLE, asSet(greAttrs), ['link'], checkGreKeys);
+const ip6gre = spec(asSet(ip6greAttrs), GRE_WRITABLE, asSet(ip6greAttrs), ['link'], checkGreKeys);
 
 /**
  * The kind table, given veth's IFLA_INFO_DATA set (kinds/veth.ts; it holds a link body, so
@@ -106,13 +157,28 @@ export function linkKindTable(veth: AttrSet<AttrDefs>): LinkKindTable {
     tun: spec(asSet(tunAttrs), []),
     dummy: spec(asSet(emptyAttrs), []),
     ifb: spec(asSet(emptyAttrs), []),
+    geneve: spec(asSet(geneveAttrs), GENEVE_WRITABLE),
+    gre: gre,
+    gretap: gre,
+    erspan: gre,
+    ip6gre: ip6gre,
+    ip6gretap: ip6gre,
+    ip6erspan: ip6gre,
+    bond: spec(asSet(bondAttrs), BOND_WRITABLE, asSet(bondAttrs), ['activeSlave', 'primary']),
+    vrf: spec(asSet(vrfAttrs), VRF_WRITABLE),
+    wireguard: spec(asSet(emptyAttrs), []),
   };
 }
 
 /** The static table of slave kinds with typed IFLA_INFO_SLAVE_DATA. */
 export const LINK_SLAVE_KIND_SETS: { readonly [K in keyof LinkSlaveDataMap]: LinkKindSpec } = {
   bridge: spec(asSet(bridgePortAttrs), BRIDGE_PORT_WRITABLE, asSet(bridgePortAttrs), ['backupPort']),
+  bond: spec(asSet(bondPortAttrs), BOND_PORT_WRITABLE),
+  vrf: spec(asSet(vrfPortAttrs), []),
 };
+
+/** The slave kinds whose port options `links.set` takes (`slaveKind`). */
+export const SLAVE_KINDS: ReadonlyArray<keyof LinkSlaveDataMap> = ['bridge', 'bond', 'vrf'];
 
 /** The entry of `kind` in `table` (own properties only: `'constructor'` is no kind), or undefined. */
 export function kindSpecOf(table: LinkKindTable, kind: string | undefined): LinkKindSpec | undefined {
@@ -121,7 +187,7 @@ export function kindSpecOf(table: LinkKindTable, kind: string | undefined): Link
 
 /** The entry of slave kind `kind`, or undefined. */
 export function slaveKindSpecOf(kind: string | undefined): LinkKindSpec | undefined {
-  return kind !== undefined && Object.hasOwn(LINK_SLAVE_KIND_SETS, kind) ? LINK_SLAVE_KIND_SETS[kind as 'bridge'] : undefined;
+  return kind !== undefined && Object.hasOwn(LINK_SLAVE_KIND_SETS, kind) ? LINK_SLAVE_KIND_SETS[kind as keyof LinkSlaveDataMap] : undefined;
 }
 
 // ---- LinkInfo ----

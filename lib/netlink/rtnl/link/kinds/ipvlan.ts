@@ -18,11 +18,17 @@ export const IPVLAN_F_VEPA = 0x02;
 
 /** IFLA_INFO_DATA of kinds `ipvlan` and `ipvtap`. */
 export const ipvlanAttrs = new AttrSet('ipvlan', {
+  /** IFLA_IPVLAN_MODE: `'l2'`, `'l3'` or `'l3s'`. */
   mode: attr(IFLA_IPVLAN_MODE, enumOf(u16, IPVLAN_MODES)),
+  /** IFLA_IPVLAN_FLAGS: `'bridge'` (0), `'private'` or `'vepa'`. */
   flags: attr(IFLA_IPVLAN_FLAGS, enumOf(u16, IPVLAN_FLAGS)),
 });
 
-/** The decoded IFLA_INFO_DATA of an ipvlan / ipvtap. */
+/**
+ * The decoded IFLA_INFO_DATA of an ipvlan / ipvtap.
+ *
+ * @interface
+ */
 export type IpvlanData = AttrValues<typeof ipvlanAttrs.defs>;
 
 /** ipvlan options of `links.add` / `links.set`. */

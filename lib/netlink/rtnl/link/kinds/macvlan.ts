@@ -34,11 +34,13 @@ export const MACVLAN_FLAG_NODST = 2;
 
 /** IFLA_MACVLAN_MACADDR_DATA: the source MAC list of a `source` mode macvlan. */
 export const macvlanMacaddrAttrs = new AttrSet('macvlan_macaddr', {
+  /** The source MAC addresses (IFLA_MACVLAN_MACADDR entries). */
   macaddr: multi(IFLA_MACVLAN_MACADDR, ether),
 });
 
 /** IFLA_INFO_DATA of kinds `macvlan` and `macvtap`. */
 export const macvlanAttrs = new AttrSet('macvlan', {
+  /** IFLA_MACVLAN_MODE: `'private'`, `'vepa'`, `'bridge'`, `'passthru'` or `'source'`. */
   mode: attr(IFLA_MACVLAN_MODE, enumOf(u32, MACVLAN_MODES)),
   /** IFLA_MACVLAN_FLAGS: MACVLAN_FLAG_NOPROMISC | MACVLAN_FLAG_NODST. */
   flags: attr(IFLA_MACVLAN_FLAGS, u16),
@@ -46,7 +48,9 @@ export const macvlanAttrs = new AttrSet('macvlan', {
   macaddrMode: attr(IFLA_MACVLAN_MACADDR_MODE, enumOf(u32, MACVLAN_MACADDR_MODES)),
   /** IFLA_MACVLAN_MACADDR (requests only): one source address to add or delete. */
   macaddr: attr(IFLA_MACVLAN_MACADDR, ether),
+  /** IFLA_MACVLAN_MACADDR_DATA: the source MAC list of a `source` mode macvlan. */
   macaddrData: attr(IFLA_MACVLAN_MACADDR_DATA, nest(macvlanMacaddrAttrs)),
+  /** IFLA_MACVLAN_MACADDR_COUNT: how many source MACs the list holds. */
   macaddrCount: attr(IFLA_MACVLAN_MACADDR_COUNT, u32),
   /** IFLA_MACVLAN_BC_QUEUE_LEN: requested broadcast queue length (`ip`'s `bcqueuelen`). */
   bcQueueLen: attr(IFLA_MACVLAN_BC_QUEUE_LEN, u32),
@@ -56,7 +60,11 @@ export const macvlanAttrs = new AttrSet('macvlan', {
   bcCutoff: attr(IFLA_MACVLAN_BC_CUTOFF, s32),
 });
 
-/** The decoded IFLA_INFO_DATA of a macvlan / macvtap. */
+/**
+ * The decoded IFLA_INFO_DATA of a macvlan / macvtap.
+ *
+ * @interface
+ */
 export type MacvlanData = AttrValues<typeof macvlanAttrs.defs>;
 
 /** macvlan options of `links.add` / `links.set`. */

@@ -8,31 +8,89 @@
 import { ValidationError } from '../../../core/errors.js';
 import { checkLinkRef, checkObject, type LinkRef } from '../../../core/validate.js';
 import { LINK_KIND_SETS } from '../codec.js';
+import type { BOND_PORT_WRITABLE, BOND_WRITABLE, BondData, BondPortData } from './bond.js';
 import type { BRIDGE_PORT_WRITABLE, BRIDGE_WRITABLE, BridgeData, BridgePortData } from './bridge.js';
+import type { GeneveData } from './geneve.js';
+import type { GreData } from './gre.js';
 import { kindSpecOf, payloadOf, slaveKindSpecOf } from './index.js';
 import type { IPVLAN_WRITABLE, IpvlanData } from './ipvlan.js';
 import type { MACVLAN_WRITABLE, MacvlanData } from './macvlan.js';
 import type { VLAN_WRITABLE, VlanData } from './vlan.js';
+import type { VRF_WRITABLE, VrfData } from './vrf.js';
 import type { VxlanData } from './vxlan.js';
 
 type Widen<T> = T extends bigint ? bigint | number : T;
 type OptionsOf<D, K extends keyof D> = { [P in K]?: Widen<Exclude<D[P], undefined>> };
 
-/** Bridge options (IFLA_BR_*) of `links.add` / `links.set`, e.g. `{ stpState: 1, priority: 4096 }`. */
+/**
+ * Bridge options (IFLA_BR_*) of `links.add` / `links.set`, e.g. `{ stpState: 1, priority: 4096 }`.
+ *
+ * @interface
+ */
 export type BridgeOptions = OptionsOf<BridgeData, (typeof BRIDGE_WRITABLE)[number]>;
 /**
  * VXLAN options (IFLA_VXLAN_*), e.g. `{ id: 42, port: 4789, group: '239.1.1.1', link: 'eth0' }`;
  * `link` may be a name, resolved to its ifindex.
+ *
+ * @interface
  */
-export type VxlanOptions = Omit<OptionsOf<VxlanData, keyof VxlanData & string>, 'unknown' | 'link'> & { link?: LinkRef };
-/** macvlan / macvtap options (IFLA_MACVLAN_*), e.g. `{ mode: 'bridge' }`. */
+export type VxlanOptions = Omit<OptionsOf<VxlanData, keyof VxlanData & string>, 'unknown' | 'link'> & {
+  /** IFLA_VXLAN_LINK: the underlay device, by name or ifindex. */
+  link?: LinkRef;
+};
+/**
+ * macvlan / macvtap options (IFLA_MACVLAN_*), e.g. `{ mode: 'bridge' }`.
+ *
+ * @interface
+ */
 export type MacvlanOptions = OptionsOf<MacvlanData, (typeof MACVLAN_WRITABLE)[number]>;
-/** vlan options (IFLA_VLAN_*), e.g. `{ id: 100, protocol: '802.1ad' }`. */
+/**
+ * vlan options (IFLA_VLAN_*), e.g. `{ id: 100, protocol: '802.1ad' }`.
+ *
+ * @interface
+ */
 export type VlanOptions = OptionsOf<VlanData, (typeof VLAN_WRITABLE)[number]>;
-/** ipvlan / ipvtap options (IFLA_IPVLAN_*), e.g. `{ mode: 'l3', flags: 'private' }`. */
+/**
+ * ipvlan / ipvtap options (IFLA_IPVLAN_*), e.g. `{ mode: 'l3', flags: 'private' }`.
+ *
+ * @interface
+ */
 export type IpvlanOptions = OptionsOf<IpvlanData, (typeof IPVLAN_WRITABLE)[number]>;
-/** Bridge port options (IFLA_BRPORT_*) of `links.set(port, { slaveData })`; `backupPort` may be a name. */
-export type BridgePortOptions = Omit<OptionsOf<BridgePortData, (typeof BRIDGE_PORT_WRITABLE)[number]>, 'backupPort'> & { backupPort?: LinkRef };
+/**
+ * Bridge port options (IFLA_BRPORT_*) of `links.set(port, { slaveData })`; `backupPort` may be a name.
+ *
+ * @interface
+ */
+export type BridgePortOptions = Omit<OptionsOf<BridgePortData, (typeof BRIDGE_PORT_WRITABLE)[number]>, 'backupPort'> & {
+  /** IFLA_BRPORT_BACKUP_PORT: the port that takes over when this one loses carrier, by name or ifindex. */
+  backupPort?: LinkRef;
+};
+/** geneve options (IFLA_GENEVE_*), e.g. `{ id: 42, remote: '10.1.0.2', port: 6081 }`. */
+export type GeneveOptions = Omit<OptionsOf<GeneveData, keyof GeneveData & string>, 'unknown'>;
+/**
+ * GRE options (IFLA_GRE_*) of gre, gretap, erspan and their ip6 forms, e.g. `{ remote: '10.1.0.2',
+ * local: '10.1.0.1', ikey: 42, okey: 42 }`; `link` may be a name. A key without its flags field
+ * sends GRE_KEY there, as ip does.
+ */
+export type GreOptions = Omit<OptionsOf<GreData, keyof GreData & string>, 'unknown' | 'link'> & {
+  /** IFLA_GRE_LINK: the underlay device, by name or ifindex. */
+  link?: LinkRef;
+};
+/**
+ * bond options (IFLA_BOND_*), e.g. `{ mode: '802.3ad', miimon: 100, xmitHashPolicy: 'layer3+4' }`;
+ * `activeSlave` and `primary` may be names.
+ */
+export type BondOptions = Omit<OptionsOf<BondData, (typeof BOND_WRITABLE)[number]>, 'activeSlave' | 'primary'>
+  & {
+    /** IFLA_BOND_ACTIVE_SLAVE: the active port (active-backup modes), by name or ifindex. */
+    activeSlave?: LinkRef;
+    /** IFLA_BOND_PRIMARY: the preferred port, by name or ifindex. */
+    primary?: LinkRef;
+  };
+/** vrf options (IFLA_VRF_*): `{ table: 10 }`. */
+export type VrfOptions = OptionsOf<VrfData, (typeof VRF_WRITABLE)[number]>;
+/** Bond port options (IFLA_BOND_SLAVE_*) of `links.set(port, { slaveKind: 'bond', slaveData })`. */
+export type BondPortOptions = OptionsOf<BondPortData, (typeof BOND_PORT_WRITABLE)[number]>;
 
 /** The `data` options of each kind that takes some. */
 export interface LinkKindOptionsMap {
@@ -43,6 +101,23 @@ export interface LinkKindOptionsMap {
   vlan: VlanOptions;
   ipvlan: IpvlanOptions;
   ipvtap: IpvlanOptions;
+  geneve: GeneveOptions;
+  gre: GreOptions;
+  gretap: GreOptions;
+  erspan: GreOptions;
+  ip6gre: GreOptions;
+  ip6gretap: GreOptions;
+  ip6erspan: GreOptions;
+  bond: BondOptions;
+  vrf: VrfOptions;
+}
+
+/** The `slaveData` options of each slave kind that takes some. */
+export interface LinkSlaveOptionsMap {
+  /** IFLA_BRPORT_* options of a bridge port. */
+  bridge: BridgePortOptions;
+  /** IFLA_BOND_SLAVE_* options of a bond port. */
+  bond: BondPortOptions;
 }
 
 /** The `data` options of any kind. */
@@ -98,6 +173,7 @@ export function checkKindData(field: string, kind: string, data: unknown, slave 
       value[key] = v;
     }
   }
+  ks.check?.(field, value);
   // A trial encode validates every value now, before any I/O.
   payloadOf(ks.request, value, field);
   return {

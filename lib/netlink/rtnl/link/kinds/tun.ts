@@ -26,14 +26,25 @@ export const tunAttrs = new AttrSet('tun', {
   owner: attr(IFLA_TUN_OWNER, u32),
   /** IFLA_TUN_GROUP: the owning gid (sent only when set). */
   group: attr(IFLA_TUN_GROUP, u32),
+  /** IFLA_TUN_TYPE: `'tun'` (IP packets) or `'tap'` (Ethernet frames). */
   type: attr(IFLA_TUN_TYPE, enumOf(u8, TUN_TYPES)),
+  /** IFLA_TUN_PI: packets carry the 4-byte packet information header. */
   pi: attr(IFLA_TUN_PI, bool8),
+  /** IFLA_TUN_VNET_HDR: packets carry a virtio-net header (offloads). */
   vnetHdr: attr(IFLA_TUN_VNET_HDR, bool8),
+  /** IFLA_TUN_PERSIST: the device outlives the process that opened it. */
   persist: attr(IFLA_TUN_PERSIST, bool8),
+  /** IFLA_TUN_MULTI_QUEUE: the device has several queues. */
   multiQueue: attr(IFLA_TUN_MULTI_QUEUE, bool8),
+  /** IFLA_TUN_NUM_QUEUES: the number of queues attached. */
   numQueues: attr(IFLA_TUN_NUM_QUEUES, u32),
+  /** IFLA_TUN_NUM_DISABLED_QUEUES: the number of queues disabled. */
   numDisabledQueues: attr(IFLA_TUN_NUM_DISABLED_QUEUES, u32),
 });
 
-/** The decoded IFLA_INFO_DATA of a tun / tap device. */
+/**
+ * The decoded IFLA_INFO_DATA of a tun / tap device.
+ *
+ * @interface
+ */
 export type TunData = AttrValues<typeof tunAttrs.defs>;

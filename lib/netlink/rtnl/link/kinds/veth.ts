@@ -16,6 +16,7 @@ export const VETH_INFO_PEER = 1;
  */
 export function vethAttrs(peer: FieldCodec<LinkBody>) {
   return new AttrSet('veth', {
+    /** VETH_INFO_PEER: the far end, as a whole link body (ifinfomsg and IFLA_* attributes). */
     peer: attr(VETH_INFO_PEER, peer),
   });
 }

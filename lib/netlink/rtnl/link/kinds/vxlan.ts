@@ -61,43 +61,67 @@ function defs(ttlInherit: FieldCodec<boolean>) {
     group: attr(IFLA_VXLAN_GROUP, ip4),
     /** IFLA_VXLAN_LINK: ifindex of the underlay device. */
     link: attr(IFLA_VXLAN_LINK, u32),
+    /** IFLA_VXLAN_LOCAL: the IPv4 source address of encapsulated packets. */
     local: attr(IFLA_VXLAN_LOCAL, ip4),
+    /** IFLA_VXLAN_TTL: the outer TTL (0: inherit from the route, 1..255). */
     ttl: attr(IFLA_VXLAN_TTL, u8),
+    /** IFLA_VXLAN_TOS: the outer TOS (1: inherit from the inner packet). */
     tos: attr(IFLA_VXLAN_TOS, u8),
+    /** IFLA_VXLAN_LEARNING: learn remote addresses into the FDB. */
     learning: attr(IFLA_VXLAN_LEARNING, bool8),
     /** IFLA_VXLAN_AGEING: FDB entry lifetime in seconds. */
     ageing: attr(IFLA_VXLAN_AGEING, u32),
     /** IFLA_VXLAN_LIMIT: maximum FDB entries (`ip`'s `maxaddress`), 0 = unlimited. */
     limit: attr(IFLA_VXLAN_LIMIT, u32),
+    /** IFLA_VXLAN_PORT_RANGE: the UDP source port range (`ip`'s `srcport LOW HIGH`). */
     portRange: attr(IFLA_VXLAN_PORT_RANGE, portRange),
+    /** IFLA_VXLAN_PROXY: answer ARP/ND from the FDB (proxy). */
     proxy: attr(IFLA_VXLAN_PROXY, bool8),
+    /** IFLA_VXLAN_RSC: route short-circuit. */
     rsc: attr(IFLA_VXLAN_RSC, bool8),
+    /** IFLA_VXLAN_L2MISS: notify user space of unknown destination MACs. */
     l2miss: attr(IFLA_VXLAN_L2MISS, bool8),
+    /** IFLA_VXLAN_L3MISS: notify user space of unknown destination IPs. */
     l3miss: attr(IFLA_VXLAN_L3MISS, bool8),
     /** IFLA_VXLAN_PORT: the UDP destination port (big-endian on the wire). */
     port: attr(IFLA_VXLAN_PORT, u16be),
+    /** IFLA_VXLAN_GROUP6: the IPv6 multicast group or remote address. */
     group6: attr(IFLA_VXLAN_GROUP6, ip6),
+    /** IFLA_VXLAN_LOCAL6: the IPv6 source address of encapsulated packets. */
     local6: attr(IFLA_VXLAN_LOCAL6, ip6),
+    /** IFLA_VXLAN_UDP_CSUM: compute UDP checksums over IPv4. */
     udpCsum: attr(IFLA_VXLAN_UDP_CSUM, bool8),
+    /** IFLA_VXLAN_UDP_ZERO_CSUM6_TX: send zero UDP checksums over IPv6. */
     udpZeroCsum6Tx: attr(IFLA_VXLAN_UDP_ZERO_CSUM6_TX, bool8),
+    /** IFLA_VXLAN_UDP_ZERO_CSUM6_RX: accept zero UDP checksums over IPv6. */
     udpZeroCsum6Rx: attr(IFLA_VXLAN_UDP_ZERO_CSUM6_RX, bool8),
+    /** IFLA_VXLAN_REMCSUM_TX: remote checksum offload on transmit. */
     remcsumTx: attr(IFLA_VXLAN_REMCSUM_TX, bool8),
+    /** IFLA_VXLAN_REMCSUM_RX: remote checksum offload on receive. */
     remcsumRx: attr(IFLA_VXLAN_REMCSUM_RX, bool8),
+    /** IFLA_VXLAN_GBP: the Group Based Policy extension. */
     gbp: attr(IFLA_VXLAN_GBP, flag),
+    /** IFLA_VXLAN_REMCSUM_NOPARTIAL: remote checksum offload without partial checksums. */
     remcsumNopartial: attr(IFLA_VXLAN_REMCSUM_NOPARTIAL, flag),
     /** IFLA_VXLAN_COLLECT_METADATA (`ip`'s `external`). */
     collectMetadata: attr(IFLA_VXLAN_COLLECT_METADATA, bool8),
     /** IFLA_VXLAN_LABEL: the IPv6 flow label (20 bits, big-endian on the wire). */
     label: attr(IFLA_VXLAN_LABEL, ranged(u32be, 0, 0xfffff)),
+    /** IFLA_VXLAN_GPE: the Generic Protocol Extension (no inner Ethernet header). */
     gpe: attr(IFLA_VXLAN_GPE, flag),
     /** IFLA_VXLAN_TTL_INHERIT (`ip`'s `ttl auto`). */
     ttlInherit: attr(IFLA_VXLAN_TTL_INHERIT, ttlInherit),
+    /** IFLA_VXLAN_DF: the outer Don't Fragment bit: `'unset'`, `'set'` or `'inherit'`. */
     df: attr(IFLA_VXLAN_DF, enumOf(u8, VXLAN_DF)),
+    /** IFLA_VXLAN_VNIFILTER: one device for many VNIs (VNI filtering). */
     vnifilter: attr(IFLA_VXLAN_VNIFILTER, bool8),
+    /** IFLA_VXLAN_LOCALBYPASS: deliver to local VXLAN devices directly. */
     localbypass: attr(IFLA_VXLAN_LOCALBYPASS, bool8),
+    /** IFLA_VXLAN_LABEL_POLICY: how the outer IPv6 flow label is chosen (fixed or inherited). */
     labelPolicy: attr(IFLA_VXLAN_LABEL_POLICY, enumOf(u32, VXLAN_LABEL_POLICY)),
     /** IFLA_VXLAN_RESERVED_BITS: struct vxlanhdr of the reserved bits accepted on receive. */
     reservedBits: attr(IFLA_VXLAN_RESERVED_BITS, bytesOf('vxlanhdr', 8)),
+    /** IFLA_VXLAN_MC_ROUTE: route multicast through the FIB rather than the underlay device. */
     mcRoute: attr(IFLA_VXLAN_MC_ROUTE, bool8),
   };
 }
@@ -127,7 +151,11 @@ export const vxlanAttrs = new AttrSet('vxlan', defs(ttlInheritReply));
 /** IFLA_INFO_DATA of kind `vxlan` in requests (TTL_INHERIT as a flag). */
 export const vxlanRequestAttrs = new AttrSet('vxlan', defs(ttlInheritFlag));
 
-/** The decoded IFLA_INFO_DATA of a vxlan. */
+/**
+ * The decoded IFLA_INFO_DATA of a vxlan.
+ *
+ * @interface
+ */
 export type VxlanData = AttrValues<typeof vxlanAttrs.defs>;
 
 /** Every vxlan attribute is an option of `links.add` (the kernel refuses changing most of them later). */

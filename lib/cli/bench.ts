@@ -1,0 +1,29 @@
+/**
+ * `rtnl bench [options]`: the repository's benchmark (benchmarks/bench.ts, `runBenchmark`) from
+ * the CLI. The harness compares the library with `ip -batch`, so it runs programs and is not part
+ * of the npm package: from an installed package this command says so and where to get it.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Context } from './context.js';
+import { CliFailure } from './errors.js';
+
+/** Where the compiled harness lies relative to this file in a built checkout (dist/lib/cli → dist/benchmarks). */
+const HARNESS = new URL('../../benchmarks/bench.js', import.meta.url);
+
+/** The harness's entry point. */
+interface Harness {
+  runBenchmark(argv: readonly string[]): Promise<number>;
+}
+
+/** What an installed package prints instead of running the benchmark. */
+export const NOT_SHIPPED = 'rtnl bench: the benchmark harness (benchmarks/) is not part of the npm package: it drives\n'
+  + 'iproute2 for comparison, and the package never runs programs. Run it from a clone of the repository:\n'
+  + '  git clone https://github.com/rtnetlink/rtnetlink && cd rtnetlink && npm install && npm run bench -- --help';
+
+/** Runs the benchmark with `words` as its options and resolves to its exit status. */
+export async function bench(_ctx: Context, words: readonly string[]): Promise<number> {
+  if (!existsSync(fileURLToPath(HARNESS))) throw new CliFailure(NOT_SHIPPED);
+  const harness = await import(HARNESS.href) as Harness;
+  return harness.runBenchmark(words);
+}
