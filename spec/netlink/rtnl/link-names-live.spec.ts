@@ -31,6 +31,19 @@ liveTest('a link renamed by another program: the next request by name goes to th
   t.deepEqual(neighborsOn(ns, 'a0'), ['10.9.0.1', '10.9.0.2', '10.9.0.3', '10.9.0.5']);
   const addrs = ipJson<Array<{ addr_info: Array<{ local: string }> }>>(ns, ['addr', 'show', 'dev', 'a0']);
   t.deepEqual(addrs[0]!.addr_info.map((a) => a.local), ['10.8.0.1']);
+  // Routes: remembered after two adds, then a rename by ip sends the next one to the new a0.
+  ip(['-n', ns, 'link', 'set', 'a0', 'up']);
+  ip(['-n', ns, 'link', 'set', 'b0', 'up']);
+  await nl.routes.add({ dst: '10.7.1.0/24', oif: 'a0' });
+  await nl.routes.add({ dst: '10.7.2.0/24', oif: 'a0' });
+  await nl.routes.add({ dst: '10.7.3.0/24', oif: 'a0' });
+  ip(['-n', ns, 'link', 'set', 'a0', 'name', 'z0']);
+  ip(['-n', ns, 'link', 'set', 'b0', 'name', 'a0']);
+  await nl.routes.add({ dst: '10.7.4.0/24', oif: 'a0' });
+  const routesOn = (dev: string): string[] =>
+    ipJson<Array<{ dst: string }>>(ns, ['route', 'show', 'dev', dev]).map((r) => r.dst).filter((d) => d.startsWith('10.7.')).sort();
+  t.deepEqual(routesOn('z0'), ['10.7.1.0/24', '10.7.2.0/24', '10.7.3.0/24']);
+  t.deepEqual(routesOn('a0'), ['10.7.4.0/24']);
 });
 
 liveTest('a link deleted or moved away by another program: ENODEV naming it, at once', async (t) => {

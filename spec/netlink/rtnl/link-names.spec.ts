@@ -10,6 +10,8 @@ import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
 const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
 const RTM_NEWNEIGH = 28;
+const RTM_NEWROUTE = 24;
+const RTA_OIF = 4;
 const NLM_F_ACK = 4;
 const ENODEV = 19;
 const serial = test.serial;
@@ -38,6 +40,14 @@ function readName(payload: Buffer): string {
     if (payload.readUInt16LE(at + 2) === 3) return payload.toString('utf8', at + 4, at + payload.readUInt16LE(at) - 1);
   }
   return '';
+}
+
+/** RTA_OIF of an RTM_NEWROUTE request (after the 12-byte rtmsg). */
+function routeOif(m: SentMessage): number {
+  for (let at = 12; at + 4 <= m.payload.length; at += (m.payload.readUInt16LE(at) + 3) & ~3) {
+    if (m.payload.readUInt16LE(at + 2) === RTA_OIF) return m.payload.readUInt32LE(at + 4);
+  }
+  return 0;
 }
 
 /** An RTM_NEWLINK notification, as the watcher receives it. */
@@ -157,7 +167,25 @@ serial('neighbours, addresses and bulk calls of one handle share the names it kn
   await nl.addresses.add({ link: 'd0', address: '10.0.0.2/24' });
   const results = await nl.neighbors.addMany([{ link: 'd0', dst: '10.0.0.7' }, { link: 'd0', dst: '10.0.0.8' }]);
   t.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
+  await nl.routes.add({ dst: '10.1.0.0/24', oif: 'd0' });
+  const routes = await nl.routes.addMany([{ dst: '10.2.0.0/24', oif: 'd0' }, { dst: '10.3.0.0/24', oif: 'd0' }]);
+  t.deepEqual(routes.map((r) => r.status), ['fulfilled', 'fulfilled']);
   t.is(lookups(k), 2);
+  t.deepEqual(k.sent.filter((m) => m.type === RTM_NEWROUTE).map(routeOif), [5, 5, 5]);
+  nl.close();
+});
+
+serial('routes: a name is remembered from the second lookup; a notification makes it be asked again', async (t) => {
+  const links = new Map([['d0', 5]]);
+  const k = kernel(links);
+  const nl = await open(k);
+  for (let i = 0; i < 4; i++) await nl.routes.add({ dst: `10.${i}.0.0/24`, oif: 'd0' });
+  t.is(lookups(k), 2);
+  links.set('d0', 9);
+  k.deliverTo(8, notification(9, 'd0'));
+  await nl.routes.add({ dst: '10.9.0.0/24', oif: 'd0' });
+  t.is(lookups(k), 3);
+  t.deepEqual(k.sent.filter((m) => m.type === RTM_NEWROUTE).map(routeOif), [5, 5, 5, 5, 9]);
   nl.close();
 });
 
