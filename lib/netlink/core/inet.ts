@@ -164,6 +164,39 @@ export function ipVersion(value: unknown, out: Uint8Array = SCRATCH, at = 0): 0 
   return 4;
 }
 
+/**
+ * The value of dotted-quad IPv4 text as an unsigned 32-bit number (`'10.0.0.1'` is 0x0a000001), or
+ * -1 when `value` is not one (strict as {@link ipVersion}: no leading zeros, octets 0..255). A
+ * checked request can keep this number and write it with `attrU32Be`: no bytes are kept, and the
+ * text is parsed once.
+ */
+export function ipv4Number(value: unknown): number {
+  if (typeof value !== 'string') return -1;
+  const n = value.length;
+  if (n < 7 || n > 15) return -1;
+  let address = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return -1;
+      address = address * 256 + octet;
+      dots++;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && !(digits > 0 && octet === 0)) {
+      octet = octet * 10 + (c - 48);
+      if (octet > 255 || ++digits > 3) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return address * 256 + octet;
+}
+
 /** {@link ipVersion} of `s[from, to)`, without the IPv4 fast path. */
 function parseIpAt(s: string, from: number, to: number, out: Uint8Array, at: number): 0 | IpVersion {
   for (let i = from; i < to; i++) {

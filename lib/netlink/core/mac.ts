@@ -54,6 +54,32 @@ export function isMac(value: unknown, length = 6, out: Uint8Array = SCRATCH, at 
 }
 
 /**
+ * The value of a 6-byte colon-separated hex MAC address as a number (`'02:00:00:00:00:01'` is
+ * 0x020000000001; 48 bits fit a double exactly), or -1 when `value` is not one. A checked request
+ * can keep this number and write it with {@link writeMacNumberAttr}: no bytes are kept, and the
+ * text is parsed once.
+ */
+export function macNumber(value: unknown): number {
+  if (!isMac(value, 6)) return -1;
+  const b = SCRATCH;
+  return (b[0]! * 256 + b[1]!) * 0x100000000 + (((b[2]! << 24) | (b[3]! << 16) | (b[4]! << 8) | b[5]!) >>> 0);
+}
+
+/** Writes attribute `type` holding the 6 bytes of a {@link macNumber} value (0 ≤ `value` < 2^48). */
+export function writeMacNumberAttr(w: NlWriter, type: number, value: number): void {
+  const at = w.claimAttr(type, 6);
+  const b = w.buf;
+  const high = Math.floor(value / 0x100000000);
+  const low = value >>> 0;
+  b[at] = high >>> 8;
+  b[at + 1] = high;
+  b[at + 2] = low >>> 24;
+  b[at + 3] = low >>> 16;
+  b[at + 4] = low >>> 8;
+  b[at + 5] = low;
+}
+
+/**
  * The bytes of a colon-separated hex hardware address of `length` bytes, or undefined when `value`
  * is not one (no error built: the fast path of checks that report their own field).
  */

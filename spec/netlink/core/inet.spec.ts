@@ -1,8 +1,9 @@
 // IP and MAC text <-> bytes: strict parsing, inet_ntop-compatible formatting.
 import test from 'ava';
 import { ValidationError } from '../../../lib/netlink/core/errors.js';
-import { formatIp, hasHostBits, maskPrefix, parseIp, parsePrefix, prefixContains } from '../../../lib/netlink/core/inet.js';
-import { formatMac, parseMac } from '../../../lib/netlink/core/mac.js';
+import { formatIp, hasHostBits, ipv4Number, maskPrefix, parseIp, parsePrefix, prefixContains } from '../../../lib/netlink/core/inet.js';
+import { formatMac, macNumber, parseMac, writeMacNumberAttr } from '../../../lib/netlink/core/mac.js';
+import { NlWriter } from '../../../lib/netlink/core/writer.js';
 
 const roundTrips: Array<[string, string]> = [
   ['10.1.2.3', '10.1.2.3'],
@@ -182,6 +183,12 @@ test('the IP parser agrees with the reference on random and mutated text', (t) =
       t.fail(`${JSON.stringify(s)}: got ${JSON.stringify(got)}, reference ${JSON.stringify(want)}`);
       return;
     }
+    // ipv4Number: the same address as one number, -1 for anything but IPv4.
+    const number = want !== null && want.length === 4 ? ((want[0]! << 24) | (want[1]! << 16) | (want[2]! << 8) | want[3]!) >>> 0 : -1;
+    if (ipv4Number(s) !== number) {
+      t.fail(`ipv4Number(${JSON.stringify(s)}) = ${ipv4Number(s)}, reference ${number}`);
+      return;
+    }
     if (want !== null) valid++;
   }
   t.true(valid > 2000, `${valid} valid inputs among ${inputs.length}`);
@@ -222,6 +229,20 @@ test('the MAC parser agrees with a regex reference on random and mutated text', 
       s = base.slice(0, at) + alphabet[Math.floor(next() * alphabet.length)] + base.slice(at + 1);
     }
     const want = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s) ? s.split(':').map((h) => parseInt(h, 16)) : null;
+    const number = want === null ? -1 : parseInt(s.replaceAll(':', ''), 16);
+    if (macNumber(s) !== number) {
+      t.fail(`macNumber(${JSON.stringify(s)}) = ${macNumber(s)}, reference ${number}`);
+      return;
+    }
+    if (want !== null) {
+      // Written back from the number: the same six bytes.
+      const w = new NlWriter();
+      writeMacNumberAttr(w, 2, number);
+      if (JSON.stringify([...w.bytes().subarray(4, 10)]) !== JSON.stringify(want)) {
+        t.fail(`writeMacNumberAttr(${number}) wrote ${JSON.stringify([...w.bytes()])}`);
+        return;
+      }
+    }
     let got: number[] | null;
     try {
       got = [...parseMac('mac', s)];

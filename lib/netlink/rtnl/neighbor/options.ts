@@ -4,8 +4,8 @@
  * ValidationError naming the field. Options are read from own properties only.
  */
 import { ValidationError } from '../../core/errors.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, checkIp, ipVersion, parseIp } from '../../core/inet.js';
-import { isMac } from '../../core/mac.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, checkIp, ipv4Number, ipVersion, parseIp } from '../../core/inet.js';
+import { macNumber } from '../../core/mac.js';
 import {
   checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, type LinkRef,
 } from '../../core/validate.js';
@@ -89,8 +89,12 @@ export interface CheckedNeighbor {
    * message: a bulk call keeps no bytes per item).
    */
   dst: string | undefined;
+  /** NDA_DST of IPv4 as a number ({@link ipv4Number}: parsed once, written as it is), else -1. */
+  dst4: number;
   /** NDA_LLADDR: a 6-byte MAC address as given, checked (written like `dst`), or the bytes of any other link-layer address. */
   lladdr: string | Uint8Array | undefined;
+  /** NDA_LLADDR of a 6-byte MAC address as a number ({@link macNumber}: parsed once), else -1. */
+  mac: number;
   /** ndm_state: NUD_* bits. */
   state: number;
   /** ndm_flags: NTF_* bits. */
@@ -190,8 +194,11 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
   let family = rawFamily === undefined ? undefined : checkFamily(pathOf(field, 'family'), rawFamily);
   const rawDst = o.dst;
   let version: 0 | 4 | 6 = 0;
+  let dst4 = -1;
   if (rawDst !== undefined) {
-    version = ipVersion(rawDst);
+    // IPv4 (the usual case) parsed once, into the number the request is written with.
+    dst4 = ipv4Number(rawDst);
+    version = dst4 >= 0 ? 4 : ipVersion(rawDst);
     if (version === 0) checkIp(pathOf(field, 'dst'), rawDst);
   }
   const dst = rawDst as string | undefined;
@@ -214,7 +221,8 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     throw new ValidationError(pathOf(field, 'lladdr'), undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
   const rawLladdr = o.lladdr;
-  const lladdr = rawLladdr === undefined || isMac(rawLladdr) ? rawLladdr : parseLladdr(pathOf(field, 'lladdr'), rawLladdr, bridge);
+  const mac = rawLladdr === undefined ? -1 : macNumber(rawLladdr);
+  const lladdr = rawLladdr === undefined || mac >= 0 ? rawLladdr as string | undefined : parseLladdr(pathOf(field, 'lladdr'), rawLladdr, bridge);
   let flags = 0;
   let flagsExt: number | undefined;
   const rawFlags = o.flags;
@@ -239,7 +247,9 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     af: afOf(family),
     link,
     dst,
+    dst4,
     lladdr,
+    mac,
     state,
     // bridge fdb add|del "assume self": with neither NTF_SELF nor NTF_MASTER a vxlan refuses the
     // entry (EOPNOTSUPP) and a bridge port hands it to its master.
