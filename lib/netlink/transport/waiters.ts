@@ -151,16 +151,14 @@ export class EchoWaiter<T> extends Waiter {
     private readonly resolve: (v: T | undefined) => void, private readonly reject: (e: Error) => void) {
     super(requestType);
   }
-  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number): boolean {
-    // Copied out, as GetWaiter does: one message, not worth pinning the receive slab.
-    const own = Buffer.allocUnsafe(len);
-    buf.copy(own, 0, off, off + len);
+  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number): void {
+    // The bytes are already the waiter's own (the connection copied the datagram out of the
+    // receive buffer, as for GetWaiter): decoded where they are.
     try {
-      this.echoed = this.decode(own, 0, len);
+      this.echoed = this.decode(buf, off, len);
     } catch (e) {
       this.failed = e as Error;
     }
-    return false;
   }
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
