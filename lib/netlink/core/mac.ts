@@ -7,6 +7,16 @@ import type { NlWriter } from './writer.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** The value of each ASCII hex digit (`0`-`9`, `a`-`f`, `A`-`F`) by character code; -1 for any other. */
+const HEX_VALUE = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    t['0123456789abcdef'.charCodeAt(i)] = i;
+    t['0123456789ABCDEF'.charCodeAt(i)] = i;
+  }
+  return t;
+})();
+
 /** Character codes of the hex digits 0-9a-f. */
 const DIGIT = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
@@ -60,9 +70,20 @@ export function isMac(value: unknown, length = 6, out: Uint8Array = SCRATCH, at 
  * text is parsed once.
  */
 export function macNumber(value: unknown): number {
-  if (!isMac(value, 6)) return -1;
-  const b = SCRATCH;
-  return (b[0]! * 256 + b[1]!) * 0x100000000 + (((b[2]! << 24) | (b[3]! << 16) | (b[4]! << 8) | b[5]!) >>> 0);
+  if (typeof value !== 'string' || value.length !== 17) return -1;
+  // Two numbers of three bytes each (no scratch bytes to write and read back), digits by table.
+  let high = 0;
+  let low = 0;
+  for (let p = 0; p < 17; p += 3) {
+    const a = value.charCodeAt(p);
+    const b = value.charCodeAt(p + 1);
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if ((hi | lo) < 0 || (p < 15 && value.charCodeAt(p + 2) !== 58 /* : */)) return -1;
+    if (p < 9) high = high * 256 + hi * 16 + lo;
+    else low = low * 256 + hi * 16 + lo;
+  }
+  return high * 0x1000000 + low;
 }
 
 /** Writes attribute `type` holding the 6 bytes of a {@link macNumber} value (0 ≤ `value` < 2^48). */
