@@ -8,7 +8,7 @@ import { NetlinkError } from '../core/errors.js';
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
 import type { LinkRef } from '../core/validate.js';
-import type { Connection } from '../transport/connection.js';
+import { requestsWaitingToBeSent, type Connection } from '../transport/connection.js';
 import type { NetlinkSocket } from '../transport/socket.js';
 import { RTNLGRP_LINK } from './rtm.js';
 
@@ -90,8 +90,9 @@ const WATCHER_RCVBUF = 64 * 1024;
  * ifindex is used, that socket is read without waiting: anything there — or lost (ENOBUFS) — and
  * every name is forgotten and asked again; nothing there, and the kernel would have answered a
  * lookup with the same ifindex. An answer is remembered only when no notification came while it
- * was asked. If the socket cannot be opened (a namespace fd closed since), names are simply looked
- * up every time. Cost of a remembered name: one recvmsg that finds nothing, instead of an
+ * was asked. Nothing is trusted while some connection of this process holds requests not sent yet
+ * (their changes have not happened). If the socket cannot be opened, names are simply looked up
+ * every time. Cost of a remembered name: one recvmsg that finds nothing, instead of an
  * RTM_GETLINK round trip.
  */
 export class LinkNames {
@@ -113,7 +114,10 @@ export class LinkNames {
 
   /** The ifindex of link `name`: synchronously when it is known and no link changed since; else a lookup. */
   readonly index = (name: string): number | Promise<number> => {
-    if (this.mode === 1 && this.quiet()) {
+    // Requests of this process written but not sent yet (a rename queued just before, on this
+    // handle or another) have not reached the kernel, so no notification can tell of them: ask
+    // the kernel, whose answer comes after them, as a lookup always did.
+    if (this.mode === 1 && !requestsWaitingToBeSent() && this.quiet()) {
       const ifindex = this.known.get(name);
       if (ifindex !== undefined) return ifindex;
     }

@@ -69,6 +69,18 @@ function loneControlMessage(buf: Buffer, start: number, end: number): boolean {
   return buf.readUInt16LE(start + 4) < NLMSG_MIN_TYPE && start + ((len + 3) & ~3) >= end;
 }
 
+/** How many connections of this process hold requests written but not sent yet (a flush is queued). */
+let unsentConnections = 0;
+
+/**
+ * Whether some connection of this process holds requests written but not sent yet. Their changes
+ * have not reached the kernel: what a link name means may still change before a request made now
+ * is sent (rtnl/resolve.ts then asks the kernel rather than trust what it remembers).
+ */
+export function requestsWaitingToBeSent(): boolean {
+  return unsentConnections > 0;
+}
+
 /** Settled once: `.then` on it queues a microtask. */
 const RESOLVED = Promise.resolve();
 
@@ -320,6 +332,7 @@ export class Connection implements WaiterHost {
   private scheduleFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
+    unsentConnections++;
     // A promise reaction, not queueMicrotask: Node wraps each queueMicrotask callback in an
     // AsyncResource (an object, a bound function and async-hook bookkeeping per request).
     void RESOLVED.then(this.flushNow);
@@ -332,7 +345,10 @@ export class Connection implements WaiterHost {
    * receive buffer, reading the replies of each datagram before sending the next.
    */
   private flush(): void {
-    this.flushQueued = false;
+    if (this.flushQueued) {
+      this.flushQueued = false;
+      unsentConnections--;
+    }
     const box = this.outbox;
     const queue = box.queue;
     let i = 0;

@@ -95,3 +95,22 @@ liveTest('a handle whose namespace path now names another namespace watches its 
   t.deepEqual(await on(a0), ['10.9.0.1', '10.9.0.2', '10.9.0.3']);
   t.deepEqual(await on(await nl.links.index('a0')), ['10.9.0.4']);
 });
+
+liveTest('renames queued on another handle just before an add are seen by it, as a lookup would see them', async (t) => {
+  const { name: ns, path, nl } = await tempNetns(t, 'ln');
+  ip(['-n', ns, 'link', 'add', 'a0', 'type', 'veth', 'peer', 'name', 'a1']);
+  ip(['-n', ns, 'link', 'add', 'b0', 'type', 'veth', 'peer', 'name', 'b1']);
+  const other = await RtNetlink.open({ netns: path });
+  t.teardown(() => other.close());
+  for (let i = 1; i <= 3; i++) await nl.neighbors.add({ link: 'a0', dst: `10.9.0.${i}`, lladdr: mac });
+  const a0 = await nl.links.index('a0');
+  const b0 = await nl.links.index('b0');
+  // One tick: the other handle queues two renames (by ifindex: written at once), then this one adds.
+  await Promise.all([
+    other.links.set(a0, { name: 'z0' }),
+    other.links.set(b0, { name: 'a0' }),
+    nl.neighbors.add({ link: 'a0', dst: '10.9.0.4', lladdr: mac }),
+  ]);
+  t.deepEqual(neighborsOn(ns, 'z0'), ['10.9.0.1', '10.9.0.2', '10.9.0.3']);
+  t.deepEqual(neighborsOn(ns, 'a0'), ['10.9.0.4'], 'the add went to the link called a0 once the renames were sent');
+});

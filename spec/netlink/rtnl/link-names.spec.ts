@@ -209,3 +209,22 @@ serial('without the socket\'s namespace (SIOCGSKNS refused) no watcher is opened
   t.deepEqual(neighborIfindexes(k), [5, 5, 5, 5]);
   nl.close();
 });
+
+serial('a request made while others wait to be sent asks the kernel (their changes have not happened yet)', async (t) => {
+  const k = kernel(new Map([['d0', 5]]));
+  const nl = await open(k);
+  for (let i = 0; i < 3; i++) await nl.neighbors.add({ link: 'd0', dst: `10.0.0.${i + 1}` });
+  t.is(lookups(k), 2);
+  // Same tick: a link change is queued first (not sent yet), then an add naming a link.
+  const change = nl.links.set(5, { mtu: 1400 });
+  const add = nl.neighbors.add({ link: 'd0', dst: '10.0.0.9' });
+  await Promise.all([change, add]);
+  t.is(lookups(k), 3, 'looked up after the queued change, not answered from memory');
+  // The lookup went out after the change: in the same datagram, after it.
+  const order = k.sent.slice(-3).map((m) => m.type);
+  t.deepEqual(order, [RTM_NEWLINK, RTM_GETLINK, RTM_NEWNEIGH]);
+  // Nothing waiting any more: remembered again.
+  await nl.neighbors.add({ link: 'd0', dst: '10.0.0.10' });
+  t.is(lookups(k), 3);
+  nl.close();
+});
