@@ -98,6 +98,8 @@ const WATCHER_RCVBUF = 64 * 1024;
 export class LinkNames {
   private readonly known = new Map<string, number>();
   private watcher: NetlinkSocket | undefined;
+  /** The handle's socket the watcher was opened beside (a connection reopens its socket after a broken dump). */
+  private base: NetlinkSocket | undefined;
   /** 0: not watching yet; 1: watching; 2: off (closed, or the watcher could not be used). */
   private mode = 0;
   private lookups = 0;
@@ -151,6 +153,7 @@ export class LinkNames {
       return;
     }
     this.watcher = socket;
+    this.base = this.conn.socket;
     this.mode = 1;
   }
 
@@ -159,6 +162,12 @@ export class LinkNames {
    * read. Otherwise every name is forgotten (and false).
    */
   private quiet(): boolean {
+    if (this.conn.socket !== this.base) {
+      // The handle reopened its socket (after a broken dump), maybe in another namespace than
+      // the watcher's: stop remembering names.
+      this.close();
+      return false;
+    }
     const socket = this.watcher!;
     let changed = false;
     for (;;) {

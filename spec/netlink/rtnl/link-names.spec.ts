@@ -61,7 +61,8 @@ async function open(k: FakeKernel): Promise<RtNetlink> {
 
 /** The ndm_ifindex of each neighbour request sent. */
 const neighborIfindexes = (k: FakeKernel): number[] => k.sent.filter((m) => m.type === RTM_NEWNEIGH).map((m) => m.payload.readInt32LE(4));
-const lookups = (k: FakeKernel): number => k.sent.filter((m) => m.type === RTM_GETLINK).length;
+/** RTM_GETLINK lookups of one link (dumps are not lookups). */
+const lookups = (k: FakeKernel): number => k.sent.filter((m) => m.type === RTM_GETLINK && (m.flags & 0x300) === 0).length;
 
 serial('a name is looked up twice, then answered from memory while no link changes', async (t) => {
   const k = kernel(new Map([['d0', 5]]));
@@ -226,5 +227,30 @@ serial('a request made while others wait to be sent asks the kernel (their chang
   // Nothing waiting any more: remembered again.
   await nl.neighbors.add({ link: 'd0', dst: '10.0.0.10' });
   t.is(lookups(k), 3);
+  nl.close();
+});
+
+serial('a handle that reopens its socket (a dump broke) stops remembering names: the watcher may be elsewhere', async (t) => {
+  const k = kernel(new Map([['d0', 5]]));
+  const nl = await open(k);
+  for (let i = 0; i < 3; i++) await nl.neighbors.add({ link: 'd0', dst: `10.0.0.${i + 1}` });
+  t.is(lookups(k), 2);
+  // A dump whose replies are lost (ENOBUFS): the connection starts over on a fresh socket.
+  const respond = k.respond;
+  k.respond = (msgs, kk) => {
+    // The dump gets no reply yet.
+    if (!msgs.some((m) => m.type === RTM_GETLINK && (m.flags & 0x300) !== 0)) respond(msgs, kk);
+  };
+  const dump = nl.links.list();
+  await new Promise((r) => setImmediate(r));
+  k.queue.unshift({ errno: 105 });
+  k.wake();
+  await t.throwsAsync(dump);
+  k.respond = respond;
+  t.true(k.closedFds.includes(7), 'the first socket was replaced');
+  await nl.neighbors.add({ link: 'd0', dst: '10.0.0.8' });
+  await nl.neighbors.add({ link: 'd0', dst: '10.0.0.9' });
+  t.is(lookups(k), 4, 'asked every time');
+  t.true(k.closedFds.includes(8), 'the watcher was closed');
   nl.close();
 });
