@@ -177,10 +177,17 @@ export class Links {
   add(options: LinkAddOptions): Promise<Link | undefined>;
   async add(options: LinkAddOptions): Promise<Link | undefined> {
     const c = checkAdd(options);
-    const refs = kindRefs(c.data);
-    const r = this.resolve([c.settings.master ?? undefined, c.link, ...refs]);
-    const [master, link, ...ifindexes] = r instanceof Promise ? await r : r;
-    const [data] = payloads(ifindexes, c.data);
+    let master: number | undefined;
+    let link: number | undefined;
+    let data: Uint8Array | undefined;
+    if (c.data !== undefined || c.link !== undefined || (c.settings.master ?? undefined) !== undefined) {
+      const refs = kindRefs(c.data);
+      const r = this.resolve([c.settings.master ?? undefined, c.link, ...refs]);
+      const [m, l, ...ifindexes] = r instanceof Promise ? await r : r;
+      master = m;
+      link = l;
+      [data] = payloads(ifindexes, c.data);
+    }
     if (c.settings.netns !== undefined) {
       await withNamespaces([['netns', c.settings.netns], ['peer.netns', c.peer?.settings.netns]], ([netNsFd, peerNetNsFd]) =>
         this.conn.ack(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, requestBuilder(addRequest(c, { master, link, netNsFd, peerNetNsFd, data }))));
