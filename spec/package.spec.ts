@@ -19,6 +19,13 @@ import {
 interface Packed {
   tarball: string;
   files: string[];
+  /**
+   * The package's registry dependency (node-gyp-build), packed from this checkout's node_modules and
+   * installed beside the tarball: the tests have no network, and an npm cache filled by `npm ci`
+   * need not hold the registry document npm reads to resolve a range (ENOTCACHED with an empty
+   * cache). Installed together, the tarball's `node-gyp-build` range is met without the registry.
+   */
+  deps: string[];
 }
 
 let packDir = '';
@@ -36,13 +43,24 @@ test.before(async () => {
     return;
   }
   const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  packed = { tarball: join(packDir, info!.filename), files: info!.files.map((f) => f.path) };
+  const dep = await npm(['pack', join(root, 'node_modules', 'node-gyp-build'), '--json', '--pack-destination', packDir], root);
+  if (dep.code !== 0) {
+    packError = dep.stderr;
+    return;
+  }
+  const [depInfo] = JSON.parse(dep.stdout) as Array<{ filename: string }>;
+  packed = { tarball: join(packDir, info!.filename), files: info!.files.map((f) => f.path), deps: [join(packDir, depInfo!.filename)] };
 });
 test.after.always(() => rmSync(packDir, { recursive: true, force: true }));
 
 function tarball(t: { fail(message: string): void }): string {
   if (packed === undefined) t.fail(`npm pack failed: ${packError}`);
   return packed!.tarball;
+}
+
+/** What `npm install` is given: the tarball, and its registry dependency packed (see {@link Packed.deps}). */
+function installable(t: { fail(message: string): void }): string[] {
+  return [tarball(t), ...(packed?.deps ?? [])];
 }
 
 /**
@@ -142,7 +160,7 @@ else {
     const dir = consumerProject(t);
     const env = envWithoutCompiler(dir);
     t.is((await run('gcc', ['--version'], { env })).code, 127, 'gcc is hidden');
-    const install = await npm(['install', '--ignore-scripts', tarball(t)], dir, env);
+    const install = await npm(['install', '--ignore-scripts', ...installable(t)], dir, env);
     t.is(install.code, 0, install.stderr);
     t.false(existsSync(installed(dir, 'build')), 'nothing was built');
     const result = await use(dir, env);
@@ -175,7 +193,7 @@ else {
   test('npm install <tarball> with install scripts and no compiler: the install script picks the prebuilt helper and builds nothing', async (t) => {
     const dir = consumerProject(t);
     const env = envWithoutCompiler(dir);
-    const install = await npm(['install', '--foreground-scripts', tarball(t)], dir, env);
+    const install = await npm(['install', '--foreground-scripts', ...installable(t)], dir, env);
     t.is(install.code, 0, install.stderr);
     t.true(`${install.stdout}${install.stderr}`.includes(`rtnetlink: using the prebuilt native helper ${hostPrebuild}`));
     t.false(existsSync(installed(dir, 'build')));
@@ -189,7 +207,7 @@ test('npm install <tarball> --build-from-source builds the helper offline with n
   const dir = consumerProject(t);
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
-  const install: RunResult = await npm(['install', '--build-from-source', tarball(t)], dir, env);
+  const install: RunResult = await npm(['install', '--build-from-source', ...installable(t)], dir, env);
   t.is(install.code, 0, install.stderr);
   t.true(existsSync(installed(dir, 'build', 'Release', 'rtnetlink_native.node')));
   const result = await use(dir, env);
@@ -235,7 +253,7 @@ export const create: (path: string) => Promise<void> = netns.create;
 for (const [name, tsc] of [['5.3 (the oldest the README states)', 'typescript-5.3'], ['7 (the one this package builds with)', 'typescript']] as const) {
   test(`the declarations type-check in a strict consumer (nodenext and bundler, skipLibCheck false) on TypeScript ${name}`, async (t) => {
     const dir = consumerProject(t, 'rtnl-types-');
-    const install = await npm(['install', '--ignore-scripts', tarball(t)], dir);
+    const install = await npm(['install', '--ignore-scripts', ...installable(t)], dir);
     t.is(install.code, 0, install.stderr);
     writeFileSync(join(dir, 'consumer.ts'), CONSUMER_TS);
     const bin = join(root, 'node_modules', tsc, 'bin', 'tsc');
