@@ -13,18 +13,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  PREBUILD_TARGETS, consumerProject, envWithoutCompiler, missingTools, npm, root, run, type RunResult,
+  PREBUILD_TARGETS, consumerProject, envWithoutCompiler, missingTools, npm, packRegistryDeps, root, run, type RunResult,
 } from './helpers/package-fixtures.js';
 
 interface Packed {
   tarball: string;
   files: string[];
-  /**
-   * The package's registry dependency (node-gyp-build), packed from this checkout's node_modules and
-   * installed beside the tarball: the tests have no network, and an npm cache filled by `npm ci`
-   * need not hold the registry document npm reads to resolve a range (ENOTCACHED with an empty
-   * cache). Installed together, the tarball's `node-gyp-build` range is met without the registry.
-   */
+  /** The package's registry dependency, packed to install beside it (see packRegistryDeps). */
   deps: string[];
 }
 
@@ -43,13 +38,7 @@ test.before(async () => {
     return;
   }
   const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  const dep = await npm(['pack', join(root, 'node_modules', 'node-gyp-build'), '--json', '--pack-destination', packDir], root);
-  if (dep.code !== 0) {
-    packError = dep.stderr;
-    return;
-  }
-  const [depInfo] = JSON.parse(dep.stdout) as Array<{ filename: string }>;
-  packed = { tarball: join(packDir, info!.filename), files: info!.files.map((f) => f.path), deps: [join(packDir, depInfo!.filename)] };
+  packed = { tarball: join(packDir, info!.filename), files: info!.files.map((f) => f.path), deps: await packRegistryDeps(packDir) };
 });
 test.after.always(() => rmSync(packDir, { recursive: true, force: true }));
 
