@@ -1,0 +1,57 @@
+// Defects the sweep has found and that are not fixed yet, each as the pattern of the failures it
+// causes, for the suite that sees them. A sweep passes when its failures are exactly these: a
+// failure no pattern explains fails it, and so does a pattern that no longer matches anything (the
+// fix removes its entry, so every fix shows which cases failed before it).
+export interface KnownDefect {
+  /** The suite whose failures the pattern explains. */
+  suite: 'sweep' | 'pollution';
+  /** What is wrong (and what fixes it). */
+  defect: string;
+  /** The failures it causes (matched against each failure's text). */
+  pattern: RegExp;
+}
+
+export const KNOWN: readonly KnownDefect[] = [
+  { suite: 'sweep', defect: 'namespace fds beyond 2^31-1, relative paths and ".." segments are accepted', pattern: /^(RtNetlink\.open|links\.(add|set)) (peer\.)?netns #/ },
+  { suite: 'sweep', defect: 'errnoName / errnoNumber take any type', pattern: /^errno(Name|Number) / },
+  { suite: 'sweep', defect: 'formatBridgeId reads anything', pattern: /^formatBridgeId / },
+  { suite: 'pollution', defect: 'formatBridgeId reads its fields through the prototype', pattern: /^formatBridgeId priority absent/ },
+  { suite: 'sweep', defect: 'linkKindData / linkSlaveData throw a raw TypeError on null', pattern: /^link(Kind|Slave)Data info #/ },
+  { suite: 'sweep', defect: 'addresses: address and peer read three times', pattern: /^addresses\.\w+ (address|peer): a getter/ },
+  { suite: 'sweep', defect: 'nested attribute sets (kind data) take non-objects', pattern: /^links\.(add|set) data\.(macaddrData|egressQos|ingressQos) / },
+  { suite: 'sweep', defect: 'struct attributes (kind data) read members through the prototype', pattern: /^links\.(add|set) data\.(flags|multiBoolopt|portRange) / },
+  { suite: 'sweep', defect: 'bond targets skip holes', pattern: /^links\.(add|set) data\.(arpIpTarget|nsIp6Target) / },
+  { suite: 'sweep', defect: 'links.set reads data twice', pattern: /^links\.set data: a getter/ },
+  { suite: 'sweep', defect: 'links.list kind filter takes NUL, empty and oversized strings', pattern: /^links\.(list|stream) kind #/ },
+  { suite: 'sweep', defect: 'alternative names skip holes', pattern: /^links\.(add|del)AltName names #/ },
+  { suite: 'sweep', defect: 'links.delMany skips holes', pattern: /^links\.delMany links #/ },
+  { suite: 'sweep', defect: 'neighbours: lladdr read twice', pattern: /^neighbors\.\w+ lladdr \(bridge\): a getter/ },
+  { suite: 'sweep', defect: 'encap MPLS labels skip holes', pattern: /^(routes|nexthops)\.\w+ encap #/ },
+  { suite: 'sweep', defect: 'nexthops: gateway read three times', pattern: /^nexthops\.\w+ gateway: a getter/ },
+  { suite: 'sweep', defect: 'nexthop groups skip holes', pattern: /^nexthops\.\w+ group #/ },
+  { suite: 'sweep', defect: 'routes: congctl counted in characters, not bytes', pattern: /^routes\.\w+ congctl #/ },
+  { suite: 'sweep', defect: 'routes: congctl, lock, multipath read more than once', pattern: /^routes\.\w+ (congctl|lock|multipath): a getter/ },
+  { suite: 'sweep', defect: 'routes: multipath skips holes', pattern: /^routes\.\w+ multipath #/ },
+  { suite: 'pollution', defect: 'attribute sets read `unknown` through the prototype', pattern: /^Object\.prototype\.unknown: rules\./ },
+  { suite: 'pollution', defect: 'bulk calls hang under a polluted Object.prototype[0] (holey result array)', pattern: /with holes .* → Error/ },
+];
+
+/**
+ * The failures no known defect explains, and the known defects of `suite` that explain none (fixed:
+ * remove them). `matched` collects the patterns that matched, for a check across several tests.
+ */
+export function unexplained(suite: KnownDefect['suite'], failures: readonly string[], matched?: Set<KnownDefect>): string[] {
+  const mine = KNOWN.filter((k) => k.suite === suite);
+  const out: string[] = [];
+  for (const f of failures) {
+    const k = mine.find((d) => d.pattern.test(f));
+    if (k === undefined) out.push(f);
+    else matched?.add(k);
+  }
+  return out;
+}
+
+/** The known defects of `suite` that `matched` does not hold: fixed, so their entries must go. */
+export function stale(suite: KnownDefect['suite'], matched: ReadonlySet<KnownDefect>): string[] {
+  return KNOWN.filter((k) => k.suite === suite && !matched.has(k)).map((k) => `fixed? no failure matches "${k.defect}" (${String(k.pattern)}): remove it from known.ts`);
+}
