@@ -10,9 +10,10 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { RtNetlink } from '../../lib/netlink/index.js';
+import * as api from '../../lib/netlink/index.js';
+import { RtNetlink, ValidationError } from '../../lib/netlink/index.js';
 import { casesOf, pathOf, type Case } from './hostile/cases.js';
-import { SweepKernel, validCall, verdict } from './hostile/harness.js';
+import { SweepKernel, run, show, validCall, verdict } from './hostile/harness.js';
 import { stale, unexplained, type KnownDefect } from './hostile/known.js';
 import { methods, type MethodSpec, type World } from './hostile/methods.js';
 
@@ -101,6 +102,76 @@ for (const [group, inGroup] of GROUPS) {
     });
   });
 }
+
+/** The option names an options object at `path` of argument `i` knows, from the error an unknown key gets (`(known: a, b)`). */
+async function knownKeys(nl: RtNetlink, m: MethodSpec, i: number, base: unknown, path: readonly string[]): Promise<string[] | string> {
+  const copy = structuredClone(base) as Record<string, unknown>;
+  let at = copy;
+  for (const k of path) at = (at[k] ??= {}) as Record<string, unknown>;
+  at.zzUnknownOption = 1;
+  const o = await run(() => m.call(nl, m.args.map((a, k) => (k === i ? copy : a))));
+  const known = !o.ok && o.error instanceof ValidationError ? /\(known: ([^)]*)\)/.exec(o.error.message) : null;
+  return known === null ? `no list of known options: ${show(o)}` : known[1]!.split(', ');
+}
+
+test.serial('the sweep describes every option the library knows (a new option is swept, or this fails)', async (t) => {
+  await withSweep(t, async (nl, _kernel, world) => {
+    const missing: string[] = [];
+    let objectsChecked = 0;
+    let optionsChecked = 0;
+    for (const m of methods(world)) {
+      for (const [i, p] of m.params.entries()) {
+        if (p.object !== true || p.items === true) continue;
+        const keys = Object.keys(p.fields ?? {});
+        // The options object itself, then each described field that is an options object of its own.
+        const objects: Array<[string[], unknown, string | undefined]> = [[[], m.args[i], undefined]];
+        for (const [key, f] of Object.entries(p.fields ?? {})) {
+          if (f.object === true) objects.push([pathOf(key), f.base ?? m.args[i], key.split(' ')[1]]);
+        }
+        for (const [path, base, note] of objects) {
+          const known = await knownKeys(nl, m, i, base, path);
+          const where = `${m.name} ${path.length === 0 ? p.name : path.join('.')}${note === undefined ? '' : ` ${note}`}`;
+          if (typeof known === 'string') {
+            missing.push(`${where}: ${known}`);
+            continue;
+          }
+          const described = new Set(keys.filter((k) => k.split(' ')[1] === note || path.length === 0).map(pathOf)
+            .filter((kp) => kp.length === path.length + 1 && path.every((s, n) => kp[n] === s)).map((kp) => kp[path.length]!));
+          for (const k of known) if (!described.has(k)) missing.push(`${where}: option ${k} is not described in hostile/methods.ts`);
+          objectsChecked++;
+          optionsChecked += known.length;
+        }
+      }
+    }
+    t.log(`${optionsChecked} options of ${objectsChecked} options objects`);
+    t.true(objectsChecked > 50);
+    t.deepEqual(missing, []);
+  });
+});
+
+/** Methods of the service classes that are no public API (TS `private`, or `@internal`). */
+const NOT_PUBLIC = new Set(['constructor', 'prepareDump', 'byAlias', 'finishAdd', 'one', 'getView', 'fileNsid', 'resolve']);
+
+test.serial('the sweep calls every public method and exported function (a new one is swept, or this fails)', async (t) => {
+  await withSweep(t, async (nl, _kernel, world) => {
+    const described = new Set(methods(world).map((m) => m.name.split(' ')[0]!));
+    const expected: string[] = ['RtNetlink.open', 'nl.monitor'];
+    for (const [service, value] of Object.entries(nl)) {
+      if (service === 'connection' || typeof value !== 'object' || value === null) continue;
+      for (let p: unknown = Object.getPrototypeOf(value); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+        for (const name of Object.getOwnPropertyNames(p)) if (!NOT_PUBLIC.has(name)) expected.push(`${service}.${name}`);
+      }
+    }
+    // The package root's plain functions (classes are constructed by RtNetlink, not by callers).
+    const functions = (from: object, prefix: string): string[] => Object.entries(from)
+      .filter(([, value]) => typeof value === 'function' && !/^class\b/.test(Function.prototype.toString.call(value))).map(([name]) => prefix + name);
+    expected.push(...functions(api, ''), ...functions(api.netns, 'netns.'));
+    const undescribed = expected.filter((name) => !described.has(name));
+    t.log(`${expected.length} public methods and functions`);
+    t.true(expected.length > 60);
+    t.deepEqual(undescribed, []);
+  });
+});
 
 test.serial('every known defect of the sweep still shows (a fixed one leaves known.ts)', (t) => {
   t.deepEqual(stale('sweep', matched), []);
