@@ -106,10 +106,3 @@ export function checkKeys(field: string, options: Record<string, unknown>, allow
     }
   }
 }
-
-/** Checks a namespace reference: a path string or an open fd. */
-export function checkNamespace(field: string, value: unknown): string | number {
-  if (typeof value === 'string' && value.length > 0 && !value.includes('\0')) return value;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new ValidationError(field, value, 'a namespace path or an open namespace fd is required');
-}

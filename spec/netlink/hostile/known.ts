@@ -12,7 +12,6 @@ export interface KnownDefect {
 }
 
 export const KNOWN: readonly KnownDefect[] = [
-  { suite: 'sweep', defect: 'namespace fds beyond 2^31-1, relative paths and ".." segments are accepted', pattern: /^(RtNetlink\.open|links\.(add|set)) (peer\.)?netns #/ },
   { suite: 'sweep', defect: 'errnoName / errnoNumber take any type', pattern: /^errno(Name|Number) / },
   { suite: 'sweep', defect: 'formatBridgeId reads anything', pattern: /^formatBridgeId / },
   { suite: 'pollution', defect: 'formatBridgeId reads its fields through the prototype', pattern: /^formatBridgeId priority absent/ },

@@ -5,10 +5,11 @@
  * the checked forms are built in one object literal each, so a polluted Object.prototype can
  * neither add a field nor change one.
  */
+import { checkNamespaceRef } from '../../../netns/checks.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseMac } from '../../core/mac.js';
 import {
-  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkNamespace, checkObject, checkU32,
+  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, checkU32,
   type LinkRef,
 } from '../../core/validate.js';
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
@@ -359,7 +360,7 @@ function checkSettings(field: string, o: Record<string, unknown>): CheckedSettin
     gsoIpv4MaxSize: o.gsoIpv4MaxSize === undefined ? undefined : checkU32(`${p}gsoIpv4MaxSize`, o.gsoIpv4MaxSize),
     groIpv4MaxSize: o.groIpv4MaxSize === undefined ? undefined : checkU32(`${p}groIpv4MaxSize`, o.groIpv4MaxSize),
     master: o.master === undefined ? undefined : o.master === null ? null : checkLinkRef(`${p}master`, o.master),
-    netns: o.netns === undefined ? undefined : checkNamespace(`${p}netns`, o.netns),
+    netns: o.netns === undefined ? undefined : checkNamespaceRef(`${p}netns`, o.netns),
   };
 }
 
