@@ -12,7 +12,6 @@ export interface KnownDefect {
 }
 
 export const KNOWN: readonly KnownDefect[] = [
-  { suite: 'sweep', defect: 'errnoName / errnoNumber take any type', pattern: /^errno(Name|Number) / },
   { suite: 'sweep', defect: 'formatBridgeId reads anything', pattern: /^formatBridgeId / },
   { suite: 'pollution', defect: 'formatBridgeId reads its fields through the prototype', pattern: /^formatBridgeId priority absent/ },
   { suite: 'sweep', defect: 'linkKindData / linkSlaveData throw a raw TypeError on null', pattern: /^link(Kind|Slave)Data info #/ },
