@@ -12,9 +12,6 @@ export interface KnownDefect {
 }
 
 export const KNOWN: readonly KnownDefect[] = [
-  { suite: 'sweep', defect: 'formatBridgeId reads anything', pattern: /^formatBridgeId / },
-  { suite: 'pollution', defect: 'formatBridgeId reads its fields through the prototype', pattern: /^formatBridgeId priority absent/ },
-  { suite: 'sweep', defect: 'linkKindData / linkSlaveData throw a raw TypeError on null', pattern: /^link(Kind|Slave)Data info #/ },
   { suite: 'sweep', defect: 'addresses: address and peer read three times', pattern: /^addresses\.\w+ (address|peer): a getter/ },
   { suite: 'sweep', defect: 'nested attribute sets (kind data) take non-objects', pattern: /^links\.(add|set) data\.(macaddrData|egressQos|ingressQos) / },
   { suite: 'sweep', defect: 'struct attributes (kind data) read members through the prototype', pattern: /^links\.(add|set) data\.(flags|multiBoolopt|portRange) / },

@@ -12,7 +12,7 @@ import { DecodeError, ValidationError } from '../../core/errors.js';
 import { formatIp, parseIp } from '../../core/inet.js';
 import { formatMac, parseMac } from '../../core/mac.js';
 import { exactLength, struct, type Bytes, type FieldCodec } from '../../core/schema.js';
-import { checkInt } from '../../core/validate.js';
+import { checkInt, checkKeys, checkObject } from '../../core/validate.js';
 import type { NlWriter } from '../../core/writer.js';
 
 const exact = exactLength;
@@ -184,9 +184,17 @@ export const bridgeId = struct<BridgeId>('ifla_bridge_id', 8,
     w.putBytes(parseMac(`${path}.address`, v.address));
   });
 
+/** The members of a {@link BridgeId}. */
+const BRIDGE_ID_KEYS = ['priority', 'address'];
+
 /** The `ip -j` text of a bridge id: `8000.02:00:00:00:00:01`. */
 export function formatBridgeId(id: BridgeId): string {
-  return `${id.priority.toString(16).padStart(4, '0')}.${id.address}`;
+  const o = checkObject('id', id);
+  checkKeys('id', o, BRIDGE_ID_KEYS);
+  // Each member read once, as an own property.
+  const priority = checkInt('priority', o.priority, 0, 0xffff);
+  const address = formatMac(parseMac('address', o.address));
+  return `${priority.toString(16).padStart(4, '0')}.${address}`;
 }
 
 /** `{ low, high }` of two big-endian u16 (struct ifla_vxlan_port_range). */
