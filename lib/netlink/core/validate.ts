@@ -106,3 +106,30 @@ export function checkKeys(field: string, options: Record<string, unknown>, allow
     }
   }
 }
+
+/**
+ * Checks an array and returns a dense copy with each element read once. A hole is refused: reading
+ * it would find Array.prototype's or a polluted Object.prototype's member at that index (and
+ * `forEach` / `map` would silently skip it). `what` says what the elements are, for the message.
+ */
+export function checkArray(field: string, value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, value, `an array of ${what} is required`);
+  const out: unknown[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (!Object.hasOwn(value, i)) throw new ValidationError(`${field}[${i}]`, undefined, `an array without holes is required (${what})`);
+    out.push(value[i]);
+  }
+  return out;
+}
+
+/**
+ * Checks a plain object (as {@link checkObject}) and returns a copy without a prototype holding its
+ * own enumerable properties, each read once: what reads the copy cannot find inherited members, and
+ * a getter cannot answer differently between a check and a use.
+ */
+export function ownCopy(field: string, value: unknown): Record<string, unknown> {
+  const o = checkObject(field, value);
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(o)) out[key] = o[key];
+  return out;
+}

@@ -13,9 +13,6 @@ export interface KnownDefect {
 
 export const KNOWN: readonly KnownDefect[] = [
   { suite: 'sweep', defect: 'addresses: address and peer read three times', pattern: /^addresses\.\w+ (address|peer): a getter/ },
-  { suite: 'sweep', defect: 'nested attribute sets (kind data) take non-objects', pattern: /^links\.(add|set) data\.(macaddrData|egressQos|ingressQos) / },
-  { suite: 'sweep', defect: 'struct attributes (kind data) read members through the prototype', pattern: /^links\.(add|set) data\.(flags|multiBoolopt|portRange) / },
-  { suite: 'sweep', defect: 'bond targets skip holes', pattern: /^links\.(add|set) data\.(arpIpTarget|nsIp6Target) / },
   { suite: 'sweep', defect: 'links.set reads data twice', pattern: /^links\.set data: a getter/ },
   { suite: 'sweep', defect: 'links.list kind filter takes NUL, empty and oversized strings', pattern: /^links\.(list|stream) kind #/ },
   { suite: 'sweep', defect: 'alternative names skip holes', pattern: /^links\.(add|del)AltName names #/ },
@@ -27,7 +24,6 @@ export const KNOWN: readonly KnownDefect[] = [
   { suite: 'sweep', defect: 'routes: congctl counted in characters, not bytes', pattern: /^routes\.\w+ congctl #/ },
   { suite: 'sweep', defect: 'routes: congctl, lock, multipath read more than once', pattern: /^routes\.\w+ (congctl|lock|multipath): a getter/ },
   { suite: 'sweep', defect: 'routes: multipath skips holes', pattern: /^routes\.\w+ multipath #/ },
-  { suite: 'pollution', defect: 'attribute sets read `unknown` through the prototype', pattern: /^Object\.prototype\.unknown: rules\./ },
   { suite: 'pollution', defect: 'bulk calls hang under a polluted Object.prototype[0] (holey result array)', pattern: /with holes .* → Error/ },
 ];
 
