@@ -13,10 +13,6 @@ export interface KnownDefect {
 
 export const KNOWN: readonly KnownDefect[] = [
   { suite: 'sweep', defect: 'addresses: address and peer read three times', pattern: /^addresses\.\w+ (address|peer): a getter/ },
-  { suite: 'sweep', defect: 'links.set reads data twice', pattern: /^links\.set data: a getter/ },
-  { suite: 'sweep', defect: 'links.list kind filter takes NUL, empty and oversized strings', pattern: /^links\.(list|stream) kind #/ },
-  { suite: 'sweep', defect: 'alternative names skip holes', pattern: /^links\.(add|del)AltName names #/ },
-  { suite: 'sweep', defect: 'links.delMany skips holes', pattern: /^links\.delMany links #/ },
   { suite: 'sweep', defect: 'neighbours: lladdr read twice', pattern: /^neighbors\.\w+ lladdr \(bridge\): a getter/ },
   { suite: 'sweep', defect: 'encap MPLS labels skip holes', pattern: /^(routes|nexthops)\.\w+ encap #/ },
   { suite: 'sweep', defect: 'nexthops: gateway read three times', pattern: /^nexthops\.\w+ gateway: a getter/ },

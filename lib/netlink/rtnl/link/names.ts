@@ -4,7 +4,7 @@
  * (IFLA_ALT_IFNAME, `links.addAltName` / `delAltName`, and `get`/`index` by a name past 15 bytes).
  */
 import { ValidationError } from '../../core/errors.js';
-import { IFNAMSIZ_MAX, checkKeys, checkObject } from '../../core/validate.js';
+import { IFNAMSIZ_MAX, checkArray, checkKeys, checkObject } from '../../core/validate.js';
 
 const ALIAS_REF_KEYS = ['alias'];
 
@@ -46,7 +46,7 @@ export function longAltName(ref: unknown): string | undefined {
 }
 
 function checkAltNameList(value: unknown, one: string): string[] {
-  const names: unknown[] = Array.isArray(value) ? value : [value];
+  const names: unknown[] = Array.isArray(value) ? checkArray('names', value, 'alternative names') : [value];
   if (names.length === 0 || names.length > 64) throw new ValidationError('names', value, 'an alternative name or a non-empty array of them is required');
   return names.map((n, i) => {
     const field = Array.isArray(value) ? `names[${i}]` : one;

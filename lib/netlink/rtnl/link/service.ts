@@ -9,7 +9,7 @@
 import { NetlinkError, ValidationError } from '../../core/errors.js';
 import { ENODEV } from '../../core/errno.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
-import { checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
 import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
 import { resolveRefs, type LinkIndexer } from '../resolve.js';
@@ -282,8 +282,7 @@ export class Links {
    * which the kernel unregisters together. Resolves to one result per item, in order.
    */
   async delMany(refs: readonly LinkRef[]): Promise<BulkResult[]> {
-    if (!Array.isArray(refs)) throw new ValidationError('links', refs, 'an array of link names or indexes is required');
-    const targets = refs.map((r, i) => checkLinkRef(`links[${i}]`, r));
+    const targets = checkArray('links', refs, 'link names or indexes').map((r, i) => checkLinkRef(`links[${i}]`, r));
     if (targets.length === 0) return [];
     // A group number no link uses, so the group delete cannot touch anything else.
     const links = await this.list({ stats: false });
