@@ -12,15 +12,6 @@ export interface KnownDefect {
 }
 
 export const KNOWN: readonly KnownDefect[] = [
-  { suite: 'sweep', defect: 'addresses: address and peer read three times', pattern: /^addresses\.\w+ (address|peer): a getter/ },
-  { suite: 'sweep', defect: 'neighbours: lladdr read twice', pattern: /^neighbors\.\w+ lladdr \(bridge\): a getter/ },
-  { suite: 'sweep', defect: 'encap MPLS labels skip holes', pattern: /^(routes|nexthops)\.\w+ encap #/ },
-  { suite: 'sweep', defect: 'nexthops: gateway read three times', pattern: /^nexthops\.\w+ gateway: a getter/ },
-  { suite: 'sweep', defect: 'nexthop groups skip holes', pattern: /^nexthops\.\w+ group #/ },
-  { suite: 'sweep', defect: 'routes: congctl counted in characters, not bytes', pattern: /^routes\.\w+ congctl #/ },
-  { suite: 'sweep', defect: 'routes: congctl, lock, multipath read more than once', pattern: /^routes\.\w+ (congctl|lock|multipath): a getter/ },
-  { suite: 'sweep', defect: 'routes: multipath skips holes', pattern: /^routes\.\w+ multipath #/ },
-  { suite: 'pollution', defect: 'bulk calls hang under a polluted Object.prototype[0] (holey result array)', pattern: /with holes .* → Error/ },
 ];
 
 /**

@@ -126,16 +126,19 @@ function checkLifetime(field: string, value: unknown): number {
 /** Parses the address and peer of add/del; the prefix length comes from either (they must agree). */
 function checkLocalPeer(p: string, o: Record<string, unknown>):
   { version: IpVersion; local: Uint8Array; peer: Uint8Array | undefined; prefixlen: number } {
-  if (o.address === undefined) throw new ValidationError(`${p}address`, undefined, 'an address (CIDR string) is required');
-  const local = parsePrefix(`${p}address`, o.address);
-  const hasLength = (o.address as string).includes('/');
+  // Each read once: a getter must not pass the check with one value and be used with another.
+  const address = o.address;
+  const peerIn = o.peer;
+  if (address === undefined) throw new ValidationError(`${p}address`, undefined, 'an address (CIDR string) is required');
+  const local = parsePrefix(`${p}address`, address);
+  const hasLength = (address as string).includes('/');
   let prefixlen = local.prefixlen;
   let peer: Uint8Array | undefined;
-  if (o.peer !== undefined) {
-    const pp = parsePrefix(`${p}peer`, o.peer, { version: local.version });
-    if ((o.peer as string).includes('/')) {
+  if (peerIn !== undefined) {
+    const pp = parsePrefix(`${p}peer`, peerIn, { version: local.version });
+    if ((peerIn as string).includes('/')) {
       if (hasLength && pp.prefixlen !== local.prefixlen) {
-        throw new ValidationError(`${p}peer`, o.peer, `prefix length /${pp.prefixlen} differs from the address's /${local.prefixlen}`);
+        throw new ValidationError(`${p}peer`, peerIn, `prefix length /${pp.prefixlen} differs from the address's /${local.prefixlen}`);
       }
       prefixlen = pp.prefixlen;
     }

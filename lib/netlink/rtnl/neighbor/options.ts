@@ -169,9 +169,11 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
   const link = checkLinkRef(`${p}link`, o.link);
   let family = o.family === undefined ? undefined : checkFamily(`${p}family`, o.family);
   const dst = o.dst === undefined ? undefined : parseIp(`${p}dst`, o.dst);
+  // Read once: it decides the family, and a getter must not answer differently when it is parsed.
+  const lladdrIn = o.lladdr;
   if (family === undefined) {
     if (dst !== undefined) family = dst.version;
-    else if (o.lladdr !== undefined) family = 'bridge';
+    else if (lladdrIn !== undefined) family = 'bridge';
     else throw new ValidationError(`${p}dst`, undefined, 'a dst (or, for an FDB entry, an lladdr) is required');
   }
   const bridge = family === 'bridge';
@@ -181,10 +183,10 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     for (const k of BRIDGE_ONLY) {
       if (o[k] !== undefined) throw new ValidationError(`${p}${k}`, o[k], "only bridge FDB entries (family 'bridge') take this option");
     }
-  } else if (o.lladdr === undefined) {
+  } else if (lladdrIn === undefined) {
     throw new ValidationError(`${p}lladdr`, undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
-  const lladdr = o.lladdr === undefined ? undefined : parseLladdr(`${p}lladdr`, o.lladdr, bridge);
+  const lladdr = lladdrIn === undefined ? undefined : parseLladdr(`${p}lladdr`, lladdrIn, bridge);
   const flags = checkFlags(`${p}flags`, o.flags);
   const proxy = o.proxy === undefined ? false : checkBool(`${p}proxy`, o.proxy);
   if (proxy) {
@@ -192,7 +194,7 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     flags.flags |= NTF_PROXY;
   }
   if ((flags.flags & NTF_PROXY) !== 0 && lladdr !== undefined) {
-    throw new ValidationError(`${p}lladdr`, o.lladdr, 'a proxy entry has no link-layer address');
+    throw new ValidationError(`${p}lladdr`, lladdrIn, 'a proxy entry has no link-layer address');
   }
   return {
     af: afOf(family),
