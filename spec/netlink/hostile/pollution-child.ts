@@ -55,8 +55,13 @@ function unpollute(key: string): void {
   delete proto[key];
 }
 
-/** Names no option has, which an encoder might still read off an object: attribute sets' `unknown`, structs' `tail`. */
+/**
+ * Names no option has, which an encoder might still read off an object: attribute sets' `unknown`,
+ * structs' `tail`, and array indexes (a holey array the library makes reads them through the prototype).
+ */
 const EXTRA: Record<string, unknown> = {
+  0: { status: 'fulfilled' },
+  1: 'lo',
   unknown: [{ type: 99, index: 0, data: new Uint8Array([1, 2, 3, 4]) }],
   tail: new Uint8Array([1, 2, 3, 4]),
   raw: Buffer.alloc(64, 1),
