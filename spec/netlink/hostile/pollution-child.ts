@@ -127,12 +127,23 @@ try {
         process.stdout.write(`${JSON.stringify(line)}\n`);
       }
     }
-    // Holes in bulk calls: a polluted index must not fill them.
+    // Holes in bulk calls and in array options: a polluted index must not fill them.
     for (const [i, p] of m.params.entries()) {
-      if (p.items !== true) continue;
-      const item = (m.args[i] as unknown[])[0];
-      for (const holey of sparse(item)) {
-        const args = m.args.map((a, k) => (k === i ? holey : a));
+      const arrays: Array<[string, unknown, (holey: unknown[]) => unknown[]]> = [];
+      if (p.items === true) arrays.push([p.name, (m.args[i] as unknown[])[0], (holey) => m.args.map((a, k) => (k === i ? holey : a))]);
+      for (const [fieldKey, f] of Object.entries(p.fields ?? {})) {
+        if (!Array.isArray(f.ok) || f.ok.length === 0 || p.items === true) continue;
+        const path = pathOf(fieldKey);
+        arrays.push([fieldKey, f.ok[0], (holey) => {
+          const base = structuredClone(f.base ?? m.args[i]) as Record<string, unknown>;
+          let at = base;
+          for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+          at[path[path.length - 1]!] = holey;
+          return m.args.map((a, k) => (k === i ? base : a));
+        }]);
+      }
+      for (const [name, item, argsWith] of arrays) for (const holey of sparse(item)) {
+        const args = argsWith(holey);
         const clean = await observe(() => m.call(nl, args));
         const keys = ['0', '1'];
         for (const k of keys) pollute(k, structuredClone(item));
@@ -142,7 +153,7 @@ try {
         } finally {
           for (const k of keys) unpollute(k);
         }
-        process.stdout.write(`${JSON.stringify({ id: `${m.name} ${p.name} with holes ${JSON.stringify(holey)}`, key: '0,1', clean, polluted })}\n`);
+        process.stdout.write(`${JSON.stringify({ id: `${m.name} ${name} with holes ${JSON.stringify(holey)}`, key: '0,1', clean, polluted })}\n`);
       }
     }
   }

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { familyOf, parseIp, parsePrefix, type IpVersion } from '../../core/inet.js';
-import { checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
 import {
   ADDRESS_FLAGS, ADDRESS_PROTOCOLS, INFINITY_LIFE_TIME, SETTABLE_IPV4_ADDRESS_FLAGS, SETTABLE_IPV6_ADDRESS_FLAGS, addressScopeNumber,
   type AddressProtoName, type AddressScope, type IfaCacheInfo,
@@ -181,11 +181,11 @@ const SETTABLE_V4_NAMES = settableNames(SETTABLE_IPV4_ADDRESS_FLAGS);
 const SETTABLE_V6_NAMES = settableNames(SETTABLE_IPV6_ADDRESS_FLAGS);
 
 function checkFlags(field: string, value: unknown, v4: boolean): number {
-  if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of flag names is required');
+  const list = checkArray(field, value, 'flag names');
   const settable = v4 ? SETTABLE_IPV4_ADDRESS_FLAGS : SETTABLE_IPV6_ADDRESS_FLAGS;
   let flags = 0;
-  for (let i = 0; i < value.length; i++) {
-    const name: unknown = value[i];
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i];
     const bit = typeof name === 'string' ? ADDRESS_FLAGS.value(name) : undefined;
     if (bit === undefined || (bit & settable) === 0) {
       throw new ValidationError(`${field}[${i}]`, name, `not a flag a request can set on an IPv${v4 ? 4 : 6} address (known: ${v4 ? SETTABLE_V4_NAMES : SETTABLE_V6_NAMES})`);
