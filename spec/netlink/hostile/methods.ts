@@ -3,7 +3,7 @@
 // refuse. The cases are generated from these descriptions (cases.ts); a new option is one line
 // here. Link kind data is described by the kind table itself (kinds.ts), so a new kind field is
 // swept without a line here.
-import { RtNetlink, errnoName, errnoNumber, formatBridgeId, linkKindData, linkSlaveData, netns } from '../../../lib/netlink/index.js';
+import { Route, RtNetlink, errnoName, errnoNumber, formatBridgeId, linkKindData, linkSlaveData, netns } from '../../../lib/netlink/index.js';
 import { kindDataFields, slaveDataFields } from './kinds.js';
 import * as V from './values.js';
 
@@ -336,11 +336,14 @@ function routeListFields(): Record<string, FieldSpec> {
 
 function routeMethods(w: World): MethodSpec[] {
   const base = { dst: '10.62.0.0/24', oif: w.link };
+  // Route views are what del takes besides specs: an object that only inherits from Route.prototype holds no message.
+  class SubRoute extends Route {}
+  const notViews = (): unknown[] => [Object.create(Route.prototype), Object.create(SubRoute.prototype)];
   const one = (name: string, call: MethodSpec['call']): MethodSpec => ({
-    name, args: [base], call, params: [{ name: 'route', object: true, fields: routeFields(w) }],
+    name, args: [base], call, params: [{ name: 'route', object: true, bad: notViews(), fields: routeFields(w) }],
   });
   const many = (name: string, call: MethodSpec['call']): MethodSpec => ({
-    name, args: [[base]], call, params: [{ name: 'routes', object: true, items: true, fields: routeFields(w) }],
+    name, args: [[base]], call, params: [{ name: 'routes', object: true, items: true, bad: notViews().map((v) => [v]), fields: routeFields(w) }],
   });
   const getFields: Record<string, FieldSpec> = {
     from: { bad: V.ip(4), ok: '10.62.0.2' }, iif: { ...linkRef(), base: { from: '10.62.0.2' } }, oif: linkRef(), mark: u32(), uid: u32(), tos: u8(), ipProto: u8(),

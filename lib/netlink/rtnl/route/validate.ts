@@ -10,6 +10,7 @@
 import { ValidationError } from '../../core/errors.js';
 import { AF_INET, familyOf, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../../core/inet.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
+import { isMessageView } from '../../core/message-view.js';
 import { checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, ownCopy, type LinkRef } from '../../core/validate.js';
 import * as E from '../enums.js';
 import * as C from './constants.js';
@@ -112,6 +113,8 @@ function objectField(p: string): string {
  */
 export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRoute {
   if (spec instanceof Route) {
+    // Only a view this library made holds a message (Object.create(Route.prototype) holds none).
+    if (!isMessageView(spec)) throw new ValidationError(objectField(p), spec, 'a route spec object, or for del a Route view from a dump, is required');
     if (mode === 'del') return checkRouteView(p, spec);
     throw new ValidationError(objectField(p), spec.dst, 'a route spec object is required (Route views are accepted by del only)');
   }
