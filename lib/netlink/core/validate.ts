@@ -7,6 +7,17 @@ import { ValidationError } from './errors.js';
 /** IFNAMSIZ - 1: the longest interface name in bytes. */
 export const IFNAMSIZ_MAX = 15;
 
+/** A lone UTF-16 surrogate (in `u` mode a surrogate pair is one code point and does not match). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Whether `s` holds a lone UTF-16 surrogate: UTF-8 has no encoding for one, and Buffer writes U+FFFD
+ * in its place, so the kernel would get another name than the one given.
+ */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
 /** A link given by name or by ifindex. */
 export type LinkRef = string | number;
 
@@ -33,6 +44,7 @@ export function checkLinkName(field: string, value: unknown): string {
   if (/[\s/:]/.test(value)) throw new ValidationError(field, value, 'an interface name cannot contain "/", ":" or whitespace');
   // The kernel copies names as C strings.
   if (value.includes('\0')) throw new ValidationError(field, value, 'an interface name cannot contain NUL');
+  if (hasLoneSurrogate(value)) throw new ValidationError(field, value, 'an interface name must be valid Unicode (it holds a lone surrogate)');
   return value;
 }
 

@@ -166,7 +166,7 @@ function linkSetFields(w: World): Record<string, FieldSpec> {
 
 function linkMethods(w: World): MethodSpec[] {
   const listFields: Record<string, FieldSpec> = {
-    kind: { bad: [...V.notString(), ...V.NUL_STRINGS, V.HUGE, ''], ok: 'bridge' }, master: linkRef(), alias: { bad: V.text(255, true), names: true, ok: 'okalias' },
+    kind: { bad: [...V.notString(), ...V.NUL_STRINGS, ...V.LONE_SURROGATES, V.HUGE, ''], ok: 'bridge' }, master: linkRef(), alias: { bad: V.text(255, true), names: true, ok: 'okalias' },
     stats: bool(),
   };
   // get and index also take alternative names (16..127 bytes): those are not bad there.

@@ -47,6 +47,9 @@ export function bool(): unknown[] {
 /** Strings with NUL bytes, and megabytes. */
 export const NUL_STRINGS = ['a\0b', '\0', 'eth0\0', '\0eth0'];
 
+/** Strings with a lone UTF-16 surrogate: UTF-8 has no encoding for one (Buffer writes U+FFFD, another name). */
+export const LONE_SURROGATES = ['\uD800', 'a\uDC00b', 'eth\uD83D'];
+
 /** Values that are not strings at all. */
 export function notString(): unknown[] {
   return [null, 0, 5, -1, NaN, Infinity, true, 10n, ...OBJECTS.filter((o) => !(o instanceof String))];
@@ -56,7 +59,7 @@ export function notString(): unknown[] {
 export function linkName(): unknown[] {
   return [
     ...notString(), new String('lo'), '', '.', '..', 'a/b', 'a:b', 'a b', 'tab\t', 'nl\n', 'x'.repeat(16), 'é'.repeat(8), '\u{1F600}'.repeat(4),
-    HUGE, ...NUL_STRINGS,
+    HUGE, ...NUL_STRINGS, ...LONE_SURROGATES,
   ];
 }
 
@@ -111,7 +114,7 @@ export function namesOnly(): unknown[] {
 
 /** What a string of at most `max` bytes without NUL refuses (its over-long one is max + 1 bytes). */
 export function text(max: number, empty = false): unknown[] {
-  const out: unknown[] = [...notString(), 'x'.repeat(max + 1), 'é'.repeat(Math.ceil((max + 1) / 2)), HUGE, ...NUL_STRINGS];
+  const out: unknown[] = [...notString(), 'x'.repeat(max + 1), 'é'.repeat(Math.ceil((max + 1) / 2)), HUGE, ...NUL_STRINGS, ...LONE_SURROGATES];
   if (!empty) out.push('');
   return out;
 }
@@ -146,7 +149,7 @@ export function namespaceRef(): unknown[] {
 export function paths(): unknown[] {
   return [
     '', 'relative/netns', './netns', '/run/netns/../netns/x', '/run/netns/..', '/proc/self/ns/../ns/net', '/a\0b', `/${'a/'.repeat(2100)}x`,
-    `/tmp/${'n'.repeat(256)}`, HUGE,
+    `/tmp/${'n'.repeat(256)}`, HUGE, '/run/netns/\uD800',
   ];
 }
 

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { familyOf, parseIp, parsePrefix, type IpVersion } from '../../core/inet.js';
-import { checkArray, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, hasLoneSurrogate, type LinkRef } from '../../core/validate.js';
 import {
   ADDRESS_FLAGS, ADDRESS_PROTOCOLS, INFINITY_LIFE_TIME, SETTABLE_IPV4_ADDRESS_FLAGS, SETTABLE_IPV6_ADDRESS_FLAGS, addressScopeNumber,
   type AddressProtoName, type AddressScope, type IfaCacheInfo,
@@ -160,8 +160,8 @@ function checkBroadcast(field: string, value: unknown, v4: boolean, prefixlen: n
 
 function checkLabel(field: string, value: unknown, v4: boolean): string {
   if (!v4) throw new ValidationError(field, value, 'labels are IPv4 only');
-  if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 15 || value.includes('\0')) {
-    throw new ValidationError(field, value, 'a label of 1..15 bytes (IFNAMSIZ - 1) without NUL is required');
+  if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 15 || value.includes('\0') || hasLoneSurrogate(value)) {
+    throw new ValidationError(field, value, 'a label of 1..15 bytes (IFNAMSIZ - 1) of valid Unicode without NUL is required');
   }
   return value;
 }

@@ -4,7 +4,7 @@
  * (IFLA_ALT_IFNAME, `links.addAltName` / `delAltName`, and `get`/`index` by a name past 15 bytes).
  */
 import { ValidationError } from '../../core/errors.js';
-import { IFNAMSIZ_MAX, checkArray, checkKeys, checkObject } from '../../core/validate.js';
+import { IFNAMSIZ_MAX, checkArray, checkKeys, checkObject, hasLoneSurrogate } from '../../core/validate.js';
 
 const ALIAS_REF_KEYS = ['alias'];
 
@@ -18,6 +18,7 @@ export function checkAlias(field: string, value: unknown): string {
   }
   // The kernel keeps the alias as a C string: a NUL would silently cut it.
   if (value.includes('\0')) throw new ValidationError(field, value, 'an alias cannot contain NUL');
+  if (hasLoneSurrogate(value)) throw new ValidationError(field, value, 'an alias must be valid Unicode (it holds a lone surrogate)');
   return value;
 }
 
@@ -53,7 +54,9 @@ function checkAltNameList(value: unknown, one: string): string[] {
     if (typeof n !== 'string' || n.length === 0 || Buffer.byteLength(n) > ALTNAME_MAX) {
       throw new ValidationError(field, n, `a name of 1..${ALTNAME_MAX} bytes is required`);
     }
-    if (n === '.' || n === '..' || /[\s/:\0]/.test(n)) throw new ValidationError(field, n, 'a name cannot be "." or "..", nor contain "/", ":", whitespace or NUL');
+    if (n === '.' || n === '..' || /[\s/:\0]/.test(n) || hasLoneSurrogate(n)) {
+      throw new ValidationError(field, n, 'a name cannot be "." or "..", nor contain "/", ":", whitespace, NUL or a lone surrogate');
+    }
     return n;
   });
 }

@@ -9,7 +9,7 @@ import { checkNamespaceRef } from '../../../netns/checks.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseMac } from '../../core/mac.js';
 import {
-  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, checkU32, ownCopy,
+  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, checkU32, hasLoneSurrogate, ownCopy,
   type LinkRef,
 } from '../../core/validate.js';
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
@@ -468,8 +468,9 @@ const KIND_MAX = 55;
  * of 1..55 bytes (the kernel would cut it at a NUL, or at 55 bytes, and match another kind).
  */
 function checkKindFilter(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > KIND_MAX || Buffer.byteLength(value) > KIND_MAX || value.includes('\0')) {
-    throw new ValidationError('kind', value, `a kind name of 1..${KIND_MAX} bytes without NUL is required`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > KIND_MAX || Buffer.byteLength(value) > KIND_MAX || value.includes('\0')
+    || hasLoneSurrogate(value)) {
+    throw new ValidationError('kind', value, `a kind name of 1..${KIND_MAX} bytes of valid Unicode without NUL is required`);
   }
   return value;
 }

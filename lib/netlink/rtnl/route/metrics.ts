@@ -4,7 +4,7 @@
  * the codec's metrics set, in the order iproute2 writes them (RTAX_LOCK last).
  */
 import { ValidationError } from '../../core/errors.js';
-import { checkArray, checkBool, checkInt } from '../../core/validate.js';
+import { checkArray, checkBool, checkInt, hasLoneSurrogate } from '../../core/validate.js';
 import type { RouteMetrics } from './codec.js';
 import * as C from './constants.js';
 
@@ -49,8 +49,9 @@ export function checkMetrics(p: string, o: Record<string, unknown>): RouteMetric
   const congctl = o.congctl;
   if (congctl !== undefined) {
     // TCP_CA_NAME_MAX - 1 bytes (the kernel counts bytes: 'é' is two).
-    if (typeof congctl !== 'string' || congctl.length === 0 || congctl.length > 15 || Buffer.byteLength(congctl) > 15 || congctl.includes('\0')) {
-      throw new ValidationError(`${p}congctl`, congctl, 'a congestion control name (1..15 bytes) is required');
+    if (typeof congctl !== 'string' || congctl.length === 0 || congctl.length > 15 || Buffer.byteLength(congctl) > 15 || congctl.includes('\0')
+      || hasLoneSurrogate(congctl)) {
+      throw new ValidationError(`${p}congctl`, congctl, 'a congestion control name (1..15 bytes of valid Unicode, no NUL) is required');
     }
     m.ccAlgo = congctl;
     any = true;
