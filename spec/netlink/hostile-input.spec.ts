@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import * as api from '../../lib/netlink/index.js';
 import { RtNetlink, ValidationError } from '../../lib/netlink/index.js';
-import { casesOf, pathOf, type Case } from './hostile/cases.js';
+import { casesOf, clone, pathOf, type Case } from './hostile/cases.js';
 import { SweepKernel, run, show, validCall, verdict } from './hostile/harness.js';
 import { stale, unexplained, type KnownDefect } from './hostile/known.js';
 import { methods, type MethodSpec, type World } from './hostile/methods.js';
@@ -102,6 +102,48 @@ for (const [group, inGroup] of GROUPS) {
     });
   });
 }
+
+/** Overwrites every own value reachable through plain objects and arrays in `v` (arrays also grow), deepest first. */
+function vandalize(v: unknown, seen = new Set<unknown>()): void {
+  if (typeof v !== 'object' || v === null || seen.has(v)) return;
+  seen.add(v);
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return;
+  const o = v as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    vandalize(o[key], seen);
+    o[key] = 'vandalized\0';
+  }
+  if (Array.isArray(v)) v.push('vandalized\0');
+}
+
+test.serial('arguments changed right after a call (before it settles) change nothing it sends', async (t) => {
+  await withSweep(t, async (nl, kernel, world) => {
+    const changed: string[] = [];
+    let calls = 0;
+    for (const m of methods(world)) {
+      for (const [what, args] of validCalls(m)) {
+        const b1 = kernel.counters().datagrams.length;
+        const control = await run(() => m.call(nl, clone(args)));
+        const b2 = kernel.counters().datagrams.length;
+        const mine = clone(args);
+        const o = await run(() => {
+          const r = m.call(nl, mine);
+          vandalize(mine);
+          return r;
+        });
+        const after = kernel.counters().datagrams;
+        const want = after.slice(b1, b2).join(' ');
+        const got = after.slice(b2).join(' ');
+        const ending = (x: typeof o): string => (x.ok ? 'resolved' : show(x).replace(/:.*$/s, ''));
+        if (ending(o) !== ending(control) || got !== want) changed.push(`${m.name} ${what}: ${show(control)} → ${show(o)}${got === want ? '' : `\n  sent ${got}\n  want ${want}`}`);
+        calls++;
+      }
+    }
+    t.log(`${calls} calls`);
+    t.deepEqual(changed, []);
+  });
+});
 
 /** The option names an options object at `path` of argument `i` knows, from the error an unknown key gets (`(known: a, b)`). */
 async function knownKeys(nl: RtNetlink, m: MethodSpec, i: number, base: unknown, path: readonly string[]): Promise<string[] | string> {

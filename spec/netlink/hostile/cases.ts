@@ -47,7 +47,7 @@ export interface NameCase {
 export type Case = RefuseCase | GetterCase | NameCase;
 
 /** A deep copy of plain data (objects and arrays; other values shared). */
-function clone<T>(v: T): T {
+export function clone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(clone) as T;
   if (typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype)) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)])) as T;
