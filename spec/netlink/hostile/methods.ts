@@ -3,7 +3,7 @@
 // refuse. The cases are generated from these descriptions (cases.ts); a new option is one line
 // here. Link kind data is described by the kind table itself (kinds.ts), so a new kind field is
 // swept without a line here.
-import { Route, RtNetlink, errnoName, errnoNumber, formatBridgeId, linkKindData, linkSlaveData, netns } from '../../../lib/netlink/index.js';
+import { Route, RtNetlink, errnoName, errnoNumber, formatBridgeId, linkFlagNames, linkKindData, linkSlaveData, netns } from '../../../lib/netlink/index.js';
 import { kindDataFields, slaveDataFields } from './kinds.js';
 import * as V from './values.js';
 
@@ -610,6 +610,7 @@ function helperMethods(): MethodSpec[] {
       name: 'formatBridgeId', args: [id], call: (_nl, [i]) => formatBridgeId(i as never), sendsNothing: true,
       params: [{ name: 'id', object: true, fields: { priority: u16(), address: { bad: V.mac(), ok: '02:00:00:00:00:07' } } }],
     },
+    { name: 'linkFlagNames', args: [0x11043], call: (_nl, [b]) => linkFlagNames(b as never), sendsNothing: true, params: [{ name: 'bits', bad: V.u32() }] },
     {
       name: 'linkKindData', args: [{ kind: 'bridge', data: {} }, 'bridge'], call: (_nl, [i, k]) => linkKindData(i as never, k as never), sendsNothing: true, none: undefined,
       params: [{ name: 'info', bad: [null, 5, 'x', true, Symbol('i')] }, { name: 'kind', bad: [null, 5, {}, Symbol('k')] }],
