@@ -28,7 +28,11 @@ export async function bulk<C>(conn: Connection, index: LinkIndexer, type: number
   field: string, items: unknown, codec: BulkCodec<C>): Promise<BulkResult[]> {
   if (!Array.isArray(items)) throw new ValidationError(field, items, 'an array is required');
   const checked = new Array<C>(items.length);
-  for (let i = 0; i < items.length; i++) checked[i] = codec.check(`${field}[${i}]`, items[i]);
+  for (let i = 0; i < items.length; i++) {
+    // A hole would read Array.prototype's or a polluted Object.prototype's member at that index.
+    if (!Object.hasOwn(items, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'an array without holes is required');
+    checked[i] = codec.check(`${field}[${i}]`, items[i]);
+  }
 
   const refs = checked.map((c) => codec.refs(c));
   const names = new Set<string>();

@@ -2,6 +2,7 @@
  * A link's IFF_* flags (ifi_flags): as booleans ({@link LinkFlags}, what `link.flags` gives) and as
  * the names `ip link` prints, in its order.
  */
+import { checkU32 } from '../../core/validate.js';
 import * as C from './constants.js';
 
 /** The IFF_* flags of a link as booleans (`ip -j` prints them as `UP`, `LOWER_UP` …). */
@@ -87,6 +88,8 @@ export function decodeLinkFlags(bits: number): LinkFlags {
  * that other link's flags and is not added here.
  */
 export function linkFlagNames(bits: number): string[] {
+  // ifi_flags is a u32: true, '1' or 2^32 are no flags (bit operations would take them as numbers).
+  checkU32('bits', bits);
   const out: string[] = [];
   if ((bits & C.IFF_UP) !== 0 && (bits & C.IFF_RUNNING) === 0) out.push('NO-CARRIER');
   let rest = bits & ~C.IFF_RUNNING;

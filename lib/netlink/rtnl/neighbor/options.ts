@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, parseIp } from '../../core/inet.js';
-import { checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
 import { PROTOCOLS } from '../enums.js';
 import {
   NEIGHBOR_EXT_FLAGS, NEIGHBOR_FLAGS, NEIGHBOR_STATES, NTF_MASTER, NTF_PROXY, NTF_SELF, NUD_PERMANENT, parseLladdr,
@@ -134,8 +134,9 @@ function stateBit(field: string, value: unknown): number {
 export function checkState(field: string, value: unknown): number {
   if (typeof value === 'number') return checkInt(field, value, 0, 0xffff);
   if (!Array.isArray(value)) return stateBit(field, value);
+  const list = checkArray(field, value, 'state names');
   let state = 0;
-  for (let i = 0; i < value.length; i++) state |= stateBit(`${field}[${i}]`, value[i]);
+  for (let i = 0; i < list.length; i++) state |= stateBit(`${field}[${i}]`, list[i]);
   return state;
 }
 
@@ -147,10 +148,11 @@ function checkFlags(field: string, value: unknown): { flags: number; ext: number
   if (value === undefined) return { flags: 0, ext: undefined };
   if (typeof value === 'number') return { flags: checkInt(field, value, 0, 0xff), ext: undefined };
   if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of flag names or a number 0..255 is required');
+  const list = checkArray(field, value, 'flag names');
   let flags = 0;
   let ext: number | undefined;
-  for (let i = 0; i < value.length; i++) {
-    const name: unknown = value[i];
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i];
     const bit = typeof name === 'string' ? NEIGHBOR_FLAGS.value(name) : undefined;
     const extBit = typeof name === 'string' && bit === undefined ? NEIGHBOR_EXT_FLAGS.value(name) : undefined;
     if (bit !== undefined) flags |= bit;
@@ -169,9 +171,11 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
   const link = checkLinkRef(`${p}link`, o.link);
   let family = o.family === undefined ? undefined : checkFamily(`${p}family`, o.family);
   const dst = o.dst === undefined ? undefined : parseIp(`${p}dst`, o.dst);
+  // Read once: it decides the family, and a getter must not answer differently when it is parsed.
+  const lladdrIn = o.lladdr;
   if (family === undefined) {
     if (dst !== undefined) family = dst.version;
-    else if (o.lladdr !== undefined) family = 'bridge';
+    else if (lladdrIn !== undefined) family = 'bridge';
     else throw new ValidationError(`${p}dst`, undefined, 'a dst (or, for an FDB entry, an lladdr) is required');
   }
   const bridge = family === 'bridge';
@@ -181,10 +185,10 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     for (const k of BRIDGE_ONLY) {
       if (o[k] !== undefined) throw new ValidationError(`${p}${k}`, o[k], "only bridge FDB entries (family 'bridge') take this option");
     }
-  } else if (o.lladdr === undefined) {
+  } else if (lladdrIn === undefined) {
     throw new ValidationError(`${p}lladdr`, undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
-  const lladdr = o.lladdr === undefined ? undefined : parseLladdr(`${p}lladdr`, o.lladdr, bridge);
+  const lladdr = lladdrIn === undefined ? undefined : parseLladdr(`${p}lladdr`, lladdrIn, bridge);
   const flags = checkFlags(`${p}flags`, o.flags);
   const proxy = o.proxy === undefined ? false : checkBool(`${p}proxy`, o.proxy);
   if (proxy) {
@@ -192,7 +196,7 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     flags.flags |= NTF_PROXY;
   }
   if ((flags.flags & NTF_PROXY) !== 0 && lladdr !== undefined) {
-    throw new ValidationError(`${p}lladdr`, o.lladdr, 'a proxy entry has no link-layer address');
+    throw new ValidationError(`${p}lladdr`, lladdrIn, 'a proxy entry has no link-layer address');
   }
   return {
     af: afOf(family),
@@ -266,12 +270,12 @@ export interface CheckedNeighborGet {
 
 /** ndm_flags of an FDB lookup: `self` and `master` only (the kernel refuses any other). */
 function checkFdbGetFlags(field: string, value: unknown): number {
-  if (!Array.isArray(value)) throw new ValidationError(field, value, "an array of 'self' / 'master' is required");
+  const list = checkArray(field, value, "'self' / 'master'");
   let flags = 0;
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] === 'self') flags |= NTF_SELF;
-    else if (value[i] === 'master') flags |= NTF_MASTER;
-    else throw new ValidationError(`${field}[${i}]`, value[i], "'self' or 'master' is required");
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === 'self') flags |= NTF_SELF;
+    else if (list[i] === 'master') flags |= NTF_MASTER;
+    else throw new ValidationError(`${field}[${i}]`, list[i], "'self' or 'master' is required");
   }
   return flags;
 }
