@@ -7,6 +7,7 @@
 // What: esbuild links tsc's output (dist/lib/**/*.js, the code the tests run) into
 //   dist/bundle/rtnetlink.js   the root entry (package.json `exports["."].default`)
 //   dist/bundle/sandbox.js     `rtnetlink/sandbox`
+//   dist/bundle/rtnl.js        the `rtnl` command (package.json `bin`), self-contained
 //   dist/bundle/shared-*.js    the code both use (esbuild's code splitting): one copy of every class,
 //                              so `instanceof NetlinkError` holds across the two entry points
 // with source maps that point through tsc's maps to lib/**/*.ts (shipped in the tarball). The type
@@ -38,6 +39,15 @@ const outdir = join(root, 'dist', 'bundle');
 const ENTRIES = {
   rtnetlink: join(tscOut, 'netlink', 'index.js'),
   sandbox: join(tscOut, 'sandbox', 'index.js'),
+};
+
+/**
+ * The `rtnl` command (package.json `bin`): one self-contained file, bundled apart from the library's
+ * entries (every invocation is a new process, and sharing chunks with it would split the library's
+ * shared chunk in two, one more module for every `import('rtnetlink')`).
+ */
+const COMMANDS = {
+  rtnl: join(tscOut, 'cli', 'main.js'),
 };
 
 /** Built-ins still imported as ESM: `node:module`'s facade is cheap, and the shims below use it. */
@@ -129,30 +139,32 @@ function restoreClassNames(code, sources) {
 }
 
 rmSync(outdir, { recursive: true, force: true });
-const result = await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: ENTRIES,
-  outdir,
-  entryNames: '[name]',
-  chunkNames: 'shared-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // The CommonJS loader of the native helper: loaded with require() on first use.
-  external: ['node-gyp-build'],
-  sourcemap: 'linked',
-  // lib/**/*.ts ships in the tarball: the maps point at it instead of carrying copies.
-  sourcesContent: false,
-  minifyWhitespace: true,
-  plugins: [builtinsWithoutFacades(builtinImports()), nativePackageRoot],
-  write: false,
-  logLevel: 'warning',
-});
-if (result.errors.length > 0) process.exit(1);
 const sources = tscSources();
 mkdirSync(outdir, { recursive: true });
-for (const file of result.outputFiles) {
-  writeFileSync(file.path, file.path.endsWith('.js') ? restoreClassNames(file.text, sources) : file.contents);
+for (const [entryPoints, splitting] of [[ENTRIES, true], [COMMANDS, false]]) {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'shared-[hash]',
+    bundle: true,
+    splitting,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // The CommonJS loader of the native helper: loaded with require() on first use.
+    external: ['node-gyp-build'],
+    sourcemap: 'linked',
+    // lib/**/*.ts ships in the tarball: the maps point at it instead of carrying copies.
+    sourcesContent: false,
+    minifyWhitespace: true,
+    plugins: [builtinsWithoutFacades(builtinImports()), nativePackageRoot],
+    write: false,
+    logLevel: 'warning',
+  });
+  if (result.errors.length > 0) process.exit(1);
+  for (const file of result.outputFiles) {
+    writeFileSync(file.path, file.path.endsWith('.js') ? restoreClassNames(file.text, sources) : file.contents);
+  }
 }

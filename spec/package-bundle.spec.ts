@@ -86,9 +86,13 @@ test('an entry point loads one bundle and the shared chunk, nothing from dist/li
   const shared = [...closures[0]!].filter((f) => f !== join(root, ENTRIES[0]!.bundle));
   t.is(shared.length, 1);
   t.true(closures[1]!.has(shared[0]!), 'the sandbox bundle loads the root entry\'s chunk');
+  // The rtnl command is one self-contained file (a new process each time: one module to load).
+  const command = staticClosure(join(bundleDir, 'rtnl.js'));
+  t.deepEqual([...command].map((f) => relative(bundleDir, f)), ['rtnl.js']);
+  t.true(readFileSync(join(bundleDir, 'rtnl.js'), 'utf8').startsWith('#!/usr/bin/env node\n'));
   // No leftovers of earlier builds (a stale chunk would ship).
   const js = readdirSync(bundleDir).filter((f) => f.endsWith('.js'));
-  t.deepEqual(js.sort(), [...new Set(closures.flatMap((c) => [...c]))].map((f) => relative(bundleDir, f)).sort());
+  t.deepEqual(js.sort(), [...new Set([...closures, command].flatMap((c) => [...c]))].map((f) => relative(bundleDir, f)).sort());
 });
 
 test('the two entry points share their classes: errors thrown by one are instances of the other\'s exports', async (t) => {

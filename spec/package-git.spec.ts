@@ -5,7 +5,7 @@
 import test from 'ava';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { consumerProject, npm, root, run, tempDir } from './helpers/package-fixtures.js';
+import { consumerProject, npm, packRegistryDeps, root, run, tempDir } from './helpers/package-fixtures.js';
 
 test('npm install git+file://<repo> builds dist/ through prepare and the package works', async (t) => {
   const repo = tempDir(t, 'rtnl-git-');
@@ -24,7 +24,9 @@ test('npm install git+file://<repo> builds dist/ through prepare and the package
   const dir = consumerProject(t);
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
-  const install = await npm(['install', `git+file://${repo}`], dir, env);
+  // The clone's own install (for `prepare`) follows its package-lock.json; the consumer's
+  // resolution of node-gyp-build gets the dependency as a tarball (see packRegistryDeps).
+  const install = await npm(['install', `git+file://${repo}`, ...await packRegistryDeps(dir)], dir, env);
   t.is(install.code, 0, install.stderr);
   const pkg = join(dir, 'node_modules', 'rtnetlink');
   t.true(existsSync(join(pkg, 'dist', 'bundle', 'rtnetlink.js')), 'prepare built dist/ and bundled it');

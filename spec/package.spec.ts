@@ -13,12 +13,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  PREBUILD_TARGETS, consumerProject, envWithoutCompiler, missingTools, npm, root, run, type RunResult,
+  PREBUILD_TARGETS, consumerProject, envWithoutCompiler, missingTools, npm, packRegistryDeps, root, run, type RunResult,
 } from './helpers/package-fixtures.js';
 
 interface Packed {
   tarball: string;
   files: string[];
+  /** The package's registry dependency, packed to install beside it (see packRegistryDeps). */
+  deps: string[];
 }
 
 let packDir = '';
@@ -36,13 +38,18 @@ test.before(async () => {
     return;
   }
   const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  packed = { tarball: join(packDir, info!.filename), files: info!.files.map((f) => f.path) };
+  packed = { tarball: join(packDir, info!.filename), files: info!.files.map((f) => f.path), deps: await packRegistryDeps(packDir) };
 });
 test.after.always(() => rmSync(packDir, { recursive: true, force: true }));
 
 function tarball(t: { fail(message: string): void }): string {
   if (packed === undefined) t.fail(`npm pack failed: ${packError}`);
   return packed!.tarball;
+}
+
+/** What `npm install` is given: the tarball, and its registry dependency packed (see {@link Packed.deps}). */
+function installable(t: { fail(message: string): void }): string[] {
+  return [tarball(t), ...(packed?.deps ?? [])];
 }
 
 /**
@@ -142,7 +149,7 @@ else {
     const dir = consumerProject(t);
     const env = envWithoutCompiler(dir);
     t.is((await run('gcc', ['--version'], { env })).code, 127, 'gcc is hidden');
-    const install = await npm(['install', '--ignore-scripts', tarball(t)], dir, env);
+    const install = await npm(['install', '--ignore-scripts', ...installable(t)], dir, env);
     t.is(install.code, 0, install.stderr);
     t.false(existsSync(installed(dir, 'build')), 'nothing was built');
     const result = await use(dir, env);
@@ -175,7 +182,7 @@ else {
   test('npm install <tarball> with install scripts and no compiler: the install script picks the prebuilt helper and builds nothing', async (t) => {
     const dir = consumerProject(t);
     const env = envWithoutCompiler(dir);
-    const install = await npm(['install', '--foreground-scripts', tarball(t)], dir, env);
+    const install = await npm(['install', '--foreground-scripts', ...installable(t)], dir, env);
     t.is(install.code, 0, install.stderr);
     t.true(`${install.stdout}${install.stderr}`.includes(`rtnetlink: using the prebuilt native helper ${hostPrebuild}`));
     t.false(existsSync(installed(dir, 'build')));
@@ -189,7 +196,7 @@ test('npm install <tarball> --build-from-source builds the helper offline with n
   const dir = consumerProject(t);
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
-  const install: RunResult = await npm(['install', '--build-from-source', tarball(t)], dir, env);
+  const install: RunResult = await npm(['install', '--build-from-source', ...installable(t)], dir, env);
   t.is(install.code, 0, install.stderr);
   t.true(existsSync(installed(dir, 'build', 'Release', 'rtnetlink_native.node')));
   const result = await use(dir, env);
@@ -235,7 +242,7 @@ export const create: (path: string) => Promise<void> = netns.create;
 for (const [name, tsc] of [['5.3 (the oldest the README states)', 'typescript-5.3'], ['7 (the one this package builds with)', 'typescript']] as const) {
   test(`the declarations type-check in a strict consumer (nodenext and bundler, skipLibCheck false) on TypeScript ${name}`, async (t) => {
     const dir = consumerProject(t, 'rtnl-types-');
-    const install = await npm(['install', '--ignore-scripts', tarball(t)], dir);
+    const install = await npm(['install', '--ignore-scripts', ...installable(t)], dir);
     t.is(install.code, 0, install.stderr);
     writeFileSync(join(dir, 'consumer.ts'), CONSUMER_TS);
     const bin = join(root, 'node_modules', tsc, 'bin', 'tsc');

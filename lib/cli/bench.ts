@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from './context.js';
 import { CliFailure } from './errors.js';
 
-/** Where the compiled harness lies relative to this file in a built checkout (dist/lib/cli → dist/benchmarks). */
-const HARNESS = new URL('../../benchmarks/bench.js', import.meta.url);
+/**
+ * Where the compiled harness lies in a built checkout (dist/benchmarks/bench.js), relative to this
+ * code: from tsc's output (dist/lib/cli/) or from the bundle (dist/bundle/rtnl.js).
+ */
+const HARNESS_PLACES = [new URL('../../benchmarks/bench.js', import.meta.url), new URL('../benchmarks/bench.js', import.meta.url)];
 
 /** The harness's entry point. */
 interface Harness {
@@ -23,7 +26,8 @@ export const NOT_SHIPPED = 'rtnl bench: the benchmark harness (benchmarks/) is n
 
 /** Runs the benchmark with `words` as its options and resolves to its exit status. */
 export async function bench(_ctx: Context, words: readonly string[]): Promise<number> {
-  if (!existsSync(fileURLToPath(HARNESS))) throw new CliFailure(NOT_SHIPPED);
-  const harness = await import(HARNESS.href) as Harness;
+  const place = HARNESS_PLACES.find((url) => existsSync(fileURLToPath(url)));
+  if (place === undefined) throw new CliFailure(NOT_SHIPPED);
+  const harness = await import(place.href) as Harness;
   return harness.runBenchmark(words);
 }

@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import { ValidationError } from '../netlink/core/errors.js';
+import { hasLoneSurrogate } from '../netlink/core/validate.js';
 
 /** PATH_MAX - 1 (linux/limits.h): the longest path the kernel takes, in bytes. */
 export const PATH_MAX_BYTES = 4095;
@@ -27,6 +28,7 @@ export function checkNamespacePath(field: string, value: unknown): string {
     throw new ValidationError(field, value, 'an absolute path string is required');
   }
   if (value.includes('\0')) throw new ValidationError(field, value, 'a path cannot contain NUL');
+  if (hasLoneSurrogate(value)) throw new ValidationError(field, value, 'a path must be valid Unicode (it holds a lone surrogate: another file would be opened)');
   if (value.length > PATH_MAX_BYTES || Buffer.byteLength(value) > PATH_MAX_BYTES) {
     throw new ValidationError(field, value, `a path is at most ${PATH_MAX_BYTES} bytes (PATH_MAX)`);
   }

@@ -297,9 +297,10 @@ async function attach(state: SandboxState, origin: Arrival, srcName: string, dst
       await renameStage(state, idx, srcName, dstName, opts, applied);
     } else if (origin === 'bridge') {
       await checkConflicts(state, opts);
-      await step(nl.links.add({ name: dstName, kind: 'bridge' }), 'bridge', `failed to create bridge "${srcName}" as "${dstName}"`);
+      const bridge = await step(nl.links.add({ name: dstName, kind: 'bridge' }), 'bridge', `failed to create bridge "${srcName}" as "${dstName}"`);
       undo = () => nl.links.del(ifindex ?? dstName);
-      ifindex = await step(nl.links.index(dstName), 'lookup', `failed to find bridge "${dstName}"`);
+      // links.add answers with the new link (created in the handle's own namespace): no lookup needed.
+      ifindex = bridge?.ifindex ?? await step(nl.links.index(dstName), 'lookup', `failed to find bridge "${dstName}"`);
       const idx = ifindex;
       if (opts.mac !== undefined) {
         await step(nl.links.set(idx, { mac: opts.mac }), 'mac', `error setting interface "${srcName}" MAC to "${opts.mac}"`);

@@ -87,26 +87,29 @@ test('rtnl bench runs the repository\'s benchmark (here: its --help)', async (t)
 });
 
 test('rtnl bench from an installed package (no benchmarks/) says where the benchmark is, exit 1', async (t) => {
-  // The package ships dist/lib/ only: the same layout without dist/benchmarks/.
+  // The package ships dist/lib/ and dist/bundle/: the same layout without dist/benchmarks/.
   const dir = mkdtempSync(join(tmpdir(), 'rtnl-cli-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   cpSync(fileURLToPath(new URL('../../lib/', import.meta.url)), join(dir, 'dist', 'lib'), { recursive: true });
+  cpSync(fileURLToPath(new URL('../../bundle/', import.meta.url)), join(dir, 'dist', 'bundle'), { recursive: true });
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [join(dir, 'dist', 'lib', 'cli', 'main.js'), 'bench'], { encoding: 'utf8' });
-  t.is(r.status, 1);
-  t.is(r.stderr, `${NOT_SHIPPED}\n`);
-  t.is(r.stdout, '');
+  for (const entry of [['lib', 'cli', 'main.js'], ['bundle', 'rtnl.js']]) {
+    const r = spawnSync(process.execPath, [join(dir, 'dist', ...entry), 'bench'], { encoding: 'utf8' });
+    t.is(r.status, 1, entry.join('/'));
+    t.is(r.stderr, `${NOT_SHIPPED}\n`);
+    t.is(r.stdout, '');
+  }
 });
 
 test('package.json installs rtnl: its bin is the built entry point, shipped in the tarball, with a node shebang', async (t) => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
-  t.deepEqual(pkg.bin, { rtnl: 'dist/lib/cli/main.js' });
+  t.deepEqual(pkg.bin, { rtnl: 'dist/bundle/rtnl.js' });
   t.is(join(root, pkg.bin!.rtnl!), RTNL);
   t.true(readFileSync(RTNL, 'utf8').startsWith('#!/usr/bin/env node\n'));
   const packed = await npm(['pack', '--dry-run', '--json', '--ignore-scripts'], root);
   t.is(packed.code, 0, packed.stderr);
   const [info] = JSON.parse(packed.stdout) as Array<{ files: Array<{ path: string }> }>;
   const files = info!.files.map((f) => f.path);
-  t.true(files.includes('dist/lib/cli/main.js'));
+  t.true(files.includes('dist/bundle/rtnl.js'));
   t.false(files.some((f) => f.startsWith('benchmarks/') || f.startsWith('dist/benchmarks/') || f.startsWith('examples/') || f.startsWith('tools/')));
 });

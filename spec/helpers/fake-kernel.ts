@@ -107,8 +107,12 @@ export class FakeKernel implements NativeBinding {
   socketCloseLater(fd: number): number { return this.socketClose(fd); }
   /** The namespace fds handed out by {@link socketNamespace} (closed ones are in {@link closedFds}). */
   readonly namespaceFds: number[] = [];
-  /** Errno {@link socketNamespace} fails with (0: it succeeds). */
-  namespaceErrno = 0;
+  /**
+   * Errno {@link socketNamespace} fails with (0: it succeeds). EPERM by default, as for a process
+   * without CAP_NET_ADMIN: handles then remember no link names (rtnl/resolve.ts), so a call sends
+   * the same messages whatever came before it. Tests of remembered names set 0.
+   */
+  namespaceErrno = 1;
   socketNamespace(): number {
     if (this.namespaceErrno) return -this.namespaceErrno;
     const fd = 1000 + this.namespaceFds.length;

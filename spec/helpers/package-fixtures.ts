@@ -47,6 +47,20 @@ export function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = proces
   return run(process.execPath, [npmCli, '--offline', '--no-audit', '--no-fund', ...args], { cwd, env });
 }
 
+/**
+ * Packs the package's registry dependency (node-gyp-build) from this checkout's node_modules into
+ * `dir` and returns the tarball's path, to install beside the package. The tests have no network,
+ * and resolving a range offline needs npm's cached registry document, which a cache filled by
+ * `npm ci` (lockfile, tarballs only) may lack: ENOTCACHED on a fresh machine. Given the dependency
+ * as a tarball too, npm meets the package's range without the registry.
+ */
+export async function packRegistryDeps(dir: string): Promise<string[]> {
+  const packed = await npm(['pack', join(root, 'node_modules', 'node-gyp-build'), '--json', '--pack-destination', dir], root);
+  if (packed.code !== 0) throw new Error(`npm pack node-gyp-build failed: ${packed.stderr}`);
+  const [info] = JSON.parse(packed.stdout) as Array<{ filename: string }>;
+  return [join(dir, info!.filename)];
+}
+
 /** A temporary directory removed at the end of the test. */
 export function tempDir(t: ExecutionContext, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

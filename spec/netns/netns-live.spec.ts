@@ -1,7 +1,7 @@
 // netns.create/list/remove, opening handles in namespaces, and the native helper's guarantees
 // (the thread always comes back, no fd leaks into children, no fd leaks at all).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetlinkError, RtNetlink, ValidationError, netns } from '../../lib/netlink/index.js';
@@ -28,7 +28,10 @@ liveTest('create a namespace visible to ip netns, with only lo, then remove it',
 });
 
 liveTest('a namespace file anywhere: the directory is made 0755, plain files are not listed', async (t) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rtnl-')), 'sub');
+  const top = mkdtempSync(join(tmpdir(), 'rtnl-'));
+  // Teardowns run last-registered first: the namespace goes, then its directories (never a mount).
+  t.teardown(() => { try { rmSync(top, { recursive: true, force: true }); } catch { /* still mounted: left */ } });
+  const dir = join(top, 'sub');
   const path = join(dir, 'one');
   await netns.create(path);
   t.teardown(() => netns.remove(path).catch(() => {}));
@@ -42,7 +45,9 @@ liveTest('a namespace file anywhere: the directory is made 0755, plain files are
 liveTest('opening a handle in a missing or non-namespace file fails with the errno', async (t) => {
   const missing = await t.throwsAsync(RtNetlink.open({ netns: '/run/netns/does-not-exist' }), { instanceOf: NetlinkError });
   t.is(missing.code, 'ENOENT');
-  const file = join(mkdtempSync(join(tmpdir(), 'rtnl-')), 'plain');
+  const top = mkdtempSync(join(tmpdir(), 'rtnl-'));
+  t.teardown(() => rmSync(top, { recursive: true, force: true }));
+  const file = join(top, 'plain');
   writeFileSync(file, '');
   const notNs = await t.throwsAsync(RtNetlink.open({ netns: file }), { instanceOf: NetlinkError });
   t.is(notNs.code, 'EINVAL');

@@ -3,6 +3,8 @@
  * asm-generic/errno.h). Node only knows the subset libuv maps, so the kernel's full set is kept here;
  * where Linux has two names for one number the kernel's own spelling wins (95 is `EOPNOTSUPP`).
  */
+import { ValidationError } from './errors.js';
+
 const TABLE: ReadonlyArray<readonly [number, string, string]> = [
   [1, 'EPERM', 'Operation not permitted'],
   [2, 'ENOENT', 'No such file or directory'],
@@ -149,6 +151,8 @@ NUMBERS.set('EWOULDBLOCK', 11);
 
 /** The name of a positive errno (`17` → `'EEXIST'`), or `'E<n>'` for a number Linux does not define. */
 export function errnoName(errno: number): string {
+  // Safe integers only: a string, NaN or 2^53 is no errno (and NetlinkError passes any s32 from the wire).
+  if (!Number.isSafeInteger(errno)) throw new ValidationError('errno', errno, 'an errno number (an integer) is required');
   return NAMES.get(errno) ?? `E${errno}`;
 }
 
@@ -159,6 +163,7 @@ export function errnoText(errno: number): string {
 
 /** The number of an errno name (`'ENODEV'` → 19), or undefined. */
 export function errnoNumber(name: string): number | undefined {
+  if (typeof name !== 'string') throw new ValidationError('name', name, 'an errno name string is required');
   return NUMBERS.get(name);
 }
 

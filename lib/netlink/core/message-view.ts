@@ -70,8 +70,23 @@ function indexAttributes(buf: Buffer, start: number, end: number): void {
   }
 }
 
+/** The brand check of {@link MessageView}, set by its static block (a `#field in` test must be inside the class). */
+let hasViewState: (value: object) => boolean;
+
+/**
+ * Whether `value` is a view this library constructed: `Object.create(Route.prototype)` passes
+ * `instanceof Route` but holds no message, and reading one of its getters throws a raw TypeError.
+ */
+export function isMessageView(value: unknown): value is MessageView {
+  return typeof value === 'object' && value !== null && hasViewState(value);
+}
+
 /** A lazily decoded netlink message. */
 export abstract class MessageView {
+  static {
+    hasViewState = (value) => #buf in value;
+  }
+
   /** The buffer holding the message. */
   #buf: Buffer;
   /** Offset of the nlmsghdr in #buf. */

@@ -11,7 +11,7 @@
 import { DecodeError, ValidationError } from './errors.js';
 import { forEachAttr, readString } from './attributes.js';
 import { formatIp, parseIp } from './inet.js';
-import { checkInt } from './validate.js';
+import { checkArray, checkInt, checkObject, ownCopy } from './validate.js';
 import { formatMac } from './mac.js';
 import { NLA_F_NESTED } from './protocol.js';
 import type { NlWriter } from './writer.js';
@@ -146,9 +146,10 @@ export class AttrSet<D extends AttrDefs> {
    * with unknown attributes back at their positions. Undefined fields are skipped.
    */
   encode(w: NlWriter, value: AttrValues<D>, path: string = this.name): void {
-    const unknown = value.unknown;
+    // An own `unknown` only: a polluted Object.prototype.unknown must not add attributes.
+    const unknown = Object.hasOwn(value, 'unknown') && value.unknown !== undefined ? checkUnknown(`${path}.unknown`, value.unknown) : undefined;
     // Without unknown attributes to put back (requests built from options): one loop, no closure
-    // and no array per call or per attribute (link requests run through here on every add).
+    // and no array per call or per single-valued attribute (link requests run through here on every add).
     if (unknown === undefined || unknown.length === 0) {
       for (const key of Object.keys(value)) {
         if (key === 'unknown') continue;
@@ -160,7 +161,7 @@ export class AttrSet<D extends AttrDefs> {
           def.element.encode(w, type, v, `${path}.${key}`);
           continue;
         }
-        for (const item of v as unknown[]) def.element.encode(w, type, item, `${path}.${key}`);
+        for (const item of checkArray(`${path}.${key}`, v, `${def.element.kind} values`)) def.element.encode(w, type, item, `${path}.${key}`);
       }
       return;
     }
@@ -179,7 +180,7 @@ export class AttrSet<D extends AttrDefs> {
       if (v === undefined) continue;
       const def = this.ownDef(key, v, path);
       const type = def.flagged ? def.type | NLA_F_NESTED : def.type;
-      const values = def.multi ? (v as unknown[]) : [v];
+      const values = def.multi ? checkArray(`${path}.${key}`, v, `${def.element.kind} values`) : [v];
       for (const item of values) {
         flushUnknown();
         def.element.encode(w, type, item, `${path}.${key}`);
@@ -203,12 +204,30 @@ export class AttrSet<D extends AttrDefs> {
   }
 }
 
+/** Checks the `unknown` attributes of a value to encode: raw attributes with their type, payload and position. */
+function checkUnknown(path: string, value: unknown): UnknownAttr[] {
+  return checkArray(path, value, 'raw attributes').map((item, i) => {
+    const u = ownCopy(`${path}[${i}]`, item);
+    for (const key of Object.keys(u)) {
+      if (key !== 'type' && key !== 'data' && key !== 'index') throw new ValidationError(`${path}[${i}].${key}`, u[key], 'unknown member (known: type, data, index)');
+    }
+    const type = checkInt(`${path}[${i}].type`, u.type, 0, 0xffff);
+    if (!(u.data instanceof Uint8Array) || u.data.length > 0xffff - 4) {
+      throw new ValidationError(`${path}[${i}].data`, u.data, 'a Uint8Array of at most 65531 bytes is required');
+    }
+    const index = checkInt(`${path}[${i}].index`, u.index, 0, 0x7fffffff);
+    return { type, data: u.data, index };
+  });
+}
+
 /** A nested attribute holding set `set`. */
 export function nest<D extends AttrDefs>(set: AttrSet<D>): FieldCodec<AttrValues<D>> {
   return {
     kind: `nest(${set.name})`,
     decode: (buf, off, len, path) => set.decode(buf, off, off + len, path),
     encode(w, type, value, path) {
+      // A plain object of the set's attributes (5 or null would write an empty nest, or throw a TypeError).
+      checkObject(path, value);
       const start = w.beginAttr(type);
       set.encode(w, value, path);
       w.endNest(start);
@@ -366,11 +385,13 @@ export function struct<T extends object>(kind: string, size: number,
     },
     encode(w, type, value, path) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path, value, `a ${kind} object is required`);
+      // Own members only, each read once: `{ __proto__: { low, high } }` has no members.
+      const v = ownCopy(path, value) as T & { tail?: unknown };
       const start = w.beginAttr(type);
-      write(w, value, path);
-      if (value.tail !== undefined) {
-        if (!(value.tail instanceof Uint8Array)) throw new ValidationError(`${path}.tail`, value.tail, 'a Uint8Array is required');
-        w.putBytes(value.tail);
+      write(w, v, path);
+      if (v.tail !== undefined) {
+        if (!(v.tail instanceof Uint8Array)) throw new ValidationError(`${path}.tail`, v.tail, 'a Uint8Array is required');
+        w.putBytes(v.tail);
       }
       w.endNest(start);
     },

@@ -7,6 +7,17 @@ import { ValidationError } from './errors.js';
 /** IFNAMSIZ - 1: the longest interface name in bytes. */
 export const IFNAMSIZ_MAX = 15;
 
+/** A lone UTF-16 surrogate (in `u` mode a surrogate pair is one code point and does not match). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Whether `s` holds a lone UTF-16 surrogate: UTF-8 has no encoding for one, and Buffer writes U+FFFD
+ * in its place, so the kernel would get another name than the one given.
+ */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
 /** A link given by name or by ifindex. */
 export type LinkRef = string | number;
 
@@ -25,6 +36,7 @@ export function checkLinkName(field: string, value: unknown): string {
   if (/[\s/:]/.test(value)) throw new ValidationError(field, value, 'an interface name cannot contain "/", ":" or whitespace');
   // The kernel copies names as C strings.
   if (value.includes('\0')) throw new ValidationError(field, value, 'an interface name cannot contain NUL');
+  if (hasLoneSurrogate(value)) throw new ValidationError(field, value, 'an interface name must be valid Unicode (it holds a lone surrogate)');
   return value;
 }
 
@@ -121,9 +133,29 @@ export function checkKeys(field: string, options: Record<string, unknown>, allow
   }
 }
 
-/** Checks a namespace reference: a path string or an open fd. */
-export function checkNamespace(field: string, value: unknown): string | number {
-  if (typeof value === 'string' && value.length > 0 && !value.includes('\0')) return value;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new ValidationError(field, value, 'a namespace path or an open namespace fd is required');
+/**
+ * Checks an array and returns a dense copy with each element read once. A hole is refused: reading
+ * it would find Array.prototype's or a polluted Object.prototype's member at that index (and
+ * `forEach` / `map` would silently skip it). `what` says what the elements are, for the message.
+ */
+export function checkArray(field: string, value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, value, `an array of ${what} is required`);
+  const out: unknown[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (!Object.hasOwn(value, i)) throw new ValidationError(`${field}[${i}]`, undefined, `an array without holes is required (${what})`);
+    out.push(value[i]);
+  }
+  return out;
+}
+
+/**
+ * Checks a plain object (as {@link checkObject}) and returns a copy without a prototype holding its
+ * own enumerable properties, each read once: what reads the copy cannot find inherited members, and
+ * a getter cannot answer differently between a check and a use.
+ */
+export function ownCopy(field: string, value: unknown): Record<string, unknown> {
+  const o = checkObject(field, value);
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(o)) out[key] = o[key];
+  return out;
 }

@@ -43,6 +43,8 @@ function checkItems<C>(field: string, items: readonly unknown[], codec: BulkCode
   const refs = new Array<Array<LinkRef | undefined>>(n);
   let names: Set<string> | undefined;
   for (let i = 0; i < n; i++) {
+    // A hole would read Array.prototype's or a polluted Object.prototype's member at that index.
+    if (!Object.hasOwn(items, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'an array without holes is required');
     const c = codec.check(`${field}[${i}]`, items[i]);
     checked[i] = c;
     const list = codec.refs(c);

@@ -15,7 +15,8 @@ import { Routes } from './route/service.js';
 import { Rules } from './rule/service.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
 import { messageTypeName } from './rtm.js';
-import { checkBool, checkInt, checkKeys, checkNamespace, checkObject } from '../core/validate.js';
+import { checkNamespaceRef } from '../../netns/checks.js';
+import { checkBool, checkInt, checkKeys, checkObject } from '../core/validate.js';
 
 /** Options of {@link RtNetlink.open}. */
 export interface RtNetlinkOptions extends ConnectionOptions {
@@ -112,7 +113,7 @@ function checkOpenOptions(options: unknown): RtNetlinkOptions {
   checkKeys('', o, OPEN_KEYS);
   // A null prototype: what reads these options later cannot find a polluted Object.prototype's values.
   const out = Object.create(null) as RtNetlinkOptions;
-  if (o.netns !== undefined) out.netns = checkNamespace('netns', o.netns);
+  if (o.netns !== undefined) out.netns = checkNamespaceRef('netns', o.netns);
   if (o.timeout !== undefined) out.timeout = checkInt('timeout', o.timeout, 1, MAX_TIMEOUT_MS);
   if (o.dumpRetries !== undefined) out.dumpRetries = checkInt('dumpRetries', o.dumpRetries, 0, 1000);
   if (o.maxDatagramSize !== undefined) out.maxDatagramSize = checkInt('maxDatagramSize', o.maxDatagramSize, 4096, 0x7fffffff);

@@ -40,6 +40,21 @@ export async function dumpList<T>(conn: Connection, type: number, d: PreparedDum
 }
 
 /**
+ * Runs `check` now, when a stream is made (its options are read then, once: changing them before
+ * the first `next()` changes nothing), and returns what gives its result on that first `next()`:
+ * the checked options, or the refusal of bad ones (which rejects the first read).
+ */
+export function checkNow<C>(check: () => C): () => C {
+  let checked: C;
+  try {
+    checked = check();
+  } catch (error) {
+    return () => { throw error; };
+  }
+  return () => checked;
+}
+
+/**
  * An async iterator over a dump of message type `type`. `prepare` runs on the first `next()` (so a
  * stream that is never read sends nothing); `return()` ends the dump early and frees its socket turn.
  */

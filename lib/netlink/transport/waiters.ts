@@ -190,7 +190,9 @@ export class BulkWaiter extends Waiter {
   private readonly runs = new Map<number, number>();
   constructor(requestType: number, readonly count: number, private readonly resolve: (r: BulkResult[]) => void) {
     super(requestType);
-    this.results = new Array<BulkResult>(count);
+    // Filled, not holey: `results[i] === undefined` on a hole would read a polluted Object.prototype[i]
+    // (and the call would wait forever for an item it thinks answered).
+    this.results = new Array<BulkResult>(count).fill(undefined as unknown as BulkResult);
     this.remaining = count;
     if (count === 0) resolve(this.results);
   }

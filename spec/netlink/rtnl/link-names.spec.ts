@@ -18,7 +18,7 @@ const serial = test.serial;
 
 /** A kernel with links by name; RTM_GETLINK answers with the ifindex, anything else is ACKed. */
 function kernel(links: Map<string, number>): FakeKernel {
-  return new FakeKernel((msgs: SentMessage[], k) => {
+  const k = new FakeKernel((msgs: SentMessage[], kk) => {
     const replies: Buffer[] = [];
     for (const m of msgs) {
       if (m.type === RTM_GETLINK) {
@@ -30,8 +30,11 @@ function kernel(links: Map<string, number>): FakeKernel {
         replies.push(nlerror(m.seq, 0, m));
       }
     }
-    k.deliver(...replies);
+    kk.deliver(...replies);
   });
+  // SIOCGSKNS works: the handle may open its watcher (the fake kernel refuses it by default).
+  k.namespaceErrno = 0;
+  return k;
 }
 
 /** IFLA_IFNAME of an RTM_GETLINK request (after the 16-byte ifinfomsg). */

@@ -8,7 +8,7 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { familyOf, parseIp, parsePrefix, prefixContains, type IpVersion, type Prefix } from '../../core/inet.js';
-import { checkKeys, checkLinkRef, checkObject, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkKeys, checkLinkRef, checkObject, type LinkRef } from '../../core/validate.js';
 import { SCOPES } from '../enums.js';
 import {
   ADDRESS_FLAGS, ADDRESS_PROTOCOLS, IFA_F_PERMANENT, IFA_F_SECONDARY,
@@ -76,11 +76,11 @@ const NEGATED_NAMES = new Map<string, number>([['primary', IFA_F_SECONDARY], ['d
 
 /** Reads the flag selectors into the bits that must be set and those that must be clear. */
 function checkFlagSelectors(field: string, value: unknown): { set: number; clear: number } {
-  if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of flag names is required');
+  const list = checkArray(field, value, 'flag names');
   let set = 0;
   let clear = 0;
-  for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
     const minus = typeof item === 'string' && item.startsWith('-');
     const name = typeof item === 'string' ? (minus ? item.slice(1) : item) : '';
     const flag = ADDRESS_FLAGS.value(name);

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { familyOf, parseIp, parsePrefix, type IpVersion } from '../../core/inet.js';
-import { checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, hasLoneSurrogate, type LinkRef } from '../../core/validate.js';
 import {
   ADDRESS_FLAGS, ADDRESS_PROTOCOLS, INFINITY_LIFE_TIME, SETTABLE_IPV4_ADDRESS_FLAGS, SETTABLE_IPV6_ADDRESS_FLAGS, addressScopeNumber,
   type AddressProtoName, type AddressScope, type IfaCacheInfo,
@@ -126,16 +126,19 @@ function checkLifetime(field: string, value: unknown): number {
 /** Parses the address and peer of add/del; the prefix length comes from either (they must agree). */
 function checkLocalPeer(p: string, o: Record<string, unknown>):
   { version: IpVersion; local: Uint8Array; peer: Uint8Array | undefined; prefixlen: number } {
-  if (o.address === undefined) throw new ValidationError(`${p}address`, undefined, 'an address (CIDR string) is required');
-  const local = parsePrefix(`${p}address`, o.address);
-  const hasLength = (o.address as string).includes('/');
+  // Each read once: a getter must not pass the check with one value and be used with another.
+  const address = o.address;
+  const peerIn = o.peer;
+  if (address === undefined) throw new ValidationError(`${p}address`, undefined, 'an address (CIDR string) is required');
+  const local = parsePrefix(`${p}address`, address);
+  const hasLength = (address as string).includes('/');
   let prefixlen = local.prefixlen;
   let peer: Uint8Array | undefined;
-  if (o.peer !== undefined) {
-    const pp = parsePrefix(`${p}peer`, o.peer, { version: local.version });
-    if ((o.peer as string).includes('/')) {
+  if (peerIn !== undefined) {
+    const pp = parsePrefix(`${p}peer`, peerIn, { version: local.version });
+    if ((peerIn as string).includes('/')) {
       if (hasLength && pp.prefixlen !== local.prefixlen) {
-        throw new ValidationError(`${p}peer`, o.peer, `prefix length /${pp.prefixlen} differs from the address's /${local.prefixlen}`);
+        throw new ValidationError(`${p}peer`, peerIn, `prefix length /${pp.prefixlen} differs from the address's /${local.prefixlen}`);
       }
       prefixlen = pp.prefixlen;
     }
@@ -157,8 +160,8 @@ function checkBroadcast(field: string, value: unknown, v4: boolean, prefixlen: n
 
 function checkLabel(field: string, value: unknown, v4: boolean): string {
   if (!v4) throw new ValidationError(field, value, 'labels are IPv4 only');
-  if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 15 || value.includes('\0')) {
-    throw new ValidationError(field, value, 'a label of 1..15 bytes (IFNAMSIZ - 1) without NUL is required');
+  if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 15 || value.includes('\0') || hasLoneSurrogate(value)) {
+    throw new ValidationError(field, value, 'a label of 1..15 bytes (IFNAMSIZ - 1) of valid Unicode without NUL is required');
   }
   return value;
 }
@@ -178,11 +181,11 @@ const SETTABLE_V4_NAMES = settableNames(SETTABLE_IPV4_ADDRESS_FLAGS);
 const SETTABLE_V6_NAMES = settableNames(SETTABLE_IPV6_ADDRESS_FLAGS);
 
 function checkFlags(field: string, value: unknown, v4: boolean): number {
-  if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of flag names is required');
+  const list = checkArray(field, value, 'flag names');
   const settable = v4 ? SETTABLE_IPV4_ADDRESS_FLAGS : SETTABLE_IPV6_ADDRESS_FLAGS;
   let flags = 0;
-  for (let i = 0; i < value.length; i++) {
-    const name: unknown = value[i];
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i];
     const bit = typeof name === 'string' ? ADDRESS_FLAGS.value(name) : undefined;
     if (bit === undefined || (bit & settable) === 0) {
       throw new ValidationError(`${field}[${i}]`, name, `not a flag a request can set on an IPv${v4 ? 4 : 6} address (known: ${v4 ? SETTABLE_V4_NAMES : SETTABLE_V6_NAMES})`);

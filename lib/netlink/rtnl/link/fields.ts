@@ -12,7 +12,7 @@ import { DecodeError, ValidationError } from '../../core/errors.js';
 import { formatIp, parseIp } from '../../core/inet.js';
 import { formatMac, parseMac } from '../../core/mac.js';
 import { exactLength, struct, type Bytes, type FieldCodec } from '../../core/schema.js';
-import { checkInt } from '../../core/validate.js';
+import { checkArray, checkInt, checkKeys, checkObject } from '../../core/validate.js';
 import type { NlWriter } from '../../core/writer.js';
 
 const exact = exactLength;
@@ -134,8 +134,9 @@ export const s32Array: FieldCodec<number[]> = {
   },
   encode(w, type, v, path) {
     if (!Array.isArray(v)) throw new ValidationError(path, v, 'an array of integers is required');
+    const list = checkArray(path, v, 'integers');
     const start = w.beginAttr(type);
-    v.forEach((x, i) => w.putS32(checkInt(`${path}[${i}]`, x, -0x80000000, 0x7fffffff)));
+    list.forEach((x, i) => w.putS32(checkInt(`${path}[${i}]`, x, -0x80000000, 0x7fffffff)));
     w.endNest(start);
   },
 };
@@ -151,8 +152,9 @@ export const u64Array: FieldCodec<bigint[]> = {
   },
   encode(w, type, v, path) {
     if (!Array.isArray(v)) throw new ValidationError(path, v, 'an array of bigint is required');
+    const list = checkArray(path, v, 'bigint');
     const start = w.beginAttr(type);
-    v.forEach((x, i) => {
+    list.forEach((x, i) => {
       if (typeof x !== 'bigint' || x < 0n || x > 0xffffffffffffffffn) throw new ValidationError(`${path}[${i}]`, x, 'a u64 bigint is required');
       w.putU64(x);
     });
@@ -184,9 +186,17 @@ export const bridgeId = struct<BridgeId>('ifla_bridge_id', 8,
     w.putBytes(parseMac(`${path}.address`, v.address));
   });
 
+/** The members of a {@link BridgeId}. */
+const BRIDGE_ID_KEYS = ['priority', 'address'];
+
 /** The `ip -j` text of a bridge id: `8000.02:00:00:00:00:01`. */
 export function formatBridgeId(id: BridgeId): string {
-  return `${id.priority.toString(16).padStart(4, '0')}.${id.address}`;
+  const o = checkObject('id', id);
+  checkKeys('id', o, BRIDGE_ID_KEYS);
+  // Each member read once, as an own property.
+  const priority = checkInt('priority', o.priority, 0, 0xffff);
+  const address = formatMac(parseMac('address', o.address));
+  return `${priority.toString(16).padStart(4, '0')}.${address}`;
 }
 
 /** `{ low, high }` of two big-endian u16 (struct ifla_vxlan_port_range). */

@@ -4,7 +4,7 @@
  * (IFLA_ALT_IFNAME, `links.addAltName` / `delAltName`, and `get`/`index` by a name past 15 bytes).
  */
 import { ValidationError } from '../../core/errors.js';
-import { IFNAMSIZ_MAX, checkKeys, checkObject } from '../../core/validate.js';
+import { IFNAMSIZ_MAX, checkArray, checkKeys, checkObject, hasLoneSurrogate } from '../../core/validate.js';
 
 const ALIAS_REF_KEYS = ['alias'];
 
@@ -18,6 +18,7 @@ export function checkAlias(field: string, value: unknown): string {
   }
   // The kernel keeps the alias as a C string: a NUL would silently cut it.
   if (value.includes('\0')) throw new ValidationError(field, value, 'an alias cannot contain NUL');
+  if (hasLoneSurrogate(value)) throw new ValidationError(field, value, 'an alias must be valid Unicode (it holds a lone surrogate)');
   return value;
 }
 
@@ -46,14 +47,16 @@ export function longAltName(ref: unknown): string | undefined {
 }
 
 function checkAltNameList(value: unknown, one: string): string[] {
-  const names: unknown[] = Array.isArray(value) ? value : [value];
+  const names: unknown[] = Array.isArray(value) ? checkArray('names', value, 'alternative names') : [value];
   if (names.length === 0 || names.length > 64) throw new ValidationError('names', value, 'an alternative name or a non-empty array of them is required');
   return names.map((n, i) => {
     const field = Array.isArray(value) ? `names[${i}]` : one;
     if (typeof n !== 'string' || n.length === 0 || Buffer.byteLength(n) > ALTNAME_MAX) {
       throw new ValidationError(field, n, `a name of 1..${ALTNAME_MAX} bytes is required`);
     }
-    if (n === '.' || n === '..' || /[\s/:\0]/.test(n)) throw new ValidationError(field, n, 'a name cannot be "." or "..", nor contain "/", ":", whitespace or NUL');
+    if (n === '.' || n === '..' || /[\s/:\0]/.test(n) || hasLoneSurrogate(n)) {
+      throw new ValidationError(field, n, 'a name cannot be "." or "..", nor contain "/", ":", whitespace, NUL or a lone surrogate');
+    }
     return n;
   });
 }

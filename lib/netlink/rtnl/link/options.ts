@@ -5,10 +5,11 @@
  * the checked forms are built in one object literal each, so a polluted Object.prototype can
  * neither add a field nor change one.
  */
+import { checkNamespaceRef } from '../../../netns/checks.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseMac } from '../../core/mac.js';
 import {
-  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkNamespace, checkObject, checkU32,
+  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, checkU32, hasLoneSurrogate, ownCopy,
   type LinkRef,
 } from '../../core/validate.js';
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
@@ -359,7 +360,7 @@ function checkSettings(field: string, o: Record<string, unknown>): CheckedSettin
     gsoIpv4MaxSize: o.gsoIpv4MaxSize === undefined ? undefined : checkU32(`${p}gsoIpv4MaxSize`, o.gsoIpv4MaxSize),
     groIpv4MaxSize: o.groIpv4MaxSize === undefined ? undefined : checkU32(`${p}groIpv4MaxSize`, o.groIpv4MaxSize),
     master: o.master === undefined ? undefined : o.master === null ? null : checkLinkRef(`${p}master`, o.master),
-    netns: o.netns === undefined ? undefined : checkNamespace(`${p}netns`, o.netns),
+    netns: o.netns === undefined ? undefined : checkNamespaceRef(`${p}netns`, o.netns),
   };
 }
 
@@ -424,7 +425,8 @@ export function checkAdd(options: unknown): CheckedAdd {
 /** Checks the target and changes of `links.set` completely (data without a kind: see {@link CheckedSet}). */
 export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   const target = checkLinkRef('link', ref);
-  const o = checkObject('changes', changes);
+  // A copy: `data` is read more than once below, and a getter must not answer differently.
+  const o = ownCopy('changes', changes);
   checkKeys('', o, SET_KEYS);
   const settings = checkSettings('', o);
   const name = o.name === undefined ? undefined : checkLinkName('name', o.name);
@@ -451,11 +453,26 @@ export function checkSet(ref: unknown, changes: unknown): CheckedSet {
 export function checkList(options: unknown): CheckedList {
   const o = checkObject('options', options);
   checkKeys('', o, LIST_KEYS);
-  if (o.kind !== undefined && typeof o.kind !== 'string') throw new ValidationError('kind', o.kind, 'a kind string is required');
+  const kind = o.kind === undefined ? undefined : checkKindFilter(o.kind);
   const stats = o.stats === undefined ? true : checkBool('stats', o.stats);
   const master = o.master === undefined ? undefined : checkLinkRef('master', o.master);
   const alias = o.alias === undefined ? undefined : checkAlias('alias', o.alias);
-  return { kind: o.kind as string | undefined, master, alias, stats };
+  return { kind, master, alias, stats };
+}
+
+/** MODULE_NAME_LEN - 1: the longest kind the kernel reads from IFLA_INFO_KIND, in bytes. */
+const KIND_MAX = 55;
+
+/**
+ * A kind to list links of: any kind the kernel may know (not only {@link KNOWN_KINDS}), as a C string
+ * of 1..55 bytes (the kernel would cut it at a NUL, or at 55 bytes, and match another kind).
+ */
+function checkKindFilter(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > KIND_MAX || Buffer.byteLength(value) > KIND_MAX || value.includes('\0')
+    || hasLoneSurrogate(value)) {
+    throw new ValidationError('kind', value, `a kind name of 1..${KIND_MAX} bytes of valid Unicode without NUL is required`);
+  }
+  return value;
 }
 
 /** An IPv6 address generation mode by name (the numbers are the kernel's, not the API's). */

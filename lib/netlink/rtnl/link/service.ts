@@ -9,17 +9,17 @@
 import { NetlinkError, ValidationError } from '../../core/errors.js';
 import { ENODEV } from '../../core/errno.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
-import { checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
 import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
 import { resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP } from '../rtm.js';
-import { dumpList, dumpStream, type PreparedDump } from '../stream.js';
+import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { IFI_INDEX_AT } from './codec.js';
 import * as C from './constants.js';
 import { checkKindData, type CheckedKindData } from './kinds/options.js';
 import {
-  checkAdd, checkList, checkSet, type CheckedAdd, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
+  checkAdd, checkList, checkSet, type CheckedAdd, type CheckedList, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
   type LinkSetOptions,
 } from './options.js';
 import {
@@ -85,17 +85,17 @@ export class Links {
    * alias here.
    */
   async list(options: LinkListOptions = {}): Promise<Link[]> {
-    return dumpList(this.conn, RTM_GETLINK, await this.prepareDump(options));
+    return dumpList(this.conn, RTM_GETLINK, await this.prepareDump(checkList(options)));
   }
 
   /** Like {@link list}, one link at a time, reading from the kernel as the loop advances. */
   stream(options: LinkListOptions = {}): AsyncIterableIterator<Link> {
-    return dumpStream(this.conn, RTM_GETLINK, () => this.prepareDump(options));
+    const checked = checkNow(() => checkList(options));
+    return dumpStream(this.conn, RTM_GETLINK, () => this.prepareDump(checked()));
   }
 
   /** The dump of list options (checked, the master's name resolved), skipping links of another alias. */
-  private async prepareDump(options: unknown): Promise<PreparedDump<Link>> {
-    const c = checkList(options);
+  private async prepareDump(c: CheckedList): Promise<PreparedDump<Link>> {
     const master = c.master === undefined ? undefined : await this.index(c.master);
     const build = requestBuilder(dumpRequest(c, master));
     const alias = c.alias;
@@ -298,8 +298,7 @@ export class Links {
    * which the kernel unregisters together. Resolves to one result per item, in order.
    */
   async delMany(refs: readonly LinkRef[]): Promise<BulkResult[]> {
-    if (!Array.isArray(refs)) throw new ValidationError('links', refs, 'an array of link names or indexes is required');
-    const targets = refs.map((r, i) => checkLinkRef(`links[${i}]`, r));
+    const targets = checkArray('links', refs, 'link names or indexes').map((r, i) => checkLinkRef(`links[${i}]`, r));
     if (targets.length === 0) return [];
     // A group number no link uses, so the group delete cannot touch anything else.
     const links = await this.list({ stats: false });

@@ -7,7 +7,7 @@ import { ValidationError } from '../../core/errors.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, checkIp, ipv4Number, ipVersion, parseIp } from '../../core/inet.js';
 import { macNumber } from '../../core/mac.js';
 import {
-  checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, type LinkRef,
+  checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, type LinkRef,
 } from '../../core/validate.js';
 import { PROTOCOLS } from '../enums.js';
 import {
@@ -144,8 +144,9 @@ function stateBit(field: string, value: unknown): number {
 export function checkState(field: string, value: unknown): number {
   if (typeof value === 'number') return checkInt(field, value, 0, 0xffff);
   if (!Array.isArray(value)) return stateBit(field, value);
+  const list = checkArray(field, value, 'state names');
   let state = 0;
-  for (let i = 0; i < value.length; i++) state |= stateBit(`${field}[${i}]`, value[i]);
+  for (let i = 0; i < list.length; i++) state |= stateBit(`${field}[${i}]`, list[i]);
   return state;
 }
 
@@ -157,10 +158,11 @@ function checkFlags(field: string, value: unknown): { flags: number; ext: number
   if (value === undefined) return { flags: 0, ext: undefined };
   if (typeof value === 'number') return { flags: checkInt(field, value, 0, 0xff), ext: undefined };
   if (!Array.isArray(value)) throw new ValidationError(field, value, 'an array of flag names or a number 0..255 is required');
+  const list = checkArray(field, value, 'flag names');
   let flags = 0;
   let ext: number | undefined;
-  for (let i = 0; i < value.length; i++) {
-    const name: unknown = value[i];
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i];
     const bit = typeof name === 'string' ? NEIGHBOR_FLAGS.value(name) : undefined;
     const extBit = typeof name === 'string' && bit === undefined ? NEIGHBOR_EXT_FLAGS.value(name) : undefined;
     if (bit !== undefined) flags |= bit;
@@ -202,9 +204,11 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     if (version === 0) checkIp(pathOf(field, 'dst'), rawDst);
   }
   const dst = rawDst as string | undefined;
+  // Read once: it decides the family, and a getter must not answer differently when it is parsed.
+  const rawLladdr = o.lladdr;
   if (family === undefined) {
     if (dst !== undefined) family = version as 4 | 6;
-    else if (o.lladdr !== undefined) family = 'bridge';
+    else if (rawLladdr !== undefined) family = 'bridge';
     else throw new ValidationError(pathOf(field, 'dst'), undefined, 'a dst (or, for an FDB entry, an lladdr) is required');
   }
   const bridge = family === 'bridge';
@@ -217,10 +221,9 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
         if (o[k] !== undefined) throw new ValidationError(pathOf(field, k), o[k], "only bridge FDB entries (family 'bridge') take this option");
       }
     }
-  } else if (o.lladdr === undefined) {
+  } else if (rawLladdr === undefined) {
     throw new ValidationError(pathOf(field, 'lladdr'), undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
-  const rawLladdr = o.lladdr;
   const mac = rawLladdr === undefined ? -1 : macNumber(rawLladdr);
   const lladdr = rawLladdr === undefined || mac >= 0 ? rawLladdr as string | undefined : parseLladdr(pathOf(field, 'lladdr'), rawLladdr, bridge);
   let flags = 0;
@@ -317,12 +320,12 @@ export interface CheckedNeighborGet {
 
 /** ndm_flags of an FDB lookup: `self` and `master` only (the kernel refuses any other). */
 function checkFdbGetFlags(field: string, value: unknown): number {
-  if (!Array.isArray(value)) throw new ValidationError(field, value, "an array of 'self' / 'master' is required");
+  const list = checkArray(field, value, "'self' / 'master'");
   let flags = 0;
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] === 'self') flags |= NTF_SELF;
-    else if (value[i] === 'master') flags |= NTF_MASTER;
-    else throw new ValidationError(`${field}[${i}]`, value[i], "'self' or 'master' is required");
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === 'self') flags |= NTF_SELF;
+    else if (list[i] === 'master') flags |= NTF_MASTER;
+    else throw new ValidationError(`${field}[${i}]`, list[i], "'self' or 'master' is required");
   }
   return flags;
 }

@@ -13,7 +13,7 @@ import { bulk, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
 import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../rtm.js';
-import { dumpStream, type PreparedDump } from '../stream.js';
+import { checkNow, dumpStream, type PreparedDump } from '../stream.js';
 import { checkNeighborList, neighborStateMatches, type CheckedNeighborList, type NeighborListOptions } from './filter.js';
 import {
   checkNeighbor, checkNeighborGet, type CheckedNeighbor, type NeighborGetOptions, type NeighborKey, type NeighborOptions,
@@ -57,19 +57,19 @@ export class Neighbors {
    * (proxy or not), and here by NUD state.
    */
   async list(options: NeighborListOptions = {}): Promise<Neighbor[]> {
-    const d = await this.prepareDump(options);
+    const d = await this.prepareDump(checkNeighborList(options));
     const all = await this.conn.dump(RTM_GETNEIGH, 0, d.build, d.decode);
     return all.filter((n): n is Neighbor => n !== undefined);
   }
 
   /** Like {@link list}, one entry at a time, reading from the kernel as the loop advances. */
   stream(options: NeighborListOptions = {}): AsyncIterableIterator<Neighbor> {
-    return dumpStream(this.conn, RTM_GETNEIGH, () => this.prepareDump(options));
+    const checked = checkNow(() => checkNeighborList(options));
+    return dumpStream(this.conn, RTM_GETNEIGH, () => this.prepareDump(checked()));
   }
 
-  /** Checks list options (a bad one rejects the first read) and resolves their link names. */
-  private async prepareDump(options: unknown): Promise<PreparedDump<Neighbor>> {
-    const l = checkNeighborList(options);
+  /** Resolves the link names of checked list options (a bad option rejects a stream's first read). */
+  private async prepareDump(l: CheckedNeighborList): Promise<PreparedDump<Neighbor>> {
     const r = resolveRefs(this.index, [l.link, l.master]);
     const [link, master] = r instanceof Promise ? await r : r;
     return { build: (w) => writeNeighborDump(w, l, link, master), decode: dumpDecoder(l) };

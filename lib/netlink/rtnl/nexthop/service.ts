@@ -16,9 +16,9 @@ import { findAttr } from '../../core/attributes.js';
 import { NHA_FDB, NHMSG_SIZE } from './codec.js';
 import { resolveRefs } from '../resolve.js';
 import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from '../rtm.js';
-import { dumpList, dumpStream, type PreparedDump } from '../stream.js';
+import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import {
-  checkNexthop, checkNexthopGet, checkNexthopId, checkNexthopList, type CheckedNexthop, type NexthopGetOptions,
+  checkNexthop, checkNexthopGet, checkNexthopId, checkNexthopList, type CheckedNexthop, type CheckedNexthopList, type NexthopGetOptions,
   type NexthopListOptions, type NexthopSpec,
 } from './options.js';
 import { dumpRequest, idRequest, newRequest, requestBuilder, writeNexthopRequest } from './request.js';
@@ -40,17 +40,17 @@ export class Nexthops {
    * groups only by the kernel, fdb only and protocol here.
    */
   async list(options: NexthopListOptions = {}): Promise<Nexthop[]> {
-    return dumpList(this.conn, RTM_GETNEXTHOP, await this.prepareDump(options));
+    return dumpList(this.conn, RTM_GETNEXTHOP, await this.prepareDump(checkNexthopList(options)));
   }
 
   /** Like {@link list}, one nexthop at a time, reading from the kernel as the loop advances. */
   stream(options: NexthopListOptions = {}): AsyncIterableIterator<Nexthop> {
-    return dumpStream(this.conn, RTM_GETNEXTHOP, () => this.prepareDump(options));
+    const checked = checkNow(() => checkNexthopList(options));
+    return dumpStream(this.conn, RTM_GETNEXTHOP, () => this.prepareDump(checked()));
   }
 
-  /** Checks list options, resolves their devices and prepares the dump. */
-  private async prepareDump(options: unknown): Promise<PreparedDump<Nexthop>> {
-    const c = checkNexthopList(options);
+  /** Resolves the devices of checked list options and prepares the dump. */
+  private async prepareDump(c: CheckedNexthopList): Promise<PreparedDump<Nexthop>> {
     const r = resolveRefs(this.index, [c.oif, c.master]);
     const [oif, master] = r instanceof Promise ? await r : r;
     const build = requestBuilder(dumpRequest(c, oif, master));

@@ -14,7 +14,7 @@ import { checkInt } from '../../core/validate.js';
 import type { Connection } from '../../transport/connection.js';
 import { list as listNamespaceFiles, NETNS_RUN_DIR, openNamespace } from '../../../netns/netns.js';
 import { RTM_GETNSID, RTM_NEWNSID } from '../rtm.js';
-import { dumpStream } from '../stream.js';
+import { checkNow, dumpStream } from '../stream.js';
 import { NSID_MAX } from './codec.js';
 import {
   checkNsidValue, checkPeer, checkResolveOptions, checkTarget, type CheckedPeer, type NsidGetOptions, type NsidListOptions,
@@ -86,8 +86,9 @@ export class Nsids {
 
   /** Like {@link list}, one id at a time, reading from the kernel as the loop advances. */
   stream(options: NsidListOptions = {}): AsyncIterableIterator<Nsid> {
+    const checked = checkNow(() => checkTarget(options));
     return dumpStream(this.conn, RTM_GETNSID, () => {
-      const target = checkTarget(options);
+      const target = checked();
       return { build: (w) => writeNsidDump(w, target), decode: nsidView };
     });
   }

@@ -4,7 +4,7 @@
  * the codec's metrics set, in the order iproute2 writes them (RTAX_LOCK last).
  */
 import { ValidationError } from '../../core/errors.js';
-import { checkBool, checkInt } from '../../core/validate.js';
+import { checkArray, checkBool, checkInt, hasLoneSurrogate } from '../../core/validate.js';
 import type { RouteMetrics } from './codec.js';
 import * as C from './constants.js';
 
@@ -45,21 +45,25 @@ export function checkMetrics(p: string, o: Record<string, unknown>): RouteMetric
     m.quickack = checkBool(`${p}quickack`, o.quickack) ? 1 : 0;
     any = true;
   }
-  if (o.congctl !== undefined) {
-    if (typeof o.congctl !== 'string' || o.congctl.length === 0 || o.congctl.length > 15 || o.congctl.includes('\0')) {
-      throw new ValidationError(`${p}congctl`, o.congctl, 'a congestion control name (1..15 bytes) is required');
+  // Read once: a getter must not pass the check with one value and be sent with another.
+  const congctl = o.congctl;
+  if (congctl !== undefined) {
+    // TCP_CA_NAME_MAX - 1 bytes (the kernel counts bytes: 'é' is two).
+    if (typeof congctl !== 'string' || congctl.length === 0 || congctl.length > 15 || Buffer.byteLength(congctl) > 15 || congctl.includes('\0')
+      || hasLoneSurrogate(congctl)) {
+      throw new ValidationError(`${p}congctl`, congctl, 'a congestion control name (1..15 bytes of valid Unicode, no NUL) is required');
     }
-    m.ccAlgo = o.congctl;
+    m.ccAlgo = congctl;
     any = true;
   }
   if (o.fastopenNoCookie !== undefined) {
     m.fastopenNoCookie = checkBool(`${p}fastopenNoCookie`, o.fastopenNoCookie) ? 1 : 0;
     any = true;
   }
-  if (o.lock !== undefined) {
-    if (!Array.isArray(o.lock)) throw new ValidationError(`${p}lock`, o.lock, 'an array of metric names is required');
+  const lock = o.lock;
+  if (lock !== undefined) {
     let mask = 0;
-    for (const [i, name] of (o.lock as unknown[]).entries()) {
+    for (const [i, name] of checkArray(`${p}lock`, lock, 'metric names').entries()) {
       const bit = typeof name === 'string' ? LOCKABLE.get(name) : undefined;
       if (bit === undefined) {
         throw new ValidationError(`${p}lock[${i}]`, name, `unknown metric (known: ${[...LOCKABLE.keys()].join(', ')})`);

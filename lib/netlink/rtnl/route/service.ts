@@ -15,8 +15,8 @@ import type { Links } from '../link/service.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../rtm.js';
 import { bulk, type BulkCodec } from '../bulk.js';
 import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
-import { dumpList, dumpStream, type PreparedDump } from '../stream.js';
-import { checkFilter, prepareDump } from './filter.js';
+import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
+import { checkFilter, prepareDump, type CheckedFilter } from './filter.js';
 import type { RouteGetOptions, RouteListOptions, RouteSpec } from './options.js';
 import { routeRefs, writeGet, writeRoute } from './request.js';
 import { checkGet, checkRoute, type CheckedRoute, type RouteMode } from './validate.js';
@@ -45,23 +45,23 @@ export class Routes {
    * checking) is filtered here, on the replies' bytes. A table that does not exist yields no routes.
    */
   async list(options: RouteListOptions = {}): Promise<Route[]> {
-    return dumpList(this.conn, RTM_GETROUTE, await this.prepareDump(options));
+    return dumpList(this.conn, RTM_GETROUTE, await this.prepareDump(checkFilter(options)));
   }
 
   /**
    * Like {@link list}, one route at a time, reading the next datagram from the kernel only when
    * the loop needs more: memory stays bounded whatever the table size (as long as the caller does
    * not keep the routes). A dump the kernel flags as inconsistent (NLM_F_DUMP_INTR) ends with
-   * ProtocolError ERR_NL_DUMP_INTERRUPTED after the routes already yielded. Bad options reject the
-   * first `next()`.
+   * ProtocolError ERR_NL_DUMP_INTERRUPTED after the routes already yielded. The options are read
+   * when the stream is made; bad ones reject the first `next()`.
    */
   stream(options: RouteListOptions = {}): AsyncIterableIterator<Route> {
-    return dumpStream(this.conn, RTM_GETROUTE, () => this.prepareDump(options));
+    const checked = checkNow(() => checkFilter(options));
+    return dumpStream(this.conn, RTM_GETROUTE, () => this.prepareDump(checked()));
   }
 
-  /** Checks list options, resolves their links, and prepares the dump for this socket's checking mode. */
-  private async prepareDump(options: RouteListOptions): Promise<PreparedDump<Route>> {
-    const f = checkFilter(options);
+  /** Resolves the links of checked list options, and prepares the dump for this socket's checking mode. */
+  private async prepareDump(f: CheckedFilter): Promise<PreparedDump<Route>> {
     const r = resolveRefs(this.index, [f.oif, f.iif]);
     const [oif, iif] = r instanceof Promise ? await r : r;
     return prepareDump(f, oif, this.conn.socket.strictCheck, iif);

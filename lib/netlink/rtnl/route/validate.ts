@@ -10,7 +10,8 @@
 import { ValidationError } from '../../core/errors.js';
 import { AF_INET, familyOf, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../../core/inet.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
-import { checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
+import { isMessageView } from '../../core/message-view.js';
+import { checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, ownCopy, type LinkRef } from '../../core/validate.js';
 import * as E from '../enums.js';
 import * as C from './constants.js';
 import { RTMSG_SIZE, type RouteMetrics, type RtMsg } from './codec.js';
@@ -112,6 +113,8 @@ function objectField(p: string): string {
  */
 export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRoute {
   if (spec instanceof Route) {
+    // Only a view this library made holds a message (Object.create(Route.prototype) holds none).
+    if (!isMessageView(spec)) throw new ValidationError(objectField(p), spec, 'a route spec object, or for del a Route view from a dump, is required');
     if (mode === 'del') return checkRouteView(p, spec);
     throw new ValidationError(objectField(p), spec.dst, 'a route spec object is required (Route views are accepted by del only)');
   }
@@ -191,15 +194,16 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     if (version !== 6) throw new ValidationError(`${p}expires`, o.expires, 'expires applies to IPv6 routes only');
   }
   let multipath: CheckedNexthop[] | undefined;
-  if (o.multipath !== undefined) {
-    if (!Array.isArray(o.multipath) || o.multipath.length === 0) {
-      throw new ValidationError(`${p}multipath`, o.multipath, 'a non-empty array of nexthops is required');
+  // Read once (a getter must not answer differently between the checks), holes refused.
+  const hopsIn = o.multipath;
+  if (hopsIn !== undefined) {
+    if (!Array.isArray(hopsIn) || hopsIn.length === 0) {
+      throw new ValidationError(`${p}multipath`, hopsIn, 'a non-empty array of nexthops is required');
     }
     if (gateway !== undefined || via !== undefined) {
-      throw new ValidationError(`${p}multipath`, o.multipath, 'a multipath route takes its gateways in the nexthops, not in gateway/via');
+      throw new ValidationError(`${p}multipath`, hopsIn, 'a multipath route takes its gateways in the nexthops, not in gateway/via');
     }
-    const hops: unknown[] = o.multipath;
-    multipath = hops.map((h, i) => checkNexthop(`${p}multipath[${i}]`, h, version, family));
+    multipath = checkArray(`${p}multipath`, hopsIn, 'nexthops').map((h, i) => checkNexthop(`${p}multipath[${i}]`, h, version, family));
   }
   const encap = o.encap === undefined ? undefined : checkEncap(`${p}encap`, o.encap);
   const metrics = hasMetrics ? checkMetrics(p, o) : undefined;
@@ -316,7 +320,8 @@ function impliedVersion(o: Record<string, unknown>): IpVersion | undefined {
 
 /** One path of `multipath`, checked. */
 function checkNexthop(p: string, value: unknown, version: IpVersion, family: number): CheckedNexthop {
-  const o = checkObject(p, value);
+  // A copy: gateway and via are read more than once below.
+  const o = ownCopy(p, value);
   checkKeys(p, o, HOP_KEYS);
   if (o.gateway !== undefined && o.via !== undefined) throw new ValidationError(`${p}.via`, o.via, 'give either gateway or via, not both');
   let gateway = o.gateway === undefined ? undefined : checkAddress(`${p}.gateway`, o.gateway, version, 'gateway');
@@ -347,7 +352,8 @@ function checkTunnelId(field: string, v: unknown): bigint {
  * the encap of nexthop objects (nexthop/options.ts): the kernel builds both with lwtunnel.
  */
 export function checkEncap(p: string, value: unknown): RouteEncap {
-  const o = checkObject(p, value);
+  // A copy: the type and the addresses are read more than once below.
+  const o = ownCopy(p, value);
   const keys = typeof o.type === 'string' ? ENCAP_KEYS.get(o.type) : undefined;
   if (keys === undefined) throw new ValidationError(`${p}.type`, o.type, 'ip, ip6 or mpls is required');
   checkKeys(p, o, keys);
@@ -357,7 +363,7 @@ export function checkEncap(p: string, value: unknown): RouteEncap {
     if (!Array.isArray(labels) || labels.length === 0 || labels.length > 30) {
       throw new ValidationError(`${p}.labels`, labels, 'an array of 1..30 MPLS labels is required');
     }
-    const dst = labels.map((l: unknown, i) => checkInt(`${p}.labels[${i}]`, l, 0, MPLS_LABEL_MAX));
+    const dst = checkArray(`${p}.labels`, labels, 'MPLS labels').map((l, i) => checkInt(`${p}.labels[${i}]`, l, 0, MPLS_LABEL_MAX));
     return { type: LWTUNNEL_ENCAP_MPLS, attributes: definedOnly({ dst, ttl: u8('ttl') }) };
   }
   const version = o.type === 'ip' ? 4 : 6;

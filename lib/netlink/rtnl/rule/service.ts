@@ -9,8 +9,8 @@ import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import type { Connection } from '../../transport/connection.js';
 import type { Links } from '../link/service.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE } from '../rtm.js';
-import { dumpStream, type PreparedDump } from '../stream.js';
-import { checkRuleFilter, ruleMatches, type RuleListOptions } from './filter.js';
+import { checkNow, dumpStream, type PreparedDump } from '../stream.js';
+import { checkRuleFilter, ruleMatches, type RuleFilter, type RuleListOptions } from './filter.js';
 import { checkRule, type RuleOptions } from './options.js';
 import { writeRule, writeRuleDump } from './request.js';
 import { Rule, ruleView } from './view.js';
@@ -22,8 +22,7 @@ export type { RuleListOptions } from './filter.js';
  * The dump request and decoder of checked list options (rules need no link resolution). The kernel
  * filters by family only; the decoder drops the rules the other selectors refuse.
  */
-function prepareDump(options: unknown): PreparedDump<Rule> {
-  const f = checkRuleFilter(options);
+function prepareDump(f: RuleFilter): PreparedDump<Rule> {
   return {
     build: (w) => writeRuleDump(w, f.af),
     decode: (buf, off, len) => {
@@ -43,14 +42,15 @@ export class Rules {
    * rules matching every one (`ip rule show SELECTOR`).
    */
   async list(options: RuleListOptions = {}): Promise<Rule[]> {
-    const d = prepareDump(options);
+    const d = prepareDump(checkRuleFilter(options));
     const all = await this.conn.dump(RTM_GETRULE, 0, d.build, d.decode);
     return all.filter((r): r is Rule => r !== undefined);
   }
 
   /** Like {@link list}, one rule at a time, reading from the kernel as the loop advances. */
   stream(options: RuleListOptions = {}): AsyncIterableIterator<Rule> {
-    return dumpStream(this.conn, RTM_GETRULE, () => prepareDump(options));
+    const checked = checkNow(() => checkRuleFilter(options));
+    return dumpStream(this.conn, RTM_GETRULE, () => prepareDump(checked()));
   }
 
   /**

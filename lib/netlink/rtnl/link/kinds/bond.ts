@@ -12,6 +12,7 @@
 import { EnumTable } from '../../../core/enum-table.js';
 import { DecodeError, ValidationError } from '../../../core/errors.js';
 import { formatIp, parseIp, type IpVersion } from '../../../core/inet.js';
+import { checkArray } from '../../../core/validate.js';
 import { bool8, enumOf, ether } from '../fields.js';
 import { AttrSet, attr, nest, s32, u16, u32, u8, type AttrValues, type FieldCodec } from '../../../core/schema.js';
 
@@ -119,8 +120,9 @@ function targets(version: IpVersion): FieldCodec<string[]> {
       if (!Array.isArray(addresses) || addresses.length > BOND_MAX_TARGETS) {
         throw new ValidationError(path, addresses, `an array of at most ${BOND_MAX_TARGETS} IPv${version} addresses is required`);
       }
+      const list = checkArray(path, addresses, `IPv${version} addresses`);
       const start = w.beginNest(type);
-      addresses.forEach((a: unknown, i) => w.attrBytes(i, parseIp(`${path}[${i}]`, a, version).bytes));
+      list.forEach((a, i) => w.attrBytes(i, parseIp(`${path}[${i}]`, a, version).bytes));
       w.endNest(start);
     },
   };

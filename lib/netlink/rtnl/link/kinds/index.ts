@@ -216,14 +216,22 @@ export type LinkInfoSlave =
  */
 export type LinkInfo = LinkInfoCommon & LinkInfoKind & LinkInfoSlave;
 
+/** Checks the arguments of {@link linkKindData} / {@link linkSlaveData}: a link info object (or undefined) and a kind name. */
+function checkInfoArgs(info: unknown, kind: unknown): void {
+  if (info !== undefined && (typeof info !== 'object' || info === null)) throw new ValidationError('info', info, 'a link info object (or undefined) is required');
+  if (typeof kind !== 'string') throw new ValidationError('kind', kind, 'a kind name is required');
+}
+
 /** The typed data of `info` when its kind is `kind`, else undefined. */
 export function linkKindData<K extends TypedLinkKind>(info: LinkInfo | undefined, kind: K): LinkKindDataMap[K] | undefined {
+  checkInfoArgs(info, kind);
   if (info === undefined || info.kind !== kind || info.data === undefined || info.data instanceof Uint8Array) return undefined;
   return info.data as LinkKindDataMap[K];
 }
 
 /** The typed slave data of `info` when its slave kind is `kind`, else undefined. */
 export function linkSlaveData<K extends keyof LinkSlaveDataMap>(info: LinkInfo | undefined, kind: K): LinkSlaveDataMap[K] | undefined {
+  checkInfoArgs(info, kind);
   if (info === undefined || info.slaveKind !== kind || info.slaveData === undefined || info.slaveData instanceof Uint8Array) return undefined;
   return info.slaveData as LinkSlaveDataMap[K];
 }
