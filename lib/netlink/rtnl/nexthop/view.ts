@@ -174,6 +174,7 @@ export class Nexthop extends MessageView {
    * (it is `flags`), `onlink` (the `'onlink'` flag).
    */
   toObject(): NexthopObject {
+    this.indexed();
     const o: NexthopObject = { id: this.id, scope: this.scope, protocol: this.protocol, flags: this.flags, blackhole: this.blackhole, fdb: this.fdb };
     const family = this.family;
     if (family !== undefined) o.family = family;
