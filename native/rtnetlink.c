@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -25,6 +26,11 @@
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
+#endif
+
+// linux/sockios.h: a new fd of the network namespace a socket belongs to (since Linux 4.9).
+#ifndef SIOCGSKNS
+#define SIOCGSKNS 0x894C
 #endif
 
 // The calling thread's own namespace. /proc/self would name the main thread's namespace instead.
@@ -276,6 +282,17 @@ static napi_value socket_open(napi_env env, napi_callback_info info) {
     return num(env, -err);
   }
   return num(env, fd);
+}
+
+// socketNamespace(fd): a new fd (O_CLOEXEC) of the network namespace socket fd belongs to
+// (ioctl SIOCGSKNS; needs CAP_NET_ADMIN there), so a second socket can be opened in the very
+// namespace of the first even after the path or fd it was opened with names another one.
+static napi_value socket_namespace(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int fd;
+  if (!get_args(env, info, 1, argv, NULL) || !get_fd(env, argv[0], &fd)) return NULL;
+  int ns = ioctl(fd, SIOCGSKNS);
+  return num(env, ns < 0 ? -errno : ns);
 }
 
 // socketPortId(fd): the nl_pid bind() chose. It is a u32 (autobind hands out values from
@@ -859,6 +876,7 @@ NAPI_MODULE_INIT() {
       FN("umount", do_umount),                FN("invokeInNamespace", invoke_in_namespace),
       FN("procSysOpen", proc_sys_open),       FN("packetOpen", packet_open),
       FN("packetSend", packet_send),          FN("socketCloseLater", socket_close_later),
+      FN("socketNamespace", socket_namespace),
   };
 #undef FN
   CHECK(env, napi_define_properties(env, exports, sizeof fns / sizeof *fns, fns));

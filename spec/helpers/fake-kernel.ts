@@ -38,10 +38,14 @@ export class FakeKernel implements NativeBinding {
     return () => setNativeBinding(undefined);
   }
 
-  /** Queues a datagram (several messages concatenated) for the next recv. */
+  /**
+   * Queues a datagram (several messages concatenated) for the next recv of the socket that sent
+   * last (the kernel answers its sender): {@link queue} for the first socket.
+   */
   deliver(...messages: Buffer[]): void {
-    this.queue.push({ data: Buffer.concat(messages) });
+    (this.otherQueues.get(this.#lastSender) ?? this.queue).push({ data: Buffer.concat(messages) });
   }
+  #lastSender = 7;
 
   /** Makes readiness callbacks fire, as libuv would. */
   wake(): void {
@@ -53,17 +57,36 @@ export class FakeKernel implements NativeBinding {
     return this.datagrams.flatMap((d) => parse(d));
   }
 
-  socketOpen(): number { return 7; }
+  /**
+   * The first socket is fd 7 and reads {@link queue}; any further socket (a handle's link watcher,
+   * say) gets the next fd and a queue of its own in {@link otherQueues}, empty unless a test fills it.
+   */
+  socketOpen(_protocol = 0, netns: string | number | null = null): number {
+    this.openedIn.push(netns);
+    const fd = this.#nextFd++;
+    if (fd !== 7) this.otherQueues.set(fd, []);
+    return fd;
+  }
+  #nextFd = 7;
+  /** The namespace argument of each socketOpen, in order (null: the caller's). */
+  readonly openedIn: Array<string | number | null> = [];
+  /** The receive queues of the sockets after the first, by fd. */
+  readonly otherQueues = new Map<number, Delivery[]>();
+  /** Queues a datagram for the socket `fd` (not the first one). */
+  deliverTo(fd: number, ...messages: Buffer[]): void {
+    this.otherQueues.get(fd)!.push({ data: Buffer.concat(messages) });
+  }
   socketPortId(): number { return 4242; }
-  socketSend(_fd: number, buf: Uint8Array, offset: number, length: number): number {
+  socketSend(fd: number, buf: Uint8Array, offset: number, length: number): number {
     if (this.sendErrno) return -this.sendErrno;
+    this.#lastSender = fd;
     const d = Buffer.from(buf.subarray(offset, offset + length));
     this.datagrams.push(d);
     this.respond(parse(d), this);
     return length;
   }
-  socketRecv(_fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number {
-    const next = this.queue.shift();
+  socketRecv(fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number {
+    const next = (this.otherQueues.get(fd) ?? this.queue).shift();
     if (next === undefined) return -11;
     if ('errno' in next) return -next.errno;
     meta[0] = next.pid ?? 0;
@@ -82,6 +105,20 @@ export class FakeKernel implements NativeBinding {
   }
   socketClose(fd: number): number { this.closedFds.push(fd); return 0; }
   socketCloseLater(fd: number): number { return this.socketClose(fd); }
+  /** The namespace fds handed out by {@link socketNamespace} (closed ones are in {@link closedFds}). */
+  readonly namespaceFds: number[] = [];
+  /**
+   * Errno {@link socketNamespace} fails with (0: it succeeds). EPERM by default, as for a process
+   * without CAP_NET_ADMIN: handles then remember no link names (rtnl/resolve.ts), so a call sends
+   * the same messages whatever came before it. Tests of remembered names set 0.
+   */
+  namespaceErrno = 1;
+  socketNamespace(): number {
+    if (this.namespaceErrno) return -this.namespaceErrno;
+    const fd = 1000 + this.namespaceFds.length;
+    this.namespaceFds.push(fd);
+    return fd;
+  }
   pollerCreate(_fd: number, cb: (status: number) => void): NativePoller {
     const p = { cb, active: false, closed: false };
     this.pollers.push(p);

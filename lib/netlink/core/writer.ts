@@ -5,9 +5,15 @@
  * messages and nests are back-patched when they end, so callers never compute sizes. Padding is
  * always written as zeros, whatever the buffer held before. Multi-byte values are in host byte
  * order (little-endian on every platform Node supports for this package) unless the name says `Be`.
+ *
+ * Bytes are stored one by one into the buffer, after one capacity check per call (a message
+ * header, an attribute, a field): never past the end of the buffer, which grows (out of line)
+ * when a write would not fit. Node's checked `Buffer#writeUInt32LE` and friends would check every
+ * value and offset again, and the optimising compiler inlines those checks into every caller:
+ * measured on a cold bulk call, most of the compile time of the request encoders was theirs.
  */
 import { ValidationError } from './errors.js';
-import { NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN, NLA_TYPE_MASK, align4 } from './protocol.js';
+import { NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN, NLA_TYPE_MASK } from './protocol.js';
 
 /** nla_len is 16 bits: an attribute, header included, is at most this long. */
 const NLA_MAX_LEN = 0xffff;
@@ -40,12 +46,27 @@ export class NlWriter {
 
   /** Makes room for `n` more bytes, doubling the buffer when needed. */
   reserve(n: number): void {
+    if (this.length + n > this.buf.length) this.grow(n);
+  }
+
+  /**
+   * Makes room for `n` more bytes and advances past them; returns where they start. The caller
+   * stores exactly those bytes (a fixed header, field by field) into {@link buf}.
+   */
+  claim(n: number): number {
+    const at = this.length;
+    if (at + n > this.buf.length) this.grow(n);
+    this.length = at + n;
+    return at;
+  }
+
+  /** The buffer's growth, out of line: the checks of every write stay a compare and a call never taken. */
+  private grow(n: number): void {
     const need = this.length + n;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(64, this.buf.length * 2);
     while (size < need) size *= 2;
     const next = Buffer.alloc(size);
-    this.buf.copy(next, 0, 0, this.length);
+    next.set(this.buf.subarray(0, this.length));
     this.buf = next;
   }
 
@@ -54,133 +75,181 @@ export class NlWriter {
    * {@link endMessage}. The fixed family header (ifinfomsg, rtmsg …) follows with the put* calls.
    */
   beginMessage(type: number, flags: number, seq: number, pid = 0): number {
-    this.reserve(NLMSG_HDRLEN);
     const at = this.length;
-    const b = this.buf;
-    b.writeUInt32LE(0, at);
-    b.writeUInt16LE(type, at + 4);
-    b.writeUInt16LE(flags, at + 6);
-    b.writeUInt32LE(seq >>> 0, at + 8);
-    b.writeUInt32LE(pid >>> 0, at + 12);
+    if (at + NLMSG_HDRLEN > this.buf.length) this.grow(NLMSG_HDRLEN);
     this.length = at + NLMSG_HDRLEN;
+    const b = this.buf;
+    b[at] = 0;
+    b[at + 1] = 0;
+    b[at + 2] = 0;
+    b[at + 3] = 0;
+    b[at + 4] = type;
+    b[at + 5] = type >>> 8;
+    b[at + 6] = flags;
+    b[at + 7] = flags >>> 8;
+    b[at + 8] = seq;
+    b[at + 9] = seq >>> 8;
+    b[at + 10] = seq >>> 16;
+    b[at + 11] = seq >>> 24;
+    b[at + 12] = pid;
+    b[at + 13] = pid >>> 8;
+    b[at + 14] = pid >>> 16;
+    b[at + 15] = pid >>> 24;
     return at;
   }
 
   /** Ends the message begun at `start`: pads to 4 bytes and writes nlmsg_len. */
   endMessage(start: number): void {
-    this.pad();
-    this.buf.writeUInt32LE(this.length - start, start);
+    // The padding, written out (this ends every message).
+    const at = this.length;
+    const end = (at + 3) & ~3;
+    if (end > this.buf.length) this.grow(end - at);
+    const b = this.buf;
+    for (let i = at; i < end; i++) b[i] = 0;
+    this.length = end;
+    const len = end - start;
+    b[start] = len;
+    b[start + 1] = len >>> 8;
+    b[start + 2] = len >>> 16;
+    b[start + 3] = len >>> 24;
   }
 
   /** Writes zeros up to the next 4-byte boundary. */
   pad(): void {
-    const end = align4(this.length);
-    if (end !== this.length) {
-      this.reserve(end - this.length);
+    const at = this.length;
+    const end = (at + 3) & ~3;
+    if (end !== at) {
+      if (end > this.buf.length) this.grow(end - at);
       // At most 3 bytes: a loop is cheaper than Buffer#fill's call overhead.
-      for (let i = this.length; i < end; i++) this.buf[i] = 0;
+      const b = this.buf;
+      for (let i = at; i < end; i++) b[i] = 0;
       this.length = end;
     }
   }
 
   // ---- raw fields (fixed headers, struct payloads) ----
+  // A Uint8Array store keeps the low 8 bits of the value; `>>> 8` … pick the higher bytes of its
+  // 32-bit two's complement, so every value is written as `v & 0xff…` / `v >>> 0` / `v | 0` was.
 
   putU8(v: number): void {
-    this.reserve(1);
-    this.buf[this.length++] = v & 0xff;
+    const at = this.claim(1);
+    this.buf[at] = v;
   }
 
   putU16(v: number): void {
-    this.reserve(2);
-    this.buf.writeUInt16LE(v & 0xffff, this.length);
-    this.length += 2;
+    const at = this.claim(2);
+    const b = this.buf;
+    b[at] = v;
+    b[at + 1] = v >>> 8;
   }
 
   putU32(v: number): void {
-    this.reserve(4);
-    this.buf.writeUInt32LE(v >>> 0, this.length);
-    this.length += 4;
+    const at = this.claim(4);
+    const b = this.buf;
+    b[at] = v;
+    b[at + 1] = v >>> 8;
+    b[at + 2] = v >>> 16;
+    b[at + 3] = v >>> 24;
   }
 
   putS32(v: number): void {
-    this.reserve(4);
-    this.buf.writeInt32LE(v | 0, this.length);
-    this.length += 4;
+    this.putU32(v);
   }
 
   putU64(v: bigint): void {
-    this.reserve(8);
-    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.length);
-    this.length += 8;
+    const at = this.claim(8);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), at);
   }
 
   putZeros(n: number): void {
-    this.reserve(n);
-    this.buf.fill(0, this.length, this.length + n);
-    this.length += n;
+    const at = this.claim(n);
+    this.buf.fill(0, at, at + n);
   }
 
   putBytes(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.length);
-    this.length += bytes.length;
+    const at = this.claim(bytes.length);
+    this.buf.set(bytes, at);
   }
 
   // ---- attributes ----
 
-  /** Writes an attribute header for a payload of `size` bytes; the caller writes the payload. */
-  private attrHeader(type: number, size: number): void {
-    if (NLA_HDRLEN + size > NLA_MAX_LEN) throw tooLong(type, NLA_HDRLEN + size);
-    this.reserve(NLA_HDRLEN + size + 3);
-    this.buf.writeUInt16LE(NLA_HDRLEN + size, this.length);
-    this.buf.writeUInt16LE(type, this.length + 2);
-    this.length += NLA_HDRLEN;
+  /**
+   * Writes the header of an attribute of `size` payload bytes, with room for the payload and its
+   * padding; returns the payload's offset. The caller writes the payload and sets {@link length}.
+   */
+  private attrHeader(type: number, size: number): number {
+    const len = NLA_HDRLEN + size;
+    if (len > NLA_MAX_LEN) throw tooLong(type, len);
+    const at = this.length;
+    if (at + len + 3 > this.buf.length) this.grow(len + 3);
+    const b = this.buf;
+    b[at] = len;
+    b[at + 1] = len >>> 8;
+    b[at + 2] = type;
+    b[at + 3] = type >>> 8;
+    return at + NLA_HDRLEN;
   }
 
   attrU8(type: number, v: number): void {
-    this.attrHeader(type, 1);
-    this.buf[this.length++] = v & 0xff;
-    this.pad();
+    const at = this.attrHeader(type, 1);
+    const b = this.buf;
+    b[at] = v;
+    b[at + 1] = 0;
+    b[at + 2] = 0;
+    b[at + 3] = 0;
+    this.length = at + 4;
   }
 
   attrU16(type: number, v: number): void {
-    this.attrHeader(type, 2);
-    this.buf.writeUInt16LE(v & 0xffff, this.length);
-    this.length += 2;
-    this.pad();
+    const at = this.attrHeader(type, 2);
+    const b = this.buf;
+    b[at] = v;
+    b[at + 1] = v >>> 8;
+    b[at + 2] = 0;
+    b[at + 3] = 0;
+    this.length = at + 4;
   }
 
   /** A u16 in network byte order (ports, VXLAN_PORT). */
   attrU16Be(type: number, v: number): void {
-    this.attrHeader(type, 2);
-    this.buf.writeUInt16BE(v & 0xffff, this.length);
-    this.length += 2;
-    this.pad();
+    const at = this.attrHeader(type, 2);
+    const b = this.buf;
+    b[at] = v >>> 8;
+    b[at + 1] = v;
+    b[at + 2] = 0;
+    b[at + 3] = 0;
+    this.length = at + 4;
   }
 
   attrU32(type: number, v: number): void {
-    this.attrHeader(type, 4);
-    this.buf.writeUInt32LE(v >>> 0, this.length);
-    this.length += 4;
+    const at = this.attrHeader(type, 4);
+    const b = this.buf;
+    b[at] = v;
+    b[at + 1] = v >>> 8;
+    b[at + 2] = v >>> 16;
+    b[at + 3] = v >>> 24;
+    this.length = at + 4;
   }
 
   /** A u32 in network byte order. */
   attrU32Be(type: number, v: number): void {
-    this.attrHeader(type, 4);
-    this.buf.writeUInt32BE(v >>> 0, this.length);
-    this.length += 4;
+    const at = this.attrHeader(type, 4);
+    const b = this.buf;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
+    this.length = at + 4;
   }
 
   attrS32(type: number, v: number): void {
-    this.attrHeader(type, 4);
-    this.buf.writeInt32LE(v | 0, this.length);
-    this.length += 4;
+    this.attrU32(type, v);
   }
 
   attrU64(type: number, v: bigint): void {
-    this.attrHeader(type, 8);
-    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.length);
-    this.length += 8;
+    const at = this.attrHeader(type, 8);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), at);
+    this.length = at + 8;
   }
 
   /** A NUL-terminated UTF-8 string (NLA_NUL_STRING / NLA_STRING as the kernel sends them). */
@@ -190,24 +259,57 @@ export class NlWriter {
     let ascii = s.length <= 64;
     for (let i = 0; ascii && i < s.length; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
     const n = ascii ? s.length : Buffer.byteLength(s);
-    this.attrHeader(type, n + 1);
-    if (ascii) for (let i = 0; i < n; i++) this.buf[this.length + i] = s.charCodeAt(i);
-    else this.buf.write(s, this.length, n, 'utf8');
-    this.buf[this.length + n] = 0;
-    this.length += n + 1;
+    const at = this.attrHeader(type, n + 1);
+    const b = this.buf;
+    if (ascii) for (let i = 0; i < n; i++) b[at + i] = s.charCodeAt(i);
+    else b.write(s, at, n, 'utf8');
+    b[at + n] = 0;
+    this.length = at + n + 1;
     this.pad();
   }
 
   attrBytes(type: number, bytes: Uint8Array): void {
-    this.attrHeader(type, bytes.length);
-    this.buf.set(bytes, this.length);
-    this.length += bytes.length;
-    this.pad();
+    // The header written out (addresses are the most common attribute of bulk requests).
+    const n = bytes.length;
+    const len = NLA_HDRLEN + n;
+    if (len > NLA_MAX_LEN) throw tooLong(type, len);
+    const start = this.length;
+    const end = start + ((len + 3) & ~3);
+    if (end > this.buf.length) this.grow(end - start);
+    const b = this.buf;
+    b[start] = len;
+    b[start + 1] = len >>> 8;
+    b[start + 2] = type;
+    b[start + 3] = type >>> 8;
+    b.set(bytes, start + NLA_HDRLEN);
+    for (let i = start + len; i < end; i++) b[i] = 0;
+    this.length = end;
+  }
+
+  /**
+   * Writes the header of an attribute of `size` payload bytes and its zero padding, advances past
+   * them, and returns the payload's offset: the caller stores exactly `size` bytes there (an
+   * address parsed from text straight into the message, say).
+   */
+  claimAttr(type: number, size: number): number {
+    const len = NLA_HDRLEN + size;
+    if (len > NLA_MAX_LEN) throw tooLong(type, len);
+    const start = this.length;
+    const end = start + ((len + 3) & ~3);
+    if (end > this.buf.length) this.grow(end - start);
+    const b = this.buf;
+    b[start] = len;
+    b[start + 1] = len >>> 8;
+    b[start + 2] = type;
+    b[start + 3] = type >>> 8;
+    for (let i = start + len; i < end; i++) b[i] = 0;
+    this.length = end;
+    return start + NLA_HDRLEN;
   }
 
   /** An attribute with no payload (NLA_FLAG). */
   attrFlag(type: number): void {
-    this.attrHeader(type, 0);
+    this.length = this.attrHeader(type, 0);
   }
 
   /**
@@ -216,7 +318,7 @@ export class NlWriter {
    */
   beginNest(type: number, flagged = false): number {
     const at = this.length;
-    this.attrHeader(flagged ? type | NLA_F_NESTED : type, 0);
+    this.length = this.attrHeader(flagged ? type | NLA_F_NESTED : type, 0);
     return at;
   }
 
@@ -227,8 +329,10 @@ export class NlWriter {
    */
   endNest(start: number): void {
     const len = this.length - start;
-    if (len > NLA_MAX_LEN) throw tooLong(this.buf.readUInt16LE(start + 2), len);
-    this.buf.writeUInt16LE(len, start);
+    const b = this.buf;
+    if (len > NLA_MAX_LEN) throw tooLong(b[start + 2]! | (b[start + 3]! << 8), len);
+    b[start] = len;
+    b[start + 1] = len >>> 8;
     this.pad();
   }
 

@@ -14,56 +14,111 @@ import { resolveNames, type LinkIndexer } from './resolve.js';
 export interface BulkCodec<C> {
   /** Validates item `index` (its field path is `${field}[${index}]`) into its checked form; throws ValidationError. */
   check(field: string, value: unknown): C;
-  /** The link references of a checked item, in a fixed order (absent ones as undefined). */
-  refs(item: C): ReadonlyArray<LinkRef | undefined>;
-  /** Writes the request of a checked item after its nlmsghdr, with its references resolved in order. */
+  /**
+   * The link references of a checked item, in a fixed order (absent ones as undefined), as a new
+   * array: the bulk call writes the resolved ifindexes into it.
+   */
+  refs(item: C): Array<LinkRef | undefined>;
+  /**
+   * Writes the request of a checked item after its nlmsghdr, with its references resolved in order.
+   * Called without `this`, once per item, straight from the transport's loop.
+   */
   write(w: NlWriter, item: C, ifindexes: ReadonlyArray<number | undefined>): void;
+}
+
+/** The checked items of a bulk call, their link references, and the distinct names among them. */
+interface CheckedBatch<C> {
+  checked: C[];
+  refs: Array<Array<LinkRef | undefined>>;
+  names: Set<string> | undefined;
+}
+
+/**
+ * Validates every item (one bad item throws its ValidationError before anything is sent). One loop
+ * in a function of its own: on a process's first call it is compiled (on-stack) once, alone.
+ */
+function checkItems<C>(field: string, items: readonly unknown[], codec: BulkCodec<C>): CheckedBatch<C> {
+  const n = items.length;
+  const checked = new Array<C>(n);
+  const refs = new Array<Array<LinkRef | undefined>>(n);
+  let names: Set<string> | undefined;
+  for (let i = 0; i < n; i++) {
+    // A hole would read Array.prototype's or a polluted Object.prototype's member at that index.
+    if (!Object.hasOwn(items, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'an array without holes is required');
+    const c = codec.check(`${field}[${i}]`, items[i]);
+    checked[i] = c;
+    const list = codec.refs(c);
+    refs[i] = list;
+    for (let k = 0; k < list.length; k++) {
+      const r = list[k];
+      if (typeof r === 'string') (names ??= new Set()).add(r);
+    }
+  }
+  return { checked, refs, names };
+}
+
+/** Replaces the names in `list` by their ifindexes (every one of them resolved). */
+function substitute(list: Array<LinkRef | undefined>, resolved: ReadonlyMap<string, number | NetlinkError>): ReadonlyArray<number | undefined> {
+  for (let k = 0; k < list.length; k++) {
+    const r = list[k];
+    if (typeof r === 'string') list[k] = resolved.get(r) as number;
+  }
+  return list as ReadonlyArray<number | undefined>;
+}
+
+/**
+ * Replaces the names of every item's references by their ifindexes (every name resolved). A loop of
+ * its own, before the writes: a closure doing it per item would put one more function between the
+ * transport's loop and the family's writer, compiled with the writer inlined once more.
+ */
+function substituteAll(refs: Array<Array<LinkRef | undefined>>, resolved: ReadonlyMap<string, number | NetlinkError>): Array<ReadonlyArray<number | undefined>> {
+  for (let i = 0; i < refs.length; i++) substitute(refs[i]!, resolved);
+  return refs as unknown as Array<ReadonlyArray<number | undefined>>;
 }
 
 /**
  * Sends one request of `type`/`flags` per item of `items` (an array, else a ValidationError naming
  * `field`), and resolves to one BulkResult per item, in order.
+ *
+ * Every item is checked in one loop, its link names are replaced by ifindexes in another, and the
+ * family's writer then runs once per item straight from the transport's loop. Only when some name
+ * does not resolve are the items sorted into those that fail alone and those that are sent.
  */
 export async function bulk<C>(conn: Connection, index: LinkIndexer, type: number, flags: number,
   field: string, items: unknown, codec: BulkCodec<C>): Promise<BulkResult[]> {
   if (!Array.isArray(items)) throw new ValidationError(field, items, 'an array is required');
-  const checked = new Array<C>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    // A hole would read Array.prototype's or a polluted Object.prototype's member at that index.
-    if (!Object.hasOwn(items, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'an array without holes is required');
-    checked[i] = codec.check(`${field}[${i}]`, items[i]);
-  }
+  const { checked, refs, names } = checkItems(field, items, codec);
+  const write = codec.write;
+  if (names === undefined) return conn.bulkOf(type, flags, checked, refs as unknown as Array<ReadonlyArray<number | undefined>>, write);
 
-  const refs = checked.map((c) => codec.refs(c));
-  const names = new Set<string>();
-  for (const list of refs) for (const r of list) if (typeof r === 'string') names.add(r);
-  const resolved = names.size === 0 ? undefined : await resolveNames(index, names);
+  // Each distinct name once; an item naming a link the kernel does not know fails alone.
+  const resolved = await resolveNames(index, names);
+  let missing = false;
+  for (const v of resolved.values()) if (v instanceof NetlinkError) missing = true;
+  if (!missing) return conn.bulkOf(type, flags, checked, substituteAll(refs, resolved), write);
 
   const results = new Array<BulkResult>(checked.length);
-  const send: number[] = [];
-  const ifindexes = new Array<ReadonlyArray<number | undefined>>(checked.length);
+  const sentItems: C[] = [];
+  const sentRefs: Array<ReadonlyArray<number | undefined>> = [];
+  const order: number[] = [];
   for (let i = 0; i < checked.length; i++) {
     const list = refs[i]!;
     let failed: NetlinkError | undefined;
-    let out: Array<number | undefined> | undefined;
-    for (let k = 0; k < list.length; k++) {
+    for (let k = 0; k < list.length && failed === undefined; k++) {
       const r = list[k];
       if (typeof r !== 'string') continue;
-      const v = resolved!.get(r)!;
-      if (v instanceof NetlinkError) { failed = v; break; }
-      (out ??= list.slice() as Array<number | undefined>)[k] = v;
+      const v = resolved.get(r)!;
+      if (v instanceof NetlinkError) failed = v;
     }
     if (failed !== undefined) {
       results[i] = { status: 'rejected', reason: failed };
-      continue;
+    } else {
+      sentItems.push(checked[i]!);
+      sentRefs.push(substitute(list, resolved));
+      order.push(i);
     }
-    ifindexes[i] = out ?? (list as ReadonlyArray<number | undefined>);
-    send.push(i);
   }
-  const sent = await conn.bulk(type, flags, send.length, (w, k) => {
-    const i = send[k]!;
-    codec.write(w, checked[i]!, ifindexes[i]!);
-  });
-  for (let k = 0; k < send.length; k++) results[send[k]!] = sent[k]!;
+  const sent = await conn.bulkOf(type, flags, sentItems, sentRefs, write);
+  for (let k = 0; k < order.length; k++) results[order[k]!] = sent[k]!;
   return results;
 }

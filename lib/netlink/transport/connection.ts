@@ -69,6 +69,18 @@ function loneControlMessage(buf: Buffer, start: number, end: number): boolean {
   return buf.readUInt16LE(start + 4) < NLMSG_MIN_TYPE && start + ((len + 3) & ~3) >= end;
 }
 
+/** How many connections of this process hold requests written but not sent yet (a flush is queued). */
+let unsentConnections = 0;
+
+/**
+ * Whether some connection of this process holds requests written but not sent yet. Their changes
+ * have not reached the kernel: what a link name means may still change before a request made now
+ * is sent (rtnl/resolve.ts then asks the kernel rather than trust what it remembers).
+ */
+export function requestsWaitingToBeSent(): boolean {
+  return unsentConnections > 0;
+}
+
 /** Settled once: `.then` on it queues a microtask. */
 const RESOLVED = Promise.resolve();
 
@@ -102,6 +114,7 @@ export class Connection implements WaiterHost {
   private readonly dumpQueue: DumpWaiter<unknown>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readers: Array<() => void> = [];
+  private readonly closeHooks: Array<() => void> = [];
   private closed = false;
 
   /**
@@ -161,25 +174,37 @@ export class Connection implements WaiterHost {
    * If `build` throws (invalid input), nothing is sent and the error propagates.
    */
   bulk(type: number, flags: number, count: number, build: (w: NlWriter, index: number) => void): Promise<BulkResult[]> {
+    return this.sendBulk(type, flags, count, build as (w: NlWriter, a: unknown, b: unknown) => void, undefined, undefined);
+  }
+
+  /**
+   * Like {@link bulk}, one request per item of `items`, written by `write(w, items[i], extras[i])`
+   * (called without `this`): the family's writer itself runs once per item, with no closure between.
+   */
+  bulkOf<T, R>(type: number, flags: number, items: readonly T[], extras: readonly R[],
+    write: (w: NlWriter, item: T, extra: R) => void): Promise<BulkResult[]> {
+    return this.sendBulk(type, flags, items.length, write as (w: NlWriter, a: unknown, b: unknown) => void, items, extras);
+  }
+
+  private sendBulk(type: number, flags: number, count: number, build: (w: NlWriter, a: unknown, b: unknown) => void,
+    as: readonly unknown[] | undefined, bs: readonly unknown[] | undefined): Promise<BulkResult[]> {
     return new Promise<BulkResult[]>((resolve, reject) => {
       this.assertOpen(type);
       const waiter = new BulkWaiter(type, count, resolve);
       if (count === 0) return;
       const box = this.outbox;
       const mark = box.mark();
-      const itemFlags = flags | NLM_F_REQUEST | NLM_F_ACK;
-      let index = 0;
-      const buildItem = (w: NlWriter): void => build(w, index);
+      // Consecutive sequence numbers, none wrapping around 0: item i is first + i.
+      waiter.first = box.reserveSeqs(count);
       try {
-        for (; index < count; index++) waiter.bind(index, box.append(type, itemFlags, buildItem, waiter, ACK_COST, false));
+        box.appendBulk(type, flags | NLM_F_REQUEST, count, build, as, bs, waiter, ACK_COST);
       } catch (e) {
         // Validation failed part-way: unwind so nothing of this call is ever sent.
         box.rollback(mark);
         reject(e as Error);
         return;
       }
-      const queue = box.queue;
-      for (let i = mark.queued; i < queue.length; i++) this.register(queue[i]!.seq, waiter);
+      this.inflight.registerBulk(waiter);
       this.scheduleFlush();
     });
   }
@@ -210,10 +235,16 @@ export class Connection implements WaiterHost {
     return pulledDump(this, type, flags, build, decode);
   }
 
+  /** Runs `hook` when the connection closes (what lives and dies with the handle: a watcher socket). */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
   /** Closes the socket; every pending request fails with ERR_NL_CLOSED. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const hook of this.closeHooks.splice(0)) hook();
     const error = new ProtocolError('ERR_NL_CLOSED', 'close', 'the netlink handle was closed');
     this.failAll(error);
     this.socket.close();
@@ -232,6 +263,11 @@ export class Connection implements WaiterHost {
   /** @internal Forgets `seq`: its replies are complete. */
   finish(seq: number): void {
     this.inflight.finish(seq);
+  }
+
+  /** @internal `count` more items of a bulk call are settled. */
+  settled(waiter: BulkWaiter, count: number): void {
+    this.inflight.settled(waiter, count);
   }
 
   /** @internal Reports an extended-ack warning on a successful request. */
@@ -296,6 +332,7 @@ export class Connection implements WaiterHost {
   private scheduleFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
+    unsentConnections++;
     // A promise reaction, not queueMicrotask: Node wraps each queueMicrotask callback in an
     // AsyncResource (an object, a bound function and async-hook bookkeeping per request).
     void RESOLVED.then(this.flushNow);
@@ -308,15 +345,17 @@ export class Connection implements WaiterHost {
    * receive buffer, reading the replies of each datagram before sending the next.
    */
   private flush(): void {
-    this.flushQueued = false;
+    if (this.flushQueued) {
+      this.flushQueued = false;
+      unsentConnections--;
+    }
     const box = this.outbox;
     const queue = box.queue;
     let i = 0;
     box.sentCount = 0;
     while (i < queue.length && !this.closed) {
       const first = i;
-      // One message (an awaited request): no packing to decide.
-      i = queue.length === 1 ? 1 : box.pack(first);
+      i = box.pack(first);
       const start = queue[first]!.start;
       const end = queue[i - 1]!.end;
       const deadline = Date.now() + this.timeout;

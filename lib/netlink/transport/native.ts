@@ -63,6 +63,11 @@ export interface NativeBinding {
   /** `close(fd)`. */
   socketClose(fd: number): number;
   /**
+   * A new fd (close-on-exec) of the network namespace socket `fd` belongs to (`ioctl(SIOCGSKNS)`,
+   * which needs CAP_NET_ADMIN there). Close it with {@link socketClose}.
+   */
+  socketNamespace(fd: number): number;
+  /**
    * `close(fd)` on a libuv worker thread, for a socket whose release would block the event loop
    * (an AF_PACKET socket waits for an RCU grace period, ~5-20 ms). Do not use `fd` afterwards; its
    * number is not reused before the worker closed it. Returns 0.

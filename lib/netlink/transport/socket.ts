@@ -50,6 +50,12 @@ function dump(direction: string, buf: Buffer, off: number, len: number): void {
   process.stderr.write(`nl ${direction} ${len} ${buf.toString('hex', off, off + len)}\n`);
 }
 
+/** No receive buffer yet: a socket that only {@link NetlinkSocket.discard}s never allocates one. */
+const EMPTY = Buffer.alloc(0);
+
+/** Where {@link NetlinkSocket.discard} receives (MSG_TRUNC: a longer datagram is dropped whole all the same). */
+const SCRATCH = Buffer.allocUnsafe(256);
+
 /** Negative return of {@link NetlinkSocket.recv} for a datagram larger than the free space. */
 export const RECV_TRUNCATED = -EMSGSIZE;
 
@@ -72,8 +78,8 @@ export class NetlinkSocket {
   /** The namespace the socket was opened in, as given. */
   readonly netns: NamespaceRef | undefined;
 
-  /** The buffer the last datagram was received into; the next {@link recv} overwrites it. */
-  rbuf: Buffer = Buffer.allocUnsafe(RECV_SIZE);
+  /** The buffer the last datagram was received into; the next {@link recv} overwrites it (allocated by the first). */
+  rbuf: Buffer = EMPTY;
   /** Offset of the last datagram in {@link rbuf} (0). */
   readonly roff = 0;
   /** Where messages that outlive a read are copied (decode them from there, never from {@link rbuf}). */
@@ -119,6 +125,24 @@ export class NetlinkSocket {
     return new NetlinkSocket(fd, protocol, options);
   }
 
+  /**
+   * Opens another socket of `protocol` in this socket's own network namespace: the one the kernel
+   * says it belongs to, not the path or fd it was opened with, which may name another namespace by
+   * now. Throws NetlinkError (`ioctl(SIOCGSKNS)` without CAP_NET_ADMIN there, `socket` …).
+   */
+  openSibling(protocol: number, options: Omit<SocketOptions, 'netns'> = {}): NetlinkSocket {
+    const ns = this.binding.socketNamespace(this.fd);
+    if (ns < 0) throw new NetlinkError(-ns, 'ioctl(SIOCGSKNS)');
+    let fd: number;
+    try {
+      fd = this.binding.socketOpen(protocol, ns);
+    } finally {
+      this.binding.socketClose(ns);
+    }
+    if (fd < 0) throw new NetlinkError(-fd, 'socket in namespace');
+    return new NetlinkSocket(fd, protocol, { ...options, netns: this.netns });
+  }
+
   /** Whether {@link close} was called. */
   get isClosed(): boolean {
     return this.closed;
@@ -140,6 +164,7 @@ export class NetlinkSocket {
    */
   recv(): number {
     if (this.closed) return -EAGAIN;
+    if (this.rbuf.length === 0) this.rbuf = Buffer.allocUnsafe(RECV_SIZE);
     const size = this.rbuf.length;
     let r: number;
     do r = this.binding.socketRecv(this.fd, this.rbuf, 0, size, this.meta);
@@ -149,6 +174,19 @@ export class NetlinkSocket {
       return RECV_TRUNCATED;
     }
     if (DEBUG && r > 0) dump('recv', this.rbuf, 0, r);
+    return r;
+  }
+
+  /**
+   * Receives one datagram without blocking and drops it, for a socket whose messages only say that
+   * something happened. Returns its length, or a negative errno: `-EAGAIN` when nothing is queued,
+   * `-ENOBUFS` when the kernel dropped messages.
+   */
+  discard(): number {
+    if (this.closed) return -EAGAIN;
+    let r: number;
+    do r = this.binding.socketRecv(this.fd, SCRATCH, 0, SCRATCH.length, this.meta);
+    while (r === -EINTR);
     return r;
   }
 

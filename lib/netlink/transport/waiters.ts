@@ -50,6 +50,8 @@ export interface WaiterHost {
   readonly messageName: MessageNamer;
   /** Forgets `seq`: its replies are complete. */
   finish(seq: number): void;
+  /** `count` more items of bulk call `waiter` are settled (bulk items are not registered one by one). */
+  settled(waiter: BulkWaiter, count: number): void;
   /** Reports an extended-ack warning on a successful request. */
   warn(requestType: number, seq: number, extack: ExtendedAck | undefined): void;
   /** Queues or starts a dump. */
@@ -149,16 +151,14 @@ export class EchoWaiter<T> extends Waiter {
     private readonly resolve: (v: T | undefined) => void, private readonly reject: (e: Error) => void) {
     super(requestType);
   }
-  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number): boolean {
-    // Copied out, as GetWaiter does: one message, not worth pinning the receive slab.
-    const own = Buffer.allocUnsafe(len);
-    buf.copy(own, 0, off, off + len);
+  data(_host: WaiterHost, _seq: number, buf: Buffer, off: number, len: number): void {
+    // The bytes are already the waiter's own (the connection copied the datagram out of the
+    // receive buffer, as for GetWaiter): decoded where they are.
     try {
-      this.echoed = this.decode(own, 0, len);
+      this.echoed = this.decode(buf, off, len);
     } catch (e) {
       this.failed = e as Error;
     }
-    return false;
   }
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
@@ -176,28 +176,30 @@ export class EchoWaiter<T> extends Waiter {
   }
 }
 
-/** Many ACK requests sharing one result array (bulk calls): no promise or object per item. */
+/**
+ * Many ACK requests sharing one result array (bulk calls): no promise, object or registration per
+ * item. The items of one call carry consecutive sequence numbers (the outbox never wraps them
+ * around 0), so item `i` is `first + i`, and the connection finds this waiter by range.
+ */
 export class BulkWaiter extends Waiter {
   readonly results: BulkResult[];
-  private remaining: number;
-  private readonly seqs: number[];
+  /** How many items are not settled yet. */
+  remaining: number;
+  /** The sequence number of item 0 (set when the items are queued). */
+  first = 0;
   private readonly runs = new Map<number, number>();
-  constructor(requestType: number, count: number, private readonly resolve: (r: BulkResult[]) => void) {
+  constructor(requestType: number, readonly count: number, private readonly resolve: (r: BulkResult[]) => void) {
     super(requestType);
     // Filled, not holey: `results[i] === undefined` on a hole would read a polluted Object.prototype[i]
     // (and the call would wait forever for an item it thinks answered).
     this.results = new Array<BulkResult>(count).fill(undefined as unknown as BulkResult);
     this.remaining = count;
-    this.seqs = new Array<number>(count).fill(0);
     if (count === 0) resolve(this.results);
   }
-  /** Records that item `index` was sent with sequence number `seq`. */
-  bind(index: number, seq: number): void {
-    this.seqs[index] = seq;
-  }
-  private indexOf(seq: number): number {
-    // Sequence numbers of one bulk call are consecutive (mod 2^32).
-    return (seq - this.seqs[0]!) >>> 0;
+  /** Whether `seq` is an item of this call still waiting for its reply. */
+  owns(seq: number): boolean {
+    const i = seq - this.first;
+    return i >= 0 && i < this.count && this.results[i] === undefined;
   }
   data(): void {
     // Bulk calls are answered by ACKs; anything else is ignored.
@@ -212,8 +214,8 @@ export class BulkWaiter extends Waiter {
     this.runs.set(lastSeq, firstSeq);
   }
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
-    host.finish(seq);
-    const i = this.indexOf(seq);
+    const i = seq - this.first;
+    let settled = 0;
     if (this.results[i] === undefined) {
       if (errno === 0) {
         host.warn(this.requestType, seq, extack);
@@ -221,39 +223,52 @@ export class BulkWaiter extends Waiter {
       } else {
         this.results[i] = { status: 'rejected', reason: kernelError(host, errno, this.requestType, seq, extack) };
       }
-      this.remaining--;
+      settled++;
     }
     const first = this.runs.get(seq);
     if (first !== undefined) {
       this.runs.delete(seq);
-      for (let j = this.indexOf(first); j < i; j++) {
+      for (let j = first - this.first; j < i; j++) {
         if (this.results[j] !== undefined) continue;
-        host.finish(this.seqs[j]!);
         this.results[j] = FULFILLED;
-        this.remaining--;
+        settled++;
       }
     }
-    if (this.remaining === 0) this.resolve(this.results);
+    this.settle(host, settled);
   }
   fail(host: WaiterHost, error: Error): void {
+    let settled = 0;
     for (let i = 0; i < this.results.length; i++) {
       if (this.results[i] === undefined) {
         this.results[i] = { status: 'rejected', reason: error };
-        host.finish(this.seqs[i]!);
+        settled++;
       }
     }
-    this.remaining = 0;
-    this.resolve(this.results);
+    this.settle(host, settled);
   }
-  /** Fails only the items not yet sent or answered with `error` (used when a send fails). */
+  /** Fails only the items of `seqs` not yet answered with `error` (used when a send fails or replies are lost). */
   failItems(host: WaiterHost, seqs: readonly number[], error: Error): void {
+    let settled = 0;
     for (const seq of seqs) {
-      const i = this.indexOf(seq);
+      const i = seq - this.first;
       if (this.results[i] !== undefined) continue;
-      host.finish(seq);
       this.results[i] = { status: 'rejected', reason: error };
-      if (--this.remaining === 0) this.resolve(this.results);
+      settled++;
     }
+    this.settle(host, settled);
+  }
+  /** The sequence numbers of the items still waiting. */
+  pendingSeqs(): number[] {
+    const seqs: number[] = [];
+    for (let i = 0; i < this.count; i++) if (this.results[i] === undefined) seqs.push(this.first + i);
+    return seqs;
+  }
+  /** `n` more items settled: tell the connection, and resolve once none is left. */
+  private settle(host: WaiterHost, n: number): void {
+    if (n === 0) return;
+    this.remaining -= n;
+    host.settled(this, n);
+    if (this.remaining === 0) this.resolve(this.results);
   }
 }
 

@@ -1,8 +1,9 @@
 // IP and MAC text <-> bytes: strict parsing, inet_ntop-compatible formatting.
 import test from 'ava';
 import { ValidationError } from '../../../lib/netlink/core/errors.js';
-import { formatIp, hasHostBits, maskPrefix, parseIp, parsePrefix, prefixContains } from '../../../lib/netlink/core/inet.js';
-import { formatMac, parseMac } from '../../../lib/netlink/core/mac.js';
+import { formatIp, hasHostBits, ipv4Number, maskPrefix, parseIp, parsePrefix, prefixContains } from '../../../lib/netlink/core/inet.js';
+import { formatMac, macNumber, parseMac, writeMacNumberAttr } from '../../../lib/netlink/core/mac.js';
+import { NlWriter } from '../../../lib/netlink/core/writer.js';
 
 const roundTrips: Array<[string, string]> = [
   ['10.1.2.3', '10.1.2.3'],
@@ -79,4 +80,180 @@ test('MAC addresses', (t) => {
   for (const bad of ['02:00:00:00:00', '02:00:00:00:00:00:00', '2:0:0:0:0:1', '02-00-00-00-00-01', 'zz:00:00:00:00:01', 7]) {
     t.throws(() => parseMac('mac', bad), { instanceOf: ValidationError, message: /^mac: / });
   }
+});
+
+// ---- differential: the character-loop parser against a split/regex one (the parser it replaced) ----
+
+/** The reference: dotted quad by split and regex, strict as inet.ts is (no leading zeros, 0..255). */
+function refParse4(s: string): number[] | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return null;
+    out.push(Number(p));
+  }
+  return out;
+}
+
+/** The reference IPv6 parser: `::` split, groups by regex, optional dotted quad last. */
+function refParse6(s: string): number[] | null {
+  if (s.length < 2 || s.length > 45) return null;
+  const dbl = s.indexOf('::');
+  if (dbl !== -1 && s.indexOf('::', dbl + 1) !== -1) return null;
+  const headGroups = dbl === -1 ? s.split(':') : s.slice(0, dbl) === '' ? [] : s.slice(0, dbl).split(':');
+  const tailGroups = dbl === -1 ? [] : s.slice(dbl + 2) === '' ? [] : s.slice(dbl + 2).split(':');
+  const all = [...headGroups, ...tailGroups];
+  let v4: number[] | null = null;
+  const last = all[all.length - 1];
+  if (last !== undefined && last.includes('.')) {
+    v4 = refParse4(last);
+    if (v4 === null) return null;
+    if (tailGroups.length > 0) tailGroups.pop();
+    else if (dbl === -1) headGroups.pop();
+    else return null;
+  }
+  const words = (groups: string[]): number[] | null => {
+    const out: number[] = [];
+    for (const g of groups) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = words(headGroups);
+  const tail = words(tailGroups);
+  if (head === null || tail === null) return null;
+  const need = v4 ? 6 : 8;
+  const count = head.length + tail.length;
+  if (dbl === -1 ? count !== need : count > need - 1) return null;
+  const all16 = [...head, ...new Array<number>(need - count).fill(0), ...tail];
+  const out = all16.flatMap((w) => [w >> 8, w & 0xff]);
+  return v4 ? [...out, ...v4] : out;
+}
+
+function refParse(s: string): number[] | null {
+  return s.includes(':') ? refParse6(s) : refParse4(s);
+}
+
+/** A deterministic generator (xorshift32), so a failure names a reproducible input. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+const SEEDS = ['10.1.2.3', '0.0.0.0', '255.255.255.255', '::', '::1', 'fe80::1', '2001:db8::1:0:0:1', '1:2:3:4:5:6:7:8',
+  '::ffff:10.1.2.3', '1:2:3:4:5:6:1.2.3.4', 'FE80:0:0:0:0:0:0:1', '2001:0db8:0000:0000:0000:0000:0002:0001'];
+const ALPHABET = '0123456789abcdefABCDEFg:.%/ ';
+
+test('the IP parser agrees with the reference on random and mutated text', (t) => {
+  const next = rng(0x5eed);
+  const inputs: string[] = [...SEEDS];
+  for (let i = 0; i < 20000; i++) {
+    if (i % 2 === 0) {
+      let s = '';
+      const n = Math.floor(next() * 24);
+      for (let k = 0; k < n; k++) s += ALPHABET[Math.floor(next() * ALPHABET.length)];
+      inputs.push(s);
+    } else {
+      // Mutate a valid address: replace, insert or delete one character.
+      const base = SEEDS[Math.floor(next() * SEEDS.length)]!;
+      const at = Math.floor(next() * (base.length + 1));
+      const c = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
+      const op = Math.floor(next() * 3);
+      inputs.push(op === 0 ? base.slice(0, at) + c + base.slice(at + 1) : op === 1 ? base.slice(0, at) + c + base.slice(at) : base.slice(0, at) + base.slice(at + 1));
+    }
+  }
+  let valid = 0;
+  for (const s of inputs) {
+    const want = refParse(s);
+    let got: number[] | null;
+    try {
+      got = [...parseIp('a', s).bytes];
+    } catch (e) {
+      t.true(e instanceof ValidationError);
+      got = null;
+    }
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      t.fail(`${JSON.stringify(s)}: got ${JSON.stringify(got)}, reference ${JSON.stringify(want)}`);
+      return;
+    }
+    // ipv4Number: the same address as one number, -1 for anything but IPv4.
+    const number = want !== null && want.length === 4 ? ((want[0]! << 24) | (want[1]! << 16) | (want[2]! << 8) | want[3]!) >>> 0 : -1;
+    if (ipv4Number(s) !== number) {
+      t.fail(`ipv4Number(${JSON.stringify(s)}) = ${ipv4Number(s)}, reference ${number}`);
+      return;
+    }
+    if (want !== null) valid++;
+  }
+  t.true(valid > 2000, `${valid} valid inputs among ${inputs.length}`);
+});
+
+test('prefixes agree with the reference: address part, then 0, or 1 to 3 digits without a leading zero', (t) => {
+  const lengths = ['', '0', '00', '01', '8', '24', '32', '33', '64', '128', '129', '999', '1000', '-1', '+8', ' 8', '8 ', 'x'];
+  for (const address of ['10.1.2.0', 'fd00::', '10.1.2', '::ffff:1.2.3.4']) {
+    for (const len of lengths) {
+      const text = `${address}/${len}`;
+      const bytes = refParse(address);
+      const max = bytes?.length === 4 ? 32 : 128;
+      const ok = bytes !== null && /^(0|[1-9][0-9]{0,2})$/.test(len) && Number(len) <= max;
+      if (ok) {
+        t.deepEqual(parsePrefix('dst', text), { version: bytes.length === 4 ? 4 : 6, bytes: Uint8Array.from(bytes), prefixlen: Number(len) }, text);
+      } else {
+        const e = t.throws(() => parsePrefix('dst', text), { instanceOf: ValidationError }, text);
+        t.is(e.field, 'dst');
+        // A bad address is reported with the address part, a bad length with the whole text.
+        t.is(e.value, bytes === null ? address : text, text);
+      }
+    }
+  }
+});
+
+test('the MAC parser agrees with a regex reference on random and mutated text', (t) => {
+  const next = rng(0xbeef);
+  const alphabet = '0123456789abcdefABCDEFgG:@`/ -';
+  const seeds = ['02:00:00:00:00:01', 'aa:BB:cc:DD:ee:FF', '00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff'];
+  for (let i = 0; i < 20000; i++) {
+    let s: string;
+    if (i % 2 === 0) {
+      s = '';
+      for (let k = 0; k < 17; k++) s += alphabet[Math.floor(next() * alphabet.length)];
+    } else {
+      const base = seeds[Math.floor(next() * seeds.length)]!;
+      const at = Math.floor(next() * base.length);
+      s = base.slice(0, at) + alphabet[Math.floor(next() * alphabet.length)] + base.slice(at + 1);
+    }
+    const want = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s) ? s.split(':').map((h) => parseInt(h, 16)) : null;
+    const number = want === null ? -1 : parseInt(s.replaceAll(':', ''), 16);
+    if (macNumber(s) !== number) {
+      t.fail(`macNumber(${JSON.stringify(s)}) = ${macNumber(s)}, reference ${number}`);
+      return;
+    }
+    if (want !== null) {
+      // Written back from the number: the same six bytes.
+      const w = new NlWriter();
+      writeMacNumberAttr(w, 2, number);
+      if (JSON.stringify([...w.bytes().subarray(4, 10)]) !== JSON.stringify(want)) {
+        t.fail(`writeMacNumberAttr(${number}) wrote ${JSON.stringify([...w.bytes()])}`);
+        return;
+      }
+    }
+    let got: number[] | null;
+    try {
+      got = [...parseMac('mac', s)];
+    } catch (e) {
+      t.true(e instanceof ValidationError);
+      got = null;
+    }
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      t.fail(`${JSON.stringify(s)}: got ${JSON.stringify(got)}, reference ${JSON.stringify(want)}`);
+      return;
+    }
+  }
+  t.pass();
 });

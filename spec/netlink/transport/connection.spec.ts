@@ -350,3 +350,27 @@ serial('the transport knows no family: without a namer, requests are named by nu
   const closed = await t.throwsAsync(named.ack(RTM_GETLINK, 0, () => {}), { instanceOf: ProtocolError });
   t.is(closed.op, 'FAMILY_18');
 });
+
+serial('an echoed request resolves on its ACK with the echoed message, whose bytes outlive later replies', async (t) => {
+  const NLM_F_ECHO = 8;
+  const k = new FakeKernel((msgs, kk) => {
+    for (const m of msgs) {
+      // The kernel unicasts its notification of the change (one datagram), then the ACK.
+      if (m.flags & NLM_F_ECHO) kk.deliver(nlmsg(RTM_NEWLINK, 0, m.seq, 0, u32(m.seq), attr(3, cstr(`echo${m.seq}`))));
+      if (m.flags & NLM_F_ACK) kk.deliver(nlerror(m.seq, 0, { type: m.type, flags: m.flags }));
+    }
+  });
+  const conn = open(k);
+  // The decoder keeps the buffer it was given: it must not be overwritten by the next reads.
+  const decode = (buf: Buffer, off: number, len: number) => ({ buf, off, len });
+  const first = await conn.echo(RTM_NEWLINK, 0, (w) => w.putU32(1), decode);
+  const kept = Buffer.from(first!.buf.subarray(first!.off, first!.off + first!.len));
+  for (let i = 0; i < 20; i++) await conn.echo(RTM_NEWLINK, 0, (w) => w.putU32(2), decode);
+  t.deepEqual(first!.buf.subarray(first!.off, first!.off + first!.len), kept);
+  t.true(kept.includes(Buffer.from('echo1')));
+  t.true((k.sent[0]!.flags & (NLM_F_ECHO | NLM_F_ACK)) === (NLM_F_ECHO | NLM_F_ACK));
+  // A kernel that does not echo: undefined on the ACK.
+  k.respond = acker();
+  t.is(await conn.echo(RTM_NEWLINK, 0, (w) => w.putU32(3), decode), undefined);
+  conn.close();
+});

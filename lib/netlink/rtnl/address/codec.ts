@@ -133,11 +133,17 @@ export function readIfAddrMsg(buf: Buffer, off: number): IfAddrMsg {
  * re-encoded replies (positional, so a bulk request allocates no header object).
  */
 export function writeIfAddrMsg(w: NlWriter, family: number, prefixlen: number, flags: number, scope: number, index: number): void {
-  w.putU8(family);
-  w.putU8(prefixlen);
-  w.putU8(flags);
-  w.putU8(scope);
-  w.putU32(index);
+  // One capacity check, then the bytes (little-endian; a store keeps a value's low 8 bits).
+  const at = w.claim(IFADDRMSG_SIZE);
+  const b = w.buf;
+  b[at + IFADDRMSG.family] = family;
+  b[at + IFADDRMSG.prefixlen] = prefixlen;
+  b[at + IFADDRMSG.flags] = flags;
+  b[at + IFADDRMSG.scope] = scope;
+  b[at + IFADDRMSG.index] = index;
+  b[at + IFADDRMSG.index + 1] = index >>> 8;
+  b[at + IFADDRMSG.index + 2] = index >>> 16;
+  b[at + IFADDRMSG.index + 3] = index >>> 24;
 }
 
 /**

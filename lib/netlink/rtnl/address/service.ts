@@ -12,7 +12,7 @@ import type { NlWriter } from '../../core/writer.js';
 import type { BulkResult, Connection } from '../../transport/connection.js';
 import { bulk, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
-import { resolveRefs } from '../resolve.js';
+import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../rtm.js';
 import { dumpStream, type PreparedDump } from '../stream.js';
 import { IFADDRMSG, IFADDRMSG_SIZE } from './codec.js';
@@ -58,8 +58,13 @@ const DEL_CODEC = bulkCodec(writeDelAddress);
 
 /** The IP addresses of one netlink handle. Obtain it as `nl.addresses`. */
 export class Addresses {
+  /** Resolves link references: the handle's link names (ENODEV names a missing link). */
+  private readonly index: LinkIndexer;
+
   /** @internal */
-  constructor(protected readonly conn: Connection, protected readonly links: Links) {}
+  constructor(protected readonly conn: Connection, protected readonly links: Links) {
+    this.index = linkNames(conn, (name) => links.index(name));
+  }
 
   /**
    * The addresses (one RTM_GETADDR dump). The kernel filters by family and link: `family` selects
@@ -89,16 +94,16 @@ export class Addresses {
    * Adds an address (RTM_NEWADDR with NLM_F_CREATE | NLM_F_EXCL, like `ip addr add`). An address
    * already there (same address and prefix length) is a NetlinkError EEXIST.
    */
-  async add(options: AddressAddOptions): Promise<void> {
-    await this.one(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, checkAddress('', options), writeAddAddress);
+  add(options: AddressAddOptions): Promise<void> {
+    return this.one(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, options, writeAddAddress);
   }
 
   /**
    * Adds an address or updates the one there (NLM_F_CREATE | NLM_F_REPLACE, like `ip addr replace`):
    * lifetimes, flags, metric and proto of an existing address change in place.
    */
-  async replace(options: AddressAddOptions): Promise<void> {
-    await this.one(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, checkAddress('', options), writeAddAddress);
+  replace(options: AddressAddOptions): Promise<void> {
+    return this.one(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, options, writeAddAddress);
   }
 
   /**
@@ -106,15 +111,26 @@ export class Addresses {
    * one is the kernel's NetlinkError EADDRNOTAVAIL. Deleting an IPv4 primary address also deletes
    * its secondaries unless the link's `promote_secondaries` is set.
    */
-  async del(options: AddressDelOptions): Promise<void> {
-    await this.one(RTM_DELADDR, 0, checkAddress('', options), writeDelAddress);
+  del(options: AddressDelOptions): Promise<void> {
+    return this.one(RTM_DELADDR, 0, options, writeDelAddress);
   }
 
-  /** Sends one checked request once its link is resolved (synchronously for an ifindex). */
-  private async one(type: number, flags: number, c: CheckedAddress, write: AddressWriter): Promise<void> {
+  /**
+   * Checks one request and sends it once its link is resolved. Not async: with an ifindex or a name
+   * the handle still knows, the request is written in this call and the caller awaits one promise,
+   * the ACK's (a bad option is a rejection, as from an async function).
+   */
+  private one(type: number, flags: number, options: unknown, write: AddressWriter): Promise<void> {
+    let c: CheckedAddress;
+    try {
+      c = checkAddress('', options);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const r = resolveRefs(this.index, [c.link]);
-    const ifindex = (r instanceof Promise ? await r : r)[0]!;
-    await this.conn.ack(type, flags, (w) => write(w, c, ifindex));
+    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => write(w, c, ifindexes[0]!)));
+    const ifindex = r[0]!;
+    return this.conn.ack(type, flags, (w) => write(w, c, ifindex));
   }
 
   /**
@@ -130,9 +146,6 @@ export class Addresses {
   delMany(items: readonly AddressDelOptions[]): Promise<BulkResult[]> {
     return bulk(this.conn, this.index, RTM_DELADDR, 0, 'items', items, DEL_CODEC);
   }
-
-  /** Resolves a link name (NetlinkError ENODEV naming a missing one). */
-  private readonly index = (name: string): Promise<number> => this.links.index(name);
 }
 
 export { Address };

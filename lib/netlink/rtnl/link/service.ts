@@ -24,7 +24,7 @@ import {
 } from './options.js';
 import {
   addRequest, altGetRequest, altNameRequest, delRequest, dumpRequest, followUpRequest, groupDelRequest, groupMoveRequest, requestBuilder, setRequest,
-  writeGetRequest, writeLinkRequest,
+  writeGetRequest, writeLinkRequest, type LinkRequest,
 } from './request.js';
 import { checkAliasRef, checkAltNames, longAltName } from './names.js';
 import { Link, linkView } from './view.js';
@@ -177,18 +177,27 @@ export class Links {
   add(options: LinkAddOptions): Promise<Link | undefined>;
   async add(options: LinkAddOptions): Promise<Link | undefined> {
     const c = checkAdd(options);
-    const refs = kindRefs(c.data);
-    const r = this.resolve([c.settings.master ?? undefined, c.link, ...refs]);
-    const [master, link, ...ifindexes] = r instanceof Promise ? await r : r;
-    const [data] = payloads(ifindexes, c.data);
+    let master: number | undefined;
+    let link: number | undefined;
+    let data: Uint8Array | undefined;
+    if (c.data !== undefined || c.link !== undefined || (c.settings.master ?? undefined) !== undefined) {
+      const refs = kindRefs(c.data);
+      const r = this.resolve([c.settings.master ?? undefined, c.link, ...refs]);
+      const [m, l, ...ifindexes] = r instanceof Promise ? await r : r;
+      master = m;
+      link = l;
+      [data] = payloads(ifindexes, c.data);
+    }
     if (c.settings.netns !== undefined) {
       await withNamespaces([['netns', c.settings.netns], ['peer.netns', c.peer?.settings.netns]], ([netNsFd, peerNetNsFd]) =>
         this.conn.ack(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, requestBuilder(addRequest(c, { master, link, netNsFd, peerNetNsFd, data }))));
       return undefined;
     }
-    const echoed = await withNamespaces([['peer.netns', c.peer?.settings.netns]], ([peerNetNsFd]) =>
-      this.conn.echo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
-        requestBuilder(addRequest(c, { master, link, netNsFd: undefined, peerNetNsFd, data })), linkView));
+    const peerNetns = c.peer?.settings.netns;
+    const echo = (peerNetNsFd: number | undefined): Promise<Link | undefined> => this.conn.echo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+      requestBuilder(addRequest(c, { master, link, netNsFd: undefined, peerNetNsFd, data })), linkView);
+    // No namespace to open (the usual case): the request is written in this call, no wrapper.
+    const echoed = await (peerNetns === undefined ? echo(undefined) : withNamespaces([['peer.netns', peerNetns]], ([fd]) => echo(fd)));
     // Kernels before 6.3 do not echo RTM_NEWLINK: read the new link instead (also, defensively, if
     // what came back is not the link asked for).
     const created = echoed !== undefined && echoed.name === c.name ? echoed : await this.get(c.name);
@@ -199,12 +208,19 @@ export class Links {
    * The requests after a creation (alias, a veth peer's up and alias), and the link read again when
    * there were any; on failure the new link is deleted and the error rethrown.
    */
-  private async finishAdd(c: CheckedAdd, created: Link): Promise<Link> {
+  private finishAdd(c: CheckedAdd, created: Link): Link | Promise<Link> {
     const own = followUpRequest(created.ifindex, c.settings.alias, undefined);
     // An unnamed peer is found as the new link's IFLA_LINK.
     const peerRef = c.peer === undefined ? undefined : c.peer.name ?? created.link;
     const ofPeer = c.peer === undefined ? undefined : followUpRequest(peerRef ?? 0, c.peer.settings.alias, c.peer.settings.up);
+    // Nothing to follow up (the usual case): the link as created, without another promise.
     if (own === undefined && ofPeer === undefined) return created;
+    return this.followUp(c, created, own, ofPeer, peerRef);
+  }
+
+  /** Sends {@link finishAdd}'s follow-up requests; on failure deletes the new link. */
+  private async followUp(c: CheckedAdd, created: Link, own: LinkRequest | undefined, ofPeer: LinkRequest | undefined,
+    peerRef: LinkRef | undefined): Promise<Link> {
     try {
       if (ofPeer !== undefined && peerRef === undefined) {
         throw new ValidationError('peer', c.peer, 'the kernel did not report the peer of the new veth');

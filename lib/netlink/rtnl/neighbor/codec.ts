@@ -217,13 +217,21 @@ export function readNdMsg(buf: Buffer, off: number): NdMsg {
  * and re-encoded replies (positional, so a bulk request allocates no header object).
  */
 export function writeNdMsg(w: NlWriter, family: number, ifindex: number, state: number, flags: number, type: number): void {
-  w.putU8(family);
-  w.putU8(0);
-  w.putU16(0);
-  w.putS32(ifindex);
-  w.putU16(state);
-  w.putU8(flags);
-  w.putU8(type);
+  // One capacity check, then the bytes (little-endian; a store keeps a value's low 8 bits).
+  const at = w.claim(NDMSG_SIZE);
+  const b = w.buf;
+  b[at + NDMSG.family] = family;
+  b[at + 1] = 0;
+  b[at + 2] = 0;
+  b[at + 3] = 0;
+  b[at + NDMSG.ifindex] = ifindex;
+  b[at + NDMSG.ifindex + 1] = ifindex >>> 8;
+  b[at + NDMSG.ifindex + 2] = ifindex >>> 16;
+  b[at + NDMSG.ifindex + 3] = ifindex >>> 24;
+  b[at + NDMSG.state] = state;
+  b[at + NDMSG.state + 1] = state >>> 8;
+  b[at + NDMSG.flags] = flags;
+  b[at + NDMSG.type] = type;
 }
 
 /** struct nda_cacheinfo: ages in clock ticks (USER_HZ, 100 per second) and the reference count. */

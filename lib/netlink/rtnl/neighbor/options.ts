@@ -4,8 +4,11 @@
  * ValidationError naming the field. Options are read from own properties only.
  */
 import { ValidationError } from '../../core/errors.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, parseIp } from '../../core/inet.js';
-import { checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, type LinkRef } from '../../core/validate.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, checkIp, ipv4Number, ipVersion, parseIp } from '../../core/inet.js';
+import { macNumber } from '../../core/mac.js';
+import {
+  checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, type LinkRef,
+} from '../../core/validate.js';
 import { PROTOCOLS } from '../enums.js';
 import {
   NEIGHBOR_EXT_FLAGS, NEIGHBOR_FLAGS, NEIGHBOR_STATES, NTF_MASTER, NTF_PROXY, NTF_SELF, NUD_PERMANENT, parseLladdr,
@@ -73,7 +76,7 @@ export interface NeighborOptions extends NeighborKey {
 }
 
 const KEYS = ['link', 'family', 'dst', 'lladdr', 'vlan', 'vni', 'port', 'srcVni', 'via', 'proxy', 'flags', 'master', 'state', 'protocol', 'nhId'];
-const BRIDGE_ONLY = ['vlan', 'vni', 'port', 'srcVni', 'via', 'nhId'];
+const BRIDGE_ONLY = ['vlan', 'vni', 'port', 'srcVni', 'via', 'nhId'] as const;
 
 /** A validated add, replace or delete request, ready to encode (its link references still to resolve). */
 export interface CheckedNeighbor {
@@ -81,10 +84,17 @@ export interface CheckedNeighbor {
   af: number;
   /** The link (ndm_ifindex). */
   link: LinkRef;
-  /** NDA_DST (4 or 16 bytes). */
-  dst: Uint8Array | undefined;
-  /** NDA_LLADDR. */
-  lladdr: Uint8Array | undefined;
+  /**
+   * NDA_DST: the address as given, checked (request.ts writes its 4 or 16 bytes straight into the
+   * message: a bulk call keeps no bytes per item).
+   */
+  dst: string | undefined;
+  /** NDA_DST of IPv4 as a number ({@link ipv4Number}: parsed once, written as it is), else -1. */
+  dst4: number;
+  /** NDA_LLADDR: a 6-byte MAC address as given, checked (written like `dst`), or the bytes of any other link-layer address. */
+  lladdr: string | Uint8Array | undefined;
+  /** NDA_LLADDR of a 6-byte MAC address as a number ({@link macNumber}: parsed once), else -1. */
+  mac: number;
   /** ndm_state: NUD_* bits. */
   state: number;
   /** ndm_flags: NTF_* bits. */
@@ -162,60 +172,100 @@ function checkFlags(field: string, value: unknown): { flags: number; ext: number
   return { flags, ext };
 }
 
-/** Validates one request object completely (no I/O). `field` names it in errors (`''`, `'items[3]'`). */
+/** The path of option `name` inside the request at `field` (`'link'`, `'items[3].link'`); built only for errors. */
+function pathOf(field: string, name: string): string {
+  return field === '' ? name : `${field}.${name}`;
+}
+
+/**
+ * Validates one request object completely (no I/O). `field` names it in errors (`''`, `'items[3]'`).
+ *
+ * Bulk calls run this once per item, most of them before the optimising compiler has seen it, so
+ * the common shapes (a plain link name or ifindex, an IP address, a MAC address, a state name)
+ * are recognised by fast checks that allocate no field path; anything else takes the full check of
+ * the same field, which names it in its ValidationError. The order of the checks, and so which
+ * error a bad request gets, is the same either way.
+ */
 export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
   const o = checkObject(field || 'options', value);
-  const p = field === '' ? '' : `${field}.`;
   checkKeys(field, o, KEYS);
-  if (o.link === undefined) throw new ValidationError(`${p}link`, undefined, 'the link is required');
-  const link = checkLinkRef(`${p}link`, o.link);
-  let family = o.family === undefined ? undefined : checkFamily(`${p}family`, o.family);
-  const dst = o.dst === undefined ? undefined : parseIp(`${p}dst`, o.dst);
+  const rawLink = o.link;
+  if (rawLink === undefined) throw new ValidationError(pathOf(field, 'link'), undefined, 'the link is required');
+  const link = isPlainLinkName(rawLink) || isIfindex(rawLink) ? rawLink : checkLinkRef(pathOf(field, 'link'), rawLink);
+  const rawFamily = o.family;
+  let family = rawFamily === undefined ? undefined : checkFamily(pathOf(field, 'family'), rawFamily);
+  const rawDst = o.dst;
+  let version: 0 | 4 | 6 = 0;
+  let dst4 = -1;
+  if (rawDst !== undefined) {
+    // IPv4 (the usual case) parsed once, into the number the request is written with.
+    dst4 = ipv4Number(rawDst);
+    version = dst4 >= 0 ? 4 : ipVersion(rawDst);
+    if (version === 0) checkIp(pathOf(field, 'dst'), rawDst);
+  }
+  const dst = rawDst as string | undefined;
   // Read once: it decides the family, and a getter must not answer differently when it is parsed.
-  const lladdrIn = o.lladdr;
+  const rawLladdr = o.lladdr;
   if (family === undefined) {
-    if (dst !== undefined) family = dst.version;
-    else if (lladdrIn !== undefined) family = 'bridge';
-    else throw new ValidationError(`${p}dst`, undefined, 'a dst (or, for an FDB entry, an lladdr) is required');
+    if (dst !== undefined) family = version as 4 | 6;
+    else if (rawLladdr !== undefined) family = 'bridge';
+    else throw new ValidationError(pathOf(field, 'dst'), undefined, 'a dst (or, for an FDB entry, an lladdr) is required');
   }
   const bridge = family === 'bridge';
   if (!bridge) {
-    if (dst === undefined) throw new ValidationError(`${p}dst`, undefined, `a dst is required for family ${family}`);
-    if (dst.version !== family) throw new ValidationError(`${p}dst`, o.dst, `an IPv${family} address is required for family ${family}`);
-    for (const k of BRIDGE_ONLY) {
-      if (o[k] !== undefined) throw new ValidationError(`${p}${k}`, o[k], "only bridge FDB entries (family 'bridge') take this option");
+    if (dst === undefined) throw new ValidationError(pathOf(field, 'dst'), undefined, `a dst is required for family ${family}`);
+    if (version !== family) throw new ValidationError(pathOf(field, 'dst'), rawDst, `an IPv${family} address is required for family ${family}`);
+    if (o.vlan !== undefined || o.vni !== undefined || o.port !== undefined || o.srcVni !== undefined || o.via !== undefined || o.nhId !== undefined) {
+      for (let i = 0; i < BRIDGE_ONLY.length; i++) {
+        const k = BRIDGE_ONLY[i]!;
+        if (o[k] !== undefined) throw new ValidationError(pathOf(field, k), o[k], "only bridge FDB entries (family 'bridge') take this option");
+      }
     }
-  } else if (lladdrIn === undefined) {
-    throw new ValidationError(`${p}lladdr`, undefined, 'an FDB entry needs its lladdr (MAC address)');
+  } else if (rawLladdr === undefined) {
+    throw new ValidationError(pathOf(field, 'lladdr'), undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
-  const lladdr = lladdrIn === undefined ? undefined : parseLladdr(`${p}lladdr`, lladdrIn, bridge);
-  const flags = checkFlags(`${p}flags`, o.flags);
-  const proxy = o.proxy === undefined ? false : checkBool(`${p}proxy`, o.proxy);
+  const mac = rawLladdr === undefined ? -1 : macNumber(rawLladdr);
+  const lladdr = rawLladdr === undefined || mac >= 0 ? rawLladdr as string | undefined : parseLladdr(pathOf(field, 'lladdr'), rawLladdr, bridge);
+  let flags = 0;
+  let flagsExt: number | undefined;
+  const rawFlags = o.flags;
+  if (rawFlags !== undefined) {
+    const f = checkFlags(pathOf(field, 'flags'), rawFlags);
+    flags = f.flags;
+    flagsExt = f.ext;
+  }
+  const rawProxy = o.proxy;
+  const proxy = rawProxy === undefined ? false : checkBool(pathOf(field, 'proxy'), rawProxy);
   if (proxy) {
-    if (bridge) throw new ValidationError(`${p}proxy`, o.proxy, 'FDB entries have no proxy table');
-    flags.flags |= NTF_PROXY;
+    if (bridge) throw new ValidationError(pathOf(field, 'proxy'), rawProxy, 'FDB entries have no proxy table');
+    flags |= NTF_PROXY;
   }
-  if ((flags.flags & NTF_PROXY) !== 0 && lladdr !== undefined) {
-    throw new ValidationError(`${p}lladdr`, lladdrIn, 'a proxy entry has no link-layer address');
+  if ((flags & NTF_PROXY) !== 0 && lladdr !== undefined) {
+    throw new ValidationError(pathOf(field, 'lladdr'), rawLladdr, 'a proxy entry has no link-layer address');
   }
+  const rawState = o.state;
+  const state = rawState === undefined ? NUD_PERMANENT
+    : (typeof rawState === 'string' ? NEIGHBOR_STATES.value(rawState) : undefined) ?? checkState(pathOf(field, 'state'), rawState);
   return {
     af: afOf(family),
     link,
-    dst: dst?.bytes,
+    dst,
+    dst4,
     lladdr,
-    state: o.state === undefined ? NUD_PERMANENT : checkState(`${p}state`, o.state),
+    mac,
+    state,
     // bridge fdb add|del "assume self": with neither NTF_SELF nor NTF_MASTER a vxlan refuses the
     // entry (EOPNOTSUPP) and a bridge port hands it to its master.
-    flags: bridge && (flags.flags & (NTF_SELF | NTF_MASTER)) === 0 ? flags.flags | NTF_SELF : flags.flags,
-    flagsExt: flags.ext,
-    vlan: o.vlan === undefined ? undefined : checkInt(`${p}vlan`, o.vlan, 0, 4094),
-    vni: o.vni === undefined ? undefined : checkInt(`${p}vni`, o.vni, 0, 0xffffff),
-    port: o.port === undefined ? undefined : checkInt(`${p}port`, o.port, 0, 0xffff),
-    srcVni: o.srcVni === undefined ? undefined : checkInt(`${p}srcVni`, o.srcVni, 0, 0xffffff),
-    via: o.via === undefined ? undefined : checkLinkRef(`${p}via`, o.via),
-    master: o.master === undefined ? undefined : checkLinkRef(`${p}master`, o.master),
-    protocol: o.protocol === undefined ? undefined : PROTOCOLS.check(`${p}protocol`, o.protocol),
-    nhId: o.nhId === undefined ? undefined : checkU32(`${p}nhId`, o.nhId),
+    flags: bridge && (flags & (NTF_SELF | NTF_MASTER)) === 0 ? flags | NTF_SELF : flags,
+    flagsExt,
+    vlan: o.vlan === undefined ? undefined : checkInt(pathOf(field, 'vlan'), o.vlan, 0, 4094),
+    vni: o.vni === undefined ? undefined : checkInt(pathOf(field, 'vni'), o.vni, 0, 0xffffff),
+    port: o.port === undefined ? undefined : checkInt(pathOf(field, 'port'), o.port, 0, 0xffff),
+    srcVni: o.srcVni === undefined ? undefined : checkInt(pathOf(field, 'srcVni'), o.srcVni, 0, 0xffffff),
+    via: o.via === undefined ? undefined : checkLinkRef(pathOf(field, 'via'), o.via),
+    master: o.master === undefined ? undefined : checkLinkRef(pathOf(field, 'master'), o.master),
+    protocol: o.protocol === undefined ? undefined : PROTOCOLS.check(pathOf(field, 'protocol'), o.protocol),
+    nhId: o.nhId === undefined ? undefined : checkU32(pathOf(field, 'nhId'), o.nhId),
   };
 }
 

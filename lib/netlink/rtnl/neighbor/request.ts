@@ -4,12 +4,14 @@
  * the ndmsg writer and the attribute schema of codec.ts, the ones that encode replies.
  *
  * One specialisation for speed (bulk adds run through here once per item): the IP and link-layer
- * addresses arrive already parsed, so they are written as the bytes the `ip` and `lladdr` codecs
- * would produce from their text, not formatted and parsed again.
+ * addresses arrive checked, as text, and are parsed straight into the message (the bytes the `ip`
+ * and `lladdr` codecs would produce from that text), so no bytes are kept per item in between.
  */
-import { AF_BRIDGE } from '../../core/inet.js';
+import { AF_BRIDGE, writeIpAttr } from '../../core/inet.js';
+import { writeMacAttr, writeMacNumberAttr } from '../../core/mac.js';
 import type { AttrDef } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
+import type { LinkRef } from '../../core/validate.js';
 import { NTF_PROXY, neighborAttrs, writeNdMsg } from './codec.js';
 import type { CheckedNeighborList } from './filter.js';
 import type { CheckedNeighbor, CheckedNeighborGet } from './options.js';
@@ -21,23 +23,34 @@ function put<T>(w: NlWriter, def: AttrDef<T>, value: T, path: string): void {
   def.element.encode(w, def.type, value, path);
 }
 
-/** Writes a pre-parsed address attribute (what the schema's `ip` / `lladdr` codec writes for its text). */
-function putBytes(w: NlWriter, def: AttrDef<string>, bytes: Uint8Array): void {
-  w.attrBytes(def.type, bytes);
+/** NDA_DST and NDA_LLADDR: checked addresses, written as the bytes the `ip` / `lladdr` codecs write for their text. */
+const DST = A.dst.type;
+const LLADDR = A.lladdr.type;
+
+/** The link references of a checked request, in the order {@link writeNeighbor} takes them: link, via, master. */
+export function neighborRefs(c: CheckedNeighbor): Array<LinkRef | undefined> {
+  return [c.link, c.via, c.master];
 }
 
 /**
  * Writes the body (after the nlmsghdr) of an RTM_NEWNEIGH or RTM_DELNEIGH: ndmsg (ndm_type 0: the
  * kernel derives the type itself) and the NDA_* attributes in iproute2's order for the family, but
  * NDA_PROTOCOL last (iproute2 puts it first; the kernel reads attributes by type, in any order).
- * `ifindex`, `via` and `master` are the resolved link references of `c`.
+ * `ifindexes` are the resolved link references of `c`: its link, `via` and `master` (see
+ * {@link neighborRefs}).
  */
-export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindex: number, via: number | undefined, master: number | undefined): void {
-  writeNdMsg(w, c.af, ifindex, c.state, c.flags, 0);
+export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindexes: ReadonlyArray<number | undefined>): void {
+  const via = ifindexes[1];
+  const master = ifindexes[2];
+  writeNdMsg(w, c.af, ifindexes[0]!, c.state, c.flags, 0);
   if (c.af === AF_BRIDGE) {
     // An FDB entry is keyed by its MAC (and VLAN); on a VXLAN device dst/port/vni pick one remote.
-    putBytes(w, A.lladdr, c.lladdr!);
-    if (c.dst !== undefined) putBytes(w, A.dst, c.dst);
+    const lladdr = c.lladdr!;
+    if (c.mac >= 0) writeMacNumberAttr(w, LLADDR, c.mac);
+    else if (typeof lladdr === 'string') writeMacAttr(w, LLADDR, lladdr);
+    else w.attrBytes(LLADDR, lladdr);
+    if (c.dst4 >= 0) w.attrU32Be(DST, c.dst4);
+    else if (c.dst !== undefined) writeIpAttr(w, DST, c.dst);
     if (c.vlan !== undefined) put(w, A.vlan, c.vlan, 'vlan');
     if (c.port !== undefined) put(w, A.port, c.port, 'port');
     if (c.vni !== undefined) put(w, A.vni, c.vni, 'vni');
@@ -45,8 +58,13 @@ export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindex: number, 
     if (c.srcVni !== undefined) put(w, A.srcVni, c.srcVni, 'srcVni');
     if (c.nhId !== undefined) put(w, A.nhId, c.nhId, 'nhId');
   } else {
-    putBytes(w, A.dst, c.dst!);
-    if (c.lladdr !== undefined) putBytes(w, A.lladdr, c.lladdr);
+    if (c.dst4 >= 0) w.attrU32Be(DST, c.dst4);
+    else writeIpAttr(w, DST, c.dst!);
+    // NDA_LLADDR: a MAC address from its number, or bytes (a tunnel's IP address …) as they are.
+    const lladdr = c.lladdr;
+    if (c.mac >= 0) writeMacNumberAttr(w, LLADDR, c.mac);
+    else if (typeof lladdr === 'string') writeMacAttr(w, LLADDR, lladdr);
+    else if (lladdr !== undefined) w.attrBytes(LLADDR, lladdr);
   }
   if (master !== undefined) put(w, A.master, master, 'master');
   if (c.flagsExt !== undefined) put(w, A.flagsExt, c.flagsExt, 'flagsExt');
@@ -70,8 +88,8 @@ export function writeNeighborDump(w: NlWriter, l: CheckedNeighborList, link: num
  */
 export function writeNeighborGet(w: NlWriter, c: CheckedNeighborGet, ifindex: number | undefined, master: number | undefined): void {
   writeNdMsg(w, c.af, ifindex ?? 0, 0, c.flags, 0);
-  if (c.dst !== undefined) putBytes(w, A.dst, c.dst);
-  if (c.lladdr !== undefined) putBytes(w, A.lladdr, c.lladdr);
+  if (c.dst !== undefined) w.attrBytes(DST, c.dst);
+  if (c.lladdr !== undefined) w.attrBytes(LLADDR, c.lladdr);
   if (master !== undefined) put(w, A.master, master, 'master');
   if (c.vlan !== undefined) put(w, A.vlan, c.vlan, 'vlan');
   if (c.vni !== undefined) put(w, A.vni, c.vni, 'vni');

@@ -11,14 +11,14 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../cor
 import type { BulkResult, Connection } from '../../transport/connection.js';
 import { bulk, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
-import { resolveRefs } from '../resolve.js';
+import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../rtm.js';
 import { checkNow, dumpStream, type PreparedDump } from '../stream.js';
 import { checkNeighborList, neighborStateMatches, type CheckedNeighborList, type NeighborListOptions } from './filter.js';
 import {
   checkNeighbor, checkNeighborGet, type CheckedNeighbor, type NeighborGetOptions, type NeighborKey, type NeighborOptions,
 } from './options.js';
-import { writeNeighbor, writeNeighborDump, writeNeighborGet } from './request.js';
+import { neighborRefs, writeNeighbor, writeNeighborDump, writeNeighborGet } from './request.js';
 import { Neighbor, neighborView } from './view.js';
 
 export type {
@@ -37,15 +37,20 @@ function dumpDecoder(l: CheckedNeighborList): (buf: Buffer, off: number, len: nu
 
 /** Bulk codec: validation, link references (link, via, master) and the request writer of one entry. */
 const BULK_CODEC: BulkCodec<CheckedNeighbor> = {
-  check: (field, value) => checkNeighbor(field, value),
-  refs: (c) => [c.link, c.via, c.master],
-  write: (w, c, r) => writeNeighbor(w, c, r[0]!, r[1], r[2]),
+  check: checkNeighbor,
+  refs: neighborRefs,
+  write: writeNeighbor,
 };
 
 /** The neighbour and FDB entries of one netlink handle. Obtain it as `nl.neighbors`. */
 export class Neighbors {
+  /** Resolves link references: the handle's link names (ENODEV names a missing link). */
+  private readonly index: LinkIndexer;
+
   /** @internal */
-  constructor(protected readonly conn: Connection, protected readonly links: Links) {}
+  constructor(protected readonly conn: Connection, protected readonly links: Links) {
+    this.index = linkNames(conn, (name) => links.index(name));
+  }
 
   /**
    * The entries (one RTM_GETNEIGH dump), filtered by the kernel by family, link, master and table
@@ -132,16 +137,22 @@ export class Neighbors {
     return bulk(this.conn, this.index, RTM_DELNEIGH, 0, 'items', items, BULK_CODEC);
   }
 
-  /** Sends one checked request once its links are resolved (synchronously for ifindexes). */
-  private async one(type: number, flags: number, options: unknown): Promise<void> {
-    const c = checkNeighbor('', options);
-    const r = resolveRefs(this.index, [c.link, c.via, c.master]);
-    const [ifindex, via, master] = r instanceof Promise ? await r : r;
-    return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindex!, via, master));
+  /**
+   * Sends one checked request once its links are resolved. Not async: with ifindexes or names the
+   * handle still knows, the request is written in this call and the caller awaits one promise, the
+   * ACK's (a bad option is a rejection, as from an async function).
+   */
+  private one(type: number, flags: number, options: unknown): Promise<void> {
+    let c: CheckedNeighbor;
+    try {
+      c = checkNeighbor('', options);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const r = resolveRefs(this.index, neighborRefs(c));
+    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindexes)));
+    return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, r));
   }
-
-  /** Resolves a link name (NetlinkError ENODEV naming a missing one). */
-  private readonly index = (name: string): Promise<number> => this.links.index(name);
 }
 
 export { Neighbor };

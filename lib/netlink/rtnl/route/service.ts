@@ -3,7 +3,8 @@
  *
  * Every method validates its whole input before anything is sent (a bulk call validates every item
  * first; validate.ts), then writes its request with request.ts. Link names in `oif` are resolved
- * through `links.index`, each distinct name once per call; a name the kernel does not know is a
+ * through the handle's link names (rtnl/resolve.ts: remembered while no link changes, else
+ * `links.index`), each distinct name once per call; a name the kernel does not know is a
  * NetlinkError ENODEV. Requests use the same defaults as `ip route`: table main, protocol boot,
  * scope link for routes without a gateway; a delete leaves protocol, type and scope as wildcards
  * unless they are given.
@@ -13,7 +14,7 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../cor
 import type { Links } from '../link/service.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../rtm.js';
 import { bulk, type BulkCodec } from '../bulk.js';
-import { resolveRefs } from '../resolve.js';
+import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
 import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { checkFilter, prepareDump, type CheckedFilter } from './filter.js';
 import type { RouteGetOptions, RouteListOptions, RouteSpec } from './options.js';
@@ -28,8 +29,13 @@ export type {
 
 /** The routes of one netlink handle. Obtain it as `nl.routes`. */
 export class Routes {
+  /** Resolves link references: the handle's link names (ENODEV names a missing link). */
+  private readonly index: LinkIndexer;
+
   /** @internal */
-  constructor(protected readonly conn: Connection, protected readonly links: Links) {}
+  constructor(protected readonly conn: Connection, protected readonly links: Links) {
+    this.index = linkNames(conn, (name) => links.index(name));
+  }
 
   /**
    * All routes of every table (one RTM_GETROUTE dump), optionally filtered. Table, output link,
@@ -141,16 +147,22 @@ export class Routes {
     return bulk(this.conn, this.index, RTM_DELROUTE, 0, 'routes', routes, DEL);
   }
 
-  /** Checks one route and sends it once its links are resolved (bad input rejects, as kernel errors do). */
-  private async one(type: number, flags: number, route: unknown, mode: RouteMode): Promise<void> {
-    const c = checkRoute('', route, mode);
+  /**
+   * Checks one route and sends it once its links are resolved. Not async: with ifindexes or names
+   * the handle still knows, the request is written in this call and the caller awaits one promise,
+   * the ACK's (a bad option is a rejection, as from an async function).
+   */
+  private one(type: number, flags: number, route: unknown, mode: RouteMode): Promise<void> {
+    let c: CheckedRoute;
+    try {
+      c = checkRoute('', route, mode);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const r = resolveRefs(this.index, routeRefs(c));
-    const ifindexes = r instanceof Promise ? await r : r;
-    await this.conn.ack(type, flags, (w) => writeRoute(w, c, ifindexes));
+    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => writeRoute(w, c, ifindexes)));
+    return this.conn.ack(type, flags, (w) => writeRoute(w, c, r));
   }
-
-  /** Resolves a link name (NetlinkError ENODEV naming a missing one). */
-  private readonly index = (name: string): Promise<number> => this.links.index(name);
 }
 
 /** Bulk codecs: the check, link references and request writer of one route. */

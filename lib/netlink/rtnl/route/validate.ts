@@ -11,7 +11,9 @@ import { ValidationError } from '../../core/errors.js';
 import { AF_INET, familyOf, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../../core/inet.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { isMessageView } from '../../core/message-view.js';
-import { checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, ownCopy, type LinkRef } from '../../core/validate.js';
+import {
+  checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, ownCopy, type LinkRef,
+} from '../../core/validate.js';
 import * as E from '../enums.js';
 import * as C from './constants.js';
 import { RTMSG_SIZE, type RouteMetrics, type RtMsg } from './codec.js';
@@ -171,7 +173,9 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     via = checkVia(`${p}via`, o.via, version);
     if (via.family === family) [gateway, via] = [via.bytes, undefined];
   }
-  const oif = o.oif === undefined ? undefined : checkLinkRef(`${p}oif`, o.oif);
+  // A plain name or an ifindex (the usual oif) is recognised without building its field path.
+  const rawOif = o.oif;
+  const oif = rawOif === undefined ? undefined : isPlainLinkName(rawOif) || isIfindex(rawOif) ? rawOif : checkLinkRef(`${p}oif`, rawOif);
   const table = o.table === undefined ? E.RT_TABLE_MAIN : E.checkTable(`${p}table`, o.table);
   const metric = o.metric === undefined ? undefined : checkU32(`${p}metric`, o.metric);
   const protocol = o.protocol !== undefined ? E.PROTOCOLS.check(`${p}protocol`, o.protocol)
@@ -208,8 +212,10 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
   const encap = o.encap === undefined ? undefined : checkEncap(`${p}encap`, o.encap);
   const metrics = hasMetrics ? checkMetrics(p, o) : undefined;
   let scope: number = E.RT_SCOPE_UNIVERSE;
-  if (o.scope !== undefined) {
-    scope = E.SCOPES.check(`${p}scope`, o.scope);
+  const rawScope = o.scope;
+  if (rawScope !== undefined) {
+    // A known name is looked up without building the field path (check() names it on failure).
+    scope = (typeof rawScope === 'string' ? E.SCOPES.value(rawScope) : undefined) ?? E.SCOPES.check(`${p}scope`, rawScope);
   } else if (mode === 'del') {
     scope = E.RT_SCOPE_NOWHERE; // a wildcard for fib_table_delete
   } else if (version === 4) {

@@ -4,7 +4,7 @@
 // the fake kernel (no privileges needed).
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { forEachAttr } from '../../../../lib/netlink/core/attributes.js';
+import { attrLength, findAttr, forEachAttr } from '../../../../lib/netlink/core/attributes.js';
 import { Connection } from '../../../../lib/netlink/transport/connection.js';
 import { NetlinkError, ValidationError } from '../../../../lib/netlink/core/errors.js';
 import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
@@ -263,7 +263,7 @@ for (const [name, method, options] of REQUESTS) {
       writeNeighborGet(w, c, c.link as number | undefined, c.master as number | undefined);
     } else {
       const c = checkNeighbor('', options);
-      writeNeighbor(w, c, c.link as number, c.via as number | undefined, c.master as number | undefined);
+      writeNeighbor(w, c, [c.link as number, c.via as number | undefined, c.master as number | undefined]);
     }
     w.endMessage(start);
     const ours = Buffer.from(w.bytes());
@@ -468,7 +468,14 @@ serial('get, proxy and lladdr: bad input is a ValidationError before anything is
 });
 
 test('lladdr: hex pairs are hardware bytes; an IP address is its 4 or 16 bytes (tunnels)', (t) => {
-  const c = (lladdr: string): number[] => [...checkNeighbor('', { link: 1, dst: '10.0.0.1', lladdr }).lladdr!];
+  // The NDA_LLADDR payload a checked request is written with.
+  const c = (lladdr: string): number[] => {
+    const w = new NlWriter();
+    writeNeighbor(w, checkNeighbor('', { link: 1, dst: '10.0.0.1', lladdr }), [1, undefined, undefined]);
+    const buf = w.bytes();
+    const at = findAttr(buf, 12, buf.length, 2);
+    return [...buf.subarray(at, at + attrLength(buf, at))];
+  };
   t.deepEqual(c('192.0.2.1'), [192, 0, 2, 1]);
   t.deepEqual(c('2001:db8::1'), [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
   t.deepEqual(c('::'), Array(16).fill(0));

@@ -44,7 +44,8 @@ serial('add/replace/del requests are byte-identical to iproute2\'s for the same 
     t.is(sent.length, before + 1, c.fixture);
     sameRequest(t, sent.at(-1), c.fixture, expectedRequest(c));
   }
-  // Each call naming d0 resolved it through RTM_GETLINK (no caching between calls).
+  // Each call naming d0 resolved it through RTM_GETLINK: the fake kernel refuses SIOCGSKNS by
+  // default, so the handle remembers no names (link-names.spec covers remembered names).
   t.is(f.kernel.sent.filter((m) => m.type === RTM_GETLINK).length, 5);
   f.nl.close();
 });

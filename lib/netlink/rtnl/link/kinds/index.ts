@@ -283,16 +283,18 @@ export function linkInfoCodec(kinds: LinkKindTable): FieldCodec<LinkInfo> {
     },
     encode(w, type, value, path) {
       if (typeof value !== 'object' || value === null) throw new ValidationError(path, value, 'a link info object is required');
-      const raw: Record<string, unknown> = { ...value };
+      // A copy only when typed data is replaced by its bytes (a plain kind, the usual request, is
+      // written as it is).
+      let raw: Record<string, unknown> = value as Record<string, unknown>;
       if (value.data !== undefined && !(value.data instanceof Uint8Array)) {
         const ks = kindSpecOf(kinds, value.kind);
         if (ks === undefined) throw new ValidationError(`${path}.data`, value.data, `kind ${String(value.kind)} has no typed data (give raw bytes)`);
-        raw.data = payloadOf(ks.attrs, value.data, `${path}.data`);
+        raw = { ...value, data: payloadOf(ks.attrs, value.data, `${path}.data`) };
       }
       if (value.slaveData !== undefined && !(value.slaveData instanceof Uint8Array)) {
         const ss = slaveKindSpecOf(value.slaveKind);
         if (ss === undefined) throw new ValidationError(`${path}.slaveData`, value.slaveData, `slave kind ${String(value.slaveKind)} has no typed data`);
-        raw.slaveData = payloadOf(ss.attrs, value.slaveData, `${path}.slaveData`);
+        raw = { ...raw, slaveData: payloadOf(ss.attrs, value.slaveData, `${path}.slaveData`) };
       }
       const start = w.beginAttr(type);
       infoAttrs.encode(w, raw as AttrValues<typeof infoAttrs.defs>, path);
