@@ -268,22 +268,11 @@ export class NlWriter {
     this.pad();
   }
 
+  /** An attribute holding `bytes` as they are. */
   attrBytes(type: number, bytes: Uint8Array): void {
-    // The header written out (addresses are the most common attribute of bulk requests).
-    const n = bytes.length;
-    const len = NLA_HDRLEN + n;
-    if (len > NLA_MAX_LEN) throw tooLong(type, len);
-    const start = this.length;
-    const end = start + ((len + 3) & ~3);
-    if (end > this.buf.length) this.grow(end - start);
-    const b = this.buf;
-    b[start] = len;
-    b[start + 1] = len >>> 8;
-    b[start + 2] = type;
-    b[start + 3] = type >>> 8;
-    b.set(bytes, start + NLA_HDRLEN);
-    for (let i = start + len; i < end; i++) b[i] = 0;
-    this.length = end;
+    // claimAttr may grow (replace) the buffer: read `buf` after it.
+    const at = this.claimAttr(type, bytes.length);
+    this.buf.set(bytes, at);
   }
 
   /**

@@ -130,3 +130,15 @@ test('reset keeps the buffer; bytes() is the written part', (t) => {
   t.is(w.bytes().length, 0);
   t.is(w.buf, buf);
 });
+
+test('attrBytes into a full buffer: the bytes land in the grown buffer, after their header', (t) => {
+  const w = new NlWriter(8);
+  w.putU32(7);
+  const bytes = Buffer.alloc(100, 0xab);
+  w.attrBytes(3, bytes);
+  const out = w.buf.subarray(0, w.length);
+  t.is(w.length, 4 + 4 + 100);
+  t.is(out.readUInt16LE(4), 104);
+  t.is(out.readUInt16LE(6), 3);
+  t.deepEqual(out.subarray(8, 108), bytes);
+});
