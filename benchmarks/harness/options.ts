@@ -61,7 +61,7 @@ Options:
 
 Exit status: 0 when the run completed, whether or not every target was met (the table says);
 1 without privileges or on an error; 2 on a bad option or a filter that matches nothing.
-The defaults take about 3 minutes on 2 CPUs. See benchmarks/README.md for what each case does.
+The defaults take 2–3 minutes on 2 CPUs. See benchmarks/README.md for what each case does.
 `;
 
 /**
