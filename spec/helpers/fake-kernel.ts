@@ -4,8 +4,10 @@
  * the request engine's protocol handling (matching, dumps, DUMP_INTR, ENOBUFS, timeouts, truncation)
  * is tested without privileges and deterministically.
  */
+import { Connection, type ConnectionOptions } from '../../lib/netlink/transport/connection.js';
 import type { NativeBinding, NativePoller } from '../../lib/netlink/transport/native.js';
 import { setNativeBinding } from '../../lib/netlink/transport/native.js';
+import { messageTypeName } from '../../lib/netlink/rtnl/rtm.js';
 
 /** One message of a sent datagram. */
 export interface SentMessage {
@@ -36,6 +38,12 @@ export class FakeKernel implements NativeBinding {
   install(): () => void {
     setNativeBinding(this);
     return () => setNativeBinding(undefined);
+  }
+
+  /** Installs the fake and opens a Connection on it (rtnetlink's message names in its errors). */
+  connection(options: ConnectionOptions = {}): Connection {
+    this.install();
+    return Connection.open(0, options, messageTypeName);
   }
 
   /**

@@ -2,11 +2,10 @@
 // of sequence numbers, and every way a request can end without its reply must still settle each
 // item exactly once, in order, without touching the items that were answered.
 import test from 'ava';
-import { Connection, type BulkResult } from '../../../lib/netlink/transport/connection.js';
+import type { BulkResult, Connection } from '../../../lib/netlink/transport/connection.js';
 import { NetlinkError, ProtocolError } from '../../../lib/netlink/core/errors.js';
 import { nldone, nlerror } from '../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
-import { messageTypeName } from '../../../lib/netlink/rtnl/rtm.js';
 
 const RTM_NEWLINK = 16;
 const NLM_F_ACK = 4;
@@ -15,11 +14,7 @@ const NLM_F_ACK = 4;
 const serial = test.serial;
 
 function open(kernel: FakeKernel, options = {}): Connection {
-  const restore = kernel.install();
-  const conn = Connection.open(0, options, messageTypeName);
-  restore();
-  kernel.install();
-  return conn;
+  return kernel.connection(options);
 }
 
 /** rtnetlink's answers to one datagram: an NLMSG_ERROR for each message that failed or asked for an ACK. */

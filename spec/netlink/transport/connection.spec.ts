@@ -4,7 +4,6 @@ import { Connection } from '../../../lib/netlink/transport/connection.js';
 import { NetlinkError, ProtocolError } from '../../../lib/netlink/core/errors.js';
 import { attr, cstr, nldone, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
-import { messageTypeName } from '../../../lib/netlink/rtnl/rtm.js';
 import { NLMSG_HDRLEN } from '../../../lib/netlink/core/protocol.js';
 
 const RTM_NEWLINK = 16;
@@ -18,11 +17,7 @@ const NLM_F_DUMP_INTR = 0x10;
 const serial = test.serial;
 
 function open(kernel: FakeKernel, options = {}): Connection {
-  const restore = kernel.install();
-  const conn = Connection.open(0, options, messageTypeName);
-  restore();
-  kernel.install();
-  return conn;
+  return kernel.connection(options);
 }
 
 /**
