@@ -18,11 +18,9 @@
  */
 import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js';
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
-import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
-import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST,
-} from '../core/protocol.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
+import { ReplyDispatcher, lossError } from './dispatch.js';
 import { Outbox } from './outbox.js';
 import { PendingRequests } from './pending.js';
 import { NetlinkSocket, RECV_TRUNCATED, type SocketOptions } from './socket.js';
@@ -57,18 +55,6 @@ export interface NetlinkWarning {
   seq: number;
 }
 
-const EMPTY = Buffer.alloc(0);
-
-/**
- * Whether the datagram `buf[start, end)` is a single message of a control type (NLMSG_ERROR,
- * NLMSG_DONE …: an ACK or a failure), which nothing keeps.
- */
-function loneControlMessage(buf: Buffer, start: number, end: number): boolean {
-  if (end - start < NLMSG_HDRLEN) return true;
-  const len = buf.readUInt32LE(start);
-  return buf.readUInt16LE(start + 4) < NLMSG_MIN_TYPE && start + ((len + 3) & ~3) >= end;
-}
-
 /** How many connections of this process hold requests written but not sent yet (a flush is queued). */
 let unsentConnections = 0;
 
@@ -84,19 +70,9 @@ export function requestsWaitingToBeSent(): boolean {
 /** Settled once: `.then` on it queues a microtask. */
 const RESOLVED = Promise.resolve();
 
-/** An NLMSG_ERROR holds at least its header and the status (struct nlmsgerr's `error`). */
-const ERROR_MIN_LENGTH = NLMSG_HDRLEN + 4;
-
 /** Receive-buffer bytes (skb truesize, roughly) one reply occupies until read. */
 const ACK_COST = 1024;
 const GET_COST = 8192;
-
-/** The error of requests whose replies were dropped (ENOBUFS) or cut (truncated datagram). */
-function lossError(r: number): Error {
-  return r === RECV_TRUNCATED
-    ? new ProtocolError('ERR_NL_TRUNCATED', 'recvmsg', 'a reply datagram was larger than the receive buffer and was lost')
-    : new NetlinkError(ENOBUFS, 'recvmsg');
-}
 
 /** The request engine. One per handle and namespace; not safe to share between threads. */
 export class Connection implements WaiterHost {
@@ -109,6 +85,7 @@ export class Connection implements WaiterHost {
   private readonly options: ConnectionOptions;
   private readonly outbox: Outbox;
   private readonly inflight = new PendingRequests();
+  private readonly replies = new ReplyDispatcher(this, this.inflight);
   private flushQueued = false;
   private activeDump: DumpWaiter<unknown> | undefined;
   private readonly dumpQueue: DumpWaiter<unknown>[] = [];
@@ -439,60 +416,11 @@ export class Connection implements WaiterHost {
     this.armWait();
   }
 
-  /**
-   * Walks one received datagram and hands each message to its waiter. A datagram that is one ACK,
-   * error or DONE is read where it landed (the hot path of bulk calls); others hold data messages
-   * (dump parts, GET replies) whose decoded objects may be kept, so their messages are copied out of
-   * the receive buffer first (socket.arena: small blocks, one copy per run of messages).
-   */
+  /** Hands the messages of the datagram of `length` bytes just received to their waiters. */
   private dispatch(length: number): void {
-    const sock = this.socket;
-    // Replies come from the kernel (port 0); anything else is not ours to trust.
-    if (sock.meta[0] !== 0) return;
-    const buf = sock.rbuf;
-    const start = sock.roff;
-    const end = start + length;
-    try {
-      if (loneControlMessage(buf, start, end)) {
-        this.inPlace.buf = buf;
-        this.source = this.inPlace;
-        forEachMessage(buf, start, end, this.deliver);
-      } else {
-        this.source = sock.arena;
-        sock.arena.forEachMessage(buf, start, end, this.deliver);
-      }
-    } catch (e) {
-      // A malformed datagram: the replies it held cannot be matched reliably.
-      this.lost(e as Error);
-    }
-    this.inPlace.buf = EMPTY;
+    const malformed = this.replies.dispatch(this.socket, length);
+    if (malformed !== undefined) this.lost(malformed);
   }
-
-  /** Where {@link deliver} reads the messages: the receive buffer (in place) or the arena's block. */
-  private source: { buf: Buffer } = { buf: EMPTY };
-  private readonly inPlace: { buf: Buffer } = { buf: EMPTY };
-
-  /** Hands one message of {@link source} to its waiter (created once: no closure per datagram). */
-  private readonly deliver = (off: number, len: number, type: number, flags: number, seq: number): void => {
-    const waiter = this.inflight.get(seq);
-    if (waiter === undefined) return; // late reply of a request that already failed
-    const buf = this.source.buf;
-    if (type === NLMSG_ERROR) {
-      if ((flags & NLM_F_ACK_TLVS) === 0 && len >= ERROR_MIN_LENGTH) {
-        // The common case, a plain ACK or error: the errno, no TLVs to parse, nothing allocated.
-        const status = buf.readInt32LE(off + NLMSG_HDRLEN);
-        waiter.status(this, seq, status === 0 ? 0 : -status, undefined);
-        return;
-      }
-      const e = parseErrorMessage(buf, off, len, flags);
-      waiter.status(this, seq, e.errno, e.extack);
-    } else if (type === NLMSG_DONE) {
-      const e = parseDoneMessage(buf, off, len, flags);
-      waiter.done(this, seq, e.errno, e.extack, flags);
-    } else if (type >= NLMSG_MIN_TYPE) {
-      waiter.data(this, seq, buf, off, len, flags);
-    }
-  };
 
   /**
    * Replies were lost (overrun, truncated or malformed datagram, failed recvmsg): every request

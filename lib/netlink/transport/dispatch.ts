@@ -1,0 +1,94 @@
+/**
+ * Reply dispatch: one received datagram walked message by message, each handed to the waiter its
+ * sequence number belongs to (the connection's receive side, without its waiting and recovery).
+ */
+import { NetlinkError, ProtocolError } from '../core/errors.js';
+import { ENOBUFS } from '../core/errno.js';
+import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/message.js';
+import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK_TLVS } from '../core/protocol.js';
+import type { PendingRequests } from './pending.js';
+import { RECV_TRUNCATED, type NetlinkSocket } from './socket.js';
+import type { WaiterHost } from './waiters.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/** An NLMSG_ERROR holds at least its header and the status (struct nlmsgerr's `error`). */
+const ERROR_MIN_LENGTH = NLMSG_HDRLEN + 4;
+
+/**
+ * Whether the datagram `buf[start, end)` is a single message of a control type (NLMSG_ERROR,
+ * NLMSG_DONE …: an ACK or a failure), which nothing keeps.
+ */
+function loneControlMessage(buf: Buffer, start: number, end: number): boolean {
+  if (end - start < NLMSG_HDRLEN) return true;
+  const len = buf.readUInt32LE(start);
+  return buf.readUInt16LE(start + 4) < NLMSG_MIN_TYPE && start + ((len + 3) & ~3) >= end;
+}
+
+/** The error of requests whose replies were dropped (ENOBUFS) or cut (truncated datagram). */
+export function lossError(r: number): Error {
+  return r === RECV_TRUNCATED
+    ? new ProtocolError('ERR_NL_TRUNCATED', 'recvmsg', 'a reply datagram was larger than the receive buffer and was lost')
+    : new NetlinkError(ENOBUFS, 'recvmsg');
+}
+
+/** Hands the messages of received datagrams to the waiters of `inflight`, as `host`'s replies. */
+export class ReplyDispatcher {
+  /** Where {@link deliver} reads the messages: the receive buffer (in place) or the arena's block. */
+  private source: { buf: Buffer } = { buf: EMPTY };
+  private readonly inPlace: { buf: Buffer } = { buf: EMPTY };
+
+  constructor(private readonly host: WaiterHost, private readonly inflight: PendingRequests) {}
+
+  /**
+   * Walks the datagram of `length` bytes that `sock` just received. A datagram that is one ACK,
+   * error or DONE is read where it landed (the hot path of bulk calls); others hold data messages
+   * (dump parts, GET replies) whose decoded objects may be kept, so their messages are copied out of
+   * the receive buffer first (socket.arena: small blocks, one copy per run of messages). Returns the
+   * error of a malformed datagram (its replies cannot be matched reliably), else undefined.
+   */
+  dispatch(sock: NetlinkSocket, length: number): Error | undefined {
+    // Replies come from the kernel (port 0); anything else is not ours to trust.
+    if (sock.meta[0] !== 0) return undefined;
+    const buf = sock.rbuf;
+    const start = sock.roff;
+    const end = start + length;
+    try {
+      if (loneControlMessage(buf, start, end)) {
+        this.inPlace.buf = buf;
+        this.source = this.inPlace;
+        forEachMessage(buf, start, end, this.deliver);
+      } else {
+        this.source = sock.arena;
+        sock.arena.forEachMessage(buf, start, end, this.deliver);
+      }
+      return undefined;
+    } catch (e) {
+      return e as Error;
+    } finally {
+      this.inPlace.buf = EMPTY;
+    }
+  }
+
+  /** Hands one message of {@link source} to its waiter (created once: no closure per datagram). */
+  private readonly deliver = (off: number, len: number, type: number, flags: number, seq: number): void => {
+    const waiter = this.inflight.get(seq);
+    if (waiter === undefined) return; // late reply of a request that already failed
+    const buf = this.source.buf;
+    if (type === NLMSG_ERROR) {
+      if ((flags & NLM_F_ACK_TLVS) === 0 && len >= ERROR_MIN_LENGTH) {
+        // The common case, a plain ACK or error: the errno, no TLVs to parse, nothing allocated.
+        const status = buf.readInt32LE(off + NLMSG_HDRLEN);
+        waiter.status(this.host, seq, status === 0 ? 0 : -status, undefined);
+        return;
+      }
+      const e = parseErrorMessage(buf, off, len, flags);
+      waiter.status(this.host, seq, e.errno, e.extack);
+    } else if (type === NLMSG_DONE) {
+      const e = parseDoneMessage(buf, off, len, flags);
+      waiter.done(this.host, seq, e.errno, e.extack, flags);
+    } else if (type >= NLMSG_MIN_TYPE) {
+      waiter.data(this.host, seq, buf, off, len, flags);
+    }
+  };
+}
