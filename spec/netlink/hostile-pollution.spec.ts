@@ -14,8 +14,16 @@ const CHILD = fileURLToPath(new URL('./hostile/pollution-child.js', import.meta.
 /** The child's lines: per polluted name, the calls whose outcome or bytes changed; per field, the call pair. */
 type Line = { key: string; calls: number; differing: PollutionResult[] } | PollutionResult;
 
+/**
+ * Runs the child in a mount namespace of its own with an empty tmpfs on /run/netns: calls that
+ * list the default directory (nsids.resolve without `dir`) must see the same files in the clean and
+ * the polluted call, and the tests running beside this one create and remove namespaces there.
+ */
 function runChild(mode: 'assign' | 'getter'): Line[] {
-  const out = execFileSync(process.execPath, [CHILD, mode], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const out = execFileSync('unshare', [
+    '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs rtnl-hostile /run/netns && exec "$@"', 'sh',
+    process.execPath, CHILD, mode,
+  ], { encoding: 'utf8', maxBuffer: 256 << 20 });
   return out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Line);
 }
 
