@@ -159,6 +159,9 @@ for (const [entryPoints, splitting] of [[ENTRIES, true], [COMMANDS, false]]) {
     // lib/**/*.ts ships in the tarball: the maps point at it instead of carrying copies.
     sourcesContent: false,
     minifyWhitespace: true,
+    // Lines of at most ~160 characters: Node prints the source line of an uncaught error's first
+    // frame, which in a one-line bundle is the whole library.
+    lineLimit: 160,
     plugins: [builtinsWithoutFacades(builtinImports()), nativePackageRoot],
     write: false,
     logLevel: 'warning',

@@ -134,6 +134,14 @@ test('bundling renames no class (class names show in errors and in util.inspect 
   t.deepEqual(bundled.filter((name) => !declared.has(name)), []);
 });
 
+test('bundles keep lines short: Node prints the source line of an uncaught error, which must not be the whole library', (t) => {
+  for (const f of readdirSync(bundleDir).filter((x) => x.endsWith('.js'))) {
+    const lines = readFileSync(join(bundleDir, f), 'utf8').split('\n');
+    const longest = Math.max(...lines.map((l) => l.length));
+    t.true(longest <= 1000, `${f}: a line of ${longest} characters`);
+  }
+});
+
 test('source maps: every bundle links its map, and the map points through tsc\'s maps at lib/**/*.ts files that ship', (t) => {
   for (const f of readdirSync(bundleDir).filter((x) => x.endsWith('.js'))) {
     const src = readFileSync(join(bundleDir, f), 'utf8');
