@@ -19,8 +19,12 @@ export class EnumTable<N extends string = string> {
   readonly what: string;
   readonly #byValue: Map<number, N>;
   readonly #byName: Map<string, number>;
-  /** nameOr() of 0..255, precomputed: views name a u8 header field of every object they decode. */
-  readonly #small: Array<N | number>;
+  /**
+   * nameOr() of 0..255, computed on the first nameOr(): views name a u8 header field of every
+   * object they decode, and most tables are never used by a process (built at import, they cost
+   * ~2 ms of its start).
+   */
+  #small: Array<N | number> | undefined;
   readonly #min: number;
   readonly #max: number;
 
@@ -39,7 +43,6 @@ export class EnumTable<N extends string = string> {
       this.#byName.set(name, value);
     }
     for (const [name, value] of aliases) this.#byName.set(name, value);
-    this.#small = Array.from({ length: 256 }, (_, v) => this.#byValue.get(v) ?? v);
     this.#min = range.min ?? 0;
     this.#max = range.max ?? 255;
   }
@@ -51,7 +54,10 @@ export class EnumTable<N extends string = string> {
 
   /** The canonical name of `value`, or the number itself when it has none (as `ip -j` prints). */
   nameOr(value: number): N | number {
-    if (value >= 0 && value < 256 && Number.isInteger(value)) return this.#small[value]!;
+    if (value >= 0 && value < 256 && Number.isInteger(value)) {
+      const small = this.#small ??= Array.from({ length: 256 }, (_, v) => this.#byValue.get(v) ?? v);
+      return small[value]!;
+    }
     return this.#byValue.get(value) ?? value;
   }
 
