@@ -163,8 +163,8 @@ export class LinkNames {
    */
   private quiet(): boolean {
     if (this.conn.socket !== this.base) {
-      // The handle reopened its socket (after a broken dump), maybe in another namespace than
-      // the watcher's: stop remembering names.
+      // The handle reopened its socket (after a broken dump; in the same namespace, found with
+      // SIOCGSKNS, but nothing here checks that): stop remembering names rather than assume it.
       this.close();
       return false;
     }

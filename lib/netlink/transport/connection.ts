@@ -443,14 +443,16 @@ export class Connection implements WaiterHost {
 
   /**
    * A dump broke mid-way (its replies were lost): the kernel still considers it running on this
-   * socket, so later dumps would get EBUSY. Start over on a fresh socket in the same namespace.
+   * socket, so later dumps would get EBUSY. Start over on a fresh socket in the namespace the old
+   * one belongs to (SIOCGSKNS), never by the path it was opened with: that may name another
+   * namespace by now. Without CAP_NET_ADMIN there, the old socket stays (its dump ends or times out).
    */
   private reopen(): void {
     const old = this.socket;
     try {
-      this.socket = NetlinkSocket.open(old.protocol, this.options);
+      this.socket = old.openSibling(old.protocol, this.options);
     } catch {
-      return; // keep the old socket; its dump will end or time out
+      return;
     }
     old.close();
   }

@@ -369,3 +369,37 @@ serial('an echoed request resolves on its ACK with the echoed message, whose byt
   t.is(await conn.echo(RTM_NEWLINK, 0, (w) => w.putU32(3), decode), undefined);
   conn.close();
 });
+
+/** A connection whose first dump loses its replies (ENOBUFS), as in a broken dump. */
+async function breakDump(t: { throwsAsync: (p: Promise<unknown>) => Promise<unknown> }, k: FakeKernel, conn: Connection): Promise<void> {
+  const respond = k.respond;
+  k.respond = (msgs, kk) => { if (!msgs.some((m) => (m.flags & 0x300) !== 0)) respond(msgs, kk); };
+  const dump = conn.dump(RTM_GETLINK, 0, () => {}, () => 1);
+  await new Promise((r) => setImmediate(r));
+  k.queue.unshift({ errno: 105 });
+  k.wake();
+  await t.throwsAsync(dump);
+  k.respond = respond;
+}
+
+serial('a broken dump reopens the socket in the namespace the old one belongs to (SIOCGSKNS), never by its path', async (t) => {
+  const k = new FakeKernel((msgs, kk) => { for (const m of msgs) if ((m.flags & NLM_F_ACK) !== 0) kk.deliver(nlerror(m.seq, 0, m)); });
+  k.namespaceErrno = 0;
+  const conn = open(k, { netns: '/run/netns/blue' });
+  await breakDump(t, k, conn);
+  t.deepEqual(k.openedIn, ['/run/netns/blue', 1000], 'the new socket is opened in the old socket\'s namespace fd, not by path');
+  t.true(k.closedFds.includes(7), 'the old socket is closed');
+  t.true(k.closedFds.includes(1000), 'the namespace fd is closed once used');
+  await conn.ack(RTM_NEWLINK, 0, () => {});
+  conn.close();
+});
+
+serial('without SIOCGSKNS (no CAP_NET_ADMIN) a broken dump keeps the old socket rather than reopen by path', async (t) => {
+  const k = new FakeKernel((msgs, kk) => { for (const m of msgs) if ((m.flags & NLM_F_ACK) !== 0) kk.deliver(nlerror(m.seq, 0, m)); });
+  const conn = open(k, { netns: '/run/netns/blue' });
+  await breakDump(t, k, conn);
+  t.deepEqual(k.openedIn, ['/run/netns/blue'], 'no socket opened by path again');
+  t.false(k.closedFds.includes(7));
+  await conn.ack(RTM_NEWLINK, 0, () => {});
+  conn.close();
+});
