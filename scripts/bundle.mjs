@@ -1,50 +1,65 @@
-// Bundles each public entry point of the package into one ESM file, the last step of `npm run build`.
+// Bundles the package's code into a few files, the last step of `npm run build`.
 //
 // Why: an unbundled `import('rtnetlink')` loads ~60 ES modules; Node resolves, reads, compiles and links
-// each one, which cost ~60–100 ms of a process's start (issue 9, item 5). One file per entry point
-// costs a fraction of that.
-//
-// What: esbuild links tsc's output (dist/lib/**/*.js, the code the tests run) into
-//   dist/bundle/rtnetlink.js   the root entry (package.json `exports["."].default`)
-//   dist/bundle/sandbox.js     `rtnetlink/sandbox`
-//   dist/bundle/rtnl.js        the `rtnl` command (package.json `bin`), self-contained
-//   dist/bundle/shared-*.js    the code both use (esbuild's code splitting): one copy of every class,
-//                              so `instanceof NetlinkError` holds across the two entry points
+// each one, which cost ~60–100 ms of a process's start (issue 9, item 5). One ES module holding the whole
+// library still cost ~10 ms to compile on each start (V8 parses ~30 µs per KB here), and Node 20 has no
+// compile cache for ES modules. So the library is one CommonJS module, which load.js compiles with
+// node:vm from a V8 code cache made at build time (~2 ms instead of ~10):
+//   dist/bundle/library.cjs       the code of both entry points (lib/library.ts; esbuild's CommonJS
+//                                 output of tsc's output): one copy of every class, so `instanceof
+//                                 NetlinkError` holds across the two entry points
+//   dist/bundle/library.cjs.cache its V8 code cache (scripts/code-cache.mjs, in a fresh process): a
+//                                 header naming the V8 version, the architecture and the lengths, a
+//                                 copy of library.cjs, V8's data; load.js uses it only when all match
+//   dist/bundle/load.js           compiles and runs library.cjs once per process (scripts/library-loader.js;
+//                                 with source maps enabled it `require`s it instead)
+//   dist/bundle/rtnetlink.js      the root entry (package.json `exports["."].default`): re-exports, by
+//                                 name, what dist/lib/netlink/index.js exports
+//   dist/bundle/sandbox.js        `rtnetlink/sandbox`: likewise for dist/lib/sandbox/index.js
+//   dist/bundle/rtnl.js           the `rtnl` command (package.json `bin`), one self-contained ES module
 // with source maps that point through tsc's maps to lib/**/*.ts (shipped in the tarball). The type
 // declarations stay tsc's (dist/lib/**/*.d.ts, package.json `exports[*].types`). The code is the tsc
-// output as is, except for two link-time rewrites below, each checked so that a change of the source
-// fails the build instead of shipping something wrong:
-// - `node:` built-in modules (except `node:module`) are read with `process.getBuiltinModule` (Node >=
-//   20.16; `createRequire` before that) instead of `import`: importing a built-in as ESM builds its
-//   ESM facade, which reads every export — for `node:fs` that loads the streams stack (22 internal
-//   modules, ~2 ms).
+// output as is, except for link-time rewrites, each checked so that a change of the source fails the
+// build instead of shipping something wrong:
+// - in the `rtnl` command, `node:` built-in modules (except `node:module`) are read with
+//   `process.getBuiltinModule` (Node >= 20.16; `createRequire` before that) instead of `import`:
+//   importing a built-in as ESM builds its ESM facade, which reads every export — for `node:fs` that
+//   loads the streams stack (22 internal modules, ~2 ms). (The library script `require`s them.)
 // - the native helper's loader finds the package root relative to its own file; in the bundle that
 //   file is dist/bundle/*.js, two folders below the root instead of four.
+// - `import.meta.url` in library.cjs is its own URL, made from `__filename`.
 // And one rewrite of esbuild's output: esbuild turns a top-level class that names itself inside its
 // body into `var X = class _X {…}`, so `X.name` (what errors, `util.inspect` and users print) would
 // be "_X". The inner name is changed back to `X ` (one space: same length, the source maps stay
 // exact); that is the binding the class body had in the source.
 //
 // Usage: node scripts/bundle.mjs        (after tsc; `npm run build` runs both)
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tscOut = join(root, 'dist', 'lib');
 const outdir = join(root, 'dist', 'bundle');
 
-/** Bundle name (dist/bundle/<name>.js) → the tsc output it starts from. */
+/**
+ * Entry point (dist/bundle/<name>.js) → the tsc output whose exports it re-exports, and where they
+ * are in the library script's exports (`null`: at the top; else under that key), as lib/library.ts
+ * arranges them.
+ */
 const ENTRIES = {
-  rtnetlink: join(tscOut, 'netlink', 'index.js'),
-  sandbox: join(tscOut, 'sandbox', 'index.js'),
+  rtnetlink: { tsc: join(tscOut, 'netlink', 'index.js'), key: null },
+  sandbox: { tsc: join(tscOut, 'sandbox', 'index.js'), key: 'sandbox' },
 };
 
+/** What stands for `import.meta.url` in library.cjs: the URL of library.cjs. */
+const IMPORT_META_URL = '__importMetaUrl';
+
 /**
- * The `rtnl` command (package.json `bin`): one self-contained file, bundled apart from the library's
- * entries (every invocation is a new process, and sharing chunks with it would split the library's
- * shared chunk in two, one more module for every `import('rtnetlink')`).
+ * The `rtnl` command (package.json `bin`): one self-contained ES module (every invocation is a new
+ * process: one file to load).
  */
 const COMMANDS = {
   rtnl: join(tscOut, 'cli', 'main.js'),
@@ -138,36 +153,82 @@ function restoreClassNames(code, sources) {
   return code;
 }
 
+/** What esbuild's options for every bundle share. */
+const COMMON = {
+  absWorkingDir: root,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // The CommonJS loader of the native helper: loaded with require() on first use.
+  external: ['node-gyp-build'],
+  sourcemap: 'linked',
+  // lib/**/*.ts ships in the tarball: the maps point at it instead of carrying copies.
+  sourcesContent: false,
+  minifyWhitespace: true,
+  // ASCII only: load.js reads library.cjs as Latin-1 (a one-byte string, no UTF-8 decoding).
+  charset: 'ascii',
+  // Lines of at most ~160 characters: Node prints the source line of an uncaught error's first
+  // frame, which in a one-line bundle is the whole library.
+  lineLimit: 160,
+  write: false,
+  logLevel: 'warning',
+};
+
+/** Runs esbuild and writes its output, class names restored (see the header). */
+async function build(options) {
+  const result = await esbuild.build({ ...COMMON, ...options });
+  if (result.errors.length > 0) process.exit(1);
+  for (const file of result.outputFiles) {
+    const text = /\.c?js$/.test(file.path) ? restoreClassNames(file.text, sources) : file.text;
+    if (!/^[\x00-\x7f]*$/.test(text)) throw new Error(`scripts/bundle: ${relative(root, file.path)} is not ASCII`);
+    writeFileSync(file.path, text);
+  }
+}
+
+/** dist/bundle/<name>.js: an ES module exporting, by name, `names` of the library (under `key`). */
+function entryModule(names, key) {
+  const from = key === null ? 'library' : `library.${key}`;
+  return [
+    '// Generated by scripts/bundle.mjs: the code is in library.cjs, loaded once by load.js.',
+    "import { library } from './load.js';",
+    `export const { ${names.join(', ')} } = ${from};`,
+    '',
+  ].join('\n');
+}
+
 rmSync(outdir, { recursive: true, force: true });
 const sources = tscSources();
 mkdirSync(outdir, { recursive: true });
-for (const [entryPoints, splitting] of [[ENTRIES, true], [COMMANDS, false]]) {
-  const result = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints,
-    outdir,
-    entryNames: '[name]',
-    chunkNames: 'shared-[hash]',
-    bundle: true,
-    splitting,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // The CommonJS loader of the native helper: loaded with require() on first use.
-    external: ['node-gyp-build'],
-    sourcemap: 'linked',
-    // lib/**/*.ts ships in the tarball: the maps point at it instead of carrying copies.
-    sourcesContent: false,
-    minifyWhitespace: true,
-    // Lines of at most ~160 characters: Node prints the source line of an uncaught error's first
-    // frame, which in a one-line bundle is the whole library.
-    lineLimit: 160,
-    plugins: [builtinsWithoutFacades(builtinImports()), nativePackageRoot],
-    write: false,
-    logLevel: 'warning',
-  });
-  if (result.errors.length > 0) process.exit(1);
-  for (const file of result.outputFiles) {
-    writeFileSync(file.path, file.path.endsWith('.js') ? restoreClassNames(file.text, sources) : file.contents);
-  }
+
+// The library script: both entry points' code (lib/library.ts), as the body of one function.
+await build({
+  entryPoints: [join(tscOut, 'library.js')],
+  outfile: join(outdir, 'library.cjs'),
+  outdir: undefined,
+  format: 'cjs',
+  define: { 'import.meta.url': IMPORT_META_URL },
+  banner: { js: `"use strict";var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;` },
+  plugins: [nativePackageRoot],
+});
+if (readFileSync(join(outdir, 'library.cjs'), 'utf8').includes('import.meta')) throw new Error('scripts/bundle: library.cjs still uses import.meta');
+
+// The loader and the entry points.
+writeFileSync(join(outdir, 'load.js'), readFileSync(join(root, 'scripts', 'library-loader.js')));
+for (const [name, { tsc, key }] of Object.entries(ENTRIES)) {
+  const names = Object.keys(await import(pathToFileURL(tsc).href));
+  if (names.length === 0) throw new Error(`scripts/bundle: ${relative(root, tsc)} exports nothing`);
+  writeFileSync(join(outdir, `${name}.js`), entryModule(names, key));
 }
+
+// The command.
+await build({
+  entryPoints: COMMANDS,
+  entryNames: '[name]',
+  format: 'esm',
+  plugins: [builtinsWithoutFacades(builtinImports()), nativePackageRoot],
+});
+
+// The code cache, made in a fresh process.
+const cache = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { stdio: 'inherit' });
+if (cache.status !== 0) throw new Error(`scripts/bundle: scripts/code-cache.mjs failed (${cache.status ?? cache.signal})`);

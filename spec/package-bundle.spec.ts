@@ -1,13 +1,14 @@
 // The bundles users import (scripts/bundle.mjs, run by `npm run build`): package.json's `exports`
-// point each entry point's code at one ESM file in dist/bundle/ and its types at tsc's declarations;
-// each bundle exports exactly what its tsc entry exports, loads no file but itself and the shared
-// chunk, shares every class with the other entry point, and maps back to lib/**/*.ts.
+// point each entry point's code at a small ESM file in dist/bundle/ and its types at tsc's
+// declarations; each entry exports exactly what its tsc entry exports, loads nothing but load.js,
+// which compiles library.cjs (the code of both, one copy of every class) from its V8 code cache when
+// the cache belongs to exactly that file and this V8, and maps back to lib/**/*.ts.
 // (package.spec.ts installs the packed tarball and uses the bundles from a consumer project.)
-import test from 'ava';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import test, { type ExecutionContext } from 'ava';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, run } from './helpers/package-fixtures.js';
+import { root, run, tempDir } from './helpers/package-fixtures.js';
 
 interface ExportTarget {
   types: string;
@@ -70,29 +71,113 @@ test('each bundle exports exactly what its tsc entry exports, the same kinds of 
   t.deepEqual(Object.keys(bundled.netns).sort(), Object.keys(compiled.netns).sort());
 });
 
-test('an entry point loads one bundle and the shared chunk, nothing from dist/lib/, and imports only node: built-ins (node-gyp-build is required on first use)', (t) => {
-  const closures = ENTRIES.map((e) => staticClosure(join(root, e.bundle)));
-  for (const [i, closure] of closures.entries()) {
-    const files = [...closure].map((f) => relative(root, f)).sort();
-    t.true(files.length <= 2, `${ENTRIES[i]!.subpath} loads ${files.join(', ')}`);
-    for (const f of files) {
-      t.true(f.startsWith('dist/bundle/') && existsSync(join(root, f)), f);
-      const { static: specs, dynamic } = importsOf(join(root, f));
-      for (const spec of specs) t.true(spec.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(spec), `${f} imports ${spec}`);
+/** The files of dist/bundle/ after a build. */
+const BUNDLE_FILES = ['library.cjs', 'library.cjs.cache', 'library.cjs.map', 'load.js', 'rtnetlink.js', 'rtnl.js', 'rtnl.js.map', 'sandbox.js'];
+
+test('an entry point loads load.js and nothing else; load.js compiles library.cjs, which requires only node: built-ins and node-gyp-build (on first use)', (t) => {
+  for (const e of ENTRIES) {
+    const closure = [...staticClosure(join(root, e.bundle))].map((f) => relative(bundleDir, f)).sort();
+    t.deepEqual(closure, [relative(bundleDir, join(root, e.bundle)), 'load.js'].sort(), e.subpath);
+    for (const f of closure) {
+      const { static: specs, dynamic } = importsOf(join(bundleDir, f));
+      for (const spec of specs) t.true(spec.startsWith('node:') || spec === './load.js', `${f} imports ${spec}`);
       t.deepEqual(dynamic, [], `${f} imports nothing dynamically`);
     }
   }
-  // The root entry's code is all in the shared chunk, which the sandbox entry loads too.
-  const shared = [...closures[0]!].filter((f) => f !== join(root, ENTRIES[0]!.bundle));
-  t.is(shared.length, 1);
-  t.true(closures[1]!.has(shared[0]!), 'the sandbox bundle loads the root entry\'s chunk');
+  const library = readFileSync(join(bundleDir, 'library.cjs'), 'latin1');
+  const required = new Set([...library.matchAll(/\brequire\d*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!));
+  t.deepEqual([...required].filter((r) => !r.startsWith('node:')), ['node-gyp-build']);
+  t.false(/\bimport\s*\(/.test(library), 'library.cjs imports nothing dynamically');
   // The rtnl command is one self-contained file (a new process each time: one module to load).
   const command = staticClosure(join(bundleDir, 'rtnl.js'));
   t.deepEqual([...command].map((f) => relative(bundleDir, f)), ['rtnl.js']);
   t.true(readFileSync(join(bundleDir, 'rtnl.js'), 'utf8').startsWith('#!/usr/bin/env node\n'));
-  // No leftovers of earlier builds (a stale chunk would ship).
-  const js = readdirSync(bundleDir).filter((f) => f.endsWith('.js'));
-  t.deepEqual(js.sort(), [...new Set([...closures, command].flatMap((c) => [...c]))].map((f) => relative(bundleDir, f)).sort());
+  // No leftovers of earlier builds (a stale file would ship).
+  t.deepEqual(readdirSync(bundleDir).sort(), BUNDLE_FILES);
+});
+
+/** Runs `code` (an ES module) in a fresh node with `args`; returns its stdout, parsed as JSON. */
+async function inFreshNode(t: ExecutionContext, code: string, args: string[] = []): Promise<unknown> {
+  const r = await run(process.execPath, [...args, '--input-type=module', '-e', code]);
+  t.is(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** A script printing load.js's cache status and `errnoName(1)` of the library it loaded, from `dir`. */
+function statusScript(dir: string): string {
+  return [
+    `const { codeCache, library } = await import(${JSON.stringify(pathToFileURL(join(dir, 'load.js')).href)});`,
+    'console.log(JSON.stringify({ codeCache, eperm: library.errnoName(1), sandbox: typeof library.sandbox.Sandbox }));',
+  ].join('\n');
+}
+
+test('a fresh process compiles the library from the code cache the build made (same node, same V8)', async (t) => {
+  t.deepEqual(await inFreshNode(t, statusScript(bundleDir)), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' });
+  // The entry points load it that way too.
+  const viaEntry = [
+    `await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'sandbox.js')).href)});`,
+    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.js')).href)});`,
+    'console.log(JSON.stringify(codeCache));',
+  ].join('\n');
+  t.is(await inFreshNode(t, viaEntry), 'accepted');
+});
+
+test('the cache is used only for exactly its library.cjs and this V8: an edit of the same length, another V8, a damaged or missing cache compile from source', async (t) => {
+  const copy = (): string => {
+    const dir = tempDir(t, 'rtnl-bundle-');
+    cpSync(bundleDir, dir, { recursive: true });
+    return dir;
+  };
+  // An edit of the same length (V8 itself compares only lengths: it would run the cached EPERM).
+  const edited = copy();
+  const library = readFileSync(join(edited, 'library.cjs'), 'latin1');
+  t.is(library.split('[1,"EPERM",').length, 2, 'the errno table as the test expects it');
+  writeFileSync(join(edited, 'library.cjs'), library.replace('[1,"EPERM",', '[1,"EPERX",'), 'latin1');
+  t.deepEqual(await inFreshNode(t, statusScript(edited)), { codeCache: 'stale', eperm: 'EPERX', sandbox: 'function' });
+  // Made by another V8.
+  const otherV8 = copy();
+  const cache = readFileSync(join(otherV8, 'library.cjs.cache'));
+  const header = cache.toString('latin1', 0, cache.indexOf(10));
+  t.true(header.includes(` ${process.versions.v8} `), header);
+  writeFileSync(join(otherV8, 'library.cjs.cache'), Buffer.from(cache.toString('latin1').replace(` ${process.versions.v8} `, ' 1.2.3.4-other '), 'latin1'));
+  t.deepEqual(await inFreshNode(t, statusScript(otherV8)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  // Truncated, garbage, missing.
+  const truncated = copy();
+  truncateSync(join(truncated, 'library.cjs.cache'), cache.length - 1000);
+  t.deepEqual(await inFreshNode(t, statusScript(truncated)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  const garbage = copy();
+  writeFileSync(join(garbage, 'library.cjs.cache'), Buffer.alloc(4096, 0x41));
+  t.deepEqual(await inFreshNode(t, statusScript(garbage)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  const empty = copy();
+  writeFileSync(join(empty, 'library.cjs.cache'), '');
+  t.deepEqual(await inFreshNode(t, statusScript(empty)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  const missing = copy();
+  rmSync(join(missing, 'library.cjs.cache'));
+  t.deepEqual(await inFreshNode(t, statusScript(missing)), { codeCache: 'missing', eperm: 'EPERM', sandbox: 'function' });
+});
+
+test('V8 refuses the cache under other V8 flags; the library is compiled from source', async (t) => {
+  t.deepEqual(await inFreshNode(t, statusScript(bundleDir), ['--min-semi-space-size=16']), { codeCache: 'rejected', eperm: 'EPERM', sandbox: 'function' });
+});
+
+test('with source maps enabled the library is required, and stack traces point at lib/**/*.ts', async (t) => {
+  const code = [
+    `const { RtNetlink } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'rtnetlink.js')).href)});`,
+    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.js')).href)});`,
+    'const e = await RtNetlink.open({ bogus: 1 }).catch((x) => x);',
+    'console.log(JSON.stringify({ codeCache, name: e.name, frame: e.stack.split("\\n")[1] }));',
+  ].join('\n');
+  const r = await inFreshNode(t, code, ['--enable-source-maps']) as { codeCache: string; name: string; frame: string };
+  t.is(r.codeCache, 'bypassed');
+  t.is(r.name, 'ValidationError');
+  t.regex(r.frame, /lib\/netlink\/core\/validate\.ts:\d+:\d+\)$/);
+  // Without, they point at library.cjs, with the line numbers of the file.
+  const plain = await inFreshNode(t, code) as { codeCache: string; frame: string };
+  t.is(plain.codeCache, 'accepted');
+  const [, line, column] = /library\.cjs:(\d+):(\d+)\)$/.exec(plain.frame) ?? [];
+  t.truthy(line, plain.frame);
+  const text = readFileSync(join(bundleDir, 'library.cjs'), 'latin1').split('\n')[Number(line) - 1] ?? '';
+  t.true(text.slice(Number(column) - 1).startsWith('throw') || text.slice(Number(column) - 1).startsWith('new '), `${plain.frame}: ${text.slice(Number(column) - 1, Number(column) + 40)}`);
 });
 
 test('the two entry points share their classes: errors thrown by one are instances of the other\'s exports', async (t) => {
@@ -127,7 +212,7 @@ test('bundling renames no class (class names show in errors and in util.inspect 
   }
   // What names a class at run time: `class X` (declaration or named expression), else the binding
   // of `var X = class …` (esbuild's form for most top-level classes).
-  const bundled = readdirSync(bundleDir).filter((f) => f.endsWith('.js'))
+  const bundled = readdirSync(bundleDir).filter((f) => /\.c?js$/.test(f))
     .flatMap((f) => [...readFileSync(join(bundleDir, f), 'utf8').matchAll(/\b(?:(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*)?class(?:\s+(?!extends\b)([A-Za-z_$][\w$]*))?(?=[\s{])/g)]
       .map((m) => m[2] ?? m[1] ?? '(anonymous)'));
   t.true(bundled.length >= declared.size / 2, `${bundled.length} classes in the bundles, ${declared.size} declared in lib/`);
@@ -135,20 +220,20 @@ test('bundling renames no class (class names show in errors and in util.inspect 
 });
 
 test('bundles keep lines short: Node prints the source line of an uncaught error, which must not be the whole library', (t) => {
-  for (const f of readdirSync(bundleDir).filter((x) => x.endsWith('.js'))) {
+  for (const f of readdirSync(bundleDir).filter((x) => /\.c?js$/.test(x))) {
     const lines = readFileSync(join(bundleDir, f), 'utf8').split('\n');
     const longest = Math.max(...lines.map((l) => l.length));
     t.true(longest <= 1000, `${f}: a line of ${longest} characters`);
   }
 });
 
-test('source maps: every bundle links its map, and the map points through tsc\'s maps at lib/**/*.ts files that ship', (t) => {
-  for (const f of readdirSync(bundleDir).filter((x) => x.endsWith('.js'))) {
+test('source maps: the library and the command link their maps, which point through tsc\'s maps at lib/**/*.ts files that ship', (t) => {
+  for (const f of ['library.cjs', 'rtnl.js']) {
     const src = readFileSync(join(bundleDir, f), 'utf8');
     t.true(src.endsWith(`//# sourceMappingURL=${f}.map\n`), f);
     const map = JSON.parse(readFileSync(join(bundleDir, `${f}.map`), 'utf8')) as { sources: string[]; mappings: string };
     const files = map.sources.filter((s) => !s.startsWith('builtin:'));
-    if (f.startsWith('shared-') || f === 'sandbox.js') t.true(files.length > 10, f);
+    t.true(files.length > 10, f);
     for (const s of files) {
       const path = relative(root, resolve(bundleDir, s));
       t.regex(path, /^lib\/.*\.ts$/, `${f}: ${s}`);

@@ -12,6 +12,7 @@ import test from 'ava';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   PREBUILD_TARGETS, consumerProject, envWithoutCompiler, missingTools, npm, packRegistryDeps, root, run, type RunResult,
 } from './helpers/package-fixtures.js';
@@ -115,7 +116,8 @@ test('the tarball ships the code, types, C source, prebuilt binaries, LICENSE, C
   tarball(t);
   const files = packed!.files;
   for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'binding.gyp', 'native/rtnetlink.c', 'native/build.mjs',
-    'dist/bundle/rtnetlink.js', 'dist/bundle/rtnetlink.js.map', 'dist/bundle/sandbox.js', 'dist/bundle/sandbox.js.map',
+    'dist/bundle/rtnetlink.js', 'dist/bundle/sandbox.js', 'dist/bundle/load.js', 'dist/bundle/library.cjs', 'dist/bundle/library.cjs.map',
+    'dist/bundle/library.cjs.cache',
     'dist/lib/netlink/index.d.ts', 'dist/lib/sandbox/index.d.ts', 'lib/netlink/index.ts', 'lib/sandbox/index.ts']) {
     t.true(files.includes(f), f);
   }
@@ -165,6 +167,11 @@ else {
     writeFileSync(join(dir, 'use.cjs'), "const { RtNetlink } = require('rtnetlink'); const { Sandbox } = require('rtnetlink/sandbox'); console.log(typeof RtNetlink, typeof Sandbox);");
     const cjs = await run(process.execPath, ['use.cjs'], { cwd: dir, env });
     t.is(cjs.stdout.trim(), 'function function', cjs.stderr);
+
+    // The library compiles from the V8 code cache packed with it (packed by this node).
+    const load = JSON.stringify(pathToFileURL(installed(dir, 'dist', 'bundle', 'load.js')).href);
+    const cached = await run(process.execPath, ['--input-type=module', '-e', `const { codeCache } = await import(${load}); console.log(codeCache);`], { cwd: dir, env });
+    t.is(cached.stdout.trim(), 'accepted', cached.stderr);
 
     // node-gyp-build picks the musl binary when LIBC=musl; it does not load on glibc, so the
     // loader falls back to the other binary of the same architecture.

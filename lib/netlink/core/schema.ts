@@ -86,15 +86,27 @@ export class AttrSet<D extends AttrDefs> {
   readonly name: string;
   /** The definitions by field name. */
   readonly defs: D;
-  private readonly byType: Array<{ key: string; def: AttrDef<unknown> } | undefined> = [];
+  /** The definitions by attribute number, built on first use (~50 sets are made at import). */
+  #byType: Array<{ key: string; def: AttrDef<unknown> } | undefined> | undefined;
 
   constructor(name: string, defs: D) {
     this.name = name;
     this.defs = defs;
-    for (const [key, def] of Object.entries(defs)) {
-      if (this.byType[def.type] !== undefined) throw new Error(`${name}: attribute ${def.type} defined twice`);
-      this.byType[def.type] = { key, def };
+  }
+
+  /** The definitions by attribute number. */
+  private get byType(): Array<{ key: string; def: AttrDef<unknown> } | undefined> {
+    return this.#byType ?? this.indexByType();
+  }
+
+  private indexByType(): Array<{ key: string; def: AttrDef<unknown> } | undefined> {
+    const byType: Array<{ key: string; def: AttrDef<unknown> } | undefined> = [];
+    for (const [key, def] of Object.entries(this.defs)) {
+      if (byType[def.type] !== undefined) throw new Error(`${this.name}: attribute ${def.type} defined twice`);
+      byType[def.type] = { key, def };
     }
+    this.#byType = byType;
+    return byType;
   }
 
   /** The field name of attribute number `type`, if known. */
@@ -121,8 +133,9 @@ export class AttrSet<D extends AttrDefs> {
     const out: Record<string, unknown> = {};
     const unknown: UnknownAttr[] = [];
     let index = 0;
+    const byType = this.byType;
     forEachAttr(buf, start, end, path, (type, off, len, rawType) => {
-      const entry = this.byType[type];
+      const entry = byType[type];
       if (entry === undefined || (!entry.def.multi && entry.key in out)) {
         // Not ours, or a repeat of a single-valued attribute: keep it raw, in place.
         unknown.push({ type: rawType, data: Uint8Array.prototype.slice.call(buf, off, off + len), index });

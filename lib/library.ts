@@ -1,0 +1,9 @@
+/**
+ * The code of both entry points in one module, for scripts/bundle.mjs: it bundles this file into
+ * dist/bundle/library.cjs, the module both `rtnetlink` and `rtnetlink/sandbox` load (one copy of
+ * every class). Not an entry point itself: package.json `exports` name only the two below.
+ *
+ * @internal
+ */
+export * from './netlink/index.js';
+export * as sandbox from './sandbox/index.js';

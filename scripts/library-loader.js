@@ -1,0 +1,96 @@
+// dist/bundle/load.js: loads the library (dist/bundle/library.cjs, a CommonJS module) once for both entry
+// points, compiled from the V8 code cache built beside it (dist/bundle/library.cjs.cache) when that cache
+// belongs to exactly this file and this V8. Copied verbatim by scripts/bundle.mjs; see there for why.
+//
+// The cache is only an optimisation. It is used when its header names this V8 version and this CPU
+// architecture, the file has the lengths the header says, and the copy of library.cjs it carries is
+// byte for byte the library.cjs being compiled: V8 itself checks only the source's length (an edited
+// library.cjs of the same length would run the old code). Anything else — no cache, another Node, an
+// edited library.cjs, a truncated cache — compiles library.cjs from source. (No hash: loading
+// node:crypto alone costs ~2 ms, as much as the cache saves; comparing the copy costs ~0.1 ms.)
+//
+// With source maps enabled (`--enable-source-maps`, `process.setSourceMapsEnabled(true)`), the library
+// is `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled.
+import { createRequire } from 'node:module';
+
+/** A built-in module, without building its ES module facade (see scripts/bundle.mjs). */
+function builtin(id) {
+  return typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(id) : createRequire(import.meta.url)(id);
+}
+
+const { readFileSync } = builtin('node:fs');
+const { Script } = builtin('node:vm');
+const { fileURLToPath } = builtin('node:url');
+const { dirname } = builtin('node:path');
+
+const LIBRARY_URL = new URL('./library.cjs', import.meta.url);
+const LIBRARY_FILE = fileURLToPath(LIBRARY_URL);
+
+/** What wraps library.cjs when it is compiled here: the CommonJS module wrapper, on a line of its own. */
+const WRAPPER_HEAD = Buffer.from('(function (exports, require, module, __filename, __dirname) {\n', 'latin1');
+const WRAPPER_TAIL = Buffer.from('\n})', 'latin1');
+
+/**
+ * The cache file for `source` (library.cjs's bytes) and V8's `payload`, made by this V8 on this
+ * architecture: a header line, the source, the payload.
+ */
+export function cacheFile(source, payload) {
+  const header = `${cacheHeader(source.length, payload.length)}\n`;
+  return Buffer.concat([Buffer.from(header, 'latin1'), source, payload]);
+}
+
+/** A cache file's first line (without its newline). */
+function cacheHeader(sourceLength, payloadLength) {
+  return `rtnetlink-code-cache 2 ${process.versions.v8} ${process.arch} ${sourceLength} ${payloadLength}`;
+}
+
+/** The cache's V8 payload if the cache file belongs to `source` and this process, else why not. */
+function readCache(source) {
+  let file;
+  try {
+    file = readFileSync(`${LIBRARY_FILE}.cache`);
+  } catch {
+    return { status: 'missing' };
+  }
+  const end = file.indexOf(10);
+  if (end === -1 || end > 256) return { status: 'stale' };
+  const fields = file.toString('latin1', 0, end).split(' ');
+  const payloadLength = Number(fields.at(-1));
+  if (fields.length !== 6 || !Number.isSafeInteger(payloadLength) || file.length !== end + 1 + source.length + payloadLength) return { status: 'stale' };
+  if (fields.join(' ') !== cacheHeader(source.length, payloadLength)) return { status: 'stale' };
+  if (!file.subarray(end + 1, end + 1 + source.length).equals(source)) return { status: 'stale' };
+  return { status: 'accepted', payload: file.subarray(end + 1 + source.length) };
+}
+
+/** Compiles library.cjs (from the cache when it may) and runs it; returns its exports and what the cache did. */
+function compileAndRun() {
+  const source = readFileSync(LIBRARY_FILE);
+  const cache = readCache(source);
+  // library.cjs is ASCII (scripts/bundle.mjs checks): Latin-1 makes a one-byte string without
+  // decoding, and one string of the whole (not wrapper + source, which V8 would copy once more).
+  const wrapped = Buffer.concat([WRAPPER_HEAD, source, WRAPPER_TAIL]).toString('latin1');
+  const script = new Script(wrapped, {
+    filename: LIBRARY_FILE, lineOffset: -1, cachedData: cache.payload,
+  });
+  const status = cache.status === 'accepted' && script.cachedDataRejected === true ? 'rejected' : cache.status;
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(LIBRARY_URL), module, LIBRARY_FILE, dirname(LIBRARY_FILE));
+  return { exports: module.exports, status, script };
+}
+
+const loaded = process.sourceMapsEnabled === true
+  ? { exports: createRequire(import.meta.url)(LIBRARY_FILE), status: 'bypassed', script: undefined }
+  : compileAndRun();
+
+/**
+ * What happened to the code cache: `accepted` (used), `rejected` (V8 refused it: other V8 flags),
+ * `stale` (made for another file, V8 or architecture, or damaged), `missing`, or `bypassed` (source
+ * maps are enabled: the library was `require`d).
+ */
+export const codeCache = loaded.status;
+
+/** The compiled library, unless it was `require`d (scripts/code-cache.mjs makes the cache from it). */
+export const libraryScript = loaded.script;
+
+/** Everything both entry points export: the root's exports, and the sandbox's as `sandbox`. */
+export const library = loaded.exports;
