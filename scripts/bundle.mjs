@@ -8,9 +8,10 @@
 //   dist/bundle/library.cjs       the code of both entry points (lib/library.ts; esbuild's CommonJS
 //                                 output of tsc's output): one copy of every class, so `instanceof
 //                                 NetlinkError` holds across the two entry points
-//   dist/bundle/library.cjs.cache its V8 code cache (scripts/code-cache.mjs, in a fresh process): a
-//                                 header naming the V8 version, the architecture and the lengths, a
-//                                 copy of library.cjs, V8's data; load.js uses it only when all match
+//   dist/bundle/library.cjs.cache its V8 code cache (scripts/code-cache.mjs, in a fresh process, after
+//                                 read-only dumps): a header naming the V8 version, the architecture
+//                                 and the lengths, a copy of library.cjs, V8's data; load.js uses it
+//                                 only when all match
 //   dist/bundle/load.js           compiles and runs library.cjs once per process (scripts/library-loader.js;
 //                                 with source maps enabled it `require`s it instead)
 //   dist/bundle/rtnetlink.js      the root entry (package.json `exports["."].default`): re-exports, by
@@ -229,6 +230,7 @@ await build({
   plugins: [builtinsWithoutFacades(builtinImports()), nativePackageRoot],
 });
 
-// The code cache, made in a fresh process.
-const cache = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { stdio: 'inherit' });
+// The code cache, made in a fresh process under a plain node's V8 flags (no NODE_OPTIONS).
+const { NODE_OPTIONS: _ignored, ...env } = process.env;
+const cache = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { stdio: 'inherit', env });
 if (cache.status !== 0) throw new Error(`scripts/bundle: scripts/code-cache.mjs failed (${cache.status ?? cache.signal})`);

@@ -50,15 +50,15 @@ function readCache(source) {
   try {
     file = readFileSync(`${LIBRARY_FILE}.cache`);
   } catch {
-    return { status: 'missing' };
+    return { status: 'missing', payload: undefined };
   }
   const end = file.indexOf(10);
-  if (end === -1 || end > 256) return { status: 'stale' };
+  if (end === -1 || end > 256) return { status: 'stale', payload: undefined };
   const fields = file.toString('latin1', 0, end).split(' ');
   const payloadLength = Number(fields.at(-1));
-  if (fields.length !== 6 || !Number.isSafeInteger(payloadLength) || file.length !== end + 1 + source.length + payloadLength) return { status: 'stale' };
-  if (fields.join(' ') !== cacheHeader(source.length, payloadLength)) return { status: 'stale' };
-  if (!file.subarray(end + 1, end + 1 + source.length).equals(source)) return { status: 'stale' };
+  if (fields.length !== 6 || !Number.isSafeInteger(payloadLength) || file.length !== end + 1 + source.length + payloadLength) return { status: 'stale', payload: undefined };
+  if (fields.join(' ') !== cacheHeader(source.length, payloadLength)) return { status: 'stale', payload: undefined };
+  if (!file.subarray(end + 1, end + 1 + source.length).equals(source)) return { status: 'stale', payload: undefined };
   return { status: 'accepted', payload: file.subarray(end + 1 + source.length) };
 }
 
@@ -69,8 +69,9 @@ function compileAndRun() {
   // library.cjs is ASCII (scripts/bundle.mjs checks): Latin-1 makes a one-byte string without
   // decoding, and one string of the whole (not wrapper + source, which V8 would copy once more).
   const wrapped = Buffer.concat([WRAPPER_HEAD, source, WRAPPER_TAIL]).toString('latin1');
+  // No prototype: an option this file does not set must not come from a polluted Object.prototype.
   const script = new Script(wrapped, {
-    filename: LIBRARY_FILE, lineOffset: -1, cachedData: cache.payload,
+    __proto__: null, filename: LIBRARY_FILE, lineOffset: -1, cachedData: cache.payload,
   });
   const status = cache.status === 'accepted' && script.cachedDataRejected === true ? 'rejected' : cache.status;
   const module = { exports: {} };

@@ -156,6 +156,19 @@ test('the cache is used only for exactly its library.cjs and this V8: an edit of
   t.deepEqual(await inFreshNode(t, statusScript(missing)), { codeCache: 'missing', eperm: 'EPERM', sandbox: 'function' });
 });
 
+test('loading reads no option from a polluted Object.prototype', async (t) => {
+  const missing = tempDir(t, 'rtnl-bundle-');
+  cpSync(bundleDir, missing, { recursive: true });
+  rmSync(join(missing, 'library.cjs.cache'));
+  const pollute = [
+    "for (const k of ['payload', 'cachedData', 'produceCachedData', 'importModuleDynamically', 'lineOffset', 'columnOffset', 'filename', 'status', 'exports'])",
+    "  Object.defineProperty(Object.prototype, k, { value: Buffer.from('polluted'), writable: true, configurable: true, enumerable: false });",
+  ].join('\n');
+  for (const [dir, status] of [[bundleDir, 'accepted'], [missing, 'missing']] as const) {
+    t.deepEqual(await inFreshNode(t, `${pollute}\n${statusScript(dir)}`), { codeCache: status, eperm: 'EPERM', sandbox: 'function' }, status);
+  }
+});
+
 test('V8 refuses the cache under other V8 flags; the library is compiled from source', async (t) => {
   t.deepEqual(await inFreshNode(t, statusScript(bundleDir), ['--min-semi-space-size=16']), { codeCache: 'rejected', eperm: 'EPERM', sandbox: 'function' });
 });

@@ -1,6 +1,7 @@
 /**
- * One cold sample, in a fresh node process (started by harness/cold.ts): open a handle in the given
- * namespace and build the items (untimed), then time this process's first call into the library —
+ * One cold sample, in a fresh node process (started by harness/cold.ts): load the library as a user's
+ * `import('rtnetlink')` does, open a handle in the given namespace and build the items (untimed), then
+ * time this process's first call into the library —
  * one bulk call, or a loop awaiting one request at a time — and print `{"ms": …}` on stdout.
  *
  *   node cold-worker.js '{"job":"routes.addMany","netns":"/run/netns/x","n":10000}'
@@ -9,8 +10,14 @@
  * namespace's state.
  */
 import { performance } from 'node:perf_hooks';
-import { RtNetlink } from '../../lib/netlink/index.js';
+import type { RtNetlink } from '../../lib/netlink/index.js';
 import { linkNames, neighborSpecs, routeSpecs } from './items.js';
+
+/**
+ * The library as users load it: the bundle package.json `exports` point at (dist/bundle/, compiled
+ * from its V8 code cache), not tsc's output the other cases use.
+ */
+const BUNDLE = new URL('../../bundle/rtnetlink.js', import.meta.url);
 
 /** The first calls a cold sample can time, by name. */
 const JOBS = new Map<string, (nl: RtNetlink, n: number) => { run: () => Promise<unknown> }>([
@@ -49,7 +56,8 @@ async function main(arg: string | undefined): Promise<void> {
   if (make === undefined) throw new Error(`cold worker: unknown job ${String(job)}`);
   if (typeof netns !== 'string' || !netns.startsWith('/run/netns/')) throw new Error('cold worker: netns must be a file under /run/netns');
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error('cold worker: n must be a whole number from 1 to 1,000,000');
-  const nl = await RtNetlink.open({ netns });
+  const { RtNetlink: Client } = await import(BUNDLE.href) as typeof import('../../lib/netlink/index.js');
+  const nl = await Client.open({ netns });
   try {
     const { run } = make(nl, n);
     const t0 = performance.now();
