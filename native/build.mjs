@@ -9,6 +9,10 @@
 // 4. Otherwise build from source with node-gyp, offline: node-gyp downloads Node's headers unless
 //    told where they are. Node ships them under <prefix>/include/node (prefix = the directory above
 //    bin/node), so when they exist we pass --nodedir=<prefix>.
+// Then, once a helper loads: when the library's V8 code cache (dist/bundle/library.cjs.cache, made
+// by the Node that packed the package) is not one this node can use, make one for it
+// (dist/bundle/code-cache.js --if-stale); a failure there only costs start-up time, so it warns.
+// A git checkout has no dist/ yet at install time (`prepare` builds it, cache included).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,6 +46,15 @@ function loadablePrebuild() {
   return undefined;
 }
 
+// Makes the code cache for this node when the shipped one does not fit it (see the header).
+function refreshCodeCache() {
+  const writer = join(root, 'dist', 'bundle', 'code-cache.js');
+  if (!existsSync(writer)) return;
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  const r = spawnSync(process.execPath, [writer, '--if-stale'], { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) console.warn(`rtnetlink: could not make the library's code cache for this node (${r.error?.message ?? `exit ${r.status ?? r.signal}`}); it compiles from source at each start`);
+}
+
 const hasSourceBuild = existsSync(join(root, 'build', 'Release')) &&
   readdirSync(join(root, 'build', 'Release')).some((f) => f.endsWith('.node'));
 const fromSource = process.env.npm_config_build_from_source === 'true' || existsSync(join(root, '.git'));
@@ -49,6 +62,7 @@ if (!hasSourceBuild && !fromSource) {
   const prebuild = loadablePrebuild();
   if (prebuild !== undefined) {
     console.log(`rtnetlink: using the prebuilt native helper ${relative(root, prebuild)}`);
+    refreshCodeCache();
     process.exit(0);
   }
 }
@@ -70,4 +84,5 @@ if (result.status !== 0) {
   console.error('rtnetlink: building the native helper from source failed (no prebuilt binary fits this machine). ' +
     'It needs a C compiler, make and python3 (Debian/Ubuntu: apt-get install gcc make python3; Alpine: apk add build-base python3).');
 }
+if (result.status === 0) refreshCodeCache();
 process.exit(result.status ?? 1);

@@ -3,20 +3,24 @@
 // Why: an unbundled `import('rtnetlink')` loads ~60 ES modules; Node resolves, reads, compiles and links
 // each one, which cost ~60–100 ms of a process's start (issue 9, item 5). One ES module holding the whole
 // library still cost ~10 ms to compile on each start (V8 parses ~30 µs per KB here), and Node 20 has no
-// compile cache for ES modules. So the library is one CommonJS module, which load.js compiles with
-// node:vm from a V8 code cache made at build time (~2 ms instead of ~10):
+// compile cache for ES modules. So the library is one CommonJS module, which load.cjs compiles with
+// node:vm from a V8 code cache made at build time (~2 ms instead of ~10). The entry points are small
+// CommonJS modules too: `import` of an ES module file makes Node 20 load its promise-based file reading
+// (fs/promises, readline: ~4 ms), which CommonJS files do not need; `import { X } from 'rtnetlink'` finds
+// their names with Node's CommonJS export lexer, and `require('rtnetlink')` works on every Node 20.
 //   dist/bundle/library.cjs       the code of both entry points (lib/library.ts; esbuild's CommonJS
 //                                 output of tsc's output): one copy of every class, so `instanceof
 //                                 NetlinkError` holds across the two entry points
-//   dist/bundle/library.cjs.cache its V8 code cache (scripts/code-cache.mjs, in a fresh process, after
-//                                 read-only dumps): a header naming the V8 version, the architecture
-//                                 and the lengths, a copy of library.cjs, V8's data; load.js uses it
-//                                 only when all match
-//   dist/bundle/load.js           compiles and runs library.cjs once per process (scripts/library-loader.js;
-//                                 with source maps enabled it `require`s it instead)
-//   dist/bundle/rtnetlink.js      the root entry (package.json `exports["."].default`): re-exports, by
+//   dist/bundle/library.cjs.cache its V8 code cache (made by code-cache.js, scripts/code-cache.js, in a
+//                                 fresh process, after read-only dumps; the install script remakes it
+//                                 for a node that cannot use it): a header naming the V8 version, the
+//                                 architecture and the lengths, a copy of library.cjs, V8's data;
+//                                 load.cjs uses it only when all match
+//   dist/bundle/load.cjs          compiles and runs library.cjs once per process
+//                                 (scripts/library-loader.cjs; with source maps enabled it `require`s it)
+//   dist/bundle/rtnetlink.cjs     the root entry (package.json `exports["."].default`): exports, by
 //                                 name, what dist/lib/netlink/index.js exports
-//   dist/bundle/sandbox.js        `rtnetlink/sandbox`: likewise for dist/lib/sandbox/index.js
+//   dist/bundle/sandbox.cjs       `rtnetlink/sandbox`: likewise for dist/lib/sandbox/index.js
 //   dist/bundle/rtnl.js           the `rtnl` command (package.json `bin`), one self-contained ES module
 // with source maps that point through tsc's maps to lib/**/*.ts (shipped in the tarball). The type
 // declarations stay tsc's (dist/lib/**/*.d.ts, package.json `exports[*].types`). The code is the tsc
@@ -27,7 +31,7 @@
 //   importing a built-in as ESM builds its ESM facade, which reads every export — for `node:fs` that
 //   loads the streams stack (22 internal modules, ~2 ms). (The library script `require`s them.)
 // - the native helper's loader finds the package root relative to its own file; in the bundle that
-//   file is dist/bundle/*.js, two folders below the root instead of four.
+//   file is dist/bundle/*, two folders below the root instead of four.
 // - `import.meta.url` in library.cjs is its own URL, made from `__filename`.
 // And one rewrite of esbuild's output: esbuild turns a top-level class that names itself inside its
 // body into `var X = class _X {…}`, so `X.name` (what errors, `util.inspect` and users print) would
@@ -167,7 +171,7 @@ const COMMON = {
   // lib/**/*.ts ships in the tarball: the maps point at it instead of carrying copies.
   sourcesContent: false,
   minifyWhitespace: true,
-  // ASCII only: load.js reads library.cjs as Latin-1 (a one-byte string, no UTF-8 decoding).
+  // ASCII only: load.cjs reads library.cjs as Latin-1 (a one-byte string, no UTF-8 decoding).
   charset: 'ascii',
   // Lines of at most ~160 characters: Node prints the source line of an uncaught error's first
   // frame, which in a one-line bundle is the whole library.
@@ -187,13 +191,17 @@ async function build(options) {
   }
 }
 
-/** dist/bundle/<name>.js: an ES module exporting, by name, `names` of the library (under `key`). */
+/**
+ * dist/bundle/<name>.cjs: a CommonJS module exporting, by name, `names` of the library (under `key`),
+ * one `exports.X = …` line each, the form Node's CommonJS export lexer finds for `import { X }`.
+ */
 function entryModule(names, key) {
   const from = key === null ? 'library' : `library.${key}`;
   return [
-    '// Generated by scripts/bundle.mjs: the code is in library.cjs, loaded once by load.js.',
-    "import { library } from './load.js';",
-    `export const { ${names.join(', ')} } = ${from};`,
+    '// Generated by scripts/bundle.mjs: the code is in library.cjs, loaded once by load.cjs.',
+    "'use strict';",
+    `const l = require('./load.cjs').${from};`,
+    ...names.map((n) => `exports.${n} = l.${n};`),
     '',
   ].join('\n');
 }
@@ -214,12 +222,14 @@ await build({
 });
 if (readFileSync(join(outdir, 'library.cjs'), 'utf8').includes('import.meta')) throw new Error('scripts/bundle: library.cjs still uses import.meta');
 
-// The loader and the entry points.
-writeFileSync(join(outdir, 'load.js'), readFileSync(join(root, 'scripts', 'library-loader.js')));
+// The loader, the cache writer and the entry points.
+writeFileSync(join(outdir, 'load.cjs'), readFileSync(join(root, 'scripts', 'library-loader.cjs')));
+writeFileSync(join(outdir, 'code-cache.js'), readFileSync(join(root, 'scripts', 'code-cache.js')));
 for (const [name, { tsc, key }] of Object.entries(ENTRIES)) {
   const names = Object.keys(await import(pathToFileURL(tsc).href));
   if (names.length === 0) throw new Error(`scripts/bundle: ${relative(root, tsc)} exports nothing`);
-  writeFileSync(join(outdir, `${name}.js`), entryModule(names, key));
+  for (const n of names) if (!/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`scripts/bundle: export ${n} is not an identifier`);
+  writeFileSync(join(outdir, `${name}.cjs`), entryModule(names, key));
 }
 
 // The command.
@@ -232,5 +242,5 @@ await build({
 
 // The code cache, made in a fresh process under a plain node's V8 flags (no NODE_OPTIONS).
 const { NODE_OPTIONS: _ignored, ...env } = process.env;
-const cache = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { stdio: 'inherit', env });
-if (cache.status !== 0) throw new Error(`scripts/bundle: scripts/code-cache.mjs failed (${cache.status ?? cache.signal})`);
+const cache = spawnSync(process.execPath, [join(outdir, 'code-cache.js')], { stdio: 'inherit', env });
+if (cache.status !== 0) throw new Error(`scripts/bundle: dist/bundle/code-cache.js failed (${cache.status ?? cache.signal})`);

@@ -1,11 +1,13 @@
 // The bundles users import (scripts/bundle.mjs, run by `npm run build`): package.json's `exports`
-// point each entry point's code at a small ESM file in dist/bundle/ and its types at tsc's
-// declarations; each entry exports exactly what its tsc entry exports, loads nothing but load.js,
-// which compiles library.cjs (the code of both, one copy of every class) from its V8 code cache when
-// the cache belongs to exactly that file and this V8, and maps back to lib/**/*.ts.
+// point each entry point's code at a small CommonJS file in dist/bundle/ and its types at tsc's
+// declarations; each entry exports exactly what its tsc entry exports (to `import` and `require`),
+// loads nothing but load.cjs, which compiles library.cjs (the code of both, one copy of every class)
+// from its V8 code cache when the cache belongs to exactly that file and this V8, and maps back to
+// lib/**/*.ts.
 // (package.spec.ts installs the packed tarball and uses the bundles from a consumer project.)
 import test, { type ExecutionContext } from 'ava';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, run, tempDir } from './helpers/package-fixtures.js';
@@ -20,15 +22,21 @@ const bundleDir = join(root, 'dist', 'bundle');
 
 /** Each code entry point of `exports`: subpath → its bundle and the tsc output it was built from. */
 const ENTRIES = [
-  { subpath: '.', bundle: 'dist/bundle/rtnetlink.js', tsc: 'dist/lib/netlink/index.js', types: 'dist/lib/netlink/index.d.ts' },
-  { subpath: './sandbox', bundle: 'dist/bundle/sandbox.js', tsc: 'dist/lib/sandbox/index.js', types: 'dist/lib/sandbox/index.d.ts' },
+  { subpath: '.', bundle: 'dist/bundle/rtnetlink.cjs', tsc: 'dist/lib/netlink/index.js', types: 'dist/lib/netlink/index.d.ts' },
+  { subpath: './sandbox', bundle: 'dist/bundle/sandbox.cjs', tsc: 'dist/lib/sandbox/index.js', types: 'dist/lib/sandbox/index.d.ts' },
 ];
 
-/** The specifiers a bundle imports statically (`import … from "x"`, `export … from "x"`, `import "x"`) and dynamically. */
+/**
+ * The specifiers a bundle loads before its code runs — ESM `import … from "x"`, `export … from "x"`,
+ * `import "x"`, CommonJS `require("x")` with a literal — and those it imports dynamically.
+ */
 function importsOf(file: string): { static: string[]; dynamic: string[] } {
   const src = readFileSync(file, 'utf8');
   return {
-    static: [...src.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*${}\s,]*?\bfrom\s*)?["']([^"']+)["']/g)].map((m) => m[1]!),
+    static: [
+      ...[...src.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*${}\s,]*?\bfrom\s*)?["']([^"']+)["']/g)].map((m) => m[1]!),
+      ...[...src.matchAll(/\brequire\d*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!),
+    ],
     dynamic: [...src.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!),
   };
 }
@@ -55,32 +63,38 @@ test('package.json exports: code from dist/bundle/, types from tsc\'s declaratio
   t.true(pkg.files.includes('lib/'), 'the TypeScript sources the source maps point at');
 });
 
-test('each bundle exports exactly what its tsc entry exports, the same kinds of values', async (t) => {
+test('each bundle exports exactly what its tsc entry exports, the same kinds of values, to import and to require', async (t) => {
+  const require = createRequire(import.meta.url);
   for (const e of ENTRIES) {
-    const bundled = await import(pathToFileURL(join(root, e.bundle)).href) as Record<string, unknown>;
+    const imported = await import(pathToFileURL(join(root, e.bundle)).href) as Record<string, unknown>;
+    const required = require(join(root, e.bundle)) as Record<string, unknown>;
     const compiled = await import(pathToFileURL(join(root, e.tsc)).href) as Record<string, unknown>;
-    t.deepEqual(Object.keys(bundled).sort(), Object.keys(compiled).sort(), e.subpath);
+    // `import` of a CommonJS module also gives its module.exports as `default`.
+    t.is(imported.default, required, e.subpath);
+    t.deepEqual(Object.keys(imported).filter((k) => k !== 'default').sort(), Object.keys(compiled).sort(), e.subpath);
+    t.deepEqual(Object.keys(required).sort(), Object.keys(compiled).sort(), e.subpath);
     for (const name of Object.keys(compiled)) {
-      t.is(typeof bundled[name], typeof compiled[name], `${e.subpath} ${name}`);
-      if (typeof compiled[name] === 'function') t.is((bundled[name] as () => void).name, (compiled[name] as () => void).name, `${e.subpath} ${name}.name`);
+      t.is(imported[name], required[name], `${e.subpath} ${name}`);
+      t.is(typeof imported[name], typeof compiled[name], `${e.subpath} ${name}`);
+      if (typeof compiled[name] === 'function') t.is((imported[name] as () => void).name, (compiled[name] as () => void).name, `${e.subpath} ${name}.name`);
     }
   }
   // Namespace re-exports (`export * as netns`) keep their members.
-  const bundled = await import(pathToFileURL(join(root, 'dist/bundle/rtnetlink.js')).href) as { netns: Record<string, unknown> };
+  const bundled = await import(pathToFileURL(join(root, 'dist/bundle/rtnetlink.cjs')).href) as { netns: Record<string, unknown> };
   const compiled = await import(pathToFileURL(join(root, 'dist/lib/netlink/index.js')).href) as { netns: Record<string, unknown> };
   t.deepEqual(Object.keys(bundled.netns).sort(), Object.keys(compiled.netns).sort());
 });
 
 /** The files of dist/bundle/ after a build. */
-const BUNDLE_FILES = ['library.cjs', 'library.cjs.cache', 'library.cjs.map', 'load.js', 'rtnetlink.js', 'rtnl.js', 'rtnl.js.map', 'sandbox.js'];
+const BUNDLE_FILES = ['code-cache.js', 'library.cjs', 'library.cjs.cache', 'library.cjs.map', 'load.cjs', 'rtnetlink.cjs', 'rtnl.js', 'rtnl.js.map', 'sandbox.cjs'];
 
-test('an entry point loads load.js and nothing else; load.js compiles library.cjs, which requires only node: built-ins and node-gyp-build (on first use)', (t) => {
+test('an entry point loads load.cjs and nothing else; load.cjs compiles library.cjs, which requires only node: built-ins and node-gyp-build (on first use)', (t) => {
   for (const e of ENTRIES) {
     const closure = [...staticClosure(join(root, e.bundle))].map((f) => relative(bundleDir, f)).sort();
-    t.deepEqual(closure, [relative(bundleDir, join(root, e.bundle)), 'load.js'].sort(), e.subpath);
+    t.deepEqual(closure, [relative(bundleDir, join(root, e.bundle)), 'load.cjs'].sort(), e.subpath);
     for (const f of closure) {
       const { static: specs, dynamic } = importsOf(join(bundleDir, f));
-      for (const spec of specs) t.true(spec.startsWith('node:') || spec === './load.js', `${f} imports ${spec}`);
+      for (const spec of specs) t.true(spec.startsWith('node:') || spec === './load.cjs', `${f} loads ${spec}`);
       t.deepEqual(dynamic, [], `${f} imports nothing dynamically`);
     }
   }
@@ -103,10 +117,10 @@ async function inFreshNode(t: ExecutionContext, code: string, args: string[] = [
   return JSON.parse(r.stdout);
 }
 
-/** A script printing load.js's cache status and `errnoName(1)` of the library it loaded, from `dir`. */
+/** A script printing load.cjs's cache status and `errnoName(1)` of the library it loaded, from `dir`. */
 function statusScript(dir: string): string {
   return [
-    `const { codeCache, library } = await import(${JSON.stringify(pathToFileURL(join(dir, 'load.js')).href)});`,
+    `const { codeCache, library } = await import(${JSON.stringify(pathToFileURL(join(dir, 'load.cjs')).href)});`,
     'console.log(JSON.stringify({ codeCache, eperm: library.errnoName(1), sandbox: typeof library.sandbox.Sandbox }));',
   ].join('\n');
 }
@@ -115,8 +129,8 @@ test('a fresh process compiles the library from the code cache the build made (s
   t.deepEqual(await inFreshNode(t, statusScript(bundleDir)), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' });
   // The entry points load it that way too.
   const viaEntry = [
-    `await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'sandbox.js')).href)});`,
-    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.js')).href)});`,
+    `await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'sandbox.cjs')).href)});`,
+    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.cjs')).href)});`,
     'console.log(JSON.stringify(codeCache));',
   ].join('\n');
   t.is(await inFreshNode(t, viaEntry), 'accepted');
@@ -175,8 +189,8 @@ test('V8 refuses the cache under other V8 flags; the library is compiled from so
 
 test('with source maps enabled the library is required, and stack traces point at lib/**/*.ts', async (t) => {
   const code = [
-    `const { RtNetlink } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'rtnetlink.js')).href)});`,
-    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.js')).href)});`,
+    `const { RtNetlink } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'rtnetlink.cjs')).href)});`,
+    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.cjs')).href)});`,
     'const e = await RtNetlink.open({ bogus: 1 }).catch((x) => x);',
     'console.log(JSON.stringify({ codeCache, name: e.name, frame: e.stack.split("\\n")[1] }));',
   ].join('\n');
@@ -194,8 +208,8 @@ test('with source maps enabled the library is required, and stack traces point a
 });
 
 test('the two entry points share their classes: errors thrown by one are instances of the other\'s exports', async (t) => {
-  const rtnetlink = await import(pathToFileURL(join(root, 'dist/bundle/rtnetlink.js')).href) as typeof import('../lib/netlink/index.js');
-  const sandbox = await import(pathToFileURL(join(root, 'dist/bundle/sandbox.js')).href) as typeof import('../lib/sandbox/index.js');
+  const rtnetlink = await import(pathToFileURL(join(root, 'dist/bundle/rtnetlink.cjs')).href) as typeof import('../lib/netlink/index.js');
+  const sandbox = await import(pathToFileURL(join(root, 'dist/bundle/sandbox.cjs')).href) as typeof import('../lib/sandbox/index.js');
   t.is(sandbox.NetlinkError, rtnetlink.NetlinkError);
   t.is(sandbox.ValidationError, rtnetlink.ValidationError);
   const e = t.throws(() => sandbox.generateKey(''));
@@ -203,12 +217,16 @@ test('the two entry points share their classes: errors thrown by one are instanc
   t.is(e?.constructor.name, 'ValidationError');
 });
 
-test('the bundles read node: built-ins without process.getBuiltinModule too (Node 20 before 20.16)', async (t) => {
-  // A fresh process in which process.getBuiltinModule does not exist: the shims fall back to require().
+test('the bundles work without process.getBuiltinModule (Node 20 before 20.16): the library and the rtnl command', async (t) => {
+  // A fresh process in which process.getBuiltinModule does not exist: the command's shims fall back
+  // to require() (the library requires its built-ins anyway).
+  const rtnl = await run(process.execPath, ['-e', `delete process.getBuiltinModule; process.argv.splice(1, 1, ${JSON.stringify(join(bundleDir, 'rtnl.js'))}, '-j', 'link', 'show', 'lo'); import(${JSON.stringify(pathToFileURL(join(bundleDir, 'rtnl.js')).href)});`]);
+  t.is(rtnl.code, 0, rtnl.stderr);
+  t.is((JSON.parse(rtnl.stdout) as Array<{ ifname: string }>)[0]?.ifname, 'lo');
   const script = [
     'delete process.getBuiltinModule;',
-    `const { netns, errnoName } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/bundle/rtnetlink.js')).href)});`,
-    `const { generateKey, setBasePath } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/bundle/sandbox.js')).href)});`,
+    `const { netns, errnoName } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/bundle/rtnetlink.cjs')).href)});`,
+    `const { generateKey, setBasePath } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/bundle/sandbox.cjs')).href)});`,
     "setBasePath('/tmp/rtnl-keys/');",
     'console.log(JSON.stringify({ listed: Array.isArray(await netns.list(\'/\')), key: generateKey(\'0123456789abcdef\'), errno: errnoName(19) }));',
   ].join('\n');

@@ -29,8 +29,8 @@ test('npm install git+file://<repo> builds dist/ through prepare and the package
   const install = await npm(['install', `git+file://${repo}`, ...await packRegistryDeps(dir)], dir, env);
   t.is(install.code, 0, install.stderr);
   const pkg = join(dir, 'node_modules', 'rtnetlink');
-  t.true(existsSync(join(pkg, 'dist', 'bundle', 'rtnetlink.js')), 'prepare built dist/ and bundled it');
-  t.true(existsSync(join(pkg, 'dist', 'bundle', 'sandbox.js')));
+  t.true(existsSync(join(pkg, 'dist', 'bundle', 'rtnetlink.cjs')), 'prepare built dist/ and bundled it');
+  t.true(existsSync(join(pkg, 'dist', 'bundle', 'sandbox.cjs')));
   t.true(existsSync(join(pkg, 'dist', 'lib', 'sandbox', 'index.d.ts')));
 
   const use = await run(process.execPath, ['--input-type=module', '-e', [

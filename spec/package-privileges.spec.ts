@@ -22,7 +22,7 @@ const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=
 const SCRIPT = `
 import { mkdtempSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-const { RtNetlink, netns } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'rtnetlink.js')).href)});
+const { RtNetlink, netns } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'rtnetlink.cjs')).href)});
 const [mode, otherNetns, scratch] = process.argv.slice(2);
 const out = {};
 async function attempt(name, fn) {
@@ -55,7 +55,7 @@ await attempt('open in a namespace', async () => {
   try { await inner.links.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } }); } finally { inner.close(); }
 });
 if (out['netns.create'] === 'ok') await attempt('netns.remove', () => netns.remove(file));
-const { Sandbox, setBasePath, generateKey } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'sandbox.js')).href)});
+const { Sandbox, setBasePath, generateKey } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'sandbox.cjs')).href)});
 setBasePath(join(scratch, 'sandboxes'));
 await attempt('sandbox', async () => {
   const sb = await Sandbox.create(generateKey('c1'));

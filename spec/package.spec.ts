@@ -9,7 +9,7 @@
 // states (5.3). The tarball is packed once, with the prebuilt binaries of every target whose toolchain
 // is installed (package-prebuilds.spec.ts verifies those binaries one by one).
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,8 +116,8 @@ test('the tarball ships the code, types, C source, prebuilt binaries, LICENSE, C
   tarball(t);
   const files = packed!.files;
   for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'binding.gyp', 'native/rtnetlink.c', 'native/build.mjs',
-    'dist/bundle/rtnetlink.js', 'dist/bundle/sandbox.js', 'dist/bundle/load.js', 'dist/bundle/library.cjs', 'dist/bundle/library.cjs.map',
-    'dist/bundle/library.cjs.cache',
+    'dist/bundle/rtnetlink.cjs', 'dist/bundle/sandbox.cjs', 'dist/bundle/load.cjs', 'dist/bundle/library.cjs', 'dist/bundle/library.cjs.map',
+    'dist/bundle/library.cjs.cache', 'dist/bundle/code-cache.js',
     'dist/lib/netlink/index.d.ts', 'dist/lib/sandbox/index.d.ts', 'lib/netlink/index.ts', 'lib/sandbox/index.ts']) {
     t.true(files.includes(f), f);
   }
@@ -129,7 +129,7 @@ test('the tarball ships the code, types, C source, prebuilt binaries, LICENSE, C
   t.true(readFileSync(join(root, 'LICENSE'), 'utf8').includes('Apache License\n                           Version 2.0, January 2004'));
 });
 
-test('package.json says what npm and a reader need: Apache-2.0, repository, bugs, homepage, keywords, Linux on x64 or arm64, Node >= 20, ESM only', (t) => {
+test('package.json says what npm and a reader need: Apache-2.0, repository, bugs, homepage, keywords, Linux on x64 or arm64, Node >= 20, an ES module package', (t) => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
   t.is(pkg.license, 'Apache-2.0');
   t.regex((pkg.repository as { url: string }).url, /^git\+https:\/\//);
@@ -163,13 +163,13 @@ else {
     // The bundles' source maps lead to the TypeScript source, which ships.
     t.is(result.frame, installed(dir, 'lib', 'sandbox', 'base-path.ts'));
 
-    // require() of the ESM package from CommonJS (Node >= 20.19).
+    // require() from CommonJS (the entry points are CommonJS files: every Node 20).
     writeFileSync(join(dir, 'use.cjs'), "const { RtNetlink } = require('rtnetlink'); const { Sandbox } = require('rtnetlink/sandbox'); console.log(typeof RtNetlink, typeof Sandbox);");
     const cjs = await run(process.execPath, ['use.cjs'], { cwd: dir, env });
     t.is(cjs.stdout.trim(), 'function function', cjs.stderr);
 
     // The library compiles from the V8 code cache packed with it (packed by this node).
-    const load = JSON.stringify(pathToFileURL(installed(dir, 'dist', 'bundle', 'load.js')).href);
+    const load = JSON.stringify(pathToFileURL(installed(dir, 'dist', 'bundle', 'load.cjs')).href);
     const cached = await run(process.execPath, ['--input-type=module', '-e', `const { codeCache } = await import(${load}); console.log(codeCache);`], { cwd: dir, env });
     t.is(cached.stdout.trim(), 'accepted', cached.stderr);
 
@@ -196,6 +196,22 @@ else {
     const result = await use(dir, env);
     t.is(result.error, undefined);
     t.is(result.loaded, installed(dir, hostPrebuild));
+
+    // The install script keeps a code cache this node can use, and makes one when it cannot (a
+    // package packed on another Node version: here, a header naming another V8).
+    const load = JSON.stringify(pathToFileURL(installed(dir, 'dist', 'bundle', 'load.cjs')).href);
+    const status = async (): Promise<string> => (await run(process.execPath, ['--input-type=module', '-e', `const { codeCache } = await import(${load}); console.log(codeCache);`], { cwd: dir, env })).stdout.trim();
+    t.is(await status(), 'accepted');
+    const cacheFile = installed(dir, 'dist', 'bundle', 'library.cjs.cache');
+    const cache = readFileSync(cacheFile);
+    writeFileSync(cacheFile, Buffer.from(cache.toString('latin1').replace(` ${process.versions.v8} `, ' 1.2.3.4-other '), 'latin1'));
+    t.is(await status(), 'stale');
+    const rebuild = await npm(['rebuild', '--foreground-scripts', 'rtnetlink'], dir, env);
+    t.is(rebuild.code, 0, rebuild.stderr);
+    t.true(`${rebuild.stdout}${rebuild.stderr}`.includes("rtnetlink: made the library's code cache for this node (it had one it could not use: stale)"), rebuild.stdout);
+    t.is(await status(), 'accepted');
+    // Nothing left beside it.
+    t.deepEqual(readdirSync(installed(dir, 'dist', 'bundle')).filter((f) => f.endsWith('.tmp')), []);
   });
 }
 

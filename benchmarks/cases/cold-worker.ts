@@ -17,7 +17,7 @@ import { linkNames, neighborSpecs, routeSpecs } from './items.js';
  * The library as users load it: the bundle package.json `exports` point at (dist/bundle/, compiled
  * from its V8 code cache), not tsc's output the other cases use.
  */
-const BUNDLE = new URL('../../bundle/rtnetlink.js', import.meta.url);
+const BUNDLE = new URL('../../bundle/rtnetlink.cjs', import.meta.url);
 
 /** The first calls a cold sample can time, by name. */
 const JOBS = new Map<string, (nl: RtNetlink, n: number) => { run: () => Promise<unknown> }>([

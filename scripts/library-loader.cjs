@@ -1,6 +1,6 @@
-// dist/bundle/load.js: loads the library (dist/bundle/library.cjs, a CommonJS module) once for both entry
-// points, compiled from the V8 code cache built beside it (dist/bundle/library.cjs.cache) when that cache
-// belongs to exactly this file and this V8. Copied verbatim by scripts/bundle.mjs; see there for why.
+// dist/bundle/load.cjs: loads the library (dist/bundle/library.cjs) once for both entry points, compiled
+// from the V8 code cache built beside it (dist/bundle/library.cjs.cache) when that cache belongs to
+// exactly this file and this V8. Copied verbatim by scripts/bundle.mjs; see there for why.
 //
 // The cache is only an optimisation. It is used when its header names this V8 version and this CPU
 // architecture, the file has the lengths the header says, and the copy of library.cjs it carries is
@@ -11,20 +11,13 @@
 //
 // With source maps enabled (`--enable-source-maps`, `process.setSourceMapsEnabled(true)`), the library
 // is `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled.
-import { createRequire } from 'node:module';
+'use strict';
+const { createRequire } = require('node:module');
+const { readFileSync } = require('node:fs');
+const { Script } = require('node:vm');
+const { join } = require('node:path');
 
-/** A built-in module, without building its ES module facade (see scripts/bundle.mjs). */
-function builtin(id) {
-  return typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(id) : createRequire(import.meta.url)(id);
-}
-
-const { readFileSync } = builtin('node:fs');
-const { Script } = builtin('node:vm');
-const { fileURLToPath } = builtin('node:url');
-const { dirname } = builtin('node:path');
-
-const LIBRARY_URL = new URL('./library.cjs', import.meta.url);
-const LIBRARY_FILE = fileURLToPath(LIBRARY_URL);
+const LIBRARY_FILE = join(__dirname, 'library.cjs');
 
 /** What wraps library.cjs when it is compiled here: the CommonJS module wrapper, on a line of its own. */
 const WRAPPER_HEAD = Buffer.from('(function (exports, require, module, __filename, __dirname) {\n', 'latin1');
@@ -34,7 +27,7 @@ const WRAPPER_TAIL = Buffer.from('\n})', 'latin1');
  * The cache file for `source` (library.cjs's bytes) and V8's `payload`, made by this V8 on this
  * architecture: a header line, the source, the payload.
  */
-export function cacheFile(source, payload) {
+function cacheFile(source, payload) {
   const header = `${cacheHeader(source.length, payload.length)}\n`;
   return Buffer.concat([Buffer.from(header, 'latin1'), source, payload]);
 }
@@ -75,12 +68,12 @@ function compileAndRun() {
   });
   const status = cache.status === 'accepted' && script.cachedDataRejected === true ? 'rejected' : cache.status;
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(LIBRARY_URL), module, LIBRARY_FILE, dirname(LIBRARY_FILE));
+  script.runInThisContext()(module.exports, createRequire(LIBRARY_FILE), module, LIBRARY_FILE, __dirname);
   return { exports: module.exports, status, script };
 }
 
 const loaded = process.sourceMapsEnabled === true
-  ? { exports: createRequire(import.meta.url)(LIBRARY_FILE), status: 'bypassed', script: undefined }
+  ? { exports: require(LIBRARY_FILE), status: 'bypassed', script: undefined }
   : compileAndRun();
 
 /**
@@ -88,10 +81,12 @@ const loaded = process.sourceMapsEnabled === true
  * `stale` (made for another file, V8 or architecture, or damaged), `missing`, or `bypassed` (source
  * maps are enabled: the library was `require`d).
  */
-export const codeCache = loaded.status;
+exports.codeCache = loaded.status;
 
-/** The compiled library, unless it was `require`d (scripts/code-cache.mjs makes the cache from it). */
-export const libraryScript = loaded.script;
+/** The compiled library, unless it was `require`d (code-cache.js makes the cache from it). */
+exports.libraryScript = loaded.script;
 
 /** Everything both entry points export: the root's exports, and the sandbox's as `sandbox`. */
-export const library = loaded.exports;
+exports.library = loaded.exports;
+
+exports.cacheFile = cacheFile;
