@@ -25,30 +25,28 @@ if (libraryScript === undefined) throw new Error('code-cache: the library was re
 if (ifStale && codeCache === 'accepted') process.exit(0);
 if (!ifStale && codeCache !== 'missing') throw new Error(`code-cache: expected no cache yet, found one (${codeCache})`);
 
-/** Runs the read-only dumps (see the header); returns why not if they could not run. */
+/** Runs the read-only dumps (see the header); returns why not if they could not run, or failed. */
 async function warmUp() {
   let nl;
   try {
     nl = await library.RtNetlink.open();
-  } catch (e) {
-    return e instanceof Error ? e.message.split('\n')[0] : String(e);
-  }
-  try {
-    for (const list of [nl.links.list(), nl.addresses.list(), nl.routes.list(), nl.neighbors.list(), nl.rules.list()]) {
-      for (const x of await list) {
+    for (const list of [() => nl.links.list(), () => nl.addresses.list(), () => nl.routes.list(), () => nl.neighbors.list(), () => nl.rules.list()]) {
+      for (const x of await list()) {
         x.toObject();
         JSON.stringify(x);
         String(x);
       }
     }
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message.split('\n')[0] : String(e);
   } finally {
-    nl.close();
+    nl?.close();
   }
-  return undefined;
 }
 
 const skipped = await warmUp();
-if (skipped !== undefined) process.stderr.write(`rtnetlink: code cache without warm-up dumps (${skipped}): it holds the top-level code\n`);
+if (skipped !== undefined) process.stderr.write(`rtnetlink: code cache without (all) warm-up dumps (${skipped}): a first dump compiles what is missing\n`);
 const payload = libraryScript.createCachedData();
 const source = readFileSync(join(bundle, 'library.cjs'));
 // Written aside and renamed: a process importing meanwhile reads the old cache or the new one, whole.

@@ -89,4 +89,5 @@ exports.libraryScript = loaded.script;
 /** Everything both entry points export: the root's exports, and the sandbox's as `sandbox`. */
 exports.library = loaded.exports;
 
+/** How code-cache.js lays out the cache file this module reads. */
 exports.cacheFile = cacheFile;
