@@ -4,35 +4,33 @@
 // each one, which cost ~60–100 ms of a process's start (issue 9, item 5). One ES module holding the whole
 // library still cost ~10 ms to compile on each start (V8 parses ~30 µs per KB here), and Node 20 has no
 // compile cache for ES modules. So the library is one CommonJS module, which load.cjs compiles with
-// node:vm from a V8 code cache made at build time (~2 ms instead of ~10). The entry points are small
-// CommonJS modules too: `import` of an ES module file makes Node 20 load its promise-based file reading
-// (fs/promises, readline: ~4 ms), which CommonJS files do not need; `import { X } from 'rtnetlink'` finds
-// their names with Node's CommonJS export lexer, and `require('rtnetlink')` works on every Node 20.
+// node:vm from a V8 code cache made at build time (~2 ms instead of ~10); the `rtnl` command likewise.
+// The entry points are small CommonJS modules too: `import` of an ES module file makes Node 20 load its
+// promise-based file reading (fs/promises, readline: ~4 ms), which CommonJS files do not need;
+// `import { X } from 'rtnetlink'` finds their names with Node's CommonJS export lexer, and
+// `require('rtnetlink')` works on every Node 20.
 //   dist/bundle/library.cjs       the code of both entry points (lib/library.ts; esbuild's CommonJS
 //                                 output of tsc's output): one copy of every class, so `instanceof
 //                                 NetlinkError` holds across the two entry points
-//   dist/bundle/library.cjs.cache its V8 code cache (made by code-cache.js, scripts/code-cache.js, in a
-//                                 fresh process, after read-only dumps; the install script remakes it
-//                                 for a node that cannot use it): a header naming the V8 version, the
-//                                 architecture and the lengths, a copy of library.cjs, V8's data;
-//                                 load.cjs uses it only when all match
-//   dist/bundle/load.cjs          compiles and runs library.cjs once per process
-//                                 (scripts/library-loader.cjs; with source maps enabled it `require`s it)
+//   dist/bundle/cli.cjs           the `rtnl` command's code (lib/cli/run.ts), self-contained
+//   dist/bundle/*.cjs.cache       their V8 code caches (made by code-cache.js, scripts/code-cache.js, in
+//                                 a fresh process, after read-only work; the install script remakes
+//                                 them for a node that cannot use them): a header naming the V8
+//                                 version, the architecture and the lengths, a copy of the module,
+//                                 V8's data; load.cjs uses a cache only when all match
+//   dist/bundle/load.cjs          compiles and runs each of them once per process
+//                                 (scripts/library-loader.cjs; with source maps enabled it `require`s)
 //   dist/bundle/rtnetlink.cjs     the root entry (package.json `exports["."].default`): exports, by
 //                                 name, what dist/lib/netlink/index.js exports
 //   dist/bundle/sandbox.cjs       `rtnetlink/sandbox`: likewise for dist/lib/sandbox/index.js
-//   dist/bundle/rtnl.js           the `rtnl` command (package.json `bin`), one self-contained ES module
+//   dist/bundle/rtnl.cjs          the `rtnl` executable (package.json `bin`): runs cli.cjs's `runCli`
 // with source maps that point through tsc's maps to lib/**/*.ts (shipped in the tarball). The type
 // declarations stay tsc's (dist/lib/**/*.d.ts, package.json `exports[*].types`). The code is the tsc
 // output as is, except for link-time rewrites, each checked so that a change of the source fails the
 // build instead of shipping something wrong:
-// - in the `rtnl` command, `node:` built-in modules (except `node:module`) are read with
-//   `process.getBuiltinModule` (Node >= 20.16; `createRequire` before that) instead of `import`:
-//   importing a built-in as ESM builds its ESM facade, which reads every export — for `node:fs` that
-//   loads the streams stack (22 internal modules, ~2 ms). (The library script `require`s them.)
 // - the native helper's loader finds the package root relative to its own file; in the bundle that
 //   file is dist/bundle/*, two folders below the root instead of four.
-// - `import.meta.url` in library.cjs is its own URL, made from `__filename`.
+// - `import.meta.url` in library.cjs and cli.cjs is the module's own URL, made from `__filename`.
 // And one rewrite of esbuild's output: esbuild turns a top-level class that names itself inside its
 // body into `var X = class _X {…}`, so `X.name` (what errors, `util.inspect` and users print) would
 // be "_X". The inner name is changed back to `X ` (one space: same length, the source maps stay
@@ -62,66 +60,8 @@ const ENTRIES = {
 /** What stands for `import.meta.url` in library.cjs: the URL of library.cjs. */
 const IMPORT_META_URL = '__importMetaUrl';
 
-/**
- * The `rtnl` command (package.json `bin`): one self-contained ES module (every invocation is a new
- * process: one file to load).
- */
-const COMMANDS = {
-  rtnl: join(tscOut, 'cli', 'main.js'),
-};
-
-/** Built-ins still imported as ESM: `node:module`'s facade is cheap, and the shims below use it. */
-const ESM_BUILTINS = new Set(['node:module']);
-
-/**
- * The named imports of each `node:` built-in across the tsc output, e.g. `node:fs` → {readdirSync, …}.
- * Any other import form of a built-in (namespace, default) fails the build: the shim would not know
- * what to export.
- */
-function builtinImports() {
-  const names = new Map();
-  for (const file of readdirSync(tscOut, { recursive: true })) {
-    if (!file.endsWith('.js')) continue;
-    const src = readFileSync(join(tscOut, file), 'utf8');
-    for (const m of src.matchAll(/^import\s+([^'";]*?)\s+from\s+'(node:[^']+)';/gm)) {
-      const [, clause, id] = m;
-      if (ESM_BUILTINS.has(id)) continue;
-      const named = /^\{([^}]*)\}$/.exec(clause.trim());
-      if (named === null) throw new Error(`scripts/bundle: ${file}: unsupported import of ${id} (${clause}): use named imports`);
-      const set = names.get(id) ?? names.set(id, new Set()).get(id);
-      for (const spec of named[1].split(',')) {
-        const name = spec.trim().split(/\s+as\s+/)[0];
-        if (name !== '') set.add(name);
-      }
-    }
-  }
-  return names;
-}
-
-/** Serves `node:*` imports from a module that reads the built-in without building its ESM facade. */
-function builtinsWithoutFacades(names) {
-  return {
-    name: 'builtins-without-facades',
-    setup(build) {
-      build.onResolve({ filter: /^node:/ }, (args) =>
-        ESM_BUILTINS.has(args.path) || args.namespace === 'builtin'
-          ? { path: args.path, external: true }
-          : { path: args.path, namespace: 'builtin' });
-      build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
-        const used = [...(names.get(args.path) ?? [])];
-        const id = JSON.stringify(args.path);
-        return {
-          loader: 'js',
-          contents: [
-            "import { createRequire } from 'node:module';",
-            `const m = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(${id}) : createRequire(import.meta.url)(${id});`,
-            `export const { ${used.join(', ')} } = m;`,
-          ].join('\n'),
-        };
-      });
-    },
-  };
-}
+/** The `rtnl` command's code (lib/cli/run.ts: `runCli`), bundled self-contained into cli.cjs. */
+const COMMAND = join(tscOut, 'cli', 'run.js');
 
 /** Points the native loader's package root at the bundle's place (see the header). */
 const PACKAGE_ROOT_FROM_TSC_OUTPUT = "new URL('../../../../', import.meta.url)";
@@ -210,19 +150,22 @@ rmSync(outdir, { recursive: true, force: true });
 const sources = tscSources();
 mkdirSync(outdir, { recursive: true });
 
-// The library script: both entry points' code (lib/library.ts), as the body of one function.
-await build({
-  entryPoints: [join(tscOut, 'library.js')],
-  outfile: join(outdir, 'library.cjs'),
-  outdir: undefined,
-  format: 'cjs',
-  define: { 'import.meta.url': IMPORT_META_URL },
-  banner: { js: `"use strict";var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;` },
-  plugins: [nativePackageRoot],
-});
-if (readFileSync(join(outdir, 'library.cjs'), 'utf8').includes('import.meta')) throw new Error('scripts/bundle: library.cjs still uses import.meta');
+// The library (lib/library.ts: both entry points' code) and the command, each one CommonJS module that
+// load.cjs compiles.
+for (const [entry, out] of [[join(tscOut, 'library.js'), 'library.cjs'], [COMMAND, 'cli.cjs']]) {
+  await build({
+    entryPoints: [entry],
+    outfile: join(outdir, out),
+    outdir: undefined,
+    format: 'cjs',
+    define: { 'import.meta.url': IMPORT_META_URL },
+    banner: { js: `"use strict";var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;` },
+    plugins: [nativePackageRoot],
+  });
+  if (readFileSync(join(outdir, out), 'utf8').includes('import.meta')) throw new Error(`scripts/bundle: ${out} still uses import.meta`);
+}
 
-// The loader, the cache writer and the entry points.
+// The loader, the cache writer, the entry points and the command's executable.
 writeFileSync(join(outdir, 'load.cjs'), readFileSync(join(root, 'scripts', 'library-loader.cjs')));
 writeFileSync(join(outdir, 'code-cache.js'), readFileSync(join(root, 'scripts', 'code-cache.js')));
 for (const [name, { tsc, key }] of Object.entries(ENTRIES)) {
@@ -231,16 +174,19 @@ for (const [name, { tsc, key }] of Object.entries(ENTRIES)) {
   for (const n of names) if (!/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`scripts/bundle: export ${n} is not an identifier`);
   writeFileSync(join(outdir, `${name}.cjs`), entryModule(names, key));
 }
+writeFileSync(join(outdir, 'rtnl.cjs'), [
+  '#!/usr/bin/env node',
+  '// Generated by scripts/bundle.mjs: the `rtnl` command (package.json `bin`); its code is in cli.cjs,',
+  '// loaded by load.cjs (lib/cli/main.ts is the same program for tsc\'s output).',
+  "'use strict';",
+  "const { runCli, STDIO } = require('./load.cjs').loadScript('cli.cjs').exports;",
+  '// import() from this file, which Node compiled: cli.cjs, compiled from its code cache, cannot on Node 20.',
+  'const io = { ...STDIO, importModule: (url) => import(url) };',
+  'runCli(process.argv.slice(2), io).then((code) => { process.exitCode = code; });',
+  '',
+].join('\n'), { mode: 0o755 });
 
-// The command.
-await build({
-  entryPoints: COMMANDS,
-  entryNames: '[name]',
-  format: 'esm',
-  plugins: [builtinsWithoutFacades(builtinImports()), nativePackageRoot],
-});
-
-// The code cache, made in a fresh process under a plain node's V8 flags (no NODE_OPTIONS).
+// The code caches, made in a fresh process under a plain node's V8 flags (no NODE_OPTIONS).
 const { NODE_OPTIONS: _ignored, ...env } = process.env;
 const cache = spawnSync(process.execPath, [join(outdir, 'code-cache.js')], { stdio: 'inherit', env });
 if (cache.status !== 0) throw new Error(`scripts/bundle: dist/bundle/code-cache.js failed (${cache.status ?? cache.signal})`);

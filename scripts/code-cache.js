@@ -1,16 +1,18 @@
-// dist/bundle/code-cache.js (copied verbatim by scripts/bundle.mjs): writes dist/bundle/library.cjs.cache,
-// V8's code cache of the library, made by loading it exactly as an import does (load.cjs, which exports
-// the compiled script for this purpose), with the header and the copy of the source load.cjs checks.
-// Run in a fresh process without NODE_OPTIONS, so the cache is made under the V8 flags a plain `node`
-// has (V8 refuses a cache made under other flags): by scripts/bundle.mjs at every build, and by the
-// install script (native/build.mjs) with `--if-stale`, which keeps a cache this node accepts and
-// otherwise makes one for it (a package packed on another Node version).
+// dist/bundle/code-cache.js (copied verbatim by scripts/bundle.mjs): writes the V8 code caches of the
+// bundled modules load.cjs compiles — library.cjs.cache and cli.cjs.cache — each made by loading the
+// module exactly as the package does (load.cjs, which returns the compiled script for this purpose), with
+// the header and the copy of the source load.cjs checks. Run in a fresh process without NODE_OPTIONS, so
+// a cache is made under the V8 flags a plain `node` has (V8 refuses a cache made under other flags): by
+// scripts/bundle.mjs at every build, and by the install script (native/build.mjs) with `--if-stale`,
+// which keeps the caches this node accepts and makes the others for it (a package packed on another
+// Node version).
 //
-// Before the cache is taken, the library lists what the build machine's network namespace has (links,
-// addresses, routes, neighbours, rules: read-only dumps, no privileges needed) and turns every object into
-// JSON, a plain object and text: the cache then holds the bytecode of the functions a first dump runs, so
-// a fresh process does not compile them (~4 ms less for a first `links.list()` with `toObject()` here).
-// Nothing is changed. Without the native helper (not built yet) the cache holds the top-level code only.
+// Before a cache is taken, the module does read-only work on the build machine's network namespace: the
+// library lists links, addresses, routes, neighbours and rules and turns every object into JSON, a plain
+// object and text; the command runs its `show` commands with their output thrown away. A cache then holds
+// the bytecode of the functions a first dump (a first `rtnl … show`) runs, so a fresh process does not
+// compile them (~4 ms less for a first `links.list()` with `toObject()` here). Nothing is changed.
+// Without the native helper (not built yet) a cache holds the top-level code only.
 //
 // Usage: node dist/bundle/code-cache.js [--if-stale]
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -20,16 +22,12 @@ import { fileURLToPath } from 'node:url';
 
 const bundle = dirname(fileURLToPath(import.meta.url));
 const ifStale = process.argv.includes('--if-stale');
-const { cacheFile, codeCache, library, libraryScript } = createRequire(import.meta.url)('./load.cjs');
-if (libraryScript === undefined) throw new Error('code-cache: the library was required (source maps are on): no script to take a cache of');
-if (ifStale && codeCache === 'accepted') process.exit(0);
-if (!ifStale && codeCache !== 'missing') throw new Error(`code-cache: expected no cache yet, found one (${codeCache})`);
+const { cacheFile, loadScript } = createRequire(import.meta.url)('./load.cjs');
 
-/** Runs the read-only dumps (see the header); returns why not if they could not run, or failed. */
-async function warmUp() {
-  let nl;
+/** The library's warm-up: read-only dumps, each object used whole. */
+async function dumps({ RtNetlink }) {
+  const nl = await RtNetlink.open();
   try {
-    nl = await library.RtNetlink.open();
     for (const list of [() => nl.links.list(), () => nl.addresses.list(), () => nl.routes.list(), () => nl.neighbors.list(), () => nl.rules.list()]) {
       for (const x of await list()) {
         x.toObject();
@@ -37,20 +35,44 @@ async function warmUp() {
         String(x);
       }
     }
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message.split('\n')[0] : String(e);
   } finally {
-    nl?.close();
+    nl.close();
   }
 }
 
-const skipped = await warmUp();
-if (skipped !== undefined) process.stderr.write(`rtnetlink: code cache without (all) warm-up dumps (${skipped}): a first dump compiles what is missing\n`);
-const payload = libraryScript.createCachedData();
-const source = readFileSync(join(bundle, 'library.cjs'));
-// Written aside and renamed: a process importing meanwhile reads the old cache or the new one, whole.
-const file = join(bundle, 'library.cjs.cache');
-writeFileSync(`${file}.${process.pid}.tmp`, cacheFile(source, payload));
-renameSync(`${file}.${process.pid}.tmp`, file);
-if (ifStale) console.log(`rtnetlink: made the library's code cache for this node (it had ${codeCache === 'missing' ? 'none' : `one it could not use: ${codeCache}`})`);
+/** The command's `show` commands (read-only), text and JSON, output thrown away. */
+const SHOW_COMMANDS = [
+  ['link', 'show'], ['-j', 'link', 'show'], ['-d', '-s', 'link', 'show'], ['address', 'show'], ['-j', 'address', 'show'],
+  ['route', 'show'], ['-j', 'route', 'show'], ['-6', 'route', 'show'], ['neigh', 'show'], ['-j', 'neigh', 'show'],
+  ['rule', 'show'], ['-j', 'rule', 'show'], ['help'],
+];
+
+/** The command's warm-up; a command that fails is an error (its message went nowhere). */
+async function shows({ runCli }) {
+  let failure = '';
+  const io = { out() {}, err(text) { failure += text; } };
+  for (const argv of SHOW_COMMANDS) {
+    if (await runCli(argv, io) !== 0) throw new Error(`rtnl ${argv.join(' ')}: ${failure.trim()}`);
+  }
+}
+
+/** Each bundled module load.cjs compiles, and its warm-up. */
+const MODULES = [['library.cjs', dumps], ['cli.cjs', shows]];
+
+for (const [name, warmUp] of MODULES) {
+  const { exports, script, status } = loadScript(name);
+  if (script === undefined) throw new Error(`code-cache: ${name} was required (source maps are on): no script to take a cache of`);
+  if (ifStale && status === 'accepted') continue;
+  if (!ifStale && status !== 'missing') throw new Error(`code-cache: expected no cache of ${name} yet, found one (${status})`);
+  try {
+    await warmUp(exports);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    process.stderr.write(`rtnetlink: the code cache of ${name} has no (or part of its) warm-up (${why}): a first call compiles what is missing\n`);
+  }
+  const file = join(bundle, name);
+  // Written aside and renamed: a process starting meanwhile reads the old cache or the new one, whole.
+  writeFileSync(`${file}.cache.${process.pid}.tmp`, cacheFile(readFileSync(file), script.createCachedData()));
+  renameSync(`${file}.cache.${process.pid}.tmp`, `${file}.cache`);
+  if (ifStale) console.log(`rtnetlink: made the code cache of ${name} for this node (it had ${status === 'missing' ? 'none' : `one it could not use: ${status}`})`);
+}

@@ -86,9 +86,9 @@ test('each bundle exports exactly what its tsc entry exports, the same kinds of 
 });
 
 /** The files of dist/bundle/ after a build. */
-const BUNDLE_FILES = ['code-cache.js', 'library.cjs', 'library.cjs.cache', 'library.cjs.map', 'load.cjs', 'rtnetlink.cjs', 'rtnl.js', 'rtnl.js.map', 'sandbox.cjs'];
+const BUNDLE_FILES = ['cli.cjs', 'cli.cjs.cache', 'cli.cjs.map', 'code-cache.js', 'library.cjs', 'library.cjs.cache', 'library.cjs.map', 'load.cjs', 'rtnetlink.cjs', 'rtnl.cjs', 'sandbox.cjs'];
 
-test('an entry point loads load.cjs and nothing else; load.cjs compiles library.cjs, which requires only node: built-ins and node-gyp-build (on first use)', (t) => {
+test('an entry point loads load.cjs and nothing else; load.cjs compiles library.cjs (cli.cjs for rtnl), which require only node: built-ins and node-gyp-build (on first use)', (t) => {
   for (const e of ENTRIES) {
     const closure = [...staticClosure(join(root, e.bundle))].map((f) => relative(bundleDir, f)).sort();
     t.deepEqual(closure, [relative(bundleDir, join(root, e.bundle)), 'load.cjs'].sort(), e.subpath);
@@ -98,14 +98,17 @@ test('an entry point loads load.cjs and nothing else; load.cjs compiles library.
       t.deepEqual(dynamic, [], `${f} imports nothing dynamically`);
     }
   }
-  const library = readFileSync(join(bundleDir, 'library.cjs'), 'latin1');
-  const required = new Set([...library.matchAll(/\brequire\d*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!));
-  t.deepEqual([...required].filter((r) => !r.startsWith('node:')), ['node-gyp-build']);
-  t.false(/\bimport\s*\(/.test(library), 'library.cjs imports nothing dynamically');
-  // The rtnl command is one self-contained file (a new process each time: one module to load).
-  const command = staticClosure(join(bundleDir, 'rtnl.js'));
-  t.deepEqual([...command].map((f) => relative(bundleDir, f)), ['rtnl.js']);
-  t.true(readFileSync(join(bundleDir, 'rtnl.js'), 'utf8').startsWith('#!/usr/bin/env node\n'));
+  for (const module of ['library.cjs', 'cli.cjs']) {
+    const code = readFileSync(join(bundleDir, module), 'latin1');
+    const required = new Set([...code.matchAll(/\brequire\d*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!));
+    t.deepEqual([...required].filter((r) => !r.startsWith('node:')), ['node-gyp-build'], module);
+  }
+  t.false(/\bimport\s*\(/.test(readFileSync(join(bundleDir, 'library.cjs'), 'latin1')), 'library.cjs imports nothing dynamically');
+  // The rtnl executable loads load.cjs, which compiles cli.cjs (self-contained: one module to load).
+  const command = [...staticClosure(join(bundleDir, 'rtnl.cjs'))].map((f) => relative(bundleDir, f)).sort();
+  t.deepEqual(command, ['load.cjs', 'rtnl.cjs']);
+  t.true(readFileSync(join(bundleDir, 'rtnl.cjs'), 'utf8').startsWith('#!/usr/bin/env node\n'));
+  t.true(readFileSync(join(bundleDir, 'rtnl.cjs'), 'utf8').includes("loadScript('cli.cjs')"));
   // No leftovers of earlier builds (a stale file would ship).
   t.deepEqual(readdirSync(bundleDir).sort(), BUNDLE_FILES);
 });
@@ -117,20 +120,27 @@ async function inFreshNode(t: ExecutionContext, code: string, args: string[] = [
   return JSON.parse(r.stdout);
 }
 
+/** Code that sets `library` and `codeCache` to what load.cjs in `dir` loaded of library.cjs. */
+function loadLibrary(dir: string): string {
+  return `const { exports: library, status: codeCache } = (await import(${JSON.stringify(pathToFileURL(join(dir, 'load.cjs')).href)})).loadScript('library.cjs');`;
+}
+
 /** A script printing load.cjs's cache status and `errnoName(1)` of the library it loaded, from `dir`. */
 function statusScript(dir: string): string {
   return [
-    `const { codeCache, library } = await import(${JSON.stringify(pathToFileURL(join(dir, 'load.cjs')).href)});`,
+    loadLibrary(dir),
     'console.log(JSON.stringify({ codeCache, eperm: library.errnoName(1), sandbox: typeof library.sandbox.Sandbox }));',
   ].join('\n');
 }
 
-test('a fresh process compiles the library from the code cache the build made (same node, same V8)', async (t) => {
+test('a fresh process compiles the library and the command from the code caches the build made (same node, same V8)', async (t) => {
   t.deepEqual(await inFreshNode(t, statusScript(bundleDir)), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' });
+  const command = `const { loadScript } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.cjs')).href)}); const c = loadScript('cli.cjs'); console.log(JSON.stringify([c.status, typeof c.exports.runCli]));`;
+  t.deepEqual(await inFreshNode(t, command), ['accepted', 'function']);
   // The entry points load it that way too.
   const viaEntry = [
     `await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'sandbox.cjs')).href)});`,
-    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.cjs')).href)});`,
+    loadLibrary(bundleDir),
     'console.log(JSON.stringify(codeCache));',
   ].join('\n');
   t.is(await inFreshNode(t, viaEntry), 'accepted');
@@ -190,7 +200,7 @@ test('V8 refuses the cache under other V8 flags; the library is compiled from so
 test('with source maps enabled the library is required, and stack traces point at lib/**/*.ts', async (t) => {
   const code = [
     `const { RtNetlink } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'rtnetlink.cjs')).href)});`,
-    `const { codeCache } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.cjs')).href)});`,
+    loadLibrary(bundleDir),
     'const e = await RtNetlink.open({ bogus: 1 }).catch((x) => x);',
     'console.log(JSON.stringify({ codeCache, name: e.name, frame: e.stack.split("\\n")[1] }));',
   ].join('\n');
@@ -218,9 +228,7 @@ test('the two entry points share their classes: errors thrown by one are instanc
 });
 
 test('the bundles work without process.getBuiltinModule (Node 20 before 20.16): the library and the rtnl command', async (t) => {
-  // A fresh process in which process.getBuiltinModule does not exist: the command's shims fall back
-  // to require() (the library requires its built-ins anyway).
-  const rtnl = await run(process.execPath, ['-e', `delete process.getBuiltinModule; process.argv.splice(1, 1, ${JSON.stringify(join(bundleDir, 'rtnl.js'))}, '-j', 'link', 'show', 'lo'); import(${JSON.stringify(pathToFileURL(join(bundleDir, 'rtnl.js')).href)});`]);
+  const rtnl = await run(process.execPath, ['-e', `delete process.getBuiltinModule; process.argv.splice(1, 1, ${JSON.stringify(join(bundleDir, 'rtnl.cjs'))}, '-j', 'link', 'show', 'lo'); require(${JSON.stringify(join(bundleDir, 'rtnl.cjs'))});`]);
   t.is(rtnl.code, 0, rtnl.stderr);
   t.is((JSON.parse(rtnl.stdout) as Array<{ ifname: string }>)[0]?.ifname, 'lo');
   const script = [
@@ -259,7 +267,7 @@ test('bundles keep lines short: Node prints the source line of an uncaught error
 });
 
 test('source maps: the library and the command link their maps, which point through tsc\'s maps at lib/**/*.ts files that ship', (t) => {
-  for (const f of ['library.cjs', 'rtnl.js']) {
+  for (const f of ['library.cjs', 'cli.cjs']) {
     const src = readFileSync(join(bundleDir, f), 'utf8');
     t.true(src.endsWith(`//# sourceMappingURL=${f}.map\n`), f);
     const map = JSON.parse(readFileSync(join(bundleDir, `${f}.map`), 'utf8')) as { sources: string[]; mappings: string };

@@ -98,6 +98,14 @@ interface UseResult {
   type?: string;
 }
 
+/** What the installed package's load.cjs does with the code caches of library.cjs and cli.cjs, in a fresh node. */
+async function cacheStatus(dir: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const load = JSON.stringify(pathToFileURL(installed(dir, 'dist', 'bundle', 'load.cjs')).href);
+  const code = `const { loadScript } = await import(${load}); console.log(JSON.stringify([loadScript('library.cjs').status, loadScript('cli.cjs').status]));`;
+  const r = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, env });
+  return JSON.parse(r.stdout || 'null') as string[];
+}
+
 async function use(dir: string, env: NodeJS.ProcessEnv): Promise<UseResult> {
   writeFileSync(join(dir, 'use.mjs'), USE);
   const r = await run(process.execPath, ['use.mjs'], { cwd: dir, env });
@@ -117,7 +125,7 @@ test('the tarball ships the code, types, C source, prebuilt binaries, LICENSE, C
   const files = packed!.files;
   for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'binding.gyp', 'native/rtnetlink.c', 'native/build.mjs',
     'dist/bundle/rtnetlink.cjs', 'dist/bundle/sandbox.cjs', 'dist/bundle/load.cjs', 'dist/bundle/library.cjs', 'dist/bundle/library.cjs.map',
-    'dist/bundle/library.cjs.cache', 'dist/bundle/code-cache.js',
+    'dist/bundle/library.cjs.cache', 'dist/bundle/code-cache.js', 'dist/bundle/cli.cjs', 'dist/bundle/cli.cjs.cache', 'dist/bundle/rtnl.cjs',
     'dist/lib/netlink/index.d.ts', 'dist/lib/sandbox/index.d.ts', 'lib/netlink/index.ts', 'lib/sandbox/index.ts']) {
     t.true(files.includes(f), f);
   }
@@ -168,10 +176,8 @@ else {
     const cjs = await run(process.execPath, ['use.cjs'], { cwd: dir, env });
     t.is(cjs.stdout.trim(), 'function function', cjs.stderr);
 
-    // The library compiles from the V8 code cache packed with it (packed by this node).
-    const load = JSON.stringify(pathToFileURL(installed(dir, 'dist', 'bundle', 'load.cjs')).href);
-    const cached = await run(process.execPath, ['--input-type=module', '-e', `const { codeCache } = await import(${load}); console.log(codeCache);`], { cwd: dir, env });
-    t.is(cached.stdout.trim(), 'accepted', cached.stderr);
+    // The library and the command compile from the V8 code caches packed with them (packed by this node).
+    t.deepEqual(await cacheStatus(dir, env), ['accepted', 'accepted']);
 
     // node-gyp-build picks the musl binary when LIBC=musl; it does not load on glibc, so the
     // loader falls back to the other binary of the same architecture.
@@ -199,17 +205,17 @@ else {
 
     // The install script keeps a code cache this node can use, and makes one when it cannot (a
     // package packed on another Node version: here, a header naming another V8).
-    const load = JSON.stringify(pathToFileURL(installed(dir, 'dist', 'bundle', 'load.cjs')).href);
-    const status = async (): Promise<string> => (await run(process.execPath, ['--input-type=module', '-e', `const { codeCache } = await import(${load}); console.log(codeCache);`], { cwd: dir, env })).stdout.trim();
-    t.is(await status(), 'accepted');
+    t.deepEqual(await cacheStatus(dir, env), ['accepted', 'accepted']);
     const cacheFile = installed(dir, 'dist', 'bundle', 'library.cjs.cache');
     const cache = readFileSync(cacheFile);
     writeFileSync(cacheFile, Buffer.from(cache.toString('latin1').replace(` ${process.versions.v8} `, ' 1.2.3.4-other '), 'latin1'));
-    t.is(await status(), 'stale');
+    t.deepEqual(await cacheStatus(dir, env), ['stale', 'accepted']);
     const rebuild = await npm(['rebuild', '--foreground-scripts', 'rtnetlink'], dir, env);
     t.is(rebuild.code, 0, rebuild.stderr);
-    t.true(`${rebuild.stdout}${rebuild.stderr}`.includes("rtnetlink: made the library's code cache for this node (it had one it could not use: stale)"), rebuild.stdout);
-    t.is(await status(), 'accepted');
+    const said = `${rebuild.stdout}${rebuild.stderr}`;
+    t.true(said.includes('rtnetlink: made the code cache of library.cjs for this node (it had one it could not use: stale)'), said);
+    t.false(said.includes('code cache of cli.cjs'), 'the command\'s cache fit: kept');
+    t.deepEqual(await cacheStatus(dir, env), ['accepted', 'accepted']);
     // Nothing left beside it.
     t.deepEqual(readdirSync(installed(dir, 'dist', 'bundle')).filter((f) => f.endsWith('.tmp')), []);
   });

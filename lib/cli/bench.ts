@@ -10,7 +10,7 @@ import { CliFailure } from './errors.js';
 
 /**
  * Where the compiled harness lies in a built checkout (dist/benchmarks/bench.js), relative to this
- * code: from tsc's output (dist/lib/cli/) or from the bundle (dist/bundle/rtnl.js).
+ * code: from tsc's output (dist/lib/cli/) or from the bundle (dist/bundle/cli.cjs).
  */
 const HARNESS_PLACES = [new URL('../../benchmarks/bench.js', import.meta.url), new URL('../benchmarks/bench.js', import.meta.url)];
 
@@ -25,9 +25,9 @@ export const NOT_SHIPPED = 'rtnl bench: the benchmark harness (benchmarks/) is n
   + '  git clone https://github.com/rtnetlink/rtnetlink && cd rtnetlink && npm install && npm run bench -- --help';
 
 /** Runs the benchmark with `words` as its options and resolves to its exit status. */
-export async function bench(_ctx: Context, words: readonly string[]): Promise<number> {
+export async function bench(ctx: Context, words: readonly string[]): Promise<number> {
   const place = HARNESS_PLACES.find((url) => existsSync(fileURLToPath(url)));
   if (place === undefined) throw new CliFailure(NOT_SHIPPED);
-  const harness = await import(place.href) as Harness;
+  const harness = await (ctx.io.importModule?.(place.href) ?? import(place.href)) as Harness;
   return harness.runBenchmark(words);
 }

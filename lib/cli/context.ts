@@ -31,6 +31,12 @@ export interface CliIo {
   out(text: string): void;
   /** Writes to standard error. */
   err(text: string): void;
+  /**
+   * Imports the ES module at `url` (`rtnl bench` loads the benchmark harness with it); `import()`
+   * when absent. The bundled command passes its own: code compiled from a V8 code cache by node:vm
+   * cannot `import()` on Node 20.
+   */
+  importModule?(url: string): Promise<unknown>;
 }
 
 /** One interface as the CLI's name table keeps it. */

@@ -1,5 +1,5 @@
 /**
- * Running the built `rtnl` (dist/bundle/rtnl.js, what package.json's `bin` points at) as a
+ * Running the built `rtnl` (dist/bundle/rtnl.cjs, what package.json's `bin` points at) as a
  * process, and comparing its `-j` output with `ip -j`'s for the same objects.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ip } from '../helpers/netns.js';
 
 /** The CLI's entry point, bundled (this file runs from dist/spec/cli/). */
-export const RTNL = fileURLToPath(new URL('../../bundle/rtnl.js', import.meta.url));
+export const RTNL = fileURLToPath(new URL('../../bundle/rtnl.cjs', import.meta.url));
 
 /** What a run of the CLI printed and its exit status. */
 export interface CliResult {

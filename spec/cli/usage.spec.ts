@@ -93,7 +93,7 @@ test('rtnl bench from an installed package (no benchmarks/) says where the bench
   cpSync(fileURLToPath(new URL('../../lib/', import.meta.url)), join(dir, 'dist', 'lib'), { recursive: true });
   cpSync(fileURLToPath(new URL('../../bundle/', import.meta.url)), join(dir, 'dist', 'bundle'), { recursive: true });
   const { spawnSync } = await import('node:child_process');
-  for (const entry of [['lib', 'cli', 'main.js'], ['bundle', 'rtnl.js']]) {
+  for (const entry of [['lib', 'cli', 'main.js'], ['bundle', 'rtnl.cjs']]) {
     const r = spawnSync(process.execPath, [join(dir, 'dist', ...entry), 'bench'], { encoding: 'utf8' });
     t.is(r.status, 1, entry.join('/'));
     t.is(r.stderr, `${NOT_SHIPPED}\n`);
@@ -103,13 +103,13 @@ test('rtnl bench from an installed package (no benchmarks/) says where the bench
 
 test('package.json installs rtnl: its bin is the built entry point, shipped in the tarball, with a node shebang', async (t) => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
-  t.deepEqual(pkg.bin, { rtnl: 'dist/bundle/rtnl.js' });
+  t.deepEqual(pkg.bin, { rtnl: 'dist/bundle/rtnl.cjs' });
   t.is(join(root, pkg.bin!.rtnl!), RTNL);
   t.true(readFileSync(RTNL, 'utf8').startsWith('#!/usr/bin/env node\n'));
   const packed = await npm(['pack', '--dry-run', '--json', '--ignore-scripts'], root);
   t.is(packed.code, 0, packed.stderr);
   const [info] = JSON.parse(packed.stdout) as Array<{ files: Array<{ path: string }> }>;
   const files = info!.files.map((f) => f.path);
-  t.true(files.includes('dist/bundle/rtnl.js'));
+  t.true(files.includes('dist/bundle/rtnl.cjs'));
   t.false(files.some((f) => f.startsWith('benchmarks/') || f.startsWith('dist/benchmarks/') || f.startsWith('examples/') || f.startsWith('tools/')));
 });
