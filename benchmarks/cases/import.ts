@@ -46,11 +46,13 @@ export function cases(o: BenchOptions): BenchCase[] {
     name: `import: ${entry}`, mode: 'import', unit: 'ms', limit: 25,
     note: `ours: wall time of \`node -e "await import('${entry}')"\` (resolved from a consumer's node_modules) minus that of \`node -e 0\`, medians (CPU time: what the processes report with process.cpuUsage(), start-up included)`,
   }));
-  const reps = repsFor({}, o);
+  // 21 rounds by default: a process start's wall time spreads ±100–200 % on a shared VM, and a round
+  // (three processes) takes ~0.3 s.
+  const reps = repsFor({ minDefaultReps: 21 }, o);
   return [{
     title: 'import: rtnetlink and rtnetlink/sandbox in a fresh node process',
     rows: specs.map((s) => ({ name: s.name, mode: s.mode, target: { limit: s.limit, unit: s.unit } })),
-    estimateS: 7 * (o.quick ? QUICK_TIME * 2 : 1),
+    estimateS: 9 * (o.quick ? QUICK_TIME * 2 : 1),
     reps,
     run: async (onRep) => {
       const consumer = join(tempDir(), 'consumer');

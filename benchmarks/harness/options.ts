@@ -12,7 +12,7 @@ export interface BenchOptions {
   quick: boolean;
   /**
    * Measured repetitions for every case when given (`--reps`); undefined: each case's own default
-   * (7, or 5 where one repetition takes seconds, 2 for retention; 3 with `--quick`).
+   * (7, or 5 where one repetition takes seconds, 2 for retention, 21 for import; 3 with `--quick`).
    */
   reps: number | undefined;
   /** Folder the report files go to (JSON and SVG chart), unless `json` / `svg` name other files. */
@@ -50,7 +50,7 @@ Options:
                        runs, its numbers are not measurements
   -r, --reps <n>       measured repetitions for every case (default: each case's own, as
                        --list shows: 7, or 5 where one repetition takes seconds, 2 for
-                       retention; 3 with --quick)
+                       retention, 21 for import; 3 with --quick)
   -o, --out <dir>      folder for the report files (default: ${DEFAULT_OUT}/); created if missing
       --json <file>    the JSON report (default: <out>/bench.json)
       --svg <file>     the SVG chart of each case's ratio against its target
