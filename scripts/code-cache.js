@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 
 const bundle = dirname(fileURLToPath(import.meta.url));
 const ifStale = process.argv.includes('--if-stale');
+// The caches are made whatever the caller's RTNETLINK_CODE_CACHE says (load.cjs reads it at each load).
+delete process.env.RTNETLINK_CODE_CACHE;
 const { cacheFile, loadScript } = createRequire(import.meta.url)('./load.cjs');
 
 /** The library's warm-up: read-only dumps, each object used whole. */

@@ -11,7 +11,8 @@
 // alone costs ~2 ms, as much as the cache saves; comparing the copy costs ~0.1 ms.)
 //
 // With source maps enabled (`--enable-source-maps`, `process.setSourceMapsEnabled(true)`), a module is
-// `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled.
+// `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled. With
+// RTNETLINK_CODE_CACHE=0 in the environment no cache is read (a user who trusts only the .cjs files).
 'use strict';
 const { createRequire } = require('node:module');
 const { readFileSync } = require('node:fs');
@@ -38,6 +39,7 @@ function cacheHeader(sourceLength, payloadLength) {
 
 /** The V8 payload of `file`'s cache if that cache belongs to `source` and this process, else why not. */
 function readCache(file, source) {
+  if (process.env.RTNETLINK_CODE_CACHE === '0') return { status: 'disabled', payload: undefined };
   let cache;
   try {
     cache = readFileSync(`${file}.cache`);
@@ -78,8 +80,9 @@ const loaded = new Map();
 /**
  * Loads `name` (a module of dist/bundle/) once per process and returns its exports, what happened
  * to its code cache — `accepted` (used), `rejected` (V8 refused it: other V8 flags), `stale` (made
- * for another file, V8 or architecture, or damaged), `missing`, or `bypassed` (source maps are
- * enabled: the module was `require`d) — and its compiled script (undefined when `require`d).
+ * for another file, V8 or architecture, or damaged), `missing`, `disabled` (RTNETLINK_CODE_CACHE=0),
+ * or `bypassed` (source maps are enabled: the module was `require`d) — and its compiled script
+ * (undefined when `require`d).
  */
 function loadScript(name) {
   let entry = loaded.get(name);

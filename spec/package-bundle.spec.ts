@@ -193,6 +193,12 @@ test('loading reads no option from a polluted Object.prototype', async (t) => {
   }
 });
 
+test('RTNETLINK_CODE_CACHE=0 reads no cache: the library compiles from source', async (t) => {
+  const r = await run(process.execPath, ['--input-type=module', '-e', statusScript(bundleDir)], { env: { ...process.env, RTNETLINK_CODE_CACHE: '0' } });
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(JSON.parse(r.stdout), { codeCache: 'disabled', eperm: 'EPERM', sandbox: 'function' });
+});
+
 test('V8 refuses the cache under other V8 flags; the library is compiled from source', async (t) => {
   t.deepEqual(await inFreshNode(t, statusScript(bundleDir), ['--min-semi-space-size=16']), { codeCache: 'rejected', eperm: 'EPERM', sandbox: 'function' });
 });
