@@ -48,8 +48,8 @@ const tscOut = join(root, 'dist', 'lib');
 const outdir = join(root, 'dist', 'bundle');
 
 /**
- * Entry point (dist/bundle/<name>.js) → the tsc output whose exports it re-exports, and where they
- * are in the library script's exports (`null`: at the top; else under that key), as lib/library.ts
+ * Entry point (dist/bundle/<name>.cjs) → the tsc output whose exports it exports again, and where
+ * they are in library.cjs's exports (`null`: at the top; else under that key), as lib/library.ts
  * arranges them.
  */
 const ENTRIES = {
@@ -57,7 +57,7 @@ const ENTRIES = {
   sandbox: { tsc: join(tscOut, 'sandbox', 'index.js'), key: 'sandbox' },
 };
 
-/** What stands for `import.meta.url` in library.cjs: the URL of library.cjs. */
+/** What stands for `import.meta.url` in library.cjs and cli.cjs: the module's own URL. */
 const IMPORT_META_URL = '__importMetaUrl';
 
 /** The `rtnl` command's code (lib/cli/run.ts: `runCli`), bundled self-contained into cli.cjs. */

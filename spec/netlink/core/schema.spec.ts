@@ -131,3 +131,24 @@ test('views serialise to JSON: bigints as decimal strings, bytes as hex', async 
   const { jsonSafe } = await import('../../../lib/netlink/core/message-view.js');
   t.deepEqual(jsonSafe({ a: 1n << 64n, b: [Uint8Array.from([1, 255])], c: { d: 'x', e: undefined } }), { a: '18446744073709551616', b: ['01ff'], c: { d: 'x', e: undefined } });
 });
+
+test('a set with an attribute number defined twice throws when it is first used, naming the set', (t) => {
+  const set = new AttrSet('twice', { a: attr(1, u8), b: attr(1, u16) });
+  t.throws(() => set.fieldOf(1), { message: 'twice: attribute 1 defined twice' });
+});
+
+test('no attribute set of the library defines a number twice (sets index themselves on first use, not at import)', async (t) => {
+  const { readdirSync } = await import('node:fs');
+  const dir = new URL('../../../lib/netlink/', import.meta.url);
+  let sets = 0;
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.js')) continue;
+    const module = await import(new URL(file, dir).href) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(module)) {
+      if (!(value instanceof AttrSet)) continue;
+      sets++;
+      t.notThrows(() => value.fieldOf(0), `${file}: ${name}`);
+    }
+  }
+  t.true(sets >= 45, `${sets} sets found`);
+});
