@@ -4,11 +4,12 @@
  * an item whose link is missing fails alone, and the rest leave packed into as few datagrams as the
  * buffers allow. The result has one entry per item, in order.
  */
+import { ENODEV } from '../core/errno.js';
 import { NetlinkError, ValidationError } from '../core/errors.js';
 import type { LinkRef } from '../core/validate.js';
 import type { NlWriter } from '../core/writer.js';
 import type { BulkResult, Connection } from '../transport/connection.js';
-import { resolveNames, type LinkIndexer } from './resolve.js';
+import { resolveNames, soleRef, type LinkIndexer } from './resolve.js';
 
 /** How one family's bulk call reads and writes its items. */
 export interface BulkCodec<C> {
@@ -89,13 +90,13 @@ export async function bulk<C>(conn: Connection, index: LinkIndexer, type: number
   if (!Array.isArray(items)) throw new ValidationError(field, items, 'an array is required');
   const { checked, refs, names } = checkItems(field, items, codec);
   const write = codec.write;
-  if (names === undefined) return conn.bulkOf(type, flags, checked, refs as unknown as Array<ReadonlyArray<number | undefined>>, write);
+  if (names === undefined) return namingMissingLinks(await conn.bulkOf(type, flags, checked, refs as unknown as Array<ReadonlyArray<number | undefined>>, write), checked, codec);
 
   // Each distinct name once; an item naming a link the kernel does not know fails alone.
   const resolved = await resolveNames(index, names);
   let missing = false;
   for (const v of resolved.values()) if (v instanceof NetlinkError) missing = true;
-  if (!missing) return conn.bulkOf(type, flags, checked, substituteAll(refs, resolved), write);
+  if (!missing) return namingMissingLinks(await conn.bulkOf(type, flags, checked, substituteAll(refs, resolved), write), checked, codec);
 
   const results = new Array<BulkResult>(checked.length);
   const sentItems: C[] = [];
@@ -118,7 +119,22 @@ export async function bulk<C>(conn: Connection, index: LinkIndexer, type: number
       order.push(i);
     }
   }
-  const sent = await conn.bulkOf(type, flags, sentItems, sentRefs, write);
+  const sent = namingMissingLinks(await conn.bulkOf(type, flags, sentItems, sentRefs, write), sentItems, codec);
   for (let k = 0; k < order.length; k++) results[order[k]!] = sent[k]!;
+  return results;
+}
+
+/**
+ * Names the link in each item's ENODEV (`link "eth0" does not exist`, `link with ifindex 7 …`) when
+ * the item has one link reference (see {@link soleRef}): the link was there when its name was
+ * resolved, or the caller gave an ifindex the kernel does not have. `results[i]` is `items[i]`'s.
+ */
+function namingMissingLinks<C>(results: BulkResult[], items: readonly C[], codec: BulkCodec<C>): BulkResult[] {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    if (r.status !== 'rejected' || !(r.reason instanceof NetlinkError) || r.reason.errno !== ENODEV || r.reason.link !== undefined) continue;
+    const link = soleRef(codec.refs(items[i]!));
+    if (link !== undefined) results[i] = { status: 'rejected', reason: r.reason.naming(link) };
+  }
   return results;
 }

@@ -52,6 +52,22 @@ export function resolveRefs(index: LinkIndexer, refs: ReadonlyArray<LinkRef | un
 }
 
 /**
+ * The one link reference among `refs`, as the caller gave it (a name or an ifindex): what an ENODEV
+ * of the request names. Undefined when there is none, or several (the kernel does not say which
+ * one it could not find).
+ */
+export function soleRef(refs: ReadonlyArray<LinkRef | undefined>): LinkRef | undefined {
+  let found: LinkRef | undefined;
+  for (let k = 0; k < refs.length; k++) {
+    const r = refs[k];
+    if (r === undefined) continue;
+    if (found !== undefined) return undefined;
+    found = r;
+  }
+  return found;
+}
+
+/**
  * Resolves each distinct name once, for bulk calls: a name the kernel does not know maps to its
  * NetlinkError (which then fails only the items naming it); any other error rejects.
  */

@@ -26,11 +26,11 @@ import { PendingRequests } from './pending.js';
 import { NetlinkSocket, RECV_TRUNCATED, type SocketOptions } from './socket.js';
 import { pulledDump } from './stream.js';
 import {
-  AckWaiter, BulkWaiter, DumpWaiter, EchoWaiter, GetWaiter, genericMessageName, type BulkResult, type DumpSink, type MessageNamer,
-  type ReplyDecoder, type RequestBuilder, type Waiter, type WaiterHost,
+  AckWaiter, BulkWaiter, DumpWaiter, EchoWaiter, GetWaiter, genericMessageName, type BulkResult, type DumpSink,
+  type ErrorSubject, type MessageNamer, type ReplyDecoder, type RequestBuilder, type Waiter, type WaiterHost,
 } from './waiters.js';
 
-export type { BulkResult, DumpSink, MessageNamer, ReplyDecoder, RequestBuilder } from './waiters.js';
+export type { BulkResult, DumpSink, ErrorSubject, MessageNamer, ReplyDecoder, RequestBuilder } from './waiters.js';
 export { genericMessageName } from './waiters.js';
 
 /** Options of a handle's request engine (a `Connection`), as {@link RtNetlink.open} takes them. */
@@ -121,24 +121,21 @@ export class Connection implements WaiterHost {
 
   // ---- public request API ----
 
-  /** Sends one request that the kernel ACKs (NLM_F_ACK is added). Resolves on the ACK. */
-  ack(type: number, flags: number, build: RequestBuilder): Promise<void> {
+  /** Sends one request the kernel ACKs (NLM_F_ACK added); resolves on the ACK. ENODEV names `subject`. */
+  ack(type: number, flags: number, build: RequestBuilder, subject?: ErrorSubject): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.enqueue(type, flags | NLM_F_REQUEST | NLM_F_ACK, build, new AckWaiter(type, resolve, reject), ACK_COST, false);
+      this.enqueue(type, flags | NLM_F_REQUEST | NLM_F_ACK, build, new AckWaiter(type, resolve, reject, subject), ACK_COST, false);
     });
   }
 
-  /** Sends one GET request (no dump) and decodes its single reply. */
-  get<T>(type: number, flags: number, build: RequestBuilder, decode: ReplyDecoder<T>): Promise<T> {
+  /** Sends one GET request (no dump) and decodes its single reply; an ENODEV names `subject` (see {@link ack}). */
+  get<T>(type: number, flags: number, build: RequestBuilder, decode: ReplyDecoder<T>, subject?: ErrorSubject): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue(type, flags | NLM_F_REQUEST, build, new GetWaiter(type, decode, resolve, reject), GET_COST, false);
+      this.enqueue(type, flags | NLM_F_REQUEST, build, new GetWaiter(type, decode, resolve, reject, subject), GET_COST, false);
     });
   }
 
-  /**
-   * Sends one request with NLM_F_ECHO and NLM_F_ACK. Resolves on the ACK with the change the kernel
-   * echoed back (decoded), or undefined when the kernel does not echo this request type.
-   */
+  /** Sends one request with NLM_F_ECHO | NLM_F_ACK; resolves on the ACK with the echoed change (undefined: none). */
   echo<T>(type: number, flags: number, build: RequestBuilder, decode: ReplyDecoder<T>): Promise<T | undefined> {
     return new Promise<T | undefined>((resolve, reject) => {
       this.enqueue(type, flags | NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO, build, new EchoWaiter(type, decode, resolve, reject), GET_COST, false);

@@ -4,7 +4,8 @@
  * promise (or a bulk call's result array, or a dump's sink) and tells the connection when its
  * replies are complete.
  */
-import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js';
+import { ENODEV } from '../core/errno.js';
+import { NetlinkError, ProtocolError, type ExtendedAck, type NetlinkErrorOptions } from '../core/errors.js';
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
 
@@ -86,14 +87,24 @@ export abstract class Waiter {
   }
 }
 
-/** The error of a request the kernel refused. */
-export function kernelError(host: WaiterHost, errno: number, requestType: number, seq: number, extack: ExtendedAck | undefined): NetlinkError {
-  return new NetlinkError(errno, host.messageName(requestType), extack ? { requestType, seq, extack } : { requestType, seq });
+/**
+ * The link a request is about, named in its ENODEV (`link "eth0" does not exist`, `link with
+ * ifindex 7 does not exist`): the one link reference the caller gave, as given.
+ */
+export type ErrorSubject = string | number | undefined;
+
+/** The error of a request the kernel refused; an ENODEV names `subject` when there is one. */
+export function kernelError(host: WaiterHost, errno: number, requestType: number, seq: number, extack: ExtendedAck | undefined,
+  subject?: ErrorSubject): NetlinkError {
+  const options: NetlinkErrorOptions = extack ? { requestType, seq, extack } : { requestType, seq };
+  if (subject !== undefined && errno === ENODEV) options.link = subject;
+  return new NetlinkError(errno, host.messageName(requestType), options);
 }
 
 /** One request answered by an ACK (or an error). */
 export class AckWaiter extends Waiter {
-  constructor(requestType: number, private readonly resolve: () => void, private readonly reject: (e: Error) => void) {
+  constructor(requestType: number, private readonly resolve: () => void, private readonly reject: (e: Error) => void,
+    private readonly subject: ErrorSubject = undefined) {
     super(requestType);
   }
   data(): void {
@@ -105,7 +116,7 @@ export class AckWaiter extends Waiter {
       host.warn(this.requestType, seq, extack);
       this.resolve();
     } else {
-      this.reject(kernelError(host, errno, this.requestType, seq, extack));
+      this.reject(kernelError(host, errno, this.requestType, seq, extack, this.subject));
     }
   }
   fail(_host: WaiterHost, error: Error): void {
@@ -116,7 +127,8 @@ export class AckWaiter extends Waiter {
 /** One GET answered by one data message (or an error). */
 export class GetWaiter<T> extends Waiter {
   constructor(requestType: number, private readonly decode: ReplyDecoder<T>,
-    private readonly resolve: (v: T) => void, private readonly reject: (e: Error) => void) {
+    private readonly resolve: (v: T) => void, private readonly reject: (e: Error) => void,
+    private readonly subject: ErrorSubject = undefined) {
     super(requestType);
   }
   data(host: WaiterHost, seq: number, buf: Buffer, off: number, len: number): void {
@@ -130,7 +142,7 @@ export class GetWaiter<T> extends Waiter {
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
     if (errno === 0) this.reject(new ProtocolError('ERR_NL_BAD_REPLY', host.messageName(this.requestType), 'an ACK came where a reply was expected'));
-    else this.reject(kernelError(host, errno, this.requestType, seq, extack));
+    else this.reject(kernelError(host, errno, this.requestType, seq, extack, this.subject));
   }
   fail(_host: WaiterHost, error: Error): void {
     this.reject(error);

@@ -2,7 +2,7 @@
 // (or lost ones), never trusted when the watcher socket cannot be used. Against the fake kernel: the
 // handle's request socket is fd 7, the watcher the next one opened.
 import test from 'ava';
-import { RtNetlink } from '../../../lib/netlink/index.js';
+import { RtNetlink, type BulkResult } from '../../../lib/netlink/index.js';
 import { NetlinkError } from '../../../lib/netlink/core/errors.js';
 import { attr, bytes, cstr, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
@@ -255,5 +255,69 @@ serial('a handle that reopens its socket (a dump broke) stops remembering names:
   await nl.neighbors.add({ link: 'd0', dst: '10.0.0.9' });
   t.is(lookups(k), 4, 'asked every time');
   t.true(k.closedFds.includes(8), 'the watcher was closed');
+  nl.close();
+});
+
+/** The NetlinkError a bulk item was rejected with. */
+function reasonOf(r: BulkResult | undefined): NetlinkError {
+  if (r?.status !== 'rejected' || !(r.reason instanceof NetlinkError)) throw new Error(`not a NetlinkError rejection: ${JSON.stringify(r)}`);
+  return r.reason;
+}
+
+serial('a link that disappears after its name was resolved: the request\'s ENODEV names the link as the caller gave it', async (t) => {
+  const links = new Map([['d0', 5]]);
+  // The kernel answers ENODEV for requests on ifindex 5 once `gone` (the device went away between
+  // the lookup, or the remembered name's check, and the request).
+  let gone = false;
+  const k = new FakeKernel((msgs: SentMessage[], kk) => {
+    const replies: Buffer[] = [];
+    for (const m of msgs) {
+      if (m.type === RTM_GETLINK) {
+        const index = links.get(readName(m.payload));
+        replies.push(index === undefined ? nlerror(m.seq, ENODEV, m)
+          : nlmsg(RTM_NEWLINK, 0, m.seq, 0, bytes([0, 0, 1, 0], u32(index), u32(0), u32(0)), attr(3, cstr('d0'))));
+      } else if (m.flags & NLM_F_ACK) {
+        replies.push(nlerror(m.seq, gone ? ENODEV : 0, m));
+      }
+    }
+    kk.deliver(...replies);
+  });
+  k.namespaceErrno = 0;
+  const nl = await open(k);
+  for (let i = 0; i < 3; i++) await nl.neighbors.add({ link: 'd0', dst: `10.0.0.${i + 1}` });
+  t.is(lookups(k), 2, 'd0 is remembered');
+  gone = true;
+  const single = await t.throwsAsync(nl.neighbors.add({ link: 'd0', dst: '10.0.0.9' }), { instanceOf: NetlinkError });
+  t.is(single.code, 'ENODEV');
+  t.is(single.link, 'd0');
+  t.regex(single.message, /^RTM_NEWNEIGH: ENODEV \(No such device\): link "d0" does not exist$/);
+  const route = await t.throwsAsync(nl.routes.add({ dst: '10.9.0.0/24', oif: 'd0' }), { instanceOf: NetlinkError });
+  t.is(route.link, 'd0');
+  const address = await t.throwsAsync(nl.addresses.add({ link: 'd0', address: '10.8.0.1/24' }), { instanceOf: NetlinkError });
+  t.is(address.link, 'd0');
+  const [bulk] = await nl.neighbors.addMany([{ link: 'd0', dst: '10.0.0.10' }]);
+  t.is(bulk?.status, 'rejected');
+  t.is(reasonOf(bulk).link, 'd0');
+  t.regex(reasonOf(bulk).message, /link "d0" does not exist/);
+  nl.close();
+});
+
+serial('an ifindex the kernel does not have: the ENODEV names "link with ifindex N" (single and bulk); with two link references it names none', async (t) => {
+  // Every request fails, ACK flag or not (the kernel always reports an error).
+  const k = new FakeKernel((msgs: SentMessage[], kk) => {
+    kk.deliver(...msgs.map((m) => nlerror(m.seq, ENODEV, m)));
+  });
+  const nl = await open(k);
+  const single = await t.throwsAsync(nl.neighbors.add({ link: 999, dst: '10.0.0.1' }), { instanceOf: NetlinkError });
+  t.is(single.link, 999);
+  t.regex(single.message, /: link with ifindex 999 does not exist$/);
+  const route = await t.throwsAsync(nl.routes.del({ dst: '10.9.0.0/24', oif: 998 }), { instanceOf: NetlinkError });
+  t.is(route.link, 998);
+  const results = await nl.routes.addMany([{ dst: '10.9.0.0/24', oif: 997 }, { dst: '10.9.1.0/24', oif: 996 }]);
+  t.deepEqual(results.map((r) => reasonOf(r).link), [997, 996]);
+  // A neighbour on a link with a master: the kernel does not say which of the two is missing.
+  const two = await t.throwsAsync(nl.neighbors.add({ link: 999, master: 998, lladdr: '02:00:00:00:00:01' }), { instanceOf: NetlinkError });
+  t.is(two.code, 'ENODEV');
+  t.is(two.link, undefined);
   nl.close();
 });

@@ -128,9 +128,9 @@ export class Addresses {
       return Promise.reject(e as Error);
     }
     const r = resolveRefs(this.index, [c.link]);
-    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => write(w, c, ifindexes[0]!)));
+    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => write(w, c, ifindexes[0]!), c.link));
     const ifindex = r[0]!;
-    return this.conn.ack(type, flags, (w) => write(w, c, ifindex));
+    return this.conn.ack(type, flags, (w) => write(w, c, ifindex), c.link);
   }
 
   /**

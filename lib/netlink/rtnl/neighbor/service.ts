@@ -11,7 +11,7 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../cor
 import type { BulkResult, Connection } from '../../transport/connection.js';
 import { bulk, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
-import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
+import { linkNames, resolveRefs, soleRef, type LinkIndexer } from '../resolve.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../rtm.js';
 import { checkNow, dumpStream, type PreparedDump } from '../stream.js';
 import { checkNeighborList, neighborStateMatches, type CheckedNeighborList, type NeighborListOptions } from './filter.js';
@@ -82,9 +82,10 @@ export class Neighbors {
    */
   async get(options: NeighborGetOptions): Promise<Neighbor> {
     const c = checkNeighborGet(options);
-    const r = resolveRefs(this.index, [c.link, c.master]);
+    const refs = [c.link, c.master];
+    const r = resolveRefs(this.index, refs);
     const [link, master] = r instanceof Promise ? await r : r;
-    return this.conn.get(RTM_GETNEIGH, 0, (w) => writeNeighborGet(w, c, link, master), neighborView);
+    return this.conn.get(RTM_GETNEIGH, 0, (w) => writeNeighborGet(w, c, link, master), neighborView, soleRef(refs));
   }
 
   /**
@@ -149,9 +150,11 @@ export class Neighbors {
     } catch (e) {
       return Promise.reject(e as Error);
     }
-    const r = resolveRefs(this.index, neighborRefs(c));
-    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindexes)));
-    return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, r));
+    const refs = neighborRefs(c);
+    const subject = soleRef(refs);
+    const r = resolveRefs(this.index, refs);
+    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindexes), subject));
+    return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, r), subject);
   }
 }
 
