@@ -16,8 +16,11 @@ const NLM_F_ACK = 4;
 const ENODEV = 19;
 const serial = test.serial;
 
-/** A kernel with links by name; RTM_GETLINK answers with the ifindex, anything else is ACKed. */
-function kernel(links: Map<string, number>): FakeKernel {
+/**
+ * A kernel with links by name; RTM_GETLINK answers with the ifindex, anything else is ACKed with
+ * `ackErrno()` (0 unless a test says otherwise).
+ */
+function kernel(links: Map<string, number>, ackErrno: () => number = () => 0): FakeKernel {
   const k = new FakeKernel((msgs: SentMessage[], kk) => {
     const replies: Buffer[] = [];
     for (const m of msgs) {
@@ -27,7 +30,7 @@ function kernel(links: Map<string, number>): FakeKernel {
         if (index === undefined) replies.push(nlerror(m.seq, ENODEV, m));
         else replies.push(nlmsg(RTM_NEWLINK, 0, m.seq, 0, bytes([0, 0, 1, 0], u32(index), u32(0), u32(0)), attr(3, cstr(name))));
       } else if (m.flags & NLM_F_ACK) {
-        replies.push(nlerror(m.seq, 0, m));
+        replies.push(nlerror(m.seq, ackErrno(), m));
       }
     }
     kk.deliver(...replies);
@@ -265,24 +268,10 @@ function reasonOf(r: BulkResult | undefined): NetlinkError {
 }
 
 serial('a link that disappears after its name was resolved: the request\'s ENODEV names the link as the caller gave it', async (t) => {
-  const links = new Map([['d0', 5]]);
-  // The kernel answers ENODEV for requests on ifindex 5 once `gone` (the device went away between
-  // the lookup, or the remembered name's check, and the request).
+  // The kernel answers ENODEV once `gone` (the device went away between the lookup, or the
+  // remembered name's check, and the request).
   let gone = false;
-  const k = new FakeKernel((msgs: SentMessage[], kk) => {
-    const replies: Buffer[] = [];
-    for (const m of msgs) {
-      if (m.type === RTM_GETLINK) {
-        const index = links.get(readName(m.payload));
-        replies.push(index === undefined ? nlerror(m.seq, ENODEV, m)
-          : nlmsg(RTM_NEWLINK, 0, m.seq, 0, bytes([0, 0, 1, 0], u32(index), u32(0), u32(0)), attr(3, cstr('d0'))));
-      } else if (m.flags & NLM_F_ACK) {
-        replies.push(nlerror(m.seq, gone ? ENODEV : 0, m));
-      }
-    }
-    kk.deliver(...replies);
-  });
-  k.namespaceErrno = 0;
+  const k = kernel(new Map([['d0', 5]]), () => (gone ? ENODEV : 0));
   const nl = await open(k);
   for (let i = 0; i < 3; i++) await nl.neighbors.add({ link: 'd0', dst: `10.0.0.${i + 1}` });
   t.is(lookups(k), 2, 'd0 is remembered');
