@@ -367,6 +367,20 @@ static napi_value socket_recv(napi_env env, napi_callback_info info) {
   return num(env, n);
 }
 
+// socketPending(fd): the length of the datagram at the head of the receive queue, without taking
+// it (MSG_PEEK | MSG_TRUNC into no buffer), or -EAGAIN when the queue is empty: the cheapest "did
+// anything arrive?" (one recv with no msghdr, no address, no control messages; ~1 us less than
+// socketRecv on a machine where a syscall costs ~0.7 us). A pending error (ENOBUFS) is returned once.
+static napi_value socket_pending(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int fd;
+  ssize_t n;
+  if (!get_args(env, info, 1, argv, NULL) || !get_fd(env, argv[0], &fd)) return NULL;
+  do n = recv(fd, NULL, 0, MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC);
+  while (n < 0 && errno == EINTR);
+  return num(env, n < 0 ? -errno : n);
+}
+
 // socketSetOption(fd, level, name, value): setsockopt with an int, which every netlink and socket
 // option we use takes (NETLINK_ADD_MEMBERSHIP's u32 group included: values up to 2**32-1 wrap).
 static napi_value socket_set_option(napi_env env, napi_callback_info info) {
@@ -870,6 +884,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor fns[] = {
       FN("socketOpen", socket_open),          FN("socketPortId", socket_port_id),
       FN("socketSend", socket_send),          FN("socketRecv", socket_recv),
+      FN("socketPending", socket_pending),
       FN("socketSetOption", socket_set_option), FN("socketGetOption", socket_get_option),
       FN("socketClose", socket_close),        FN("pollerCreate", poller_create),
       FN("namespaceCreate", namespace_create), FN("mount", do_mount),

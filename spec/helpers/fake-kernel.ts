@@ -104,6 +104,17 @@ export class FakeKernel implements NativeBinding {
     buf.set(next.data.subarray(0, Math.min(length, next.data.length)), offset);
     return next.data.length;
   }
+  socketPending(fd: number): number {
+    const queue = this.otherQueues.get(fd) ?? this.queue;
+    const next = queue[0];
+    if (next === undefined) return -11;
+    // An error is reported once, as the kernel clears it.
+    if ('errno' in next) {
+      queue.shift();
+      return -next.errno;
+    }
+    return next.data.length;
+  }
   socketSetOption(_fd: number, level: number, name: number, value: number): number {
     this.options.set(`${level}:${name}`, value);
     return 0;

@@ -185,19 +185,20 @@ export class LinkNames {
       return false;
     }
     const socket = this.watcher!;
-    let changed = false;
+    // The usual answer, nothing queued, comes from the cheapest syscall (socket.pending, which
+    // leaves a datagram queued and reports an error once).
+    let r = socket.pending();
+    if (r === -EAGAIN) return true;
+    // A notification, or lost ones (ENOBUFS): something changed. Drain what is queued.
     for (;;) {
-      const r = socket.discard();
-      if (r === -EAGAIN) break;
       if (r < 0 && r !== -ENOBUFS) {
         // The socket broke: stop trusting it.
         this.close();
         return false;
       }
-      // A notification, or lost ones (ENOBUFS): something changed.
-      changed = true;
+      r = socket.discard();
+      if (r === -EAGAIN) break;
     }
-    if (!changed) return true;
     this.known.clear();
     this.generation++;
     return false;

@@ -55,6 +55,12 @@ export interface NativeBinding {
    * control message or -1.
    */
   socketRecv(fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number;
+  /**
+   * The length (bytes) of the datagram at the head of the receive queue, left there (`recv` with
+   * MSG_PEEK | MSG_TRUNC into no buffer), or `-EAGAIN` when nothing is queued; a pending socket
+   * error (`-ENOBUFS`) once. Cheaper than {@link socketRecv} for "did anything arrive?".
+   */
+  socketPending(fd: number): number;
   /** `setsockopt(fd, level, name, &int)`. Returns 0. */
   socketSetOption(fd: number, level: number, name: number, value: number): number;
   /** `getsockopt(fd, level, name)` of an int option. Returns the value (all options we read are ≥ 0). */

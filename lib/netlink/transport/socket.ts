@@ -191,6 +191,14 @@ export class NetlinkSocket {
   }
 
   /**
+   * Whether a datagram waits, without taking it: its length, `-EAGAIN` when nothing is queued, or a
+   * negative errno (`-ENOBUFS`: the kernel dropped messages). One cheap syscall.
+   */
+  pending(): number {
+    return this.closed ? -EAGAIN : this.binding.socketPending(this.fd);
+  }
+
+  /**
    * Calls `onReadable` from the event loop while the socket has data, until {@link unwatch}. Each
    * call replaces the callback of the one before (one consumer at a time): the native poller is
    * created once per socket and calls whichever callback was given last.

@@ -48,6 +48,15 @@ class SocketsKernel extends FakeKernel {
     this.onRecv(fd);
     return next.data.length;
   }
+  override socketPending(fd: number): number {
+    const next = this.queues.get(fd)?.[0];
+    if (next === undefined) return -11;
+    if ('errno' in next) {
+      this.queues.get(fd)!.shift();
+      return -next.errno;
+    }
+    return next.data.length;
+  }
   /** Queues a datagram of `messages` on `fd`. */
   to(fd: number, ...messages: Buffer[]): void {
     this.queues.get(fd)!.push({ data: Buffer.concat(messages) });
