@@ -8,7 +8,8 @@
 // Node version).
 //
 // Before a cache is taken, the module does read-only work on the build machine's network namespace: the
-// library lists links, addresses, routes, neighbours and rules and turns every object into JSON, a plain
+// library validates and encodes sample requests into a scratch buffer (lib/warm-up.ts: nothing is sent),
+// then lists links, addresses, routes, neighbours and rules and turns every object into JSON, a plain
 // object and text; the command runs its `show` commands with their output thrown away. A cache then holds
 // the bytecode of the functions a first dump (a first `rtnl … show`) runs, so a fresh process does not
 // compile them (~4 ms less for a first `links.list()` with `toObject()` here). Nothing is changed.
@@ -26,8 +27,12 @@ const ifStale = process.argv.includes('--if-stale');
 delete process.env.RTNETLINK_CODE_CACHE;
 const { cacheFile, loadScript } = createRequire(import.meta.url)('./load.cjs');
 
-/** The library's warm-up: read-only dumps, each object used whole. */
-async function dumps({ RtNetlink }) {
+/**
+ * The library's warm-up: the validation and encoding of common requests (nothing is sent), then
+ * read-only dumps, each object used whole.
+ */
+async function dumps({ RtNetlink, __warmEncoders }) {
+  __warmEncoders();
   const nl = await RtNetlink.open();
   try {
     for (const list of [() => nl.links.list(), () => nl.addresses.list(), () => nl.routes.list(), () => nl.neighbors.list(), () => nl.rules.list()]) {
