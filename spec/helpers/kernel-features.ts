@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import test, { type ExecutionContext } from 'ava';
-import { privileged, uniqueName } from './netns.js';
+import { NEEDS_ROOT, privileged, uniqueName } from './netns.js';
 
 /** A kernel feature some live tests need. */
 export type KernelFeature = 'dummy' | 'bond' | 'vlan' | 'ipvlan' | 'ipvtap' | 'bridge-vlan-filtering' | 'mpls-encap'
@@ -69,7 +69,7 @@ export function whyMissing(feature: KernelFeature): string | undefined {
  */
 export function kernelTest(needs: readonly KernelFeature[], title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
   if (!privileged) {
-    test.skip(`${title} (needs root inside spec/run.mjs's isolation: makes network namespaces)`, fn);
+    test.skip(`${title} (${NEEDS_ROOT})`, fn);
     return;
   }
   const lacking = needs.filter((f) => missing.has(f));

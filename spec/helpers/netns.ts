@@ -65,18 +65,25 @@ export async function tempNetns(t: ExecutionContext, prefix = 'rt'): Promise<Tes
 }
 
 /**
+ * Why a live test is skipped when not {@link privileged}: the test command (spec/run.mjs) runs as
+ * root in its own network and mount namespaces; a bare `ava` run, or one without root, must not
+ * make namespace files in the machine's /run/netns. CI always runs them.
+ */
+export const NEEDS_ROOT = "needs root inside spec/run.mjs's isolation: makes network namespaces";
+
+/**
  * Registers a test that needs the real kernel and root (it makes namespaces). Without root it is
  * registered as skipped, with the reason in its title, so the gap is visible in the report.
  */
 export function liveTest(title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
   if (privileged) test(title, fn);
-  else test.skip(`${title} (needs root inside spec/run.mjs's isolation: makes network namespaces)`, fn);
+  else test.skip(`${title} (${NEEDS_ROOT})`, fn);
 }
 
 /** Like {@link liveTest}, run one after another (for tests that measure or flood). */
 export function liveSerial(title: string, fn: (t: ExecutionContext) => Promise<void> | void): void {
   if (privileged) test.serial(title, fn);
-  else test.skip(`${title} (needs root inside spec/run.mjs's isolation: makes network namespaces)`, fn);
+  else test.skip(`${title} (${NEEDS_ROOT})`, fn);
 }
 
 // ---- file-system safety: what is on the disk and in the mount table, before and after a call ----

@@ -7,12 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { ValidationError, netns } from '../../lib/netlink/index.js';
 import {
   InterfaceStatistics, Sandbox, generateKey, getBasePath, lowestFreeName, setBasePath, type Interface,
 } from '../../lib/sandbox/index.js';
-import { diskState, invalidPaths, ipJson, privileged, tempDir, tempNetns } from '../helpers/netns.js';
+import { diskState, invalidPaths, ipJson, liveSerial, tempDir, tempNetns } from '../helpers/netns.js';
 import { destroyAtTeardown, ipJsonIn, sandboxFixture } from '../helpers/sandbox-fixtures.js';
 
 /** Values that are not strings (for every string argument). */
@@ -95,13 +95,8 @@ async function expectValidation(t: ExecutionContext, c: Case): Promise<void> {
   t.true(e instanceof ValidationError, `${c.name}: ${e?.name}: ${e?.message.slice(0, 200)}`);
 }
 
-/** Registers a serial live test (a polluted Object.prototype must not reach other tests). */
-function liveSerialTest(title: string, fn: (t: ExecutionContext) => Promise<void>): void {
-  if (privileged) test.serial(title, fn);
-  else test.skip(`${title} (needs root inside spec/run.mjs's isolation)`, fn);
-}
-
-liveSerialTest('every sandbox and netns method refuses hostile input with a ValidationError before touching anything', async (t) => {
+// Serial: a polluted Object.prototype must not reach other tests.
+liveSerial('every sandbox and netns method refuses hostile input with a ValidationError before touching anything', async (t) => {
   const { src, sb, key, dir } = await sandboxFixture(t);
   await sb.addInterface('hbr', 'br', { bridge: true });
   const iface: Interface = await sb.addVeth('hv0', 'eth', { address: '10.70.0.2/24' });
@@ -257,7 +252,7 @@ liveSerialTest('every sandbox and netns method refuses hostile input with a Vali
   t.log(`${cases.length} hostile calls`);
 });
 
-liveSerialTest('a polluted Object.prototype changes nothing: options are read from own properties only', async (t) => {
+liveSerial('a polluted Object.prototype changes nothing: options are read from own properties only', async (t) => {
   const { src, sb, key } = await sandboxFixture(t);
   const work = tempDir(t);
   // Every option name of the sandbox and netns API except `mac`, `master` and `family`: those are
