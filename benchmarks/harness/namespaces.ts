@@ -97,6 +97,9 @@ export async function settle(): Promise<void> {
   if (control === undefined) {
     controlNs = await createNamespace();
     control = await RtNetlink.open({ netns: controlNs.path });
+    // A caller that never calls releaseNamespaces (a script using the harness) must not leave the
+    // control namespace behind: release it when the process has nothing else to do.
+    process.once('beforeExit', () => void releaseNamespaces());
   }
   const nl = control;
   // cleanup_net starts only after an RCU grace period and may take the lock in several bursts, so

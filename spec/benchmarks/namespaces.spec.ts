@@ -1,0 +1,31 @@
+// benchmarks/harness/namespaces.ts: a process that uses the harness and never calls
+// releaseNamespaces (a script, say) leaves no namespace behind in /run/netns.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { liveTest } from '../helpers/netns.js';
+
+const HARNESS = fileURLToPath(new URL('../../benchmarks/harness/namespaces.js', import.meta.url));
+
+/** The harness's namespaces of process `pid` still in /run/netns (it names them rtb<pid in base 36>-N). */
+const leftBy = (pid: number): string[] => readdirSync('/run/netns').filter((n) => n.startsWith(`rtb${pid.toString(36)}-`));
+
+liveTest('a script that makes and deletes a namespace and exits without releaseNamespaces leaves none behind (the control namespace included)', (t) => {
+  const script = [
+    `const h = await import(${JSON.stringify(HARNESS)});`,
+    'const ns = await h.createNamespaceWithLink();',
+    'await h.deleteNamespace(ns);',
+    'console.log(process.pid);',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  t.is(r.status, 0, r.stderr);
+  const pid = Number(r.stdout.trim());
+  t.true(Number.isInteger(pid) && pid > 0, r.stdout);
+  t.deepEqual(leftBy(pid), []);
+});
+
+test('the harness names its namespaces as leftBy expects', async (t) => {
+  const src = (await import('node:fs')).readFileSync(HARNESS, 'utf8');
+  t.regex(src, /`rtb\$\{process\.pid\.toString\(36\)\}-\$\{/);
+});
