@@ -35,16 +35,6 @@ export {
   type LinkSetOptions, type LinkSettings, type VethPeer,
 } from './options.js';
 
-/**
- * A rejection handler that names `ref` in a NetlinkError ENODEV (`link "nope" does not exist`), as
- * `ip` says `Device "nope" does not exist.`; other errors pass unchanged.
- */
-function naming(ref: LinkRef): (e: unknown) => never {
-  return (e) => {
-    throw e instanceof NetlinkError && e.errno === ENODEV ? e.naming(ref) : e;
-  };
-}
-
 /** Runs `fn` with namespace fds opened for the given references, closing them afterwards. */
 async function withNamespaces<T>(refs: Array<[field: string, ref: string | number | undefined]>,
   fn: (fds: Array<number | undefined>) => Promise<T>): Promise<T> {
@@ -125,9 +115,9 @@ export class Links {
       // Not an interface name, but maybe an alternative name too long for IFLA_IFNAME.
       const alt = longAltName(ref);
       if (alt === undefined) return Promise.reject(e as Error);
-      return this.conn.get(RTM_GETLINK, 0, requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_VF)), linkView).catch(naming(alt));
+      return this.conn.get(RTM_GETLINK, 0, requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_VF)), linkView, alt);
     }
-    return this.conn.get(RTM_GETLINK, 0, (w) => writeGetRequest(w, checked, C.RTEXT_FILTER_VF), linkView).catch(naming(checked));
+    return this.conn.get(RTM_GETLINK, 0, (w) => writeGetRequest(w, checked, C.RTEXT_FILTER_VF), linkView, checked);
   }
 
   /** The first link with alias `alias`, in full (see {@link get}). */
@@ -153,7 +143,7 @@ export class Links {
     const name = alt ?? checkLinkName('link', ref);
     const build: RequestBuilder = alt === undefined ? (w) => writeGetRequest(w, name, C.RTEXT_FILTER_SKIP_STATS)
       : requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_SKIP_STATS));
-    return this.conn.get(RTM_GETLINK, 0, build, (buf, off) => buf.readInt32LE(off + IFI_INDEX_AT)).catch(naming(name));
+    return this.conn.get(RTM_GETLINK, 0, build, (buf, off) => buf.readInt32LE(off + IFI_INDEX_AT), name);
   }
 
   /**
@@ -261,7 +251,7 @@ export class Links {
     const [dataBytes, slaveData] = payloads(ifindexes, data, c.slaveData);
     await withNamespaces([['netns', c.settings.netns]], ([netNsFd]) => {
       const request = setRequest(c, { ref: target, master, netNsFd, kind, data: dataBytes, slaveData });
-      return this.conn.ack(RTM_NEWLINK, 0, requestBuilder(request)).catch(naming(c.target));
+      return this.conn.ack(RTM_NEWLINK, 0, requestBuilder(request), c.target);
     });
   }
 
@@ -274,21 +264,20 @@ export class Links {
     const target = checkLinkRef('link', ref);
     const checked = checkAltNames(names);
     // NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND, as ip sends it.
-    return this.conn.ack(RTM_NEWLINKPROP, NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND, requestBuilder(altNameRequest(target, checked)))
-      .catch(naming(target));
+    return this.conn.ack(RTM_NEWLINKPROP, NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND, requestBuilder(altNameRequest(target, checked)), target);
   }
 
   /** Deletes alternative names of a link (RTM_DELLINKPROP). A name the link does not have is a NetlinkError ENOENT. */
   async delAltName(ref: LinkRef, names: string | string[]): Promise<void> {
     const target = checkLinkRef('link', ref);
     const checked = checkAltNames(names);
-    return this.conn.ack(RTM_DELLINKPROP, 0, requestBuilder(altNameRequest(target, checked))).catch(naming(target));
+    return this.conn.ack(RTM_DELLINKPROP, 0, requestBuilder(altNameRequest(target, checked)), target);
   }
 
   /** Deletes a link (RTM_DELLINK). Deleting one end of a veth deletes both. */
   async del(ref: LinkRef): Promise<void> {
     const target = checkLinkRef('link', ref);
-    return this.conn.ack(RTM_DELLINK, 0, requestBuilder(delRequest(target))).catch(naming(target));
+    return this.conn.ack(RTM_DELLINK, 0, requestBuilder(delRequest(target)), target);
   }
 
   /**
