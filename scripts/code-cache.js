@@ -16,7 +16,7 @@
 // Without the native helper (not built yet) a cache holds the top-level code only.
 //
 // Usage: node dist/bundle/code-cache.js [--if-stale]
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ const { cacheFile, loadScript } = createRequire(import.meta.url)('./load.cjs');
  * The library's warm-up: the validation and encoding of common requests (nothing is sent), then
  * read-only dumps, each object used whole.
  */
-async function dumps({ RtNetlink, __warmEncoders }) {
+async function warmLibrary({ RtNetlink, __warmEncoders }) {
   __warmEncoders();
   const nl = await RtNetlink.open();
   try {
@@ -55,7 +55,7 @@ const SHOW_COMMANDS = [
 ];
 
 /** The command's warm-up; a command that fails is an error (its message went nowhere). */
-async function shows({ runCli }) {
+async function warmCommand({ runCli }) {
   let failure = '';
   const io = { out() {}, err(text) { failure += text; } };
   for (const argv of SHOW_COMMANDS) {
@@ -64,7 +64,7 @@ async function shows({ runCli }) {
 }
 
 /** Each bundled module load.cjs compiles, and its warm-up. */
-const MODULES = [['library.cjs', dumps], ['cli.cjs', shows]];
+const MODULES = [['library.cjs', warmLibrary], ['cli.cjs', warmCommand]];
 
 for (const [name, warmUp] of MODULES) {
   const { exports, script, status } = loadScript(name);
@@ -78,8 +78,24 @@ for (const [name, warmUp] of MODULES) {
     process.stderr.write(`rtnetlink: the code cache of ${name} has no (or part of its) warm-up (${why}): a first call compiles what is missing\n`);
   }
   const file = join(bundle, name);
-  // Written aside and renamed: a process starting meanwhile reads the old cache or the new one, whole.
-  writeFileSync(`${file}.cache.${process.pid}.tmp`, cacheFile(readFileSync(file), script.createCachedData()));
-  renameSync(`${file}.cache.${process.pid}.tmp`, `${file}.cache`);
+  // Written aside and renamed: a process starting meanwhile reads the old cache or the new one, whole;
+  // a write that fails (a full disk, a read-only package) leaves no partial file behind.
+  // Only a file this process created is ever removed.
+  const aside = `${file}.cache.${process.pid}.tmp`;
+  const data = cacheFile(readFileSync(file), script.createCachedData());
+  let created = false;
+  try {
+    const fd = openSync(aside, 'wx', 0o644);
+    created = true;
+    try {
+      writeFileSync(fd, data);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(aside, `${file}.cache`);
+  } catch (e) {
+    if (created) rmSync(aside, { force: true });
+    throw e;
+  }
   if (ifStale) console.log(`rtnetlink: made the code cache of ${name} for this node (it had ${status === 'missing' ? 'none' : `one it could not use: ${status}`})`);
 }
