@@ -5,6 +5,7 @@
  * routes: 10,001 in table main. Warm: one unmeasured run of every side first.
  */
 import { RtNetlink } from '../../lib/netlink/index.js';
+import { coldSample } from '../harness/cold.js';
 import { expectFulfilled, type Comparison, type RowSpec, type Timings } from '../harness/compare.js';
 import { batchFile, ipBatch } from '../harness/ip.js';
 import { createNamespace, createNamespaceWithLink, deleteNamespace, type Namespace } from '../harness/namespaces.js';
@@ -13,6 +14,7 @@ import { time } from '../harness/stats.js';
 import { populateLinks } from './links.js';
 import { MAIN4 } from './routes.js';
 import { routeSpecs } from './items.js';
+import type { ColdJob } from './cold-worker.js';
 
 /** The three ways of using every object of a dump, as ours variants 0, 1, 2. */
 interface Uses<T> {
@@ -29,6 +31,8 @@ function fullDecode<T>(spec: {
   family: string; unit: string; count: number; dumps: number; ipLine: string; fieldsNote: string;
   toObjectTarget: number | null; fieldsTarget: number | null; estimateS: number;
   setup: () => Promise<Namespace>; list: (nl: RtNetlink) => Promise<T[]>; uses: Uses<T>;
+  /** The cold worker's job doing `list` and `toObject()` in a fresh process (it must list what `list` lists). */
+  coldJob: ColdJob;
   /** The dump of the six-field variant, when it differs from `list` (it need not fetch what it never reads). */
   listFields?: (nl: RtNetlink) => Promise<T[]>;
 }): Comparison {
@@ -61,6 +65,10 @@ function fullDecode<T>(spec: {
       row('toObject', 0, spec.toObjectTarget, `ours: \`toObject()\` of every ${spec.unit} of each dump; ip: \`${spec.ipLine}\` formatting text to /dev/null`),
       row('JSON.stringify', 1, null, `ours: \`JSON.stringify(${spec.unit})\` of every ${spec.unit} (its toJSON())`),
       row('six fields', 2, spec.fieldsTarget, `ours: reading ${spec.fieldsNote} of every ${spec.unit}`),
+      {
+        name: `${label} (toObject)`, mode: 'cold decode', n: total, unit: spec.unit, ours: [3, 'dump'], ip: 'dump', target: null,
+        note: `ours: the same ${spec.dumps} dumps with \`toObject()\` of every ${spec.unit} as the first calls of a fresh node process; ip: as above`,
+      },
     ],
     before: async () => {
       ns = await spec.setup();
@@ -71,7 +79,10 @@ function fullDecode<T>(spec: {
       if (ns) await deleteNamespace(ns);
     },
     ip: async () => ({ dump: ipBatch(ns, batchFile(`${spec.family}-decode`, Array<string>(spec.dumps).fill(spec.ipLine))) }),
-    ours: [variant(spec.uses.toObject), variant(spec.uses.stringify), variant(spec.uses.fields, spec.listFields)],
+    ours: [
+      variant(spec.uses.toObject), variant(spec.uses.stringify), variant(spec.uses.fields, spec.listFields),
+      { run: async () => ({ dump: coldSample(spec.coldJob, ns!, spec.dumps, spec.count) }), fresh: true },
+    ],
   };
 }
 
@@ -98,6 +109,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
         return ns;
       },
       list: (nl) => nl.links.list(),
+      coldJob: 'links.toObject',
       listFields: (nl) => nl.links.list({ stats: false }),
       uses: {
         toObject: (l) => Object.keys(l.toObject()).length,
@@ -119,6 +131,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
         return ns;
       },
       list: (nl) => nl.routes.list(MAIN4),
+      coldJob: 'routes.toObject',
       uses: {
         toObject: (r) => Object.keys(r.toObject()).length,
         stringify: (r) => JSON.stringify(r).length,

@@ -10,12 +10,13 @@ import type { Namespace } from './namespaces.js';
 const WORKER = fileURLToPath(new URL('../cases/cold-worker.js', import.meta.url));
 
 /**
- * Runs `job` on `n` items in a fresh node process with a handle in `ns`, and returns the
- * milliseconds of its first call (process start, import and handle opening excluded: like ip's
- * startup, they are not the work). Throws with the worker's stderr if it fails.
+ * Runs `job` on `n` items (`n` dumps for the decode jobs) in a fresh node process with a handle in
+ * `ns`, and returns the milliseconds of its first call (process start, import and handle opening
+ * excluded: like ip's startup, they are not the work). `expect`: what the job must resolve to (the
+ * objects per dump of a decode job). Throws with the worker's stderr if it fails.
  */
-export function coldSample(job: ColdJob, ns: Namespace, n: number): number {
-  const r = spawnSync(process.execPath, [WORKER, JSON.stringify({ job, netns: ns.path, n })], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+export function coldSample(job: ColdJob, ns: Namespace, n: number, expect?: number): number {
+  const r = spawnSync(process.execPath, [WORKER, JSON.stringify({ job, netns: ns.path, n, expect })], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`cold ${job} ×${n} failed (${r.status ?? r.signal}): ${r.stderr.trim()}`);
   const out: unknown = JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null');

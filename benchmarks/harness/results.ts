@@ -15,10 +15,10 @@
  * - `memory`: bytes a pattern of use keeps alive, after GC;
  * - `import`: time `import()` of an entry point adds to a fresh process's start.
  */
-export type Mode = 'warm' | 'seq' | 'cold' | 'seq cold' | 'decode' | 'memory' | 'import';
+export type Mode = 'warm' | 'seq' | 'cold' | 'seq cold' | 'decode' | 'cold decode' | 'memory' | 'import';
 
 /** Every mode, in the order the README explains them. */
-export const MODES: readonly Mode[] = ['warm', 'seq', 'cold', 'seq cold', 'decode', 'memory', 'import'];
+export const MODES: readonly Mode[] = ['warm', 'seq', 'cold', 'seq cold', 'decode', 'cold decode', 'memory', 'import'];
 
 /** A row comparing ours with `ip -batch`: operations per second of the medians. */
 export interface RatioRow {
