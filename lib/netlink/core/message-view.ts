@@ -199,6 +199,18 @@ export abstract class MessageView {
     return at;
   }
 
+  /**
+   * Whether attribute `type` may be in the message: false only when this view's attribute index
+   * (built here if another view holds it) has no attribute of that type and its walk was not cut
+   * short by malformed bytes. A getter that reads only `type` then returns undefined, so
+   * toObject() skips it: one call for an absent field instead of the getter's three.
+   */
+  protected mayHave(type: number): boolean {
+    if (type >= INDEXED) return true;
+    if (indexedView !== this) this.indexed();
+    return index[type] !== 0 || index[INDEXED] !== 0;
+  }
+
   /** Makes the shared index this view's (toObject() starts with this: every read is then a lookup). */
   protected indexed(): void {
     if (indexedView === this) return;

@@ -293,6 +293,7 @@ export class Link extends MessageView {
    */
   toObject(): LinkObject {
     this.indexed();
+    // Fields most links lack are skipped without calling their getters when absent (see mayHave).
     const o: LinkObject = {
       ifindex: this.ifindex, name: this.name, flags: this.flags, linkType: this.linkType, operstate: this.operstate,
       altNames: this.altNames,
@@ -309,18 +310,26 @@ export class Link extends MessageView {
     if (mac !== undefined) o.mac = mac;
     const broadcast = this.broadcast;
     if (broadcast !== undefined) o.broadcast = broadcast;
-    const permAddress = this.permAddress;
-    if (permAddress !== undefined) o.permAddress = permAddress;
+    if (this.mayHave(C.IFLA_PERM_ADDRESS)) {
+      const permAddress = this.permAddress;
+      if (permAddress !== undefined) o.permAddress = permAddress;
+    }
     const linkmode = this.linkmode;
     if (linkmode !== undefined) o.linkmode = linkmode;
     const qdisc = this.qdisc;
     if (qdisc !== undefined) o.qdisc = qdisc;
-    const master = this.master;
-    if (master !== undefined) o.master = master;
-    const link = this.link;
-    if (link !== undefined) o.link = link;
-    const linkNetnsId = this.linkNetnsId;
-    if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    if (this.mayHave(C.IFLA_MASTER)) {
+      const master = this.master;
+      if (master !== undefined) o.master = master;
+    }
+    if (this.mayHave(C.IFLA_LINK)) {
+      const link = this.link;
+      if (link !== undefined) o.link = link;
+    }
+    if (this.mayHave(C.IFLA_LINK_NETNSID)) {
+      const linkNetnsId = this.linkNetnsId;
+      if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    }
     const txqlen = this.txqlen;
     if (txqlen !== undefined) o.txqlen = txqlen;
     const group = this.group;
@@ -337,10 +346,14 @@ export class Link extends MessageView {
     if (numTxQueues !== undefined) o.numTxQueues = numTxQueues;
     const numRxQueues = this.numRxQueues;
     if (numRxQueues !== undefined) o.numRxQueues = numRxQueues;
-    const alias = this.alias;
-    if (alias !== undefined) o.alias = alias;
-    const parentDevName = this.parentDevName;
-    if (parentDevName !== undefined) o.parentDevName = parentDevName;
+    if (this.mayHave(C.IFLA_IFALIAS)) {
+      const alias = this.alias;
+      if (alias !== undefined) o.alias = alias;
+    }
+    if (this.mayHave(C.IFLA_PARENT_DEV_NAME)) {
+      const parentDevName = this.parentDevName;
+      if (parentDevName !== undefined) o.parentDevName = parentDevName;
+    }
     const linkInfo = this.linkInfo;
     if (linkInfo !== undefined) o.linkInfo = linkInfo;
     const addrGenMode = this.addrGenMode;

@@ -291,46 +291,85 @@ export class Route extends MessageView {
       family: this.family, type: this.type, dst: this.dst, tos: this.tos, table: this.table, protocol: this.protocol,
       scope: this.scope, flags: this.flags,
     };
+    // A field whose attribute is absent is skipped without calling its getter (see mayHave).
     const src = this.src;
     if (src !== undefined) o.src = src;
-    const gateway = this.gateway;
-    if (gateway !== undefined) o.gateway = gateway;
-    const via = this.via;
-    if (via !== undefined) o.via = via;
-    const oif = this.oif;
-    if (oif !== undefined) o.oif = oif;
-    const iif = this.iif;
-    if (iif !== undefined) o.iif = iif;
-    const prefsrc = this.prefsrc;
-    if (prefsrc !== undefined) o.prefsrc = prefsrc;
-    const metric = this.metric;
-    if (metric !== undefined) o.metric = metric;
-    const metrics = this.metrics;
-    if (metrics !== undefined) o.metrics = metrics;
-    const multipath = this.multipath;
-    if (multipath !== undefined) o.multipath = multipath;
-    const pref = this.pref;
-    if (pref !== undefined) o.pref = pref;
-    const expires = this.expires;
-    if (expires !== undefined) o.expires = expires;
-    const mark = this.mark;
-    if (mark !== undefined) o.mark = mark;
-    const uid = this.uid;
-    if (uid !== undefined) o.uid = uid;
-    const realms = this.realms;
-    if (realms !== undefined) o.realms = realms;
-    const nhid = this.nhid;
-    if (nhid !== undefined) o.nhid = nhid;
-    const encapType = this.encapType;
-    if (encapType !== undefined) o.encapType = encapType;
-    const encap = this.encap;
-    if (encap !== undefined) o.encap = encap;
-    const newdst = this.newdst;
-    if (newdst !== undefined) o.newdst = newdst;
-    const ttlPropagate = this.ttlPropagate;
-    if (ttlPropagate !== undefined) o.ttlPropagate = ttlPropagate;
-    const cacheinfo = this.cacheinfo;
-    if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
+    if (this.mayHave(C.RTA_GATEWAY)) {
+      const gateway = this.gateway;
+      if (gateway !== undefined) o.gateway = gateway;
+    }
+    if (this.mayHave(C.RTA_VIA)) {
+      const via = this.via;
+      if (via !== undefined) o.via = via;
+    }
+    if (this.mayHave(C.RTA_OIF)) {
+      const oif = this.oif;
+      if (oif !== undefined) o.oif = oif;
+    }
+    if (this.mayHave(C.RTA_IIF)) {
+      const iif = this.iif;
+      if (iif !== undefined) o.iif = iif;
+    }
+    if (this.mayHave(C.RTA_PREFSRC)) {
+      const prefsrc = this.prefsrc;
+      if (prefsrc !== undefined) o.prefsrc = prefsrc;
+    }
+    if (this.mayHave(C.RTA_PRIORITY)) {
+      const metric = this.metric;
+      if (metric !== undefined) o.metric = metric;
+    }
+    if (this.mayHave(C.RTA_METRICS)) {
+      const metrics = this.metrics;
+      if (metrics !== undefined) o.metrics = metrics;
+    }
+    if (this.mayHave(C.RTA_MULTIPATH)) {
+      const multipath = this.multipath;
+      if (multipath !== undefined) o.multipath = multipath;
+    }
+    if (this.mayHave(C.RTA_PREF)) {
+      const pref = this.pref;
+      if (pref !== undefined) o.pref = pref;
+    }
+    if (this.mayHave(C.RTA_EXPIRES) || this.mayHave(C.RTA_CACHEINFO)) {
+      const expires = this.expires;
+      if (expires !== undefined) o.expires = expires;
+    }
+    if (this.mayHave(C.RTA_MARK)) {
+      const mark = this.mark;
+      if (mark !== undefined) o.mark = mark;
+    }
+    if (this.mayHave(C.RTA_UID)) {
+      const uid = this.uid;
+      if (uid !== undefined) o.uid = uid;
+    }
+    if (this.mayHave(C.RTA_FLOW)) {
+      const realms = this.realms;
+      if (realms !== undefined) o.realms = realms;
+    }
+    if (this.mayHave(C.RTA_NH_ID)) {
+      const nhid = this.nhid;
+      if (nhid !== undefined) o.nhid = nhid;
+    }
+    if (this.mayHave(C.RTA_ENCAP_TYPE)) {
+      const encapType = this.encapType;
+      if (encapType !== undefined) o.encapType = encapType;
+    }
+    if (this.mayHave(C.RTA_ENCAP)) {
+      const encap = this.encap;
+      if (encap !== undefined) o.encap = encap;
+    }
+    if (this.mayHave(C.RTA_NEWDST)) {
+      const newdst = this.newdst;
+      if (newdst !== undefined) o.newdst = newdst;
+    }
+    if (this.mayHave(C.RTA_TTL_PROPAGATE)) {
+      const ttlPropagate = this.ttlPropagate;
+      if (ttlPropagate !== undefined) o.ttlPropagate = ttlPropagate;
+    }
+    if (this.mayHave(C.RTA_CACHEINFO)) {
+      const cacheinfo = this.cacheinfo;
+      if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
+    }
     return o;
   }
 
