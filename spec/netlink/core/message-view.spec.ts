@@ -19,6 +19,9 @@ class Probe extends MessageView {
   u32(type: number): number | undefined {
     return this.attrU32(type, `attr${type}`);
   }
+  toObject(): object {
+    return {};
+  }
   toString(): string {
     return 'probe';
   }

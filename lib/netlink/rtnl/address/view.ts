@@ -179,28 +179,41 @@ export class Address extends MessageView {
    */
   toObject(): AddressObject {
     this.indexed();
+    // Fields most addresses lack are skipped without calling their getters when absent (see mayHave).
     const o: AddressObject = {
       family: this.family, ifindex: this.ifindex, local: this.local, address: this.address, prefixlen: this.prefixlen,
       cidr: this.cidr, scope: this.scope, flags: this.flags, dynamic: this.dynamic,
     };
     const peer = this.peer;
     if (peer !== undefined) o.peer = peer;
-    const broadcast = this.broadcast;
-    if (broadcast !== undefined) o.broadcast = broadcast;
-    const anycast = this.anycast;
-    if (anycast !== undefined) o.anycast = anycast;
-    const multicast = this.multicast;
-    if (multicast !== undefined) o.multicast = multicast;
-    const label = this.label;
-    if (label !== undefined) o.label = label;
+    if (this.mayHave(C.IFA_BROADCAST)) {
+      const broadcast = this.broadcast;
+      if (broadcast !== undefined) o.broadcast = broadcast;
+    }
+    if (this.mayHave(C.IFA_ANYCAST)) {
+      const anycast = this.anycast;
+      if (anycast !== undefined) o.anycast = anycast;
+    }
+    if (this.mayHave(C.IFA_MULTICAST)) {
+      const multicast = this.multicast;
+      if (multicast !== undefined) o.multicast = multicast;
+    }
+    if (this.mayHave(C.IFA_LABEL)) {
+      const label = this.label;
+      if (label !== undefined) o.label = label;
+    }
     const validLft = this.validLft;
     if (validLft !== undefined) o.validLft = validLft;
     const preferredLft = this.preferredLft;
     if (preferredLft !== undefined) o.preferredLft = preferredLft;
-    const metric = this.metric;
-    if (metric !== undefined) o.metric = metric;
-    const proto = this.proto;
-    if (proto !== undefined) o.proto = proto;
+    if (this.mayHave(C.IFA_RT_PRIORITY)) {
+      const metric = this.metric;
+      if (metric !== undefined) o.metric = metric;
+    }
+    if (this.mayHave(C.IFA_PROTO)) {
+      const proto = this.proto;
+      if (proto !== undefined) o.proto = proto;
+    }
     return o;
   }
 

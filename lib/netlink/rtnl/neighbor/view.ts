@@ -184,6 +184,7 @@ export class Neighbor extends MessageView {
    */
   toObject(): NeighborObject {
     this.indexed();
+    // Fields most entries lack are skipped without calling their getters when absent (see mayHave).
     const o: NeighborObject = {
       family: this.family, ifindex: this.ifindex, state: this.state, flags: this.flags, router: this.router, proxy: this.proxy, type: this.type,
     };
@@ -193,28 +194,48 @@ export class Neighbor extends MessageView {
     if (lladdr !== undefined) o.lladdr = lladdr;
     const lladdrIp = this.lladdrIp;
     if (lladdrIp !== undefined) o.lladdrIp = lladdrIp;
-    const vlan = this.vlan;
-    if (vlan !== undefined) o.vlan = vlan;
-    const vni = this.vni;
-    if (vni !== undefined) o.vni = vni;
-    const srcVni = this.srcVni;
-    if (srcVni !== undefined) o.srcVni = srcVni;
-    const port = this.port;
-    if (port !== undefined) o.port = port;
-    const master = this.master;
-    if (master !== undefined) o.master = master;
-    const viaIfindex = this.viaIfindex;
-    if (viaIfindex !== undefined) o.viaIfindex = viaIfindex;
-    const linkNetnsId = this.linkNetnsId;
-    if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    if (this.mayHave(N.NDA_VLAN)) {
+      const vlan = this.vlan;
+      if (vlan !== undefined) o.vlan = vlan;
+    }
+    if (this.mayHave(N.NDA_VNI)) {
+      const vni = this.vni;
+      if (vni !== undefined) o.vni = vni;
+    }
+    if (this.mayHave(N.NDA_SRC_VNI)) {
+      const srcVni = this.srcVni;
+      if (srcVni !== undefined) o.srcVni = srcVni;
+    }
+    if (this.mayHave(N.NDA_PORT)) {
+      const port = this.port;
+      if (port !== undefined) o.port = port;
+    }
+    if (this.mayHave(N.NDA_MASTER)) {
+      const master = this.master;
+      if (master !== undefined) o.master = master;
+    }
+    if (this.mayHave(N.NDA_IFINDEX)) {
+      const viaIfindex = this.viaIfindex;
+      if (viaIfindex !== undefined) o.viaIfindex = viaIfindex;
+    }
+    if (this.mayHave(N.NDA_LINK_NETNSID)) {
+      const linkNetnsId = this.linkNetnsId;
+      if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
+    }
     const cacheinfo = this.cacheinfo;
     if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
-    const probes = this.probes;
-    if (probes !== undefined) o.probes = probes;
-    const protocol = this.protocol;
-    if (protocol !== undefined) o.protocol = protocol;
-    const nhId = this.nhId;
-    if (nhId !== undefined) o.nhId = nhId;
+    if (this.mayHave(N.NDA_PROBES)) {
+      const probes = this.probes;
+      if (probes !== undefined) o.probes = probes;
+    }
+    if (this.mayHave(N.NDA_PROTOCOL)) {
+      const protocol = this.protocol;
+      if (protocol !== undefined) o.protocol = protocol;
+    }
+    if (this.mayHave(N.NDA_NH_ID)) {
+      const nhId = this.nhId;
+      if (nhId !== undefined) o.nhId = nhId;
+    }
     return o;
   }
 
