@@ -107,7 +107,7 @@ export function formatReport(run: RunResult): string {
     'included in every ip time, never subtracted');
   para('median of each side\'s runs after one warm-up run (cold runs: none); ratio = ours ÷ ip ops/s of the medians ' +
     '(> 1: we are faster); modes: warm = a process that did the same work before, seq = each request awaited, ' +
-    'cold = a fresh node process per run, decode = every object used whole, memory/import = absolute limits');
+    'cold = a fresh node process per run, decode = every object used whole (cold decode: in a fresh process), memory/import = absolute limits');
   const rows = orderRows(run.rows);
   if (rows.length > 0) {
     out.push('', ...formatTable(rows), '');
