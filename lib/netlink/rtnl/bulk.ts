@@ -13,7 +13,10 @@ import { resolveNames, soleRef, type LinkIndexer } from './resolve.js';
 
 /** How one family's bulk call reads and writes its items. */
 export interface BulkCodec<C> {
-  /** Validates item `index` (its field path is `${field}[${index}]`) into its checked form; throws ValidationError. */
+  /**
+   * Validates an item into its checked form; throws ValidationError naming `field` (`items[]` for
+   * every item first, then `items[3]` for one that failed: the check must not depend on it otherwise).
+   */
   check(field: string, value: unknown): C;
   /**
    * The link references of a checked item, in a fixed order (absent ones as undefined), as a new
@@ -37,16 +40,26 @@ interface CheckedBatch<C> {
 /**
  * Validates every item (one bad item throws its ValidationError before anything is sent). One loop
  * in a function of its own: on a process's first call it is compiled (on-stack) once, alone.
+ *
+ * Every item is checked under one path for all (`items[]`), so no path string is built per item;
+ * an item that fails is checked again under its own (`items[3]`), whose error is the one thrown.
  */
 function checkItems<C>(field: string, items: readonly unknown[], codec: BulkCodec<C>): CheckedBatch<C> {
   const n = items.length;
   const checked = new Array<C>(n);
   const refs = new Array<Array<LinkRef | undefined>>(n);
   let names: Set<string> | undefined;
+  const anyItem = `${field}[]`;
   for (let i = 0; i < n; i++) {
     // A hole would read Array.prototype's or a polluted Object.prototype's member at that index.
     if (!Object.hasOwn(items, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'an array without holes is required');
-    const c = codec.check(`${field}[${i}]`, items[i]);
+    const value = items[i];
+    let c: C;
+    try {
+      c = codec.check(anyItem, value);
+    } catch (e) {
+      throw itemError(codec, `${field}[${i}]`, value, e);
+    }
     checked[i] = c;
     const list = codec.refs(c);
     refs[i] = list;
@@ -57,6 +70,35 @@ function checkItems<C>(field: string, items: readonly unknown[], codec: BulkCode
   }
   return { checked, refs, names };
 }
+
+/**
+ * The error of an item whose check threw `first` under the shared path: the same check under the
+ * item's own `path`. Checks are pure, so it throws again; should it pass (a getter answering
+ * differently the second time), the item is refused all the same, by its path.
+ */
+function itemError<C>(codec: BulkCodec<C>, path: string, value: unknown, first: unknown): unknown {
+  try {
+    codec.check(path, value);
+  } catch (e) {
+    return e;
+  }
+  if (!(first instanceof ValidationError)) return first;
+  return new ValidationError(path, value, `refused, then accepted when read again (its getters answer differently): ${first.message}`);
+}
+
+/**
+ * `${field}.`, the prefix of an item's option paths, remembered for the last `field`: a bulk call
+ * checks every item under one path, so the prefix is built once per call, not per item.
+ */
+export function optionPrefix(field: string): string {
+  if (field !== lastField) {
+    lastField = field;
+    lastPrefix = `${field}.`;
+  }
+  return lastPrefix;
+}
+let lastField = '';
+let lastPrefix = '.';
 
 /** Replaces the names in `list` by their ifindexes (every one of them resolved). */
 function substitute(list: Array<LinkRef | undefined>, resolved: ReadonlyMap<string, number | NetlinkError>): ReadonlyArray<number | undefined> {

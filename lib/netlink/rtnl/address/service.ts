@@ -10,7 +10,7 @@ import { AF_INET, AF_INET6 } from '../../core/inet.js';
 import { NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
 import type { NlWriter } from '../../core/writer.js';
 import type { BulkResult, Connection } from '../../transport/connection.js';
-import { bulk, type BulkCodec } from '../bulk.js';
+import { bulk, optionPrefix, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
 import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../rtm.js';
@@ -48,7 +48,7 @@ function dumpDecoder(filter: AddressFilter, ifindex: number): (buf: Buffer, off:
 /** Bulk codecs: validation, link references and the request writer of one address. */
 function bulkCodec(write: AddressWriter): BulkCodec<CheckedAddress> {
   return {
-    check: (field, value) => checkAddress(`${field}.`, value),
+    check: (field, value) => checkAddress(optionPrefix(field), value),
     refs: (c) => [c.link],
     write: (w, c, ifindexes) => write(w, c, ifindexes[0]!),
   };

@@ -10,7 +10,7 @@
  */
 import { NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
 import type { BulkResult, Connection } from '../../transport/connection.js';
-import { bulk, type BulkCodec } from '../bulk.js';
+import { bulk, optionPrefix, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
 import { findAttr } from '../../core/attributes.js';
 import { NHA_FDB, NHMSG_SIZE } from './codec.js';
@@ -135,7 +135,7 @@ export class Nexthops {
 
 /** Bulk codecs: the check, device reference and request of one item. */
 const ADD: BulkCodec<CheckedNexthop> = {
-  check: (field, value) => checkNexthop(`${field}.`, value),
+  check: (field, value) => checkNexthop(optionPrefix(field), value),
   refs: (c) => [c.oif],
   write: (w, c, [oif]) => writeNexthopRequest(w, newRequest(c, oif)),
 };

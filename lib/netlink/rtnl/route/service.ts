@@ -13,7 +13,7 @@ import type { BulkResult, Connection } from '../../transport/connection.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/protocol.js';
 import type { Links } from '../link/service.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../rtm.js';
-import { bulk, type BulkCodec } from '../bulk.js';
+import { bulk, optionPrefix, type BulkCodec } from '../bulk.js';
 import { linkNames, resolveRefs, soleRef, type LinkIndexer } from '../resolve.js';
 import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { checkFilter, prepareDump, type CheckedFilter } from './filter.js';
@@ -170,12 +170,12 @@ export class Routes {
 
 /** Bulk codecs: the check, link references and request writer of one route. */
 const ADD: BulkCodec<CheckedRoute> = {
-  check: (field, value) => checkRoute(`${field}.`, value, 'add'),
+  check: (field, value) => checkRoute(optionPrefix(field), value, 'add'),
   refs: routeRefs,
   write: writeRoute,
 };
 const DEL: BulkCodec<CheckedRoute> = {
-  check: (field, value) => checkRoute(`${field}.`, value, 'del'),
+  check: (field, value) => checkRoute(optionPrefix(field), value, 'del'),
   refs: routeRefs,
   write: writeRoute,
 };

@@ -173,3 +173,25 @@ serial('bad input is a ValidationError before anything is sent', async (t) => {
   t.is(f.kernel.datagrams.length, 0);
   f.nl.close();
 });
+
+serial('a bulk call names the failing item and its option in the error (items are checked under one path, a failing one again under its own)', async (t) => {
+  const f = await fake(() => false);
+  const r = f.nl.routes;
+  const many = Array.from({ length: 40 }, (_, i) => ({ dst: `10.${i}.0.0/16`, oif: 3 }));
+  many[27] = { dst: '10.27.0.0/16', oif: 3, metric: -1 } as never;
+  await t.throwsAsync(r.addMany(many), { instanceOf: ValidationError, message: /^routes\[27\]\.metric: /, any: false } as never);
+  const error = await r.delMany([{ dst: '10.0.0.0/8' }, { dst: '10.0.0.0/8', tos: 300 }]).catch((e: unknown) => e);
+  t.true(error instanceof ValidationError);
+  t.is((error as ValidationError).field, 'routes[1].tos');
+  // A neighbour whose dst getter (read once per check) refuses the first time and answers well the
+  // second: the item is refused all the same, by its path.
+  let reads = 0;
+  const fickle = { link: 3, lladdr: '02:00:00:00:00:01', get dst() { return ++reads === 1 ? 'not an address' : '10.1.0.1'; } };
+  const e = await f.nl.neighbors.addMany([{ link: 3, dst: '10.1.0.2' }, fickle as never]).catch((x: unknown) => x);
+  t.true(e instanceof ValidationError);
+  t.is((e as ValidationError).field, 'items[1]');
+  t.regex((e as ValidationError).message, /getters answer differently.*dst/);
+  t.true(reads >= 2, 'read again under the item\'s own path (and by the error\'s description)');
+  t.is(f.kernel.datagrams.length, 0, 'nothing was sent');
+  f.nl.close();
+});
