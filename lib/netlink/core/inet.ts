@@ -171,15 +171,46 @@ export function ipVersion(value: unknown, out: Uint8Array = SCRATCH, at = 0): 0 
  * text is parsed once.
  */
 export function ipv4Number(value: unknown): number {
+  return typeof value === 'string' ? ipv4At(value, 0, value.length) : -1;
+}
+
+/**
+ * `a.b.c.d/len` text (len 0..32, no leading zero) as one number, `address * 64 + len` (the address
+ * as {@link ipv4Number} gives it), or -1 when `value` is not exactly that: a checked route keeps the
+ * number (no bytes per item) and parsePrefix gives anything else its exact error.
+ */
+export function ipv4PrefixNumber(value: unknown): number {
   if (typeof value !== 'string') return -1;
   const n = value.length;
+  const slash = value.indexOf('/');
+  if (slash < 0 || slash + 1 === n || n - slash > 3) return -1;
+  const address = ipv4At(value, 0, slash);
+  if (address < 0) return -1;
+  let len = 0;
+  for (let i = slash + 1; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57 || (i > slash + 1 && len === 0)) return -1;
+    len = len * 10 + (c - 48);
+  }
+  return len > 32 ? -1 : address * 64 + len;
+}
+
+/** Whether an IPv4 address (a number) has bits set beyond its first `prefixlen`. */
+export function ipv4HostBits(address: number, prefixlen: number): boolean {
+  if (prefixlen === 0) return address !== 0;
+  return ((address & ~(0xffffffff << (32 - prefixlen))) >>> 0) !== 0;
+}
+
+/** {@link ipv4Number} of `s[from, to)`. */
+function ipv4At(s: string, from: number, to: number): number {
+  const n = to - from;
   if (n < 7 || n > 15) return -1;
   let address = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
     if (c === 46 /* . */) {
       if (digits === 0 || dots === 3) return -1;
       address = address * 256 + octet;

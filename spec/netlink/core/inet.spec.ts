@@ -1,7 +1,9 @@
 // IP and MAC text <-> bytes: strict parsing, inet_ntop-compatible formatting.
 import test from 'ava';
 import { ValidationError } from '../../../lib/netlink/core/errors.js';
-import { formatIp, hasHostBits, ipv4Number, maskPrefix, parseIp, parsePrefix, prefixContains } from '../../../lib/netlink/core/inet.js';
+import {
+  formatIp, hasHostBits, ipv4HostBits, ipv4Number, ipv4PrefixNumber, maskPrefix, parseIp, parsePrefix, prefixContains,
+} from '../../../lib/netlink/core/inet.js';
 import { formatMac, macNumber, parseMac, writeMacNumberAttr } from '../../../lib/netlink/core/mac.js';
 import { NlWriter } from '../../../lib/netlink/core/writer.js';
 
@@ -216,6 +218,50 @@ test('prefixes agree with the reference: address part, then 0, or 1 to 3 digits 
       }
     }
   }
+});
+
+test('ipv4PrefixNumber is parsePrefix for IPv4 prefixes with a length (address * 64 + length) and -1 for anything else; ipv4HostBits is hasHostBits', (t) => {
+  const next = rng(0xb17e);
+  const lengths = ['', '0', '00', '01', '1', '8', '24', '31', '32', '33', '64', '128', '999', '-1', '+8', ' 8', '8 ', 'x', '/8'];
+  const addresses = ['10.1.2.0', '0.0.0.0', '255.255.255.255', '10.1.2.3', '10.1.2', '010.1.2.0', 'fd00::', '::ffff:1.2.3.4', '1.2.3.4.5', ''];
+  const inputs: unknown[] = [undefined, null, 42, {}, '10.1.2.0', '/24', '10.1.2.0//24', '10.1.2.0/24/', '10.1.2.0 /24'];
+  for (const a of addresses) for (const l of lengths) inputs.push(`${a}/${l}`);
+  for (let i = 0; i < 5000; i++) {
+    const len = Math.floor(next() * 34);
+    const address = [0, 1, 2, 3].map(() => Math.floor(next() * 256)).join('.');
+    inputs.push(`${address}/${len}`);
+  }
+  let accepted = 0;
+  for (const text of inputs) {
+    let want = -1;
+    let hostBits = false;
+    if (typeof text === 'string') {
+      try {
+        const p = parsePrefix('dst', text);
+        // A bare address (parsePrefix takes it as /32) is left to parsePrefix too.
+        if (p.version === 4 && text.includes('/')) {
+          want = (((p.bytes[0]! << 24) | (p.bytes[1]! << 16) | (p.bytes[2]! << 8) | p.bytes[3]!) >>> 0) * 64 + p.prefixlen;
+          hostBits = hasHostBits(p.bytes, p.prefixlen);
+        }
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+      }
+    }
+    const got = ipv4PrefixNumber(text);
+    if (got !== want) {
+      t.fail(`ipv4PrefixNumber(${JSON.stringify(text)}) = ${got}, parsePrefix says ${want}`);
+      return;
+    }
+    if (got >= 0) {
+      accepted++;
+      const len = got % 64;
+      if (ipv4HostBits((got - len) / 64, len) !== hostBits) {
+        t.fail(`ipv4HostBits of ${JSON.stringify(text)} is not hasHostBits (${hostBits})`);
+        return;
+      }
+    }
+  }
+  t.true(accepted > 4000, `${accepted} accepted`);
 });
 
 test('the MAC parser agrees with a regex reference on random and mutated text', (t) => {

@@ -35,7 +35,8 @@ export function writeRoute(w: NlWriter, c: CheckedRoute, ifindexes: ReadonlyArra
     return;
   }
   writeRtMsg(w, c);
-  if (c.dst !== undefined) w.attrBytes(C.RTA_DST, c.dst);
+  if (c.dst4 >= 0) w.attrU32Be(C.RTA_DST, c.dst4);
+  else if (c.dst !== undefined) w.attrBytes(C.RTA_DST, c.dst);
   if (c.src !== undefined) w.attrBytes(C.RTA_SRC, c.src);
   if (c.encap !== undefined) writeEncap(w, c.encap);
   if (c.gateway !== undefined) w.attrBytes(C.RTA_GATEWAY, c.gateway);

@@ -8,7 +8,7 @@
  * a delete leaves protocol, type and scope as wildcards unless they are given.
  */
 import { ValidationError } from '../../core/errors.js';
-import { AF_INET, familyOf, hasHostBits, parseIp, parsePrefix, type IpVersion, type Prefix } from '../../core/inet.js';
+import { AF_INET, familyOf, hasHostBits, ipv4HostBits, ipv4PrefixNumber, parseIp, parsePrefix, type IpVersion } from '../../core/inet.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { isMessageView } from '../../core/message-view.js';
 import {
@@ -54,8 +54,10 @@ export interface CheckedNexthop {
 export interface CheckedRoute extends RtMsg {
   /** RTA_TABLE: a table id above 255 (rtm_table then holds RT_TABLE_UNSPEC). */
   rtaTable: number | undefined;
-  /** RTA_DST: the destination address (absent for `default` without `family`, as iproute2). */
+  /** RTA_DST: the destination address (absent for `default` without `family`, as iproute2; and when {@link dst4} holds it). */
   dst: Uint8Array | undefined;
+  /** RTA_DST of an IPv4 prefix given as `a.b.c.d/len`, as a number (parsed once, written as it is), else -1. */
+  dst4: number;
   /** RTA_SRC: the source selector's address. */
   src: Uint8Array | undefined;
   /** RTA_GATEWAY. */
@@ -134,6 +136,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
   }
   let dstLen = 0;
   let dst: Uint8Array | undefined;
+  let dst4 = -1;
   if (o.dst === 'default') {
     // With an explicit family, iproute2 (`ip -6 route add default …`) sends an all-zero RTA_DST;
     // with the family taken from the gateway (`ip route add default via …`) it sends none. Same here.
@@ -143,16 +146,30 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
       throw new ValidationError(`${p}family`, undefined, '"default" needs family 4 or 6 (or a gateway/prefsrc telling it)');
     }
   } else {
-    const prefix = fastPrefix4(o.dst) ?? parsePrefix(`${p}dst`, o.dst);
-    if (version !== undefined && prefix.version !== version) {
+    // The common `a.b.c.d/len` parsed into a number (bulk calls parse thousands); anything else,
+    // IPv6 or text that is not exactly that, through parsePrefix and its exact errors.
+    let given: IpVersion;
+    let hostBits: boolean;
+    const p4 = ipv4PrefixNumber(o.dst);
+    if (p4 >= 0) {
+      given = 4;
+      dstLen = p4 % 64;
+      dst4 = (p4 - dstLen) / 64;
+      hostBits = ipv4HostBits(dst4, dstLen);
+    } else {
+      const prefix = parsePrefix(`${p}dst`, o.dst);
+      given = prefix.version;
+      dstLen = prefix.prefixlen;
+      dst = prefix.bytes;
+      hostBits = hasHostBits(prefix.bytes, prefix.prefixlen);
+    }
+    if (version !== undefined && given !== version) {
       throw new ValidationError(`${p}dst`, o.dst, `an IPv${version} destination is required (family is ${version})`);
     }
-    version = prefix.version;
-    if (hasHostBits(prefix.bytes, prefix.prefixlen)) {
+    version = given;
+    if (hostBits) {
       throw new ValidationError(`${p}dst`, o.dst, 'host bits are set beyond the prefix length (the kernel refuses this with EINVAL)');
     }
-    dstLen = prefix.prefixlen;
-    dst = prefix.bytes;
   }
   const family = familyOf(version);
   let srcLen = 0;
@@ -232,7 +249,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     // Table ids above 255 do not fit rtm_table (a u8): they travel in RTA_TABLE.
     table: table < 256 ? table : E.RT_TABLE_UNSPEC, protocol, scope, type, flags,
     rtaTable: table < 256 ? undefined : table,
-    dst, src, gateway, via, oif, metric, prefsrc, realms, pref, expires, nhid, metrics, multipath, encap, raw: undefined,
+    dst, dst4, src, gateway, via, oif, metric, prefsrc, realms, pref, expires, nhid, metrics, multipath, encap, raw: undefined,
   };
 }
 
@@ -242,7 +259,7 @@ function checkRouteView(p: string, route: Route): CheckedRoute {
   if (raw.length < NLMSG_HDRLEN + RTMSG_SIZE) throw new ValidationError(objectField(p), route, 'a route message is required');
   return {
     family: raw[NLMSG_HDRLEN]!, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0,
-    rtaTable: undefined, dst: undefined, src: undefined, gateway: undefined, via: undefined, oif: undefined,
+    rtaTable: undefined, dst: undefined, dst4: -1, src: undefined, gateway: undefined, via: undefined, oif: undefined,
     metric: undefined, prefsrc: undefined, realms: undefined, pref: undefined, expires: undefined, nhid: undefined,
     metrics: undefined, multipath: undefined, encap: undefined, raw: raw.subarray(NLMSG_HDRLEN),
   };
@@ -271,49 +288,6 @@ function checkVia(field: string, value: unknown, version: IpVersion): CheckedVia
     throw new ValidationError(field, value, 'an IPv6 route cannot have an IPv4 gateway (the kernel takes RTA_VIA for IPv4 routes only)');
   }
   return { family: familyOf(a.version), bytes: a.bytes };
-}
-
-/**
- * A fast path for the common `a.b.c.d/len` (bulk calls parse thousands): null for anything it does
- * not accept outright (IPv6, a bare address, leading zeros, out-of-range parts), which then goes
- * through parsePrefix and gets its exact error message.
- */
-function fastPrefix4(s: unknown): Prefix | null {
-  if (typeof s !== 'string') return null;
-  const bytes = new Uint8Array(4);
-  let part = 0;
-  let value = 0;
-  let digits = 0;
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 && value === 0) return null; // leading zero
-      value = value * 10 + (c - 48);
-      if (++digits > 3) return null;
-    } else if (c === 46 /* . */ && part < 3) {
-      if (digits === 0 || value > 255) return null;
-      bytes[part++] = value;
-      value = 0;
-      digits = 0;
-    } else if (c === 47 /* / */ && part === 3) {
-      if (digits === 0 || value > 255) return null;
-      bytes[3] = value;
-      value = 0;
-      digits = 0;
-      for (let j = i + 1; j < n; j++) {
-        const d = s.charCodeAt(j);
-        if (d < 48 || d > 57 || (digits > 0 && value === 0)) return null;
-        value = value * 10 + (d - 48);
-        if (++digits > 2) return null;
-      }
-      if (digits === 0 || value > 32) return null;
-      return { version: 4, bytes, prefixlen: value };
-    } else {
-      return null;
-    }
-  }
-  return null;
 }
 
 /** The IP version a spec's other addresses imply, for `'default'` without `family`. */
