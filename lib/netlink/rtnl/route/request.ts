@@ -39,7 +39,8 @@ export function writeRoute(w: NlWriter, c: CheckedRoute, ifindexes: ReadonlyArra
   else if (c.dst !== undefined) w.attrBytes(C.RTA_DST, c.dst);
   if (c.src !== undefined) w.attrBytes(C.RTA_SRC, c.src);
   if (c.encap !== undefined) writeEncap(w, c.encap);
-  if (c.gateway !== undefined) w.attrBytes(C.RTA_GATEWAY, c.gateway);
+  if (c.gateway4 >= 0) w.attrU32Be(C.RTA_GATEWAY, c.gateway4);
+  else if (c.gateway !== undefined) w.attrBytes(C.RTA_GATEWAY, c.gateway);
   if (c.via !== undefined) writeRtVia(w, C.RTA_VIA, c.via.family, c.via.bytes);
   if (c.metric !== undefined) w.attrU32(C.RTA_PRIORITY, c.metric);
   if (c.rtaTable !== undefined) w.attrU32(C.RTA_TABLE, c.rtaTable);

@@ -8,7 +8,9 @@
  * a delete leaves protocol, type and scope as wildcards unless they are given.
  */
 import { ValidationError } from '../../core/errors.js';
-import { AF_INET, familyOf, hasHostBits, ipv4HostBits, ipv4PrefixNumber, parseIp, parsePrefix, type IpVersion } from '../../core/inet.js';
+import {
+  AF_INET, familyOf, hasHostBits, ipv4HostBits, ipv4Number, ipv4PrefixNumber, parseIp, parsePrefix, type IpVersion,
+} from '../../core/inet.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { isMessageView } from '../../core/message-view.js';
 import {
@@ -60,8 +62,10 @@ export interface CheckedRoute extends RtMsg {
   dst4: number;
   /** RTA_SRC: the source selector's address. */
   src: Uint8Array | undefined;
-  /** RTA_GATEWAY. */
+  /** RTA_GATEWAY (unless {@link gateway4} holds it). */
   gateway: Uint8Array | undefined;
+  /** RTA_GATEWAY of an IPv4 route given as dotted-quad text, as a number (parsed once, written as it is), else -1. */
+  gateway4: number;
   /** RTA_VIA. */
   via: CheckedVia | undefined;
   /** RTA_OIF, by name or ifindex. */
@@ -183,13 +187,17 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
   if (o.gateway !== undefined && o.via !== undefined) {
     throw new ValidationError(`${p}via`, o.via, 'give either gateway or via, not both');
   }
-  let gateway = o.gateway === undefined ? undefined : checkAddress(`${p}gateway`, o.gateway, version, 'gateway');
+  // An IPv4 gateway of an IPv4 route (the usual case) parsed once, into the number it is written as.
+  const rawGateway = o.gateway;
+  const gateway4 = version === 4 ? ipv4Number(rawGateway) : -1;
+  let gateway = rawGateway === undefined || gateway4 >= 0 ? undefined : checkAddress(`${p}gateway`, rawGateway, version, 'gateway');
   let via: CheckedVia | undefined;
   if (o.via !== undefined) {
     // A via of the route's own family is a plain gateway, as `ip` sends it.
     via = checkVia(`${p}via`, o.via, version);
     if (via.family === family) [gateway, via] = [via.bytes, undefined];
   }
+  const viaGateway = gateway !== undefined || gateway4 >= 0 || via !== undefined;
   // A plain name or an ifindex (the usual oif) is recognised without building its field path.
   const rawOif = o.oif;
   const oif = rawOif === undefined ? undefined : isPlainLinkName(rawOif) || isIfindex(rawOif) ? rawOif : checkLinkRef(`${p}oif`, rawOif);
@@ -221,7 +229,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     if (!Array.isArray(hopsIn) || hopsIn.length === 0) {
       throw new ValidationError(`${p}multipath`, hopsIn, 'a non-empty array of nexthops is required');
     }
-    if (gateway !== undefined || via !== undefined) {
+    if (viaGateway) {
       throw new ValidationError(`${p}multipath`, hopsIn, 'a multipath route takes its gateways in the nexthops, not in gateway/via');
     }
     multipath = checkArray(`${p}multipath`, hopsIn, 'nexthops').map((h, i) => checkNexthop(`${p}multipath[${i}]`, h, version, family));
@@ -240,7 +248,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     // unicast routes with no gateway; global otherwise (IPv6 routes are always global).
     if (type === E.RTN_LOCAL || type === E.RTN_NAT) scope = E.RT_SCOPE_HOST;
     else if (type === E.RTN_BROADCAST || type === E.RTN_MULTICAST || type === E.RTN_ANYCAST) scope = E.RT_SCOPE_LINK;
-    else if (type === E.RTN_UNICAST && gateway === undefined && via === undefined && multipath === undefined && nhid === undefined) {
+    else if (type === E.RTN_UNICAST && !viaGateway && multipath === undefined && nhid === undefined) {
       scope = E.RT_SCOPE_LINK;
     }
   }
@@ -249,7 +257,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     // Table ids above 255 do not fit rtm_table (a u8): they travel in RTA_TABLE.
     table: table < 256 ? table : E.RT_TABLE_UNSPEC, protocol, scope, type, flags,
     rtaTable: table < 256 ? undefined : table,
-    dst, dst4, src, gateway, via, oif, metric, prefsrc, realms, pref, expires, nhid, metrics, multipath, encap, raw: undefined,
+    dst, dst4, src, gateway, gateway4, via, oif, metric, prefsrc, realms, pref, expires, nhid, metrics, multipath, encap, raw: undefined,
   };
 }
 
@@ -259,7 +267,7 @@ function checkRouteView(p: string, route: Route): CheckedRoute {
   if (raw.length < NLMSG_HDRLEN + RTMSG_SIZE) throw new ValidationError(objectField(p), route, 'a route message is required');
   return {
     family: raw[NLMSG_HDRLEN]!, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0,
-    rtaTable: undefined, dst: undefined, dst4: -1, src: undefined, gateway: undefined, via: undefined, oif: undefined,
+    rtaTable: undefined, dst: undefined, dst4: -1, src: undefined, gateway: undefined, gateway4: -1, via: undefined, oif: undefined,
     metric: undefined, prefsrc: undefined, realms: undefined, pref: undefined, expires: undefined, nhid: undefined,
     metrics: undefined, multipath: undefined, encap: undefined, raw: raw.subarray(NLMSG_HDRLEN),
   };

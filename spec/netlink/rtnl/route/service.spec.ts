@@ -120,6 +120,8 @@ serial('bad input is a ValidationError before anything is sent', async (t) => {
     [() => r.add({ dst: '10.0.0.0/8', family: 6 }), /^dst: an IPv6 destination/],
     [() => r.add({ dst: 'default' }), /^family: "default" needs family/],
     [() => r.add({ dst: '10.0.0.0/8', gateway: '10.0.0.1', via: '10.0.0.2' }), /either gateway or via/],
+    [() => r.add({ dst: '10.0.0.0/8', gateway: '10.0.0.1', multipath: [{ oif: 2 }] }), /^multipath: a multipath route takes its gateways/],
+    [() => r.add({ dst: '10.0.0.0/8', gateway: '10.0.0.01' }), /^gateway: /],
     [() => r.add({ dst: '10.0.0.0/8', table: 2 ** 32 }), /^table: a routing table name or a number 1\.\.4294967295/],
     [() => r.add({ dst: '10.0.0.0/8', table: 'mian' as never }), /^table: unknown routing table/],
     // Object.prototype member names are no enum names (they once found the prototype's members).
@@ -193,5 +195,19 @@ serial('a bulk call names the failing item and its option in the error (items ar
   t.regex((e as ValidationError).message, /getters answer differently.*dst/);
   t.true(reads >= 2, 'read again under the item\'s own path (and by the error\'s description)');
   t.is(f.kernel.datagrams.length, 0, 'nothing was sent');
+  f.nl.close();
+});
+
+serial('an IPv4 gateway is written as its four bytes and makes the default scope global; without one the scope is link', async (t) => {
+  const f = await fake();
+  await f.nl.routes.add({ dst: '10.9.0.0/16', gateway: '10.1.0.254', oif: 3 });
+  await f.nl.routes.add({ dst: '10.8.0.0/16', oif: 3 });
+  t.deepEqual((await f.nl.routes.addMany([{ dst: '10.7.0.0/16', gateway: '192.168.0.1' }])).map((r) => r.status), ['fulfilled']);
+  const [viaGateway, direct, bulk] = f.routes();
+  t.is(viaGateway!.payload[6], 0, 'RT_SCOPE_UNIVERSE');
+  t.is(direct!.payload[6], 253, 'RT_SCOPE_LINK');
+  t.true(viaGateway!.payload.includes(attr(5, [10, 1, 0, 254])), 'RTA_GATEWAY 10.1.0.254');
+  t.true(bulk!.payload.includes(attr(5, [192, 168, 0, 1])), 'RTA_GATEWAY 192.168.0.1');
+  t.true(viaGateway!.payload.includes(attr(1, [10, 9, 0, 0])), 'RTA_DST 10.9.0.0');
   f.nl.close();
 });
