@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RtNetlink, netns } from '../../lib/netlink/index.js';
+import { removeNamespaceFile } from '../../lib/netns/file.js';
 import { sleep, time } from './stats.js';
 
 /** A throwaway namespace: its iproute2 name (for `ip -n`) and its file (for `RtNetlink.open`). */
@@ -97,9 +98,10 @@ export async function settle(): Promise<void> {
   if (control === undefined) {
     controlNs = await createNamespace();
     control = await RtNetlink.open({ netns: controlNs.path });
-    // A caller that never calls releaseNamespaces (a script using the harness) must not leave the
-    // control namespace behind: release it when the process has nothing else to do.
-    process.once('beforeExit', () => void releaseNamespaces());
+    // A caller that never calls releaseNamespaces (a script using the harness, or one that dies on
+    // an uncaught error) must not leave the control namespace behind: release it as the process
+    // exits ('exit' is emitted then too, unlike 'beforeExit'; its handlers must be synchronous).
+    process.once('exit', releaseNamespacesNow);
   }
   const nl = control;
   // cleanup_net starts only after an RCU grace period and may take the lock in several bursts, so
@@ -116,9 +118,20 @@ export async function settle(): Promise<void> {
 
 /** Releases the control namespace and the temporary directory. */
 export async function releaseNamespaces(): Promise<void> {
+  releaseNamespacesNow();
+}
+
+/** {@link releaseNamespaces}, synchronously (netns.remove's work is): for the process's 'exit'. */
+function releaseNamespacesNow(): void {
   control?.close();
   control = undefined;
-  if (controlNs) await netns.remove(controlNs.path).catch(() => undefined);
+  if (controlNs) {
+    try {
+      removeNamespaceFile(controlNs.path, 'bench: release the control namespace');
+    } catch {
+      // Already gone, or not a namespace file any more: nothing of ours to remove.
+    }
+  }
   controlNs = undefined;
   if (workDir) rmSync(workDir, { recursive: true, force: true });
   workDir = undefined;

@@ -1,5 +1,6 @@
 // benchmarks/harness/namespaces.ts: a process that uses the harness and never calls
-// releaseNamespaces (a script, say) leaves no namespace behind in /run/netns.
+// releaseNamespaces (a script, say), or dies on an uncaught error, leaves no namespace behind in
+// /run/netns.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -20,6 +21,22 @@ liveTest('a script that makes and deletes a namespace and exits without releaseN
   ].join('\n');
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
   t.is(r.status, 0, r.stderr);
+  const pid = Number(r.stdout.trim());
+  t.true(Number.isInteger(pid) && pid > 0, r.stdout);
+  t.deepEqual(leftBy(pid), []);
+});
+
+liveTest('a script that dies on an uncaught error after the harness made its control namespace leaves none behind', (t) => {
+  const script = [
+    `const h = await import(${JSON.stringify(HARNESS)});`,
+    'const ns = await h.createNamespaceWithLink();',
+    'await h.deleteNamespace(ns);',
+    'console.log(process.pid);',
+    "throw new Error('the script fails');",
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  t.is(r.status, 1, 'it died');
+  t.regex(r.stderr, /the script fails/);
   const pid = Number(r.stdout.trim());
   t.true(Number.isInteger(pid) && pid > 0, r.stdout);
   t.deepEqual(leftBy(pid), []);
