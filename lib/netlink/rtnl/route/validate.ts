@@ -197,7 +197,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     via = checkVia(`${p}via`, o.via, version);
     if (via.family === family) [gateway, via] = [via.bytes, undefined];
   }
-  const viaGateway = gateway !== undefined || gateway4 >= 0 || via !== undefined;
+  const throughGateway = gateway !== undefined || gateway4 >= 0 || via !== undefined;
   // A plain name or an ifindex (the usual oif) is recognised without building its field path.
   const rawOif = o.oif;
   const oif = rawOif === undefined ? undefined : isPlainLinkName(rawOif) || isIfindex(rawOif) ? rawOif : checkLinkRef(`${p}oif`, rawOif);
@@ -229,7 +229,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     if (!Array.isArray(hopsIn) || hopsIn.length === 0) {
       throw new ValidationError(`${p}multipath`, hopsIn, 'a non-empty array of nexthops is required');
     }
-    if (viaGateway) {
+    if (throughGateway) {
       throw new ValidationError(`${p}multipath`, hopsIn, 'a multipath route takes its gateways in the nexthops, not in gateway/via');
     }
     multipath = checkArray(`${p}multipath`, hopsIn, 'nexthops').map((h, i) => checkNexthop(`${p}multipath[${i}]`, h, version, family));
@@ -248,7 +248,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
     // unicast routes with no gateway; global otherwise (IPv6 routes are always global).
     if (type === E.RTN_LOCAL || type === E.RTN_NAT) scope = E.RT_SCOPE_HOST;
     else if (type === E.RTN_BROADCAST || type === E.RTN_MULTICAST || type === E.RTN_ANYCAST) scope = E.RT_SCOPE_LINK;
-    else if (type === E.RTN_UNICAST && !viaGateway && multipath === undefined && nhid === undefined) {
+    else if (type === E.RTN_UNICAST && !throughGateway && multipath === undefined && nhid === undefined) {
       scope = E.RT_SCOPE_LINK;
     }
   }
