@@ -281,10 +281,6 @@ export class Connection implements WaiterHost {
     if (this.closed) throw new ProtocolError('ERR_NL_CLOSED', this.messageName(type), 'the netlink handle is closed');
   }
 
-  private register(seq: number, waiter: Waiter): void {
-    this.inflight.register(seq, waiter);
-  }
-
   /** Writes one request into the outgoing buffer and schedules a flush. Returns its seq. */
   private enqueue(type: number, flags: number, build: RequestBuilder, waiter: Waiter, cost: number, dump: boolean): number {
     if (this.closed) {
@@ -298,7 +294,7 @@ export class Connection implements WaiterHost {
       waiter.fail(this, e as Error);
       return 0;
     }
-    this.register(seq, waiter);
+    this.inflight.register(seq, waiter);
     this.scheduleFlush();
     return seq;
   }
@@ -329,7 +325,8 @@ export class Connection implements WaiterHost {
     box.sentCount = 0;
     while (i < queue.length && !this.closed) {
       const first = i;
-      i = box.pack(first);
+      // One request alone (an awaited call): it is its datagram, nothing to pack or ACK-flag.
+      i = first + 1 === queue.length && queue[first]!.last < 0 ? queue.length : box.pack(first);
       const start = queue[first]!.start;
       const end = queue[i - 1]!.end;
       const deadline = Date.now() + this.timeout;
@@ -360,7 +357,8 @@ export class Connection implements WaiterHost {
         this.lost(new NetlinkError(-r, 'recvmsg'));
         break;
       }
-      this.dispatch(r);
+      const malformed = this.replies.dispatch(this.socket, r);
+      if (malformed !== undefined) this.lost(malformed);
     }
     if (overrun) this.lost(overrun);
   }
@@ -408,7 +406,7 @@ export class Connection implements WaiterHost {
     // The kernel is mid-dump on this socket; it must reach DONE before another dump can start.
     this.finish(waiter.seq);
     waiter.discarding = true;
-    this.register(waiter.seq, waiter);
+    this.inflight.register(waiter.seq, waiter);
     this.readAvailable();
     this.armWait();
   }

@@ -54,6 +54,20 @@ export class ReplyDispatcher {
     const start = sock.roff;
     const end = start + length;
     try {
+      if (length >= ERROR_MIN_LENGTH) {
+        // The commonest datagram, one plain ACK or errno (NLMSG_ERROR without TLVs) for one
+        // request, read in place with no walk: what forEachMessage and deliver would do with it.
+        const len = (buf[start]! | buf[start + 1]! << 8 | buf[start + 2]! << 16 | buf[start + 3]! << 24) >>> 0;
+        if ((buf[start + 4]! | buf[start + 5]! << 8) === NLMSG_ERROR && ((buf[start + 6]! | buf[start + 7]! << 8) & NLM_F_ACK_TLVS) === 0
+          && len >= ERROR_MIN_LENGTH && len <= length && start + ((len + 3) & ~3) >= end) {
+          const seq = (buf[start + 8]! | buf[start + 9]! << 8 | buf[start + 10]! << 16 | buf[start + 11]! << 24) >>> 0;
+          const waiter = this.inflight.get(seq);
+          if (waiter === undefined) return undefined; // late reply of a request that already failed
+          const status = buf[start + 16]! | buf[start + 17]! << 8 | buf[start + 18]! << 16 | buf[start + 19]! << 24;
+          waiter.status(this.host, seq, status === 0 ? 0 : -status, undefined);
+          return undefined;
+        }
+      }
       if (loneControlMessage(buf, start, end)) {
         this.inPlace.buf = buf;
         this.source = this.inPlace;

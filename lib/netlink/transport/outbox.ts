@@ -60,13 +60,6 @@ export class Outbox {
    */
   constructor(private readonly maxDatagram: number, private readonly replyBudget: number) {}
 
-  /** The next sequence number (never 0: the kernel's own notifications use 0). */
-  nextSeq(): number {
-    this.seq = (this.seq + 1) >>> 0;
-    if (this.seq === 0) this.seq = 1;
-    return this.seq;
-  }
-
   /**
    * Makes the next `count` sequence numbers consecutive (none of them 0, none wrapping around):
    * starts over at 1 when they would. Returns the first of them.
@@ -87,7 +80,13 @@ export class Outbox {
    * and the error propagates.
    */
   append(type: number, flags: number, build: RequestBuilder, waiter: Waiter, cost: number, dump: boolean): number {
-    const seq = this.nextSeq();
+    // The next sequence number (never 0: the kernel's own notifications use 0) and the reply cost
+    // so far, written out here: every single request runs this.
+    let seq = (this.seq + 1) >>> 0;
+    if (seq === 0) seq = 1;
+    this.seq = seq;
+    const queue = this.queue;
+    const before = queue.length === 0 ? 0 : queue[queue.length - 1]!.total;
     const out = this.out;
     const start = out.beginMessage(type, flags, seq);
     try {
@@ -97,8 +96,8 @@ export class Outbox {
       throw e;
     }
     out.endMessage(start);
-    if (dump) this.dumps.push(this.queue.length);
-    this.queue.push({ start, end: out.length, seq, waiter, cost, total: this.totalCost() + cost, dump, last: -1 });
+    if (dump) this.dumps.push(queue.length);
+    queue.push({ start, end: out.length, seq, waiter, cost, total: before + cost, dump, last: -1 });
     return seq;
   }
 

@@ -113,7 +113,7 @@ export class AckWaiter extends Waiter {
   status(host: WaiterHost, seq: number, errno: number, extack: ExtendedAck | undefined): void {
     host.finish(seq);
     if (errno === 0) {
-      host.warn(this.requestType, seq, extack);
+      if (extack !== undefined) host.warn(this.requestType, seq, extack);
       this.resolve();
     } else {
       this.reject(kernelError(host, errno, this.requestType, seq, extack, this.subject));

@@ -150,6 +150,13 @@ export class Neighbors {
     } catch (e) {
       return Promise.reject(e as Error);
     }
+    if (c.via === undefined && c.master === undefined) {
+      // Only the link to resolve (the usual request): no list of references to build and walk.
+      const link = c.link;
+      const ifindex = typeof link === 'number' ? link : this.index(link);
+      if (typeof ifindex === 'number') return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, [ifindex, undefined, undefined]), link);
+      return ifindex.then((i) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, [i, undefined, undefined]), link));
+    }
     const refs = neighborRefs(c);
     const subject = soleRef(refs);
     const r = resolveRefs(this.index, refs);
