@@ -240,9 +240,9 @@ export function nest<D extends AttrDefs>(set: AttrSet<D>): FieldCodec<AttrValues
     decode: (buf, off, len, path) => set.decode(buf, off, off + len, path),
     encode(w, type, value, path) {
       // A plain object of the set's attributes (5 or null would write an empty nest, or throw a TypeError).
-      checkObject(path, value);
+      const own = checkObject(path, value) as AttrValues<D>;
       const start = w.beginAttr(type);
-      set.encode(w, value, path);
+      set.encode(w, own, path);
       w.endNest(start);
     },
   };

@@ -95,11 +95,13 @@ export function checkBool(field: string, value: unknown): boolean {
 const CANARY: object = Object.freeze({});
 
 /**
- * Checks a plain options object and returns what to read options from. Only own properties count:
- * an object whose prototype is not Object.prototype (or null) is refused — `{ __proto__: { name } }`
- * or a class instance would otherwise lend its inherited members as options — and when
- * Object.prototype itself has been polluted (`Object.prototype.netns = …`), a null-prototype copy of
- * the own properties is returned, so no inherited value is ever read as an option.
+ * Checks a plain options object and returns what to read options from: a copy of its own
+ * enumerable properties, each read once, here. Only own properties count: an object whose prototype
+ * is not Object.prototype (or null) is refused — `{ __proto__: { name } }` or a class instance would
+ * otherwise lend its inherited members as options — and when Object.prototype itself has been
+ * polluted (`Object.prototype.netns = …`), the copy has no prototype, so no inherited value is ever
+ * read as an option. A getter therefore runs once (or throws here): a check and the request it
+ * allows see the same value however often the checker reads the option.
  */
 export function checkObject(field: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -116,7 +118,9 @@ export function checkObject(field: string, value: unknown): Record<string, unkno
     polluted = true;
     break;
   }
-  if (!polluted) return value as Record<string, unknown>;
+  // A spread: one step that copies the own enumerable properties (a bytecode and an inline cache
+  // for the usual shapes), with Object.prototype, which lends no enumerable key here.
+  if (!polluted) return { ...value } as Record<string, unknown>;
   const own = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) own[key] = (value as Record<string, unknown>)[key];
   return own;
