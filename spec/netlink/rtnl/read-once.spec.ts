@@ -120,3 +120,16 @@ test('a getter that throws throws out of the check, with its own error', (t) => 
   Object.defineProperty(spec, 'dst', { enumerable: true, get: () => { throw thrown; } });
   t.is(t.throws(() => checkNeighbor('', spec)), thrown);
 });
+
+test('a Proxy as the options object is read once per option too (its get trap counts)', (t) => {
+  const reads = new Map<PropertyKey, number>();
+  const target = { dst: '10.1.0.0/16', family: 4, gateway: '10.0.0.1', oif: 2, table: 100 };
+  const spec = new Proxy(target, {
+    get: (o, key, receiver) => {
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+      return Reflect.get(o, key, receiver) as unknown;
+    },
+  });
+  t.deepEqual(checkRoute('', spec, 'add'), checkRoute('', { ...target }, 'add'));
+  t.deepEqual([...reads].filter(([key, n]) => typeof key === 'string' && Object.hasOwn(target, key) && n !== 1), []);
+});
