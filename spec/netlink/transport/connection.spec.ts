@@ -1,7 +1,7 @@
 // The request engine against a fake kernel (spec/helpers/fake-kernel.ts): no privileges needed.
 import test from 'ava';
 import { Connection } from '../../../lib/netlink/transport/connection.js';
-import { NetlinkError, ProtocolError } from '../../../lib/netlink/core/errors.js';
+import { DecodeError, NetlinkError, ProtocolError } from '../../../lib/netlink/core/errors.js';
 import { attr, cstr, nldone, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
 import { NLMSG_HDRLEN } from '../../../lib/netlink/core/protocol.js';
@@ -61,6 +61,50 @@ serial('a kernel error keeps errno, code, request type, sequence and the extende
   t.is(e.seq, k.sent[0]!.seq);
   t.deepEqual(e.extack, { message: 'File exists here', offset: 20 });
   t.is(e.message, 'RTM_NEWLINK: EEXIST (File exists): File exists here');
+  conn.close();
+});
+
+serial('an ACK carrying an extended-ack message resolves and reports it as a warning; one without resolves quietly', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    for (const m of msgs) kk.deliver(nlerror(m.seq, 0, m, m.payload[0] === 1 ? [attr(1, cstr('be warned'))] : []));
+  });
+  const warnings: unknown[] = [];
+  const conn = open(k, { onWarning: (w: unknown) => warnings.push(w) });
+  await conn.ack(RTM_NEWLINK, 0, (w) => w.putU32(0));
+  await conn.ack(RTM_NEWLINK, 0, (w) => w.putU32(1));
+  t.deepEqual(warnings, [{ op: 'RTM_NEWLINK', message: 'be warned', seq: k.sent[1]!.seq }]);
+  conn.close();
+});
+
+serial('a lone ACK of a sequence number nobody waits for is dropped, and the next datagram still answers', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    const m = msgs[0]!;
+    kk.deliver(nlerror(m.seq + 1000, 17, m));
+    kk.deliver(nlerror(m.seq, 0, m));
+  });
+  const conn = open(k);
+  await t.notThrowsAsync(conn.ack(RTM_NEWLINK, 0, () => {}));
+  t.is(k.queue.length, 0);
+  conn.close();
+});
+
+serial('a lone error message whose length runs past its datagram fails the request with a DecodeError', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    const reply = nlerror(msgs[0]!.seq, 0, msgs[0]!);
+    reply.writeUInt32LE(reply.length + 8, 0);
+    kk.deliver(reply);
+  });
+  const conn = open(k);
+  await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: DecodeError });
+  conn.close();
+});
+
+serial('a lone error message too short for its status fails the request with a DecodeError', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    kk.deliver(nlmsg(2, 0, msgs[0]!.seq, 0));
+  });
+  const conn = open(k);
+  await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: DecodeError });
   conn.close();
 });
 
