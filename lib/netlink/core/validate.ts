@@ -152,6 +152,36 @@ export function checkArray(field: string, value: unknown, what: string): unknown
   return out;
 }
 
+/** How deep {@link snapshotPlainData} copies (kind data nests two levels; a cycle stops here). */
+const SNAPSHOT_DEPTH = 16;
+
+/**
+ * A deep copy of plain data as it is now, for input that is checked only later (after an await):
+ * changes the caller makes in between do not reach the request, and each getter runs once, here.
+ * Plain objects (own enumerable properties) and arrays are copied level by level (holes stay holes),
+ * byte arrays copied; anything else — a class instance, a function — is kept as it is, for the
+ * later check to refuse as it would have. Nothing is validated here.
+ */
+export function snapshotPlainData(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth >= SNAPSHOT_DEPTH) return value;
+  if (value instanceof Uint8Array) return Uint8Array.prototype.slice.call(value);
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) if (Object.hasOwn(value, i)) out[i] = snapshotPlainData(value[i], depth + 1);
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out = (proto === null ? Object.create(null) : {}) as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    // defineProperty, not assignment: an own `__proto__` key stays a key and sets no prototype.
+    Object.defineProperty(out, key, {
+      value: snapshotPlainData((value as Record<string, unknown>)[key], depth + 1), enumerable: true, writable: true, configurable: true,
+    });
+  }
+  return out;
+}
+
 /**
  * Checks a plain object (as {@link checkObject}) and returns a copy without a prototype holding its
  * own enumerable properties, each read once: what reads the copy cannot find inherited members, and

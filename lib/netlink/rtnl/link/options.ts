@@ -10,7 +10,7 @@ import { ValidationError } from '../../core/errors.js';
 import { parseMac } from '../../core/mac.js';
 import {
   checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, checkU32, hasLoneSurrogate, ownCopy,
-  type LinkRef,
+  snapshotPlainData, type LinkRef,
 } from '../../core/validate.js';
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
 import { checkAlias } from './names.js';
@@ -313,7 +313,10 @@ export interface CheckedSet {
   kind: string | undefined;
   /** IFLA_INFO_DATA, checked against `kind`. */
   data: CheckedKindData | undefined;
-  /** `data` given without a kind: checked once the link's kind is read from the kernel. */
+  /**
+   * `data` given without a kind, as it was at the call (a deep copy of its plain data): checked once
+   * the link's kind is read from the kernel.
+   */
   uncheckedData: unknown;
   /** IFLA_INFO_SLAVE_KIND with `slaveData`. */
   slaveKind: string;
@@ -445,7 +448,7 @@ export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   if (o.slaveKind !== undefined && o.slaveData === undefined) throw new ValidationError('slaveKind', o.slaveKind, 'slaveKind only goes with slaveData');
   const slaveData = o.slaveData === undefined ? undefined : checkKindData('slaveData', slaveKind, o.slaveData, true);
   return {
-    target, name, newIndex, addrGenMode, settings, kind, data, uncheckedData: kind === undefined ? o.data : undefined, slaveKind, slaveData,
+    target, name, newIndex, addrGenMode, settings, kind, data, uncheckedData: kind === undefined ? snapshotPlainData(o.data) : undefined, slaveKind, slaveData,
   };
 }
 

@@ -252,6 +252,20 @@ liveTest('bridge options change with links.set(ref, { data }), with and without 
   await compareAll(t, name, nl);
 });
 
+liveTest('links.set(ref, { data }) without the kind sends the data as it was at the call, not as the caller changed it during the lookup of the kind', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  await nl.links.add({ name: 'br1', kind: 'bridge' });
+  const data: Record<string, unknown> = { stpState: 1, forwardDelay: 400 };
+  let reads = 0;
+  Object.defineProperty(data, 'helloTime', { enumerable: true, get: () => (reads++ === 0 ? 150 : 'not a number') });
+  const pending = nl.links.set('br1', { data });
+  data.forwardDelay = 1500;
+  data.stpState = 'not a number';
+  await pending;
+  t.is(reads, 1);
+  t.like(ipLink(name, 'br1').linkinfo!.info_data!, { stp_state: 1, forward_delay: 400, hello_time: 150 });
+});
+
 liveTest('bridge port options with links.set(port, { slaveData }), backup port by name, as ip shows info_slave_data', async (t) => {
   const { name, nl } = await tempNetns(t);
   // A port state can only be set on a running port with carrier (ENETDOWN otherwise).
