@@ -19,7 +19,7 @@ type Line = { key: string; calls: number; differing: PollutionResult[] } | Pollu
  * list the default directory (nsids.resolve without `dir`) must see the same files in the clean and
  * the polluted call, and the tests running beside this one create and remove namespaces there.
  */
-function runChild(mode: 'assign' | 'getter'): Line[] {
+function runChild(mode: 'assign' | 'getter' | 'hidden'): Line[] {
   const out = execFileSync('unshare', [
     '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs rtnl-hostile /run/netns && exec "$@"', 'sh',
     process.execPath, CHILD, mode,
@@ -27,8 +27,10 @@ function runChild(mode: 'assign' | 'getter'): Line[] {
   return out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Line);
 }
 
-for (const mode of ['assign', 'getter'] as const) {
-  test(`options are read from own properties only: Object.prototype polluted by ${mode === 'assign' ? 'assignment' : 'enumerable getters'}`, (t) => {
+const HOW = { assign: 'assignment', getter: 'enumerable getters', hidden: 'non-enumerable properties (Object.defineProperty)' } as const;
+
+for (const mode of ['assign', 'getter', 'hidden'] as const) {
+  test(`options are read from own properties only: Object.prototype polluted by ${HOW[mode]}`, (t) => {
     const lines = runChild(mode);
     const byName = lines.filter((l): l is Extract<Line, { calls: number }> => 'calls' in l);
     const byField = lines.filter((l): l is PollutionResult => !('calls' in l));

@@ -11,7 +11,7 @@
 import { DecodeError, ValidationError } from './errors.js';
 import { forEachAttr, readString } from './attributes.js';
 import { formatIp, parseIp } from './inet.js';
-import { checkArray, checkInt, checkObject, ownCopy } from './validate.js';
+import { checkArray, checkInt, checkObject } from './validate.js';
 import { formatMac } from './mac.js';
 import { NLA_F_NESTED } from './protocol.js';
 import type { NlWriter } from './writer.js';
@@ -220,7 +220,7 @@ export class AttrSet<D extends AttrDefs> {
 /** Checks the `unknown` attributes of a value to encode: raw attributes with their type, payload and position. */
 function checkUnknown(path: string, value: unknown): UnknownAttr[] {
   return checkArray(path, value, 'raw attributes').map((item, i) => {
-    const u = ownCopy(`${path}[${i}]`, item);
+    const u = checkObject(`${path}[${i}]`, item);
     for (const key of Object.keys(u)) {
       if (key !== 'type' && key !== 'data' && key !== 'index') throw new ValidationError(`${path}[${i}].${key}`, u[key], 'unknown member (known: type, data, index)');
     }
@@ -399,7 +399,7 @@ export function struct<T extends object>(kind: string, size: number,
     encode(w, type, value, path) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path, value, `a ${kind} object is required`);
       // Own members only, each read once: `{ __proto__: { low, high } }` has no members.
-      const v = ownCopy(path, value) as T & { tail?: unknown };
+      const v = checkObject(path, value) as T & { tail?: unknown };
       const start = w.beginAttr(type);
       write(w, v, path);
       if (v.tail !== undefined) {

@@ -19,6 +19,22 @@ test('checkObject returns a copy of the own enumerable properties, each getter r
   }
 });
 
+test('the copy checkObject returns inherits nothing: not what Object.prototype gains (enumerable or not), not its own members', (t) => {
+  const proto = Object.prototype as Record<string, unknown>;
+  Object.defineProperty(proto, 'rtnlHiddenOption', { value: 'hidden', writable: true, enumerable: false, configurable: true });
+  try {
+    const o = checkObject('options', { a: 1 });
+    t.is(o.rtnlHiddenOption, undefined);
+    t.is((o as Record<string, unknown>)['constructor'], undefined);
+    t.is((o as Record<string, unknown>)['toString'], undefined);
+    const keyed = checkObject('options', JSON.parse('{"__proto__": {"link": "x"}, "a": 1}'));
+    t.true(Object.hasOwn(keyed, '__proto__'), 'an own __proto__ key stays a key');
+    t.is(keyed.link, undefined);
+  } finally {
+    delete proto.rtnlHiddenOption;
+  }
+});
+
 test('snapshotPlainData copies plain objects and arrays level by level, byte arrays too, and keeps anything else as it is', (t) => {
   class Options { x = 1; }
   const instance = new Options();

@@ -3,8 +3,9 @@
 // has an accepted value, calls the method with the field absent, once with a clean Object.prototype
 // and once with Object.prototype[<field name>] set to that accepted value, against the fake kernel.
 // Prints one JSON line per call pair: the outcomes and the datagrams sent (sequence numbers zeroed).
-// Usage: node pollution-child.js <mode> — mode `assign` (Object.prototype.x = v) or `getter`
-// (an enumerable accessor on Object.prototype).
+// Usage: node pollution-child.js <mode> — mode `assign` (Object.prototype.x = v), `getter`
+// (an enumerable accessor on Object.prototype) or `hidden` (a non-enumerable, writable data property:
+// what Object.defineProperty adds, which `for…in` does not list).
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ export interface PollutionResult {
   polluted: { outcome: string; sent: string[] };
 }
 
-const mode = process.argv[2] === 'getter' ? 'getter' : 'assign';
+const mode = process.argv[2] === 'getter' || process.argv[2] === 'hidden' ? process.argv[2] : 'assign';
 const kernel = new SweepKernel();
 kernel.install();
 const dir = mkdtempSync(join(tmpdir(), 'rtnl-pollution-'));
@@ -42,6 +43,7 @@ async function observe(call: () => unknown): Promise<{ outcome: string; sent: st
 
 function pollute(key: string, value: unknown): void {
   if (mode === 'assign') proto[key] = value;
+  else if (mode === 'hidden') Object.defineProperty(proto, key, { value, writable: true, enumerable: false, configurable: true });
   else {
     // A setter too, as an own property of the receiver: Node's own code assigns names such as `id`.
     Object.defineProperty(proto, key, {

@@ -9,7 +9,7 @@ import { checkNamespaceRef } from '../../../netns/checks.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseMac } from '../../core/mac.js';
 import {
-  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, checkU32, hasLoneSurrogate, ownCopy,
+  checkBool, checkIfindex, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, checkU32, hasLoneSurrogate,
   snapshotPlainData, type LinkRef,
 } from '../../core/validate.js';
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
@@ -428,8 +428,7 @@ export function checkAdd(options: unknown): CheckedAdd {
 /** Checks the target and changes of `links.set` completely (data without a kind: see {@link CheckedSet}). */
 export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   const target = checkLinkRef('link', ref);
-  // A copy: `data` is read more than once below, and a getter must not answer differently.
-  const o = ownCopy('changes', changes);
+  const o = checkObject('changes', changes);
   checkKeys('', o, SET_KEYS);
   const settings = checkSettings('', o);
   const name = o.name === undefined ? undefined : checkLinkName('name', o.name);

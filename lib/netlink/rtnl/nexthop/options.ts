@@ -12,7 +12,7 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, familyOf, parseIp, type IpVersion } from '../../core/inet.js';
-import { checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, ownCopy, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, type LinkRef } from '../../core/validate.js';
 import * as E from '../enums.js';
 import { RTNH_F_ONLINK, USER_HZ } from '../route/constants.js';
 import type { RouteEncap } from '../route/encap.js';
@@ -189,8 +189,7 @@ function checkGroup(p: string, value: unknown): NexthopGroupMember[] {
 
 /** Checks a {@link NexthopSpec} (field names prefixed with `p`, e.g. `'nexthops[3].'`). */
 export function checkNexthop(p: string, spec: unknown): CheckedNexthop {
-  // A copy: several options are read more than once below, and a getter must not answer differently.
-  const o = ownCopy(objectField(p), spec);
+  const o = checkObject(objectField(p), spec);
   checkKeys(p.slice(0, -1), o, SPEC_KEYS);
   const id = o.id === undefined ? 0 : checkNexthopId(`${p}id`, o.id);
   if (o.family !== undefined && o.family !== 4 && o.family !== 6) throw new ValidationError(`${p}family`, o.family, '4 or 6 is required');

@@ -14,7 +14,7 @@ import {
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { isMessageView } from '../../core/message-view.js';
 import {
-  checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, ownCopy, type LinkRef,
+  checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, type LinkRef,
 } from '../../core/validate.js';
 import * as E from '../enums.js';
 import * as C from './constants.js';
@@ -308,8 +308,7 @@ function impliedVersion(o: Record<string, unknown>): IpVersion | undefined {
 
 /** One path of `multipath`, checked. */
 function checkNexthop(p: string, value: unknown, version: IpVersion, family: number): CheckedNexthop {
-  // A copy: gateway and via are read more than once below.
-  const o = ownCopy(p, value);
+  const o = checkObject(p, value);
   checkKeys(p, o, HOP_KEYS);
   if (o.gateway !== undefined && o.via !== undefined) throw new ValidationError(`${p}.via`, o.via, 'give either gateway or via, not both');
   let gateway = o.gateway === undefined ? undefined : checkAddress(`${p}.gateway`, o.gateway, version, 'gateway');
@@ -340,8 +339,7 @@ function checkTunnelId(field: string, v: unknown): bigint {
  * the encap of nexthop objects (nexthop/options.ts): the kernel builds both with lwtunnel.
  */
 export function checkEncap(p: string, value: unknown): RouteEncap {
-  // A copy: the type and the addresses are read more than once below.
-  const o = ownCopy(p, value);
+  const o = checkObject(p, value);
   const keys = typeof o.type === 'string' ? ENCAP_KEYS.get(o.type) : undefined;
   if (keys === undefined) throw new ValidationError(`${p}.type`, o.type, 'ip, ip6 or mpls is required');
   checkKeys(p, o, keys);
