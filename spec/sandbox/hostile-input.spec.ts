@@ -252,13 +252,26 @@ liveSerial('every sandbox and netns method refuses hostile input with a Validati
   t.log(`${cases.length} hostile calls`);
 });
 
-liveSerial('a polluted Object.prototype changes nothing: options are read from own properties only', async (t) => {
+/**
+ * How a polluted Object.prototype gets its properties: by assignment (enumerable, what a merge
+ * gadget does) or by Object.defineProperty without `enumerable` (invisible to for...in and
+ * Object.keys, still inherited by every plain object).
+ */
+type PollutionMode = 'assigned' | 'hidden';
+
+function pollute(proto: Record<string, unknown>, key: string, value: unknown, mode: PollutionMode): void {
+  if (mode === 'assigned') proto[key] = value;
+  else Object.defineProperty(proto, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
+for (const mode of ['assigned', 'hidden'] as const) {
+liveSerial(`a polluted Object.prototype (${mode} properties) changes nothing: options are read from own properties only`, async (t) => {
   const { src, sb, key } = await sandboxFixture(t);
   const work = tempDir(t);
-  // Every option name of the sandbox and netns API except `mac`, `master` and `family`: those are
-  // also option names of lib/netlink's links.add/routes.list, which still read them through the
-  // prototype (the hardening issue's defect 5, fixed there, not here).
+  // Every option name of the sandbox and netns API, and of lib/netlink's calls under them (mac,
+  // master, family).
   const pollution: Record<string, unknown> = {
+    mac: '02:00:00:00:98:98', master: 'nope0', family: 6,
     address: '10.98.0.2/24', addressIPv6: 'fd98::2/64', bridge: true, routes: ['10.99.0.0/16'],
     osCreate: false, sourceNetns: '/proc/self/ns/net', sharedMount: true, linkName: 'nope0', gateway: '10.98.0.1',
     gatewayIPv6: 'fd98::1', staticRoutes: [{ destination: '10.97.0.0/16', nextHop: '10.98.0.9' }], interfaces: [{ srcName: 'nope0' }],
@@ -271,7 +284,7 @@ liveSerial('a polluted Object.prototype changes nothing: options are read from o
   let made!: Interface;
   let other!: Sandbox;
   let restored!: Sandbox;
-  for (const [k, v] of Object.entries(pollution)) proto[k] = v;
+  for (const [k, v] of Object.entries(pollution)) pollute(proto, k, v, mode);
   try {
     made = await sb.addVeth('pv0', 'eth', {});
     await sb.addNeighbor('10.70.0.9', '02:00:00:00:70:09', { linkName: 'pv0' });
@@ -298,3 +311,4 @@ liveSerial('a polluted Object.prototype changes nothing: options are read from o
   t.true(existsSync(join(work, 'ns')));
   await netns.remove(join(work, 'ns'));
 });
+}
