@@ -9,6 +9,10 @@
  *    reads right away: rtnetlink handles a request inside `send()`, so its reply is already
  *    queued and no event-loop turn is needed (the fast path). Only if a reply is missing does the
  *    connection wait for readability through libuv, with a deadline.
+ *    A request made while nothing else is queued or in flight (an awaited call) is written but not
+ *    queued: the flush sends it and settles it from its plain ACK or errno with no queue, no
+ *    bookkeeping by sequence number, no walk. Anything else (a second request in the same tick, a
+ *    reply with data or extended-ack TLVs, a missing reply) takes the general path.
  * 3. Replies are matched by sequence number (and must come from the kernel, port 0). Dumps are read
  *    until NLMSG_DONE; one dump runs at a time per socket (the kernel refuses a second with EBUSY),
  *    later ones queue. A dump whose messages carry NLM_F_DUMP_INTR is retried, then fails with the
@@ -87,6 +91,13 @@ export class Connection implements WaiterHost {
   private readonly inflight = new PendingRequests();
   private readonly replies = new ReplyDispatcher(this, this.inflight);
   private flushQueued = false;
+  /**
+   * The request written alone at the start of the outbox and not queued (see {@link enqueue}):
+   * its waiter (undefined: none), sequence number and reply cost.
+   */
+  private loneWaiter: Waiter | undefined;
+  private loneSeq = 0;
+  private loneCost = 0;
   private activeDump: DumpWaiter<unknown> | undefined;
   private readonly dumpQueue: DumpWaiter<unknown>[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -166,6 +177,7 @@ export class Connection implements WaiterHost {
       this.assertOpen(type);
       const waiter = new BulkWaiter(type, count, resolve);
       if (count === 0) return;
+      if (this.loneWaiter !== undefined) this.queueLone();
       const box = this.outbox;
       const mark = box.mark();
       // Consecutive sequence numbers, none wrapping around 0: item i is first + i.
@@ -287,9 +299,25 @@ export class Connection implements WaiterHost {
       waiter.fail(this, new ProtocolError('ERR_NL_CLOSED', this.messageName(type), 'the netlink handle is closed'));
       return 0;
     }
+    const box = this.outbox;
     let seq: number;
+    if (!dump && this.loneWaiter === undefined && box.queue.length === 0 && this.inflight.isEmpty) {
+      // Alone (an awaited call, the first of a tick): written, not queued; flush sends it.
+      try {
+        seq = box.write(type, flags, build);
+      } catch (e) {
+        waiter.fail(this, e as Error);
+        return 0;
+      }
+      this.loneWaiter = waiter;
+      this.loneSeq = seq;
+      this.loneCost = cost;
+      this.scheduleFlush();
+      return seq;
+    }
+    if (this.loneWaiter !== undefined) this.queueLone();
     try {
-      seq = this.outbox.append(type, flags, build, waiter, cost, dump);
+      seq = box.append(type, flags, build, waiter, cost, dump);
     } catch (e) {
       waiter.fail(this, e as Error);
       return 0;
@@ -297,6 +325,14 @@ export class Connection implements WaiterHost {
     this.inflight.register(seq, waiter);
     this.scheduleFlush();
     return seq;
+  }
+
+  /** Another request joins the lone one before it is sent: the lone one is queued first, as any other. */
+  private queueLone(): void {
+    const waiter = this.loneWaiter!;
+    this.loneWaiter = undefined;
+    this.outbox.adopt(this.loneSeq, waiter, this.loneCost);
+    this.inflight.register(this.loneSeq, waiter);
   }
 
   private scheduleFlush(): void {
@@ -318,6 +354,10 @@ export class Connection implements WaiterHost {
     if (this.flushQueued) {
       this.flushQueued = false;
       unsentConnections--;
+    }
+    if (this.loneWaiter !== undefined) {
+      this.sendLone(this.loneWaiter);
+      return;
     }
     const box = this.outbox;
     const queue = box.queue;
@@ -341,6 +381,40 @@ export class Connection implements WaiterHost {
       this.readAvailable();
     }
     box.clear();
+    this.armWait();
+  }
+
+  /**
+   * Sends the lone request (see {@link enqueue}) and reads its reply: a plain ACK or errno settles
+   * it at once; anything else (data, extended-ack TLVs, a late reply of another request, no reply
+   * yet, a receive error) registers it and continues as a flush does.
+   */
+  private sendLone(waiter: Waiter): void {
+    const seq = this.loneSeq;
+    this.loneWaiter = undefined;
+    const out = this.outbox.out;
+    const socket = this.socket;
+    try {
+      socket.send(out.buf, 0, out.length);
+    } catch (e) {
+      out.reset();
+      waiter.fail(this, e as Error);
+      return;
+    }
+    out.reset();
+    const r = socket.recv();
+    if (r > 0 && this.replies.settlePlainReply(socket, r, seq, waiter)) return;
+    waiter.deadline = Date.now() + this.timeout;
+    this.inflight.register(seq, waiter);
+    if (r > 0) {
+      this.dispatch(r);
+    } else if (r === -ENOBUFS || r === RECV_TRUNCATED) {
+      this.readAvailable();
+      this.lost(lossError(r));
+    } else if (r !== -EAGAIN) {
+      this.lost(new NetlinkError(-r, 'recvmsg'));
+    }
+    this.readAvailable();
     this.armWait();
   }
 
@@ -429,6 +503,9 @@ export class Connection implements WaiterHost {
 
   /** Fails everything in flight and queued: the handle is closing. */
   private failAll(error: Error): void {
+    const lone = this.loneWaiter;
+    this.loneWaiter = undefined;
+    lone?.fail(this, error);
     this.inflight.failAll(this, error);
     for (const d of this.dumpQueue.splice(0)) d.fail(this, error);
     this.outbox.clear();

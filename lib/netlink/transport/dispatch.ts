@@ -8,7 +8,7 @@ import { forEachMessage, parseDoneMessage, parseErrorMessage } from '../core/mes
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK_TLVS } from '../core/protocol.js';
 import type { PendingRequests } from './pending.js';
 import { RECV_TRUNCATED, type NetlinkSocket } from './socket.js';
-import type { WaiterHost } from './waiters.js';
+import type { Waiter, WaiterHost } from './waiters.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -23,6 +23,26 @@ function loneControlMessage(buf: Buffer, start: number, end: number): boolean {
   if (end - start < NLMSG_HDRLEN) return true;
   const len = buf.readUInt32LE(start);
   return buf.readUInt16LE(start + 4) < NLMSG_MIN_TYPE && start + ((len + 3) & ~3) >= end;
+}
+
+/**
+ * The sequence number of the datagram `buf[start, start + length)` when it is one plain NLMSG_ERROR
+ * (an ACK or an errno, without extended-ack TLVs, exactly filling the datagram), else -1. Its
+ * status is {@link plainErrorStatus}. Read byte by byte: this runs once per awaited request, most
+ * often before V8 optimises anything (Buffer's readers are checked JS functions, two calls each).
+ */
+function plainErrorSeq(buf: Buffer, start: number, length: number): number {
+  if (length < ERROR_MIN_LENGTH) return -1;
+  const len = (buf[start]! | buf[start + 1]! << 8 | buf[start + 2]! << 16 | buf[start + 3]! << 24) >>> 0;
+  if ((buf[start + 4]! | buf[start + 5]! << 8) !== NLMSG_ERROR || ((buf[start + 6]! | buf[start + 7]! << 8) & NLM_F_ACK_TLVS) !== 0
+    || len < ERROR_MIN_LENGTH || len > length || ((len + 3) & ~3) < length) return -1;
+  return (buf[start + 8]! | buf[start + 9]! << 8 | buf[start + 10]! << 16 | buf[start + 11]! << 24) >>> 0;
+}
+
+/** The errno (positive; 0 for an ACK) of the plain NLMSG_ERROR at `buf[start]` (see {@link plainErrorSeq}). */
+function plainErrorStatus(buf: Buffer, start: number): number {
+  const status = buf[start + 16]! | buf[start + 17]! << 8 | buf[start + 18]! << 16 | buf[start + 19]! << 24;
+  return status === 0 ? 0 : -status;
 }
 
 /** The error of requests whose replies were dropped (ENOBUFS) or cut (truncated datagram). */
@@ -54,19 +74,12 @@ export class ReplyDispatcher {
     const start = sock.roff;
     const end = start + length;
     try {
-      if (length >= ERROR_MIN_LENGTH) {
-        // The commonest datagram, one plain ACK or errno (NLMSG_ERROR without TLVs) for one
-        // request, read in place with no walk: what forEachMessage and deliver would do with it.
-        const len = (buf[start]! | buf[start + 1]! << 8 | buf[start + 2]! << 16 | buf[start + 3]! << 24) >>> 0;
-        if ((buf[start + 4]! | buf[start + 5]! << 8) === NLMSG_ERROR && ((buf[start + 6]! | buf[start + 7]! << 8) & NLM_F_ACK_TLVS) === 0
-          && len >= ERROR_MIN_LENGTH && len <= length && start + ((len + 3) & ~3) >= end) {
-          const seq = (buf[start + 8]! | buf[start + 9]! << 8 | buf[start + 10]! << 16 | buf[start + 11]! << 24) >>> 0;
-          const waiter = this.inflight.get(seq);
-          if (waiter === undefined) return undefined; // late reply of a request that already failed
-          const status = buf[start + 16]! | buf[start + 17]! << 8 | buf[start + 18]! << 16 | buf[start + 19]! << 24;
-          waiter.status(this.host, seq, status === 0 ? 0 : -status, undefined);
-          return undefined;
-        }
+      // The commonest datagram, one plain ACK or errno for one request, read in place with no
+      // walk: what forEachMessage and deliver would do with it.
+      const seq = plainErrorSeq(buf, start, length);
+      if (seq !== -1) {
+        this.inflight.get(seq)?.status(this.host, seq, plainErrorStatus(buf, start), undefined);
+        return undefined; // (no waiter: the late reply of a request that already failed)
       }
       if (loneControlMessage(buf, start, end)) {
         this.inPlace.buf = buf;
@@ -82,6 +95,19 @@ export class ReplyDispatcher {
     } finally {
       this.inPlace.buf = EMPTY;
     }
+  }
+
+  /**
+   * Settles `waiter`, the request of `seq`, if the datagram of `length` bytes that `sock` just
+   * received is its plain ACK or errno from the kernel (the reply of an awaited request: nothing
+   * else is in flight). Returns whether it did; anything else is left to {@link dispatch}.
+   */
+  settlePlainReply(sock: NetlinkSocket, length: number, seq: number, waiter: Waiter): boolean {
+    const buf = sock.rbuf;
+    const start = sock.roff;
+    if (sock.meta[0] !== 0 || plainErrorSeq(buf, start, length) !== seq) return false;
+    waiter.status(this.host, seq, plainErrorStatus(buf, start), undefined);
+    return true;
   }
 
   /** Hands one message of {@link source} to its waiter (created once: no closure per datagram). */

@@ -80,13 +80,26 @@ export class Outbox {
    * and the error propagates.
    */
   append(type: number, flags: number, build: RequestBuilder, waiter: Waiter, cost: number, dump: boolean): number {
-    // The next sequence number (never 0: the kernel's own notifications use 0) and the reply cost
-    // so far, written out here: every single request runs this.
+    const queue = this.queue;
+    const before = queue.length === 0 ? 0 : queue[queue.length - 1]!.total;
+    const start = this.out.length;
+    const seq = this.write(type, flags, build);
+    if (dump) this.dumps.push(queue.length);
+    queue.push({ start, end: this.out.length, seq, waiter, cost, total: before + cost, dump, last: -1 });
+    return seq;
+  }
+
+  /**
+   * Writes one request after what {@link out} holds, with the next sequence number, and returns
+   * that number, without queueing it (a lone request: the connection sends `out` as it is, or
+   * queues it with {@link adopt}). If `build` throws, nothing stays written and the error propagates.
+   */
+  write(type: number, flags: number, build: RequestBuilder): number {
+    // The next sequence number (never 0: the kernel's own notifications use 0), written out here:
+    // every single request runs this.
     let seq = (this.seq + 1) >>> 0;
     if (seq === 0) seq = 1;
     this.seq = seq;
-    const queue = this.queue;
-    const before = queue.length === 0 ? 0 : queue[queue.length - 1]!.total;
     const out = this.out;
     const start = out.beginMessage(type, flags, seq);
     try {
@@ -96,9 +109,12 @@ export class Outbox {
       throw e;
     }
     out.endMessage(start);
-    if (dump) this.dumps.push(queue.length);
-    queue.push({ start, end: out.length, seq, waiter, cost, total: before + cost, dump, last: -1 });
     return seq;
+  }
+
+  /** Queues the one request {@link write} put alone into the empty outbox (it is all of {@link out}). */
+  adopt(seq: number, waiter: Waiter, cost: number): void {
+    this.queue.push({ start: 0, end: this.out.length, seq, waiter, cost, total: cost, dump: false, last: -1 });
   }
 
   /**

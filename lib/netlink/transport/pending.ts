@@ -26,6 +26,11 @@ export class PendingRequests {
     return undefined;
   }
 
+  /** Whether no request waits for replies. */
+  get isEmpty(): boolean {
+    return this.bySeq.size === 0 && this.bulks.length === 0;
+  }
+
   /** Whether `seq` still waits. */
   has(seq: number): boolean {
     return this.get(seq) !== undefined;

@@ -118,6 +118,55 @@ serial('requests made in the same tick leave in one datagram', async (t) => {
   conn.close();
 });
 
+serial('a single request and a bulk call made after it in the same tick leave together, the single one first', async (t) => {
+  const k = new FakeKernel(acker());
+  const conn = open(k);
+  const one = conn.ack(RTM_NEWLINK, 0, (w) => w.putU32(1));
+  const many = conn.bulk(RTM_NEWLINK, 0, 2, (w, i) => w.putU32(10 + i));
+  await one;
+  t.deepEqual((await many).map((r) => r.status), ['fulfilled', 'fulfilled']);
+  t.is(k.datagrams.length, 1);
+  t.deepEqual(k.sent.map((m) => m.payload[0]), [1, 10, 11]);
+  t.deepEqual(k.sent.map((m) => m.seq), [k.sent[0]!.seq, k.sent[0]!.seq + 1, k.sent[0]!.seq + 2]);
+  conn.close();
+});
+
+serial('a request closed before it was sent is rejected with ERR_NL_CLOSED and never reaches the kernel', async (t) => {
+  const k = new FakeKernel(acker());
+  const conn = open(k);
+  const p = conn.ack(RTM_NEWLINK, 0, (w) => w.putU32(1));
+  conn.close();
+  const e = await t.throwsAsync(p, { instanceOf: ProtocolError });
+  t.is(e.code, 'ERR_NL_CLOSED');
+  await new Promise((r) => setImmediate(r));
+  t.is(k.datagrams.length, 0);
+});
+
+serial('a request alone whose reply was dropped (ENOBUFS) fails with ENOBUFS, and the handle still works, three times in a row', async (t) => {
+  const k = new FakeKernel((_msgs, kk) => { kk.queue.push({ errno: 105 }); });
+  const conn = open(k);
+  for (let round = 0; round < 3; round++) {
+    k.respond = (_msgs, kk) => { kk.queue.push({ errno: 105 }); };
+    const e = await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: NetlinkError });
+    t.is(e.code, 'ENOBUFS');
+    k.respond = acker();
+    await t.notThrowsAsync(conn.ack(RTM_NEWLINK, 0, () => {}));
+  }
+  t.is(k.queue.length, 0);
+  conn.close();
+});
+
+serial('a request alone whose reply comes from another port first, then from the kernel, takes the kernel\'s', async (t) => {
+  const k = new FakeKernel((msgs, kk) => {
+    kk.queue.push({ data: nlerror(msgs[0]!.seq, 0, msgs[0]!), pid: 999 });
+    kk.deliver(nlerror(msgs[0]!.seq, 22, msgs[0]!));
+  });
+  const conn = open(k);
+  const e = await t.throwsAsync(conn.ack(RTM_NEWLINK, 0, () => {}), { instanceOf: NetlinkError });
+  t.is(e.code, 'EINVAL');
+  conn.close();
+});
+
 serial('a GET resolves to its decoded reply', async (t) => {
   const k = new FakeKernel((msgs, kk) => kk.deliver(nlmsg(RTM_NEWLINK, 0, msgs[0]!.seq, 4242, u32(99))));
   const conn = open(k);
