@@ -75,6 +75,8 @@ export const REQUESTS: readonly RequestCase[] = [
   { fixture: 'req-del-link.hex', method: 'del', spec: { dst: '10.10.0.0/24', oif: 'd0' } },
   { fixture: 'req-add-encap-ip.hex', method: 'add', spec: { dst: '10.70.0.0/24', encap: { type: 'ip', id: 5, dst: '10.1.0.9' }, oif: 4 }, dirtyPadding: true },
   { fixture: 'req-add-encap-ip6.hex', method: 'add', spec: { dst: '2001:db8:70::/48', encap: { type: 'ip6', id: 6n, dst: '2001:db8::9' }, oif: 4 }, dirtyPadding: true },
+  // rtm_flags carries RTNH_F_ONLINK (the only request here with a non-zero rtm_flags).
+  { fixture: 'req-add-onlink.hex', method: 'add', spec: { dst: '10.11.0.0/24', gateway: '10.99.0.1', oif: 'd0', onlink: true } },
 ];
 
 /** A fixture request as the library must write it: the fixture, with iproute2's dirty padding zeroed. */
