@@ -492,3 +492,15 @@ test('lladdr: hex pairs are hardware bytes; an IP address is its 4 or 16 bytes (
   t.like(neighborView(msg(Array(16).fill(0)), 0, 48), { lladdrIp: '::' });
   t.like(neighborView(msg([2, 0, 0, 0, 0, 1]), 0, 38), { lladdr: '02:00:00:00:00:01', lladdrIp: undefined });
 });
+
+test('ndm_state is written as the u16 it is: raw state bits above 0xff keep their high byte', (t) => {
+  // The ndmsg of a checked request, after the nlmsghdr the writer leaves out here.
+  const header = (state: number | string): number[] => {
+    const w = new NlWriter();
+    writeNeighbor(w, checkNeighbor('', { link: 7, dst: '10.0.0.1', lladdr: '02:00:00:00:00:01', state }), [7, undefined, undefined]);
+    return [...w.bytes().subarray(0, 12)];
+  };
+  t.deepEqual(header(0x1234), [2, 0, 0, 0, 7, 0, 0, 0, 0x34, 0x12, 0, 0]);
+  t.deepEqual(header('permanent'), [2, 0, 0, 0, 7, 0, 0, 0, 0x80, 0, 0, 0]);
+  t.deepEqual(header(0xffff).slice(8, 10), [0xff, 0xff]);
+});
