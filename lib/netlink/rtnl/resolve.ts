@@ -31,7 +31,10 @@ export function resolveRefs(index: LinkIndexer, refs: ReadonlyArray<LinkRef | un
     const r = refs[k];
     if (typeof r !== 'string') continue;
     out ??= refs.slice() as Array<number | undefined>;
-    const v = index(r);
+    // A name given twice in one request (multipath hops on one device) is looked up once: one
+    // RTM_GETLINK, and one answer for both places.
+    const first = k === 0 ? 0 : refs.indexOf(r);
+    const v = first < k ? out[first]! : index(r);
     out[k] = v;
     if (typeof v !== 'number') {
       pending++;
@@ -41,7 +44,7 @@ export function resolveRefs(index: LinkIndexer, refs: ReadonlyArray<LinkRef | un
   if (out === undefined) return refs as Array<number | undefined>;
   if (pending === 0) return out as Array<number | undefined>;
   const list = out;
-  // One lookup (the usual case): one reaction, not Promise.all's bookkeeping.
+  // One lookup in one place (the usual case): one reaction, not Promise.all's bookkeeping.
   if (pending === 1) {
     return (list[last] as Promise<number>).then((ifindex) => {
       list[last] = ifindex;

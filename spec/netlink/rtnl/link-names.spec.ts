@@ -4,6 +4,7 @@
 import test from 'ava';
 import { RtNetlink, type BulkResult } from '../../../lib/netlink/index.js';
 import { NetlinkError } from '../../../lib/netlink/core/errors.js';
+import { resolveRefs } from '../../../lib/netlink/rtnl/resolve.js';
 import { attr, bytes, cstr, nlerror, nlmsg, u32 } from '../../helpers/bytes.js';
 import { FakeKernel, type SentMessage } from '../../helpers/fake-kernel.js';
 
@@ -309,4 +310,23 @@ serial('an ifindex the kernel does not have: the ENODEV names "link with ifindex
   t.is(two.code, 'ENODEV');
   t.is(two.link, undefined);
   nl.close();
+});
+
+test('one request naming a link twice looks it up once and uses the one answer in both places', async (t) => {
+  const asked: string[] = [];
+  const later = (name: string): Promise<number> => {
+    asked.push(name);
+    return Promise.resolve(name === 'a' ? 5 : 9);
+  };
+  t.deepEqual(await resolveRefs(later, [undefined, 'a', 'a', 3, 'b', 'a']), [undefined, 5, 5, 3, 9, 5]);
+  t.deepEqual(asked, ['a', 'b']);
+  asked.length = 0;
+  // Two places, one lookup: the answer fills both (not only the last one looked up).
+  t.deepEqual(await resolveRefs(later, ['a', 'a']), [5, 5]);
+  t.deepEqual(asked, ['a']);
+  // Known names answer synchronously, duplicates too.
+  const known = (name: string): number => (asked.push(name), name === 'a' ? 5 : 9);
+  asked.length = 0;
+  t.deepEqual(resolveRefs(known, ['a', 'b', 'a']), [5, 9, 5]);
+  t.deepEqual(asked, ['a', 'b']);
 });
