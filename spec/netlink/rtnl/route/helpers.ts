@@ -77,6 +77,9 @@ export const REQUESTS: readonly RequestCase[] = [
   { fixture: 'req-add-encap-ip6.hex', method: 'add', spec: { dst: '2001:db8:70::/48', encap: { type: 'ip6', id: 6n, dst: '2001:db8::9' }, oif: 4 }, dirtyPadding: true },
   // rtm_flags carries RTNH_F_ONLINK (the only request here with a non-zero rtm_flags).
   { fixture: 'req-add-onlink.hex', method: 'add', spec: { dst: '10.11.0.0/24', gateway: '10.99.0.1', oif: 'd0', onlink: true } },
+  { fixture: 'req-add-src6.hex', method: 'add', spec: { dst: '2001:db8:3::/48', src: '2001:db8:99::/48', oif: 'd0' } },
+  { fixture: 'req-add-realms.hex', method: 'add', spec: { dst: '10.13.0.0/24', oif: 'd0', realms: 5 } },
+  { fixture: 'req-add-multipath-realms.hex', method: 'add', spec: { dst: '10.14.0.0/24', multipath: [{ gateway: '10.1.0.2', oif: 'd0', realms: 7 }, { gateway: '10.1.0.3', oif: 'd0' }] } },
 ];
 
 /** A fixture request as the library must write it: the fixture, with iproute2's dirty padding zeroed. */
