@@ -237,6 +237,15 @@ const REQUESTS: Array<[string, 'add' | 'replace' | 'del' | 'list' | 'get', Neigh
   ['req-get-proxy', 'get', { link: 3, dst: '10.1.2.10', proxy: true }],
   ['req-fdb-get-br', 'get', { lladdr: '02:00:00:00:00:aa', master: 4 }],
   ['req-fdb-get-master', 'get', { link: 2, lladdr: '02:00:00:00:00:aa', flags: ['master'] }],
+  // NDA_IFINDEX with an IPv6 remote, NDA_SRC_VNI, NDA_NH_ID, NDA_FLAGS_EXT (ip sends managed with state 0).
+  ['req-fdb-add-vxlan6-via', 'add', {
+    link: 5, family: 'bridge', lladdr: '02:00:00:00:00:ee', dst: '2001:db8::3', via: 3, flags: ['self'], state: ['noarp', 'permanent'],
+  }],
+  ['req-fdb-add-src-vni', 'add', {
+    link: 5, family: 'bridge', lladdr: '02:00:00:00:00:ef', dst: '10.0.0.3', srcVni: 100, flags: ['self'], state: ['noarp', 'permanent'],
+  }],
+  ['req-fdb-add-nhid', 'add', { link: 5, family: 'bridge', lladdr: '02:00:00:00:00:f0', nhId: 5, flags: ['self'], state: ['noarp', 'permanent'] }],
+  ['req-add-managed', 'add', { link: 3, dst: '10.1.2.20', flags: ['managed'], state: 0 }],
 ];
 
 for (const [name, method, options] of REQUESTS) {
@@ -503,4 +512,16 @@ test('ndm_state is written as the u16 it is: raw state bits above 0xff keep thei
   t.deepEqual(header(0x1234), [2, 0, 0, 0, 7, 0, 0, 0, 0x34, 0x12, 0, 0]);
   t.deepEqual(header('permanent'), [2, 0, 0, 0, 7, 0, 0, 0, 0x80, 0, 0, 0]);
   t.deepEqual(header(0xffff).slice(8, 10), [0xff, 0xff]);
+});
+
+test('master on add or delete is sent as NDA_MASTER with the resolved ifindex (iproute2 has no such request to compare with)', (t) => {
+  const w = new NlWriter();
+  writeNeighbor(w, checkNeighbor('', { link: 3, dst: '10.0.0.1', lladdr: '02:00:00:00:00:01', master: 4 }), [3, undefined, 4]);
+  const buf = w.bytes();
+  const at = findAttr(buf, 12, buf.length, 9 /* NDA_MASTER */);
+  t.true(at >= 0);
+  t.deepEqual([...buf.subarray(at, at + attrLength(buf, at))], [4, 0, 0, 0]);
+  const without = new NlWriter();
+  writeNeighbor(without, checkNeighbor('', { link: 3, dst: '10.0.0.1', lladdr: '02:00:00:00:00:01' }), [3, undefined, undefined]);
+  t.is(findAttr(without.bytes(), 12, without.length, 9), -1);
 });
