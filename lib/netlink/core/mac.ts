@@ -44,8 +44,8 @@ const SCRATCH = Buffer.alloc(32);
 /**
  * Whether `value` is a colon-separated hex hardware address of `length` bytes (at most 32): the
  * check of {@link parseMac} without its error and without allocating. Its bytes land in
- * `out[at…]` (by default a scratch buffer: {@link writeMacAttr} passes the message). A character
- * loop: bulk calls check thousands of these (a split + regex costs ~3 µs each).
+ * `out[at…]` (by default a scratch buffer). A character loop: bulk calls check thousands of these
+ * (a split + regex costs ~3 µs each).
  */
 export function isMac(value: unknown, length = 6, out: Uint8Array = SCRATCH, at = 0): value is string {
   if (typeof value !== 'string' || value.length !== length * 3 - 1 || length > 32) return false;
@@ -109,17 +109,6 @@ export function macBytes(value: unknown, length = 6): Uint8Array | undefined {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = SCRATCH[i]!;
   return out;
-}
-
-/**
- * Writes attribute `type` holding a hardware address checked already ({@link isMac} of its
- * length), decoded straight into the message: no bytes are kept in between.
- */
-export function writeMacAttr(w: NlWriter, type: number, text: string): void {
-  const length = (text.length + 1) / 3;
-  if (!Number.isInteger(length) || length < 1) throw new Error(`writeMacAttr: ${JSON.stringify(text)} was not checked`);
-  const at = w.claimAttr(type, length);
-  if (!isMac(text, length, w.buf, at)) throw new Error(`writeMacAttr: ${JSON.stringify(text)} was not checked`);
 }
 
 /**

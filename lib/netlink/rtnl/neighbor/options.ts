@@ -91,10 +91,13 @@ export interface CheckedNeighbor {
   dst: string | undefined;
   /** NDA_DST of IPv4 as a number ({@link ipv4Number}: parsed once, written as it is), else -1. */
   dst4: number;
-  /** NDA_LLADDR: a 6-byte MAC address as given, checked (written like `dst`), or the bytes of any other link-layer address. */
-  lladdr: string | Uint8Array | undefined;
-  /** NDA_LLADDR of a 6-byte MAC address as a number ({@link macNumber}: parsed once), else -1. */
+  /**
+   * NDA_LLADDR of a 6-byte MAC address as a number ({@link macNumber}: parsed once, written as it
+   * is; a bulk call keeps no bytes per item), else -1.
+   */
   mac: number;
+  /** NDA_LLADDR of any other link-layer address (another length, a tunnel's IP address) as bytes; undefined with a MAC or none. */
+  lladdr: Uint8Array | undefined;
   /** ndm_state: NUD_* bits. */
   state: number;
   /** ndm_flags: NTF_* bits. */
@@ -225,7 +228,7 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     throw new ValidationError(pathOf(field, 'lladdr'), undefined, 'an FDB entry needs its lladdr (MAC address)');
   }
   const mac = rawLladdr === undefined ? -1 : macNumber(rawLladdr);
-  const lladdr = rawLladdr === undefined || mac >= 0 ? rawLladdr as string | undefined : parseLladdr(pathOf(field, 'lladdr'), rawLladdr, bridge);
+  const lladdr = rawLladdr === undefined || mac >= 0 ? undefined : parseLladdr(pathOf(field, 'lladdr'), rawLladdr, bridge);
   let flags = 0;
   let flagsExt: number | undefined;
   const rawFlags = o.flags;
@@ -240,7 +243,7 @@ export function checkNeighbor(field: string, value: unknown): CheckedNeighbor {
     if (bridge) throw new ValidationError(pathOf(field, 'proxy'), rawProxy, 'FDB entries have no proxy table');
     flags |= NTF_PROXY;
   }
-  if ((flags & NTF_PROXY) !== 0 && lladdr !== undefined) {
+  if ((flags & NTF_PROXY) !== 0 && rawLladdr !== undefined) {
     throw new ValidationError(pathOf(field, 'lladdr'), rawLladdr, 'a proxy entry has no link-layer address');
   }
   const rawState = o.state;

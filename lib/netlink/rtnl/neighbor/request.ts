@@ -8,7 +8,7 @@
  * and `lladdr` codecs would produce from that text), so no bytes are kept per item in between.
  */
 import { AF_BRIDGE, writeIpAttr } from '../../core/inet.js';
-import { writeMacAttr, writeMacNumberAttr } from '../../core/mac.js';
+import { writeMacNumberAttr } from '../../core/mac.js';
 import type { AttrDef } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
 import type { LinkRef } from '../../core/validate.js';
@@ -45,10 +45,8 @@ export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindexes: Readon
   writeNdMsg(w, c.af, ifindexes[0]!, c.state, c.flags, 0);
   if (c.af === AF_BRIDGE) {
     // An FDB entry is keyed by its MAC (and VLAN); on a VXLAN device dst/port/vni pick one remote.
-    const lladdr = c.lladdr!;
     if (c.mac >= 0) writeMacNumberAttr(w, LLADDR, c.mac);
-    else if (typeof lladdr === 'string') writeMacAttr(w, LLADDR, lladdr);
-    else w.attrBytes(LLADDR, lladdr);
+    else w.attrBytes(LLADDR, c.lladdr!);
     if (c.dst4 >= 0) w.attrU32Be(DST, c.dst4);
     else if (c.dst !== undefined) writeIpAttr(w, DST, c.dst);
     if (c.vlan !== undefined) put(w, A.vlan, c.vlan, 'vlan');
@@ -61,10 +59,8 @@ export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindexes: Readon
     if (c.dst4 >= 0) w.attrU32Be(DST, c.dst4);
     else writeIpAttr(w, DST, c.dst!);
     // NDA_LLADDR: a MAC address from its number, or bytes (a tunnel's IP address …) as they are.
-    const lladdr = c.lladdr;
     if (c.mac >= 0) writeMacNumberAttr(w, LLADDR, c.mac);
-    else if (typeof lladdr === 'string') writeMacAttr(w, LLADDR, lladdr);
-    else if (lladdr !== undefined) w.attrBytes(LLADDR, lladdr);
+    else if (c.lladdr !== undefined) w.attrBytes(LLADDR, c.lladdr);
   }
   if (master !== undefined) put(w, A.master, master, 'master');
   if (c.flagsExt !== undefined) put(w, A.flagsExt, c.flagsExt, 'flagsExt');
