@@ -8,6 +8,11 @@ import { ValidationError } from '../../../lib/netlink/core/errors.js';
 import { checkAddress } from '../../../lib/netlink/rtnl/address/options.js';
 import { checkNeighbor, checkNeighborGet } from '../../../lib/netlink/rtnl/neighbor/options.js';
 import { checkGet, checkRoute } from '../../../lib/netlink/rtnl/route/validate.js';
+import { checkFilter } from '../../../lib/netlink/rtnl/route/filter.js';
+import { checkAdd } from '../../../lib/netlink/rtnl/link/options.js';
+import { checkNexthop } from '../../../lib/netlink/rtnl/nexthop/options.js';
+import { checkRule } from '../../../lib/netlink/rtnl/rule/options.js';
+import { checkRuleFilter } from '../../../lib/netlink/rtnl/rule/filter.js';
 
 /** One integer option: how to check a request carrying `value` in it, the path an error names, and its range. */
 interface Bounded {
@@ -42,6 +47,18 @@ const CASES: Bounded[] = [
   { name: 'route get sport', check: (v) => checkGet('10.0.0.1', { sport: v }), field: 'sport', min: 0, max: 0xffff },
   { name: 'route get dport', check: (v) => checkGet('10.0.0.1', { dport: v }), field: 'dport', min: 0, max: 0xffff },
   { name: 'address scope as a number', check: (v) => checkAddress('', { link: 3, address: '10.0.0.1/24', scope: v }), field: 'scope', min: 0, max: 255 },
+  { name: 'route list tos', check: (v) => checkFilter({ tos: v }), field: 'tos', min: 0, max: 255 },
+  { name: 'route list hoplimit', check: (v) => checkFilter({ hoplimit: v }), field: 'hoplimit', min: 0, max: 255 },
+  { name: 'link mtu', check: (v) => checkAdd({ name: 'x0', kind: 'ifb', mtu: v }), field: 'mtu', min: 68, max: 0x7fffffff },
+  { name: 'link numTxQueues', check: (v) => checkAdd({ name: 'x0', kind: 'ifb', numTxQueues: v }), field: 'numTxQueues', min: 1, max: 4096 },
+  { name: 'veth peer numRxQueues', check: (v) => checkAdd({ name: 'x0', kind: 'veth', peer: { name: 'x1', numRxQueues: v } }), field: 'peer.numRxQueues', min: 1, max: 4096 },
+  { name: 'rule tos', check: (v) => checkRule({ tos: v }, true), field: 'tos', min: 0, max: 255 },
+  { name: 'rule dscp', check: (v) => checkRule({ dscp: v }, true), field: 'dscp', min: 0, max: 63 },
+  { name: 'rule flowlabel', check: (v) => checkRule({ family: 6, flowlabel: v }, true), field: 'flowlabel', min: 0, max: 0xfffff },
+  { name: 'rule flowlabelMask', check: (v) => checkRule({ family: 6, flowlabel: 1, flowlabelMask: v }, true), field: 'flowlabelMask', min: 0, max: 0xfffff },
+  { name: 'rule list tos', check: (v) => checkRuleFilter({ tos: v }), field: 'tos', min: 0, max: 255 },
+  { name: 'nexthop id', check: (v) => checkNexthop('', { id: v, blackhole: true }), field: 'id', min: 1, max: 0xffffffff },
+  { name: 'resilient group buckets', check: (v) => checkNexthop('', { id: 1, group: [{ id: 2 }], type: 'resilient', buckets: v }), field: 'buckets', min: 1, max: 0xffff },
   { name: 'address metric', check: (v) => checkAddress('', { link: 3, address: '10.0.0.1/24', metric: v }), field: 'metric', min: 0, max: 0xffffffff },
 ];
 
