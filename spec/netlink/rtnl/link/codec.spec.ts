@@ -1,6 +1,7 @@
 // The link codec on captured kernel replies and iproute2 requests (spec/fixtures/link/*.hex, each
 // with its provenance), and the kind options of links.add / links.set against a fake kernel.
 import test from 'ava';
+import { findAttr } from '../../../../lib/netlink/core/attributes.js';
 import { DecodeError, ValidationError } from '../../../../lib/netlink/core/errors.js';
 import { NLM_F_ECHO } from '../../../../lib/netlink/core/protocol.js';
 import { decodeLinkMessage, encodeLinkBody, linkBody } from '../../../../lib/netlink/rtnl/link/codec.js';
@@ -8,7 +9,7 @@ import { formatBridgeId } from '../../../../lib/netlink/rtnl/link/fields.js';
 import { linkKindData, linkSlaveData, type LinkInfo } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
 import { linkView } from '../../../../lib/netlink/rtnl/link/view.js';
 import { Links } from '../../../../lib/netlink/rtnl/link/service.js';
-import { attr, cstr, nlmsg, u32 } from '../../../helpers/bytes.js';
+import { attr, cstr, nlmsg, s32, u32 } from '../../../helpers/bytes.js';
 import { checkReencode, checkTruncations, reencode } from '../../../helpers/golden.js';
 import type { FakeKernel } from '../../../helpers/fake-kernel.js';
 import { ackingKernel, canonical, fixture, unknowns, withLinks, withNulStrings } from './fixtures.js';
@@ -439,4 +440,59 @@ test('the option and data types are checked at compile time (tsc fails when a @t
     linkSlaveData(info, 'bridge')?.state satisfies string | number | undefined,
   ];
   t.is(typeof typed, 'function');
+});
+
+test('the view\'s getters read the attributes the schema decodes, for every captured link (two readers, one answer)', (t) => {
+  const files = ['newlink-lo.hex', 'newlink-veth.hex', 'newlink-bridge-port.hex', 'newlink-bridge-port-afbridge.hex', 'newlink-bridge.hex',
+    'newlink-ifb.hex', 'newlink-macvlan.hex', 'newlink-tun.hex', 'newlink-vxlan.hex'];
+  let compared = 0;
+  for (const file of files) {
+    const buf = fixture(file);
+    const view = linkView(buf, 0, buf.length);
+    const a = decodeLinkMessage(buf).attributes as Record<string, unknown>;
+    const pairs: Array<[string, unknown, unknown]> = [
+      ['mtu', view.mtu, a.mtu], ['minMtu', view.minMtu, a.minMtu], ['maxMtu', view.maxMtu, a.maxMtu],
+      ['mac', view.mac, a.address], ['broadcast', view.broadcast, a.broadcast], ['permAddress', view.permAddress, a.permAddress],
+      ['linkmode', view.toObject().linkmode, a.linkmode], ['master', view.master, a.master], ['link', view.link, a.link],
+      ['txqlen', view.txqlen, a.txqlen], ['qdisc', view.qdisc, a.qdisc], ['group', view.toObject().group, a.group],
+      ['carrierChanges', view.carrierChanges, a.carrierChanges], ['numTxQueues', view.numTxQueues, a.numTxQueues],
+      ['numRxQueues', view.numRxQueues, a.numRxQueues], ['linkNetnsId', view.linkNetnsId, a.linkNetnsid],
+      ['parentDevName', view.parentDevName, a.parentDevName],
+      ['altNames', view.altNames, (a.propList as { altIfnames?: string[] } | undefined)?.altIfnames ?? []],
+    ];
+    for (const [name, got, want] of pairs) {
+      t.deepEqual(got, want, `${file}: ${name}`);
+      if (want !== undefined) compared++;
+    }
+    t.deepEqual(view.afSpec, a.afSpec, `${file}: afSpec`);
+  }
+  t.true(compared > 100, `${compared} present fields compared`);
+});
+
+test('the view reads IFLA_PERM_ADDRESS, the alternative names, IFLA_LINK_NETNSID and IFLA_PARENT_DEV_NAME where the schema does', (t) => {
+  // No captured link carries these: the veth capture with them appended (values written here).
+  const base = fixture('newlink-veth.hex');
+  const extra = Buffer.concat([
+    attr(54 /* IFLA_PERM_ADDRESS */, [2, 0, 0, 0, 0, 0x99]),
+    attr(52 | 0x8000 /* IFLA_PROP_LIST, nested */, attr(53 /* IFLA_ALT_IFNAME */, cstr('first-alt-name')), attr(53, cstr('second'))),
+    attr(37 /* IFLA_LINK_NETNSID */, s32(4)),
+    attr(56 /* IFLA_PARENT_DEV_NAME */, cstr('0000:00:1f.6')),
+  ]);
+  const buf = Buffer.concat([base, extra]);
+  buf.writeUInt32LE(buf.length, 0);
+  // And as many receive queues as no transmit count: the two getters must not read each other's.
+  const rx = findAttr(buf, 32, buf.length, 32 /* IFLA_NUM_RX_QUEUES */);
+  buf.writeUInt32LE(7, rx);
+  const view = linkView(buf, 0, buf.length);
+  t.not(view.numTxQueues, 7);
+  t.is(view.numRxQueues, 7);
+  t.is(view.permAddress, '02:00:00:00:00:99');
+  t.deepEqual(view.altNames, ['first-alt-name', 'second']);
+  t.is(view.linkNetnsId, 4);
+  t.is(view.parentDevName, '0000:00:1f.6');
+  t.like(view.toObject(), { numRxQueues: 7, permAddress: '02:00:00:00:00:99', altNames: ['first-alt-name', 'second'], linkNetnsId: 4, parentDevName: '0000:00:1f.6' });
+  const a = decodeLinkMessage(buf).attributes as Record<string, unknown>;
+  t.is(a.permAddress, view.permAddress);
+  t.is(a.linkNetnsid, view.linkNetnsId);
+  t.is(a.parentDevName, view.parentDevName);
 });
