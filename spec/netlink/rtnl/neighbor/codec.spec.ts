@@ -525,3 +525,15 @@ test('master on add or delete is sent as NDA_MASTER with the resolved ifindex (i
   writeNeighbor(without, checkNeighbor('', { link: 3, dst: '10.0.0.1', lladdr: '02:00:00:00:00:01' }), [3, undefined, undefined]);
   t.is(findAttr(without.bytes(), 12, without.length, 9), -1);
 });
+
+test('the view reads NDA_VLAN, NDA_SRC_VNI, NDA_IFINDEX, NDA_LINK_NETNSID and NDA_NH_ID where the schema does', (t) => {
+  // A captured VXLAN FDB entry with them appended (values written here).
+  const buf = Buffer.concat([fixture('fdb-vxlan'), attr(5 /* NDA_VLAN */, u16(7)), attr(11 /* NDA_SRC_VNI */, u32(100)),
+    attr(8 /* NDA_IFINDEX */, u32(3)), attr(10 /* NDA_LINK_NETNSID */, s32(2)), attr(13 /* NDA_NH_ID */, u32(55))]);
+  buf.writeUInt32LE(buf.length, 0);
+  const view = neighborView(buf, 0, buf.length);
+  const want = { vlan: 7, srcVni: 100, viaIfindex: 3, linkNetnsId: 2, nhId: 55 };
+  t.like(view, want);
+  const a = decodeNeighborMessage(buf).attributes as Record<string, unknown>;
+  t.deepEqual([a.vlan, a.srcVni, a.ifindex, a.linkNetnsid, a.nhId], [7, 100, 3, 2, 55]);
+});

@@ -288,3 +288,18 @@ test('RTA_ENCAP of kernel replies and iproute2 requests decodes with the encap s
     t.deepEqual(Buffer.from(w.bytes()), bytes(attr(0x8000 | 22, encap), attr(21, u16(type))), name);
   }
 });
+
+test('the view reads RTA_SRC, RTA_IIF, RTA_MARK, RTA_FLOW, RTA_NH_ID, RTA_TTL_PROPAGATE and RTA_EXPIRES where the schema does', (t) => {
+  // No captured route carries all of these: a captured one with them appended (values written here).
+  const buf = Buffer.concat([fixture('inet4-link.hex'),
+    attr(2 /* RTA_SRC */, [10, 9, 0, 0]), attr(3 /* RTA_IIF */, u32(5)), attr(16 /* RTA_MARK */, u32(0x42)), attr(11 /* RTA_FLOW */, u32(9)),
+    attr(30 /* RTA_NH_ID */, u32(77)), attr(26 /* RTA_TTL_PROPAGATE */, [1]), attr(23 /* RTA_EXPIRES */, u32(300))]);
+  buf.writeUInt32LE(buf.length, 0);
+  buf[16 + 2] = 16; // rtm_src_len
+  const view = routeView(buf, 0, buf.length);
+  const want = { src: '10.9.0.0/16', iif: 5, mark: 0x42, realms: 9, nhid: 77, ttlPropagate: true, expires: 300 };
+  t.like(view, want);
+  t.like(view.toObject(), want);
+  const a = decodeRouteMessage(buf).attributes as Record<string, unknown>;
+  t.deepEqual([a.iif, a.mark, a.flow, a.nhId, Number(a.expires)], [view.iif, view.mark, view.realms, view.nhid, view.expires]);
+});
