@@ -585,3 +585,30 @@ serial('bad list filters are a ValidationError before anything is sent', async (
   t.is(k.datagrams.length, 0, 'nothing was sent');
   conn.close();
 });
+
+test('the view reads IFA_ANYCAST and IFA_MULTICAST, and an address without IFA_ADDRESS falls back to IFA_LOCAL (as ip)', (t) => {
+  const v6 = (a: string): number[] => [...Buffer.from(a, 'hex')];
+  // RTM_NEWADDR, ifaddrmsg: AF_INET6, /64, IFA_F_PERMANENT, scope global, ifindex 3; attributes written here.
+  const message = (...attrs: Buffer[]): Buffer => {
+    const body = Buffer.concat([Buffer.from([10, 64, 0x80, 0, 3, 0, 0, 0]), ...attrs]);
+    const m = Buffer.alloc(16 + body.length);
+    m.writeUInt32LE(m.length, 0);
+    m.writeUInt16LE(20, 4);
+    body.copy(m, 16);
+    return m;
+  };
+  const a = message(
+    Buffer.from([20, 0, 1, 0, ...v6('20010db8000000000000000000000001')]), // IFA_ADDRESS
+    Buffer.from([20, 0, 5, 0, ...v6('20010db8000000000000000000000000')]), // IFA_ANYCAST
+    Buffer.from([20, 0, 7, 0, ...v6('ff020000000000000000000000000001')]), // IFA_MULTICAST
+  );
+  const view = addressView(a, 0, a.length);
+  t.is(view.anycast, '2001:db8::');
+  t.is(view.multicast, 'ff02::1');
+  t.like(view.toObject(), { anycast: '2001:db8::', multicast: 'ff02::1' });
+  const localOnly = message(Buffer.from([20, 0, 2, 0, ...v6('20010db8000000000000000000000002')])); // IFA_LOCAL
+  const l = addressView(localOnly, 0, localOnly.length);
+  t.is(l.local, '2001:db8::2');
+  t.is(l.address, '2001:db8::2');
+  t.is(l.peer, undefined);
+});
