@@ -29,8 +29,8 @@ import { exactLength, type FieldCodec } from './schema.js';
 const INDEXED = 127;
 
 /**
- * The shared attribute index: element `type` is the offset + 1 of the header of the first attribute
- * of that type in {@link indexedView}'s message (0: absent); element INDEXED is where the walk
+ * The shared attribute index: element `type` is the payload offset of the first attribute of that
+ * type in {@link indexedView}'s message (0: absent; a payload is never at 0); element INDEXED is where the walk
  * stopped on malformed bytes, + 1 (0: it did not). Only the elements in {@link touched} are
  * non-zero. A typed array: allocated once, and offsets of any Buffer fit a u32.
  */
@@ -57,7 +57,7 @@ function indexAttributes(buf: Buffer, start: number, end: number): void {
     }
     const type = (buf[at + 2]! | (buf[at + 3]! << 8)) & 0x3fff;
     if (type < INDEXED && index[type] === 0) {
-      index[type] = at + 1;
+      index[type] = at + 4;
       touched[touchedCount++] = type;
     }
     at += (len + 3) & ~3;
@@ -68,6 +68,34 @@ function indexAttributes(buf: Buffer, start: number, end: number): void {
       return;
     }
   }
+}
+
+/*
+ * Payload readers of one attribute, `at` being its payload offset (as the views' locate and
+ * attributeIndex give it): shared by the getters and by toObject()s that read the attribute index
+ * directly, so both check lengths and fail alike. `set` and `name` name the field in a DecodeError
+ * (`link.mtu`); the path is built only then.
+ */
+
+/** The u8 attribute at `at` (exactly 1 byte). */
+export function readU8Attr(buf: Buffer, at: number, set: string, name: string): number {
+  const len = attrLength(buf, at);
+  if (len !== 1) exactLength('u8', 1, `${set}.${name}`, at, len);
+  return buf[at]!;
+}
+
+/** The u32 attribute at `at` (exactly 4 bytes, host order: little-endian). */
+export function readU32Attr(buf: Buffer, at: number, set: string, name: string): number {
+  const len = attrLength(buf, at);
+  if (len !== 4) exactLength('u32', 4, `${set}.${name}`, at, len);
+  return (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16)) + buf[at + 3]! * 0x1000000;
+}
+
+/** The s32 attribute at `at` (exactly 4 bytes, little-endian). */
+export function readS32Attr(buf: Buffer, at: number, set: string, name: string): number {
+  const len = attrLength(buf, at);
+  if (len !== 4) exactLength('s32', 4, `${set}.${name}`, at, len);
+  return buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
 }
 
 /** The brand check of {@link MessageView}, set by its static block (a `#field in` test must be inside the class). */
@@ -183,7 +211,7 @@ export abstract class MessageView {
     if (type < INDEXED) {
       if (indexedView === this) {
         const at = index[type]!;
-        if (at !== 0) return at + 3;
+        if (at !== 0) return at;
         const bad = index[INDEXED]!;
         if (bad === 0) return -1;
         throw attrWalkError(this.#buf, bad - 1, this.#off + this.#len, this.setName);
@@ -200,15 +228,17 @@ export abstract class MessageView {
   }
 
   /**
-   * Whether attribute `type` may be in the message: false only when this view's attribute index
-   * (built here if another view holds it) has no attribute of that type and its walk was not cut
-   * short by malformed bytes. A getter that reads only `type` then returns undefined, so
-   * toObject() skips it: one call for an absent field instead of the getter's three.
+   * This message's attribute index, for a toObject() that reads many attributes without a getter
+   * call each: element `type` (< 127) is the payload offset in {@link buffer} of the first attribute
+   * `type`, or 0 when the message has none. Throws the DecodeError a getter of an absent attribute
+   * would when the walk met malformed bytes. The array is shared by every view and holds this one's
+   * until another view's attributes are indexed: read it before reading another message.
    */
-  protected mayHave(type: number): boolean {
-    if (type >= INDEXED) return true;
+  protected attributeIndex(): Readonly<Uint32Array> {
     if (indexedView !== this) this.indexed();
-    return index[type] !== 0 || index[INDEXED] !== 0;
+    const bad = index[INDEXED]!;
+    if (bad !== 0) throw attrWalkError(this.#buf, bad - 1, this.#off + this.#len, this.setName);
+    return index;
   }
 
   /** Makes the shared index this view's (toObject() starts with this: every read is then a lookup). */
@@ -227,9 +257,7 @@ export abstract class MessageView {
   /** Attribute `type` as a u8 (exactly 1 byte), or undefined. */
   protected attrU8(type: number, name: string): number | undefined {
     const at = this.locate(type);
-    if (at < 0) return undefined;
-    this.expectSize(at, 1, 'u8', name);
-    return this.#buf[at]!;
+    return at < 0 ? undefined : readU8Attr(this.#buf, at, this.setName, name);
   }
 
   /** Attribute `type` as a u16 in host order (exactly 2 bytes), or undefined. */
@@ -253,19 +281,13 @@ export abstract class MessageView {
   /** Attribute `type` as a u32 in host order (exactly 4 bytes), or undefined. */
   protected attrU32(type: number, name: string): number | undefined {
     const at = this.locate(type);
-    if (at < 0) return undefined;
-    this.expectSize(at, 4, 'u32', name);
-    const b = this.#buf;
-    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+    return at < 0 ? undefined : readU32Attr(this.#buf, at, this.setName, name);
   }
 
   /** Attribute `type` as an s32 in host order (exactly 4 bytes), or undefined. */
   protected attrS32(type: number, name: string): number | undefined {
     const at = this.locate(type);
-    if (at < 0) return undefined;
-    this.expectSize(at, 4, 's32', name);
-    const b = this.#buf;
-    return b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
+    return at < 0 ? undefined : readS32Attr(this.#buf, at, this.setName, name);
   }
 
   /** Attribute `type` as a string (up to its first NUL), or undefined. */

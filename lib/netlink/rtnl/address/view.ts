@@ -178,27 +178,27 @@ export class Address extends MessageView {
    * (`scopeId`, `rawFlags`, `protoId`; `cacheinfo`'s lifetimes are `validLft`/`preferredLft`).
    */
   toObject(): AddressObject {
-    this.indexed();
-    // Fields most addresses lack are skipped without calling their getters when absent (see mayHave).
+    const ix = this.attributeIndex();
+    // A field whose attribute the index does not hold is skipped without calling its getter.
     const o: AddressObject = {
       family: this.family, ifindex: this.ifindex, local: this.local, address: this.address, prefixlen: this.prefixlen,
       cidr: this.cidr, scope: this.scope, flags: this.flags, dynamic: this.dynamic,
     };
     const peer = this.peer;
     if (peer !== undefined) o.peer = peer;
-    if (this.mayHave(C.IFA_BROADCAST)) {
+    if (ix[C.IFA_BROADCAST] !== 0) {
       const broadcast = this.broadcast;
       if (broadcast !== undefined) o.broadcast = broadcast;
     }
-    if (this.mayHave(C.IFA_ANYCAST)) {
+    if (ix[C.IFA_ANYCAST] !== 0) {
       const anycast = this.anycast;
       if (anycast !== undefined) o.anycast = anycast;
     }
-    if (this.mayHave(C.IFA_MULTICAST)) {
+    if (ix[C.IFA_MULTICAST] !== 0) {
       const multicast = this.multicast;
       if (multicast !== undefined) o.multicast = multicast;
     }
-    if (this.mayHave(C.IFA_LABEL)) {
+    if (ix[C.IFA_LABEL] !== 0) {
       const label = this.label;
       if (label !== undefined) o.label = label;
     }
@@ -206,11 +206,11 @@ export class Address extends MessageView {
     if (validLft !== undefined) o.validLft = validLft;
     const preferredLft = this.preferredLft;
     if (preferredLft !== undefined) o.preferredLft = preferredLft;
-    if (this.mayHave(C.IFA_RT_PRIORITY)) {
+    if (ix[C.IFA_RT_PRIORITY] !== 0) {
       const metric = this.metric;
       if (metric !== undefined) o.metric = metric;
     }
-    if (this.mayHave(C.IFA_PROTO)) {
+    if (ix[C.IFA_PROTO] !== 0) {
       const proto = this.proto;
       if (proto !== undefined) o.proto = proto;
     }

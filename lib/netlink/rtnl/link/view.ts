@@ -14,7 +14,8 @@ import type { LinkInfo, LinkKindData } from './kinds/index.js';
 import { decodeLinkFlags, linkFlagNames, type LinkFlags } from './flags.js';
 import { readLinkStats64 } from './stats.js';
 import { AF_INET6 } from '../../core/inet.js';
-import { MessageView } from '../../core/message-view.js';
+import { MessageView, readS32Attr, readU32Attr, readU8Attr } from '../../core/message-view.js';
+import { formatMac } from '../../core/mac.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { exactLength, nest, type AttrValues } from '../../core/schema.js';
 
@@ -47,6 +48,11 @@ function kindOnlyLinkInfo(buf: Buffer, start: number, end: number): LinkInfo | u
   if (kind === undefined) return slaveKind === undefined ? {} : { slaveKind };
   if (slaveKind === undefined) return { kind };
   return kindFirst ? { kind, slaveKind } : { slaveKind, kind };
+}
+
+/** IFLA_OPERSTATE's value as `ip -j` prints it (`'UP'`), its number as text when unnamed. */
+function operstateName(v: number): string {
+  return C.OPERSTATES[v] ?? `${v}`;
 }
 
 /** Where ifi_family is in a link message. */
@@ -128,8 +134,7 @@ export class Link extends MessageView {
 
   /** IFLA_OPERSTATE as `ip -j` prints it (`'UP'`, `'DOWN'`, `'UNKNOWN'`, `'LOWERLAYERDOWN'` …). */
   get operstate(): string {
-    const v = this.attrU8(C.IFLA_OPERSTATE, 'operstate') ?? 0;
-    return C.OPERSTATES[v] ?? `${v}`;
+    return operstateName(this.attrU8(C.IFLA_OPERSTATE, 'operstate') ?? 0);
   }
 
   /** IFLA_LINKMODE (0 default, 1 dormant). */
@@ -292,74 +297,51 @@ export class Link extends MessageView {
    * holds already (`up`, `rawFlags`, `data`, `slaveKind`, `slaveData` are in `flags` and `linkInfo`).
    */
   toObject(): LinkObject {
-    this.indexed();
-    // Fields most links lack are skipped without calling their getters when absent (see mayHave).
+    // One walk (the attribute index), then each field the message has is read where the index
+    // points, with the getters' readers: the same values and errors, without a getter call per field.
+    const ix = this.attributeIndex();
+    const buf = this.buffer();
+    let at = ix[C.IFLA_IFNAME]!;
     const o: LinkObject = {
-      ifindex: this.ifindex, name: this.name, flags: this.flags, linkType: this.linkType, operstate: this.operstate,
-      altNames: this.altNames,
+      ifindex: this.s32At(IFI_INDEX_AT),
+      name: at === 0 ? '' : readString(buf, at, attrLength(buf, at)),
+      flags: decodeLinkFlags(this.u32At(IFI_FLAGS_AT)),
+      linkType: C.linkTypeName(this.u16At(IFI_TYPE_AT)),
+      operstate: operstateName((at = ix[C.IFLA_OPERSTATE]!) === 0 ? 0 : readU8Attr(buf, at, 'link', 'operstate')),
+      altNames: ix[C.IFLA_PROP_LIST] === 0 ? [] : this.altNames,
     };
-    const kind = this.kind;
-    if (kind !== undefined) o.kind = kind;
-    const mtu = this.mtu;
-    if (mtu !== undefined) o.mtu = mtu;
-    const minMtu = this.minMtu;
-    if (minMtu !== undefined) o.minMtu = minMtu;
-    const maxMtu = this.maxMtu;
-    if (maxMtu !== undefined) o.maxMtu = maxMtu;
-    const mac = this.mac;
-    if (mac !== undefined) o.mac = mac;
-    const broadcast = this.broadcast;
-    if (broadcast !== undefined) o.broadcast = broadcast;
-    if (this.mayHave(C.IFLA_PERM_ADDRESS)) {
-      const permAddress = this.permAddress;
-      if (permAddress !== undefined) o.permAddress = permAddress;
+    const linkInfo = ix[C.IFLA_LINKINFO] === 0 ? undefined : this.linkInfo;
+    if (linkInfo !== undefined) {
+      const kind = this.kind;
+      if (kind !== undefined) o.kind = kind;
     }
-    const linkmode = this.linkmode;
-    if (linkmode !== undefined) o.linkmode = linkmode;
-    const qdisc = this.qdisc;
-    if (qdisc !== undefined) o.qdisc = qdisc;
-    if (this.mayHave(C.IFLA_MASTER)) {
-      const master = this.master;
-      if (master !== undefined) o.master = master;
-    }
-    if (this.mayHave(C.IFLA_LINK)) {
-      const link = this.link;
-      if (link !== undefined) o.link = link;
-    }
-    if (this.mayHave(C.IFLA_LINK_NETNSID)) {
-      const linkNetnsId = this.linkNetnsId;
-      if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
-    }
-    const txqlen = this.txqlen;
-    if (txqlen !== undefined) o.txqlen = txqlen;
-    const group = this.group;
-    if (group !== undefined) o.group = group;
-    const promiscuity = this.promiscuity;
-    if (promiscuity !== undefined) o.promiscuity = promiscuity;
-    const allmulti = this.allmulti;
-    if (allmulti !== undefined) o.allmulti = allmulti;
-    const carrier = this.carrier;
-    if (carrier !== undefined) o.carrier = carrier;
-    const carrierChanges = this.carrierChanges;
-    if (carrierChanges !== undefined) o.carrierChanges = carrierChanges;
-    const numTxQueues = this.numTxQueues;
-    if (numTxQueues !== undefined) o.numTxQueues = numTxQueues;
-    const numRxQueues = this.numRxQueues;
-    if (numRxQueues !== undefined) o.numRxQueues = numRxQueues;
-    if (this.mayHave(C.IFLA_IFALIAS)) {
-      const alias = this.alias;
-      if (alias !== undefined) o.alias = alias;
-    }
-    if (this.mayHave(C.IFLA_PARENT_DEV_NAME)) {
-      const parentDevName = this.parentDevName;
-      if (parentDevName !== undefined) o.parentDevName = parentDevName;
-    }
-    const linkInfo = this.linkInfo;
+    if ((at = ix[C.IFLA_MTU]!) !== 0) o.mtu = readU32Attr(buf, at, 'link', 'mtu');
+    if ((at = ix[C.IFLA_MIN_MTU]!) !== 0) o.minMtu = readU32Attr(buf, at, 'link', 'minMtu');
+    if ((at = ix[C.IFLA_MAX_MTU]!) !== 0) o.maxMtu = readU32Attr(buf, at, 'link', 'maxMtu');
+    if ((at = ix[C.IFLA_ADDRESS]!) !== 0) o.mac = formatMac(buf, at, attrLength(buf, at));
+    if ((at = ix[C.IFLA_BROADCAST]!) !== 0) o.broadcast = formatMac(buf, at, attrLength(buf, at));
+    if ((at = ix[C.IFLA_PERM_ADDRESS]!) !== 0) o.permAddress = formatMac(buf, at, attrLength(buf, at));
+    if ((at = ix[C.IFLA_LINKMODE]!) !== 0) o.linkmode = readU8Attr(buf, at, 'link', 'linkmode');
+    if ((at = ix[C.IFLA_QDISC]!) !== 0) o.qdisc = readString(buf, at, attrLength(buf, at));
+    if ((at = ix[C.IFLA_MASTER]!) !== 0) o.master = readU32Attr(buf, at, 'link', 'master');
+    if ((at = ix[C.IFLA_LINK]!) !== 0) o.link = readU32Attr(buf, at, 'link', 'link');
+    if ((at = ix[C.IFLA_LINK_NETNSID]!) !== 0) o.linkNetnsId = readS32Attr(buf, at, 'link', 'linkNetnsid');
+    if ((at = ix[C.IFLA_TXQLEN]!) !== 0) o.txqlen = readU32Attr(buf, at, 'link', 'txqlen');
+    if ((at = ix[C.IFLA_GROUP]!) !== 0) o.group = readU32Attr(buf, at, 'link', 'group');
+    if ((at = ix[C.IFLA_PROMISCUITY]!) !== 0) o.promiscuity = readU32Attr(buf, at, 'link', 'promiscuity');
+    if ((at = ix[C.IFLA_ALLMULTI]!) !== 0) o.allmulti = readU32Attr(buf, at, 'link', 'allmulti');
+    if ((at = ix[C.IFLA_CARRIER]!) !== 0) o.carrier = readU8Attr(buf, at, 'link', 'carrier') !== 0;
+    if ((at = ix[C.IFLA_CARRIER_CHANGES]!) !== 0) o.carrierChanges = readU32Attr(buf, at, 'link', 'carrierChanges');
+    if ((at = ix[C.IFLA_NUM_TX_QUEUES]!) !== 0) o.numTxQueues = readU32Attr(buf, at, 'link', 'numTxQueues');
+    if ((at = ix[C.IFLA_NUM_RX_QUEUES]!) !== 0) o.numRxQueues = readU32Attr(buf, at, 'link', 'numRxQueues');
+    if ((at = ix[C.IFLA_IFALIAS]!) !== 0) o.alias = readString(buf, at, attrLength(buf, at));
+    if ((at = ix[C.IFLA_PARENT_DEV_NAME]!) !== 0) o.parentDevName = readString(buf, at, attrLength(buf, at));
     if (linkInfo !== undefined) o.linkInfo = linkInfo;
-    const addrGenMode = this.addrGenMode;
-    if (addrGenMode !== undefined) o.addrGenMode = addrGenMode;
-    const stats = this.stats;
-    if (stats !== undefined) o.stats = stats;
+    if (ix[C.IFLA_AF_SPEC] !== 0) {
+      const addrGenMode = this.addrGenMode;
+      if (addrGenMode !== undefined) o.addrGenMode = addrGenMode;
+    }
+    if ((at = ix[C.IFLA_STATS64]!) !== 0) o.stats = readLinkStats64(buf, at, attrLength(buf, at), 'link.stats64');
     return o;
   }
 

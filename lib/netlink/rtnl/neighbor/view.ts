@@ -183,8 +183,8 @@ export class Neighbor extends MessageView {
    * `proxy` is the `'proxy'` flag).
    */
   toObject(): NeighborObject {
-    this.indexed();
-    // Fields most entries lack are skipped without calling their getters when absent (see mayHave).
+    const ix = this.attributeIndex();
+    // A field whose attribute the index does not hold is skipped without calling its getter.
     const o: NeighborObject = {
       family: this.family, ifindex: this.ifindex, state: this.state, flags: this.flags, router: this.router, proxy: this.proxy, type: this.type,
     };
@@ -194,45 +194,45 @@ export class Neighbor extends MessageView {
     if (lladdr !== undefined) o.lladdr = lladdr;
     const lladdrIp = this.lladdrIp;
     if (lladdrIp !== undefined) o.lladdrIp = lladdrIp;
-    if (this.mayHave(N.NDA_VLAN)) {
+    if (ix[N.NDA_VLAN] !== 0) {
       const vlan = this.vlan;
       if (vlan !== undefined) o.vlan = vlan;
     }
-    if (this.mayHave(N.NDA_VNI)) {
+    if (ix[N.NDA_VNI] !== 0) {
       const vni = this.vni;
       if (vni !== undefined) o.vni = vni;
     }
-    if (this.mayHave(N.NDA_SRC_VNI)) {
+    if (ix[N.NDA_SRC_VNI] !== 0) {
       const srcVni = this.srcVni;
       if (srcVni !== undefined) o.srcVni = srcVni;
     }
-    if (this.mayHave(N.NDA_PORT)) {
+    if (ix[N.NDA_PORT] !== 0) {
       const port = this.port;
       if (port !== undefined) o.port = port;
     }
-    if (this.mayHave(N.NDA_MASTER)) {
+    if (ix[N.NDA_MASTER] !== 0) {
       const master = this.master;
       if (master !== undefined) o.master = master;
     }
-    if (this.mayHave(N.NDA_IFINDEX)) {
+    if (ix[N.NDA_IFINDEX] !== 0) {
       const viaIfindex = this.viaIfindex;
       if (viaIfindex !== undefined) o.viaIfindex = viaIfindex;
     }
-    if (this.mayHave(N.NDA_LINK_NETNSID)) {
+    if (ix[N.NDA_LINK_NETNSID] !== 0) {
       const linkNetnsId = this.linkNetnsId;
       if (linkNetnsId !== undefined) o.linkNetnsId = linkNetnsId;
     }
     const cacheinfo = this.cacheinfo;
     if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
-    if (this.mayHave(N.NDA_PROBES)) {
+    if (ix[N.NDA_PROBES] !== 0) {
       const probes = this.probes;
       if (probes !== undefined) o.probes = probes;
     }
-    if (this.mayHave(N.NDA_PROTOCOL)) {
+    if (ix[N.NDA_PROTOCOL] !== 0) {
       const protocol = this.protocol;
       if (protocol !== undefined) o.protocol = protocol;
     }
-    if (this.mayHave(N.NDA_NH_ID)) {
+    if (ix[N.NDA_NH_ID] !== 0) {
       const nhId = this.nhId;
       if (nhId !== undefined) o.nhId = nhId;
     }

@@ -286,87 +286,87 @@ export class Route extends MessageView {
    * of `via`).
    */
   toObject(): RouteObject {
-    this.indexed();
+    const ix = this.attributeIndex();
     const o: RouteObject = {
       family: this.family, type: this.type, dst: this.dst, tos: this.tos, table: this.table, protocol: this.protocol,
       scope: this.scope, flags: this.flags,
     };
-    // A field whose attribute is absent is skipped without calling its getter (see mayHave).
+    // A field whose attribute the index does not hold is skipped without calling its getter.
     const src = this.src;
     if (src !== undefined) o.src = src;
-    if (this.mayHave(C.RTA_GATEWAY)) {
+    if (ix[C.RTA_GATEWAY] !== 0) {
       const gateway = this.gateway;
       if (gateway !== undefined) o.gateway = gateway;
     }
-    if (this.mayHave(C.RTA_VIA)) {
+    if (ix[C.RTA_VIA] !== 0) {
       const via = this.via;
       if (via !== undefined) o.via = via;
     }
-    if (this.mayHave(C.RTA_OIF)) {
+    if (ix[C.RTA_OIF] !== 0) {
       const oif = this.oif;
       if (oif !== undefined) o.oif = oif;
     }
-    if (this.mayHave(C.RTA_IIF)) {
+    if (ix[C.RTA_IIF] !== 0) {
       const iif = this.iif;
       if (iif !== undefined) o.iif = iif;
     }
-    if (this.mayHave(C.RTA_PREFSRC)) {
+    if (ix[C.RTA_PREFSRC] !== 0) {
       const prefsrc = this.prefsrc;
       if (prefsrc !== undefined) o.prefsrc = prefsrc;
     }
-    if (this.mayHave(C.RTA_PRIORITY)) {
+    if (ix[C.RTA_PRIORITY] !== 0) {
       const metric = this.metric;
       if (metric !== undefined) o.metric = metric;
     }
-    if (this.mayHave(C.RTA_METRICS)) {
+    if (ix[C.RTA_METRICS] !== 0) {
       const metrics = this.metrics;
       if (metrics !== undefined) o.metrics = metrics;
     }
-    if (this.mayHave(C.RTA_MULTIPATH)) {
+    if (ix[C.RTA_MULTIPATH] !== 0) {
       const multipath = this.multipath;
       if (multipath !== undefined) o.multipath = multipath;
     }
-    if (this.mayHave(C.RTA_PREF)) {
+    if (ix[C.RTA_PREF] !== 0) {
       const pref = this.pref;
       if (pref !== undefined) o.pref = pref;
     }
-    if (this.mayHave(C.RTA_EXPIRES) || this.mayHave(C.RTA_CACHEINFO)) {
+    if (ix[C.RTA_EXPIRES] !== 0 || ix[C.RTA_CACHEINFO] !== 0) {
       const expires = this.expires;
       if (expires !== undefined) o.expires = expires;
     }
-    if (this.mayHave(C.RTA_MARK)) {
+    if (ix[C.RTA_MARK] !== 0) {
       const mark = this.mark;
       if (mark !== undefined) o.mark = mark;
     }
-    if (this.mayHave(C.RTA_UID)) {
+    if (ix[C.RTA_UID] !== 0) {
       const uid = this.uid;
       if (uid !== undefined) o.uid = uid;
     }
-    if (this.mayHave(C.RTA_FLOW)) {
+    if (ix[C.RTA_FLOW] !== 0) {
       const realms = this.realms;
       if (realms !== undefined) o.realms = realms;
     }
-    if (this.mayHave(C.RTA_NH_ID)) {
+    if (ix[C.RTA_NH_ID] !== 0) {
       const nhid = this.nhid;
       if (nhid !== undefined) o.nhid = nhid;
     }
-    if (this.mayHave(C.RTA_ENCAP_TYPE)) {
+    if (ix[C.RTA_ENCAP_TYPE] !== 0) {
       const encapType = this.encapType;
       if (encapType !== undefined) o.encapType = encapType;
     }
-    if (this.mayHave(C.RTA_ENCAP)) {
+    if (ix[C.RTA_ENCAP] !== 0) {
       const encap = this.encap;
       if (encap !== undefined) o.encap = encap;
     }
-    if (this.mayHave(C.RTA_NEWDST)) {
+    if (ix[C.RTA_NEWDST] !== 0) {
       const newdst = this.newdst;
       if (newdst !== undefined) o.newdst = newdst;
     }
-    if (this.mayHave(C.RTA_TTL_PROPAGATE)) {
+    if (ix[C.RTA_TTL_PROPAGATE] !== 0) {
       const ttlPropagate = this.ttlPropagate;
       if (ttlPropagate !== undefined) o.ttlPropagate = ttlPropagate;
     }
-    if (this.mayHave(C.RTA_CACHEINFO)) {
+    if (ix[C.RTA_CACHEINFO] !== 0) {
       const cacheinfo = this.cacheinfo;
       if (cacheinfo !== undefined) o.cacheinfo = cacheinfo;
     }

@@ -469,6 +469,63 @@ test('the view\'s getters read the attributes the schema decodes, for every capt
   t.true(compared > 100, `${compared} present fields compared`);
 });
 
+/** toObject()'s keys in their documented order, each with the getter whose value it must carry. */
+const OBJECT_FIELDS = ['ifindex', 'name', 'flags', 'linkType', 'operstate', 'altNames', 'kind', 'mtu', 'minMtu', 'maxMtu', 'mac',
+  'broadcast', 'permAddress', 'linkmode', 'qdisc', 'master', 'link', 'linkNetnsId', 'txqlen', 'group', 'promiscuity', 'allmulti',
+  'carrier', 'carrierChanges', 'numTxQueues', 'numRxQueues', 'alias', 'parentDevName', 'linkInfo', 'addrGenMode', 'stats'] as const;
+
+/** The object toObject() must give for `view`: every getter's value in order, absent ones left out. */
+function fromGetters(view: Record<string, unknown>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of OBJECT_FIELDS) if (view[k] !== undefined) o[k] = view[k];
+  return o;
+}
+
+test('toObject() carries each getter\'s value under its name, in the documented order, for every captured link and one with every optional field', (t) => {
+  const files = ['newlink-lo.hex', 'newlink-veth.hex', 'newlink-bridge-port.hex', 'newlink-bridge-port-afbridge.hex', 'newlink-bridge.hex',
+    'newlink-ifb.hex', 'newlink-macvlan.hex', 'newlink-tun.hex', 'newlink-vxlan.hex'];
+  const extra = Buffer.concat([
+    attr(54 /* IFLA_PERM_ADDRESS */, [2, 0, 0, 0, 0, 0x99]),
+    attr(52 | 0x8000 /* IFLA_PROP_LIST, nested */, attr(53 /* IFLA_ALT_IFNAME */, cstr('alt'))),
+    attr(37 /* IFLA_LINK_NETNSID */, s32(-3)),
+    attr(56 /* IFLA_PARENT_DEV_NAME */, cstr('0000:00:1f.6')),
+    attr(20 /* IFLA_IFALIAS */, cstr('uplink')),
+  ]);
+  const everything = Buffer.concat([fixture('newlink-bridge-port.hex'), extra]);
+  everything.writeUInt32LE(everything.length, 0);
+  const views = [...files.map((f) => [f, fixture(f)] as const), ['bridge port with every optional field', everything] as const];
+  for (const [name, buf] of views) {
+    const view = linkView(buf, 0, buf.length);
+    const want = fromGetters(view as unknown as Record<string, unknown>);
+    // Read after another view's attributes were indexed, and twice: the shared index must be this view's each time.
+    linkView(fixture('newlink-lo.hex'), 0, fixture('newlink-lo.hex').length).toObject();
+    const got = view.toObject() as unknown as Record<string, unknown>;
+    t.deepEqual(Object.keys(got), Object.keys(want), `${name}: keys`);
+    t.deepEqual(got, want, name);
+    t.deepEqual(view.toObject(), got, `${name}: again`);
+  }
+  const all = linkView(everything, 0, everything.length).toObject();
+  t.like(all, { permAddress: '02:00:00:00:00:99', altNames: ['alt'], linkNetnsId: -3, parentDevName: '0000:00:1f.6', alias: 'uplink' });
+  t.is(typeof all.master, 'number');
+});
+
+test('toObject() of a link whose attributes are cut short is a DecodeError, whichever field the cut falls in; the getters before the cut still read', (t) => {
+  const buf = fixture('newlink-veth.hex');
+  // A last attribute claiming more bytes than the message has.
+  const bad = Buffer.concat([buf, attr(4 /* IFLA_MTU */, u32(1))]);
+  bad.writeUInt32LE(bad.length, 0);
+  bad.writeUInt16LE(64, bad.length - 8);
+  const view = linkView(bad, 0, bad.length);
+  t.is(view.name, linkView(buf, 0, buf.length).name);
+  t.throws(() => view.toObject(), { instanceOf: DecodeError });
+  t.throws(() => view.toJSON(), { instanceOf: DecodeError });
+  // A length field below the header's 4 bytes, as the first attribute: nothing can be read.
+  const head = Buffer.from(buf.subarray(0, 32 + 4));
+  head.writeUInt32LE(head.length, 0);
+  head.writeUInt16LE(2, 32);
+  t.throws(() => linkView(head, 0, head.length).toObject(), { instanceOf: DecodeError });
+});
+
 test('the view reads IFLA_PERM_ADDRESS, the alternative names, IFLA_LINK_NETNSID and IFLA_PARENT_DEV_NAME where the schema does', (t) => {
   // No captured link carries these: the veth capture with them appended (values written here).
   const base = fixture('newlink-veth.hex');
