@@ -33,6 +33,7 @@ const CALLS: Array<[string, (nl: Awaited<ReturnType<typeof fake>>['nl']) => Prom
   ['req-dump-dev.hex', (nl) => nl.nexthops.list({ oif: 'd0' })],
   ['req-dump-groups.hex', (nl) => nl.nexthops.list({ groups: true })],
   ['req-dump-fdb.hex', (nl) => nl.nexthops.list({ family: 6, fdb: true })],
+  ['req-dump-master.hex', (nl) => nl.nexthops.list({ master: 5 })],
 ];
 
 /** Answers dumps with an empty NLMSG_DONE and GETs with the gateway nexthop. */
