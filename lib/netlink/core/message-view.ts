@@ -91,6 +91,13 @@ export function readU32Attr(buf: Buffer, at: number, set: string, name: string):
   return (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16)) + buf[at + 3]! * 0x1000000;
 }
 
+/** The IPv4 or IPv6 address attribute at `at` (4 or 16 bytes), as text. */
+export function readIpAttr(buf: Buffer, at: number, set: string, name: string): string {
+  const len = attrLength(buf, at);
+  if (len !== 4 && len !== 16) throw new DecodeError(`${set}.${name}`, at, `IP address payload of ${len} bytes`);
+  return formatIp(buf, at, len);
+}
+
 /** The s32 attribute at `at` (exactly 4 bytes, little-endian). */
 export function readS32Attr(buf: Buffer, at: number, set: string, name: string): number {
   const len = attrLength(buf, at);
@@ -305,10 +312,7 @@ export abstract class MessageView {
   /** Attribute `type` as an IPv4 or IPv6 address (4 or 16 bytes), or undefined. */
   protected attrIp(type: number, name: string): string | undefined {
     const at = this.locate(type);
-    if (at < 0) return undefined;
-    const len = attrLength(this.#buf, at);
-    if (len !== 4 && len !== 16) throw new DecodeError(`${this.setName}.${name}`, at, `IP address payload of ${len} bytes`);
-    return formatIp(this.#buf, at, len);
+    return at < 0 ? undefined : readIpAttr(this.#buf, at, this.setName, name);
   }
 
   /** Throws the codecs' DecodeError unless the attribute at `at` has exactly `size` bytes. */

@@ -12,7 +12,7 @@ import * as E from '../enums.js';
 import { ENCAP_TYPES, decodeEncap, mplsLabelStack } from './encap.js';
 import { AF_INET, AF_INET6 } from '../../core/inet.js';
 import { attrLength } from '../../core/attributes.js';
-import { MessageView } from '../../core/message-view.js';
+import { MessageView, readIpAttr, readU32Attr } from '../../core/message-view.js';
 import { NLMSG_HDRLEN } from '../../core/protocol.js';
 import { type UnknownAttr } from '../../core/schema.js';
 
@@ -38,6 +38,11 @@ export interface RouteNexthop {
 
 /** The RTAX_* metrics of a route (RTA_METRICS), raw kernel values. */
 export type RouteMetricValues = RouteMetrics;
+
+/** The address a prefix without RTA_DST / RTA_SRC stands for: `::` in an IPv6 route, else `0.0.0.0`. */
+function zeroAddress(rtmFamily: number): string {
+  return rtmFamily === AF_INET6 ? '::' : '0.0.0.0';
+}
 
 /** Where struct rtmsg starts in a message. */
 const RTMSG_AT = NLMSG_HDRLEN;
@@ -93,8 +98,7 @@ export class Route extends MessageView {
   /** The address of RTA_DST / RTA_SRC, or the zero address when the kernel left it out. */
   private prefixAddress(type: number, name: string): string {
     const a = this.attrIp(type, name);
-    if (a !== undefined) return a;
-    return this.byteAt(RTMSG_AT) === AF_INET6 ? '::' : '0.0.0.0';
+    return a !== undefined ? a : zeroAddress(this.byteAt(RTMSG_AT));
   }
 
   /** RTA_GATEWAY. */
@@ -286,38 +290,40 @@ export class Route extends MessageView {
    * of `via`).
    */
   toObject(): RouteObject {
+    // One walk (the attribute index), then the header's bytes and the common attributes read where
+    // the index points, with the getters' readers; the rarer fields through their getters, only
+    // when the index holds their attribute.
     const ix = this.attributeIndex();
+    const buf = this.buffer();
+    const h = this.offset() + RTMSG_AT;
+    const rtmFamily = buf[h]!;
+    const dstLen = buf[h + 1]!;
+    const srcLen = buf[h + 2]!;
+    const flags = (buf[h + 8]! | (buf[h + 9]! << 8) | (buf[h + 10]! << 16)) + buf[h + 11]! * 0x1000000;
+    let at = ix[C.RTA_TABLE]!;
+    const table = at === 0 ? buf[h + 4]! : readU32Attr(buf, at, 'route', 'table');
+    at = ix[C.RTA_DST]!;
     const o: RouteObject = {
-      family: this.family, type: this.type, dst: this.dst, tos: this.tos, table: this.table, protocol: this.protocol,
-      scope: this.scope, flags: this.flags,
+      family: ipVersionOf(rtmFamily) ?? rtmFamily,
+      type: E.ROUTE_TYPES.nameOr(buf[h + 7]!),
+      dst: dstLen === 0 ? 'default' : `${at === 0 ? zeroAddress(rtmFamily) : readIpAttr(buf, at, 'route', 'dst')}/${dstLen}`,
+      tos: buf[h + 3]!,
+      table: E.ROUTE_TABLES.nameOr(table),
+      protocol: E.PROTOCOLS.nameOr(buf[h + 5]!),
+      scope: E.SCOPES.nameOr(buf[h + 6]!),
+      flags: flags === 0 ? [] : C.routeFlagNames(flags),
     };
-    // A field whose attribute the index does not hold is skipped without calling its getter.
-    const src = this.src;
-    if (src !== undefined) o.src = src;
-    if (ix[C.RTA_GATEWAY] !== 0) {
-      const gateway = this.gateway;
-      if (gateway !== undefined) o.gateway = gateway;
-    }
+    at = ix[C.RTA_SRC]!;
+    if (srcLen !== 0 || at !== 0) o.src = `${at === 0 ? zeroAddress(rtmFamily) : readIpAttr(buf, at, 'route', 'src')}/${srcLen}`;
+    if ((at = ix[C.RTA_GATEWAY]!) !== 0) o.gateway = readIpAttr(buf, at, 'route', 'gateway');
     if (ix[C.RTA_VIA] !== 0) {
       const via = this.via;
       if (via !== undefined) o.via = via;
     }
-    if (ix[C.RTA_OIF] !== 0) {
-      const oif = this.oif;
-      if (oif !== undefined) o.oif = oif;
-    }
-    if (ix[C.RTA_IIF] !== 0) {
-      const iif = this.iif;
-      if (iif !== undefined) o.iif = iif;
-    }
-    if (ix[C.RTA_PREFSRC] !== 0) {
-      const prefsrc = this.prefsrc;
-      if (prefsrc !== undefined) o.prefsrc = prefsrc;
-    }
-    if (ix[C.RTA_PRIORITY] !== 0) {
-      const metric = this.metric;
-      if (metric !== undefined) o.metric = metric;
-    }
+    if ((at = ix[C.RTA_OIF]!) !== 0) o.oif = readU32Attr(buf, at, 'route', 'oif');
+    if ((at = ix[C.RTA_IIF]!) !== 0) o.iif = readU32Attr(buf, at, 'route', 'iif');
+    if ((at = ix[C.RTA_PREFSRC]!) !== 0) o.prefsrc = readIpAttr(buf, at, 'route', 'prefsrc');
+    if ((at = ix[C.RTA_PRIORITY]!) !== 0) o.metric = readU32Attr(buf, at, 'route', 'priority');
     if (ix[C.RTA_METRICS] !== 0) {
       const metrics = this.metrics;
       if (metrics !== undefined) o.metrics = metrics;
@@ -334,22 +340,10 @@ export class Route extends MessageView {
       const expires = this.expires;
       if (expires !== undefined) o.expires = expires;
     }
-    if (ix[C.RTA_MARK] !== 0) {
-      const mark = this.mark;
-      if (mark !== undefined) o.mark = mark;
-    }
-    if (ix[C.RTA_UID] !== 0) {
-      const uid = this.uid;
-      if (uid !== undefined) o.uid = uid;
-    }
-    if (ix[C.RTA_FLOW] !== 0) {
-      const realms = this.realms;
-      if (realms !== undefined) o.realms = realms;
-    }
-    if (ix[C.RTA_NH_ID] !== 0) {
-      const nhid = this.nhid;
-      if (nhid !== undefined) o.nhid = nhid;
-    }
+    if ((at = ix[C.RTA_MARK]!) !== 0) o.mark = readU32Attr(buf, at, 'route', 'mark');
+    if ((at = ix[C.RTA_UID]!) !== 0) o.uid = readU32Attr(buf, at, 'route', 'uid');
+    if ((at = ix[C.RTA_FLOW]!) !== 0) o.realms = readU32Attr(buf, at, 'route', 'flow');
+    if ((at = ix[C.RTA_NH_ID]!) !== 0) o.nhid = readU32Attr(buf, at, 'route', 'nhId');
     if (ix[C.RTA_ENCAP_TYPE] !== 0) {
       const encapType = this.encapType;
       if (encapType !== undefined) o.encapType = encapType;

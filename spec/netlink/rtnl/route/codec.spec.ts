@@ -303,3 +303,68 @@ test('the view reads RTA_SRC, RTA_IIF, RTA_MARK, RTA_FLOW, RTA_NH_ID, RTA_TTL_PR
   const a = decodeRouteMessage(buf).attributes as Record<string, unknown>;
   t.deepEqual([a.iif, a.mark, a.flow, a.nhId, Number(a.expires)], [view.iif, view.mark, view.realms, view.nhid, view.expires]);
 });
+
+/** toObject()'s keys in their documented order (RouteObject); each must carry the getter's value. */
+const OBJECT_FIELDS = ['family', 'type', 'dst', 'tos', 'table', 'protocol', 'scope', 'flags', 'src', 'gateway', 'via', 'oif', 'iif',
+  'prefsrc', 'metric', 'metrics', 'multipath', 'pref', 'expires', 'mark', 'uid', 'realms', 'nhid', 'encapType', 'encap', 'newdst',
+  'ttlPropagate', 'cacheinfo'] as const;
+
+test('toObject() carries each getter\'s value under its name, in the documented order, for every captured route and made-up edge cases', (t) => {
+  const files = ['inet4-blackhole.hex', 'inet4-default.hex', 'inet4-encap-ip.hex', 'inet4-gateway-table.hex', 'inet4-get.hex',
+    'inet4-kernel-local.hex', 'inet4-link.hex', 'inet4-local.hex', 'inet4-metrics.hex', 'inet4-multipath.hex', 'inet4-prohibit.hex',
+    'inet4-unreachable.hex', 'inet4-via6.hex', 'inet6-encap-ip6.hex', 'inet6-kernel-prefix.hex', 'inet6-multipath.hex',
+    'inet6-pref-expires.hex', 'inet6-unreachable-default.hex'];
+  const cases: Array<[string, Buffer]> = files.map((f) => [f, fixture(f)]);
+  // Every attribute the view reads through the index, appended to a captured route with distinct values.
+  const all = Buffer.concat([fixture('inet4-link.hex'),
+    attr(2 /* RTA_SRC */, [10, 9, 0, 0]), attr(3 /* RTA_IIF */, u32(5)), attr(16 /* RTA_MARK */, u32(0x42)), attr(11 /* RTA_FLOW */, u32(9)),
+    attr(30 /* RTA_NH_ID */, u32(77)), attr(25 /* RTA_UID */, u32(1000)), attr(6 /* RTA_PRIORITY */, u32(1024)),
+    attr(7 /* RTA_PREFSRC */, [10, 1, 0, 1]), attr(5 /* RTA_GATEWAY */, [10, 1, 0, 254])]);
+  all.writeUInt32LE(all.length, 0);
+  all[16 + 2] = 16; // rtm_src_len
+  all.writeUInt32LE(0x20000014, 16 + 8); // rtm_flags: RTNH_F_ONLINK | RTNH_F_LINKDOWN | RTM_F_OFFLOAD_FAILED
+  cases.push(['inet4-link.hex with every index-read attribute', all]);
+  // No RTA_TABLE (the table is rtm_table's), and an RTA_SRC whose rtm_src_len is 0: made by hand.
+  const rtmsg = [2 /* AF_INET */, 24, 0, 0, 100 /* rtm_table */, 4 /* static */, 0, 1 /* unicast */, 0, 0, 0, 0];
+  cases.push(['rtm_table 100 without RTA_TABLE; RTA_SRC with rtm_src_len 0',
+    nlmsg(RTM_NEWROUTE, 0, 0, 0, rtmsg, attr(1 /* RTA_DST */, [10, 7, 0, 0]), attr(2 /* RTA_SRC */, [10, 8, 0, 0]), attr(4 /* RTA_OIF */, u32(3)))]);
+  // Prefix lengths without their address (the kernel leaves a zero address out): 0.0.0.0/8, :: in IPv6.
+  for (const [name, family] of [['inet4-default.hex', 4], ['inet6-unreachable-default.hex', 6]] as const) {
+    const b = Buffer.from(fixture(name));
+    b[16 + 1] = 8; // rtm_dst_len, no RTA_DST
+    b[16 + 2] = 12; // rtm_src_len, no RTA_SRC
+    cases.push([`${name} with prefix lengths and no addresses (IPv${family})`, b]);
+  }
+  for (const [name, buf] of cases) {
+    const view = routeView(buf, 0, buf.length);
+    const getters = view as unknown as Record<string, unknown>;
+    const want: Record<string, unknown> = {};
+    for (const k of OBJECT_FIELDS) if (getters[k] !== undefined) want[k] = getters[k];
+    // Read after another view took the shared index: it must be this one's again.
+    routeView(fixture('inet4-metrics.hex'), 0, fixture('inet4-metrics.hex').length).toObject();
+    const got = view.toObject() as unknown as Record<string, unknown>;
+    t.deepEqual(Object.keys(got), Object.keys(want), `${name}: keys`);
+    t.deepEqual(got, want, name);
+  }
+  t.like(routeView(all, 0, all.length).toObject(), {
+    src: '10.9.0.0/16', iif: 5, mark: 0x42, realms: 9, nhid: 77, uid: 1000, metric: 1024, prefsrc: '10.1.0.1', gateway: '10.1.0.254',
+    flags: ['onlink', 'linkdown'],
+  });
+  const hand = routeView(cases[files.length + 1]![1], 0, cases[files.length + 1]![1].length).toObject();
+  t.like(hand, { table: 100, src: '10.8.0.0/0', dst: '10.7.0.0/24', protocol: 'static', oif: 3 });
+  t.true(routeView(all, 0, all.length).toObject().flags.length === 3);
+  const v6 = cases.at(-1)![1];
+  t.like(routeView(v6, 0, v6.length).toObject(), { dst: '::/8', src: '::/12' });
+  const v4 = cases.at(-2)![1];
+  t.like(routeView(v4, 0, v4.length).toObject(), { dst: '0.0.0.0/8', src: '0.0.0.0/12' });
+});
+
+test('toObject() of a route whose address attribute has the wrong size is the getter\'s DecodeError', (t) => {
+  const buf = Buffer.concat([fixture('inet4-link.hex'), attr(5 /* RTA_GATEWAY */, [10, 1, 0])]);
+  buf.writeUInt32LE(buf.length, 0);
+  const view = routeView(buf, 0, buf.length);
+  const fromGetter = t.throws(() => view.gateway, { instanceOf: DecodeError });
+  const fromObject = t.throws(() => view.toObject(), { instanceOf: DecodeError });
+  t.is(fromObject?.message, fromGetter?.message);
+  t.regex(fromObject?.message ?? '', /route\.gateway/);
+});
