@@ -112,7 +112,9 @@ export class Routes {
 
   /**
    * Deletes a route (RTM_DELROUTE): by spec (what is not given matches anything, as with `ip route
-   * del`), or a {@link Route} from `list`, sent back as it is. A missing route is a NetlinkError
+   * del`), or a {@link Route} from `list`, sent back as it is (a route using a nexthop object without
+   * the device, gateway, paths and encap the kernel filled in from it, which it refuses beside the
+   * nexthop id: the id selects the route). A missing route is a NetlinkError
    * (ESRCH for IPv4, ESRCH/ENOENT as the kernel says).
    */
   del(route: RouteSpec | Route): Promise<void> {

@@ -11,7 +11,8 @@ import { ValidationError } from '../../core/errors.js';
 import {
   AF_INET, familyOf, hasHostBits, ipv4HostBits, ipv4Number, ipv4PrefixNumber, parseIp, parsePrefix, type IpVersion,
 } from '../../core/inet.js';
-import { NLMSG_HDRLEN } from '../../core/protocol.js';
+import { NLA_HDRLEN, NLMSG_HDRLEN, align4 } from '../../core/protocol.js';
+import { forEachAttr, scanAttr } from '../../core/attributes.js';
 import { isMessageView } from '../../core/message-view.js';
 import {
   checkArray, checkBool, checkInt, checkKeys, checkLinkRef, checkObject, checkU32, isIfindex, isPlainLinkName, type LinkRef,
@@ -88,7 +89,7 @@ export interface CheckedRoute extends RtMsg {
   multipath: CheckedNexthop[] | undefined;
   /** RTA_ENCAP and RTA_ENCAP_TYPE. */
   encap: RouteEncap | undefined;
-  /** A Route view to delete: its message after the nlmsghdr, sent back as it is. */
+  /** A Route view to delete: its message after the nlmsghdr, sent back as it is (see withoutNexthopExpansion). */
   raw: Buffer | undefined;
 }
 
@@ -269,7 +270,7 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
 
 /** A Route view to delete: its own message, sent back as RTM_DELROUTE (what `ip route flush` does). */
 function checkRouteView(p: string, route: Route): CheckedRoute {
-  const raw = route.raw;
+  const raw = withoutNexthopExpansion(route.raw);
   if (raw.length < NLMSG_HDRLEN + RTMSG_SIZE) throw new ValidationError(objectField(p), route, 'a route message is required');
   return {
     family: raw[NLMSG_HDRLEN]!, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0,
@@ -277,6 +278,32 @@ function checkRouteView(p: string, route: Route): CheckedRoute {
     metric: undefined, prefsrc: undefined, realms: undefined, pref: undefined, expires: undefined, nhid: undefined,
     metrics: undefined, multipath: undefined, encap: undefined, raw: raw.subarray(NLMSG_HDRLEN),
   };
+}
+
+/** What the kernel fills in from a route's nexthop object: refused beside RTA_NH_ID in a request. */
+const NEXTHOP_EXPANSION = new Set([C.RTA_OIF, C.RTA_GATEWAY, C.RTA_VIA, C.RTA_MULTIPATH, C.RTA_ENCAP, C.RTA_ENCAP_TYPE]);
+
+/**
+ * A dumped route message to send back for deletion. A route using a nexthop object (RTA_NH_ID) is
+ * dumped with that nexthop's device, gateway and encap (or a group's paths in RTA_MULTIPATH) filled
+ * in, which the kernel refuses beside RTA_NH_ID in a request ("Nexthop specification and nexthop id
+ * are mutually exclusive", both families): those attributes are left out, and the nexthop id selects
+ * the route. Any other message is returned as it is.
+ */
+function withoutNexthopExpansion(raw: Buffer): Buffer {
+  const start = NLMSG_HDRLEN + RTMSG_SIZE;
+  if (raw.length < start || scanAttr(raw, start, raw.length, C.RTA_NH_ID) < 0) return raw;
+  const kept: Buffer[] = [raw.subarray(0, start)];
+  try {
+    forEachAttr(raw, start, raw.length, 'route', (type, off, len) => {
+      if (!NEXTHOP_EXPANSION.has(type)) kept.push(raw.subarray(off - NLA_HDRLEN, Math.min(off + align4(len), raw.length)));
+    });
+  } catch {
+    return raw; // malformed after RTA_NH_ID: sent as it is, for the kernel to refuse
+  }
+  const out = Buffer.concat(kept);
+  out.writeUInt32LE(out.length, 0);
+  return out;
 }
 
 /** A route type for add/replace/del: any RTN_* but RTN_UNSPEC (`none`). */

@@ -6,6 +6,7 @@ import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { decodeNexthopMessage, encodeNexthopBody, nexthopGroup } from '../../../../lib/netlink/rtnl/nexthop/codec.js';
 import { nexthopView } from '../../../../lib/netlink/rtnl/nexthop/view.js';
 import { routeView } from '../../../../lib/netlink/rtnl/route/view.js';
+import { checkRoute } from '../../../../lib/netlink/rtnl/route/validate.js';
 import { attr, u32, u64 } from '../../../helpers/bytes.js';
 import { checkReencode, checkTruncations } from '../../../helpers/golden.js';
 import { fixture } from './fixtures.js';
@@ -116,4 +117,26 @@ test('group statistics (NHA_GROUP_STATS, Linux 6.9+) and hardware statistics (NH
   off.writeUInt32LE(off.length, 0);
   t.false(nexthopView(off, 0, off.length).hwStats);
   t.is(nexthopView(fixture('nh-group.hex'), 0, fixture('nh-group.hex').length).hwStats, undefined);
+});
+
+test('a dumped route using a nexthop, sent back for deletion, leaves out what the kernel filled in from the nexthop', (t) => {
+  // route-nhid.hex: the kernel's RTM_NEWROUTE of `10.50.0.0/24 nhid 10`, with the group's paths in RTA_MULTIPATH.
+  const raw = fixture('route-nhid.hex');
+  const types = (b: Buffer): number[] => {
+    const out: number[] = [];
+    for (let at = 28; at + 4 <= b.length; at += (b.readUInt16LE(at) + 3) & ~3) out.push(b.readUInt16LE(at + 2) & 0x3fff);
+    return out;
+  };
+  t.true(types(raw).includes(9 /* RTA_MULTIPATH */));
+  const sent = checkRoute('', routeView(raw, 0, raw.length), 'del').raw!;
+  // The message after its nlmsghdr: rtmsg, then every attribute but RTA_MULTIPATH, in the kernel's order.
+  const whole = Buffer.concat([raw.subarray(0, 16), sent]);
+  t.deepEqual(types(whole), types(raw).filter((x) => x !== 9));
+  t.true(types(whole).includes(30 /* RTA_NH_ID */));
+  t.is(sent.length, raw.length - 16 - 0x1c, 'RTA_MULTIPATH\'s 28 bytes are gone, nothing else');
+  t.deepEqual(sent.subarray(0, 12), raw.subarray(16, 28), 'the rtmsg is the dumped one');
+  // Without RTA_NH_ID a view is sent back byte for byte.
+  const plain = Buffer.concat([raw.subarray(0, 28)]);
+  plain.writeUInt32LE(28, 0);
+  t.deepEqual(checkRoute('', routeView(plain, 0, plain.length), 'del').raw, plain.subarray(16));
 });

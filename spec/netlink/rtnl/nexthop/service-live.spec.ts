@@ -3,6 +3,7 @@
 // reads, and routes use them by id (`nhid`).
 import { NetlinkError } from '../../../../lib/netlink/index.js';
 import type { Nexthop } from '../../../../lib/netlink/rtnl/nexthop/view.js';
+import type { Route } from '../../../../lib/netlink/rtnl/route/view.js';
 import { ip, ipJson, liveTest, tempNetns, type TestNetns } from '../../../helpers/netns.js';
 
 interface IpNexthop {
@@ -144,4 +145,34 @@ liveTest('group weights above 256 (Linux 6.12+: weight_high) and group statistic
   const withStats = await nl.nexthops.get(10, { stats: true });
   t.deepEqual(withStats.groupStats?.map((s) => [s.id, s.packets]), [[1, 0n], [2, 0n]]);
   t.is((await nl.nexthops.list({ stats: true, groups: true }))[0]?.groupStats?.length, 2);
+});
+
+liveTest('routes using nexthops (a gateway, a device, a group; IPv4 and IPv6) are deleted by the Route views list gives, one by one and in bulk', async (t) => {
+  // The kernel dumps such a route with the nexthop's device and gateway (or the group's paths)
+  // filled in, and refuses those beside RTA_NH_ID in a request: a view sent back as it is was EINVAL.
+  const ns = await tempNetns(t);
+  setup(ns);
+  const { nl } = ns;
+  await nl.nexthops.addMany([
+    { id: 1, gateway: '10.1.0.2', oif: 'd0' }, { id: 4, oif: 'd0' }, { id: 3, gateway: '2001:db8::2', oif: 'd0' },
+  ]);
+  await nl.nexthops.add({ id: 10, group: [{ id: 1, weight: 3 }, { id: 4, weight: 2 }] });
+  const routes = [
+    { dst: '10.50.0.0/24', nhid: 1 }, { dst: '10.51.0.0/24', nhid: 4 }, { dst: '10.52.0.0/24', nhid: 10 },
+    { dst: '2001:db8:50::/64', nhid: 3 }, { dst: '10.53.0.0/24', nhid: 10 }, { dst: '2001:db8:51::/64', nhid: 3 },
+  ];
+  for (const r of routes) await nl.routes.add(r);
+  const ours = (rs: Route[]): Route[] => rs.filter((r) => r.nhid !== undefined);
+  const listed = ours([...await nl.routes.list({ family: 4 }), ...await nl.routes.list({ family: 6 })]);
+  t.is(listed.length, routes.length);
+  t.true(listed.some((r) => r.multipath !== undefined), 'the group route is listed with its paths');
+  t.true(listed.some((r) => r.oif !== undefined), 'a single-nexthop route is listed with its device');
+  // One by one for the first three, in bulk for the rest.
+  for (const r of listed.slice(0, 3)) await nl.routes.del(r);
+  const results = await nl.routes.delMany(listed.slice(3));
+  t.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled']);
+  t.deepEqual(ours([...await nl.routes.list({ family: 4 }), ...await nl.routes.list({ family: 6 })]), []);
+  t.deepEqual(ipJson<unknown[]>(ns.name, ['route', 'show', 'table', 'all']).filter((r) => (r as { nhid?: number }).nhid !== undefined), []);
+  // The nexthops themselves are untouched.
+  t.deepEqual((await nl.nexthops.list()).map((n) => n.id).sort((a, b) => a - b), [1, 3, 4, 10]);
 });
