@@ -291,26 +291,66 @@ export class Rule extends MessageView {
   }
 
   /**
-   * `ip rule`'s line: `100: [not] from 10.0.0.0/8 [to …] [iif …] [oif …] [fwmark 0x1/0xff] lookup 100`
-   * (`from all` without a source; the action's own word for actions other than lookup).
+   * `ip rule show`'s line for the rule, field for field in ip's order and format (`100: not from
+   * 10.0.0.0/8 to 10.1.0.0/16 tos 0x10 fwmark 0x1/0xff iif eth0 oif eth1 uidrange 5-9 ipproto 6
+   * sport 80 dport 1000-1024 tun_id 7 lookup 100 suppress_prefixlength 0 realms 1/2 proto static`;
+   * `from all` without a source, an address without `/len` for a host prefix), with one space after
+   * the priority where ip prints a tab, and numbers where ip prints a name it looks up in a file
+   * (/etc/iproute2's DS fields, realms and tables other than main, local and default; /etc/protocols).
    */
   toString(): string {
+    const host = this.byteAt(FAMILY) === AF_INET6 ? 128 : 32;
+    const prefix = (address: string | undefined, len: number): string =>
+      address === undefined ? `0/${len}` : len === host ? address : `${address}/${len}`;
+    const hex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
+    const range = (r: R.RuleRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
     const src = this.src;
+    const srcLen = this.srcLen;
     const dst = this.dst;
-    const iif = this.iif;
-    const oif = this.oif;
+    const dstLen = this.dstLen;
+    let line = `${this.priority}: ${this.not ? 'not ' : ''}from ${src === undefined && srcLen === 0 ? 'all' : prefix(src, srcLen)}`;
+    if (dst !== undefined || dstLen !== 0) line += ` to ${prefix(dst, dstLen)}`;
+    const tos = this.tos;
+    if (tos !== 0) line += ` tos 0x${tos.toString(16).padStart(2, '0')}`;
     const fwmark = this.fwmark;
     const fwmask = this.fwmask;
-    const action = this.action;
+    if (fwmark !== undefined || fwmask !== undefined) {
+      line += ` fwmark ${hex(fwmark ?? 0)}${fwmask === undefined || fwmask === 0xffffffff ? '' : `/${hex(fwmask)}`}`;
+    }
+    const iif = this.iif;
+    if (iif !== undefined) line += ` iif ${iif}${this.iifDetached ? ' [detached]' : ''}`;
+    const oif = this.oif;
+    if (oif !== undefined) line += ` oif ${oif}${this.oifDetached ? ' [detached]' : ''}`;
+    if (this.l3mdev) line += ' lookup [l3mdev-table]';
+    const uid = this.uidRange;
+    if (uid !== undefined) line += ` uidrange ${uid.start}-${uid.end}`;
+    const ipProto = this.ipProto;
+    if (ipProto !== undefined) line += ` ipproto ${ipProto}`;
+    const sport = this.sport;
+    if (sport !== undefined) line += ` sport ${range(sport)}`;
+    const dport = this.dport;
+    if (dport !== undefined) line += ` dport ${range(dport)}`;
+    const tunId = this.tunId;
+    if (tunId !== undefined) line += ` tun_id ${tunId}`;
     const table = this.table;
-    const goto = this.goto;
-    const hex = (n: number): string => `0x${n.toString(16)}`;
-    return `${this.priority}:${this.not ? ' not' : ''} from ${src === undefined ? 'all' : `${src}/${this.srcLen}`}`
-      + `${dst === undefined ? '' : ` to ${dst}/${this.dstLen}`}${iif === undefined ? '' : ` iif ${iif}`}`
-      + `${oif === undefined ? '' : ` oif ${oif}`}`
-      + `${fwmark === undefined ? '' : ` fwmark ${hex(fwmark)}${fwmask === undefined || fwmask === 0xffffffff ? '' : `/${hex(fwmask)}`}`}`
-      + (action === 'lookup' ? ` lookup ${table ?? 'unspec'}` : action === 'goto' ? ` goto ${goto ?? 'none'}` : ` ${action}`);
+    if (table !== undefined && table !== 0) {
+      line += ` lookup ${table}`;
+      const suppressPrefixlen = this.suppressPrefixlen;
+      if (suppressPrefixlen !== undefined) line += ` suppress_prefixlength ${suppressPrefixlen}`;
+      const suppressIfgroup = this.suppressIfgroup;
+      if (suppressIfgroup !== undefined) line += ` suppress_ifgroup ${suppressIfgroup}`;
+    }
+    const flow = this.flow;
+    if (flow !== undefined) line += ` realms ${flow >>> 16 === 0 ? '' : `${flow >>> 16}/`}${flow & 0xffff}`;
+    const action = this.action;
+    if (action === 'goto') line += ` goto ${this.goto ?? 'none'}${(this.flags & R.FIB_RULE_UNRESOLVED) !== 0 ? ' [unresolved]' : ''}`;
+    else if (action !== 'lookup') line += ` ${action}`;
+    const protocol = this.protocol;
+    if (protocol !== undefined && protocol !== 'unspec' && protocol !== 'kernel') line += ` proto ${protocol}`;
+    return line;
   }
+
+
 }
 
 /** What {@link Rule.toObject} returns: the getters' values; a field the message lacks is absent. */

@@ -280,3 +280,27 @@ liveTest('vishvananda TestRuleAddDel: every selector of one rule round-trips, an
   await nl.rules.del({ fwmask: 5, priority: 1 });
   t.deepEqual(ipJson<IpRule[]>(name, ['rule', 'show', 'pref', '1']).map((r) => r.table), ['100']);
 });
+
+liveTest('String(rule) is ip rule show\'s line (ip\'s tab a space, ipproto a number), for every selector and action', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  for (const args of VISHVANANDA_V4) ip(['-n', name, 'rule', 'add', ...args]);
+  for (const args of [
+    ['from', '10.9.9.9', 'to', '10.8.0.0/16', 'pref', '200', 'goto', '32766'],
+    ['to', '10.7.7.7/32', 'pref', '201', 'blackhole'], ['pref', '202', 'unreachable'], ['pref', '203', 'prohibit'], ['pref', '204', 'nop'],
+    ['pref', '205', 'realms', '3/4', 'table', '7'], ['pref', '206', 'realms', '9', 'table', '7'],
+    ['pref', '207', 'table', 'main', 'suppress_prefixlength', '0'], ['pref', '208', 'table', '9', 'suppress_ifgroup', '3'],
+    ['pref', '209', 'tun_id', '77', 'table', '8'], ['pref', '210', 'iif', 'nosuchlink', 'oif', 'lo', 'table', '8'],
+    ['pref', '211', 'fwmark', '0x7/0xff', 'iif', 'lo', 'table', '100'], ['pref', '212', 'uidrange', '5-9', 'ipproto', 'tcp', 'dport', '80-90', 'sport', '7', 'table', '100'],
+    ['pref', '213', 'from', '10.1.0.0/16', 'protocol', 'static', 'table', '5'], ['pref', '214', 'goto', '300'],
+  ]) ip(['-n', name, 'rule', 'add', ...args]);
+  for (const args of [['not', 'from', '2001:db8::1', 'to', '2001:db8:1::/48', 'pref', '300', 'table', '3'], ['from', '2001:db8::/32', 'pref', '301', 'unreachable']]) {
+    ip(['-n', name, '-6', 'rule', 'add', ...args]);
+  }
+  const protos = new Map([['tcp', '6'], ['udp', '17']]);
+  for (const family of ['-4', '-6'] as const) {
+    const theirs = ip(['-n', name, family, 'rule', 'show']).trimEnd().split('\n')
+      .map((l) => l.replace(/^(\d+):\t/, '$1: ').replace(/ ipproto (\w+)/, (_m, p: string) => ` ipproto ${protos.get(p) ?? p}`).trimEnd());
+    const ours = (await nl.rules.list({ family: family === '-4' ? 4 : 6 })).map(String);
+    t.deepEqual(ours, theirs, family);
+  }
+});
