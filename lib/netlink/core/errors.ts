@@ -59,6 +59,9 @@ export class NetlinkError extends Error {
   /** The link the request named, when the error is about it (for ENODEV: the missing link). */
   readonly link: string | number | undefined;
 
+  /** The alias a link was looked up by (`links.get({ alias })`), when no link has it (ENODEV). */
+  readonly alias: string | undefined;
+
   constructor(errno: number, op: string, options: NetlinkErrorOptions = {}) {
     const code = errnoName(errno);
     const detail = options.extack?.message;
@@ -75,6 +78,7 @@ export class NetlinkError extends Error {
     this.seq = options.seq;
     this.extack = options.extack;
     this.link = options.link;
+    this.alias = options.alias;
   }
 
   /**

@@ -187,6 +187,8 @@ test.serial('links.get({ alias }): a dump without statistics, then a GET of the 
     const missing = await t.throwsAsync(links.get({ alias: 'nope' }), { instanceOf: NetlinkError });
     t.is(missing.code, 'ENODEV');
     t.is(missing.message, 'RTM_GETLINK: ENODEV (No such device): link with alias "nope" does not exist');
+    t.is(missing.alias, 'nope');
+    t.is(missing.link, undefined, 'an alias is not a link name');
   });
 });
 

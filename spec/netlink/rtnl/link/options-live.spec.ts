@@ -99,6 +99,7 @@ liveTest('lookup by alias: get the first link with it, list all of them; a missi
   const e = await t.throwsAsync(nl.links.get({ alias: 'nowhere' }), { instanceOf: NetlinkError });
   t.is(e.code, 'ENODEV');
   t.regex(e.message, /link with alias "nowhere" does not exist$/);
+  t.is(e.alias, 'nowhere');
 });
 
 liveTest('ifindexes: a taken one is EEXIST; a link moved with netns and index takes that index there (IFLA_NEW_IFINDEX)', async (t) => {
