@@ -87,7 +87,10 @@ export interface RouteSpec {
   via?: string;
   /** The output link (name or ifindex; RTA_OIF). */
   oif?: LinkRef;
-  /** The table: id or `'main'` (default), `'local'`, `'default'`. Ids above 255 travel in RTA_TABLE. */
+  /**
+   * The table: id or `'main'`, `'local'`, `'default'`. Ids above 255 travel in RTA_TABLE. Default, as
+   * with `ip route`: `'local'` for `type` local, broadcast, nat and anycast, else `'main'`.
+   */
   table?: RouteTableRef;
   /** RTA_PRIORITY: the metric (IPv6: 0 means 1024). */
   metric?: number;

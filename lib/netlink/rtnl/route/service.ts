@@ -5,7 +5,8 @@
  * first; validate.ts), then writes its request with request.ts. Link names in `oif` are resolved
  * through the handle's link names (rtnl/resolve.ts: remembered while no link changes, else
  * `links.index`), each distinct name once per call; a name the kernel does not know is a
- * NetlinkError ENODEV. Requests use the same defaults as `ip route`: table main, protocol boot,
+ * NetlinkError ENODEV. Requests use the same defaults as `ip route`: table main (local for local,
+ * broadcast, nat and anycast routes), protocol boot,
  * scope link for routes without a gateway; a delete leaves protocol, type and scope as wildcards
  * unless they are given.
  */

@@ -4,8 +4,9 @@
  * check throws a ValidationError naming the field before anything is sent; options are read from
  * own properties only, and names go through Maps (EnumTable), never through an object's properties.
  *
- * The defaults are `ip route`'s: table main, protocol boot, scope link for routes without a gateway;
- * a delete leaves protocol, type and scope as wildcards unless they are given.
+ * The defaults are `ip route`'s: table main (local for local, broadcast, nat and anycast routes),
+ * protocol boot, scope link for routes without a gateway (host for local routes); a delete leaves
+ * protocol, type and scope as wildcards unless they are given (or, for scope, implied by the type).
  */
 import { ValidationError } from '../../core/errors.js';
 import {
@@ -208,11 +209,13 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
   // A plain name or an ifindex (the usual oif) is recognised without building its field path.
   const rawOif = o.oif;
   const oif = rawOif === undefined ? undefined : isPlainLinkName(rawOif) || isIfindex(rawOif) ? rawOif : checkLinkRef(`${p}oif`, rawOif);
-  const table = o.table === undefined ? E.RT_TABLE_MAIN : E.checkTable(`${p}table`, o.table);
   const metric = o.metric === undefined ? undefined : checkU32(`${p}metric`, o.metric);
   const protocol = o.protocol !== undefined ? E.PROTOCOLS.check(`${p}protocol`, o.protocol)
     : mode === 'add' ? E.RTPROT_BOOT : E.RTPROT_UNSPEC;
   const type = o.type !== undefined ? checkRouteType(`${p}type`, o.type) : mode === 'add' ? E.RTN_UNICAST : E.RTN_UNSPEC;
+  // iproute2's default table: local for the types the kernel keeps there, main for the rest.
+  const table = o.table !== undefined ? E.checkTable(`${p}table`, o.table)
+    : type === E.RTN_LOCAL || type === E.RTN_BROADCAST || type === E.RTN_NAT || type === E.RTN_ANYCAST ? E.RT_TABLE_LOCAL : E.RT_TABLE_MAIN;
   const prefsrc = o.prefsrc === undefined ? undefined : checkAddress(`${p}prefsrc`, o.prefsrc, version, 'prefsrc');
   const tos = o.tos === undefined ? 0 : checkInt(`${p}tos`, o.tos, 0, 255);
   const flags = o.onlink !== undefined && checkBool(`${p}onlink`, o.onlink) ? C.RTNH_F_ONLINK : 0;
@@ -248,15 +251,15 @@ export function checkRoute(p: string, spec: unknown, mode: RouteMode): CheckedRo
   if (rawScope !== undefined) {
     // A known name is looked up without building the field path (check() names it on failure).
     scope = (typeof rawScope === 'string' ? E.SCOPES.value(rawScope) : undefined) ?? E.SCOPES.check(`${p}scope`, rawScope);
-  } else if (mode === 'del') {
-    scope = E.RT_SCOPE_NOWHERE; // a wildcard for fib_table_delete
   } else if (version === 4) {
-    // iproute2's defaults: host for local/nat, link for broadcast/multicast/anycast and for
-    // unicast routes with no gateway; global otherwise (IPv6 routes are always global).
+    // iproute2's defaults: host for local/nat, link for broadcast/multicast/anycast; for unicast
+    // (or no type), a wildcard in a delete (RT_SCOPE_NOWHERE, for fib_table_delete), else link for
+    // routes with no gateway. IPv6 routes are always global, deletes included.
     if (type === E.RTN_LOCAL || type === E.RTN_NAT) scope = E.RT_SCOPE_HOST;
     else if (type === E.RTN_BROADCAST || type === E.RTN_MULTICAST || type === E.RTN_ANYCAST) scope = E.RT_SCOPE_LINK;
-    else if (type === E.RTN_UNICAST && !throughGateway && multipath === undefined && nhid === undefined) {
-      scope = E.RT_SCOPE_LINK;
+    else if (type === E.RTN_UNICAST || type === E.RTN_UNSPEC) {
+      if (mode === 'del') scope = E.RT_SCOPE_NOWHERE;
+      else if (!throughGateway && multipath === undefined && nhid === undefined) scope = E.RT_SCOPE_LINK;
     }
   }
   return {

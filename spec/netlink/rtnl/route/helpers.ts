@@ -80,6 +80,11 @@ export const REQUESTS: readonly RequestCase[] = [
   { fixture: 'req-add-src6.hex', method: 'add', spec: { dst: '2001:db8:3::/48', src: '2001:db8:99::/48', oif: 'd0' } },
   { fixture: 'req-add-realms.hex', method: 'add', spec: { dst: '10.13.0.0/24', oif: 'd0', realms: 5 } },
   { fixture: 'req-add-multipath-realms.hex', method: 'add', spec: { dst: '10.14.0.0/24', multipath: [{ gateway: '10.1.0.2', oif: 'd0', realms: 7 }, { gateway: '10.1.0.3', oif: 'd0' }] } },
+  // No table given: the types the kernel keeps in table local go there, as with ip (a delete too).
+  { fixture: 'req-add-local-notable.hex', method: 'add', spec: { dst: '10.1.9.10', type: 'local', oif: 'd0' } },
+  { fixture: 'req-add-broadcast-notable.hex', method: 'add', spec: { dst: '10.1.255.254', type: 'broadcast', oif: 'd0' } },
+  { fixture: 'req-add-anycast6-notable.hex', method: 'add', spec: { dst: '2001:db8::77', type: 'anycast', oif: 'd0' } },
+  { fixture: 'req-del-local-notable.hex', method: 'del', spec: { dst: '10.1.9.10', type: 'local', oif: 'd0' } },
 ];
 
 /** A fixture request as the library must write it: the fixture, with iproute2's dirty padding zeroed. */

@@ -132,6 +132,9 @@ const SPECS: RouteSpec[] = [
   { dst: '2001:db8:2::/48', multipath: [{ gateway: '2001:db8::2', oif: 'd0', weight: 3 }, { gateway: '2001:db8::3', oif: 'd0', weight: 1 }] },
   { dst: 'default', family: 6, type: 'unreachable', table: 77, metric: 99 },
   { dst: '2001:db8:3::/64', oif: 'd0', protocol: 'bird', mtu: 1300 },
+  // No table: local and broadcast routes go to table local, as with ip.
+  { dst: '10.1.9.10', type: 'local', oif: 'd0' },
+  { dst: '10.1.255.254', type: 'broadcast', oif: 'd0' },
 ];
 
 /** The same routes, as `ip route add` arguments. */
@@ -152,6 +155,8 @@ const IP_ARGS: string[][] = [
   ['-6', 'route', 'add', '2001:db8:2::/48', 'nexthop', 'via', '2001:db8::2', 'dev', 'd0', 'weight', '3', 'nexthop', 'via', '2001:db8::3', 'dev', 'd0', 'weight', '1'],
   ['-6', 'route', 'add', 'unreachable', 'default', 'table', '77', 'metric', '99'],
   ['-6', 'route', 'add', '2001:db8:3::/64', 'dev', 'd0', 'proto', 'bird', 'mtu', '1300'],
+  ['route', 'add', 'local', '10.1.9.10', 'dev', 'd0'],
+  ['route', 'add', 'broadcast', '10.1.255.254', 'dev', 'd0'],
 ];
 
 liveTest('routes made by the library are what ip shows, field by field (every kind, IPv4 and IPv6)', async (t) => {
@@ -168,6 +173,8 @@ liveTest('routes made by the library are what ip shows, field by field (every ki
   t.like(find('2001:db8:1::/48', 254), { pref: 'high', metric: 1024 });
   t.deepEqual(find('2001:db8:3::/64', 254)?.metrics, { mtu: 1300 });
   t.is(find('default', 77)?.type, 7);
+  t.like(find('10.1.9.10/32', 255), { type: 2, scope: 254 });
+  t.like(find('10.1.255.254/32', 255), { type: 3, scope: 253 });
   // expires counts down: ip and the library agree to the second or two.
   const ipExpires = ipJson<IpRoute[]>(name, ['-6', 'route', 'show', '2001:db8:1::/48'])[0]!.expires!;
   const ours = (await nl.routes.list({ family: 6 })).find((r) => r.dst === '2001:db8:1::/48')!;
