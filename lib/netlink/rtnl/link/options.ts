@@ -346,7 +346,7 @@ function checkMac(field: string, value: unknown): string {
 function checkSettings(field: string, o: Record<string, unknown>): CheckedSettings {
   const p = field === '' ? '' : `${field}.`;
   return {
-    mtu: o.mtu === undefined ? undefined : checkInt(`${p}mtu`, o.mtu, 68, 0x7fffffff),
+    mtu: o.mtu === undefined ? undefined : checkInt(`${p}mtu`, o.mtu, 0, 0x7fffffff),
     mac: o.mac === undefined ? undefined : checkMac(`${p}mac`, o.mac),
     broadcast: o.broadcast === undefined ? undefined : checkMac(`${p}broadcast`, o.broadcast),
     txqlen: o.txqlen === undefined ? undefined : checkU32(`${p}txqlen`, o.txqlen),

@@ -72,7 +72,7 @@ liveTest('delete one link, and many at once through a group delete', async (t) =
 });
 
 liveTest('errors: missing link ENODEV, duplicate EEXIST, bad input refused before any syscall', async (t) => {
-  const { nl } = await tempNetns(t);
+  const { name, nl } = await tempNetns(t);
   const missing = await t.throwsAsync(nl.links.get('nope0'), { instanceOf: NetlinkError });
   t.is(missing.code, 'ENODEV');
   t.is(missing.errno, 19);
@@ -90,6 +90,12 @@ liveTest('errors: missing link ENODEV, duplicate EEXIST, bad input refused befor
   await t.throwsAsync(nl.links.add({ name: 'ok0', kind: 'nonsense' }), { instanceOf: ValidationError, message: /unknown link kind/ });
   await t.throwsAsync(nl.links.set('dup', { mac: '02:00:00:00:00' }), { instanceOf: ValidationError, message: /^mac: / });
   await t.throwsAsync(nl.links.set('dup', { mtu: 1.5 }), { instanceOf: ValidationError });
+  // The smallest MTU is the device's (lo takes 10, as with ip link set lo mtu 10; a bridge refuses it).
+  await nl.links.set('lo', { mtu: 10 });
+  t.is((await nl.links.get('lo')).mtu, 10);
+  t.is(ipJson<IpLink[]>(name, ['link', 'show', 'lo'])[0]?.mtu, 10);
+  const small = await t.throwsAsync(nl.links.set('dup', { mtu: 10 }), { instanceOf: NetlinkError, code: 'EINVAL' });
+  t.regex(small.message, /mtu/i);
   await t.throwsAsync(nl.links.set('missing0', { mtu: 1500 }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "missing0" does not exist/ });
   // The missing link is the master, not the link being changed.
   await t.throwsAsync(nl.links.set('dup', { master: 'nobr' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nobr" does not exist/ });
