@@ -194,7 +194,12 @@ export interface LinkListOptions {
    * master and kind only).
    */
   alias?: string;
-  /** Include IFLA_STATS64 (default true; false asks the kernel to skip statistics, which is faster). */
+  /**
+   * false sets RTEXT_FILTER_SKIP_STATS (default true): the kernel then leaves out the per-protocol
+   * counters of IFLA_AF_SPEC (IPv6's IFLA_INET6_STATS and IFLA_INET6_ICMP6STATS, ~370 bytes a
+   * link) and VF counters; it sends the link's own IFLA_STATS64 either way (Linux 6.18), so
+   * `link.stats` is still there.
+   */
   stats?: boolean;
 }
 

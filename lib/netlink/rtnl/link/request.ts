@@ -216,7 +216,8 @@ export function delRequest(ref: LinkRef): LinkRequest {
 
 /**
  * The RTM_GETLINK dump request of `links.list`: the kernel filters by IFLA_MASTER (an ifindex) and
- * by IFLA_INFO_KIND, and leaves statistics out with RTEXT_FILTER_SKIP_STATS.
+ * by IFLA_INFO_KIND, and with RTEXT_FILTER_SKIP_STATS leaves out IFLA_AF_SPEC's per-protocol counters
+ * (not IFLA_STATS64, which it always sends).
  */
 export function dumpRequest(c: CheckedList, master: number | undefined): LinkRequest {
   const attributes = noAttributes();

@@ -142,3 +142,17 @@ liveTest('GSO/GRO limits in add and set, the IPv6 address generation mode, alter
   t.is(missing.code, 'ENOENT');
   await t.throwsAsync(nl.links.addAltName('nope0', 'x'), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nope0" does not exist/ });
 });
+
+liveTest('list({ stats: false }): the kernel leaves out IPv6\'s per-protocol counters, and still sends the link\'s own', async (t) => {
+  const { nl } = await tempNetns(t);
+  const [full] = await nl.links.list();
+  const [lean] = await nl.links.list({ stats: false });
+  t.is(full!.name, 'lo');
+  t.truthy(lean!.stats, 'IFLA_STATS64 is sent either way');
+  const inet6 = (l: typeof full): Record<string, unknown> => (l!.attributes.afSpec as { inet6?: Record<string, unknown> } | undefined)?.inet6 ?? {};
+  t.truthy(inet6(full).stats);
+  t.truthy(inet6(full).icmp6stats);
+  t.is(inet6(lean).stats, undefined);
+  t.is(inet6(lean).icmp6stats, undefined);
+  t.true(lean!.raw.length < full!.raw.length);
+});
