@@ -3,7 +3,9 @@
  * first `next()` and whose objects come one at a time as the kernel produces them, and lists. Replies
  * a family's decoder drops (what the kernel could not filter) are skipped.
  */
-import { ProtocolError } from '../core/errors.js';
+import { ENODEV } from '../core/errno.js';
+import { NetlinkError, ProtocolError } from '../core/errors.js';
+import type { LinkRef } from '../core/validate.js';
 import type { RequestBuilder, ReplyDecoder, Connection } from '../transport/connection.js';
 
 /** A prepared dump: the request and the decoder (returning undefined for a reply to skip). */
@@ -12,6 +14,13 @@ export interface PreparedDump<T> {
   decode: ReplyDecoder<T | undefined>;
   /** Whether an error of the dump means there is nothing to dump (a table that does not exist): it then ends empty. */
   empty?: (error: unknown) => boolean;
+  /** The one link the kernel filters the dump on, as the caller gave it: a NetlinkError ENODEV of the dump names it. */
+  subject?: LinkRef | undefined;
+}
+
+/** The dump's error, naming its link (see {@link PreparedDump.subject}) when the kernel says ENODEV. */
+function named(e: unknown, subject: LinkRef | undefined): unknown {
+  return subject !== undefined && e instanceof NetlinkError && e.errno === ENODEV ? e.naming(subject) : e;
 }
 
 /**
@@ -27,7 +36,7 @@ export async function dumpList<T>(conn: Connection, type: number, d: PreparedDum
     if (e instanceof ProtocolError && e.code === 'ERR_NL_DUMP_INTERRUPTED' && e.partial) {
       throw new ProtocolError(e.code, e.op, e.message.slice(e.op.length + 2), e.partial.filter((x) => x !== undefined));
     }
-    throw e;
+    throw named(e, d.subject);
   }
   // Compacted in place: a dump of 100k objects is not copied.
   let n = 0;
@@ -61,6 +70,7 @@ export function checkNow<C>(check: () => C): () => C {
 export function dumpStream<T>(conn: Connection, type: number, prepare: () => PreparedDump<T> | Promise<PreparedDump<T>>): AsyncIterableIterator<T> {
   let inner: AsyncIterableIterator<T | undefined> | undefined;
   let empty: PreparedDump<T>['empty'];
+  let subject: LinkRef | undefined;
   let done = false;
   const it: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => it,
@@ -71,6 +81,7 @@ export function dumpStream<T>(conn: Connection, type: number, prepare: () => Pre
         if (done) return { value: undefined, done: true };
         inner = conn.stream(type, 0, d.build, d.decode);
         empty = d.empty;
+        subject = d.subject;
       }
       for (;;) {
         let r: IteratorResult<T | undefined>;
@@ -79,7 +90,7 @@ export function dumpStream<T>(conn: Connection, type: number, prepare: () => Pre
         } catch (e) {
           done = true;
           if (empty?.(e) === true) return { value: undefined, done: true };
-          throw e;
+          throw named(e, subject);
         }
         if (r.done) {
           done = true;

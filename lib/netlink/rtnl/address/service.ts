@@ -14,7 +14,7 @@ import { bulk, optionPrefix, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
 import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../rtm.js';
-import { dumpStream, type PreparedDump } from '../stream.js';
+import { dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { IFADDRMSG, IFADDRMSG_SIZE } from './codec.js';
 import { addressMatches, checkAddressFilter, type AddressFilter, type AddressListOptions } from './filter.js';
 import { checkAddress, type AddressAddOptions, type AddressDelOptions, type CheckedAddress } from './options.js';
@@ -73,9 +73,7 @@ export class Addresses {
    * the same result. Label, scope, flags, `to` and `proto` are applied here (`ip addr show …`).
    */
   async list(options: AddressListOptions = {}): Promise<Address[]> {
-    const d = await this.prepareDump(checkAddressFilter(options));
-    const all = await this.conn.dump(RTM_GETADDR, 0, d.build, d.decode);
-    return all.filter((a): a is Address => a !== undefined);
+    return dumpList(this.conn, RTM_GETADDR, await this.prepareDump(checkAddressFilter(options)));
   }
 
   /** Like {@link list}, one address at a time, reading from the kernel as the loop advances. */
@@ -87,7 +85,7 @@ export class Addresses {
   /** The dump request and decoder of checked list options (the link name resolved). */
   private async prepareDump(filter: AddressFilter): Promise<PreparedDump<Address>> {
     const ifindex = filter.link === undefined ? 0 : await this.links.index(filter.link);
-    return { build: (w) => writeAddressDump(w, filter.family, ifindex), decode: dumpDecoder(filter, ifindex) };
+    return { build: (w) => writeAddressDump(w, filter.family, ifindex), decode: dumpDecoder(filter, ifindex), subject: filter.link };
   }
 
   /**

@@ -65,7 +65,9 @@ export class Routes {
   private async prepareDump(f: CheckedFilter): Promise<PreparedDump<Route>> {
     const r = resolveRefs(this.index, [f.oif, f.iif]);
     const [oif, iif] = r instanceof Promise ? await r : r;
-    return prepareDump(f, oif, this.conn.socket.strictCheck, iif);
+    const d = prepareDump(f, oif, this.conn.socket.strictCheck, iif);
+    d.subject = f.oif; // the kernel filters on oif (strict checking), and says ENODEV when it has no such link
+    return d;
   }
 
   /**

@@ -103,5 +103,11 @@ liveTest('errors: missing link ENODEV, duplicate EEXIST, bad input refused befor
   await t.throwsAsync(nl.addresses.add({ link: 'nope2', address: '10.9.0.1/24' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nope2" does not exist/ });
   await t.throwsAsync(nl.routes.add({ dst: '10.9.0.0/24', oif: 'nope3' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nope3" does not exist/ });
   await t.throwsAsync(nl.neighbors.add({ link: 'nope4', dst: '10.9.0.2', lladdr: '02:00:00:00:00:01' }), { instanceOf: NetlinkError, code: 'ENODEV', message: /link "nope4" does not exist/ });
+  // A list filtered by an ifindex the kernel does not have: its dump's ENODEV names it (list and stream).
+  const noIndex = { instanceOf: NetlinkError, code: 'ENODEV', message: /link with ifindex 999 does not exist$/ };
+  t.is((await t.throwsAsync(nl.addresses.list({ link: 999 }), noIndex))?.link, 999);
+  t.is((await t.throwsAsync(nl.routes.list({ oif: 999 }), noIndex))?.link, 999);
+  await t.throwsAsync(nl.addresses.stream({ link: 999 }).next(), noIndex);
+  await t.throwsAsync(nl.routes.stream({ oif: 999 }).next(), noIndex);
 });
 
