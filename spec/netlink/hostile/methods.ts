@@ -116,7 +116,7 @@ const lifetime = (): FieldSpec => ({ bad: [...V.intOutside(0, 0xfffffffe).filter
 /** The settings links.add, links.set and a veth peer share. */
 function settingsFields(): Record<string, FieldSpec> {
   return {
-    mtu: int(68, 0x7fffffff), mac: { bad: V.mac(), ok: '02:00:00:00:00:07' }, broadcast: { bad: V.mac(), ok: 'ff:ff:ff:ff:ff:fe' }, txqlen: u32(), group: u32(),
+    mtu: int(0, 0x7fffffff), mac: { bad: V.mac(), ok: '02:00:00:00:00:07' }, broadcast: { bad: V.mac(), ok: 'ff:ff:ff:ff:ff:fe' }, txqlen: u32(), group: u32(),
     alias: { bad: V.text(255, true), names: true, ok: 'okalias' }, up: bool(), promisc: bool(), allmulticast: bool(), multicast: bool(), arp: bool(),
     gsoMaxSize: u32(), gsoMaxSegs: u32(), groMaxSize: u32(), gsoIpv4MaxSize: u32(), groIpv4MaxSize: u32(),
     master: { bad: V.linkRef(), names: true, ok: 'lo' }, netns: { bad: V.namespaceRef(), ok: '/proc/self/ns/net' },
