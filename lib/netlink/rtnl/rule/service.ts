@@ -5,11 +5,13 @@
  * names in rules (`iif`, `oif`) are sent as names and not resolved: a rule may name a device that
  * does not exist (yet); the kernel marks it detached.
  */
-import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
+import { ValidationError } from '../../core/errors.js';
+import { isMessageView } from '../../core/message-view.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLMSG_HDRLEN } from '../../core/protocol.js';
 import type { Connection } from '../../transport/connection.js';
 import type { Links } from '../link/service.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE } from '../rtm.js';
-import { checkNow, dumpStream, type PreparedDump } from '../stream.js';
+import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { checkRuleFilter, ruleMatches, type RuleFilter, type RuleListOptions } from './filter.js';
 import { checkRule, type RuleOptions } from './options.js';
 import { writeRule, writeRuleDump } from './request.js';
@@ -42,9 +44,7 @@ export class Rules {
    * rules matching every one (`ip rule show SELECTOR`).
    */
   async list(options: RuleListOptions = {}): Promise<Rule[]> {
-    const d = prepareDump(checkRuleFilter(options));
-    const all = await this.conn.dump(RTM_GETRULE, 0, d.build, d.decode);
-    return all.filter((r): r is Rule => r !== undefined);
+    return dumpList(this.conn, RTM_GETRULE, prepareDump(checkRuleFilter(options)));
   }
 
   /** Like {@link list}, one rule at a time, reading from the kernel as the loop advances. */
@@ -64,10 +64,17 @@ export class Rules {
 
   /**
    * Deletes the first rule matching every selector given (RTM_DELRULE); omitted fields match
-   * anything. At least one selector is required. No match is a NetlinkError ENOENT.
+   * anything. At least one selector is required. Or a {@link Rule} from `list`, sent back as it is
+   * (as `ip rule flush` does). No match is a NetlinkError ENOENT.
    */
-  async del(options: RuleOptions): Promise<void> {
-    const c = checkRule(options, false);
+  async del(rule: RuleOptions | Rule): Promise<void> {
+    if (rule instanceof Rule) {
+      // Only a view this library made holds a message (Object.create(Rule.prototype) holds none).
+      if (!isMessageView(rule)) throw new ValidationError('rule', rule, 'rule options, or a Rule view from a dump, are required');
+      const body = rule.raw.subarray(NLMSG_HDRLEN);
+      return this.conn.ack(RTM_DELRULE, 0, (w) => w.putBytes(body));
+    }
+    const c = checkRule(rule, false);
     return this.conn.ack(RTM_DELRULE, 0, (w) => writeRule(w, c));
   }
 }

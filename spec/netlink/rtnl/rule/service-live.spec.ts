@@ -2,7 +2,7 @@
 // `ip -6 -j rule` as the oracle.
 import type { ExecutionContext } from 'ava';
 import { NetlinkError, ValidationError } from '../../../../lib/netlink/index.js';
-import type { Rule } from '../../../../lib/netlink/rtnl/rule/view.js';
+import { Rule } from '../../../../lib/netlink/rtnl/rule/view.js';
 import type { RuleListOptions, RuleOptions } from '../../../../lib/netlink/rtnl/rule/service.js';
 import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
 
@@ -303,4 +303,22 @@ liveTest('String(rule) is ip rule show\'s line (ip\'s tab a space, ipproto a num
     const ours = (await nl.rules.list({ family: family === '-4' ? 4 : 6 })).map(String);
     t.deepEqual(ours, theirs, family);
   }
+});
+
+liveTest('del(rule) sends a listed Rule back as ip rule flush does: every kind of rule goes, the others stay', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  for (const args of VISHVANANDA_V4) ip(['-n', name, 'rule', 'add', ...args]);
+  ip(['-n', name, '-6', 'rule', 'add', 'from', '2001:db8::/32', 'pref', '301', 'unreachable']);
+  const all = async (): Promise<Rule[]> => [...await nl.rules.list({ family: 4 }), ...await nl.rules.list({ family: 6 })];
+  // The kernel's own rules: priority 0 lookup local, 32766 main, 32767 default (IPv6: no 32767).
+  const isDefault = (r: Rule): boolean => (r.priority === 0 && r.table === 'local') || r.priority >= 32766;
+  const before = await all();
+  const ours = before.filter((r) => !isDefault(r));
+  t.is(ours.length, VISHVANANDA_V4.length + 1);
+  for (const r of ours) await nl.rules.del(r);
+  t.deepEqual((await all()).map(String), before.filter(isDefault).map(String));
+  t.deepEqual(ipJson<IpRule[]>(name, ['rule', 'show']).map((r) => r.priority), [0, 32766, 32767]);
+  // Gone already: the kernel's ENOENT. A Rule that is not a view from a dump: refused before sending.
+  await t.throwsAsync(nl.rules.del(ours[0]!), { instanceOf: NetlinkError, code: 'ENOENT' });
+  await t.throwsAsync(nl.rules.del(Object.create(Rule.prototype) as Rule), { instanceOf: ValidationError, message: /^rule: / });
 });
