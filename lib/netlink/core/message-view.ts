@@ -154,6 +154,16 @@ export abstract class MessageView {
     return this.u16At(4);
   }
 
+  /**
+   * The nlmsg_flags of the message (NLM_F_*). On a monitor's events they say what the change was:
+   * NLM_F_CREATE | NLM_F_EXCL (0x600) for a route or address created, NLM_F_REPLACE (0x100) for one
+   * replaced, NLM_F_APPEND (0x800) for an appended route, 0 for a deletion; on dump replies
+   * NLM_F_MULTI (2), with NLM_F_DUMP_FILTERED (0x20) when the kernel filtered the dump.
+   */
+  get messageFlags(): number {
+    return this.u16At(6);
+  }
+
   /** A copy of the whole message, nlmsghdr included. */
   get raw(): Buffer {
     return Buffer.from(this.#buf.subarray(this.#off, this.#off + this.#len));

@@ -111,6 +111,21 @@ liveTest('address, route, neighbour and rule events carry their typed objects', 
   seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'route' && e.object.dst === '10.77.0.0/16');
   ev = seen[seen.length - 1]!;
   t.true(ev.type === 'new' && ev.kind === 'route' && ev.object.gateway === '10.9.0.2', `route event`);
+  // What the change was, in the notification's nlmsg_flags: created (CREATE | EXCL), replaced, appended, deleted.
+  const lastFlags = (events: typeof seen): number => {
+    const e = events[events.length - 1]!;
+    return e.type === 'overrun' ? -1 : e.object.messageFlags;
+  };
+  t.is(lastFlags(seen), 0x600);
+  ip(['-n', name, 'route', 'replace', '10.77.0.0/16', 'via', '10.9.0.3']);
+  seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'route' && e.object.gateway === '10.9.0.3');
+  t.is(lastFlags(seen), 0x100);
+  ip(['-n', name, 'route', 'append', '10.77.0.0/16', 'via', '10.9.0.4']);
+  seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'route' && e.object.gateway === '10.9.0.4');
+  t.is(lastFlags(seen), 0x800 | 0x400);
+  ip(['-n', name, 'route', 'del', '10.77.0.0/16', 'via', '10.9.0.4']);
+  seen = await waitFor(t, m, (e) => e.type === 'del' && e.kind === 'route' && e.object.gateway === '10.9.0.4');
+  t.is(lastFlags(seen), 0);
   ip(['-n', name, 'neigh', 'add', '10.9.0.7', 'lladdr', '02:00:00:00:00:07', 'dev', 'e0', 'nud', 'permanent']);
   seen = await waitFor(t, m, (e) => e.type === 'new' && e.kind === 'neighbor');
   ev = seen[seen.length - 1]!;
