@@ -209,6 +209,10 @@ export async function addInterface(state: SandboxState, kind: 'interface' | 'vet
     return await attach(state, arrival, src, dstName, opts, master);
   } catch (e) {
     state.names.delete(dstName);
+    // Destroyed while this call ran: that, not the request its closed handle refused, is the error.
+    if (state.status !== 'live' && !(e instanceof SandboxError && e.step === 'state')) {
+      throw new SandboxError('state', `sandbox "${state.key}" was destroyed while interface "${dstName}" was being added`, { cause: e });
+    }
     throw e;
   }
 }

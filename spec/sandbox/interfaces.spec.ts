@@ -152,6 +152,24 @@ liveTest('addVeth: the inside end is born configured, the host end up in the sou
   t.deepEqual(linkNamesIn(key), ['eth0', 'eth1', 'eth2', 'eth3', 'eth4', 'eth5', 'eth6']);
 });
 
+liveTest('destroy while interfaces are being added: each add fails with step state, nothing is left in the source', async (t) => {
+  const { src, sb, key } = await sandboxFixture(t);
+  veth(src.name, 'mv0', 'mv1');
+  const adds = [
+    sb.addInterface('mv1', 'eth', { address: '10.31.0.2/24' }),
+    sb.addVeth('rv0', 'eth', { address: '10.32.0.2/24' }),
+  ].map((p) => p.then(() => undefined, (e: unknown) => e));
+  await sb.destroy();
+  for (const e of await Promise.all(adds)) {
+    t.true(e instanceof SandboxError, String(e));
+    t.is((e as SandboxError).step, 'state', String(e));
+    t.regex((e as SandboxError).message, /^sandbox ".*" was destroyed while interface "eth\d" was being added/);
+  }
+  t.false(sb.alive);
+  t.deepEqual(linkNames(src.name).filter((n) => n === 'rv0'), [], 'the addVeth host end went with its pair');
+  t.throws(() => ipIn(key, ['link']), undefined, 'the key is gone');
+});
+
 liveTest('remove: a moved link goes back down under its name without addresses; a bridge and an addVeth pair are deleted', async (t) => {
   const { src, sb, key } = await sandboxFixture(t);
   veth(src.name, 'rm0', 'rm1');
