@@ -143,7 +143,7 @@ export class Nexthop extends MessageView {
     return t === undefined ? undefined : ENCAP_TYPES.nameOr(t);
   }
 
-  /** NHA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
+  /** NHA_ENCAP decoded by its type (ip, ip6, mpls, seg6 and seg6local as fields; other types raw bytes). */
   get encap(): Record<string, unknown> | Uint8Array | undefined {
     const at = this.locate(N.NHA_ENCAP);
     if (at < 0) return undefined;
@@ -246,7 +246,7 @@ export interface NexthopObject {
   fdb: boolean;
   /** NHA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'` …). */
   encapType?: string | number;
-  /** NHA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
+  /** NHA_ENCAP decoded by its type (ip, ip6, mpls, seg6 and seg6local as fields; other types raw bytes). */
   encap?: Record<string, unknown> | Uint8Array;
   /** NHA_HW_STATS_ENABLE of a group (Linux 6.10+). */
   hwStats?: boolean;

@@ -33,7 +33,8 @@ export interface RouteNexthopSpec {
 
 /**
  * A lightweight-tunnel encapsulation (RTA_ENCAP + RTA_ENCAP_TYPE, `ip route add … encap …`): `ip`
- * and `ip6` set the tunnel metadata for a collect_md (external) tunnel device, `mpls` pushes labels.
+ * and `ip6` set the tunnel metadata for a collect_md (external) tunnel device, `mpls` pushes labels,
+ * `seg6` adds an SRv6 segment routing header, `seg6local` makes the route a local SRv6 SID.
  */
 export type RouteEncapSpec =
   | {
@@ -71,6 +72,37 @@ export type RouteEncapSpec =
     labels: number[];
     /** The TTL of the pushed labels, 0..255. */
     ttl?: number;
+  }
+  | {
+    /** LWTUNNEL_ENCAP_SEG6: an SRv6 segment routing header (SEG6_IPTUNNEL_SRH). */
+    type: 'seg6';
+    /**
+     * `'encap'` (an outer IPv6 header with the segments), `'inline'` (the header inserted into an IPv6
+     * packet), `'l2encap'` (the Ethernet frame encapsulated), or the `.red` (reduced) forms.
+     */
+    mode: 'inline' | 'encap' | 'l2encap' | 'encap.red' | 'l2encap.red';
+    /** The segments, IPv6 addresses, first hop first (1..127; with `inline`, `'::'` is appended for the packet's destination, as ip does). */
+    segments: string[];
+  }
+  | {
+    /** LWTUNNEL_ENCAP_SEG6_LOCAL: what this node does with packets for the route's destination (a local SID). */
+    type: 'seg6local';
+    /** The SRv6 behaviour, by iproute2's name (`'End'`, `'End.X'`, `'End.T'`, `'End.DX2'`, `'End.DX4'`, `'End.DX6'`, `'End.DT4'`, `'End.DT6'`, `'End.DT46'`, `'End.B6'`, `'End.B6.Encaps'` …). */
+    action: string;
+    /** SEG6_LOCAL_NH4: the IPv4 nexthop (End.DX4). */
+    nh4?: string;
+    /** SEG6_LOCAL_NH6: the IPv6 nexthop (End.X, End.DX6). */
+    nh6?: string;
+    /** SEG6_LOCAL_TABLE: the table looked up (End.T, End.DT6), an id or `'main'`, `'local'`, `'default'`. */
+    table?: RouteTableRef;
+    /** SEG6_LOCAL_VRFTABLE: the VRF's table (End.DT4, End.DT6 and End.DT46 in VRF mode). */
+    vrftable?: RouteTableRef;
+    /** SEG6_LOCAL_IIF: an input interface, by ifindex. */
+    iif?: number;
+    /** SEG6_LOCAL_OIF: the output interface (End.DX2), by ifindex. */
+    oif?: number;
+    /** SEG6_LOCAL_SRH: the segments of the header to push (End.B6, End.B6.Encaps), first hop first; End.B6 appends `'::'`, as ip does. */
+    segments?: string[];
   };
 
 /** What `add`, `replace` and `del` describe: `ip route add` in object form. */

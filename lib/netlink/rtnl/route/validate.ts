@@ -22,7 +22,10 @@ import * as E from '../enums.js';
 import * as C from './constants.js';
 import { RTMSG_SIZE, type RouteMetrics, type RtMsg } from './codec.js';
 import { METRIC_OPTIONS, checkMetrics } from './metrics.js';
-import { LWTUNNEL_ENCAP_IP, LWTUNNEL_ENCAP_IP6, LWTUNNEL_ENCAP_MPLS, MPLS_LABEL_MAX, type RouteEncap } from './encap.js';
+import {
+  LWTUNNEL_ENCAP_IP, LWTUNNEL_ENCAP_IP6, LWTUNNEL_ENCAP_MPLS, LWTUNNEL_ENCAP_SEG6, LWTUNNEL_ENCAP_SEG6_LOCAL, MPLS_LABEL_MAX,
+  SEG6_IPTUN_MODE_INLINE, SEG6_LOCAL_ACTION_END_B6, SEG6_LOCAL_ACTIONS, SEG6_MODES, SRH_MAX_SEGMENTS, type RouteEncap,
+} from './encap.js';
 import type { RouteGetOptions } from './options.js';
 import { Route } from './view.js';
 
@@ -112,6 +115,8 @@ const ENCAP_KEYS = new Map<string, readonly string[]>([
   ['ip', ['type', 'id', 'dst', 'src', 'ttl', 'tos']],
   ['ip6', ['type', 'id', 'dst', 'src', 'hoplimit', 'tc']],
   ['mpls', ['type', 'labels', 'ttl']],
+  ['seg6', ['type', 'mode', 'segments']],
+  ['seg6local', ['type', 'action', 'nh4', 'nh6', 'table', 'vrftable', 'iif', 'oif', 'segments']],
 ]);
 
 /** The object's field name for messages: `route` for a single call, `routes[3]` in a bulk call. */
@@ -377,9 +382,10 @@ function checkTunnelId(field: string, v: unknown): bigint {
 export function checkEncap(p: string, value: unknown): RouteEncap {
   const o = checkObject(p, value);
   const keys = typeof o.type === 'string' ? ENCAP_KEYS.get(o.type) : undefined;
-  if (keys === undefined) throw new ValidationError(`${p}.type`, o.type, 'ip, ip6 or mpls is required');
+  if (keys === undefined) throw new ValidationError(`${p}.type`, o.type, 'ip, ip6, mpls, seg6 or seg6local is required');
   checkKeys(p, o, keys);
   const u8 = (key: string): number | undefined => (o[key] === undefined ? undefined : checkInt(`${p}.${key}`, o[key], 0, 255));
+  if (o.type === 'seg6' || o.type === 'seg6local') return checkSeg6(p, o);
   if (o.type === 'mpls') {
     const labels: unknown = o.labels;
     if (!Array.isArray(labels) || labels.length === 0 || labels.length > 30) {
@@ -403,6 +409,54 @@ export function checkEncap(p: string, value: unknown): RouteEncap {
   return version === 4
     ? { type: LWTUNNEL_ENCAP_IP, attributes: definedOnly({ id, dst, src, ttl, tos }) }
     : { type: LWTUNNEL_ENCAP_IP6, attributes: definedOnly({ id, dst, src, hoplimit: ttl, tc: tos }) };
+}
+
+/**
+ * A seg6 or seg6local encap. A header inserted into the packet (seg6 `inline`, seg6local `End.B6`)
+ * gets one more segment, `::`, after the caller's: the slot for the packet's own destination, as
+ * iproute2 writes it. Link parameters (`iif`, `oif`) are ifindexes.
+ */
+function checkSeg6(p: string, o: Record<string, unknown>): RouteEncap {
+  const segments = (insertion: boolean): string[] => {
+    const list = o.segments;
+    const max = SRH_MAX_SEGMENTS - (insertion ? 1 : 0);
+    if (!Array.isArray(list) || list.length === 0 || list.length > max) {
+      throw new ValidationError(`${p}.segments`, list, `an array of 1..${max} IPv6 segments is required`);
+    }
+    const out = checkArray(`${p}.segments`, list, 'segments').map((x, i) => {
+      checkAddress(`${p}.segments[${i}]`, x, 6, 'segment');
+      return x as string;
+    });
+    if (insertion) out.push('::');
+    return out;
+  };
+  if (o.type === 'seg6') {
+    if (o.mode === undefined) throw new ValidationError(`${p}.mode`, undefined, `a mode (${SEG6_MODES.names().join(', ')}) is required`);
+    const mode = SEG6_MODES.check(`${p}.mode`, o.mode);
+    return { type: LWTUNNEL_ENCAP_SEG6, attributes: { srh: { mode, segments: segments(mode === SEG6_IPTUN_MODE_INLINE) } } };
+  }
+  if (o.action === undefined) throw new ValidationError(`${p}.action`, undefined, 'a seg6local action (End, End.X, End.DT6 …) is required');
+  const action = SEG6_LOCAL_ACTIONS.check(`${p}.action`, o.action);
+  const address = (key: 'nh4' | 'nh6', version: IpVersion): string | undefined => {
+    if (o[key] === undefined) return undefined;
+    checkAddress(`${p}.${key}`, o[key], version, 'nexthop');
+    return o[key] as string;
+  };
+  const ifindex = (key: 'iif' | 'oif'): number | undefined =>
+    (o[key] === undefined ? undefined : checkInt(`${p}.${key}`, o[key], 1, 0x7fffffff));
+  return {
+    type: LWTUNNEL_ENCAP_SEG6_LOCAL,
+    attributes: definedOnly({
+      action,
+      srh: o.segments === undefined ? undefined : segments(action === SEG6_LOCAL_ACTION_END_B6),
+      table: o.table === undefined ? undefined : E.checkTable(`${p}.table`, o.table),
+      nh4: address('nh4', 4),
+      nh6: address('nh6', 6),
+      iif: ifindex('iif'),
+      oif: ifindex('oif'),
+      vrftable: o.vrftable === undefined ? undefined : E.checkTable(`${p}.vrftable`, o.vrftable),
+    }),
+  };
 }
 
 /** The fields of `o` that are not undefined, in order (attribute values are optional, never undefined). */

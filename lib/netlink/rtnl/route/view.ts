@@ -252,7 +252,7 @@ export class Route extends MessageView {
     return t === undefined ? undefined : ENCAP_TYPES.nameOr(t);
   }
 
-  /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
+  /** RTA_ENCAP decoded by its type (ip, ip6, mpls, seg6 and seg6local as fields; other types raw bytes). */
   get encap(): Record<string, unknown> | Uint8Array | undefined {
     const at = this.locate(C.RTA_ENCAP);
     if (at < 0) return undefined;
@@ -439,7 +439,7 @@ export interface RouteObject {
   nhid?: number;
   /** RTA_ENCAP_TYPE as `ip` names it (`'mpls'`, `'ip'`, `'ip6'`, `'seg6'` …). */
   encapType?: string | number;
-  /** RTA_ENCAP decoded by its type (ip, ip6 and mpls as fields; other types raw bytes). */
+  /** RTA_ENCAP decoded by its type (ip, ip6, mpls, seg6 and seg6local as fields; other types raw bytes). */
   encap?: Record<string, unknown> | Uint8Array;
   /** RTA_NEWDST (`ip route … as to …`, MPLS label swaps) as label numbers. */
   newdst?: number[];

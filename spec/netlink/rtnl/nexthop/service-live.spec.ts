@@ -176,3 +176,15 @@ liveTest('routes using nexthops (a gateway, a device, a group; IPv4 and IPv6) ar
   // The nexthops themselves are untouched.
   t.deepEqual((await nl.nexthops.list()).map((n) => n.id).sort((a, b) => a - b), [1, 3, 4, 10]);
 });
+
+liveTest('a nexthop with a seg6 encap is what ip shows, and reads back', async (t) => {
+  const ns = await tempNetns(t);
+  setup(ns);
+  const { nl } = ns;
+  await nl.nexthops.add({ id: 5, encap: { type: 'seg6', mode: 'encap', segments: ['fc00::1', 'fc00::2'] }, oif: 'd0' });
+  ip(['-n', ns.name, 'nexthop', 'add', 'id', '6', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00::1,fc00::2', 'dev', 'd0']);
+  const line = (id: number): string => ip(['-n', ns.name, '-d', 'nexthop', 'show', 'id', String(id)]).trim().replace(/^id \d+ /, '');
+  t.is(line(5), line(6));
+  t.regex(line(5), /encap seg6 mode encap segs 2 \[ fc00::1 fc00::2 \]/);
+  for (const id of [5, 6]) t.deepEqual((await nl.nexthops.get(id)).encap, { mode: 'encap', segments: ['fc00::1', 'fc00::2'] });
+});

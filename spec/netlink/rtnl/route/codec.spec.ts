@@ -5,7 +5,10 @@ import test from 'ava';
 import { DecodeError } from '../../../../lib/netlink/index.js';
 import { decodeRouteMessage, encodeRouteBody, routeAttrs, rtaMultipath, type RouteBody } from '../../../../lib/netlink/rtnl/route/codec.js';
 import { routeFlagNames } from '../../../../lib/netlink/rtnl/route/constants.js';
-import { LWTUNNEL_ENCAP_IP, LWTUNNEL_ENCAP_IP6, decodeEncap, writeEncap, type RouteEncap } from '../../../../lib/netlink/rtnl/route/encap.js';
+import {
+  LWTUNNEL_ENCAP_IP, LWTUNNEL_ENCAP_IP6, LWTUNNEL_ENCAP_SEG6, LWTUNNEL_ENCAP_SEG6_LOCAL, decodeEncap, encapSeg6Attrs, encapSeg6LocalAttrs,
+  writeEncap, type RouteEncap,
+} from '../../../../lib/netlink/rtnl/route/encap.js';
 import { Route, routeView } from '../../../../lib/netlink/rtnl/route/view.js';
 import { NlWriter } from '../../../../lib/netlink/core/writer.js';
 import { attr, bytes, hex as hexBuf, nlmsg, u16, u32 } from '../../../helpers/bytes.js';
@@ -313,7 +316,8 @@ test('toObject() carries each getter\'s value under its name, in the documented 
   const files = ['inet4-blackhole.hex', 'inet4-default.hex', 'inet4-encap-ip.hex', 'inet4-gateway-table.hex', 'inet4-get.hex',
     'inet4-kernel-local.hex', 'inet4-link.hex', 'inet4-local.hex', 'inet4-metrics.hex', 'inet4-multipath.hex', 'inet4-prohibit.hex',
     'inet4-unreachable.hex', 'inet4-via6.hex', 'inet6-encap-ip6.hex', 'inet6-kernel-prefix.hex', 'inet6-multipath.hex',
-    'inet6-pref-expires.hex', 'inet6-unreachable-default.hex'];
+    'inet6-pref-expires.hex', 'inet6-unreachable-default.hex', 'inet4-seg6-encap.hex', 'inet6-seg6-inline.hex', 'inet6-seg6local-endx.hex',
+    'inet6-seg6local-endb6.hex', 'inet6-seg6local-enddx2.hex'];
   const cases: Array<[string, Buffer]> = files.map((f) => [f, fixture(f)]);
   // Every attribute the view reads through the index, appended to a captured route with distinct values.
   const all = Buffer.concat([fixture('inet4-link.hex'),
@@ -367,4 +371,50 @@ test('toObject() of a route whose address attribute has the wrong size is the ge
   const fromObject = t.throws(() => view.toObject(), { instanceOf: DecodeError });
   t.is(fromObject?.message, fromGetter?.message);
   t.regex(fromObject?.message ?? '', /route\.gateway/);
+});
+
+/** The SRv6 routes captured from the kernel, with what `ip -6 -d route` printed for their encap. */
+const SEG6_REPLIES: Array<[string, 'seg6' | 'seg6local', Record<string, unknown>]> = [
+  ['inet4-seg6-encap.hex', 'seg6', { mode: 'encap', segments: ['fc00:a000::22', 'fc00:a000::21'] }],
+  // Inline: ip printed `segs 3 [ fc00:a000::12 fc00:a000::11 :: ]` (the last slot is the packet's own destination).
+  ['inet6-seg6-inline.hex', 'seg6', { mode: 'inline', segments: ['fc00:a000::12', 'fc00:a000::11', '::'] }],
+  ['inet6-seg6local-endx.hex', 'seg6local', { action: 'End.X', nh6: 'fe80::1' }],
+  ['inet6-seg6local-endb6.hex', 'seg6local', { action: 'End.B6', segments: ['fc00:a000::12', 'fc00:a000::11', '::'] }],
+  ['inet6-seg6local-enddx2.hex', 'seg6local', { action: 'End.DX2', oif: 3 }],
+];
+
+for (const [name, type, encap] of SEG6_REPLIES) {
+  test(`golden ${name}: the SRv6 encap reads as ip printed it, the message re-encodes, and every cut is a DecodeError`, (t) => {
+    const raw = fixture(name);
+    const view = routeView(raw, 0, raw.length);
+    t.is(view.encapType, type);
+    t.deepEqual(view.encap, encap);
+    t.like(view.toObject(), { encapType: type, encap });
+    const body = decodeRouteMessage(raw);
+    checkReencode(t, raw, encodeRouteBody, body);
+    // The encap's own codec gives its bytes back.
+    const bytes = Buffer.from(body.attributes.encap!);
+    const set = type === 'seg6' ? encapSeg6Attrs : encapSeg6LocalAttrs;
+    const w = new NlWriter();
+    set.encode(w, set.decode(bytes, 0, bytes.length, 'encap') as never, 'encap');
+    t.deepEqual(Buffer.from(w.bytes()), bytes);
+    for (let cut = 0; cut < bytes.length; cut++) {
+      try {
+        decodeEncap(type === 'seg6' ? LWTUNNEL_ENCAP_SEG6 : LWTUNNEL_ENCAP_SEG6_LOCAL, bytes.subarray(0, cut));
+      } catch (e) {
+        t.true(e instanceof DecodeError, `cut at ${cut}: ${String(e)}`);
+      }
+    }
+  });
+}
+
+test('a segment routing header that claims more segments or bytes than it has is a DecodeError', (t) => {
+  const bytes = Buffer.from(decodeRouteMessage(fixture('inet6-seg6-inline.hex')).attributes.encap!);
+  // SEG6_IPTUNNEL_SRH payload: 4 bytes of mode, then the header: hdrlen at +1, first_segment at +4.
+  const srh = 4 + 4;
+  for (const [at, value] of [[srh + 1, 200], [srh + 4, 7], [srh + 4, 255]] as const) {
+    const bad = Buffer.from(bytes);
+    bad[at] = value;
+    t.throws(() => decodeEncap(LWTUNNEL_ENCAP_SEG6, bad), { instanceOf: DecodeError }, `byte ${at} = ${value}`);
+  }
 });

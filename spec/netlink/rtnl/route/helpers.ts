@@ -85,6 +85,18 @@ export const REQUESTS: readonly RequestCase[] = [
   { fixture: 'req-add-broadcast-notable.hex', method: 'add', spec: { dst: '10.1.255.254', type: 'broadcast', oif: 'd0' } },
   { fixture: 'req-add-anycast6-notable.hex', method: 'add', spec: { dst: '2001:db8::77', type: 'anycast', oif: 'd0' } },
   { fixture: 'req-del-local-notable.hex', method: 'del', spec: { dst: '10.1.9.10', type: 'local', oif: 'd0' } },
+  // SRv6 (iproute2 leaves garbage in some attributes' padding: zeroed before comparing).
+  { fixture: 'req-add-seg6-encap.hex', method: 'add', spec: { dst: '10.0.0.102/32', encap: { type: 'seg6', mode: 'encap', segments: ['fc00:a000::22', 'fc00:a000::21'] }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6-inline.hex', method: 'add', spec: { dst: '2001:db8:60::1/128', encap: { type: 'seg6', mode: 'inline', segments: ['fc00:a000::12', 'fc00:a000::11'] }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6-l2encap.hex', method: 'add', spec: { dst: '2001:db8:60::2/128', encap: { type: 'seg6', mode: 'l2encap', segments: ['fc00:a000::13'] }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-end.hex', method: 'add', spec: { dst: '2001:db8:61::1/128', encap: { type: 'seg6local', action: 'End' }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-endx.hex', method: 'add', spec: { dst: '2001:db8:61::2/128', encap: { type: 'seg6local', action: 'End.X', nh6: 'fe80::1' }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-endt.hex', method: 'add', spec: { dst: '2001:db8:61::3/128', encap: { type: 'seg6local', action: 'End.T', table: 100 }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-enddx2.hex', method: 'add', spec: { dst: '2001:db8:61::4/128', encap: { type: 'seg6local', action: 'End.DX2', oif: 3 }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-enddx4.hex', method: 'add', spec: { dst: '2001:db8:61::5/128', encap: { type: 'seg6local', action: 'End.DX4', nh4: '10.1.0.5' }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-enddt6.hex', method: 'add', spec: { dst: '2001:db8:61::6/128', encap: { type: 'seg6local', action: 'End.DT6', table: 100 }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-endb6.hex', method: 'add', spec: { dst: '2001:db8:61::7/128', encap: { type: 'seg6local', action: 'End.B6', segments: ['fc00:a000::12', 'fc00:a000::11'] }, oif: 'd0' }, dirtyPadding: true },
+  { fixture: 'req-add-seg6local-endb6encaps.hex', method: 'add', spec: { dst: '2001:db8:61::8/128', encap: { type: 'seg6local', action: 'End.B6.Encaps', segments: ['fc00:a000::14', 'fc00:a000::15'] }, oif: 'd0' }, dirtyPadding: true },
 ];
 
 /** A fixture request as the library must write it: the fixture, with iproute2's dirty padding zeroed. */

@@ -67,13 +67,30 @@ serial('mpls encap requests push labels as mpls_pton; bad encaps are ValidationE
     attr(5, [10, 1, 0, 2]),
   ));
   for (const [encap, message] of [
-    [{ type: 'gre' }, /^encap\.type: ip, ip6 or mpls/],
+    [{ type: 'gre' }, /^encap\.type: ip, ip6, mpls, seg6 or seg6local/],
     [{ type: 'ip', dst: '2001:db8::1' }, /^encap\.dst: an IPv4 tunnel destination/],
     [{ type: 'ip', ttl: 256 }, /^encap\.ttl: /],
     [{ type: 'ip', id: -1 }, /^encap\.id: /],
     [{ type: 'mpls', labels: [] }, /^encap\.labels: /],
     [{ type: 'mpls', labels: [1 << 20] }, /^encap\.labels\[0\]: /],
     [{ type: 'ip6', hoplimit: 1, ttl: 1 }, /^encap\.ttl: unknown option/],
+    // SRv6: modes and actions are names looked up in tables (never an object's properties).
+    [{ type: 'seg6', segments: ['fc00::1'] }, /^encap\.mode: a mode \(inline, encap, l2encap/],
+    [{ type: 'seg6', mode: '__proto__', segments: ['fc00::1'] }, /^encap\.mode: /],
+    [{ type: 'seg6', mode: 'toString', segments: ['fc00::1'] }, /^encap\.mode: /],
+    [{ type: 'seg6', mode: 'encap' }, /^encap\.segments: an array of 1\.\.127 IPv6 segments/],
+    [{ type: 'seg6', mode: 'encap', segments: [] }, /^encap\.segments: /],
+    [{ type: 'seg6', mode: 'encap', segments: ['10.0.0.1'] }, /^encap\.segments\[0\]: an IPv6 segment/],
+    [{ type: 'seg6', mode: 'inline', segments: Array.from({ length: 127 }, () => 'fc00::1') }, /^encap\.segments: an array of 1\.\.126 /],
+    [{ type: 'seg6', mode: 'encap', segments: ['fc00::1'], action: 'End' }, /^encap\.action: unknown option/],
+    [{ type: 'seg6local' }, /^encap\.action: a seg6local action/],
+    [{ type: 'seg6local', action: 'End.Y' }, /^encap\.action: /],
+    [{ type: 'seg6local', action: 'constructor' }, /^encap\.action: /],
+    [{ type: 'seg6local', action: 'End.DX4', nh4: 'fe80::1' }, /^encap\.nh4: an IPv4 nexthop/],
+    [{ type: 'seg6local', action: 'End.X', nh6: '10.0.0.1' }, /^encap\.nh6: an IPv6 nexthop/],
+    [{ type: 'seg6local', action: 'End.DX2', oif: 'd0' }, /^encap\.oif: /],
+    [{ type: 'seg6local', action: 'End.T', table: -1 }, /^encap\.table: /],
+    [{ type: 'seg6local', action: 'End.B6', segments: [null] }, /^encap\.segments\[0\]: /],
   ] as const) {
     await t.throwsAsync(f.nl.routes.add({ dst: '10.72.0.0/24', encap: encap as never }), { instanceOf: ValidationError, message });
   }

@@ -531,3 +531,55 @@ liveSerial('a dump changed midway: NLM_F_DUMP_INTR would be ERR_NL_DUMP_INTERRUP
     }
   }
 });
+
+/** SRv6 routes, as the library takes them and as ip's arguments (vishvananda's TestSEG6* among them). */
+const SEG6: Array<[RouteSpec, string[]]> = [
+  [{ dst: '10.0.0.102/32', encap: { type: 'seg6', mode: 'encap', segments: ['fc00:a000::22', 'fc00:a000::21'] }, oif: 'd0' },
+    ['route', 'add', '10.0.0.102/32', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00:a000::22,fc00:a000::21', 'dev', 'd0']],
+  [{ dst: '2001:db8:60::1', encap: { type: 'seg6', mode: 'inline', segments: ['fc00:a000::12', 'fc00:a000::11'] }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:60::1/128', 'encap', 'seg6', 'mode', 'inline', 'segs', 'fc00:a000::12,fc00:a000::11', 'dev', 'd0']],
+  [{ dst: '2001:db8:60::2', encap: { type: 'seg6', mode: 'l2encap.red', segments: ['fc00:a000::13', 'fc00:a000::14'] }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:60::2/128', 'encap', 'seg6', 'mode', 'l2encap.red', 'segs', 'fc00:a000::13,fc00:a000::14', 'dev', 'd0']],
+  [{ dst: '2001:db8:61::1', encap: { type: 'seg6local', action: 'End' }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:61::1/128', 'encap', 'seg6local', 'action', 'End', 'dev', 'd0']],
+  [{ dst: '2001:db8:61::2', encap: { type: 'seg6local', action: 'End.X', nh6: 'fe80::1' }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:61::2/128', 'encap', 'seg6local', 'action', 'End.X', 'nh6', 'fe80::1', 'dev', 'd0']],
+  [{ dst: '2001:db8:61::3', encap: { type: 'seg6local', action: 'End.T', table: 100 }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:61::3/128', 'encap', 'seg6local', 'action', 'End.T', 'table', '100', 'dev', 'd0']],
+  [{ dst: '2001:db8:61::5', encap: { type: 'seg6local', action: 'End.DX4', nh4: '10.1.0.5' }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:61::5/128', 'encap', 'seg6local', 'action', 'End.DX4', 'nh4', '10.1.0.5', 'dev', 'd0']],
+  [{ dst: '2001:db8:61::6', encap: { type: 'seg6local', action: 'End.DT6', table: 'main' }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:61::6/128', 'encap', 'seg6local', 'action', 'End.DT6', 'table', 'main', 'dev', 'd0']],
+  [{ dst: '2001:db8:61::7', encap: { type: 'seg6local', action: 'End.B6', segments: ['fc00:a000::12', 'fc00:a000::11'] }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:61::7/128', 'encap', 'seg6local', 'action', 'End.B6', 'srh', 'segs', 'fc00:a000::12,fc00:a000::11', 'dev', 'd0']],
+  [{ dst: '2001:db8:61::8', encap: { type: 'seg6local', action: 'End.B6.Encaps', segments: ['fc00:a000::14'] }, oif: 'd0' },
+    ['-6', 'route', 'add', '2001:db8:61::8/128', 'encap', 'seg6local', 'action', 'End.B6.Encaps', 'srh', 'segs', 'fc00:a000::14', 'dev', 'd0']],
+];
+
+liveTest('SRv6 routes (seg6 modes, seg6local actions): library-made ones are what ip makes, and read back as ip prints them', async (t) => {
+  const ours = await withLinks(t);
+  const theirs = await withLinks(t);
+  for (const [spec, args] of SEG6) {
+    await ours.nl.routes.add(spec);
+    ip(['-n', theirs.name, ...args]);
+  }
+  // The End.DX2 output interface is an ifindex: d1's, the same in both namespaces.
+  t.is(ours.d1, theirs.d1);
+  await ours.nl.routes.add({ dst: '2001:db8:61::4', encap: { type: 'seg6local', action: 'End.DX2', oif: ours.d1 }, oif: 'd0' });
+  ip(['-n', theirs.name, '-6', 'route', 'add', '2001:db8:61::4/128', 'encap', 'seg6local', 'action', 'End.DX2', 'oif', 'd1', 'dev', 'd0']);
+  const show = (ns: string, family: '-4' | '-6'): string => ip(['-n', ns, family, '-d', 'route', 'show', 'table', 'all'])
+    .split('\n').filter((l) => / encap seg6/.test(l)).sort().join('\n');
+  for (const family of ['-4', '-6'] as const) t.is(show(ours.name, family), show(theirs.name, family), family);
+  t.is(show(ours.name, '-6').split('\n').length, SEG6.length);
+  // Read back: the segments in path order (inline and End.B6 with the `::` slot for the destination, as ip prints).
+  const all = [...await ours.nl.routes.list({ family: 4 }), ...await ours.nl.routes.list({ family: 6 })];
+  const encapOf = (dst: string): unknown => all.find((r) => r.dst === dst)?.encap;
+  t.deepEqual(encapOf('10.0.0.102/32'), { mode: 'encap', segments: ['fc00:a000::22', 'fc00:a000::21'] });
+  t.deepEqual(encapOf('2001:db8:60::1/128'), { mode: 'inline', segments: ['fc00:a000::12', 'fc00:a000::11', '::'] });
+  t.deepEqual(encapOf('2001:db8:60::2/128'), { mode: 'l2encap.red', segments: ['fc00:a000::13', 'fc00:a000::14'] });
+  t.deepEqual(encapOf('2001:db8:61::6/128'), { action: 'End.DT6', table: 254 });
+  t.deepEqual(encapOf('2001:db8:61::4/128'), { action: 'End.DX2', oif: ours.d1 });
+  // And deleted by their views.
+  for (const r of all.filter((x) => x.encapType === 'seg6' || x.encapType === 'seg6local')) await ours.nl.routes.del(r);
+  t.is(show(ours.name, '-6'), '');
+});
