@@ -107,12 +107,13 @@ export const mplsLabelStack: FieldCodec<number[]> = {
 /** SEG6_IPTUNNEL_SRH: struct seg6_iptunnel_encap (the mode, then the segment routing header). */
 export const SEG6_IPTUNNEL_SRH = 1;
 
-/** SEG6_IPTUN_MODE_* by iproute2's names (`encap seg6 mode …`). */
-export const SEG6_MODES = new EnumTable('seg6 mode', [
-  ['inline', 0], ['encap', 1], ['l2encap', 2], ['encap.red', 3], ['l2encap.red', 4],
-]);
 /** SEG6_IPTUN_MODE_INLINE: the header is inserted into the packet, whose destination becomes the last segment. */
 export const SEG6_IPTUN_MODE_INLINE = 0;
+
+/** SEG6_IPTUN_MODE_* by iproute2's names (`encap seg6 mode …`). */
+export const SEG6_MODES = new EnumTable('seg6 mode', [
+  ['inline', SEG6_IPTUN_MODE_INLINE], ['encap', 1], ['l2encap', 2], ['encap.red', 3], ['l2encap.red', 4],
+]);
 
 /** SEG6_LOCAL_* (RTA_ENCAP of type seg6local). */
 export const SEG6_LOCAL_ACTION = 1;
@@ -127,14 +128,15 @@ export const SEG6_LOCAL_VRFTABLE = 9;
 export const SEG6_LOCAL_COUNTERS = 10;
 export const SEG6_LOCAL_FLAVORS = 11;
 
+/** SEG6_LOCAL_ACTION_END_B6: inserts a header whose last segment is left for the packet's destination. */
+export const SEG6_LOCAL_ACTION_END_B6 = 9;
+
 /** SEG6_LOCAL_ACTION_* by iproute2's names (`encap seg6local action …`). */
 export const SEG6_LOCAL_ACTIONS = new EnumTable('seg6local action', [
   ['End', 1], ['End.X', 2], ['End.T', 3], ['End.DX2', 4], ['End.DX6', 5], ['End.DX4', 6], ['End.DT6', 7], ['End.DT4', 8],
-  ['End.B6', 9], ['End.B6.Encaps', 10], ['End.BM', 11], ['End.S', 12], ['End.AS', 13], ['End.AM', 14], ['End.BPF', 15],
-  ['End.DT46', 16],
+  ['End.B6', SEG6_LOCAL_ACTION_END_B6], ['End.B6.Encaps', 10], ['End.BM', 11], ['End.S', 12], ['End.AS', 13], ['End.AM', 14],
+  ['End.BPF', 15], ['End.DT46', 16],
 ]);
-/** SEG6_LOCAL_ACTION_END_B6: inserts a header whose last segment is left for the packet's destination. */
-export const SEG6_LOCAL_ACTION_END_B6 = 9;
 
 /** IPV6_SRCRT_TYPE_4: the segment routing header's routing type. */
 const IPV6_SRCRT_TYPE_4 = 4;
