@@ -126,7 +126,8 @@ export function checkKeys(field: string, options: Record<string, unknown>, allow
   // prototype chain holds no key).
   for (const key in options) {
     if (!allowed.includes(key) && options[key] !== undefined) {
-      throw new ValidationError(field === '' ? key : `${field}.${key}`, options[key], `unknown option (known: ${allowed.join(', ')})`);
+      const known = allowed.length === 0 ? 'none is taken here' : `known: ${allowed.join(', ')}`;
+      throw new ValidationError(field === '' ? key : `${field}.${key}`, options[key], `unknown option (${known})`);
     }
   }
 }

@@ -172,8 +172,10 @@ export interface LinkSetOptions extends LinkSettings {
   data?: LinkKindOptions | Uint8Array;
   /**
    * The kind of the master the link is a port of, for `slaveData`: `'bridge'` (default) or
-   * `'bond'` (sent as IFLA_INFO_SLAVE_KIND; the kernel refuses data of another master's kind with
-   * EOPNOTSUPP).
+   * `'bond'` (sent as IFLA_INFO_SLAVE_KIND). With `slaveData`, the link is read first and a port
+   * of another master's kind is a ValidationError: the kernel would read the data with its actual
+   * master's attribute numbers (bond port options on a bridge port set bridge flags). A link with
+   * no master gets the kernel's EOPNOTSUPP.
    */
   slaveKind?: 'bridge' | 'bond';
   /**

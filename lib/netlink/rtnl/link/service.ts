@@ -234,15 +234,23 @@ export class Links {
     let { kind, data } = c;
     // A rename puts the new name in IFLA_IFNAME, so the link must then be named by index; kind
     // data without a kind needs the link's kind from the kernel.
+    // Port data is checked against the link's master: the kernel reads IFLA_INFO_SLAVE_DATA with
+    // the current master's attribute numbers whatever IFLA_INFO_SLAVE_KIND says (bond port data on
+    // a bridge port would set bridge flags).
     let target = c.target;
+    const link = c.uncheckedData !== undefined || c.slaveData !== undefined ? await this.get(c.target) : undefined;
+    if (link !== undefined) target = link.ifindex;
     if (c.uncheckedData !== undefined) {
-      const link = await this.get(c.target);
-      target = link.ifindex;
-      kind = link.kind;
+      kind = link!.kind;
       if (kind === undefined) throw new ValidationError('data', c.uncheckedData, `link ${String(c.target)} has no kind to take data`);
       data = checkKindData('data', kind, c.uncheckedData);
     } else if (c.name !== undefined && typeof target === 'string') {
       target = await this.index(target);
+    }
+    const portOf = link?.slaveKind;
+    if (c.slaveData !== undefined && portOf !== undefined && portOf !== c.slaveKind) {
+      throw new ValidationError('slaveKind', c.slaveKind,
+        `link ${String(c.target)} is a port of a ${portOf}: its slaveData must be ${portOf} port options (slaveKind: '${portOf}')`);
     }
     const refs = kindRefs(data, c.slaveData);
     const r = this.resolve([c.settings.master ?? undefined, ...refs]);

@@ -357,6 +357,7 @@ test.serial('bad kind options are ValidationErrors naming data.<field>, and noth
   await withLinks(fakeKernel(), async (links, kernel) => {
     const cases: Array<[Parameters<Links['add']>[0], RegExp]> = [
       [{ name: 'x0', kind: 'vxlan', data: { id: 1 << 24 } }, /^data\.id: /],
+      [{ name: 'x0', kind: 'ifb', data: { ttl: 5 } } as never, /^data\.ttl: unknown option \(ifb takes no options\)/],
       [{ name: 'x0', kind: 'vxlan', data: { group: 'fe80::1' } }, /^data\.group: .*IPv4/],
       [{ name: 'x0', kind: 'vxlan', data: { link: 'bad/name' } }, /^data\.link: /],
       [{ name: 'x0', kind: 'vxlan', data: { portRange: { low: 1, high: 70000 } } }, /^data\.portRange\.high: /],

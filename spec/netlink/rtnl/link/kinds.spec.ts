@@ -8,7 +8,8 @@ import { ValidationError } from '../../../../lib/netlink/core/errors.js';
 import { decodeLinkMessage, linkBody } from '../../../../lib/netlink/rtnl/link/codec.js';
 import { linkKindData, linkSlaveData, type LinkInfo } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
 import { bondPortAttrs } from '../../../../lib/netlink/rtnl/link/kinds/bond.js';
-import { RTM_NEWLINK } from '../../../../lib/netlink/rtnl/rtm.js';
+import { RTM_GETLINK, RTM_NEWLINK } from '../../../../lib/netlink/rtnl/rtm.js';
+import { attr, cstr, nlmsg } from '../../../helpers/bytes.js';
 import { ackingKernel, fixture, withLinks } from './fixtures.js';
 
 function info(file: string): LinkInfo | undefined {
@@ -57,12 +58,22 @@ test.serial('GRE keys: an ikey/okey without its flags sends GRE_KEY there; expli
   });
 });
 
+/** A GETLINK answer: link `index` named `name`, a port of a master of kind `slaveKind` (or of none). */
+function portLink(seq: number, index: number, name: string, slaveKind: string | undefined): Buffer {
+  const ifi = Buffer.alloc(16);
+  ifi.writeInt32LE(index, 4);
+  const linkinfo = slaveKind === undefined ? [] : [attr(18 /* IFLA_LINKINFO */, attr(4 /* IFLA_INFO_SLAVE_KIND */, cstr(slaveKind)))];
+  return nlmsg(RTM_NEWLINK, 0, seq, 4242, ifi, attr(3 /* IFLA_IFNAME */, cstr(name)), ...linkinfo);
+}
+
 test.serial('a bond port\'s options (slaveKind bond): the IFLA_INFO_SLAVE_DATA iproute2 sends for `type bond_slave`', async (t) => {
   const theirs = decodeLinkMessage(fixture('request-bond-slave.hex'));
-  await withLinks(ackingKernel(), async (links, kernel) => {
+  await withLinks(ackingKernel((m) => portLink(m.seq, 3, 'p', 'bond')), async (links, kernel) => {
     await links.set(3, { slaveKind: 'bond', slaveData: { queueId: 5, prio: 7 } });
-    const ours = linkBody.decode(kernel.sent[0]!.payload, 0, kernel.sent[0]!.payload.length, 'link');
-    t.is(kernel.sent[0]!.type, RTM_NEWLINK);
+    // The port's master is read first (GETLINK), then the change is sent.
+    t.deepEqual(kernel.sent.map((m) => m.type), [RTM_GETLINK, RTM_NEWLINK]);
+    const ours = linkBody.decode(kernel.sent[1]!.payload, 0, kernel.sent[1]!.payload.length, 'link');
+    t.is(kernel.sent[1]!.type, RTM_NEWLINK);
     t.deepEqual(ours.header, theirs.header);
     // iproute2 names the port's kind IFLA_INFO_KIND "bond_slave"; the library sends the master's
     // kind as IFLA_INFO_SLAVE_KIND (the kernel takes the port options by the master's kind either way).
@@ -82,6 +93,31 @@ test.serial('a bond port\'s options (slaveKind bond): the IFLA_INFO_SLAVE_DATA i
     const sent = kernel.datagrams.length;
     for (const [changes, message] of bad) await t.throwsAsync(links.set(3, changes as never), { instanceOf: ValidationError, message });
     t.is(kernel.datagrams.length, sent, 'nothing was sent');
+    // Bridge port options (the default slaveKind) for this bond port: refused after the read, nothing changed.
+    await t.throwsAsync(links.set(3, { slaveData: { cost: 5 } }), {
+      instanceOf: ValidationError, message: /^slaveKind: link 3 is a port of a bond: its slaveData must be bond port options/,
+    });
+    t.is(kernel.sent.filter((m) => m.type === RTM_NEWLINK).length, 1, 'no change was sent');
+  });
+});
+
+test.serial('port options of another master\'s kind are refused before the change: the kernel would read them as its own master\'s', async (t) => {
+  // The kernel reads IFLA_INFO_SLAVE_DATA with the current master's attribute numbers whatever
+  // IFLA_INFO_SLAVE_KIND says: a bond queueId (attribute 5) on a bridge port would set its guard flag.
+  await withLinks(ackingKernel((m) => portLink(m.seq, 4, 'bp0', 'bridge')), async (links, kernel) => {
+    await t.throwsAsync(links.set('bp0', { slaveKind: 'bond', slaveData: { queueId: 1 } }), {
+      instanceOf: ValidationError, message: /^slaveKind: link bp0 is a port of a bridge: its slaveData must be bridge port options \(slaveKind: 'bridge'\)/,
+    });
+    t.deepEqual(kernel.sent.map((m) => m.type), [RTM_GETLINK]);
+    await links.set('bp0', { slaveData: { cost: 9 } });
+    t.deepEqual(kernel.sent.map((m) => m.type), [RTM_GETLINK, RTM_GETLINK, RTM_NEWLINK]);
+    // Sent by the ifindex it was read as.
+    t.is(linkBody.decode(kernel.sent[2]!.payload, 0, kernel.sent[2]!.payload.length, 'link').header.index, 4);
+  });
+  // A link with no master: sent, for the kernel to refuse (EOPNOTSUPP, as ip gets).
+  await withLinks(ackingKernel((m) => portLink(m.seq, 5, 'lone0', undefined)), async (links, kernel) => {
+    await links.set('lone0', { slaveData: { cost: 9 } });
+    t.deepEqual(kernel.sent.map((m) => m.type), [RTM_GETLINK, RTM_NEWLINK]);
   });
 });
 

@@ -2,7 +2,7 @@
 // ifindexes (ifi_index, IFLA_NEW_IFINDEX), every veth peer setting, the promisc / allmulticast /
 // multicast / arp switches, aliases (set after creation, looked up by dump), and the link add
 // resolves to (NLM_F_ECHO).
-import { NetlinkError } from '../../../../lib/netlink/index.js';
+import { NetlinkError, ValidationError } from '../../../../lib/netlink/index.js';
 import { ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
 
 interface IpLink {
@@ -155,4 +155,18 @@ liveTest('list({ stats: false }): the kernel leaves out IPv6\'s per-protocol cou
   t.is(inet6(lean).stats, undefined);
   t.is(inet6(lean).icmp6stats, undefined);
   t.true(lean!.raw.length < full!.raw.length);
+});
+
+liveTest('port options of another master\'s kind are refused and change nothing (the kernel would apply them as its master\'s)', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  await nl.links.add({ name: 'br0', kind: 'bridge' });
+  await nl.links.add({ name: 'p1', kind: 'ifb', master: 'br0' });
+  const guard = (): unknown => (ipJson<Array<{ linkinfo?: { info_slave_data?: { guard?: boolean } } }>>(name, ['-d', 'link', 'show', 'p1'])[0]
+    ?.linkinfo?.info_slave_data?.guard);
+  t.is(guard(), false);
+  // bond's IFLA_BOND_SLAVE_QUEUE_ID is 5, as is the bridge's IFLA_BRPORT_GUARD: sent, it would set guard.
+  await t.throwsAsync(nl.links.set('p1', { slaveKind: 'bond', slaveData: { queueId: 1 } }), { instanceOf: ValidationError, message: /^slaveKind: link p1 is a port of a bridge/ });
+  t.is(guard(), false);
+  await nl.links.set('p1', { slaveData: { guard: true } });
+  t.is(guard(), true);
 });

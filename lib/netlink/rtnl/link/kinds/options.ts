@@ -152,7 +152,8 @@ export function checkKindData(field: string, kind: string, data: unknown, slave 
     if (o[key] === undefined) continue;
     if (!ks.writable.includes(key)) {
       const why = key === 'peer' && kind === 'veth' ? 'give the veth peer as the peer option'
-        : Object.hasOwn(ks.attrs.defs, key) ? 'read-only (the kernel reports it)' : `unknown option (known: ${ks.writable.join(', ')})`;
+        : Object.hasOwn(ks.attrs.defs, key) ? 'read-only (the kernel reports it)'
+        : ks.writable.length === 0 ? `unknown option (${kind} takes no options)` : `unknown option (known: ${ks.writable.join(', ')})`;
       throw new ValidationError(`${field}.${key}`, o[key], why);
     }
   }
