@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -905,6 +907,57 @@ static napi_value packet_send(napi_env env, napi_callback_info info) {
   return num(env, n < 0 ? -errno : n);
 }
 
+// tunCreate(netns, name, flags, owner, group): a persistent tun or tap device `name` made inside
+// netns (an fd), as `ip tuntap add` makes one: /dev/net/tun opened inside netns (a tun device
+// belongs to the namespace its file was opened in), TUNSETIFF with `flags` plus IFF_TUN_EXCL (an
+// existing name is EBUSY, never an attach to that device), TUNSETOWNER / TUNSETGROUP unless -1,
+// then TUNSETPERSIST. Until TUNSETPERSIST succeeds the device lives only as long as the file, so a
+// failure at any step closes the file and leaves nothing behind. Returns the new ifindex.
+static napi_value tun_create(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  int nsfd;
+  int64_t flags, owner, group;
+  if (!get_args(env, info, 5, argv, NULL) || !get_fd(env, argv[0], &nsfd) ||
+      !get_int(env, argv[2], 0, 0xffff, "flags", &flags) || !get_int(env, argv[3], -1, UINT32_MAX - 1, "owner", &owner) ||
+      !get_int(env, argv[4], -1, UINT32_MAX - 1, "group", &group))
+    return NULL;
+  char *name = get_string(env, argv[1], "name");
+  if (name == NULL) return NULL;
+  size_t len = strlen(name);
+  if (len == 0 || len >= IFNAMSIZ) {
+    free(name);
+    return type_error(env, "name must be 1 to 15 bytes");
+  }
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, name, len);
+  free(name);
+  ifr.ifr_flags = (short)(flags | IFF_TUN_EXCL);
+  struct ns_arg ns = {.path = NULL, .fd = nsfd};
+  int self, target;
+  const char *syscall, *path;
+  int err = ns_enter(&ns, &self, &target, &syscall, &path);
+  if (err < 0) return num(env, err);
+  // Everything runs inside netns: the device belongs to the namespace the file was opened in, and
+  // if_nametoindex asks through a socket of the thread's namespace.
+  int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  if (fd < 0) err = -errno;
+  else if (ioctl(fd, TUNSETIFF, &ifr) != 0 || (owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) != 0) ||
+           (group >= 0 && ioctl(fd, TUNSETGROUP, (unsigned long)group) != 0) || ioctl(fd, TUNSETPERSIST, 1UL) != 0) {
+    err = -errno;
+  } else {
+    // TUNSETIFF wrote back the device's final name (a "%d" in it is expanded by the kernel).
+    ifr.ifr_name[IFNAMSIZ - 1] = 0;
+    unsigned int ifindex = if_nametoindex(ifr.ifr_name);
+    err = ifindex == 0 ? -errno : (int)ifindex;
+    // Not found by its own name (renamed already?): not persistent any more, it goes with the file.
+    if (ifindex == 0) ioctl(fd, TUNSETPERSIST, 0UL);
+  }
+  if (fd >= 0) close(fd);
+  ns_leave(&ns, self, target);
+  return num(env, err);
+}
+
 NAPI_MODULE_INIT() {
   struct env_data *ed = calloc(1, sizeof *ed);
   if (ed == NULL) return napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
@@ -920,7 +973,7 @@ NAPI_MODULE_INIT() {
       FN("umount", do_umount),                FN("invokeInNamespace", invoke_in_namespace),
       FN("procSysOpen", proc_sys_open),       FN("packetOpen", packet_open),
       FN("packetSend", packet_send),          FN("socketCloseLater", socket_close_later),
-      FN("socketNamespace", socket_namespace),
+      FN("socketNamespace", socket_namespace), FN("tunCreate", tun_create),
   };
 #undef FN
   CHECK(env, napi_define_properties(env, exports, sizeof fns / sizeof *fns, fns));

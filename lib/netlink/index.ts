@@ -26,7 +26,7 @@ export type { VxlanData } from './rtnl/link/kinds/vxlan.js';
 export type { MacvlanData } from './rtnl/link/kinds/macvlan.js';
 export type { VlanData } from './rtnl/link/kinds/vlan.js';
 export type { IpvlanData } from './rtnl/link/kinds/ipvlan.js';
-export type { TunData } from './rtnl/link/kinds/tun.js';
+export type { TunData, TunOptions } from './rtnl/link/kinds/tun.js';
 export type { GeneveData } from './rtnl/link/kinds/geneve.js';
 export type { GreData } from './rtnl/link/kinds/gre.js';
 export type { BondData, BondPortData } from './rtnl/link/kinds/bond.js';

@@ -145,6 +145,8 @@ export class FakeKernel implements NativeBinding {
     this.namespaceFds.push(fd);
     return fd;
   }
+  /** A fake kernel makes no tun devices: EPERM, as without CAP_NET_ADMIN. */
+  tunCreate(): number { return -1; }
   pollerCreate(_fd: number, cb: (status: number) => void): NativePoller {
     const p = { cb, active: false, closed: false };
     this.pollers.push(p);

@@ -79,6 +79,14 @@ export interface NativeBinding {
    */
   socketNamespace(fd: number): number;
   /**
+   * Makes a persistent tun or tap device `name` in the namespace `netnsFd` as `ip tuntap add`
+   * does: `/dev/net/tun` opened with the calling thread inside that namespace (it comes back at
+   * once; the process aborts if it cannot), TUNSETIFF with `flags | IFF_TUN_EXCL` (an existing name
+   * is `-EBUSY`, never an attach), TUNSETOWNER / TUNSETGROUP unless -1, TUNSETPERSIST, then the
+   * file is closed. A failure at any step leaves no device. Returns the new ifindex.
+   */
+  tunCreate(netnsFd: number, name: string, flags: number, owner: number, group: number): number;
+  /**
    * `close(fd)` on a libuv worker thread, for a socket whose release would block the event loop
    * (an AF_PACKET socket waits for an RCU grace period, ~5-20 ms). Do not use `fd` afterwards; its
    * number is not reused before the worker closed it. Returns 0.

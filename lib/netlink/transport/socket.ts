@@ -133,8 +133,7 @@ export class NetlinkSocket {
    * now. Throws NetlinkError (`ioctl(SIOCGSKNS)` without CAP_NET_ADMIN there, `socket` …).
    */
   openSibling(protocol: number, options: Omit<SocketOptions, 'netns'> = {}): NetlinkSocket {
-    const ns = this.binding.socketNamespace(this.fd);
-    if (ns < 0) throw new NetlinkError(-ns, 'ioctl(SIOCGSKNS)');
+    const ns = this.namespaceFd();
     let fd: number;
     try {
       fd = this.binding.socketOpen(protocol, ns);
@@ -143,6 +142,16 @@ export class NetlinkSocket {
     }
     if (fd < 0) throw new NetlinkError(-fd, 'socket in namespace');
     return new NetlinkSocket(fd, protocol, { ...options, netns: this.netns });
+  }
+
+  /**
+   * A new fd (close-on-exec) of the network namespace this socket belongs to, for the caller to
+   * close. Throws NetlinkError (`ioctl(SIOCGSKNS)`: EPERM without CAP_NET_ADMIN there).
+   */
+  namespaceFd(): number {
+    const ns = this.binding.socketNamespace(this.fd);
+    if (ns < 0) throw new NetlinkError(-ns, 'ioctl(SIOCGSKNS)');
+    return ns;
   }
 
   /** Whether {@link close} was called. */

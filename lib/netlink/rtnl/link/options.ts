@@ -15,6 +15,7 @@ import {
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
 import { checkAlias } from './names.js';
 import { LINK_KINDS } from './kinds/index.js';
+import { checkTunOptions, type CheckedTun } from './kinds/tun.js';
 import {
   checkKindData, type BondPortOptions, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
 } from './kinds/options.js';
@@ -300,8 +301,10 @@ export interface CheckedAdd {
   numRxQueues: number | undefined;
   /** The veth peer (kind `veth` only). */
   peer: CheckedPeer | undefined;
-  /** IFLA_INFO_DATA (never for a veth: its data is the peer). */
+  /** IFLA_INFO_DATA (never for a veth: its data is the peer; never for a tun: see `tun`). */
   data: CheckedKindData | undefined;
+  /** Kind `tun`: the device's TUNSETIFF flags, owner and group (it is made by ioctl, not by RTM_NEWLINK). */
+  tun: CheckedTun | undefined;
 }
 
 /** The changes of `links.set`, checked. */
@@ -428,8 +431,38 @@ export function checkAdd(options: unknown): CheckedAdd {
   if (o.peer !== undefined && kind !== 'veth') throw new ValidationError('peer', o.peer, 'only a veth has a peer');
   const peer = o.peer === undefined ? undefined : checkPeer(o.peer, settings);
   if (o.data !== undefined && kind === 'veth') throw new ValidationError('data', o.data, 'give the veth peer as the peer option');
-  const data = o.data === undefined ? undefined : checkKindData('data', kind, o.data);
-  return { name, index, kind, settings, link, numTxQueues, numRxQueues, peer, data };
+  const tun = kind === 'tun' ? checkTunAdd(o, index, numTxQueues, numRxQueues, link) : undefined;
+  const data = o.data === undefined || tun !== undefined ? undefined : checkKindData('data', kind, o.data);
+  return { name, index, kind, settings, link, numTxQueues, numRxQueues, peer, data, tun };
+}
+
+/** The options of a tun device to create, and what TUNSETIFF cannot do refused. */
+function checkTunAdd(o: Record<string, unknown>, index: number, numTxQueues: number | undefined, numRxQueues: number | undefined,
+  link: LinkRef | undefined): CheckedTun {
+  const tun = checkTunOptions('data', o.data);
+  if (index !== 0) throw new ValidationError('index', o.index, 'a tun device takes the ifindex the kernel gives it (TUNSETIFF has none)');
+  if (numTxQueues !== undefined || numRxQueues !== undefined) {
+    const field = numTxQueues !== undefined ? 'numTxQueues' : 'numRxQueues';
+    throw new ValidationError(field, o[field], 'a tun device gets its queues as they are attached (see data.multiQueue)');
+  }
+  if (link !== undefined) throw new ValidationError('link', o.link, 'a tun device has no lower device');
+  return tun;
+}
+
+/**
+ * The settings of a link made outside RTM_NEWLINK (a tun device) as `links.set` changes, for the
+ * request that follows its creation: every checked setting but `netns` (where it was made);
+ * undefined when there is none.
+ */
+export function settingsAsChanges(s: CheckedSettings): LinkSetOptions | undefined {
+  const changes: Record<string, unknown> = {};
+  let any = false;
+  for (const [key, value] of Object.entries(s)) {
+    if (value === undefined || key === 'netns') continue;
+    changes[key] = value;
+    any = true;
+  }
+  return any ? changes as LinkSetOptions : undefined;
 }
 
 /** Checks the target and changes of `links.set` completely (data without a kind: see {@link CheckedSet}). */
@@ -446,6 +479,7 @@ export function checkSet(ref: unknown, changes: unknown): CheckedSet {
   const addrGenMode = o.addrGenMode === undefined ? undefined : checkAddrGenMode(o.addrGenMode);
   const kind = o.kind === undefined ? undefined : checkKind(o.kind);
   if (kind !== undefined && o.data === undefined) throw new ValidationError('kind', kind, 'kind only goes with data (a link cannot change kind)');
+  if (kind === 'tun') throw new ValidationError('data', o.data, 'tun options are given only when the device is created (the kernel cannot change them)');
   const data = o.data === undefined || kind === undefined ? undefined : checkKindData('data', kind, o.data);
   if (o.slaveKind !== undefined && (typeof o.slaveKind !== 'string' || !SLAVE_DATA_KINDS.has(o.slaveKind))) {
     throw new ValidationError('slaveKind', o.slaveKind, `one of ${[...SLAVE_DATA_KINDS].join(', ')} is required`);

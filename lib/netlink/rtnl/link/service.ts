@@ -7,10 +7,11 @@
  * encoder, so they are laid out as iproute2 6.1 lays them out.
  */
 import { NetlinkError, ValidationError } from '../../core/errors.js';
-import { ENODEV } from '../../core/errno.js';
-import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
+import { EBUSY, EEXIST, ENODEV } from '../../core/errno.js';
+import { NETLINK_ROUTE, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { checkArray, checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
-import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
+import { Connection, type BulkResult, type RequestBuilder } from '../../transport/connection.js';
+import { native } from '../../transport/native.js';
 import { openNamespace } from '../../../netns/netns.js';
 import { resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP } from '../rtm.js';
@@ -19,7 +20,7 @@ import { IFI_INDEX_AT } from './codec.js';
 import * as C from './constants.js';
 import { checkKindData, type CheckedKindData } from './kinds/options.js';
 import {
-  checkAdd, checkList, checkSet, type CheckedAdd, type CheckedList, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
+  checkAdd, checkList, checkSet, settingsAsChanges, type CheckedAdd, type CheckedList, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
   type LinkSetOptions,
 } from './options.js';
 import {
@@ -27,6 +28,7 @@ import {
   writeGetRequest, writeLinkRequest, type LinkRequest,
 } from './request.js';
 import { checkAliasRef, checkAltNames, longAltName } from './names.js';
+import type { CheckedTun } from './kinds/tun.js';
 import { Link, linkView } from './view.js';
 
 export type { LinkRef } from '../../core/validate.js';
@@ -161,12 +163,16 @@ export class Links {
    * an alias (IFLA_IFALIAS is not applied when a link is created), and a veth peer's `up`/`alias`;
    * the link is then read again. If that request fails, the new link is deleted (with its peer) and
    * the error rejects.
+   *
+   * A tun or tap device (`kind: 'tun'`, `data: { type: 'tap' }`) is made with the TUNSETIFF ioctl
+   * instead, persistent, as `ip tuntap add` makes it: the kernel refuses tun over rtnetlink.
    */
   add(options: LinkAddOptions & { netns: string | number }): Promise<undefined>;
   add(options: LinkAddOptions & { netns?: undefined }): Promise<Link>;
   add(options: LinkAddOptions): Promise<Link | undefined>;
   async add(options: LinkAddOptions): Promise<Link | undefined> {
     const c = checkAdd(options);
+    if (c.tun !== undefined) return this.addTun(c, c.tun);
     let master: number | undefined;
     let link: number | undefined;
     let data: Uint8Array | undefined;
@@ -192,6 +198,41 @@ export class Links {
     // what came back is not the link asked for).
     const created = echoed !== undefined && echoed.name === c.name ? echoed : await this.get(c.name);
     return this.finishAdd(c, created);
+  }
+
+  /**
+   * Makes a tun / tap device with TUNSETIFF (the kernel cannot over rtnetlink), in this handle's
+   * namespace or in `netns`, then applies the other settings with one `set` from a handle in that
+   * namespace (a master there, by name, is resolved there). If that fails, the device is deleted
+   * and the error rejects. An existing name is a NetlinkError EEXIST, as for any kind.
+   */
+  private async addTun(c: CheckedAdd, tun: CheckedTun): Promise<Link | undefined> {
+    const netns = c.settings.netns;
+    let ifindex: number;
+    if (netns === undefined) {
+      const fd = this.conn.socket.namespaceFd();
+      try {
+        ifindex = native().tunCreate(fd, c.name, tun.flags, tun.owner, tun.group);
+      } finally {
+        native().socketClose(fd);
+      }
+    } else {
+      ifindex = await withNamespaces([['netns', netns]], ([fd]) => Promise.resolve(native().tunCreate(fd!, c.name, tun.flags, tun.owner, tun.group)));
+    }
+    // IFF_TUN_EXCL makes an existing name EBUSY, where RTM_NEWLINK says EEXIST.
+    if (ifindex < 0) throw new NetlinkError(ifindex === -EBUSY ? EEXIST : -ifindex, 'ioctl(TUNSETIFF)', { link: c.name });
+    const changes = settingsAsChanges(c.settings);
+    const there = netns === undefined ? undefined : Connection.open(NETLINK_ROUTE, { netns }, this.conn.messageName);
+    const links = there === undefined ? this : new Links(there);
+    try {
+      if (changes !== undefined) await links.set(ifindex, changes);
+    } catch (error) {
+      await links.del(ifindex).catch(() => undefined);
+      throw error;
+    } finally {
+      there?.close();
+    }
+    return netns === undefined ? this.get(ifindex) : undefined;
   }
 
   /**

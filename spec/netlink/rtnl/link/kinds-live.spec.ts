@@ -551,12 +551,6 @@ liveTest('what the kernel lacks, it refuses to the library as to ip: NetlinkErro
   t.is(compared, attempts.length);
 });
 
-liveTest('tun cannot be created over rtnetlink: the kernel says EOPNOTSUPP', async (t) => {
-  const { nl } = await tempNetns(t);
-  const e = await t.throwsAsync(nl.links.add({ name: 'tn0', kind: 'tun' }), { instanceOf: NetlinkError });
-  t.is(e.code, 'EOPNOTSUPP');
-});
-
 liveTest('IFLA_PROTO_DOWN_REASON (a flagged nest) decodes as ip shows proto_down_reason', async (t) => {
   const { name, nl } = await tempNetns(t);
   ip(['-n', name, 'link', 'add', 'pd0', 'type', 'vxlan', 'id', '1', 'dstport', '4789']);

@@ -17,6 +17,7 @@ import type { IPVLAN_WRITABLE, IpvlanData } from './ipvlan.js';
 import type { MACVLAN_WRITABLE, MacvlanData } from './macvlan.js';
 import type { VLAN_WRITABLE, VlanData } from './vlan.js';
 import type { VRF_WRITABLE, VrfData } from './vrf.js';
+import type { TunOptions } from './tun.js';
 import type { VxlanData } from './vxlan.js';
 
 type Widen<T> = T extends bigint ? bigint | number : T;
@@ -110,6 +111,8 @@ export interface LinkKindOptionsMap {
   ip6erspan: GreOptions;
   bond: BondOptions;
   vrf: VrfOptions;
+  /** A tun or tap device: made with TUNSETIFF, its options are ioctl flags (see {@link TunOptions}). */
+  tun: TunOptions;
 }
 
 /** The `slaveData` options of each slave kind that takes some. */

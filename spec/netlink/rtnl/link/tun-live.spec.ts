@@ -1,0 +1,190 @@
+// tun / tap devices made by `links.add({ kind: 'tun' })` (TUNSETIFF through the native helper, as
+// `ip tuntap add` makes them), against the real kernel in namespaces of their own, with
+// `ip -j -d link` as the oracle: options, the settings applied after creation, EEXIST, undo on a
+// failed setting, another namespace, and hostile input refused before anything is made.
+import type { ExecutionContext } from 'ava';
+import { NetlinkError, ValidationError } from '../../../../lib/netlink/index.js';
+import { linkKindData } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
+import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
+
+interface IpLink {
+  ifindex: number;
+  ifname: string;
+  mtu: number;
+  flags: string[];
+  address?: string;
+  txqlen?: number;
+  ifalias?: string;
+  master?: string;
+  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> };
+}
+
+function ipLinks(ns: string): IpLink[] {
+  return ipJson<IpLink[]>(ns, ['-d', 'link', 'show']);
+}
+
+function ipLink(ns: string, name: string): IpLink | undefined {
+  return ipLinks(ns).find((l) => l.ifname === name);
+}
+
+/** The names of the links in `ns`, sorted (to see that nothing was made or left behind). */
+function linkNames(ns: string): string[] {
+  return ipLinks(ns).map((l) => l.ifname).sort();
+}
+
+liveTest('links.add kind tun makes tun and tap devices as ip tuntap add does, with every option, and the view reads them as ip shows', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const tap = await nl.links.add({
+    name: 'tap0', kind: 'tun', data: { type: 'tap', pi: true, vnetHdr: true, multiQueue: true, owner: 54321, group: 54322 },
+  });
+  const tun = await nl.links.add({ name: 'tun0', kind: 'tun', data: { type: 'tun' } });
+  const theirTap = ipLink(name, 'tap0')!;
+  const theirTun = ipLink(name, 'tun0')!;
+  t.is(tap.ifindex, theirTap.ifindex);
+  t.is(tun.ifindex, theirTun.ifindex);
+  t.is(theirTap.linkinfo?.info_kind, 'tun');
+  t.like(theirTap.linkinfo?.info_data, { type: 'tap', pi: true, vnet_hdr: true, multi_queue: true, persist: true, user: 54321, group: 54322 });
+  // ip's defaults: no packet information header, one queue, no owner.
+  t.like(theirTun.linkinfo?.info_data, { type: 'tun', pi: false, vnet_hdr: false, multi_queue: false, persist: true });
+  t.false('user' in theirTun.linkinfo!.info_data!);
+  t.false('group' in theirTun.linkinfo!.info_data!);
+  t.is(tap.kind, 'tun');
+  t.like(tap.data, { type: 'tap', pi: true, vnetHdr: true, multiQueue: true, persist: true, owner: 54321, group: 54322 });
+  t.like(tun.data, { type: 'tun', pi: false, vnetHdr: false, multiQueue: false, persist: true });
+  t.is(linkKindData(tun.linkInfo, 'tun')?.owner, undefined);
+  // A tun device carries IP packets: point-to-point, no ARP; a tap carries Ethernet frames.
+  t.true(theirTun.flags.includes('POINTOPOINT') && theirTun.flags.includes('NOARP'));
+  t.is(tap.linkType, 'ether');
+  t.is(tun.linkType, 'none');
+  // Deleted like any link (RTM_DELLINK), one and many.
+  await nl.links.del('tun0');
+  t.deepEqual((await nl.links.delMany(['tap0'])).map((r) => r.status), ['fulfilled']);
+  t.deepEqual(linkNames(name), ['lo']);
+});
+
+liveTest('links.add kind tun applies the other settings after creation (mtu, mac, txqlen, alias, up, master by name)', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  await nl.links.add({ name: 'br0', kind: 'bridge' });
+  const mac = '02:00:00:00:aa:01';
+  const tap = await nl.links.add({
+    name: 'tap1', kind: 'tun', data: { type: 'tap' }, mtu: 1400, mac, txqlen: 77, alias: 'vm disk', up: true, master: 'br0',
+  });
+  const theirs = ipLink(name, 'tap1')!;
+  t.is(theirs.mtu, 1400);
+  t.is(theirs.address, mac);
+  t.is(theirs.txqlen, 77);
+  t.is(theirs.ifalias, 'vm disk');
+  t.is(theirs.master, 'br0');
+  t.true(theirs.flags.includes('UP'));
+  // What it resolves to is the link as it is after the settings.
+  t.like(tap, { name: 'tap1', mtu: 1400, mac, txqlen: 77, alias: 'vm disk', up: true });
+  t.is(tap.master, ipLink(name, 'br0')!.ifindex);
+});
+
+liveTest('links.add kind tun: an existing name is EEXIST and the existing link is untouched (no attach, whatever its kind)', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  await nl.links.add({ name: 'tun0', kind: 'tun', data: { type: 'tun' } });
+  const before = ipLink(name, 'tun0')!;
+  for (const [existing, type] of [['tun0', 'tun'], ['tun0', 'tap'], ['lo', 'tap']] as const) {
+    const e = await t.throwsAsync(nl.links.add({ name: existing, kind: 'tun', data: { type }, mtu: 1300 }), { instanceOf: NetlinkError });
+    t.is(e.errno, 17);
+    t.is(e.code, 'EEXIST');
+    t.is(e.link, existing);
+  }
+  t.deepEqual(ipLink(name, 'tun0'), before);
+  t.deepEqual(linkNames(name), ['lo', 'tun0']);
+});
+
+liveTest('links.add kind tun: a setting the kernel refuses deletes the new device and rejects with the kernel error', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const missing = await t.throwsAsync(nl.links.add({ name: 'tap2', kind: 'tun', data: { type: 'tap' }, master: 'nope' }), { instanceOf: NetlinkError });
+  t.is(missing.code, 'ENODEV');
+  t.is(missing.link, 'nope');
+  t.deepEqual(linkNames(name), ['lo']);
+  const tooBig = await t.throwsAsync(nl.links.add({ name: 'tap2', kind: 'tun', data: { type: 'tap' }, mtu: 1_000_000 }), { instanceOf: NetlinkError });
+  t.is(tooBig.code, 'EINVAL');
+  t.deepEqual(linkNames(name), ['lo']);
+  // The name is free again: the same add without the bad setting succeeds.
+  t.is((await nl.links.add({ name: 'tap2', kind: 'tun', data: { type: 'tap' } })).name, 'tap2');
+});
+
+liveTest('links.add kind tun with netns makes the device in that namespace, settings and master name resolved there', async (t) => {
+  const here = await tempNetns(t);
+  const there = await tempNetns(t);
+  await there.nl.links.add({ name: 'br9', kind: 'bridge' });
+  // A link of the same name here does not stand in the way: the device is made there directly.
+  await here.nl.links.add({ name: 'tap9', kind: 'ifb' });
+  const result = await here.nl.links.add({
+    name: 'tap9', kind: 'tun', data: { type: 'tap', owner: 54323 }, netns: there.path, mtu: 1300, up: true, master: 'br9',
+  });
+  t.is(result, undefined);
+  const theirs = ipLink(there.name, 'tap9')!;
+  t.is(theirs.linkinfo?.info_kind, 'tun');
+  t.like(theirs.linkinfo?.info_data, { type: 'tap', user: 54323, persist: true });
+  t.is(theirs.mtu, 1300);
+  t.is(theirs.master, 'br9');
+  t.true(theirs.flags.includes('UP'));
+  t.is(ipLink(here.name, 'tap9')?.linkinfo?.info_kind, 'ifb');
+  // A refused setting there deletes the device there.
+  const e = await t.throwsAsync(here.nl.links.add({ name: 'tap8', kind: 'tun', data: { type: 'tap' }, netns: there.path, master: 'nope' }),
+    { instanceOf: NetlinkError });
+  t.is(e.code, 'ENODEV');
+  t.deepEqual(linkNames(there.name), ['br9', 'lo', 'tap9']);
+});
+
+liveTest('links.add kind tun: a name with %d is numbered by the kernel and the new device is what resolves', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const first = await nl.links.add({ name: 'tp%d', kind: 'tun', data: { type: 'tap' } });
+  const second = await nl.links.add({ name: 'tp%d', kind: 'tun', data: { type: 'tap' }, mtu: 1280 });
+  t.deepEqual([first.name, second.name], ['tp0', 'tp1']);
+  t.is(second.mtu, 1280);
+  t.deepEqual(linkNames(name), ['lo', 'tp0', 'tp1']);
+});
+
+/** Asserts that `options` is a ValidationError naming `field` and that nothing was made in `ns`. */
+async function refused(t: ExecutionContext, ns: string, add: () => Promise<unknown>, field: string): Promise<void> {
+  const e = await t.throwsAsync(add(), { instanceOf: ValidationError }, field);
+  t.is(e.field, field);
+  t.deepEqual(linkNames(ns), ['lo'], field);
+}
+
+liveTest('links.add kind tun refuses hostile options before making anything', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const add = (extra: Record<string, unknown>, data?: unknown) => () => nl.links.add({ name: 'x0', kind: 'tun', data, ...extra } as never);
+  await refused(t, name, add({}), 'data');
+  await refused(t, name, add({}, null), 'data');
+  await refused(t, name, add({}, 'tap'), 'data');
+  await refused(t, name, add({}, new Uint8Array(4)), 'data');
+  await refused(t, name, add({}, Object.create({ type: 'tap' })), 'data');
+  for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'TAP', '', 'tun\0', 1, 2, null, true]) {
+    await refused(t, name, add({}, { type }), 'data.type');
+  }
+  await refused(t, name, add({}, {}), 'data.type');
+  await refused(t, name, add({}, { type: 'tap', mode: 'tap' }), 'data.mode');
+  await refused(t, name, add({}, { type: 'tap', persist: false }), 'data.persist');
+  for (const bad of [1, 'yes', null, {}]) {
+    await refused(t, name, add({}, { type: 'tap', pi: bad }), 'data.pi');
+    await refused(t, name, add({}, { type: 'tap', vnetHdr: bad }), 'data.vnetHdr');
+    await refused(t, name, add({}, { type: 'tap', multiQueue: bad }), 'data.multiQueue');
+  }
+  for (const bad of [-1, 0xffffffff, 2 ** 32, 1.5, NaN, Infinity, -Infinity, '7', 7n]) {
+    await refused(t, name, add({}, { type: 'tap', owner: bad }), 'data.owner');
+    await refused(t, name, add({}, { type: 'tap', group: bad }), 'data.group');
+  }
+  // What TUNSETIFF cannot do.
+  await refused(t, name, add({ index: 50 }, { type: 'tap' }), 'index');
+  await refused(t, name, add({ numTxQueues: 2 }, { type: 'tap' }), 'numTxQueues');
+  await refused(t, name, add({ numRxQueues: 2 }, { type: 'tap' }), 'numRxQueues');
+  await refused(t, name, add({ link: 'lo' }, { type: 'tap' }), 'link');
+  await refused(t, name, add({ peer: { name: 'y0' } }, { type: 'tap' }), 'peer');
+  // Link names and settings are checked as for every kind.
+  await refused(t, name, () => nl.links.add({ name: 'a/b', kind: 'tun', data: { type: 'tap' } }), 'name');
+  await refused(t, name, () => nl.links.add({ name: 'x'.repeat(16), kind: 'tun', data: { type: 'tap' } }), 'name');
+  await refused(t, name, add({ mtu: NaN }, { type: 'tap' }), 'mtu');
+  await refused(t, name, add({ mac: 'zz' }, { type: 'tap' }), 'mac');
+  // Changing a tun device's options afterwards: the kernel has no way (tun has no changelink).
+  await nl.links.add({ name: 'tun5', kind: 'tun', data: { type: 'tun' } });
+  const e = await t.throwsAsync(nl.links.set('tun5', { kind: 'tun', data: { type: 'tap' } } as never), { instanceOf: ValidationError });
+  t.is(e.field, 'data');
+  t.like(ipLink(name, 'tun5')?.linkinfo?.info_data, { type: 'tun' });
+});
