@@ -1,7 +1,7 @@
 /**
  * What the running kernel can do, probed once per test file with iproute2 (an independent oracle)
  * in a throwaway namespace: link kinds without a driver here (dummy, bond, vlan, ipvlan, geneve, gre …), bridge
- * VLAN filtering, MPLS lightweight tunnels. A live test that needs a missing feature is registered as
+ * VLAN filtering, MPLS and SRv6 lightweight tunnels. A live test that needs a missing feature is registered as
  * skipped, with the reason in its title, so the summary counts it as skipped rather than passed.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { NEEDS_ROOT, privileged, uniqueName } from './netns.js';
 
 /** A kernel feature some live tests need. */
 export type KernelFeature = 'dummy' | 'bond' | 'vlan' | 'ipvlan' | 'ipvtap' | 'bridge-vlan-filtering' | 'mpls-encap'
-  | 'geneve' | 'gre' | 'gretap' | 'ip6gretap' | 'vrf' | 'wireguard';
+  | 'geneve' | 'gre' | 'gretap' | 'ip6gretap' | 'vrf' | 'wireguard' | 'seg6-encap' | 'seg6local-encap';
 
 /** How each feature is probed: `ip` commands run in order in a fresh namespace; the last one decides. */
 const PROBES: ReadonlyArray<readonly [KernelFeature, string[][]]> = [
@@ -29,6 +29,15 @@ const PROBES: ReadonlyArray<readonly [KernelFeature, string[][]]> = [
   ['mpls-encap', [
     ['link', 'add', 'pm0', 'type', 'veth', 'peer', 'name', 'pm1'], ['link', 'set', 'pm0', 'up'],
     ['route', 'add', '10.99.0.0/24', 'encap', 'mpls', '100', 'dev', 'pm0'],
+  ]],
+  // SRv6 lightweight tunnels (CONFIG_IPV6_SEG6_LWTUNNEL): some kernels here have them, some do not.
+  ['seg6-encap', [
+    ['link', 'add', 'ps0', 'type', 'veth', 'peer', 'name', 'ps1'], ['link', 'set', 'ps0', 'up'],
+    ['-6', 'route', 'add', 'fc00:99::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00::1', 'dev', 'ps0'],
+  ]],
+  ['seg6local-encap', [
+    ['link', 'add', 'ps2', 'type', 'veth', 'peer', 'name', 'ps3'], ['link', 'set', 'ps2', 'up'],
+    ['-6', 'route', 'add', 'fc00:98::/64', 'encap', 'seg6local', 'action', 'End', 'dev', 'ps2'],
   ]],
 ];
 

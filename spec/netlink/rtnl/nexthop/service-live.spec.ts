@@ -5,6 +5,7 @@ import { NetlinkError } from '../../../../lib/netlink/index.js';
 import type { Nexthop } from '../../../../lib/netlink/rtnl/nexthop/view.js';
 import type { Route } from '../../../../lib/netlink/rtnl/route/view.js';
 import { ip, ipJson, liveTest, tempNetns, type TestNetns } from '../../../helpers/netns.js';
+import { kernelTest } from '../../../helpers/kernel-features.js';
 
 interface IpNexthop {
   id: number; gateway?: string; dev?: string; scope: string; protocol?: string; flags: string[];
@@ -177,7 +178,7 @@ liveTest('routes using nexthops (a gateway, a device, a group; IPv4 and IPv6) ar
   t.deepEqual((await nl.nexthops.list()).map((n) => n.id).sort((a, b) => a - b), [1, 3, 4, 10]);
 });
 
-liveTest('a nexthop with a seg6 encap is what ip shows, and reads back', async (t) => {
+kernelTest(['seg6-encap'], 'a nexthop with a seg6 encap is what ip shows, and reads back', async (t) => {
   const ns = await tempNetns(t);
   setup(ns);
   const { nl } = ns;

@@ -556,7 +556,7 @@ const SEG6: Array<[RouteSpec, string[]]> = [
     ['-6', 'route', 'add', '2001:db8:61::8/128', 'encap', 'seg6local', 'action', 'End.B6.Encaps', 'srh', 'segs', 'fc00:a000::14', 'dev', 'd0']],
 ];
 
-liveTest('SRv6 routes (seg6 modes, seg6local actions): library-made ones are what ip makes, and read back as ip prints them', async (t) => {
+kernelTest(['seg6-encap', 'seg6local-encap'], 'SRv6 routes (seg6 modes, seg6local actions): library-made ones are what ip makes, and read back as ip prints them', async (t) => {
   const ours = await withLinks(t);
   const theirs = await withLinks(t);
   for (const [spec, args] of SEG6) {
