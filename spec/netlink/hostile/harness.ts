@@ -64,6 +64,12 @@ export class SweepKernel extends FakeKernel {
     return 7;
   }
 
+  /** Opening /dev/net/tun and making a device: an open (never reached here, see links.add (tun)). */
+  override tunCreate(): number {
+    this.opens++;
+    return -1;
+  }
+
   override namespaceCreate(): number {
     this.namespaceOps++;
     return -1;
@@ -97,7 +103,7 @@ export class SweepKernel extends FakeKernel {
 export function countingBinding(real: NativeBinding): { binding: NativeBinding; counters: () => Counters } {
   const c = { sends: 0, opens: 0, namespaceOps: 0 };
   const counted: Record<string, keyof typeof c> = {
-    socketSend: 'sends', packetSend: 'sends', socketOpen: 'opens', packetOpen: 'opens', procSysOpen: 'opens',
+    socketSend: 'sends', packetSend: 'sends', socketOpen: 'opens', packetOpen: 'opens', procSysOpen: 'opens', tunCreate: 'opens',
     namespaceCreate: 'namespaceOps', mount: 'namespaceOps', umount: 'namespaceOps', invokeInNamespace: 'namespaceOps',
   };
   const binding = new Proxy(real, {
