@@ -907,8 +907,8 @@ static napi_value packet_send(napi_env env, napi_callback_info info) {
   return num(env, n < 0 ? -errno : n);
 }
 
-// tunCreate(netns, name, flags, owner, group): a persistent tun or tap device `name` made inside
-// netns (an fd), as `ip tuntap add` makes one: /dev/net/tun opened inside netns (a tun device
+// tunCreate(netns, name, flags, owner, group): a persistent tun or tap device `name` ("": the
+// kernel picks tun0, tap0 …) made inside netns (an fd), as `ip tuntap add` makes one: /dev/net/tun opened inside netns (a tun device
 // belongs to the namespace its file was opened in), TUNSETIFF with `flags` plus IFF_TUN_EXCL (an
 // existing name is EBUSY, never an attach to that device), TUNSETOWNER / TUNSETGROUP unless -1,
 // then TUNSETPERSIST. Until TUNSETPERSIST succeeds the device lives only as long as the file, so a
@@ -924,9 +924,9 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
   char *name = get_string(env, argv[1], "name");
   if (name == NULL) return NULL;
   size_t len = strlen(name);
-  if (len == 0 || len >= IFNAMSIZ) {
+  if (len >= IFNAMSIZ) {
     free(name);
-    return type_error(env, "name must be 1 to 15 bytes");
+    return type_error(env, "name must be at most 15 bytes");
   }
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);

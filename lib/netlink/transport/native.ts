@@ -79,8 +79,8 @@ export interface NativeBinding {
    */
   socketNamespace(fd: number): number;
   /**
-   * Makes a persistent tun or tap device `name` in the namespace `netnsFd` as `ip tuntap add`
-   * does: `/dev/net/tun` opened with the calling thread inside that namespace (it comes back at
+   * Makes a persistent tun or tap device `name` (`''`: the kernel picks `tun0`, `tap0` …) in the
+   * namespace `netnsFd` as `ip tuntap add` does: `/dev/net/tun` opened with the calling thread inside that namespace (it comes back at
    * once; the process aborts if it cannot), TUNSETIFF with `flags | IFF_TUN_EXCL` (an existing name
    * is `-EBUSY`, never an attach), TUNSETOWNER / TUNSETGROUP unless -1, TUNSETPERSIST, then the
    * file is closed. A failure at any step leaves no device. Returns the new ifindex.

@@ -15,7 +15,7 @@ import {
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
 import { checkAlias } from './names.js';
 import { LINK_KINDS } from './kinds/index.js';
-import { checkTunOptions, type CheckedTun } from './kinds/tun.js';
+import { checkTunOptions, type CheckedTun, type TunOptions } from './kinds/tun.js';
 import {
   checkKindData, type BondPortOptions, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
 } from './kinds/options.js';
@@ -145,8 +145,18 @@ export type LinkAddKind =
     data?: Uint8Array;
   };
 
-/** What `links.add` creates. */
-export type LinkAddOptions = LinkAddBase & LinkAddKind;
+/**
+ * What `links.add` creates. A tun or tap device may go without a name: the kernel names it `tun0`,
+ * `tap0` … (the first free number).
+ */
+export type LinkAddOptions = (LinkAddBase & LinkAddKind) | (Omit<LinkAddBase, 'name'> & {
+  /** IFLA_IFNAME; omitted, the kernel picks `tun<N>` or `tap<N>`. */
+  name?: string;
+  /** A tun or tap device, made with TUNSETIFF. */
+  kind: 'tun';
+  /** Its options (TUNSETIFF flags, owner and group). */
+  data: TunOptions;
+});
 
 /** What `links.set` changes. */
 export interface LinkSetOptions extends LinkSettings {
@@ -285,7 +295,7 @@ export interface CheckedPeer {
 
 /** The options of `links.add`, checked. */
 export interface CheckedAdd {
-  /** IFLA_IFNAME. */
+  /** IFLA_IFNAME ('' only for a tun device the kernel names). */
   name: string;
   /** ifi_index of the new link (0: the kernel picks). */
   index: number;
@@ -416,7 +426,8 @@ function checkPeer(value: unknown, settings: CheckedSettings): CheckedPeer {
 export function checkAdd(options: unknown): CheckedAdd {
   const o = checkObject('options', options);
   checkKeys('', o, ADD_KEYS);
-  const name = checkLinkName('name', o.name);
+  // A tun device may go unnamed: TUNSETIFF with no name makes the kernel pick tun0, tap0 …
+  const name = o.name === undefined && o.kind === 'tun' ? '' : checkLinkName('name', o.name);
   const kind = checkKind(o.kind);
   const settings = checkSettings('', o);
   if (settings.master === null) throw new ValidationError('master', null, 'null (release) only makes sense in set');

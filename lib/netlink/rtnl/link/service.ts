@@ -220,7 +220,7 @@ export class Links {
       ifindex = await withNamespaces([['netns', netns]], ([fd]) => Promise.resolve(native().tunCreate(fd!, c.name, tun.flags, tun.owner, tun.group)));
     }
     // IFF_TUN_EXCL makes an existing name EBUSY, where RTM_NEWLINK says EEXIST.
-    if (ifindex < 0) throw new NetlinkError(ifindex === -EBUSY ? EEXIST : -ifindex, 'ioctl(TUNSETIFF)', { link: c.name });
+    if (ifindex < 0) throw new NetlinkError(ifindex === -EBUSY ? EEXIST : -ifindex, 'ioctl(TUNSETIFF)', c.name === '' ? {} : { link: c.name });
     const changes = settingsAsChanges(c.settings);
     const there = netns === undefined ? undefined : Connection.open(NETLINK_ROUTE, { netns }, this.conn.messageName);
     const links = there === undefined ? this : new Links(there);

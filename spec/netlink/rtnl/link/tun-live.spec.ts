@@ -132,13 +132,21 @@ liveTest('links.add kind tun with netns makes the device in that namespace, sett
   t.deepEqual(linkNames(there.name), ['br9', 'lo', 'tap9']);
 });
 
-liveTest('links.add kind tun: a name with %d is numbered by the kernel and the new device is what resolves', async (t) => {
+liveTest('links.add kind tun: a name with %d, or none, is chosen by the kernel and the new device is what resolves', async (t) => {
   const { name, nl } = await tempNetns(t);
   const first = await nl.links.add({ name: 'tp%d', kind: 'tun', data: { type: 'tap' } });
   const second = await nl.links.add({ name: 'tp%d', kind: 'tun', data: { type: 'tap' }, mtu: 1280 });
   t.deepEqual([first.name, second.name], ['tp0', 'tp1']);
   t.is(second.mtu, 1280);
-  t.deepEqual(linkNames(name), ['lo', 'tp0', 'tp1']);
+  // Without a name the kernel picks one by type (vishvananda/netlink's Tuntap takes an empty name).
+  const tap = await nl.links.add({ kind: 'tun', data: { type: 'tap' } });
+  const tun = await nl.links.add({ kind: 'tun', data: { type: 'tun' }, up: true });
+  t.deepEqual([tap.name, tun.name], ['tap0', 'tun0']);
+  t.true(tun.up);
+  t.deepEqual(linkNames(name), ['lo', 'tap0', 'tp0', 'tp1', 'tun0']);
+  // Other kinds still need a name.
+  const e = await t.throwsAsync(nl.links.add({ kind: 'ifb' } as never), { instanceOf: ValidationError });
+  t.is(e.field, 'name');
 });
 
 /** Asserts that `options` is a ValidationError naming `field` and that nothing was made in `ns`. */
