@@ -18,11 +18,12 @@ import { NEIGHBOR_COMMANDS, NEIGHBOR_USAGE } from './neighbor.js';
 import { NETNS_COMMANDS, NETNS_USAGE } from './netns.js';
 import { ROUTE_COMMANDS, ROUTE_USAGE } from './route.js';
 import { RULE_COMMANDS, RULE_USAGE } from './rule.js';
+import { TUNTAP_COMMANDS, TUNTAP_USAGE } from './tuntap.js';
 
 /** Usage of `rtnl`. */
 export const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl bench [ BENCHMARK OPTIONS ]
-where  OBJECT := { link | address | route | neigh | rule | monitor | netns }
+where  OBJECT := { link | address | route | neigh | rule | tuntap | monitor | netns }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -s[tatistics] | -4 | -6 |
                     -h[elp] | -V[ersion] }
 Like ip(8), on this package's netlink client: -j prints what ip -j prints, -n NAME works inside
@@ -66,6 +67,7 @@ const OBJECTS: readonly ObjectEntry[] = [
   { name: 'rule', usage: RULE_USAGE, commands: RULE_COMMANDS, defaultCommand: 'show' },
   { name: 'neighbor', aliases: ['neigh', 'neighbour'], usage: NEIGHBOR_USAGE, commands: NEIGHBOR_COMMANDS, defaultCommand: 'show' },
   { name: 'link', usage: LINK_USAGE, commands: LINK_COMMANDS, defaultCommand: 'show' },
+  { name: 'tuntap', aliases: ['tap'], usage: TUNTAP_USAGE, commands: TUNTAP_COMMANDS, defaultCommand: 'show' },
   { name: 'monitor', usage: MONITOR_USAGE, run: monitor },
   { name: 'netns', usage: NETNS_USAGE, commands: NETNS_COMMANDS, defaultCommand: 'list' },
   { name: 'bench', usage: 'Usage: rtnl bench [ BENCHMARK OPTIONS ]   (rtnl bench --help lists them)\n', run: bench },
