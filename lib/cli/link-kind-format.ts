@@ -1,11 +1,12 @@
 /**
  * The kind-specific part of `ip -d link show`: `linkinfo.info_data` and `info_slave_data` as
  * iproute2 6.1's per-kind printers write them (iplink_bridge.c, iplink_bridge_slave.c,
- * iplink_vxlan.c, iplink_macvlan.c), for the kinds this CLI reproduces: bridge, bridge ports,
- * vxlan, macvlan and macvtap. Other kinds get no `info_data` here (ip prints one for vlan, ipvlan,
- * tun, bond … too).
+ * iplink_vxlan.c, iplink_macvlan.c, iplink_tuntap.c), for the kinds this CLI reproduces: bridge,
+ * bridge ports, vxlan, macvlan, macvtap and tun. Other kinds get no `info_data` here (ip prints one
+ * for vlan, ipvlan, bond … too).
  */
 import { linkKindData, linkSlaveData, type BridgeId, type LinkInfo } from '../netlink/index.js';
+import { accountName, type AccountFile } from './accounts.js';
 import type { LinkTable } from './context.js';
 import { JsonNumberText, type JsonObject } from './json.js';
 import * as K from './kernel.js';
@@ -221,6 +222,32 @@ function macvlanData(info: LinkInfo, kind: 'macvlan' | 'macvtap'): JsonObject | 
   return o;
 }
 
+/** A tun device's owner as ip prints it: the account's name, or its number when it has none. */
+function account(file: AccountFile, id: number): string | number {
+  return accountName(file, id) ?? id;
+}
+
+/** A tun or tap device's `info_data` (tun_print_opt). */
+function tunData(info: LinkInfo): JsonObject | undefined {
+  const d = linkKindData(info, 'tun');
+  if (d === undefined) return undefined;
+  const o: JsonObject = {};
+  if (d.type !== undefined) o.type = typeof d.type === 'string' ? d.type : 'unknown';
+  put(o, 'pi', d.pi);
+  put(o, 'vnet_hdr', d.vnetHdr);
+  if (d.multiQueue !== undefined) {
+    o.multi_queue = d.multiQueue;
+    if (d.multiQueue) {
+      put(o, 'numqueues', d.numQueues);
+      put(o, 'numdisabled', d.numDisabledQueues);
+    }
+  }
+  put(o, 'persist', d.persist);
+  if (d.owner !== undefined) o.user = account('/etc/passwd', d.owner);
+  if (d.group !== undefined) o.group = account('/etc/group', d.group);
+  return o;
+}
+
 /** `linkinfo.info_data` of a link as ip prints it, or undefined for a kind not reproduced here. */
 export function kindDataObject(info: LinkInfo, links: LinkTable): JsonObject | undefined {
   switch (info.kind) {
@@ -228,6 +255,7 @@ export function kindDataObject(info: LinkInfo, links: LinkTable): JsonObject | u
     case 'vxlan': return vxlanData(info, links);
     case 'macvlan': return macvlanData(info, 'macvlan');
     case 'macvtap': return macvlanData(info, 'macvtap');
+    case 'tun': return tunData(info);
     default: return undefined;
   }
 }

@@ -8,9 +8,9 @@
  * `-d`'s attached processes; `del` of a device that is no tun device of that mode fails with ip's
  * message, and of a missing one with `Cannot find device` (ip makes and unmakes a device there).
  */
-import { readFileSync } from 'node:fs';
 import { NetlinkError } from '../netlink/index.js';
 import type { Link } from '../netlink/rtnl/link/view.js';
+import { accountId, type AccountFile } from './accounts.js';
 import type { Context } from './context.js';
 import { CliFailure, UsageError, invalidArgument } from './errors.js';
 import { flag, parseUnsigned, parseWords, value, type Grammar } from './grammar.js';
@@ -37,24 +37,9 @@ interface TuntapWords {
   multiQueue: boolean;
 }
 
-/** The id of `name` in an /etc/passwd-style file (name:x:id:…), or undefined. */
-function idIn(file: string, name: string): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  for (const line of text.split('\n')) {
-    const fields = line.split(':');
-    if (fields[0] === name && fields.length > 2) return parseUnsigned(fields[2]!);
-  }
-  return undefined;
-}
-
 /** `user` / `group`: a number, or a name from /etc/passwd or /etc/group (ip: getpwnam / getgrnam). */
-function owner(word: string, file: string, what: 'user' | 'group'): number {
-  const id = parseUnsigned(word) ?? idIn(file, word);
+function owner(word: string, file: AccountFile, what: 'user' | 'group'): number {
+  const id = parseUnsigned(word) ?? accountId(file, word);
   if (id === undefined || id > 0xfffffffe) throw new UsageError(`invalid ${what} "${word}"`, true);
   return id;
 }

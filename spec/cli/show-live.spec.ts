@@ -34,6 +34,8 @@ async function scenario(t: ExecutionContext): Promise<string> {
   run('link add mt0 link v1 address 02:00:00:00:06:02 type macvtap mode vepa');
   run('link add ifb0 address 02:00:00:00:04:01 type ifb');
   run('link set ifb0 group 5');
+  run('tuntap add dev tp0 mode tap pi vnet_hdr multi_queue user 0 group 0');
+  run('tuntap add dev tn0 mode tun user 54321 group 54322');
   run('addr add 10.2.0.1 peer 10.2.0.2/32 dev v1');
   run('addr add 10.3.0.1/24 dev v1 valid_lft 3600 preferred_lft 1800 metric 7 noprefixroute');
   run('addr add 10.4.0.1/24 brd + dev v1 label v1:four');
@@ -90,9 +92,9 @@ liveTest('link show: the objects ip -j link show prints (flags, link/link_index,
   await same(t, ns, ['-s', 'link', 'show', 'dev', 'ifb0']);
   await same(t, ns, ['-s', '-s', 'link', 'show', 'dev', 'ifb0']);
   await same(t, ns, ['link']);
-  // -d: the details and the info_data of bridges, bridge ports, vxlans, macvlans and macvtaps
+  // -d: the details and the info_data of bridges, bridge ports, vxlans, macvlans, macvtaps and tun / tap
   // (timers may tick between the runs: a number between ip's two values passes).
-  for (const args of [['-d', 'link', 'show'], ['-d', 'link', 'show', 'dev', 'br0'], ['-d', '-d', 'link', 'show', 'type', 'vxlan']]) {
+  for (const args of [['-d', 'link', 'show'], ['-d', 'link', 'show', 'dev', 'br0'], ['-d', '-d', 'link', 'show', 'type', 'vxlan'], ['-d', 'link', 'show', 'type', 'tun']]) {
     const d = await besideIp(ns, args);
     if (!between(d.ours, d.before, d.after)) t.deepEqual(d.ours, d.theirs, args.join(' '));
     else t.pass();
