@@ -113,12 +113,23 @@ export class ValidationError extends TypeError {
   readonly value: unknown;
   /** Always `'ERR_NL_VALIDATION'`, as Node's own errors carry a stable `code`. */
   readonly code = 'ERR_NL_VALIDATION';
+  /** Why the value was refused (the message without the field and the value). */
+  readonly reason: string;
 
   constructor(field: string, value: unknown, reason: string) {
     super(`${field}: ${reason} (got ${describe(value)})`);
     this.name = 'ValidationError';
     this.field = field;
     this.value = value;
+    this.reason = reason;
+  }
+
+  /**
+   * The same refusal with the field under `path` (`items[3]` + `name` → `items[3].name`): for a
+   * check of one item made by a check of many.
+   */
+  under(path: string): ValidationError {
+    return new ValidationError(this.field === '' ? path : `${path}.${this.field}`, this.value, this.reason);
   }
 }
 

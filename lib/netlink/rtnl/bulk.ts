@@ -31,7 +31,7 @@ export interface BulkCodec<C> {
 }
 
 /** The checked items of a bulk call, their link references, and the distinct names among them. */
-interface CheckedBatch<C> {
+export interface CheckedBatch<C> {
   checked: C[];
   refs: Array<Array<LinkRef | undefined>>;
   names: Set<string> | undefined;
@@ -127,10 +127,28 @@ function substituteAll(refs: Array<Array<LinkRef | undefined>>, resolved: Readon
  * family's writer then runs once per item straight from the transport's loop. Only when some name
  * does not resolve are the items sorted into those that fail alone and those that are sent.
  */
-export async function bulk<C>(conn: Connection, index: LinkIndexer, type: number, flags: number,
+export function bulk<C>(conn: Connection, index: LinkIndexer, type: number, flags: number,
   field: string, items: unknown, codec: BulkCodec<C>): Promise<BulkResult[]> {
+  try {
+    return sendBatch(conn, index, type, flags, checkBatch(field, items, codec), codec);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * The check half of {@link bulk}: `items` (an array, else a ValidationError naming `field`), every
+ * item checked, before anything is sent or opened.
+ */
+export function checkBatch<C>(field: string, items: unknown, codec: BulkCodec<C>): CheckedBatch<C> {
   if (!Array.isArray(items)) throw new ValidationError(field, items, 'an array is required');
-  const { checked, refs, names } = checkItems(field, items, codec);
+  return checkItems(field, items, codec);
+}
+
+/** The send half of {@link bulk}: a checked batch's names resolved, its requests sent, one result per item. */
+export async function sendBatch<C>(conn: Connection, index: LinkIndexer, type: number, flags: number,
+  batch: CheckedBatch<C>, codec: BulkCodec<C>): Promise<BulkResult[]> {
+  const { checked, refs, names } = batch;
   const write = codec.write;
   if (names === undefined) return namingMissingLinks(await conn.bulkOf(type, flags, checked, refs as unknown as Array<ReadonlyArray<number | undefined>>, write), checked, codec);
 

@@ -218,6 +218,10 @@ function linkMethods(w: World): MethodSpec[] {
       params: [{ name: 'options', object: true, fields: linkAddFields(w) }],
     },
     {
+      name: 'links.addMany', args: [[{ name: 'hx0', kind: 'bridge' }]], call: (nl, [o]) => nl.links.addMany(o as never),
+      params: [{ name: 'items', object: true, items: true, fields: linkAddFields(w) }],
+    },
+    {
       // A tun device is made by ioctl (the native helper's tunCreate, counted as an open), not by a
       // netlink request: against the fake kernel the valid call stops at SIOCGSKNS (EPERM there).
       name: 'links.add (tun)', args: [{ name: 'hx0', kind: 'tun', data: { type: 'tap' } }], call: (nl, [o]) => nl.links.add(o as never), sendsNothing: true,

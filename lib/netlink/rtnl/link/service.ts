@@ -30,6 +30,7 @@ import {
 import { checkAliasRef, checkAltNames, longAltName } from './names.js';
 import type { CheckedTun } from './kinds/tun.js';
 import { Link, linkView } from './view.js';
+import { addMany } from './add-many.js';
 
 export type { LinkRef } from '../../core/validate.js';
 export {
@@ -327,6 +328,19 @@ export class Links {
   async del(ref: LinkRef): Promise<void> {
     const target = checkLinkRef('link', ref);
     return this.conn.ack(RTM_DELLINK, 0, requestBuilder(delRequest(target)), target);
+  }
+
+  /**
+   * Creates many links at once: each item as {@link add} takes it (tun devices excepted: they are
+   * made one at a time by `add`). Every item is checked before anything is sent (one bad item
+   * rejects the call with its ValidationError, `items[3].name`), each distinct link name is
+   * resolved once and each namespace opened once, and the requests leave packed into shared
+   * datagrams. Nothing is read back (no NLM_F_ECHO): resolves to one result per item, in order; an
+   * existing name fails that item alone (EEXIST). An alias, and a veth peer's `up` and alias, follow
+   * by name in a second batch; an item whose follow-up fails is deleted again and fails with it.
+   */
+  addMany(items: readonly LinkAddOptions[]): Promise<BulkResult[]> {
+    return addMany(this.conn, this.indexer, items);
   }
 
   /**
