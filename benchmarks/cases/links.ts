@@ -1,5 +1,5 @@
 /**
- * Links (issue 2, issue 9): create 1000 ifb links at once, create 300 awaited one at a time (warm
+ * Links (issue 2, issue 9): create 1000 ifb links at once (Promise.all of add, and addMany), create 300 awaited one at a time (warm
  * and in a fresh process), dump 1000 links repeatedly, and 10,000 single-link GETs — each beside
  * `ip -batch` doing the same requests in the same kind of namespace.
  *
@@ -51,7 +51,7 @@ function oursCreate(n: number, addAll: (nl: RtNetlink, names: string[]) => Promi
   }));
 }
 
-/** Creating links: all at once (1000, warm), and awaited one at a time (300, warm and cold). */
+/** Creating links: all at once (1000, warm: Promise.all of add, and addMany), and awaited one at a time (300, warm and cold). */
 function create(o: BenchOptions): Comparison[] {
   const nAll = scaled(o, 1000);
   const nSeq = scaled(o, 300);
@@ -68,6 +68,22 @@ function create(o: BenchOptions): Comparison[] {
     }],
     ip: ipCreate(nAll),
     ours: [{ run: oursCreate(nAll, (nl, names) => Promise.all(names.map((name) => nl.links.add({ name, kind: 'ifb' })))) }],
+  };
+  const many: Comparison = {
+    title: `links: create ${nAll} ifb links (addMany)`,
+    estimateS: 13,
+    rows: [{
+      name: `links: create ${nAll} ifb (addMany)`, mode: 'warm', n: nAll, unit: 'link', ours: [0, 'add'], ip: 'add', target: 1.0,
+      note: 'ours: one links.addMany of every link (shared datagrams, nothing read back); ip: one `link add bN type ifb` line each',
+    }],
+    ip: ipCreate(nAll),
+    ours: [{
+      run: oursCreate(nAll, async (nl, names) => {
+        const results = await nl.links.addMany(names.map((name) => ({ name, kind: 'ifb' })));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+      }),
+    }],
   };
   const seq: Comparison = {
     title: `links: create ${nSeq} ifb links, awaited one at a time (warm, cold)`,
@@ -88,7 +104,7 @@ function create(o: BenchOptions): Comparison[] {
       { run: () => createRun(nSeq, 'ours cold', async (ns) => coldSample('links.add', ns, nSeq)), fresh: true },
     ],
   };
-  return [all, seq];
+  return [all, many, seq];
 }
 
 /** Read-only cases over one namespace of `n` ifb links: dumps and single GETs. */
