@@ -209,31 +209,33 @@ export class Links {
    */
   private async addTun(c: CheckedAdd, tun: CheckedTun): Promise<Link | undefined> {
     const netns = c.settings.netns;
-    let ifindex: number;
-    if (netns === undefined) {
-      const fd = this.conn.socket.namespaceFd();
+    // Another namespace: a handle there first. The device is made in the namespace its socket
+    // belongs to, and its settings (a master by name among them) are applied from it.
+    const there = netns === undefined ? undefined : Connection.open(NETLINK_ROUTE, { netns }, this.conn.messageName);
+    try {
+      const links = there === undefined ? this : new Links(there);
+      const fd = (there ?? this.conn).socket.namespaceFd();
+      let ifindex: number;
       try {
         ifindex = native().tunCreate(fd, c.name, tun.flags, tun.owner, tun.group);
       } finally {
         native().socketClose(fd);
       }
-    } else {
-      ifindex = await withNamespaces([['netns', netns]], ([fd]) => Promise.resolve(native().tunCreate(fd!, c.name, tun.flags, tun.owner, tun.group)));
-    }
-    // IFF_TUN_EXCL makes an existing name EBUSY, where RTM_NEWLINK says EEXIST.
-    if (ifindex < 0) throw new NetlinkError(ifindex === -EBUSY ? EEXIST : -ifindex, 'ioctl(TUNSETIFF)', c.name === '' ? {} : { link: c.name });
-    const changes = settingsAsChanges(c.settings);
-    const there = netns === undefined ? undefined : Connection.open(NETLINK_ROUTE, { netns }, this.conn.messageName);
-    const links = there === undefined ? this : new Links(there);
-    try {
-      if (changes !== undefined) await links.set(ifindex, changes);
-    } catch (error) {
-      await links.del(ifindex).catch(() => undefined);
-      throw error;
+      // IFF_TUN_EXCL makes an existing name EBUSY, where RTM_NEWLINK says EEXIST.
+      if (ifindex < 0) throw new NetlinkError(ifindex === -EBUSY ? EEXIST : -ifindex, 'ioctl(TUNSETIFF)', c.name === '' ? {} : { link: c.name });
+      const changes = settingsAsChanges(c.settings);
+      if (changes !== undefined) {
+        try {
+          await links.set(ifindex, changes);
+        } catch (error) {
+          await links.del(ifindex).catch(() => undefined);
+          throw error;
+        }
+      }
+      return there === undefined ? this.get(ifindex) : undefined;
     } finally {
       there?.close();
     }
-    return netns === undefined ? this.get(ifindex) : undefined;
   }
 
   /**

@@ -130,6 +130,12 @@ liveTest('links.add kind tun with netns makes the device in that namespace, sett
     { instanceOf: NetlinkError });
   t.is(e.code, 'ENODEV');
   t.deepEqual(linkNames(there.name), ['br9', 'lo', 'tap9']);
+  // A namespace that cannot be opened: nothing is made anywhere.
+  const bad = await t.throwsAsync(here.nl.links.add({ name: 'tap7', kind: 'tun', data: { type: 'tap' }, netns: `${there.path}-missing` }),
+    { instanceOf: NetlinkError });
+  t.is(bad.code, 'ENOENT');
+  t.deepEqual(linkNames(there.name), ['br9', 'lo', 'tap9']);
+  t.deepEqual(linkNames(here.name), ['lo', 'tap9']);
 });
 
 liveTest('links.add kind tun: a name with %d, or none, is chosen by the kernel and the new device is what resolves', async (t) => {
