@@ -34,7 +34,7 @@ export function comparisons(o: BenchOptions): Comparison[] {
       note: 'ours: one addresses.addMany of `{ link: \'d0\', address: \'A.B.C.D/32\' }`; ip: one `address add A.B.C.D/32 dev d0` line each',
     }],
     ip: () => inFreshNamespace(async (ns) => {
-      const add = ipBatch(ns, batchFile('addr-add', items.map((a) => `address add ${a.address} dev ${UP_LINK}`)));
+      const add = await ipBatch(ns, batchFile('addr-add', items.map((a) => `address add ${a.address} dev ${UP_LINK}`)));
       await withHandle(ns, (nl) => expectAddresses(nl, n, 'ip'));
       return { add };
     }),

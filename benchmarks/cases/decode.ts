@@ -78,10 +78,10 @@ function fullDecode<T>(spec: {
       nl?.close();
       if (ns) await deleteNamespace(ns);
     },
-    ip: async () => ({ dump: ipBatch(ns, batchFile(`${spec.family}-decode`, Array<string>(spec.dumps).fill(spec.ipLine))) }),
+    ip: async () => ({ dump: await ipBatch(ns, batchFile(`${spec.family}-decode`, Array<string>(spec.dumps).fill(spec.ipLine))) }),
     ours: [
       variant(spec.uses.toObject), variant(spec.uses.stringify), variant(spec.uses.fields, spec.listFields),
-      { run: async () => ({ dump: coldSample(spec.coldJob, ns!, spec.dumps, spec.count) }), fresh: true },
+      { run: async () => ({ dump: await coldSample(spec.coldJob, ns!, spec.dumps, spec.count) }), fresh: true },
     ],
   };
 }

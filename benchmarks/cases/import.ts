@@ -8,34 +8,32 @@
  * included) when its code is done: the CPU difference is reported beside the wall-time one (which
  * is what is judged), because on a loaded machine wall time waits for a CPU and CPU time does not.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { QUICK_TIME, type BenchCase } from '../harness/case.js';
 import { limitRow, type LimitSpec } from '../harness/limits.js';
 import { packageRoot } from '../harness/machine.js';
 import { tempDir } from '../harness/namespaces.js';
 import { repsFor, type BenchOptions } from '../harness/options.js';
+import { spawnTimed } from '../harness/spawner.js';
 import { median, spread } from '../harness/stats.js';
 
 /** What `code` appends so the process reports its CPU time (µs, user + system) on stdout. */
 const PRINT_CPU = 'const c = process.cpuUsage(); process.stdout.write(String(c.user + c.system))';
 
 /**
- * Runs one `node -e "<code>; <print CPU>"` in `cwd`; returns its wall time (ms, spawn to exit)
- * and the CPU time it reported (ms). Throws if it fails.
+ * Runs one `node -e "<code>; <print CPU>"` in `cwd` (started by the spawner's helper, which times
+ * it); resolves to its wall time (ms, spawn to exit) and the CPU time it reported (ms). Rejects if
+ * it fails.
  */
-function nodeProcess(cwd: string, code: string): { wallMs: number; cpuMs: number } {
+async function nodeProcess(cwd: string, code: string): Promise<{ wallMs: number; cpuMs: number }> {
   const script = code === '' ? PRINT_CPU : `${code}; ${PRINT_CPU}`;
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['-e', script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const wallMs = performance.now() - t0;
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`node -e ${JSON.stringify(script)} failed (${r.status ?? r.signal}): ${r.stderr.toString().trim()}`);
-  const cpuUs = Number(r.stdout.toString());
+  const r = await spawnTimed(process.execPath, ['-e', script], { cwd, stdout: 'pipe' });
+  if (r.error !== undefined) throw new Error(`node -e ${JSON.stringify(script)}: ${r.error}`);
+  if (r.status !== 0) throw new Error(`node -e ${JSON.stringify(script)} failed (${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  const cpuUs = Number(r.stdout);
   if (!Number.isFinite(cpuUs) || cpuUs <= 0) throw new Error(`node -e ${JSON.stringify(script)} printed no CPU time`);
-  return { wallMs, cpuMs: cpuUs / 1000 };
+  return { wallMs: r.ms, cpuMs: cpuUs / 1000 };
 }
 
 const ENTRIES = ['rtnetlink', 'rtnetlink/sandbox'] as const;
@@ -61,13 +59,13 @@ export function cases(o: BenchOptions): BenchCase[] {
       // The baseline is `node -e 0` plus the CPU print, which every process runs.
       const codes = ['', ...ENTRIES.map((e) => `await import('${e}')`)];
       // One unmeasured round (file cache), then rounds whose order rotates.
-      for (const code of codes) nodeProcess(consumer, code);
+      for (const code of codes) await nodeProcess(consumer, code);
       const wall: number[][] = codes.map(() => []);
       const cpu: number[][] = codes.map(() => []);
       for (let rep = 0; rep < reps; rep++) {
         for (let k = 0; k < codes.length; k++) {
           const i = (k + rep) % codes.length;
-          const t = nodeProcess(consumer, codes[i]!);
+          const t = await nodeProcess(consumer, codes[i]!);
           wall[i]!.push(t.wallMs);
           cpu[i]!.push(t.cpuMs);
         }

@@ -132,7 +132,7 @@ function reads(o: BenchOptions): Comparison[] {
       note: 'ours: links.list() into Link objects, reading `name` of every link (decoding is lazy: fields nobody reads cost nothing); ip: `link show` formatting text to /dev/null',
     }],
     before, after,
-    ip: async () => ({ dump: ipBatch(shared, batchFile('links-dump', Array<string>(nDumps).fill('link show'))) }),
+    ip: async () => ({ dump: await ipBatch(shared, batchFile('links-dump', Array<string>(nDumps).fill('link show'))) }),
     ours: [{
       run: async () => {
         let count = 0;
@@ -150,7 +150,7 @@ function reads(o: BenchOptions): Comparison[] {
   };
 
   const targets = Array.from({ length: nGets }, (_, i) => `b${i % nLinks}`);
-  const ipGets = async (): Promise<Timings> => ({ get: ipBatch(shared, batchFile('links-get', targets.map((t) => `link show dev ${t}`))) });
+  const ipGets = async (): Promise<Timings> => ({ get: await ipBatch(shared, batchFile('links-get', targets.map((t) => `link show dev ${t}`))) });
   // The two ways of asking are separate comparisons, each alternating with its own ip runs: in one
   // rotation, the Links the concurrent run keeps alive are collected during the next sequential run
   // and charged to it.

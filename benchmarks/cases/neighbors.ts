@@ -37,9 +37,9 @@ function addDel(o: BenchOptions): Comparison {
       },
     ],
     ip: () => inFreshNamespace(async (ns) => {
-      const a = ipBatch(ns, batchFile('neigh-add', neighborAddLines(n)));
+      const a = await ipBatch(ns, batchFile('neigh-add', neighborAddLines(n)));
       await withHandle(ns, (nl) => expectNeighbors(nl, n, 'ip add'));
-      const d = ipBatch(ns, batchFile('neigh-del', neighborDelLines(n)));
+      const d = await ipBatch(ns, batchFile('neigh-del', neighborDelLines(n)));
       await withHandle(ns, (nl) => expectNeighbors(nl, 0, 'ip del'));
       return { add: a, del: d };
     }),

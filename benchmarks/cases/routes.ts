@@ -44,9 +44,9 @@ function addDel(o: BenchOptions): Comparison {
       },
     ],
     ip: () => inFreshNamespace(async (ns) => {
-      const add = ipBatch(ns, batchFile('routes-add', routeLines('add', n)));
+      const add = await ipBatch(ns, batchFile('routes-add', routeLines('add', n)));
       await withHandle(ns, (nl) => expectRoutes(nl, n, 'ip add'));
-      const del = ipBatch(ns, batchFile('routes-del', routeLines('del', n)));
+      const del = await ipBatch(ns, batchFile('routes-del', routeLines('del', n)));
       await withHandle(ns, (nl) => expectRoutes(nl, 0, 'ip del'));
       return { add, del };
     }),
@@ -90,7 +90,7 @@ function dump(o: BenchOptions, routes: number, dumps: number, withMemory: boolea
       nl?.close();
       if (ns) await deleteNamespace(ns);
     },
-    ip: async () => ({ dump: ipBatch(ns, batchFile('routes-dump', Array<string>(dumps).fill('route show'))) }),
+    ip: async () => ({ dump: await ipBatch(ns, batchFile('routes-dump', Array<string>(dumps).fill('route show'))) }),
     ours: [
       {
         run: async () => {

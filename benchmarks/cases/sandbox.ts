@@ -90,13 +90,13 @@ function comparison(o: BenchOptions, path: 'addInterface' | 'addVeth'): Comparis
       try {
         let create = 0;
         for (let i = 0; i < n; i++) {
-          create += ipBatch(undefined, adds[i]!);
-          create += ipBatch(src, moves[i]!);
-          create += ipBatch(names[i], files[i]!);
+          create += await ipBatch(undefined, adds[i]!);
+          create += await ipBatch(src, moves[i]!);
+          create += await ipBatch(names[i], files[i]!);
         }
         await verify(names.map((s) => s.path), 'ip');
         let destroy = 0;
-        for (let i = 0; i < n; i++) destroy += ipBatch(undefined, dels[i]!);
+        for (let i = 0; i < n; i++) destroy += await ipBatch(undefined, dels[i]!);
         return { create, destroy, total: create + destroy };
       } finally {
         await deleteNamespace(src);

@@ -1,15 +1,14 @@
 /**
- * The `ip` side: batch files, one timed `ip -n <ns> -batch <file>` process, and the fixed cost of
- * starting ip (reported, never subtracted).
+ * The `ip` side: batch files, one timed `ip -n <ns> -batch <file>` process (started by the
+ * spawner's helper process, see spawner.ts), and the fixed cost of starting ip (reported, never
+ * subtracted).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createNamespace, deleteNamespace, tempDir, type Namespace } from './namespaces.js';
+import { releaseSpawner, spawnTimed } from './spawner.js';
 import { median, spread } from './stats.js';
-
-let devNull: number | undefined;
 
 /** Writes a batch file (one `ip` command per line) in the private temporary directory and returns its path. */
 export function batchFile(name: string, lines: readonly string[]): string {
@@ -19,19 +18,16 @@ export function batchFile(name: string, lines: readonly string[]): string {
 }
 
 /**
- * Runs `ip [-n <ns>] -batch <file>` with stdout to /dev/null and returns its wall time in ms (spawn
- * to exit). Throws with ip's stderr if it fails (ip -batch stops at the first failing line), so a
- * sample is never taken from work that was not done.
+ * Runs `ip [-n <ns>] -batch <file>` with stdout to /dev/null and resolves to its wall time in ms
+ * (spawn to exit, timed by the helper that starts it). Rejects with ip's stderr if it fails (ip
+ * -batch stops at the first failing line), so a sample is never taken from work that was not done.
  */
-export function ipBatch(ns: Namespace | undefined, file: string): number {
-  devNull ??= openSync('/dev/null', 'w');
+export async function ipBatch(ns: Namespace | undefined, file: string): Promise<number> {
   const args = [...(ns === undefined ? [] : ['-n', ns.name]), '-batch', file];
-  const t0 = performance.now();
-  const r = spawnSync('ip', args, { stdio: ['ignore', devNull, 'pipe'], maxBuffer: 16 * 1024 * 1024 });
-  const ms = performance.now() - t0;
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`ip ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.toString().trim()}`);
-  return ms;
+  const r = await spawnTimed('ip', args, { stdout: 'null' });
+  if (r.error !== undefined) throw new Error(`ip ${args.join(' ')}: ${r.error}`);
+  if (r.status !== 0) throw new Error(`ip ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  return r.ms;
 }
 
 /** The version of the `ip` on PATH (`6.1.0`), or what `ip -V` printed, or `unknown`. */
@@ -47,17 +43,16 @@ export async function ipStartup(): Promise<{ ms: number; spread: number }> {
   const ns = await createNamespace();
   try {
     const file = batchFile('empty', []);
-    ipBatch(ns, file);
+    await ipBatch(ns, file);
     const xs: number[] = [];
-    for (let i = 0; i < 11; i++) xs.push(ipBatch(ns, file));
+    for (let i = 0; i < 11; i++) xs.push(await ipBatch(ns, file));
     return { ms: median(xs), spread: spread(xs) };
   } finally {
     await deleteNamespace(ns);
   }
 }
 
-/** Closes /dev/null. */
+/** Ends the helper that starts the programs. */
 export function releaseIp(): void {
-  if (devNull !== undefined) closeSync(devNull);
-  devNull = undefined;
+  releaseSpawner();
 }
