@@ -9,7 +9,7 @@
  */
 import { errnoText } from '../netlink/core/errno.js';
 import type { EnumTable } from '../netlink/core/enum-table.js';
-import { IP_PROTOCOLS, PROTOCOLS, ROUTE_TABLES, ROUTE_TYPES, SCOPES } from '../netlink/rtnl/enums.js';
+import { PROTOCOLS, ROUTE_TABLES, ROUTE_TYPES, SCOPES } from '../netlink/rtnl/enums.js';
 import { ROUTE_PREFS } from '../netlink/rtnl/route/constants.js';
 
 export { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/core/inet.js';
@@ -53,8 +53,6 @@ export const routeTypes: KernelEnum = ROUTE_TYPES;
 export const routeTables: KernelEnum = ROUTE_TABLES;
 /** ICMPV6_ROUTER_PREF_* (RTA_PREF): `low`, `medium`, `high`. */
 export const routePrefs: KernelEnum = ROUTE_PREFS;
-/** IP protocol numbers by name (`tcp`, `udp` …). */
-export const ipProtocols: KernelEnum = IP_PROTOCOLS;
 
 /** glibc's strerror text of a positive errno (`File exists`), as `ip` prints kernel refusals. */
 export function errnoMessage(errno: number): string {

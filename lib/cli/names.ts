@@ -125,6 +125,37 @@ export function dsfields(): NameDb {
   return db('rt_dsfield', () => load('rt_dsfield', [], 255, false));
 }
 
+/**
+ * IP protocols as ip names them (getprotobyname / getprotobynumber): from /etc/protocols, each
+ * line `name number [alias …] [# comment]`. A number prints as the first name listed for it; a name
+ * or alias parses to its number. No file: no names, as with ip (`ipproto-6` prints, `tcp` does not
+ * parse). Not the library's IP_PROTOCOLS: /etc/protocols calls 4 `ipencap` and 94 `ipip`, where
+ * netinet/in.h calls 4 IPPROTO_IPIP.
+ */
+export function ipProtocolNames(): NameDb {
+  return db('protocols', () => {
+    const d = new NameDb();
+    let text = '';
+    try {
+      text = readFileSync('/etc/protocols', 'utf8');
+    } catch {
+      return d;
+    }
+    const firstOf = new Map<number, string>();
+    for (const raw of text.split('\n')) {
+      const words = raw.replace(/#.*/, '').trim().split(/\s+/);
+      if (words.length < 2) continue;
+      const id = /^\d+$/.test(words[1]!) ? Number(words[1]) : -1;
+      if (id < 0 || id > 255) continue;
+      if (!firstOf.has(id)) firstOf.set(id, words[0]!);
+      for (const name of [words[0]!, ...words.slice(2)]) if (d.id(name) === undefined) d.set(id, name);
+    }
+    // NameDb keeps the last name set for an id: put the first listed back.
+    for (const [id, name] of firstOf) d.set(id, name);
+    return d;
+  });
+}
+
 /** A table id as ip prints it: its name, else the number (`"100"`). */
 export function tableName(id: number): string {
   return tables().name(id) ?? String(id);

@@ -16,7 +16,7 @@ import { UsageError, invalidArgument } from './errors.js';
 import { flag, integer, modified, parseUnsigned, parseWords, rest, value, type Grammar, type Keyword } from './grammar.js';
 import type { JsonObject } from './json.js';
 import * as K from './kernel.js';
-import { dsfields, protos, realms, scopeNames, tables } from './names.js';
+import { dsfields, ipProtocolNames, protos, realms, scopeNames, tables } from './names.js';
 import { checkPrefixSel as prefixSel, sameBits, type PrefixSel } from './prefix.js';
 import { routeObject, routeText, type RouteHide } from './route-format.js';
 
@@ -361,7 +361,7 @@ const GET: Grammar<{ to: string | undefined; options: RouteGetOptions }> = {
     value(['mark'], (s, v) => { s.options.mark = integer(v, 'mark'); }),
     value(['tos', 'dsfield'], (s, v) => { s.options.tos = tosWord(v); }),
     value(['uid'], (s, v) => { s.options.uid = integer(v, 'uid'); }),
-    value(['ipproto'], (s, v) => { s.options.ipProto = K.ipProtocols.value(v) ?? integer(v, 'ipproto', 0, 255); }),
+    value(['ipproto'], (s, v) => { s.options.ipProto = ipProtocolNames().id(v) ?? integer(v, 'ipproto', 0, 255); }),
     value(['sport'], (s, v) => { s.options.sport = integer(v, 'sport', 0, 0xffff); }),
     value(['dport'], (s, v) => { s.options.dport = integer(v, 'dport', 0, 0xffff); }),
     flag(['fibmatch'], (s) => { s.options.fibMatch = true; }),

@@ -5,7 +5,7 @@
 import type { Rule } from '../netlink/index.js';
 import type { JsonObject, JsonValue } from './json.js';
 import * as K from './kernel.js';
-import { dsfieldName, groupName, protoName, realmName, tableName } from './names.js';
+import { dsfieldName, groupName, ipProtocolNames, protoName, realmName, tableName } from './names.js';
 import { routeTypeName } from './route-format.js';
 
 /** How a rule is printed. */
@@ -22,7 +22,7 @@ function hex(n: number): string {
 
 /** An IP protocol as ip's inet_proto_n2a prints it: its name, else `ipproto-N`. */
 function ipProtoName(n: number): string {
-  return K.ipProtocols.name(n) ?? `ipproto-${n}`;
+  return ipProtocolNames().name(n) ?? `ipproto-${n}`;
 }
 
 /** The object `ip -j rule show` prints for `rule`. */

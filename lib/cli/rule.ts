@@ -15,7 +15,7 @@ import { UsageError, invalidArgument } from './errors.js';
 import { flag, integer, parseUnsigned, parseWords, value, type Grammar } from './grammar.js';
 import type { JsonObject } from './json.js';
 import * as K from './kernel.js';
-import { dsfields, groups, realms } from './names.js';
+import { dsfields, groups, ipProtocolNames, realms } from './names.js';
 import { protoWord, tableWord } from './route.js';
 import { ruleObject, ruleText } from './rule-format.js';
 
@@ -62,7 +62,7 @@ const KEYWORDS = [
   value<RuleOptions>(['preference', 'pref', 'order', 'priority', 'prio'], (s, v) => { s.priority = integer(v, 'preference'); }),
   flag<RuleOptions>(['l3mdev'], (s) => { s.l3mdev = true; }),
   value<RuleOptions>(['uidrange'], (s, v) => { s.uidRange = rangeWord(v, 'UID range', 0xffffffff); }),
-  value<RuleOptions>(['ipproto'], (s, v) => { s.ipProto = K.ipProtocols.value(v) ?? integer(v, 'ipproto', 0, 255); }),
+  value<RuleOptions>(['ipproto'], (s, v) => { s.ipProto = ipProtocolNames().id(v) ?? integer(v, 'ipproto', 0, 255); }),
   value<RuleOptions>(['sport'], (s, v) => { s.sport = rangeWord(v, 'port range', 0xffff); }),
   value<RuleOptions>(['dport'], (s, v) => { s.dport = rangeWord(v, 'dport range', 0xffff); }),
   value<RuleOptions>(['tun_id'], (s, v) => { s.tunId = BigInt(integer(v, 'tun_id', 0, Number.MAX_SAFE_INTEGER)); }),

@@ -137,6 +137,10 @@ const RULES: Line[] = [
   'rule add oif v1 tos 0x10 table 5000 proto static pref 1006',
   'rule add from all lookup main suppress_prefixlength 0 pref 1007',
   'rule add nop pref 1008',
+  // Protocol names as /etc/protocols has them (ip's getprotobyname): ipip is 94 there, ipencap 4.
+  'rule add ipproto ipip lookup 100 pref 1009',
+  'rule add ipproto ipencap lookup 100 pref 1010',
+  'rule add ipproto IPv6-ICMP lookup 100 pref 1011',
   'rule del pref 1001',
   '-6 rule add from fd00::/8 lookup 100 pref 2000',
   '-6 rule add to fd01::/16 blackhole pref 2001',

@@ -57,6 +57,8 @@ async function scenario(t: ExecutionContext): Promise<string> {
   run('-6 neigh add fd00::9 lladdr 02:00:00:00:00:19 dev v1 nud permanent');
   run('rule add not fwmark 0x10/0xff lookup 200 pref 2000');
   run('rule add ipproto tcp dport 80 sport 1000-2000 blackhole pref 2001');
+  // Printed by /etc/protocols' first name for the number, as ip does (4 is ipencap, 94 ipip), or ipproto-N.
+  for (const [proto, pref] of [['4', 2002], ['94', 2003], ['200', 2004], ['58', 2005]] as const) run(`rule add ipproto ${proto} lookup 100 pref ${pref}`);
   run('rule add uidrange 100-200 goto 32766 pref 2002');
   run('rule add from all lookup main suppress_prefixlength 0 pref 2003');
   run('rule add oif v1 nop pref 2004');
