@@ -907,20 +907,34 @@ static napi_value packet_send(napi_env env, napi_callback_info info) {
   return num(env, n < 0 ? -errno : n);
 }
 
-// tunCreate(netns, name, flags, owner, group): a persistent tun or tap device `name` ("": the
-// kernel picks tun0, tap0 …) made inside netns (an fd), as `ip tuntap add` makes one: /dev/net/tun opened inside netns (a tun device
-// belongs to the namespace its file was opened in), TUNSETIFF with `flags` plus IFF_TUN_EXCL (an
-// existing name is EBUSY, never an attach to that device), TUNSETOWNER / TUNSETGROUP unless -1,
-// then TUNSETPERSIST. Until TUNSETPERSIST succeeds the device lives only as long as the file, so a
-// failure at any step closes the file and leaves nothing behind. Returns the new ifindex.
+// tunCreate(netns, name, flags, owner, group, fds): a tun or tap device `name` ("": the kernel
+// picks tun0, tap0 …) made inside netns (an fd), as `ip tuntap add` makes one: /dev/net/tun opened
+// inside netns (a tun device belongs to the namespace its file was opened in), TUNSETIFF with
+// `flags` plus IFF_TUN_EXCL (an existing name is EBUSY, never an attach to that device),
+// TUNSETOWNER / TUNSETGROUP unless -1. With an empty `fds` (an Int32Array) the device is made
+// persistent (TUNSETPERSIST) and its file closed; otherwise it stays as long as one of its files is
+// open: one file per element of `fds`, the first making the device, each further one attached as
+// another queue (IFF_MULTI_QUEUE), written into `fds` (close-on-exec; O_NONBLOCK if `flags` has
+// bit 0x10000, which TUNSETIFF never sees). A failure at any step closes every file it opened and
+// leaves no device. Returns the new ifindex.
+#define TUN_OPEN_NONBLOCK 0x10000
 static napi_value tun_create(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
+  napi_value argv[6];
   int nsfd;
   int64_t flags, owner, group;
-  if (!get_args(env, info, 5, argv, NULL) || !get_fd(env, argv[0], &nsfd) ||
-      !get_int(env, argv[2], 0, 0xffff, "flags", &flags) || !get_int(env, argv[3], -1, UINT32_MAX - 1, "owner", &owner) ||
+  if (!get_args(env, info, 6, argv, NULL) || !get_fd(env, argv[0], &nsfd) ||
+      !get_int(env, argv[2], 0, 0x1ffff, "flags", &flags) || !get_int(env, argv[3], -1, UINT32_MAX - 1, "owner", &owner) ||
       !get_int(env, argv[4], -1, UINT32_MAX - 1, "group", &group))
     return NULL;
+  napi_typedarray_type type;
+  size_t nfds;
+  void *data;
+  bool is_typed;
+  if (napi_is_typedarray(env, argv[5], &is_typed) != napi_ok) return napi_fail(env);
+  if (!is_typed) return type_error(env, "fds must be an Int32Array");
+  if (napi_get_typedarray_info(env, argv[5], &type, &nfds, &data, NULL, NULL) != napi_ok) return napi_fail(env);
+  if (type != napi_int32_array || nfds > 256) return type_error(env, "fds must be an Int32Array of at most 256 elements");
+  int32_t *fds = data;
   char *name = get_string(env, argv[1], "name");
   if (name == NULL) return NULL;
   size_t len = strlen(name);
@@ -932,7 +946,8 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
   memset(&ifr, 0, sizeof ifr);
   memcpy(ifr.ifr_name, name, len);
   free(name);
-  ifr.ifr_flags = (short)(flags | IFF_TUN_EXCL);
+  short tun_flags = (short)(flags & 0xffff);
+  int open_flags = O_RDWR | O_CLOEXEC | ((flags & TUN_OPEN_NONBLOCK) ? O_NONBLOCK : 0);
   struct ns_arg ns = {.path = NULL, .fd = nsfd};
   int self, target;
   const char *syscall, *path;
@@ -940,20 +955,41 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
   if (err < 0) return num(env, err);
   // Everything runs inside netns: the device belongs to the namespace the file was opened in, and
   // if_nametoindex asks through a socket of the thread's namespace.
-  int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-  if (fd < 0) err = -errno;
-  else if (ioctl(fd, TUNSETIFF, &ifr) != 0 || (owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) != 0) ||
-           (group >= 0 && ioctl(fd, TUNSETGROUP, (unsigned long)group) != 0) || ioctl(fd, TUNSETPERSIST, 1UL) != 0) {
-    err = -errno;
-  } else {
+  size_t want = nfds == 0 ? 1 : nfds, opened = 0;
+  int files[256];
+  err = 0;
+  for (size_t i = 0; i < want && err == 0; i++) {
+    int fd = open("/dev/net/tun", open_flags);
+    if (fd < 0) {
+      err = -errno;
+      break;
+    }
+    files[opened++] = fd;
+    // The first file makes the device (EXCL); the others attach to it by its final name.
+    ifr.ifr_flags = (short)(tun_flags | (i == 0 ? IFF_TUN_EXCL : 0));
+    if (ioctl(fd, TUNSETIFF, &ifr) != 0) err = -errno;
+    else if (i == 0 && ((owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) != 0) ||
+                        (group >= 0 && ioctl(fd, TUNSETGROUP, (unsigned long)group) != 0)))
+      err = -errno;
+  }
+  if (err == 0 && nfds == 0 && ioctl(files[0], TUNSETPERSIST, 1UL) != 0) err = -errno;
+  if (err == 0) {
     // TUNSETIFF wrote back the device's final name (a "%d" in it is expanded by the kernel).
     ifr.ifr_name[IFNAMSIZ - 1] = 0;
     unsigned int ifindex = if_nametoindex(ifr.ifr_name);
-    err = ifindex == 0 ? -errno : (int)ifindex;
-    // Not found by its own name (renamed already?): not persistent any more, it goes with the file.
-    if (ifindex == 0) ioctl(fd, TUNSETPERSIST, 0UL);
+    if (ifindex == 0) {
+      err = -errno;
+      // Not found by its own name (renamed already?): not persistent any more, it goes with its files.
+      if (nfds == 0) ioctl(files[0], TUNSETPERSIST, 0UL);
+    } else {
+      err = (int)ifindex;
+    }
   }
-  if (fd >= 0) close(fd);
+  if (err < 0 || nfds == 0) {
+    for (size_t i = 0; i < opened; i++) close(files[i]);
+  } else {
+    for (size_t i = 0; i < nfds; i++) fds[i] = files[i];
+  }
   ns_leave(&ns, self, target);
   return num(env, err);
 }

@@ -14,7 +14,7 @@ export { NetlinkError, ValidationError, DecodeError, ProtocolError } from './cor
 export type { ExtendedAck, ProtocolErrorCode } from './core/errors.js';
 export type { BulkResult, NetlinkWarning } from './transport/connection.js';
 export { Links, Link, KNOWN_KINDS } from './rtnl/link/service.js';
-export type { LinkAddOptions, LinkAddBase, LinkAddKind, LinkSetOptions, LinkListOptions, LinkSettings, VethPeer, LinkRef, LinkAliasRef } from './rtnl/link/service.js';
+export type { LinkAddOptions, LinkAddBase, LinkAddKind, LinkSetOptions, LinkListOptions, LinkSettings, VethPeer, LinkRef, LinkAliasRef, TunOpenOptions, TunFiles } from './rtnl/link/service.js';
 export type { LinkObject } from './rtnl/link/view.js';
 export type { LinkFlags } from './rtnl/link/flags.js';
 export { linkFlagNames } from './rtnl/link/flags.js';

@@ -79,13 +79,16 @@ export interface NativeBinding {
    */
   socketNamespace(fd: number): number;
   /**
-   * Makes a persistent tun or tap device `name` (`''`: the kernel picks `tun0`, `tap0` …) in the
-   * namespace `netnsFd` as `ip tuntap add` does: `/dev/net/tun` opened with the calling thread inside that namespace (it comes back at
-   * once; the process aborts if it cannot), TUNSETIFF with `flags | IFF_TUN_EXCL` (an existing name
-   * is `-EBUSY`, never an attach), TUNSETOWNER / TUNSETGROUP unless -1, TUNSETPERSIST, then the
-   * file is closed. A failure at any step leaves no device. Returns the new ifindex.
+   * Makes a tun or tap device `name` (`''`: the kernel picks `tun0`, `tap0` …) in the namespace
+   * `netnsFd` as `ip tuntap add` does: `/dev/net/tun` opened with the calling thread inside that
+   * namespace (it comes back at once; the process aborts if it cannot), TUNSETIFF with `flags`'
+   * low 16 bits plus IFF_TUN_EXCL (an existing name is `-EBUSY`, never an attach), TUNSETOWNER /
+   * TUNSETGROUP unless -1. With an empty `fds` the device is made persistent and its file closed;
+   * otherwise one file per element of `fds` (the first makes the device, the others attach as
+   * queues) is left open and written there (close-on-exec; O_NONBLOCK with flag 0x10000). A
+   * failure at any step leaves no device and no file. Returns the new ifindex.
    */
-  tunCreate(netnsFd: number, name: string, flags: number, owner: number, group: number): number;
+  tunCreate(netnsFd: number, name: string, flags: number, owner: number, group: number, fds: Int32Array): number;
   /**
    * `close(fd)` on a libuv worker thread, for a socket whose release would block the event loop
    * (an AF_PACKET socket waits for an RCU grace period, ~5-20 ms). Do not use `fd` afterwards; its

@@ -228,6 +228,14 @@ function linkMethods(w: World): MethodSpec[] {
       params: [{ name: 'options', object: true, fields: tunAddFields() }],
     },
     {
+      // Files of /dev/net/tun left open (the native helper's tunCreate, counted as an open).
+      name: 'links.openTun', args: [{ name: 'hx0', kind: 'tun', data: { type: 'tap' } }], call: (nl, [o]) => nl.links.openTun(o as never), sendsNothing: true,
+      params: [{
+        name: 'options', object: true,
+        fields: { ...tunAddFields(), queues: { bad: [...V.intOutside(1, 256), 2], ok: 1 }, nonBlocking: { bad: V.bool(), ok: true } },
+      }],
+    },
+    {
       name: 'links.set', args: [w.link, { mtu: 1400 }], call: (nl, [r, o]) => nl.links.set(r as never, o as never),
       params: [{ name: 'link', bad: V.linkRef(), names: true }, { name: 'changes', object: true, fields: linkSetFields(w) }],
     },

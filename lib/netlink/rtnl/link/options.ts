@@ -15,7 +15,8 @@ import {
 import { IN6_ADDR_GEN_MODES } from './af-spec.js';
 import { checkAlias } from './names.js';
 import { LINK_KINDS } from './kinds/index.js';
-import { checkTunOptions, type CheckedTun, type TunOptions } from './kinds/tun.js';
+import { IFF_MULTI_QUEUE, checkTunOptions, type CheckedTun, type TunOptions } from './kinds/tun.js';
+import type { Link } from './view.js';
 import {
   checkKindData, type BondPortOptions, type BridgePortOptions, type CheckedKindData, type LinkKindOptions, type LinkKindOptionsMap,
 } from './kinds/options.js';
@@ -157,6 +158,25 @@ export type LinkAddOptions = (LinkAddBase & LinkAddKind) | (Omit<LinkAddBase, 'n
   /** Its options (TUNSETIFF flags, owner and group). */
   data: TunOptions;
 });
+
+/**
+ * What `links.openTun` makes: a tun or tap device as `links.add` takes one (`kind: 'tun'`, `data`,
+ * settings), with the files it stays open in.
+ */
+export type TunOpenOptions = Extract<LinkAddOptions, { kind: 'tun' }> & {
+  /** How many files (queues) to open, 1..256 (default 1); more than one needs `data.multiQueue`. */
+  queues?: number;
+  /** Open the files O_NONBLOCK: a read with no packet waiting fails with EAGAIN (default false). */
+  nonBlocking?: boolean;
+};
+
+/** What `links.openTun` resolves to. */
+export interface TunFiles {
+  /** The device, as the kernel reports it (undefined when made in another namespace). */
+  link: Link | undefined;
+  /** One fd per queue (close-on-exec), the caller's to close; the device goes with the last. */
+  fds: number[];
+}
 
 /** What `links.set` changes. */
 export interface LinkSetOptions extends LinkSettings {
@@ -445,6 +465,20 @@ export function checkAdd(options: unknown): CheckedAdd {
   const tun = kind === 'tun' ? checkTunAdd(o, index, numTxQueues, numRxQueues, link) : undefined;
   const data = o.data === undefined || tun !== undefined ? undefined : checkKindData('data', kind, o.data);
   return { name, index, kind, settings, link, numTxQueues, numRxQueues, peer, data, tun };
+}
+
+/** Checks the options of `links.openTun`: those of `links.add` for kind `tun`, and the files'. */
+export function checkOpenTun(options: unknown): { add: CheckedAdd; tun: CheckedTun; files: { queues: number; nonBlocking: boolean } } {
+  const o = checkObject('options', options);
+  const queues = o.queues === undefined ? 1 : checkInt('queues', o.queues, 1, 256);
+  const nonBlocking = o.nonBlocking === undefined ? false : checkBool('nonBlocking', o.nonBlocking);
+  const rest: Record<string, unknown> = { ...o };
+  delete rest.queues;
+  delete rest.nonBlocking;
+  const add = checkAdd(rest);
+  if (add.tun === undefined) throw new ValidationError('kind', o.kind, "openTun makes tun and tap devices: kind 'tun' is required");
+  if (queues > 1 && (add.tun.flags & IFF_MULTI_QUEUE) === 0) throw new ValidationError('queues', o.queues, 'more than one queue needs data.multiQueue');
+  return { add, tun: add.tun, files: { queues, nonBlocking } };
 }
 
 /** The options of a tun device to create, and what TUNSETIFF cannot do refused. */

@@ -7,11 +7,10 @@
  * encoder, so they are laid out as iproute2 6.1 lays them out.
  */
 import { NetlinkError, ValidationError } from '../../core/errors.js';
-import { EBUSY, EEXIST, ENODEV } from '../../core/errno.js';
-import { NETLINK_ROUTE, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
+import { ENODEV } from '../../core/errno.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { checkArray, checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
-import { Connection, type BulkResult, type RequestBuilder } from '../../transport/connection.js';
-import { native } from '../../transport/native.js';
+import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
 import { resolveRefs, type LinkIndexer } from '../resolve.js';
 import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP } from '../rtm.js';
@@ -20,7 +19,7 @@ import { IFI_INDEX_AT } from './codec.js';
 import * as C from './constants.js';
 import { checkKindData, type CheckedKindData } from './kinds/options.js';
 import {
-  checkAdd, checkList, checkSet, settingsAsChanges, type CheckedAdd, type CheckedList, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
+  checkAdd, checkList, checkOpenTun, checkSet, type CheckedAdd, type TunFiles, type TunOpenOptions, type CheckedList, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
   type LinkSetOptions,
 } from './options.js';
 import {
@@ -31,11 +30,12 @@ import { checkAliasRef, checkAltNames, longAltName } from './names.js';
 import type { CheckedTun } from './kinds/tun.js';
 import { Link, linkView } from './view.js';
 import { addMany } from './add-many.js';
+import { makeTun } from './tun-create.js';
 
 export type { LinkRef } from '../../core/validate.js';
 export {
   KNOWN_KINDS, type LinkAddBase, type LinkAddKind, type LinkAddOptions, type LinkAliasRef, type LinkListOptions,
-  type LinkSetOptions, type LinkSettings, type VethPeer,
+  type LinkSetOptions, type LinkSettings, type TunFiles, type TunOpenOptions, type VethPeer,
 } from './options.js';
 
 /** Runs `fn` with namespace fds opened for the given references, closing them afterwards. */
@@ -201,41 +201,25 @@ export class Links {
     return this.finishAdd(c, created);
   }
 
-  /**
-   * Makes a tun / tap device with TUNSETIFF (the kernel cannot over rtnetlink), in this handle's
-   * namespace or in `netns`, then applies the other settings with one `set` from a handle in that
-   * namespace (a master there, by name, is resolved there). If that fails, the device is deleted
-   * and the error rejects. An existing name is a NetlinkError EEXIST, as for any kind.
-   */
+  /** Makes a persistent tun / tap device (see tun-create.ts). */
   private async addTun(c: CheckedAdd, tun: CheckedTun): Promise<Link | undefined> {
-    const netns = c.settings.netns;
-    // Another namespace: a handle there first. The device is made in the namespace its socket
-    // belongs to, and its settings (a master by name among them) are applied from it.
-    const there = netns === undefined ? undefined : Connection.open(NETLINK_ROUTE, { netns }, this.conn.messageName);
-    try {
-      const links = there === undefined ? this : new Links(there);
-      const fd = (there ?? this.conn).socket.namespaceFd();
-      let ifindex: number;
-      try {
-        ifindex = native().tunCreate(fd, c.name, tun.flags, tun.owner, tun.group);
-      } finally {
-        native().socketClose(fd);
-      }
-      // IFF_TUN_EXCL makes an existing name EBUSY, where RTM_NEWLINK says EEXIST.
-      if (ifindex < 0) throw new NetlinkError(ifindex === -EBUSY ? EEXIST : -ifindex, 'ioctl(TUNSETIFF)', c.name === '' ? {} : { link: c.name });
-      const changes = settingsAsChanges(c.settings);
-      if (changes !== undefined) {
-        try {
-          await links.set(ifindex, changes);
-        } catch (error) {
-          await links.del(ifindex).catch(() => undefined);
-          throw error;
-        }
-      }
-      return there === undefined ? this.get(ifindex) : undefined;
-    } finally {
-      there?.close();
-    }
+    return (await makeTun(this.conn, this, (conn) => new Links(conn), c, tun, undefined)).link;
+  }
+
+  /**
+   * Makes a tun or tap device that lives as long as its files are open, and resolves to it with the
+   * files' descriptors: what a program that reads and writes the device's packets needs (a VPN, a
+   * user-space stack, a VM monitor handed the fds). Options as {@link add} takes them for kind
+   * `'tun'`, plus `queues` (1..256 files, one per queue; more than one needs `data.multiQueue`) and
+   * `nonBlocking` (O_NONBLOCK files). Each fd is close-on-exec and the caller's to close
+   * (`fs.closeSync`); when the last one closes, the kernel deletes the device. Each read returns one
+   * packet (one Ethernet frame for a tap), each write sends one. An existing name is EEXIST; if the
+   * kernel refuses a setting, the files are closed and the error rejects. In another namespace
+   * (`netns`) `link` is undefined.
+   */
+  async openTun(options: TunOpenOptions): Promise<TunFiles> {
+    const c = checkOpenTun(options);
+    return makeTun(this.conn, this, (conn) => new Links(conn), c.add, c.tun, c.files);
   }
 
   /**

@@ -5,7 +5,8 @@
 import type { ExecutionContext } from 'ava';
 import { NetlinkError, ValidationError } from '../../../../lib/netlink/index.js';
 import { linkKindData } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
-import { ip, ipJson, liveTest, tempNetns } from '../../../helpers/netns.js';
+import { closeSync, readdirSync, readlinkSync, readSync, writeSync } from 'node:fs';
+import { ipJson, liveSerial, liveTest, tempNetns } from '../../../helpers/netns.js';
 
 interface IpLink {
   ifindex: number;
@@ -201,4 +202,109 @@ liveTest('links.add kind tun refuses hostile options before making anything', as
   const e = await t.throwsAsync(nl.links.set('tun5', { kind: 'tun', data: { type: 'tap' } } as never), { instanceOf: ValidationError });
   t.is(e.field, 'data');
   t.like(ipLink(name, 'tun5')?.linkinfo?.info_data, { type: 'tun' });
+});
+
+/** The fds of this process open on /dev/net/tun. */
+function tunFiles(): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === '/dev/net/tun') n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
+
+/** An ARP request from 02:00:00:00:77:02 / `from` for `to` (IPv4, dotted). */
+function arpRequest(from: string, to: string): Buffer {
+  const f = Buffer.alloc(42);
+  f.fill(0xff, 0, 6);
+  Buffer.from('020000007702', 'hex').copy(f, 6);
+  f.writeUInt16BE(0x0806, 12);
+  f.writeUInt16BE(1, 14);
+  f.writeUInt16BE(0x0800, 16);
+  f[18] = 6;
+  f[19] = 4;
+  f.writeUInt16BE(1, 20);
+  Buffer.from('020000007702', 'hex').copy(f, 22);
+  Buffer.from(from.split('.').map(Number)).copy(f, 28);
+  Buffer.from(to.split('.').map(Number)).copy(f, 38);
+  return f;
+}
+
+liveSerial('openTun: a tap open in its queues carries frames both ways, and goes away with its last file', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const before = tunFiles();
+  const { link, fds } = await nl.links.openTun({
+    name: 'tq0', kind: 'tun', data: { type: 'tap', multiQueue: true }, queues: 2, nonBlocking: true, up: true, mac: '02:00:00:00:77:01',
+  });
+  t.teardown(() => { for (const fd of fds) try { closeSync(fd); } catch { /* closed */ } });
+  t.is(fds.length, 2);
+  t.is(tunFiles(), before + 2);
+  t.like(link, { name: 'tq0', kind: 'tun', up: true, mac: '02:00:00:00:77:01' });
+  t.like(link!.data, { type: 'tap', multiQueue: true, persist: false, numQueues: 2 });
+  t.like(ipLink(name, 'tq0')?.linkinfo?.info_data, { type: 'tap', multi_queue: true, persist: false, numqueues: 2 });
+  await nl.addresses.add({ link: 'tq0', address: '10.77.0.1/24' });
+  // A frame written to a queue reaches the kernel: it answers the ARP request on one of the queues
+  // (frames the kernel sends of its own, IPv6 ones among them, are skipped) and learns the sender.
+  t.is(writeSync(fds[0]!, arpRequest('10.77.0.2', '10.77.0.1')), 42);
+  const buf = Buffer.alloc(2048);
+  let reply: Buffer | undefined;
+  for (let i = 0; i < 300 && reply === undefined; i++) {
+    for (const fd of fds) {
+      try {
+        const n = readSync(fd, buf);
+        if (n >= 42 && buf.readUInt16BE(12) === 0x0806 && buf.readUInt16BE(20) === 2) reply = Buffer.from(buf.subarray(0, n));
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EAGAIN') throw e;
+      }
+    }
+    if (reply === undefined) await new Promise((r) => setTimeout(r, 10));
+  }
+  t.truthy(reply, 'an ARP reply came out of the tap');
+  t.is(reply!.subarray(0, 6).toString('hex'), '020000007702');
+  t.is(reply!.subarray(22, 28).toString('hex'), '020000007701');
+  t.deepEqual([...reply!.subarray(28, 32)], [10, 77, 0, 1]);
+  t.deepEqual((await nl.neighbors.list({ link: 'tq0', family: 4 })).map((n) => [n.dst, n.lladdr]), [['10.77.0.2', '02:00:00:00:77:02']]);
+  // A non-blocking queue with nothing waiting says EAGAIN rather than blocking the thread.
+  t.throws(() => { for (;;) readSync(fds[1]!, buf); }, { code: 'EAGAIN' });
+  for (const fd of fds) closeSync(fd);
+  t.is(tunFiles(), before);
+  // The kernel deletes the device with its last file (an RCU grace period or so later).
+  for (let i = 0; i < 100 && ipLink(name, 'tq0') !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  t.deepEqual(linkNames(name), ['lo']);
+});
+
+liveSerial('openTun: an existing name, a refused setting or a bad option leaves no file open and no device', async (t) => {
+  const here = await tempNetns(t);
+  const there = await tempNetns(t);
+  const before = tunFiles();
+  await here.nl.links.add({ name: 'tz0', kind: 'tun', data: { type: 'tun' } });
+  const exists = await t.throwsAsync(here.nl.links.openTun({ name: 'tz0', kind: 'tun', data: { type: 'tap' } }), { instanceOf: NetlinkError });
+  t.is(exists.code, 'EEXIST');
+  const refused = await t.throwsAsync(here.nl.links.openTun({ name: 'tz1', kind: 'tun', data: { type: 'tap' }, master: 'nope' }), { instanceOf: NetlinkError });
+  t.is(refused.code, 'ENODEV');
+  t.is(tunFiles(), before);
+  for (let i = 0; i < 100 && ipLink(here.name, 'tz1') !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  t.deepEqual(linkNames(here.name), ['lo', 'tz0']);
+  const bad: Array<[Record<string, unknown>, string]> = [
+    [{ queues: 2 }, 'queues'], [{ queues: 0 }, 'queues'], [{ queues: 257 }, 'queues'], [{ queues: NaN }, 'queues'], [{ queues: '2' }, 'queues'],
+    [{ nonBlocking: 'yes' }, 'nonBlocking'], [{ kind: 'ifb', data: undefined }, 'kind'], [{ data: { type: 'toString' } }, 'data.type'],
+    [{ index: 9 }, 'index'], [{ fds: [] }, 'fds'],
+  ];
+  for (const [extra, field] of bad) {
+    const e = await t.throwsAsync(here.nl.links.openTun({ name: 'tz2', kind: 'tun', data: { type: 'tap' }, ...extra } as never), { instanceOf: ValidationError }, field);
+    t.is(e.field, field);
+  }
+  t.is(tunFiles(), before);
+  t.deepEqual(linkNames(here.name), ['lo', 'tz0']);
+  // In another namespace: made there, settings applied there; no link to return here.
+  const far = await here.nl.links.openTun({ name: 'tz3', kind: 'tun', data: { type: 'tun' }, netns: there.path, mtu: 1280 });
+  t.is(far.link, undefined);
+  t.is(ipLink(there.name, 'tz3')?.mtu, 1280);
+  for (const fd of far.fds) closeSync(fd);
+  for (let i = 0; i < 100 && ipLink(there.name, 'tz3') !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  t.deepEqual(linkNames(there.name), ['lo']);
 });
