@@ -915,15 +915,17 @@ static napi_value packet_send(napi_env env, napi_callback_info info) {
 // persistent (TUNSETPERSIST) and its file closed; otherwise it stays as long as one of its files is
 // open: one file per element of `fds`, the first making the device, each further one attached as
 // another queue (IFF_MULTI_QUEUE), written into `fds` (close-on-exec; O_NONBLOCK if `flags` has
-// bit 0x10000, which TUNSETIFF never sees). A failure at any step closes every file it opened and
-// leaves no device. Returns the new ifindex.
+// bit 0x10000, which TUNSETIFF never sees). With bit 0x20000 the device `name` must exist already:
+// every file attaches to it as a queue (no IFF_TUN_EXCL, no owner, group or persistence). A failure
+// at any step closes every file it opened (and leaves no device it made). Returns the ifindex.
 #define TUN_OPEN_NONBLOCK 0x10000
+#define TUN_OPEN_ATTACH 0x20000
 static napi_value tun_create(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   int nsfd;
   int64_t flags, owner, group;
   if (!get_args(env, info, 6, argv, NULL) || !get_fd(env, argv[0], &nsfd) ||
-      !get_int(env, argv[2], 0, 0x1ffff, "flags", &flags) || !get_int(env, argv[3], -1, UINT32_MAX - 1, "owner", &owner) ||
+      !get_int(env, argv[2], 0, 0x3ffff, "flags", &flags) || !get_int(env, argv[3], -1, UINT32_MAX - 1, "owner", &owner) ||
       !get_int(env, argv[4], -1, UINT32_MAX - 1, "group", &group))
     return NULL;
   napi_typedarray_type type;
@@ -934,6 +936,8 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
   if (!is_typed) return type_error(env, "fds must be an Int32Array");
   if (napi_get_typedarray_info(env, argv[5], &type, &nfds, &data, NULL, NULL) != napi_ok) return napi_fail(env);
   if (type != napi_int32_array || nfds > 256) return type_error(env, "fds must be an Int32Array of at most 256 elements");
+  bool attach = (flags & TUN_OPEN_ATTACH) != 0;
+  if (attach && nfds == 0) return type_error(env, "attaching to a device needs at least one file");
   int32_t *fds = data;
   char *name = get_string(env, argv[1], "name");
   if (name == NULL) return NULL;
@@ -957,7 +961,8 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
   // if_nametoindex asks through a socket of the thread's namespace.
   size_t want = nfds == 0 ? 1 : nfds, opened = 0;
   int files[256];
-  err = 0;
+  // Attaching: the device must be there (TUNSETIFF would make a new one of that name).
+  err = attach && if_nametoindex(ifr.ifr_name) == 0 ? -ENODEV : 0;
   for (size_t i = 0; i < want && err == 0; i++) {
     int fd = open("/dev/net/tun", open_flags);
     if (fd < 0) {
@@ -966,9 +971,9 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
     }
     files[opened++] = fd;
     // The first file makes the device (EXCL); the others attach to it by its final name.
-    ifr.ifr_flags = (short)(tun_flags | (i == 0 ? IFF_TUN_EXCL : 0));
+    ifr.ifr_flags = (short)(tun_flags | (i == 0 && !attach ? IFF_TUN_EXCL : 0));
     if (ioctl(fd, TUNSETIFF, &ifr) != 0) err = -errno;
-    else if (i == 0 && ((owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) != 0) ||
+    else if (i == 0 && !attach && ((owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) != 0) ||
                         (group >= 0 && ioctl(fd, TUNSETGROUP, (unsigned long)group) != 0)))
       err = -errno;
   }

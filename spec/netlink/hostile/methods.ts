@@ -236,6 +236,15 @@ function linkMethods(w: World): MethodSpec[] {
       }],
     },
     {
+      // Queues of a tun device (tunCreate again, counted as an open); the fake kernel has no such device.
+      name: 'links.openTunQueues', args: [w.link, 1, {}], call: (nl, [r, n, o]) => nl.links.openTunQueues(r as never, n as never, o as never), sendsNothing: true,
+      params: [
+        { name: 'link', bad: V.linkRef(), names: true },
+        { name: 'count', bad: [...V.intOutside(1, 256), undefined] },
+        { name: 'options', object: true, fields: { nonBlocking: { bad: V.bool(), expect: 'options.nonBlocking', ok: true } } },
+      ],
+    },
+    {
       name: 'links.set', args: [w.link, { mtu: 1400 }], call: (nl, [r, o]) => nl.links.set(r as never, o as never),
       params: [{ name: 'link', bad: V.linkRef(), names: true }, { name: 'changes', object: true, fields: linkSetFields(w) }],
     },

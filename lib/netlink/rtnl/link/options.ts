@@ -163,12 +163,18 @@ export type LinkAddOptions = (LinkAddBase & LinkAddKind) | (Omit<LinkAddBase, 'n
  * What `links.openTun` makes: a tun or tap device as `links.add` takes one (`kind: 'tun'`, `data`,
  * settings), with the files it stays open in.
  */
-export type TunOpenOptions = Extract<LinkAddOptions, { kind: 'tun' }> & {
+export interface TunOpenOptions extends Omit<LinkAddBase, 'name' | 'index' | 'link' | 'numTxQueues' | 'numRxQueues'> {
+  /** IFLA_IFNAME; omitted, the kernel picks `tun<N>` or `tap<N>`. */
+  name?: string;
+  /** Always `'tun'`: the device is made with TUNSETIFF, not RTM_NEWLINK. */
+  kind: 'tun';
+  /** The device's options (TUNSETIFF flags, owner and group). */
+  data: TunOptions;
   /** How many files (queues) to open, 1..256 (default 1); more than one needs `data.multiQueue`. */
   queues?: number;
   /** Open the files O_NONBLOCK: a read with no packet waiting fails with EAGAIN (default false). */
   nonBlocking?: boolean;
-};
+}
 
 /** What `links.openTun` resolves to. */
 export interface TunFiles {

@@ -9,7 +9,7 @@
 import { NetlinkError, ValidationError } from '../../core/errors.js';
 import { ENODEV } from '../../core/errno.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
-import { checkArray, checkLinkName, checkLinkRef, type LinkRef } from '../../core/validate.js';
+import { checkArray, checkBool, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, type LinkRef } from '../../core/validate.js';
 import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
 import { resolveRefs, type LinkIndexer } from '../resolve.js';
@@ -30,7 +30,7 @@ import { checkAliasRef, checkAltNames, longAltName } from './names.js';
 import type { CheckedTun } from './kinds/tun.js';
 import { Link, linkView } from './view.js';
 import { addMany } from './add-many.js';
-import { makeTun } from './tun-create.js';
+import { attachTunQueues, makeTun } from './tun-create.js';
 
 export type { LinkRef } from '../../core/validate.js';
 export {
@@ -220,6 +220,22 @@ export class Links {
   async openTun(options: TunOpenOptions): Promise<TunFiles> {
     const c = checkOpenTun(options);
     return makeTun(this.conn, this, (conn) => new Links(conn), c.add, c.tun, c.files);
+  }
+
+  /**
+   * Opens `count` more queues (1..256) of the tun / tap device `ref` and resolves to their fds (the
+   * caller's to close; `nonBlocking`: O_NONBLOCK files), as vishvananda/netlink's `AddQueues`. The
+   * files attach with the flags the device has, so nothing else about it changes; closing a queue's
+   * fd removes that queue. A link that is no tun device is a NetlinkError EINVAL; a device without
+   * `multiQueue` that has a file open already is EBUSY.
+   */
+  async openTunQueues(ref: LinkRef, count: number, options: { nonBlocking?: boolean } = {}): Promise<number[]> {
+    const target = checkLinkRef('link', ref);
+    const n = checkInt('count', count, 1, 256);
+    const o = checkObject('options', options);
+    checkKeys('options', o, ['nonBlocking']);
+    const nonBlocking = o.nonBlocking === undefined ? false : checkBool('options.nonBlocking', o.nonBlocking);
+    return attachTunQueues(this.conn, await this.get(target), n, nonBlocking);
   }
 
   /**

@@ -10,12 +10,12 @@
  * deleted (a persistent one) or its files closed (which takes the device with them).
  */
 import { NetlinkError } from '../../core/errors.js';
-import { EBUSY, EEXIST } from '../../core/errno.js';
+import { EBUSY, EEXIST, EINVAL } from '../../core/errno.js';
 import { NETLINK_ROUTE } from '../../core/protocol.js';
 import type { LinkRef } from '../../core/validate.js';
 import { Connection } from '../../transport/connection.js';
 import { native } from '../../transport/native.js';
-import type { CheckedTun } from './kinds/tun.js';
+import { IFF_MULTI_QUEUE, IFF_NO_PI, IFF_TAP, IFF_TUN, IFF_VNET_HDR, type CheckedTun, type TunData } from './kinds/tun.js';
 import { settingsAsChanges, type CheckedAdd, type LinkSetOptions } from './options.js';
 import type { Link } from './view.js';
 
@@ -34,6 +34,8 @@ export interface TunFileOptions {
 
 /** tunCreate's flag for O_NONBLOCK files (above the 16 TUNSETIFF bits; native/rtnetlink.c). */
 const TUN_OPEN_NONBLOCK = 0x10000;
+/** tunCreate's flag to attach every file to an existing device as a queue. */
+const TUN_OPEN_ATTACH = 0x20000;
 
 /**
  * Makes the device `c` describes (its TUNSETIFF flags, owner and group in `tun`): persistent when
@@ -73,4 +75,28 @@ export async function makeTun(conn: Connection, here: TunLinks, linksOn: (conn: 
   } finally {
     there?.close();
   }
+}
+
+/**
+ * Opens `count` more queues of the tun / tap device `link` (in the namespace of `conn`'s socket):
+ * files attached to it with the flags it has (TUNSETIFF on an existing device takes the new file's
+ * flags as the device's), so a multi-queue device gains queues and nothing else changes. Returns
+ * their fds (close-on-exec, O_NONBLOCK if asked). A link that is no tun device is EINVAL, as
+ * TUNSETIFF says; a device without IFF_MULTI_QUEUE that has a file open is EBUSY.
+ */
+export function attachTunQueues(conn: Connection, link: Link, count: number, nonBlocking: boolean): number[] {
+  const d = link.kind === 'tun' ? link.data as TunData | undefined : undefined;
+  if (d === undefined || d.type === undefined || typeof d.type === 'number') throw new NetlinkError(EINVAL, 'ioctl(TUNSETIFF)', { link: link.name });
+  const flags = (d.type === 'tap' ? IFF_TAP : IFF_TUN) | (d.pi === true ? 0 : IFF_NO_PI) | (d.vnetHdr === true ? IFF_VNET_HDR : 0)
+    | (d.multiQueue === true ? IFF_MULTI_QUEUE : 0) | TUN_OPEN_ATTACH | (nonBlocking ? TUN_OPEN_NONBLOCK : 0);
+  const out = new Int32Array(count);
+  const nsFd = conn.socket.namespaceFd();
+  let r: number;
+  try {
+    r = native().tunCreate(nsFd, link.name, flags, -1, -1, out);
+  } finally {
+    native().socketClose(nsFd);
+  }
+  if (r < 0) throw new NetlinkError(-r, 'ioctl(TUNSETIFF)', { link: link.name });
+  return [...out];
 }

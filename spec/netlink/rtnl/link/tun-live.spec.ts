@@ -308,3 +308,51 @@ liveSerial('openTun: an existing name, a refused setting or a bad option leaves 
   for (let i = 0; i < 100 && ipLink(there.name, 'tz3') !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
   t.deepEqual(linkNames(there.name), ['lo']);
 });
+
+liveSerial('openTunQueues adds queues with the device\'s own flags; a queue goes with its fd; not a tun, busy or missing are errors', async (t) => {
+  const { name, nl } = await tempNetns(t);
+  const before = tunFiles();
+  const opened: number[] = [];
+  t.teardown(() => { for (const fd of opened) try { closeSync(fd); } catch { /* closed */ } });
+  const data = (dev: string): Record<string, unknown> | undefined => ipLink(name, dev)?.linkinfo?.info_data;
+  const { fds } = await nl.links.openTun({ name: 'tm0', kind: 'tun', data: { type: 'tap', multiQueue: true, vnetHdr: true } });
+  opened.push(...fds);
+  const more = await nl.links.openTunQueues('tm0', 2, { nonBlocking: true });
+  opened.push(...more);
+  t.is(more.length, 2);
+  t.like(data('tm0'), { type: 'tap', numqueues: 3, vnet_hdr: true, pi: false, multi_queue: true, persist: false });
+  t.throws(() => readSync(more[0]!, Buffer.alloc(2048)), { code: 'EAGAIN' });
+  closeSync(more[0]!);
+  t.like(data('tm0'), { numqueues: 2 });
+  // A persistent device made by add takes queues too, and stays when they close.
+  await nl.links.add({ name: 'tm1', kind: 'tun', data: { type: 'tun', multiQueue: true } });
+  const q = await nl.links.openTunQueues('tm1', 1);
+  opened.push(...q);
+  t.like(data('tm1'), { type: 'tun', numqueues: 1, persist: true });
+  closeSync(q[0]!);
+  t.like(data('tm1'), { numqueues: 0, persist: true });
+  await nl.links.add({ name: 'i0', kind: 'ifb' });
+  const notTun = await t.throwsAsync(nl.links.openTunQueues('i0', 1), { instanceOf: NetlinkError });
+  t.is(notTun.code, 'EINVAL');
+  const single = await nl.links.openTun({ name: 'ts0', kind: 'tun', data: { type: 'tap' } });
+  opened.push(...single.fds);
+  const busy = await t.throwsAsync(nl.links.openTunQueues('ts0', 1), { instanceOf: NetlinkError });
+  t.is(busy.code, 'EBUSY');
+  const missing = await t.throwsAsync(nl.links.openTunQueues('nope', 1), { instanceOf: NetlinkError });
+  t.is(missing.code, 'ENODEV');
+  for (const [args, field] of [
+    [['tm0', 0], 'count'], [['tm0', 257], 'count'], [['tm0', NaN], 'count'], [['tm0', '1'], 'count'],
+    [['tm0', 1, { nonBlocking: 'yes' }], 'options.nonBlocking'], [['tm0', 1, { queues: 2 }], 'options.queues'], [['tm0', 1, null], 'options'],
+    [['a/b', 1], 'link'],
+  ] as const) {
+    const e = await t.throwsAsync((nl.links.openTunQueues as (...a: unknown[]) => Promise<number[]>)(...args), { instanceOf: ValidationError }, field);
+    t.is(e.field, field);
+  }
+  t.is(tunFiles(), before + 3, 'no file left open by a failed call (tm0 holds two, ts0 one)');
+  closeSync(fds[0]!);
+  closeSync(more[1]!);
+  closeSync(single.fds[0]!);
+  t.is(tunFiles(), before);
+  for (let i = 0; i < 100 && (ipLink(name, 'tm0') !== undefined || ipLink(name, 'ts0') !== undefined); i++) await new Promise((r) => setTimeout(r, 10));
+  t.deepEqual(linkNames(name), ['i0', 'lo', 'tm1']);
+});
