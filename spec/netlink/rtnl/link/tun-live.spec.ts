@@ -5,7 +5,8 @@
 import type { ExecutionContext } from 'ava';
 import { NetlinkError, ValidationError } from '../../../../lib/netlink/index.js';
 import { linkKindData } from '../../../../lib/netlink/rtnl/link/kinds/index.js';
-import { closeSync, readdirSync, readlinkSync, readSync, writeSync } from 'node:fs';
+import { closeSync, read, readdirSync, readlinkSync, readSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { ipJson, liveSerial, liveTest, tempNetns } from '../../../helpers/netns.js';
 
 interface IpLink {
@@ -204,6 +205,8 @@ liveTest('links.add kind tun refuses hostile options before making anything', as
   t.like(ipLink(name, 'tun5')?.linkinfo?.info_data, { type: 'tun' });
 });
 
+const fsRead = promisify(read);
+
 /** The fds of this process open on /dev/net/tun. */
 function tunFiles(): number {
   let n = 0;
@@ -355,4 +358,28 @@ liveSerial('openTunQueues adds queues with the device\'s own flags; a queue goes
   t.is(tunFiles(), before);
   for (let i = 0; i < 100 && (ipLink(name, 'tm0') !== undefined || ipLink(name, 'ts0') !== undefined); i++) await new Promise((r) => setTimeout(r, 10));
   t.deepEqual(linkNames(name), ['i0', 'lo', 'tm1']);
+});
+
+liveSerial('openTun (blocking): a read waiting first gets the frame the kernel sends after it, three times in a row', async (t) => {
+  const { nl } = await tempNetns(t);
+  const { fds } = await nl.links.openTun({ name: 'tw0', kind: 'tun', data: { type: 'tap' }, mac: '02:00:00:00:77:01' });
+  const fd = fds[0]!;
+  t.teardown(() => { try { closeSync(fd); } catch { /* closed */ } });
+  await nl.links.set('tw0', { addrGenMode: 'none', up: true });
+  await nl.addresses.add({ link: 'tw0', address: '10.78.0.1/24' });
+  const buf = Buffer.alloc(2048);
+  for (const sender of ['10.78.0.2', '10.78.0.3', '10.78.0.4']) {
+    // The read is in flight (on a libuv worker, blocked in the kernel) before the request is written.
+    const replied = (async (): Promise<Buffer> => {
+      for (;;) {
+        const { bytesRead } = await fsRead(fd, buf, 0, buf.length, null);
+        if (bytesRead >= 42 && buf.readUInt16BE(12) === 0x0806 && buf.readUInt16BE(20) === 2) return Buffer.from(buf.subarray(0, bytesRead));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 20));
+    writeSync(fd, arpRequest(sender, '10.78.0.1'));
+    const reply = await replied;
+    t.deepEqual([...reply.subarray(38, 42)], sender.split('.').map(Number), `the reply to ${sender}`);
+  }
+  closeSync(fd);
 });
