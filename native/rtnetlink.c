@@ -910,7 +910,7 @@ static napi_value packet_send(napi_env env, napi_callback_info info) {
 // tunCreate(netns, name, flags, owner, group, fds): a tun or tap device `name` ("": the kernel
 // picks tun0, tap0 …) made inside netns (an fd), as `ip tuntap add` makes one: /dev/net/tun opened
 // inside netns (a tun device belongs to the namespace its file was opened in), TUNSETIFF with
-// `flags` plus IFF_TUN_EXCL (an existing name is EBUSY, never an attach to that device),
+// `flags` plus IFF_TUN_EXCL (an existing name is -EEXIST, never an attach to that device),
 // TUNSETOWNER / TUNSETGROUP unless -1. With an empty `fds` (an Int32Array) the device is made
 // persistent (TUNSETPERSIST) and its file closed; otherwise it stays as long as one of its files is
 // open: one file per element of `fds`, the first making the device, each further one attached as
@@ -972,8 +972,11 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
     files[opened++] = fd;
     // The first file makes the device (EXCL); the others attach to it by its final name.
     ifr.ifr_flags = (short)(tun_flags | (i == 0 && !attach ? IFF_TUN_EXCL : 0));
-    if (ioctl(fd, TUNSETIFF, &ifr) != 0) err = -errno;
-    else if (i == 0 && !attach && ((owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) != 0) ||
+    if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
+      // With IFF_TUN_EXCL the kernel says EBUSY for a name that exists (tun_set_iff): the EEXIST
+      // RTM_NEWLINK says. A later queue's EBUSY is the kernel's own.
+      err = errno == EBUSY && i == 0 && !attach ? -EEXIST : -errno;
+    } else if (i == 0 && !attach && ((owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) != 0) ||
                         (group >= 0 && ioctl(fd, TUNSETGROUP, (unsigned long)group) != 0)))
       err = -errno;
   }

@@ -82,7 +82,7 @@ export interface NativeBinding {
    * Makes a tun or tap device `name` (`''`: the kernel picks `tun0`, `tap0` …) in the namespace
    * `netnsFd` as `ip tuntap add` does: `/dev/net/tun` opened with the calling thread inside that
    * namespace (it comes back at once; the process aborts if it cannot), TUNSETIFF with `flags`'
-   * low 16 bits plus IFF_TUN_EXCL (an existing name is `-EBUSY`, never an attach), TUNSETOWNER /
+   * low 16 bits plus IFF_TUN_EXCL (an existing name is `-EEXIST`, never an attach), TUNSETOWNER /
    * TUNSETGROUP unless -1. With an empty `fds` the device is made persistent and its file closed;
    * otherwise one file per element of `fds` (the first makes the device, the others attach as
    * queues) is left open and written there (close-on-exec; O_NONBLOCK with flag 0x10000). A

@@ -10,7 +10,7 @@
  * deleted (a persistent one) or its files closed (which takes the device with them).
  */
 import { NetlinkError } from '../../core/errors.js';
-import { EBUSY, EEXIST, EINVAL } from '../../core/errno.js';
+import { EINVAL } from '../../core/errno.js';
 import { NETLINK_ROUTE } from '../../core/protocol.js';
 import type { LinkRef } from '../../core/validate.js';
 import { Connection } from '../../transport/connection.js';
@@ -57,8 +57,8 @@ export async function makeTun(conn: Connection, here: TunLinks, linksOn: (conn: 
     } finally {
       native().socketClose(nsFd);
     }
-    // IFF_TUN_EXCL makes an existing name EBUSY, where RTM_NEWLINK says EEXIST.
-    if (ifindex < 0) throw new NetlinkError(ifindex === -EBUSY ? EEXIST : -ifindex, 'ioctl(TUNSETIFF)', c.name === '' ? {} : { link: c.name });
+    // An existing name is EEXIST (the helper turns IFF_TUN_EXCL's EBUSY into it); every other errno is the kernel's.
+    if (ifindex < 0) throw new NetlinkError(-ifindex, 'ioctl(TUNSETIFF)', c.name === '' ? {} : { link: c.name });
     const fds = [...out];
     const undo = async (): Promise<void> => {
       if (files === undefined) await links.del(ifindex).catch(() => undefined);
