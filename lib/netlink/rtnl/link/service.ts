@@ -6,7 +6,7 @@
  * link (only the kernel can know). Requests are built by request.ts and written by the one link
  * encoder, so they are laid out as iproute2 6.1 lays them out.
  */
-import { NetlinkError, ValidationError } from '../../core/errors.js';
+import { DecodeError, NetlinkError, ValidationError } from '../../core/errors.js';
 import { ENODEV } from '../../core/errno.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { checkArray, checkBool, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, type LinkRef } from '../../core/validate.js';
@@ -63,6 +63,17 @@ function payloads(ifindexes: ReadonlyArray<number | undefined>, ...data: Array<C
     const mine = ifindexes.slice(at, at += d.refs.length);
     return d.payload(mine);
   });
+}
+
+/**
+ * The ifindex in a link message (the whole message at `off`, `len` bytes): a reply too short for
+ * its ifinfomsg, or naming no link (ifindex < 1), is a DecodeError, never bytes read past it.
+ */
+function ifindexOfReply(buf: Buffer, off: number, len: number): number {
+  if (len < IFI_INDEX_AT + 4) throw new DecodeError('link', off, `a link message of ${len} bytes has no ifinfomsg`);
+  const ifindex = buf.readInt32LE(off + IFI_INDEX_AT);
+  if (ifindex < 1) throw new DecodeError('link.ifi_index', off + IFI_INDEX_AT, `ifindex ${ifindex} names no link`);
+  return ifindex;
 }
 
 /** The links of one netlink handle. Obtain it as `nl.links`. */
@@ -146,7 +157,7 @@ export class Links {
     const name = alt ?? checkLinkName('link', ref);
     const build: RequestBuilder = alt === undefined ? (w) => writeGetRequest(w, name, C.RTEXT_FILTER_SKIP_STATS)
       : requestBuilder(altGetRequest(alt, C.RTEXT_FILTER_SKIP_STATS));
-    return this.conn.get(RTM_GETLINK, 0, build, (buf, off) => buf.readInt32LE(off + IFI_INDEX_AT), name);
+    return this.conn.get(RTM_GETLINK, 0, build, ifindexOfReply, name);
   }
 
   /**

@@ -3,9 +3,10 @@
 // not change a request (it once sent a plain links.add into another namespace).
 import { execFileSync } from 'node:child_process';
 import test from 'ava';
-import { ValidationError } from '../../../../lib/netlink/core/errors.js';
+import { DecodeError, ValidationError } from '../../../../lib/netlink/core/errors.js';
 import { RTM_NEWLINK } from '../../../../lib/netlink/rtnl/rtm.js';
 import { ackingKernel, withLinks } from './fixtures.js';
+import { nlmsg } from '../../../helpers/bytes.js';
 
 /** The option names links.add and links.set read, each polluted in turn on Object.prototype. */
 const OPTION_NAMES = [
@@ -81,4 +82,14 @@ test.serial('a valid add still sends one RTM_NEWLINK', async (t) => {
     t.is(kernel.sent.length, 1);
     t.is(kernel.sent[0]!.type, RTM_NEWLINK);
   });
+});
+
+test.serial('links.index: a reply too short for its ifinfomsg, or with ifindex 0, is a DecodeError (no bytes read past it)', async (t) => {
+  const ifi0 = Buffer.alloc(16);
+  for (const payload of [Buffer.alloc(3), Buffer.alloc(7), ifi0]) {
+    const kernel = ackingKernel((m) => nlmsg(RTM_NEWLINK, 0, m.seq, 4242, payload));
+    await withLinks(kernel, async (links) => {
+      await t.throwsAsync(links.index('x0'), { instanceOf: DecodeError }, `${payload.length}-byte body`);
+    });
+  }
 });
