@@ -150,24 +150,46 @@ export async function addMany(conn: Connection, index: LinkIndexer, items: unkno
   const namespaces = openNamespaces(batch.checked);
   const results = new Array<BulkResult>(batch.checked.length);
   try {
-    for (const wave of waves(batch)) {
-      const sent = await sendBatch(conn, index, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, wave.batch, CODEC);
-      for (let k = 0; k < sent.length; k++) results[wave.at[k]!] = sent[k]!;
+    try {
+      for (const wave of waves(batch)) {
+        const sent = await sendBatch(conn, index, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, wave.batch, CODEC);
+        for (let k = 0; k < sent.length; k++) results[wave.at[k]!] = sent[k]!;
+      }
+    } finally {
+      for (const ns of namespaces) ns.close();
     }
-  } finally {
-    for (const ns of namespaces) ns.close();
+    await followUp(conn, batch.checked, results);
+  } catch (error) {
+    // The call fails as a whole (a later wave's name lookup, a closed handle): the caller learns
+    // nothing of what was made, so what earlier waves made is deleted again.
+    const made: number[] = [];
+    for (let i = 0; i < results.length; i++) if (results[i]?.status === 'fulfilled') made.push(i);
+    await deleteItems(conn, batch.checked, made).catch(() => undefined);
+    throw error;
   }
-  // The second batch: what the kernel ignored at creation, for the links that were created.
+  return results;
+}
+
+/** Deletes the links of items `at`, by name (deleting one end of a veth deletes both). */
+function deleteItems(conn: Connection, checked: readonly AddItem[], at: readonly number[]): Promise<BulkResult[]> {
+  return conn.bulk(RTM_DELLINK, 0, at.length, (w, k) => writeLinkRequest(w, delRequest(checked[at[k]!]!.c.name)));
+}
+
+/**
+ * The second batch: what the kernel ignored at creation, for the links that were created. An item
+ * whose follow-up fails is deleted again and takes that error as its result.
+ */
+async function followUp(conn: Connection, checked: readonly AddItem[], results: BulkResult[]): Promise<void> {
   const requests: LinkRequest[] = [];
   const owners: number[] = [];
   for (let i = 0; i < results.length; i++) {
     if (results[i]!.status !== 'fulfilled') continue;
-    for (const r of followUps(batch.checked[i]!.c)) {
+    for (const r of followUps(checked[i]!.c)) {
       requests.push(r);
       owners.push(i);
     }
   }
-  if (requests.length === 0) return results;
+  if (requests.length === 0) return;
   const done = await conn.bulk(RTM_NEWLINK, 0, requests.length, (w, k) => writeLinkRequest(w, requests[k]!));
   const failed = new Set<number>();
   for (let k = 0; k < done.length; k++) {
@@ -178,10 +200,6 @@ export async function addMany(conn: Connection, index: LinkIndexer, items: unkno
       results[i] = r;
     }
   }
-  if (failed.size > 0) {
-    // Deleting one end of a veth deletes both. A delete that fails leaves the item's error as it is.
-    const undo = [...failed];
-    await conn.bulk(RTM_DELLINK, 0, undo.length, (w, k) => writeLinkRequest(w, delRequest(batch.checked[undo[k]!]!.c.name)));
-  }
-  return results;
+  // A delete that fails leaves the item's error as it is.
+  if (failed.size > 0) await deleteItems(conn, checked, [...failed]);
 }

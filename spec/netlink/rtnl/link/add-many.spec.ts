@@ -156,3 +156,21 @@ test.serial('addMany refuses a bad item before anything is sent, naming it', asy
   });
   t.is(kernel.sent.length, 0);
 });
+
+test.serial('addMany: a call failing as a whole in a later wave deletes what the earlier waves made, then rejects', async (t) => {
+  // The lookup of br0 (for the second wave) gets a reply that does not parse: the call fails as a whole.
+  const kernel = new FakeKernel((msgs, k) => {
+    for (const m of msgs) {
+      if (m.type === RTM_GETLINK) {
+        k.deliver(nlmsg(RTM_NEWLINK, 0, m.seq, 4242, Buffer.alloc(3)));
+        continue;
+      }
+      if ((m.flags & NLM_F_ACK) !== 0) k.deliver(nlerror(m.seq, 0, { type: m.type, flags: m.flags }));
+    }
+  });
+  await withLinks(kernel, async (links) => {
+    await t.throwsAsync(links.addMany([{ name: 'br0', kind: 'bridge' }, { name: 'x0', kind: 'ifb' }, { name: 'p0', kind: 'ifb', master: 'br0' }]));
+  });
+  const order = kernel.sent.map((m) => `${m.type === RTM_GETLINK ? 'get' : m.type === RTM_DELLINK ? 'del' : 'new'} ${body(m).attributes.ifname ?? ''}`);
+  t.deepEqual(order, ['new br0', 'new x0', 'get br0', 'del br0', 'del x0']);
+});
