@@ -5,7 +5,8 @@
 // a cache is made under the V8 flags a plain `node` has (V8 refuses a cache made under other flags): by
 // scripts/bundle.mjs at every build, and by the install script (native/build.mjs) with `--if-stale`,
 // which keeps the caches this node accepts and makes the others for it (a package packed on another
-// Node version).
+// Node version). A kept cache whose module had to be compared (the package was unpacked or copied: the
+// file's stamp changed) gets this file's stamp, so that later loads skip the comparison.
 //
 // Before a cache is taken, the module does read-only work on the build machine's network namespace: the
 // library validates and encodes sample requests into a scratch buffer (lib/warm-up.ts: nothing is sent),
@@ -16,7 +17,7 @@
 // Without the native helper (not built yet) a cache holds the top-level code only.
 //
 // Usage: node dist/bundle/code-cache.js [--if-stale]
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ const bundle = dirname(fileURLToPath(import.meta.url));
 const ifStale = process.argv.includes('--if-stale');
 // The caches are made whatever the caller's RTNETLINK_CODE_CACHE says (load.cjs reads it at each load).
 delete process.env.RTNETLINK_CODE_CACHE;
-const { cacheFile, loadScript } = createRequire(import.meta.url)('./load.cjs');
+const { cacheFile, loadScript, stampOf } = createRequire(import.meta.url)('./load.cjs');
 
 /**
  * The library's warm-up: the validation and encoding of common requests (nothing is sent), then
@@ -66,23 +67,26 @@ async function warmCommand({ runCli }) {
 /** Each bundled module load.cjs compiles, and its warm-up. */
 const MODULES = [['library.cjs', warmLibrary], ['cli.cjs', warmCommand]];
 
-for (const [name, warmUp] of MODULES) {
-  const { exports, script, status } = loadScript(name);
-  if (script === undefined) throw new Error(`code-cache: ${name} was required (source maps are on): no script to take a cache of`);
-  if (ifStale && status === 'accepted') continue;
-  if (!ifStale && status !== 'missing') throw new Error(`code-cache: expected no cache of ${name} yet, found one (${status})`);
-  try {
-    await warmUp(exports);
-  } catch (e) {
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    process.stderr.write(`rtnetlink: the code cache of ${name} has no (or part of its) warm-up (${why}): a first call compiles what is missing\n`);
+/**
+ * `file`'s stamp (see load.cjs), taken once the file's change time is ≥ 100 ms old: the kernel's file
+ * times tick coarsely (every 1–10 ms), so a write in the same tick as the stamp would keep the times
+ * it records. Waiting a tick out means any later write shows.
+ */
+function settledStamp(file) {
+  for (;;) {
+    const ageMs = Date.now() - Number(statSync(file, { bigint: true }).ctimeNs / 1_000_000n);
+    if (ageMs >= 100) return stampOf(file);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 - Math.max(ageMs, 0));
   }
-  const file = join(bundle, name);
-  // Written aside and renamed: a process starting meanwhile reads the old cache or the new one, whole;
-  // a write that fails (a full disk, a read-only package) leaves no partial file behind.
-  // Only a file this process created is ever removed.
+}
+
+/**
+ * Writes `data` as `file`'s cache: aside, then renamed, so a process starting meanwhile reads the old
+ * cache or the new one, whole; a write that fails (a full disk, a read-only package) leaves no
+ * partial file behind. Only a file this process created is ever removed.
+ */
+function writeCache(file, data) {
   const aside = `${file}.cache.${process.pid}.tmp`;
-  const data = cacheFile(readFileSync(file), script.createCachedData());
   let created = false;
   try {
     const fd = openSync(aside, 'wx', 0o644);
@@ -97,5 +101,25 @@ for (const [name, warmUp] of MODULES) {
     if (created) rmSync(aside, { force: true });
     throw e;
   }
+}
+
+for (const [name, warmUp] of MODULES) {
+  const { exports, script, status, check, payload } = loadScript(name);
+  if (script === undefined) throw new Error(`code-cache: ${name} was required (source maps are on): no script to take a cache of`);
+  const file = join(bundle, name);
+  if (ifStale && status === 'accepted') {
+    // The cache fits this node, but the module was compared to it: the package was unpacked or copied
+    // here. Stamp it for this file, so that later loads need not compare.
+    if (check === 'content') writeCache(file, cacheFile(settledStamp(file), readFileSync(file), payload));
+    continue;
+  }
+  if (!ifStale && status !== 'missing') throw new Error(`code-cache: expected no cache of ${name} yet, found one (${status})`);
+  try {
+    await warmUp(exports);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    process.stderr.write(`rtnetlink: the code cache of ${name} has no (or part of its) warm-up (${why}): a first call compiles what is missing\n`);
+  }
+  writeCache(file, cacheFile(settledStamp(file), readFileSync(file), script.createCachedData()));
   if (ifStale) console.log(`rtnetlink: made the code cache of ${name} for this node (it had ${status === 'missing' ? 'none' : `one it could not use: ${status}`})`);
 }

@@ -6,7 +6,8 @@
 // lib/**/*.ts.
 // (package.spec.ts installs the packed tarball and uses the bundles from a consumer project.)
 import test, { type ExecutionContext } from 'ava';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,7 +89,7 @@ test('each bundle exports exactly what its tsc entry exports, the same kinds of 
 /** The files of dist/bundle/ after a build. */
 const BUNDLE_FILES = ['cli.cjs', 'cli.cjs.cache', 'cli.cjs.map', 'code-cache.js', 'library.cjs', 'library.cjs.cache', 'library.cjs.map', 'load.cjs', 'rtnetlink.cjs', 'rtnl.cjs', 'sandbox.cjs'];
 
-test('an entry point loads load.cjs and nothing else; load.cjs compiles library.cjs (cli.cjs for rtnl), which require only node: built-ins and node-gyp-build (on first use)', (t) => {
+test('an entry point loads load.cjs and nothing else; load.cjs compiles library.cjs (cli.cjs for rtnl), which require only node: built-ins (the native helper by its path, on first use)', (t) => {
   for (const e of ENTRIES) {
     const closure = [...staticClosure(join(root, e.bundle))].map((f) => relative(bundleDir, f)).sort();
     t.deepEqual(closure, [relative(bundleDir, join(root, e.bundle)), 'load.cjs'].sort(), e.subpath);
@@ -101,7 +102,7 @@ test('an entry point loads load.cjs and nothing else; load.cjs compiles library.
   for (const module of ['library.cjs', 'cli.cjs']) {
     const code = readFileSync(join(bundleDir, module), 'latin1');
     const required = new Set([...code.matchAll(/\brequire\d*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!));
-    t.deepEqual([...required].filter((r) => !r.startsWith('node:')), ['node-gyp-build'], module);
+    t.deepEqual([...required].filter((r) => !r.startsWith('node:')), [], module);
   }
   t.false(/\bimport\s*\(/.test(readFileSync(join(bundleDir, 'library.cjs'), 'latin1')), 'library.cjs imports nothing dynamically');
   // The rtnl executable loads load.cjs, which compiles cli.cjs (self-contained: one module to load).
@@ -178,6 +179,50 @@ test('the cache is used only for exactly its library.cjs and this V8: an edit of
   const missing = copy();
   rmSync(join(missing, 'library.cjs.cache'));
   t.deepEqual(await inFreshNode(t, statusScript(missing)), { codeCache: 'missing', eperm: 'EPERM', sandbox: 'function' });
+});
+
+/** A script printing how load.cjs in `dir` matched library.cjs's cache, and `errnoName(1)`. */
+function checkScript(dir: string): string {
+  return [
+    `const { exports: library, status, check } = (await import(${JSON.stringify(pathToFileURL(join(dir, 'load.cjs')).href)})).loadScript('library.cjs');`,
+    'console.log(JSON.stringify({ status, check: check ?? null, eperm: library.errnoName(1) }));',
+  ].join('\n');
+}
+
+test('the cache skips comparing library.cjs only while it is the very file the cache was stamped for; the install script stamps a copy', async (t) => {
+  // The build stamped its cache: no comparison.
+  t.deepEqual(await inFreshNode(t, checkScript(bundleDir)), { status: 'accepted', check: 'stamp', eperm: 'EPERM' });
+  // A copy (another inode, other times): compared, and used.
+  const copy = tempDir(t, 'rtnl-bundle-');
+  cpSync(bundleDir, copy, { recursive: true });
+  t.deepEqual(await inFreshNode(t, checkScript(copy)), { status: 'accepted', check: 'content', eperm: 'EPERM' });
+  // The install script's --if-stale keeps that cache and stamps it for the copy.
+  const stamp = await run(process.execPath, [join(copy, 'code-cache.js'), '--if-stale']);
+  t.is(stamp.code, 0, stamp.stderr);
+  t.is(stamp.stdout, '', 'nothing was remade');
+  t.deepEqual(await inFreshNode(t, checkScript(copy)), { status: 'accepted', check: 'stamp', eperm: 'EPERM' });
+  // An edit of the same length, with the modification time set back as it was: the change time
+  // (which cannot be set back) differs, so it is compared, and the cache refused.
+  // (touch -r copies the times to the nanosecond; utimes from Node rounds them.)
+  const file = join(copy, 'library.cjs');
+  const times = join(copy, 'times');
+  writeFileSync(times, '');
+  execFileSync('touch', ['-r', file, times]);
+  const before = statSync(file, { bigint: true });
+  writeFileSync(file, readFileSync(file, 'latin1').replace('[1,"EPERM",', '[1,"EPERX",'), 'latin1');
+  execFileSync('touch', ['-r', times, file]);
+  const after = statSync(file, { bigint: true });
+  t.deepEqual([after.size, after.mtimeNs, after.ino], [before.size, before.mtimeNs, before.ino]);
+  t.deepEqual(await inFreshNode(t, checkScript(copy)), { status: 'stale', check: null, eperm: 'EPERX' });
+  // A cache whose wrapper is not the loader's (a hand-made file): refused before anything runs.
+  const forged = tempDir(t, 'rtnl-bundle-');
+  cpSync(bundleDir, forged, { recursive: true });
+  const cache = readFileSync(join(forged, 'library.cjs.cache'));
+  const at = cache.indexOf('(function (exports, require, module, __filename, __dirname) {');
+  t.true(at > 0);
+  cache.write('(function (exports, require, module, __filename, __dirnamX) {', at, 'latin1');
+  writeFileSync(join(forged, 'library.cjs.cache'), cache);
+  t.deepEqual(await inFreshNode(t, checkScript(forged)), { status: 'stale', check: null, eperm: 'EPERM' });
 });
 
 test('loading reads no option from a polluted Object.prototype', async (t) => {
