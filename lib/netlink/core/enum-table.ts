@@ -17,8 +17,14 @@ export interface EnumRange {
 export class EnumTable<N extends string = string> {
   /** What the values are, for error messages (`'route protocol'`). */
   readonly what: string;
-  readonly #byValue: Map<number, N>;
-  readonly #byName: Map<string, number>;
+  readonly #names: ReadonlyArray<readonly [N, number]>;
+  readonly #aliases: ReadonlyArray<readonly [string, number]>;
+  /**
+   * Canonical names by value and values by name (and alias), built on first use: ~70 tables are made
+   * at import and most are never used by a process; their maps were ~60 KB of a fresh process's
+   * heap, which a young-generation GC then had to copy.
+   */
+  #maps: { byValue: Map<number, N>; byName: Map<string, number> } | undefined;
   /**
    * nameOr() of 0..255, computed on the first nameOr(): views name a u8 header field of every
    * object they decode, and most tables are never used by a process (built at import, they cost
@@ -36,15 +42,29 @@ export class EnumTable<N extends string = string> {
    */
   constructor(what: string, names: ReadonlyArray<readonly [N, number]>, aliases: ReadonlyArray<readonly [string, number]> = [], range: EnumRange = {}) {
     this.what = what;
-    this.#byValue = new Map();
-    this.#byName = new Map();
-    for (const [name, value] of names) {
-      if (!this.#byValue.has(value)) this.#byValue.set(value, name);
-      this.#byName.set(name, value);
-    }
-    for (const [name, value] of aliases) this.#byName.set(name, value);
+    this.#names = names;
+    this.#aliases = aliases;
     this.#min = range.min ?? 0;
     this.#max = range.max ?? 255;
+  }
+
+  get #byValue(): Map<number, N> {
+    return (this.#maps ??= this.#index()).byValue;
+  }
+
+  get #byName(): Map<string, number> {
+    return (this.#maps ??= this.#index()).byName;
+  }
+
+  #index(): { byValue: Map<number, N>; byName: Map<string, number> } {
+    const byValue = new Map<number, N>();
+    const byName = new Map<string, number>();
+    for (const [name, value] of this.#names) {
+      if (!byValue.has(value)) byValue.set(value, name);
+      byName.set(name, value);
+    }
+    for (const [name, value] of this.#aliases) byName.set(name, value);
+    return { byValue, byName };
   }
 
   /** The canonical name of `value`, or undefined when it has none. */

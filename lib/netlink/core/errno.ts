@@ -138,33 +138,44 @@ const TABLE: ReadonlyArray<readonly [number, string, string]> = [
   [132, 'ERFKILL', 'Operation not possible due to RF-kill'],
 ];
 
-const NAMES = new Map<number, string>();
-const TEXTS = new Map<number, string>();
-const NUMBERS = new Map<string, number>();
-for (const [n, name, text] of TABLE) {
-  NAMES.set(n, name);
-  TEXTS.set(n, text);
-  NUMBERS.set(name, n);
+/** TABLE's entries by number (`BY_NUMBER[n]`), and the numbers of its names and of the aliases glibc knows. */
+interface Index {
+  readonly byNumber: ReadonlyArray<readonly [number, string, string] | undefined>;
+  readonly numbers: Map<string, number>;
 }
-NUMBERS.set('ENOTSUP', 95);
-NUMBERS.set('EWOULDBLOCK', 11);
+
+/** Built on first use: most processes never look an errno up, and a fresh process's heap is dear. */
+let index: Index | undefined;
+
+function errnoIndex(): Index {
+  if (index !== undefined) return index;
+  const byNumber: Array<readonly [number, string, string] | undefined> = [];
+  const numbers = new Map<string, number>();
+  for (const entry of TABLE) {
+    byNumber[entry[0]] = entry;
+    numbers.set(entry[1], entry[0]);
+  }
+  numbers.set('ENOTSUP', 95);
+  numbers.set('EWOULDBLOCK', 11);
+  return (index = { byNumber, numbers });
+}
 
 /** The name of a positive errno (`17` → `'EEXIST'`), or `'E<n>'` for a number Linux does not define. */
 export function errnoName(errno: number): string {
   // Safe integers only: a string, NaN or 2^53 is no errno (and NetlinkError passes any s32 from the wire).
   if (!Number.isSafeInteger(errno)) throw new ValidationError('errno', errno, 'an errno number (an integer) is required');
-  return NAMES.get(errno) ?? `E${errno}`;
+  return (errno >= 0 ? errnoIndex().byNumber[errno]?.[1] : undefined) ?? `E${errno}`;
 }
 
 /** The strerror text of a positive errno (`17` → `'File exists'`). */
 export function errnoText(errno: number): string {
-  return TEXTS.get(errno) ?? `Unknown error ${errno}`;
+  return (Number.isSafeInteger(errno) && errno >= 0 ? errnoIndex().byNumber[errno]?.[2] : undefined) ?? `Unknown error ${errno}`;
 }
 
 /** The number of an errno name (`'ENODEV'` → 19), or undefined. */
 export function errnoNumber(name: string): number | undefined {
   if (typeof name !== 'string') throw new ValidationError('name', name, 'an errno name string is required');
-  return NUMBERS.get(name);
+  return errnoIndex().numbers.get(name);
 }
 
 /** The errno numbers this library tests for by name. */
