@@ -105,7 +105,8 @@ const COMMON = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  // The CommonJS loader of the native helper: loaded with require() on first use.
+  // The library loads its native helper by path (lib/netlink/transport/native-path.ts); the install
+  // script alone uses node-gyp-build. Kept external should anything require it again.
   external: ['node-gyp-build'],
   sourcemap: 'linked',
   // lib/**/*.ts ships in the tarball: the maps point at it instead of carrying copies.

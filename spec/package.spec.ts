@@ -179,7 +179,7 @@ else {
     // The library and the command compile from the V8 code caches packed with them (packed by this node).
     t.deepEqual(await cacheStatus(dir, env), ['accepted', 'accepted']);
 
-    // node-gyp-build picks the musl binary when LIBC=musl; it does not load on glibc, so the
+    // The loader picks the musl binary when LIBC=musl (as node-gyp-build does); it does not load on glibc, so the
     // loader falls back to the other binary of the same architecture.
     const musl = await use(dir, { ...env, LIBC: 'musl' });
     t.is(musl.loaded, installed(dir, hostPrebuild), musl.error);

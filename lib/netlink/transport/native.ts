@@ -9,10 +9,10 @@
  * The binding is loaded on first use, never at import time, and can be replaced for tests with
  * {@link setNativeBinding}.
  */
-import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { helperFiles } from './native-path.js';
 
 /** A namespace given as a file path (`/run/netns/blue`, `/proc/123/ns/net`) or an open fd. */
 export type NamespaceRef = string | number;
@@ -144,55 +144,37 @@ let binding: NativeBinding | undefined;
 /** The package root: dist/lib/netlink/transport/native.js is four folders below it. */
 const packageRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** What this module uses of `node-gyp-build` (CommonJS, no bundled types). */
-interface NodeGypBuild {
-  /** The binary to load: `build/Release/*.node`, else the best match in `prebuilds/<platform>-<arch>/`. */
-  path(dir: string): string;
-}
-
 /** How to get a helper when no binary fits; part of every load error. */
 const HOW_TO_FIX =
-  'Prebuilt binaries ship for linux-x64 and linux-arm64, glibc >= 2.28 and musl (node-gyp-build picks musl on ' +
-  'Alpine or when LIBC=musl is set). Otherwise build it from source: install a C compiler, make and python3 ' +
-  '(Debian/Ubuntu: apt-get install gcc make python3; Alpine: apk add build-base python3), then run ' +
-  '`npm rebuild rtnetlink` (an install with --ignore-scripts skips that build).';
+  'Prebuilt binaries ship for linux-x64 and linux-arm64, glibc >= 2.28 and musl (musl is picked on Alpine or ' +
+  'when LIBC=musl is set; the other binary is tried when the first does not load). Otherwise build it from source: ' +
+  'install a C compiler, make and python3 (Debian/Ubuntu: apt-get install gcc make python3; Alpine: apk add ' +
+  'build-base python3), then run `npm rebuild rtnetlink` (an install with --ignore-scripts skips that build).';
 
 /**
- * Loads the helper the way prebuildify packages do: `build/Release/rtnetlink_native.node` when it was
- * built from source, else `prebuilds/linux-<arch>/rtnetlink.<glibc|musl>.node`. node-gyp-build
- * tells musl from glibc by `/etc/alpine-release` or `LIBC`; when the binary it picks does not load
- * (a musl system that is not Alpine), the other libc's binary of the same architecture is tried.
+ * Loads the helper the way prebuildify packages do (see native-path.ts): `build/Release/rtnetlink_native.node`
+ * when it was built from source, else `prebuilds/linux-<arch>/rtnetlink.<glibc|musl>.node`, trying the
+ * other binaries of that folder when the first does not load.
  */
 function loadBinding(): NativeBinding {
   const require = createRequire(import.meta.url);
-  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
-  let file: string;
-  try {
-    file = nodeGypBuild.path(packageRoot);
-  } catch (e) {
-    // node-gyp-build's first line names what it looked for: "No native build was found for platform=linux …".
-    const wanted = /found for ([^\n]*)/.exec(e instanceof Error ? e.message : '')?.[1] ?? `platform=${process.platform} arch=${process.arch}`;
+  const { files, prebuilt, prebuildDir, wanted } = helperFiles(packageRoot);
+  if (files.length === 0) {
     throw new Error(
       `rtnetlink: the native helper is missing: no build/Release/rtnetlink_native.node (a build from source) and ` +
-        `no prebuilt binary in ${join(packageRoot, 'prebuilds')} for ${wanted}. ${HOW_TO_FIX}`,
-      { cause: e },
+        `no prebuilt binary in ${dirname(prebuildDir)} for ${wanted}. ${HOW_TO_FIX}`,
     );
   }
-  try {
-    return require(file) as NativeBinding;
-  } catch (e) {
-    const dir = dirname(file);
-    if (basename(dirname(dir)) === 'prebuilds') {
-      const others = readdirSync(dir).filter((f) => f.endsWith('.node') && join(dir, f) !== file);
-      for (const other of others) {
-        try {
-          return require(join(dir, other)) as NativeBinding;
-        } catch { /* not this one either: report the first failure */ }
-      }
+  let first: unknown;
+  for (const file of files) {
+    try {
+      return require(file) as NativeBinding;
+    } catch (e) {
+      first ??= e;
     }
-    const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`rtnetlink: cannot load the native helper ${file}: ${why}. ${HOW_TO_FIX}`, { cause: e });
   }
+  const why = first instanceof Error ? first.message : String(first);
+  throw new Error(`rtnetlink: cannot load the native helper ${files[0]}${prebuilt && files.length > 1 ? ` (nor the other binaries beside it)` : ''}: ${why}. ${HOW_TO_FIX}`, { cause: first });
 }
 
 /**
