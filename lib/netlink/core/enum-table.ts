@@ -24,7 +24,8 @@ export class EnumTable<N extends string = string> {
    * at import and most are never used by a process; their maps were ~60 KB of a fresh process's
    * heap, which a young-generation GC then had to copy.
    */
-  #maps: { byValue: Map<number, N>; byName: Map<string, number> } | undefined;
+  #byValue: Map<number, N> | undefined;
+  #byName: Map<string, number> | undefined;
   /**
    * nameOr() of 0..255, computed on the first nameOr(): views name a u8 header field of every
    * object they decode, and most tables are never used by a process (built at import, they cost
@@ -48,15 +49,8 @@ export class EnumTable<N extends string = string> {
     this.#max = range.max ?? 255;
   }
 
-  get #byValue(): Map<number, N> {
-    return (this.#maps ??= this.#index()).byValue;
-  }
-
-  get #byName(): Map<string, number> {
-    return (this.#maps ??= this.#index()).byName;
-  }
-
-  #index(): { byValue: Map<number, N>; byName: Map<string, number> } {
+  /** Builds both maps; returns the one by name. (Fields, not getters: a getter per lookup costs a cold process.) */
+  #index(): Map<string, number> {
     const byValue = new Map<number, N>();
     const byName = new Map<string, number>();
     for (const [name, value] of this.#names) {
@@ -64,36 +58,44 @@ export class EnumTable<N extends string = string> {
       byName.set(name, value);
     }
     for (const [name, value] of this.#aliases) byName.set(name, value);
-    return { byValue, byName };
+    this.#byValue = byValue;
+    this.#byName = byName;
+    return byName;
+  }
+
+  /** The map of names by value, built on first use. */
+  #values(): Map<number, N> {
+    if (this.#byValue === undefined) this.#index();
+    return this.#byValue!;
   }
 
   /** The canonical name of `value`, or undefined when it has none. */
   name(value: number): N | undefined {
-    return this.#byValue.get(value);
+    return (this.#byValue ?? this.#values()).get(value);
   }
 
   /** The canonical name of `value`, or the number itself when it has none (as `ip -j` prints). */
   nameOr(value: number): N | number {
     if (value >= 0 && value < 256 && Number.isInteger(value)) {
-      const small = this.#small ??= Array.from({ length: 256 }, (_, v) => this.#byValue.get(v) ?? v);
+      const small = this.#small ??= Array.from({ length: 256 }, (_, v) => (this.#byValue ?? this.#values()).get(v) ?? v);
       return small[value]!;
     }
-    return this.#byValue.get(value) ?? value;
+    return (this.#byValue ?? this.#values()).get(value) ?? value;
   }
 
   /** The value of a name or alias, or undefined for an unknown name. */
   value(name: string): number | undefined {
-    return this.#byName.get(name);
+    return (this.#byName ?? this.#index()).get(name);
   }
 
   /** Whether `name` is a known name or alias. */
   has(name: string): boolean {
-    return this.#byName.has(name);
+    return (this.#byName ?? this.#index()).has(name);
   }
 
   /** The names accepted on input (canonical names and aliases), in table order. */
   names(): string[] {
-    return [...this.#byName.keys()];
+    return [...(this.#byName ?? this.#index()).keys()];
   }
 
   /**
@@ -102,7 +104,7 @@ export class EnumTable<N extends string = string> {
    */
   check(field: string, value: unknown): number {
     if (typeof value === 'string') {
-      const v = this.#byName.get(value);
+      const v = (this.#byName ?? this.#index()).get(value);
       if (v === undefined) throw new ValidationError(field, value, `unknown ${this.what} (known: ${this.names().join(', ')}; or a number ${this.#min}..${this.#max})`);
       return v;
     }

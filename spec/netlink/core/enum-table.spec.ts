@@ -31,3 +31,14 @@ test('names and aliases map to values; Object.prototype member names are unknown
   t.throws(() => table.check('protocol', 0x10000), { instanceOf: ValidationError });
   t.throws(() => table.check('protocol', 1.5), { instanceOf: ValidationError });
 });
+
+test('the maps are built on first use, whichever lookup comes first', (t) => {
+  const fresh = () => new EnumTable('bond mode', [['balance-rr', 0], ['active-backup', 1], ['dup', 1]], [['rr', 0]]);
+  t.is(fresh().name(1), 'active-backup');
+  t.is(fresh().value('rr'), 0);
+  t.true(fresh().has('dup'));
+  t.deepEqual(fresh().names(), ['balance-rr', 'active-backup', 'dup', 'rr']);
+  t.is(fresh().check('mode', 'dup'), 1);
+  t.is(fresh().nameOr(1), 'active-backup');
+  t.is(fresh().nameOr(7), 7);
+});
