@@ -138,7 +138,7 @@ const TABLE: ReadonlyArray<readonly [number, string, string]> = [
   [132, 'ERFKILL', 'Operation not possible due to RF-kill'],
 ];
 
-/** TABLE's entries by number (`BY_NUMBER[n]`), and the numbers of its names and of the aliases glibc knows. */
+/** TABLE's entries by number (`byNumber[n]`), and the numbers of its names and of the aliases glibc knows. */
 interface Index {
   readonly byNumber: ReadonlyArray<readonly [number, string, string] | undefined>;
   readonly numbers: Map<string, number>;
