@@ -8,8 +8,8 @@ import { ENODEV } from '../core/errno.js';
 import { NetlinkError, ValidationError } from '../core/errors.js';
 import type { LinkRef } from '../core/validate.js';
 import type { NlWriter } from '../core/writer.js';
-import type { BulkResult, Connection } from '../transport/connection.js';
-import { resolveNames, soleRef, type LinkIndexer } from './resolve.js';
+import type { BulkResult, Connection, OrderSlot } from '../transport/connection.js';
+import { resolveNames, sendInSlot, soleRef, type LinkIndexer } from './resolve.js';
 
 /** How one family's bulk call reads and writes its items. */
 export interface BulkCodec<C> {
@@ -152,11 +152,26 @@ export async function sendBatch<C>(conn: Connection, index: LinkIndexer, type: n
   const write = codec.write;
   if (names === undefined) return namingMissingLinks(await conn.bulkOf(type, flags, checked, refs as unknown as Array<ReadonlyArray<number | undefined>>, write), checked, codec);
 
-  // Each distinct name once; an item naming a link the kernel does not know fails alone.
-  const resolved = await resolveNames(index, names);
+  // Each distinct name once; an item naming a link the kernel does not know fails alone. The
+  // lookups start in this call; the batch keeps its place in the call order meanwhile
+  // (transport/call-order.ts), also when every name was known (an await all the same).
+  const lookups = resolveNames(index, names);
+  const slot = conn.reserve();
+  try {
+    return await sendNamed(conn, type, flags, batch, codec, await lookups, slot);
+  } finally {
+    slot.cancel();
+  }
+}
+
+/** {@link sendBatch} once the names are resolved: the items whose links exist, sent in `slot`'s turn. */
+async function sendNamed<C>(conn: Connection, type: number, flags: number, batch: CheckedBatch<C>, codec: BulkCodec<C>,
+  resolved: Map<string, number | NetlinkError>, slot: OrderSlot): Promise<BulkResult[]> {
+  const { checked, refs } = batch;
+  const write = codec.write;
   let missing = false;
   for (const v of resolved.values()) if (v instanceof NetlinkError) missing = true;
-  if (!missing) return namingMissingLinks(await conn.bulkOf(type, flags, checked, substituteAll(refs, resolved), write), checked, codec);
+  if (!missing) return namingMissingLinks(await sendInSlot(slot, () => conn.bulkOf(type, flags, checked, substituteAll(refs, resolved), write)), checked, codec);
 
   const results = new Array<BulkResult>(checked.length);
   const sentItems: C[] = [];
@@ -179,7 +194,7 @@ export async function sendBatch<C>(conn: Connection, index: LinkIndexer, type: n
       order.push(i);
     }
   }
-  const sent = namingMissingLinks(await conn.bulkOf(type, flags, sentItems, sentRefs, write), sentItems, codec);
+  const sent = namingMissingLinks(await sendInSlot(slot, () => conn.bulkOf(type, flags, sentItems, sentRefs, write)), sentItems, codec);
   for (let k = 0; k < order.length; k++) results[order[k]!] = sent[k]!;
   return results;
 }

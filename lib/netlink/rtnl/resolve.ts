@@ -8,7 +8,7 @@ import { NetlinkError } from '../core/errors.js';
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { NETLINK_ROUTE } from '../core/protocol.js';
 import type { LinkRef } from '../core/validate.js';
-import { requestsWaitingToBeSent, type Connection } from '../transport/connection.js';
+import { requestsWaitingToBeSent, type Connection, type OrderSlot } from '../transport/connection.js';
 import type { NetlinkSocket } from '../transport/socket.js';
 import { RTNLGRP_LINK } from './rtm.js';
 
@@ -52,6 +52,48 @@ export function resolveRefs(index: LinkIndexer, refs: ReadonlyArray<LinkRef | un
     });
   }
   return Promise.all(list);
+}
+
+/**
+ * Resolves `refs` (see {@link resolveRefs}) and sends with `send`: in this call when no lookup is
+ * needed; otherwise from a place reserved in `conn`'s request order right after the lookups, so the
+ * request is written before any request made after this call (transport/call-order.ts). A failed
+ * lookup rejects and gives the place up.
+ */
+export function sendResolved<T>(conn: Connection, index: LinkIndexer, refs: ReadonlyArray<LinkRef | undefined>,
+  send: (ifindexes: Array<number | undefined>) => Promise<T>): Promise<T> {
+  const r = resolveRefs(index, refs);
+  if (!(r instanceof Promise)) return send(r);
+  return inTurn(conn, r, send);
+}
+
+/**
+ * Runs `send` with what `pending` resolves to, in the place `conn`'s request order has for a call
+ * made now (take it after starting the lookups `pending` waits for: they go first).
+ */
+export function inTurn<V, T>(conn: Connection, pending: Promise<V>, send: (value: V) => Promise<T>): Promise<T> {
+  const slot = conn.reserve();
+  return pending.then((value) => sendInSlot(slot, () => send(value)), (error: unknown) => {
+    slot.cancel();
+    throw error;
+  });
+}
+
+/**
+ * Runs `send` (which writes one request) when `slot`'s turn comes, or at once without a slot, and
+ * resolves as its promise does. A `send` that throws rejects.
+ */
+export function sendInSlot<T>(slot: OrderSlot | undefined, send: () => Promise<T>): Promise<T> {
+  if (slot === undefined) return send();
+  return new Promise<T>((resolve, reject) => {
+    slot.fill(() => {
+      try {
+        send().then(resolve, reject);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
 }
 
 /**

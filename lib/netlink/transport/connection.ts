@@ -24,6 +24,7 @@ import { NetlinkError, ProtocolError, type ExtendedAck } from '../core/errors.js
 import { EAGAIN, ENOBUFS } from '../core/errno.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST } from '../core/protocol.js';
 import type { NlWriter } from '../core/writer.js';
+import { CallOrder, type OrderSlot } from './call-order.js';
 import { ReplyDispatcher, lossError } from './dispatch.js';
 import { Outbox } from './outbox.js';
 import { PendingRequests } from './pending.js';
@@ -36,6 +37,7 @@ import {
 
 export type { BulkResult, DumpSink, ErrorSubject, MessageNamer, ReplyDecoder, RequestBuilder } from './waiters.js';
 export { genericMessageName } from './waiters.js';
+export type { OrderSlot } from './call-order.js';
 
 /** Options of a handle's request engine (a `Connection`), as {@link RtNetlink.open} takes them. */
 export interface ConnectionOptions extends SocketOptions {
@@ -104,6 +106,8 @@ export class Connection implements WaiterHost {
   private readers: Array<() => void> = [];
   private readonly closeHooks: Array<() => void> = [];
   private closed = false;
+  /** Requests made after a call that waits for a link lookup: written in call order (call-order.ts). */
+  private readonly order = new CallOrder(() => { unsentConnections++; }, () => { unsentConnections--; });
 
   /**
    * @param socket The socket to work on (the connection owns it from now on).
@@ -131,6 +135,15 @@ export class Connection implements WaiterHost {
   }
 
   // ---- public request API ----
+
+  /**
+   * A place in this connection's request order for a call whose request waits for something (its
+   * link names' lookups, which must be made before this): requests made after it are written after
+   * it. See call-order.ts. Requests are otherwise written in the call that makes them.
+   */
+  reserve(): OrderSlot {
+    return this.order.reserve();
+  }
 
   /** Sends one request the kernel ACKs (NLM_F_ACK added); resolves on the ACK. ENODEV names `subject`. */
   ack(type: number, flags: number, build: RequestBuilder, subject?: ErrorSubject): Promise<void> {
@@ -173,6 +186,11 @@ export class Connection implements WaiterHost {
 
   private sendBulk(type: number, flags: number, count: number, build: (w: NlWriter, a: unknown, b: unknown) => void,
     as: readonly unknown[] | undefined, bs: readonly unknown[] | undefined): Promise<BulkResult[]> {
+    if (this.order.holding) {
+      return new Promise<BulkResult[]>((resolve, reject) => {
+        this.order.hold(() => { this.sendBulk(type, flags, count, build, as, bs).then(resolve, reject); });
+      });
+    }
     return new Promise<BulkResult[]>((resolve, reject) => {
       this.assertOpen(type);
       const waiter = new BulkWaiter(type, count, resolve);
@@ -206,7 +224,9 @@ export class Connection implements WaiterHost {
         partial: () => items,
       };
       this.assertOpen(type);
-      this.startDump(new DumpWaiter(type, flags | NLM_F_REQUEST | NLM_F_DUMP, build, decode, sink, false, this.dumpRetries) as DumpWaiter<unknown>);
+      const waiter = new DumpWaiter(type, flags | NLM_F_REQUEST | NLM_F_DUMP, build, decode, sink, false, this.dumpRetries) as DumpWaiter<unknown>;
+      if (this.order.holding) this.order.hold(() => this.startDump(waiter));
+      else this.startDump(waiter);
     });
   }
 
@@ -233,6 +253,9 @@ export class Connection implements WaiterHost {
     for (const hook of this.closeHooks.splice(0)) hook();
     const error = new ProtocolError('ERR_NL_CLOSED', 'close', 'the netlink handle was closed');
     this.failAll(error);
+    // Requests waiting their turn fail as a closed handle's do (those behind a place not filled yet
+    // fail once it is: its lookup fails with the handle).
+    this.order.drain();
     this.socket.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -297,6 +320,11 @@ export class Connection implements WaiterHost {
   private enqueue(type: number, flags: number, build: RequestBuilder, waiter: Waiter, cost: number, dump: boolean): number {
     if (this.closed) {
       waiter.fail(this, new ProtocolError('ERR_NL_CLOSED', this.messageName(type), 'the netlink handle is closed'));
+      return 0;
+    }
+    if (!dump && this.order.holding) {
+      // An earlier call waits for a lookup: this one is written after it (its seq is not needed here).
+      this.order.hold(() => { this.enqueue(type, flags, build, waiter, cost, dump); });
       return 0;
     }
     const box = this.outbox;

@@ -12,7 +12,7 @@ import type { NlWriter } from '../../core/writer.js';
 import type { BulkResult, Connection } from '../../transport/connection.js';
 import { bulk, optionPrefix, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
-import { linkNames, resolveRefs, type LinkIndexer } from '../resolve.js';
+import { linkNames, sendResolved, type LinkIndexer } from '../resolve.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../rtm.js';
 import { dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { IFADDRMSG, IFADDRMSG_SIZE } from './codec.js';
@@ -125,10 +125,7 @@ export class Addresses {
     } catch (e) {
       return Promise.reject(e as Error);
     }
-    const r = resolveRefs(this.index, [c.link]);
-    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => write(w, c, ifindexes[0]!), c.link));
-    const ifindex = r[0]!;
-    return this.conn.ack(type, flags, (w) => write(w, c, ifindex), c.link);
+    return sendResolved(this.conn, this.index, [c.link], (ifindexes) => this.conn.ack(type, flags, (w) => write(w, c, ifindexes[0]!), c.link));
   }
 
   /**

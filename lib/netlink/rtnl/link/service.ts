@@ -10,9 +10,9 @@ import { DecodeError, NetlinkError, ValidationError } from '../../core/errors.js
 import { ENODEV } from '../../core/errno.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { checkArray, checkBool, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, type LinkRef } from '../../core/validate.js';
-import type { BulkResult, Connection, RequestBuilder } from '../../transport/connection.js';
+import type { BulkResult, Connection, OrderSlot, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
-import { resolveRefs, type LinkIndexer } from '../resolve.js';
+import { resolveRefs, sendInSlot, type LinkIndexer } from '../resolve.js';
 import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP } from '../rtm.js';
 import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { IFI_INDEX_AT } from './codec.js';
@@ -188,24 +188,34 @@ export class Links {
     let master: number | undefined;
     let link: number | undefined;
     let data: Uint8Array | undefined;
-    if (c.data !== undefined || c.link !== undefined || (c.settings.master ?? undefined) !== undefined) {
-      const refs = kindRefs(c.data);
-      const r = this.resolve([c.settings.master ?? undefined, c.link, ...refs]);
-      const [m, l, ...ifindexes] = r instanceof Promise ? await r : r;
-      master = m;
-      link = l;
-      [data] = payloads(ifindexes, c.data);
+    // A link named by a name the handle does not know is looked up first; the request keeps its
+    // place in the call order meanwhile (transport/call-order.ts).
+    let slot: OrderSlot | undefined;
+    let echoed: Link | undefined;
+    try {
+      if (c.data !== undefined || c.link !== undefined || (c.settings.master ?? undefined) !== undefined) {
+        const refs = kindRefs(c.data);
+        const r = this.resolve([c.settings.master ?? undefined, c.link, ...refs]);
+        if (r instanceof Promise) slot = this.conn.reserve();
+        const [m, l, ...ifindexes] = r instanceof Promise ? await r : r;
+        master = m;
+        link = l;
+        [data] = payloads(ifindexes, c.data);
+      }
+      if (c.settings.netns !== undefined) {
+        await withNamespaces([['netns', c.settings.netns], ['peer.netns', c.peer?.settings.netns]], ([netNsFd, peerNetNsFd]) => sendInSlot(slot, () =>
+          this.conn.ack(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, requestBuilder(addRequest(c, { master, link, netNsFd, peerNetNsFd, data })))));
+        return undefined;
+      }
+      const peerNetns = c.peer?.settings.netns;
+      const echo = (peerNetNsFd: number | undefined): Promise<Link | undefined> => sendInSlot(slot, () => this.conn.echo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+        requestBuilder(addRequest(c, { master, link, netNsFd: undefined, peerNetNsFd, data })), linkView));
+      // No namespace to open (the usual case): the request is written in this call, no wrapper.
+      echoed = await (peerNetns === undefined ? echo(undefined) : withNamespaces([['peer.netns', peerNetns]], ([fd]) => echo(fd)));
+    } finally {
+      // The place is given up unless the request was sent (a failed lookup, a namespace that would not open).
+      slot?.cancel();
     }
-    if (c.settings.netns !== undefined) {
-      await withNamespaces([['netns', c.settings.netns], ['peer.netns', c.peer?.settings.netns]], ([netNsFd, peerNetNsFd]) =>
-        this.conn.ack(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, requestBuilder(addRequest(c, { master, link, netNsFd, peerNetNsFd, data }))));
-      return undefined;
-    }
-    const peerNetns = c.peer?.settings.netns;
-    const echo = (peerNetNsFd: number | undefined): Promise<Link | undefined> => this.conn.echo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
-      requestBuilder(addRequest(c, { master, link, netNsFd: undefined, peerNetNsFd, data })), linkView);
-    // No namespace to open (the usual case): the request is written in this call, no wrapper.
-    const echoed = await (peerNetns === undefined ? echo(undefined) : withNamespaces([['peer.netns', peerNetns]], ([fd]) => echo(fd)));
     // Kernels before 6.3 do not echo RTM_NEWLINK: read the new link instead (also, defensively, if
     // what came back is not the link asked for).
     const created = echoed !== undefined && echoed.name === c.name ? echoed : await this.get(c.name);
@@ -309,13 +319,20 @@ export class Links {
     }
     const refs = kindRefs(data, c.slaveData);
     const r = this.resolve([c.settings.master ?? undefined, ...refs]);
-    const [resolvedMaster, ...ifindexes] = r instanceof Promise ? await r : r;
-    const master = c.settings.master === null ? 0 : resolvedMaster;
-    const [dataBytes, slaveData] = payloads(ifindexes, data, c.slaveData);
-    await withNamespaces([['netns', c.settings.netns]], ([netNsFd]) => {
-      const request = setRequest(c, { ref: target, master, netNsFd, kind, data: dataBytes, slaveData });
-      return this.conn.ack(RTM_NEWLINK, 0, requestBuilder(request), c.target);
-    });
+    // A master or kind reference to look up: the request keeps its place in the call order from
+    // here (transport/call-order.ts; the reads above, when a kind or rename needs them, do not).
+    const slot = r instanceof Promise ? this.conn.reserve() : undefined;
+    try {
+      const [resolvedMaster, ...ifindexes] = r instanceof Promise ? await r : r;
+      const master = c.settings.master === null ? 0 : resolvedMaster;
+      const [dataBytes, slaveData] = payloads(ifindexes, data, c.slaveData);
+      await withNamespaces([['netns', c.settings.netns]], ([netNsFd]) => sendInSlot(slot, () => {
+        const request = setRequest(c, { ref: target, master, netNsFd, kind, data: dataBytes, slaveData });
+        return this.conn.ack(RTM_NEWLINK, 0, requestBuilder(request), c.target);
+      }));
+    } finally {
+      slot?.cancel();
+    }
   }
 
   /**

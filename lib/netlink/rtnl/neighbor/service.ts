@@ -11,7 +11,7 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../cor
 import type { BulkResult, Connection } from '../../transport/connection.js';
 import { bulk, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
-import { linkNames, resolveRefs, soleRef, type LinkIndexer } from '../resolve.js';
+import { inTurn, linkNames, resolveRefs, sendResolved, soleRef, type LinkIndexer } from '../resolve.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../rtm.js';
 import { checkNow, dumpStream, type PreparedDump } from '../stream.js';
 import { checkNeighborList, neighborStateMatches, type CheckedNeighborList, type NeighborListOptions } from './filter.js';
@@ -83,9 +83,7 @@ export class Neighbors {
   async get(options: NeighborGetOptions): Promise<Neighbor> {
     const c = checkNeighborGet(options);
     const refs = [c.link, c.master];
-    const r = resolveRefs(this.index, refs);
-    const [link, master] = r instanceof Promise ? await r : r;
-    return this.conn.get(RTM_GETNEIGH, 0, (w) => writeNeighborGet(w, c, link, master), neighborView, soleRef(refs));
+    return sendResolved(this.conn, this.index, refs, ([link, master]) => this.conn.get(RTM_GETNEIGH, 0, (w) => writeNeighborGet(w, c, link, master), neighborView, soleRef(refs)));
   }
 
   /**
@@ -155,13 +153,11 @@ export class Neighbors {
       const link = c.link;
       const ifindex = typeof link === 'number' ? link : this.index(link);
       if (typeof ifindex === 'number') return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, [ifindex, undefined, undefined]), link);
-      return ifindex.then((i) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, [i, undefined, undefined]), link));
+      return inTurn(this.conn, ifindex, (i) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, [i, undefined, undefined]), link));
     }
     const refs = neighborRefs(c);
     const subject = soleRef(refs);
-    const r = resolveRefs(this.index, refs);
-    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindexes), subject));
-    return this.conn.ack(type, flags, (w) => writeNeighbor(w, c, r), subject);
+    return sendResolved(this.conn, this.index, refs, (ifindexes) => this.conn.ack(type, flags, (w) => writeNeighbor(w, c, ifindexes), subject));
   }
 }
 

@@ -14,7 +14,7 @@ import { bulk, optionPrefix, type BulkCodec } from '../bulk.js';
 import type { Links } from '../link/service.js';
 import { findAttr } from '../../core/attributes.js';
 import { NHA_FDB, NHMSG_SIZE } from './codec.js';
-import { resolveRefs } from '../resolve.js';
+import { resolveRefs, sendResolved } from '../resolve.js';
 import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from '../rtm.js';
 import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import {
@@ -124,9 +124,7 @@ export class Nexthops {
   /** Checks one nexthop and sends it once its device is resolved. */
   private async one(flags: number, spec: unknown): Promise<void> {
     const c = checkNexthop('', spec);
-    const r = resolveRefs(this.index, [c.oif]);
-    const [oif] = r instanceof Promise ? await r : r;
-    await this.conn.ack(RTM_NEWNEXTHOP, flags, requestBuilder(newRequest(c, oif)));
+    await sendResolved(this.conn, this.index, [c.oif], ([oif]) => this.conn.ack(RTM_NEWNEXTHOP, flags, requestBuilder(newRequest(c, oif))));
   }
 
   /** Resolves a device name (NetlinkError ENODEV naming a missing one). */

@@ -15,7 +15,7 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../cor
 import type { Links } from '../link/service.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../rtm.js';
 import { bulk, optionPrefix, type BulkCodec } from '../bulk.js';
-import { linkNames, resolveRefs, soleRef, type LinkIndexer } from '../resolve.js';
+import { linkNames, resolveRefs, sendResolved, soleRef, type LinkIndexer } from '../resolve.js';
 import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { checkFilter, prepareDump, type CheckedFilter } from './filter.js';
 import type { RouteGetOptions, RouteListOptions, RouteSpec } from './options.js';
@@ -77,9 +77,7 @@ export class Routes {
   async get(address: string, options: RouteGetOptions = {}): Promise<Route> {
     const g = checkGet(address, options);
     const refs = [g.iif, g.oif];
-    const r = resolveRefs(this.index, refs);
-    const [iif, oif] = r instanceof Promise ? await r : r;
-    return this.conn.get(RTM_GETROUTE, 0, (w) => writeGet(w, g, iif, oif), routeView, soleRef(refs));
+    return sendResolved(this.conn, this.index, refs, ([iif, oif]) => this.conn.get(RTM_GETROUTE, 0, (w) => writeGet(w, g, iif, oif), routeView, soleRef(refs)));
   }
 
   /** Adds a route (RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL): an existing one is a NetlinkError EEXIST. */
@@ -167,9 +165,7 @@ export class Routes {
     }
     const refs = routeRefs(c);
     const subject = soleRef(refs);
-    const r = resolveRefs(this.index, refs);
-    if (r instanceof Promise) return r.then((ifindexes) => this.conn.ack(type, flags, (w) => writeRoute(w, c, ifindexes), subject));
-    return this.conn.ack(type, flags, (w) => writeRoute(w, c, r), subject);
+    return sendResolved(this.conn, this.index, refs, (ifindexes) => this.conn.ack(type, flags, (w) => writeRoute(w, c, ifindexes), subject));
   }
 }
 
