@@ -109,8 +109,13 @@ for (const [name, warmUp] of MODULES) {
   const file = join(bundle, name);
   if (ifStale && status === 'accepted') {
     // The cache fits this node, but the module was compared to it: the package was unpacked or copied
-    // here. Stamp it for this file, so that later loads need not compare.
-    if (check === 'content') writeCache(file, cacheFile(settledStamp(file), readFileSync(file), payload));
+    // here. Stamp it for this file, so that later loads need not compare. Best effort: a package
+    // that cannot be written (read-only, a shared store) keeps comparing, as it did.
+    if (check === 'content') {
+      try {
+        writeCache(file, cacheFile(settledStamp(file), readFileSync(file), payload));
+      } catch { /* the cache still works, compared */ }
+    }
     continue;
   }
   if (!ifStale && status !== 'missing') throw new Error(`code-cache: expected no cache of ${name} yet, found one (${status})`);
