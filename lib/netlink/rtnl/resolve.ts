@@ -97,6 +97,23 @@ export function sendInSlot<T>(slot: OrderSlot | undefined, send: () => Promise<T
 }
 
 /**
+ * Runs `read` (which writes one request the caller needs before its own: a GET, a lookup) in
+ * `slot`'s place, ahead of the caller's request (see OrderSlot.before), or at once without a slot.
+ */
+export function readBefore<T>(slot: OrderSlot | undefined, read: () => Promise<T>): Promise<T> {
+  if (slot === undefined) return read();
+  return new Promise<T>((resolve, reject) => {
+    slot.before(() => {
+      try {
+        read().then(resolve, reject);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+}
+
+/**
  * The one link reference among `refs`, as the caller gave it (a name or an ifindex): what an ENODEV
  * of the request names. Undefined when there is none, or several (the kernel does not say which
  * one it could not find).

@@ -26,6 +26,12 @@ export interface OrderSlot {
   fill(send: () => void): void;
   /** Gives the place up (the lookup failed: nothing is sent); later requests go on. */
   cancel(): void;
+  /**
+   * Runs `send` (which writes a request the call needs first: a read, a lookup) in this place, just
+   * before the call's own request: at once when every request before the place has been written,
+   * else when they have. Requests made after the place still wait for the call's own request.
+   */
+  before(send: () => void): void;
 }
 
 /** One waiting entry: a request to write, or a place not filled yet (`run` undefined, `ready` false). */
@@ -72,7 +78,23 @@ export class CallOrder {
       entry.run = run;
       if (this.entries[0] === entry && !this.draining) this.drain();
     };
-    return { fill: (send) => settle(send), cancel: () => settle(undefined) };
+    const before = (send: () => void): void => {
+      const at = entry.ready ? -1 : this.entries.indexOf(entry);
+      if (at > 0) {
+        this.entries.splice(at, 0, { ready: true, run: send });
+      } else if (this.draining || at === -1) {
+        send();
+      } else {
+        // First in line: written now, ahead of what waits behind this place.
+        this.draining = true;
+        try {
+          send();
+        } finally {
+          this.draining = false;
+        }
+      }
+    };
+    return { fill: (send) => settle(send), cancel: () => settle(undefined), before };
   }
 
   /**

@@ -41,3 +41,17 @@ liveTest('a bridge port enslaved by master name, then the port brought up by ind
   t.is(shown.master, 'br7');
   t.is(port.name, 'p7');
 });
+
+liveTest('a rename by name and a set of the new name in one Promise.all: both apply, as ip -batch would', async (t) => {
+  const { name: ns, nl } = await tempNetns(t, 'co');
+  ip(['-n', ns, 'link', 'add', 'r0', 'type', 'veth', 'peer', 'name', 'r1']);
+  const results = await Promise.allSettled([
+    nl.links.set('r0', { name: 'r2' }),
+    nl.links.set('r2', { mtu: 1400, up: true }),
+    nl.addresses.add({ link: 'r2', address: '10.9.9.1/24' }),
+  ]);
+  t.deepEqual(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)), ['fulfilled', 'fulfilled', 'fulfilled']);
+  const [shown] = ipJson<Array<{ ifname: string; mtu: number; addr_info: Array<{ local: string }> }>>(ns, ['addr', 'show', 'dev', 'r2']);
+  t.is(shown!.mtu, 1400);
+  t.deepEqual(shown!.addr_info.map((a) => a.local), ['10.9.9.1']);
+});

@@ -145,3 +145,19 @@ test('closing the handle while calls wait their turn rejects them all with ERR_N
   t.is(results[3]!.status, 'rejected', 'and the dump');
   t.deepEqual(k.sent.map((m) => m.type), [RTM_GETLINK]);
 });
+
+test('a rename by name, then a set of the new name: the rename\'s lookup and request go first, the set after', async (t) => {
+  const k = kernel({ a0: 3 });
+  t.teardown(k.install());
+  const nl = await RtNetlink.open();
+  await Promise.all([
+    nl.links.set('a0', { name: 'b0' }),
+    nl.links.set('b0', { mtu: 1400 }),
+    nl.routes.add({ dst: '10.45.0.0/16', oif: 3 }),
+  ]);
+  nl.close();
+  t.deepEqual(k.sent.map((m) => m.type), [RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINK, RTM_NEWROUTE]);
+  t.is(requestedName(k.sent[0]!.payload), 'a0');
+  t.is(k.sent[1]!.payload.readInt32LE(4), 3, 'the rename names the link by ifindex');
+  t.is(requestedName(k.sent[2]!.payload), 'b0', 'the set names the new name');
+});

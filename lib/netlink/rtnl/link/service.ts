@@ -12,7 +12,7 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../core/protocol.js';
 import { checkArray, checkBool, checkInt, checkKeys, checkLinkName, checkLinkRef, checkObject, type LinkRef } from '../../core/validate.js';
 import type { BulkResult, Connection, OrderSlot, RequestBuilder } from '../../transport/connection.js';
 import { openNamespace } from '../../../netns/netns.js';
-import { resolveRefs, sendInSlot, type LinkIndexer } from '../resolve.js';
+import { readBefore, resolveRefs, sendInSlot, type LinkIndexer } from '../resolve.js';
 import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP } from '../rtm.js';
 import { checkNow, dumpList, dumpStream, type PreparedDump } from '../stream.js';
 import { IFI_INDEX_AT } from './codec.js';
@@ -303,26 +303,32 @@ export class Links {
     // the current master's attribute numbers whatever IFLA_INFO_SLAVE_KIND says (bond port data on
     // a bridge port would set bridge flags).
     let target = c.target;
-    const link = c.uncheckedData !== undefined || c.slaveData !== undefined ? await this.get(c.target) : undefined;
-    if (link !== undefined) target = link.ifindex;
-    if (c.uncheckedData !== undefined) {
-      kind = link!.kind;
-      if (kind === undefined) throw new ValidationError('data', c.uncheckedData, `link ${String(c.target)} has no kind to take data`);
-      data = checkKindData('data', kind, c.uncheckedData);
-    } else if (c.name !== undefined && typeof target === 'string') {
-      target = await this.index(target);
-    }
-    const portOf = link?.slaveKind;
-    if (c.slaveData !== undefined && portOf !== undefined && portOf !== c.slaveKind) {
-      throw new ValidationError('slaveKind', c.slaveKind,
-        `link ${String(c.target)} is a port of a ${portOf}: its slaveData must be ${portOf} port options (slaveKind: '${portOf}')`);
-    }
-    const refs = kindRefs(data, c.slaveData);
-    const r = this.resolve([c.settings.master ?? undefined, ...refs]);
-    // A master or kind reference to look up: the request keeps its place in the call order from
-    // here (transport/call-order.ts; the reads above, when a kind or rename needs them, do not).
-    const slot = r instanceof Promise ? this.conn.reserve() : undefined;
+    // The reads a set may need first (the link's kind or port kind, the ifindex of a link renamed
+    // by name, a master or kind reference's ifindex) go in the call's place in the request order,
+    // ahead of its own request; calls made after it wait for that (transport/call-order.ts).
+    const reads = c.uncheckedData !== undefined || c.slaveData !== undefined || (c.name !== undefined && typeof target === 'string');
+    let slot = reads ? this.conn.reserve() : undefined;
     try {
+      const ref = c.target;
+      const link = c.uncheckedData !== undefined || c.slaveData !== undefined ? await readBefore(slot, () => this.get(ref)) : undefined;
+      if (link !== undefined) target = link.ifindex;
+      if (c.uncheckedData !== undefined) {
+        kind = link!.kind;
+        if (kind === undefined) throw new ValidationError('data', c.uncheckedData, `link ${String(c.target)} has no kind to take data`);
+        data = checkKindData('data', kind, c.uncheckedData);
+      } else if (c.name !== undefined && typeof target === 'string') {
+        const name = target;
+        target = await readBefore(slot, () => this.index(name));
+      }
+      const portOf = link?.slaveKind;
+      if (c.slaveData !== undefined && portOf !== undefined && portOf !== c.slaveKind) {
+        throw new ValidationError('slaveKind', c.slaveKind,
+          `link ${String(c.target)} is a port of a ${portOf}: its slaveData must be ${portOf} port options (slaveKind: '${portOf}')`);
+      }
+      const refs = kindRefs(data, c.slaveData);
+      const placed = slot;
+      const r = resolveRefs(placed === undefined ? this.indexer : (name) => readBefore(placed, () => this.index(name)), [c.settings.master ?? undefined, ...refs]);
+      if (slot === undefined && r instanceof Promise) slot = this.conn.reserve();
       const [resolvedMaster, ...ifindexes] = r instanceof Promise ? await r : r;
       const master = c.settings.master === null ? 0 : resolvedMaster;
       const [dataBytes, slaveData] = payloads(ifindexes, data, c.slaveData);
