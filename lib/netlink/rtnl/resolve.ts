@@ -84,16 +84,7 @@ export function inTurn<V, T>(conn: Connection, pending: Promise<V>, send: (value
  * resolves as its promise does. A `send` that throws rejects.
  */
 export function sendInSlot<T>(slot: OrderSlot | undefined, send: () => Promise<T>): Promise<T> {
-  if (slot === undefined) return send();
-  return new Promise<T>((resolve, reject) => {
-    slot.fill(() => {
-      try {
-        send().then(resolve, reject);
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
-  });
+  return slot === undefined ? send() : scheduled((run) => slot.fill(run), send);
 }
 
 /**
@@ -101,11 +92,15 @@ export function sendInSlot<T>(slot: OrderSlot | undefined, send: () => Promise<T
  * `slot`'s place, ahead of the caller's request (see OrderSlot.before), or at once without a slot.
  */
 export function readBefore<T>(slot: OrderSlot | undefined, read: () => Promise<T>): Promise<T> {
-  if (slot === undefined) return read();
+  return slot === undefined ? read() : scheduled((run) => slot.before(run), read);
+}
+
+/** A promise of what `send` resolves to, once `schedule` runs it (a throw rejects). */
+function scheduled<T>(schedule: (run: () => void) => void, send: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    slot.before(() => {
+    schedule(() => {
       try {
-        read().then(resolve, reject);
+        send().then(resolve, reject);
       } catch (e) {
         reject(e as Error);
       }

@@ -58,11 +58,6 @@ export class CallOrder {
     return !this.draining && this.entries.length > 0;
   }
 
-  /** Whether some request of this connection waits to be written. */
-  get waiting(): boolean {
-    return this.entries.length > 0;
-  }
-
   /** Queues a request made while {@link holding}: `run` writes it when its turn comes. */
   hold(run: () => void): void {
     this.push({ ready: true, run });
