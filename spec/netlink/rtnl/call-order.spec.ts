@@ -161,3 +161,38 @@ test('a rename by name, then a set of the new name: the rename\'s lookup and req
   t.is(k.sent[1]!.payload.readInt32LE(4), 3, 'the rename names the link by ifindex');
   t.is(requestedName(k.sent[2]!.payload), 'b0', 'the set names the new name');
 });
+
+test('the lookup is answered later, after the later calls are made: they wait, then follow in order (three times in a row)', async (t) => {
+  const held: SentMessage[] = [];
+  const k = new FakeKernel((msgs, kk) => {
+    const acks: Buffer[] = [];
+    for (const m of msgs) {
+      if (m.type === RTM_GETLINK) held.push(m);
+      else if (m.flags & NLM_F_ACK) acks.push(nlerror(m.seq, 0, m));
+    }
+    if (acks.length > 0) kk.deliver(...acks);
+  });
+  t.teardown(k.install());
+  const nl = await RtNetlink.open();
+  const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+  for (let round = 0; round < 3; round++) {
+    const before = k.sent.length;
+    const calls = Promise.all([
+      nl.addresses.add({ link: `e${round}`, address: `10.${round}.0.1/24` }),
+      nl.routes.add({ dst: `10.${round + 100}.0.0/16`, gateway: `10.${round}.0.254` }),
+      nl.links.set(7, { up: true }),
+    ]);
+    // The consumer is waiting: only the lookup left, and nothing more goes out while it is unanswered.
+    await tick();
+    await tick();
+    t.deepEqual(k.sent.slice(before).map((m) => m.type), [RTM_GETLINK], `round ${round}: waiting`);
+    // The answer comes now.
+    const m = held.shift()!;
+    k.deliver(nlmsg(RTM_NEWLINK, 0, m.seq, 0, bytes([0, 0, 1, 0], u32(20 + round), u32(0), u32(0)), attr(3, cstr(`e${round}`))));
+    k.wake();
+    await calls;
+    t.deepEqual(k.sent.slice(before).map((x) => x.type), [RTM_GETLINK, RTM_NEWADDR, RTM_NEWROUTE, RTM_NEWLINK], `round ${round}: in order`);
+    t.is(k.sent[before + 1]!.payload.readUInt32LE(4), 20 + round, 'the address went to the ifindex the late answer gave');
+  }
+  nl.close();
+});
