@@ -9,3 +9,5 @@ export * from './netlink/index.js';
 export * as sandbox from './sandbox/index.js';
 /** For the build's code-cache step only (lib/warm-up.ts); not exported by either entry point. */
 export { warmEncoders as __warmEncoders } from './warm-up.js';
+/** For dist/bundle/load.cjs only: the native helper it loaded at import; not exported by either entry point. */
+export { adoptNativeBinding as __adoptNativeBinding } from './netlink/transport/native.js';

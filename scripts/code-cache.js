@@ -26,7 +26,7 @@ const bundle = dirname(fileURLToPath(import.meta.url));
 const ifStale = process.argv.includes('--if-stale');
 // The caches are made whatever the caller's RTNETLINK_CODE_CACHE says (load.cjs reads it at each load).
 delete process.env.RTNETLINK_CODE_CACHE;
-const { cacheFile, loadScript, stampOf } = createRequire(import.meta.url)('./load.cjs');
+const { cacheFile, loadScript, readCache, stampOf } = createRequire(import.meta.url)('./load.cjs');
 
 /**
  * The library's warm-up: the validation and encoding of common requests (nothing is sent), then
@@ -104,7 +104,7 @@ function writeCache(file, data) {
 }
 
 for (const [name, warmUp] of MODULES) {
-  const { exports, script, status, check, payload } = loadScript(name);
+  const { exports, script, status, check } = loadScript(name);
   if (script === undefined) throw new Error(`code-cache: ${name} was required (source maps are on): no script to take a cache of`);
   const file = join(bundle, name);
   if (ifStale && status === 'accepted') {
@@ -113,7 +113,7 @@ for (const [name, warmUp] of MODULES) {
     // that cannot be written (read-only, a shared store) keeps comparing, as it did.
     if (check === 'content') {
       try {
-        writeCache(file, cacheFile(settledStamp(file), readFileSync(file), payload));
+        writeCache(file, cacheFile(settledStamp(file), readFileSync(file), readCache(file).payload));
       } catch { /* the cache still works, compared */ }
     }
     continue;

@@ -1,7 +1,8 @@
 // dist/bundle/load.cjs: loads the package's bundled CommonJS modules — the library (library.cjs), once for
 // both entry points, and the `rtnl` command (cli.cjs) — each compiled from the V8 code cache built beside
-// it (<name>.cache) when that cache belongs to exactly that file and this V8. Copied verbatim by
-// scripts/bundle.mjs; see there for why.
+// it (<name>.cache) when that cache belongs to exactly that file and this V8. Bundled by scripts/bundle.mjs
+// with the one module it imports (the native helper's path, lib/netlink/transport/native-path.ts); see
+// there for why.
 //
 // A cache file is a header line, the module as it is compiled (the module's bytes inside the CommonJS
 // wrapper) and V8's data. It is used when its header names this V8 version and this CPU architecture,
@@ -13,25 +14,37 @@
 // The comparison is skipped when the module's file is still the very file the cache was made beside:
 // the header records its device, inode, size, modification and change times (nanoseconds), as git's
 // index does, and a write, a rename onto it, a copy or a chmod changes one of them (the change time
-// cannot be set back). Then only the cache file is read, and the compiled string is cut from it: a
-// fresh process touches ~200 fewer pages of memory (~2 ms where a page fault costs ~10 µs) and does
-// not compare 400 KB. A package unpacked elsewhere (other stamps) compares; the install script
+// cannot be set back). Then only the cache file is read, and the compiled string is cut from it: no
+// comparison of 400 KB. A package unpacked elsewhere (other stamps) compares; the install script
 // (code-cache.js --if-stale) stamps the cache anew when the comparison holds.
+//
+// The cache file is read by the native helper when it is there (the one the library loads on its first
+// call, found as the library finds it and loaded with the same `require`, so it is loaded once): into
+// memory mapped with MAP_POPULATE, which puts its pages in place in one call instead of a page fault
+// per 4 KiB page as a plain read into fresh memory takes. Where a fault costs ~10 µs (a VM) that is
+// ~2 ms for the 1.2 MB; and the module's string stays in that memory (a Node-API external string)
+// instead of being copied into V8's heap (~1.5 ms more). Without the helper (not built yet, another
+// libc), fs reads the same bytes.
 //
 // With source maps enabled (`--enable-source-maps`, `process.setSourceMapsEnabled(true)`), a module is
 // `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled. With
 // RTNETLINK_CODE_CACHE=0 in the environment no cache is read (a user who trusts only the .cjs files).
 'use strict';
 const { createRequire } = require('node:module');
-const { readFileSync, statSync } = require('node:fs');
+const { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } = require('node:fs');
 const { Script } = require('node:vm');
 const { join } = require('node:path');
+// Resolved by scripts/bundle.mjs, which bundles it into load.cjs (tsc's output of native-path.ts).
+const { helperFiles } = require('../dist/lib/netlink/transport/native-path.js');
 
 /** What wraps a module when it is compiled here: the CommonJS module wrapper, on a line of its own. */
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
 const WRAPPER_TAIL = '\n})';
 const HEAD_BYTES = Buffer.from(WRAPPER_HEAD, 'latin1');
 const TAIL_BYTES = Buffer.from(WRAPPER_TAIL, 'latin1');
+
+/** The longest first line a cache file may have (bytes). */
+const HEADER_MAX = 512;
 
 /** A cache file's first line up to its stamp: the format, this V8 and this architecture. */
 const CACHE_KIND = `rtnetlink-code-cache 3 ${process.versions.v8} ${process.arch}`;
@@ -58,43 +71,108 @@ function cacheFile(stamp, source, payload) {
 
 /** A cache that cannot be used, and why. */
 function unusable(status) {
-  return { status, check: undefined, compiled: undefined, payload: undefined };
+  return { status, check: undefined, reader: undefined, compiled: undefined, payload: undefined };
+}
+
+/**
+ * The native helper (native/rtnetlink.c), or undefined when none loads: the first of the files the
+ * library's native.ts would try (lib/netlink/transport/native-path.ts) that loads, in that order.
+ * Loaded once per process with `process.dlopen`, as `require` does but without its resolution
+ * (~1 ms less); each module this file runs is handed it (`__adoptNativeBinding`), so the library does
+ * not load it again.
+ */
+let helper = null;
+function nativeHelper() {
+  if (helper === null) {
+    helper = undefined;
+    for (const file of helperFiles(join(__dirname, '..', '..')).files) {
+      const module = { exports: {} };
+      try {
+        process.dlopen(module, file);
+      } catch {
+        continue; // another libc's binary: the next one, as native.ts does
+      }
+      helper = module.exports;
+      break;
+    }
+  }
+  return helper;
+}
+
+/**
+ * `length` bytes of the open file `fd` from byte `offset`, as a Latin-1 string (`asString`) or a
+ * Uint8Array: read by the helper into pre-faulted memory when it can (see the header), else by fs,
+ * which then sets `how.reader` to `fs`. Undefined when the file ends early (truncated meanwhile).
+ */
+function readPart(fd, offset, length, asString, how) {
+  const native = nativeHelper();
+  // An older helper has no fileRead (a build from source that was not rebuilt).
+  if (native !== undefined && Object.hasOwn(native, 'fileRead')) {
+    const got = native.fileRead(fd, offset, length, asString);
+    if (typeof got === 'string') return got;
+    if (typeof got !== 'number') return new Uint8Array(got);
+    // -errno: read again with fs, which meets the same end of file or reads what mmap could not hold.
+  }
+  how.reader = 'fs';
+  const bytes = Buffer.allocUnsafeSlow(length);
+  for (let done = 0; done < length;) {
+    const n = readSync(fd, bytes, done, length - done, offset + done);
+    if (n === 0) return undefined;
+    done += n;
+  }
+  return asString ? bytes.latin1Slice(0, length) : bytes;
 }
 
 /**
  * What `file`'s cache offers: when it belongs to `file` and this process, the compiled string (the
- * wrapped module) and V8's payload, and how that was established (`stamp`: the file is the one the
- * cache was made beside; `content`: the module was compared); else why not.
+ * wrapped module) and V8's payload, how that was established (`stamp`: the file is the one the
+ * cache was made beside; `content`: the module was compared) and what read it (`helper`: the native
+ * helper, into pre-faulted memory; `fs`); else why not.
  */
 function readCache(file) {
   if (process.env.RTNETLINK_CODE_CACHE === '0') return unusable('disabled');
-  let cache;
+  let fd;
   try {
-    cache = readFileSync(`${file}.cache`);
+    fd = openSync(`${file}.cache`, 'r');
   } catch {
     return unusable('missing');
   }
-  const end = cache.indexOf(10);
-  if (end === -1 || end > 512) return unusable('stale');
-  const fields = cache.toString('latin1', 0, end).split(' ');
+  try {
+    return readOpenCache(fd, file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** {@link readCache} of the cache file open as `fd`. */
+function readOpenCache(fd, file) {
+  const head = Buffer.allocUnsafe(HEADER_MAX);
+  const end = head.subarray(0, readSync(fd, head, 0, HEADER_MAX, 0)).indexOf(10);
+  if (end === -1) return unusable('stale');
+  const fields = head.latin1Slice(0, end).split(' ');
   if (fields.length !== 7 || fields.slice(0, 4).join(' ') !== CACHE_KIND) return unusable('stale');
   const compiledLength = Number(fields[5]);
   const payloadLength = Number(fields[6]);
   const start = end + 1;
   const stop = start + compiledLength;
-  if (!Number.isSafeInteger(compiledLength) || !Number.isSafeInteger(payloadLength) || compiledLength < HEAD_BYTES.length + TAIL_BYTES.length || cache.length !== stop + payloadLength) return unusable('stale');
-  if (!cache.subarray(start, start + HEAD_BYTES.length).equals(HEAD_BYTES) || !cache.subarray(stop - TAIL_BYTES.length, stop).equals(TAIL_BYTES)) return unusable('stale');
+  if (!Number.isSafeInteger(compiledLength) || !Number.isSafeInteger(payloadLength) || compiledLength < HEAD_BYTES.length + TAIL_BYTES.length || payloadLength < 0 || fstatSync(fd).size !== stop + payloadLength) return unusable('stale');
+  const how = { reader: 'helper' };
+  const compiled = readPart(fd, start, compiledLength, true, how);
+  if (compiled === undefined || !compiled.startsWith(WRAPPER_HEAD) || !compiled.endsWith(WRAPPER_TAIL)) return unusable('stale');
   let check = 'stamp';
   if (fields[4] === '-' || fields[4] !== stampOf(file)) {
-    if (!readFileSync(file).equals(cache.subarray(start + HEAD_BYTES.length, stop - TAIL_BYTES.length))) return unusable('stale');
+    if (readFileSync(file, 'latin1') !== compiled.slice(WRAPPER_HEAD.length, compiled.length - WRAPPER_TAIL.length)) return unusable('stale');
     check = 'content';
   }
-  return { status: 'accepted', check, compiled: cache.toString('latin1', start, stop), payload: cache.subarray(stop) };
+  const payload = readPart(fd, stop, payloadLength, false, how);
+  if (payload === undefined) return unusable('stale');
+  return { status: 'accepted', check, reader: how.reader, compiled, payload };
 }
 
 /**
  * Compiles `file` (from its cache when it may) and runs it; returns its exports, what the cache did,
- * how it was checked, the compiled script and the payload it used.
+ * how it was checked and read, and the compiled script. (Not the payload: kept, it would hold its
+ * ~450 KB for the life of the process.)
  */
 function compileAndRun(file) {
   const cache = readCache(file);
@@ -109,7 +187,10 @@ function compileAndRun(file) {
   const status = cache.status === 'accepted' && script.cachedDataRejected === true ? 'rejected' : cache.status;
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, __dirname);
-  return { exports: module.exports, status, check: status === 'accepted' ? cache.check : undefined, script, payload: cache.payload };
+  // Own properties only: nothing inherited from a polluted Object.prototype is called.
+  if (helper !== null && helper !== undefined && Object.hasOwn(module.exports, '__adoptNativeBinding')) module.exports.__adoptNativeBinding(helper);
+  const accepted = status === 'accepted';
+  return { exports: module.exports, status, check: accepted ? cache.check : undefined, reader: accepted ? cache.reader : undefined, script };
 }
 
 /** What each module's loading gave, by file name. */
@@ -120,15 +201,15 @@ const loaded = new Map();
  * to its code cache — `accepted` (used), `rejected` (V8 refused it: other V8 flags), `stale` (made
  * for another file, V8 or architecture, or damaged), `missing`, `disabled` (RTNETLINK_CODE_CACHE=0),
  * or `bypassed` (source maps are enabled: the module was `require`d) — how an accepted cache was
- * matched to the module (`check`: `stamp` or `content`), its compiled script and the cache's V8
- * payload (undefined when `require`d or when there was none).
+ * matched to the module (`check`: `stamp` or `content`), what read it (`reader`: `helper` or `fs`)
+ * and its compiled script (undefined when `require`d).
  */
 function loadScript(name) {
   let entry = loaded.get(name);
   if (entry === undefined) {
     const file = join(__dirname, name);
     entry = process.sourceMapsEnabled === true
-      ? { exports: require(file), status: 'bypassed', check: undefined, script: undefined, payload: undefined }
+      ? { exports: require(file), status: 'bypassed', check: undefined, reader: undefined, script: undefined }
       : compileAndRun(file);
     loaded.set(name, entry);
   }
@@ -137,9 +218,10 @@ function loadScript(name) {
 
 exports.loadScript = loadScript;
 
-/** How code-cache.js lays out the cache files this module reads, and the stamp they carry. */
+/** How code-cache.js lays out the cache files this module reads, the stamp they carry, and what one offers. */
 exports.cacheFile = cacheFile;
 exports.stampOf = stampOf;
+exports.readCache = readCache;
 
 /** Everything both entry points export (library.cjs): the root's exports, and the sandbox's as `sandbox`. */
 Object.defineProperty(exports, 'library', { enumerable: true, get: () => loadScript('library.cjs').exports });

@@ -7,7 +7,7 @@
 // (package.spec.ts installs the packed tarball and uses the bundles from a consumer project.)
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -114,9 +114,9 @@ test('an entry point loads load.cjs and nothing else; load.cjs compiles library.
   t.deepEqual(readdirSync(bundleDir).sort(), BUNDLE_FILES);
 });
 
-/** Runs `code` (an ES module) in a fresh node with `args`; returns its stdout, parsed as JSON. */
-async function inFreshNode(t: ExecutionContext, code: string, args: string[] = []): Promise<unknown> {
-  const r = await run(process.execPath, [...args, '--input-type=module', '-e', code]);
+/** Runs `code` (an ES module) in a fresh node with `args` (and `env` added); returns its stdout, parsed as JSON. */
+async function inFreshNode(t: ExecutionContext, code: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<unknown> {
+  const r = await run(process.execPath, [...args, '--input-type=module', '-e', code], { env: { ...process.env, ...env } });
   t.is(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -147,7 +147,20 @@ test('a fresh process compiles the library and the command from the code caches 
   t.is(await inFreshNode(t, viaEntry), 'accepted');
 });
 
+/**
+ * What makes a copy of the bundle (in a temporary folder, where no native helper is beside it) read
+ * its cache with the repository's helper, or with fs only.
+ */
+const READERS: ReadonlyArray<[string, NodeJS.ProcessEnv]> = [['fs', {}], ['helper', { RTNETLINK_PREBUILD: root }]];
+
 test('the cache is used only for exactly its library.cjs and this V8: an edit of the same length, another V8, a damaged or missing cache compile from source', async (t) => {
+  for (const [reader, env] of READERS) await damagedCaches(t, reader, env);
+});
+
+/** The cases of the test above, the cache read by `reader` (under `env`). */
+async function damagedCaches(t: ExecutionContext, reader: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const inFresh = (code: string): Promise<unknown> => inFreshNode(t, code, [], env);
+  t.deepEqual(await inFresh(readerScript(bundleDir)), { status: 'accepted', reader: 'helper' }, 'the build\'s own cache, beside the helper');
   const copy = (): string => {
     const dir = tempDir(t, 'rtnl-bundle-');
     cpSync(bundleDir, dir, { recursive: true });
@@ -158,28 +171,30 @@ test('the cache is used only for exactly its library.cjs and this V8: an edit of
   const library = readFileSync(join(edited, 'library.cjs'), 'latin1');
   t.is(library.split('[1,"EPERM",').length, 2, 'the errno table as the test expects it');
   writeFileSync(join(edited, 'library.cjs'), library.replace('[1,"EPERM",', '[1,"EPERX",'), 'latin1');
-  t.deepEqual(await inFreshNode(t, statusScript(edited)), { codeCache: 'stale', eperm: 'EPERX', sandbox: 'function' });
+  t.deepEqual(await inFresh(statusScript(edited)), { codeCache: 'stale', eperm: 'EPERX', sandbox: 'function' }, reader);
   // Made by another V8.
   const otherV8 = copy();
   const cache = readFileSync(join(otherV8, 'library.cjs.cache'));
   const header = cache.toString('latin1', 0, cache.indexOf(10));
   t.true(header.includes(` ${process.versions.v8} `), header);
   writeFileSync(join(otherV8, 'library.cjs.cache'), Buffer.from(cache.toString('latin1').replace(` ${process.versions.v8} `, ' 1.2.3.4-other '), 'latin1'));
-  t.deepEqual(await inFreshNode(t, statusScript(otherV8)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  t.deepEqual(await inFresh(statusScript(otherV8)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, reader);
   // Truncated, garbage, missing.
   const truncated = copy();
   truncateSync(join(truncated, 'library.cjs.cache'), cache.length - 1000);
-  t.deepEqual(await inFreshNode(t, statusScript(truncated)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  t.deepEqual(await inFresh(statusScript(truncated)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, reader);
   const garbage = copy();
   writeFileSync(join(garbage, 'library.cjs.cache'), Buffer.alloc(4096, 0x41));
-  t.deepEqual(await inFreshNode(t, statusScript(garbage)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  t.deepEqual(await inFresh(statusScript(garbage)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, reader);
   const empty = copy();
   writeFileSync(join(empty, 'library.cjs.cache'), '');
-  t.deepEqual(await inFreshNode(t, statusScript(empty)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' });
+  t.deepEqual(await inFresh(statusScript(empty)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, reader);
   const missing = copy();
   rmSync(join(missing, 'library.cjs.cache'));
-  t.deepEqual(await inFreshNode(t, statusScript(missing)), { codeCache: 'missing', eperm: 'EPERM', sandbox: 'function' });
-});
+  t.deepEqual(await inFresh(statusScript(missing)), { codeCache: 'missing', eperm: 'EPERM', sandbox: 'function' }, reader);
+  // An intact copy: compared, used, read by `reader`.
+  t.deepEqual(await inFresh(readerScript(copy())), { status: 'accepted', reader }, reader);
+}
 
 /** A script printing how load.cjs in `dir` matched library.cjs's cache, and `errnoName(1)`. */
 function checkScript(dir: string): string {
@@ -188,6 +203,41 @@ function checkScript(dir: string): string {
     'console.log(JSON.stringify({ status, check: check ?? null, eperm: library.errnoName(1) }));',
   ].join('\n');
 }
+
+/** A script printing whether load.cjs in `dir` used library.cjs's cache, and what read it. */
+function readerScript(dir: string): string {
+  return [
+    `const { status, reader } = (await import(${JSON.stringify(pathToFileURL(join(dir, 'load.cjs')).href)})).loadScript('library.cjs');`,
+    'console.log(JSON.stringify({ status, reader: reader ?? null }));',
+  ].join('\n');
+}
+
+test('the native helper reads the cache when one loads; a binary that does not load is passed over and fs reads it', async (t) => {
+  // A folder of prebuilt binaries holding only a file that is no shared object.
+  const prebuilds = tempDir(t, 'rtnl-prebuilds-');
+  const folder = join(prebuilds, 'prebuilds', `${process.platform}-${process.arch}`);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'rtnetlink.glibc.node'), 'not an ELF file');
+  writeFileSync(join(folder, 'rtnetlink.musl.node'), '');
+  const env = { PREBUILDS_ONLY: '1', RTNETLINK_PREBUILD: prebuilds };
+  t.deepEqual(await inFreshNode(t, readerScript(bundleDir), [], env), { status: 'accepted', reader: 'fs' });
+  t.deepEqual(await inFreshNode(t, statusScript(bundleDir), [], env), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' });
+  t.deepEqual(await inFreshNode(t, readerScript(bundleDir)), { status: 'accepted', reader: 'helper' });
+});
+
+test('the library takes the helper the loader loaded: its first call loads no binary; without a cache it loads its own', async (t) => {
+  // Node's module cache shows a .node file only when the library `require`d one (the loader uses process.dlopen).
+  const script = [
+    "import { createRequire } from 'node:module';",
+    `const { RtNetlink } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'rtnetlink.cjs')).href)});`,
+    'const nl = await RtNetlink.open();',
+    "const lo = await nl.links.get('lo');",
+    'nl.close();',
+    "console.log(JSON.stringify({ lo: lo.ifindex, required: Object.keys(createRequire(import.meta.url).cache).filter((k) => k.endsWith('.node')).length }));",
+  ].join('\n');
+  t.deepEqual(await inFreshNode(t, script), { lo: 1, required: 0 });
+  t.deepEqual(await inFreshNode(t, script, [], { RTNETLINK_CODE_CACHE: '0' }), { lo: 1, required: 1 });
+});
 
 test('the cache skips comparing library.cjs only while it is the very file the cache was stamped for; the install script stamps a copy', async (t) => {
   // The build stamped its cache: no comparison.
@@ -230,12 +280,21 @@ test('loading reads no option from a polluted Object.prototype', async (t) => {
   cpSync(bundleDir, missing, { recursive: true });
   rmSync(join(missing, 'library.cjs.cache'));
   const pollute = [
-    "for (const k of ['payload', 'cachedData', 'produceCachedData', 'importModuleDynamically', 'lineOffset', 'columnOffset', 'filename', 'status', 'exports'])",
+    "for (const k of ['payload', 'cachedData', 'produceCachedData', 'importModuleDynamically', 'lineOffset', 'columnOffset', 'filename', 'status', 'exports', 'reader'])",
     "  Object.defineProperty(Object.prototype, k, { value: Buffer.from('polluted'), writable: true, configurable: true, enumerable: false });",
+    // Functions the loader calls when a module or the helper has them: only their own are called.
+    'globalThis.calls = 0;',
+    "for (const k of ['__adoptNativeBinding', 'fileRead'])",
+    '  Object.defineProperty(Object.prototype, k, { value: () => { globalThis.calls++; return 0; }, writable: true, configurable: true, enumerable: false });',
   ].join('\n');
   for (const [dir, status] of [[bundleDir, 'accepted'], [missing, 'missing']] as const) {
     t.deepEqual(await inFreshNode(t, `${pollute}\n${statusScript(dir)}`), { codeCache: status, eperm: 'EPERM', sandbox: 'function' }, status);
   }
+  // The helper has its own fileRead and the library its own __adoptNativeBinding; the command's
+  // module (cli.cjs) likewise: none of the polluted functions runs.
+  const calls = `${pollute}\nconst { loadScript } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.cjs')).href)});\n` +
+    "console.log(JSON.stringify([loadScript('library.cjs').reader, loadScript('cli.cjs').reader, globalThis.calls]));";
+  t.deepEqual(await inFreshNode(t, calls), ['helper', 'helper', 0]);
 });
 
 test('RTNETLINK_CODE_CACHE=0 reads no cache: the library compiles from source', async (t) => {

@@ -20,6 +20,9 @@ import { ROUTE_COMMANDS, ROUTE_USAGE } from './route.js';
 import { RULE_COMMANDS, RULE_USAGE } from './rule.js';
 import { TUNTAP_COMMANDS, TUNTAP_USAGE } from './tuntap.js';
 
+/** For dist/bundle/load.cjs only: the native helper it loaded to read cli.cjs's code cache. */
+export { adoptNativeBinding as __adoptNativeBinding } from '../netlink/transport/native.js';
+
 /** Usage of `rtnl`. */
 export const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl bench [ BENCHMARK OPTIONS ]

@@ -165,6 +165,8 @@ export class FakeKernel implements NativeBinding {
   procSysOpen(): number { return -38; }
   packetOpen(): number { return -38; }
   packetSend(): number { return -38; }
+  /** The library reads no files through the helper (the package's loader does): ENOSYS. */
+  fileRead(): number { return -38; }
 }
 
 function parse(d: Buffer): SentMessage[] {

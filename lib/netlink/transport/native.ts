@@ -6,8 +6,9 @@
  * syscall). Only `invokeInNamespace` throws, because it must return the value of a JS function.
  * Everything else about netlink — every byte of every message — lives in TypeScript.
  *
- * The binding is loaded on first use, never at import time, and can be replaced for tests with
- * {@link setNativeBinding}.
+ * The binding is loaded on first use, or handed over by the package's loader (dist/bundle/load.cjs
+ * loads the helper at import to read the code cache with {@link NativeBinding.fileRead}; see
+ * {@link adoptNativeBinding}), and can be replaced for tests with {@link setNativeBinding}.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -137,8 +138,20 @@ export interface NativeBinding {
    * (host order), out of link `ifindex` of the packet socket's namespace. Returns the bytes sent.
    */
   packetSend(fd: number, ifindex: number, protocol: number, buf: Uint8Array, offset: number, length: number): number;
+  /**
+   * `length` bytes (at most 256 MiB) of the file `fd` from byte `offset`, read (pread) into fresh
+   * memory mapped with MAP_POPULATE: its pages are put in place by one call instead of a page fault
+   * per 4 KiB page (~10 µs each on some VMs). Returns a Latin-1 string over that memory (`asString`;
+   * an external string, not copied into V8's heap, on Node ≥ 20.4) or an ArrayBuffer over it, either
+   * unmapped when collected; `-EIO` when the file ends first, another `-errno` when mmap or pread
+   * fails. The package's loader reads the code cache with it (scripts/library-loader.cjs).
+   */
+  fileRead(fd: number, offset: number, length: number, asString: boolean): string | ArrayBuffer | number;
 }
 
+/** The helper as loaded: by {@link loadBinding}, or the one the package's loader handed over. */
+let loaded: NativeBinding | undefined;
+/** What {@link native} returns: `loaded`, or a test's replacement. */
 let binding: NativeBinding | undefined;
 
 /**
@@ -192,14 +205,26 @@ export function native(): NativeBinding {
     // Netlink speaks host byte order; the codecs write little-endian (x86-64, arm64, riscv64 …).
     // (Not node:os's endianness(): loading node:os costs every import ~0.3 ms.)
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('rtnetlink: only little-endian hosts are supported (netlink uses host byte order)');
-    binding = loadBinding();
+    binding = loaded ??= loadBinding();
   }
   return binding;
 }
 
 /**
+ * Takes the helper the package's loader (dist/bundle/load.cjs) already loaded with `process.dlopen`
+ * to read the code cache, found as {@link loadBinding} finds it (native-path.ts): the first call then
+ * does not load it again (a `require` of it costs a fresh process ~1.5 ms). Ignored once a helper is
+ * loaded.
+ *
+ * @internal
+ */
+export function adoptNativeBinding(helper: NativeBinding): void {
+  loaded ??= helper;
+}
+
+/**
  * Replaces the binding (tests use this to simulate syscall failures); `undefined` restores the real
- * one on next use.
+ * one (loaded on next use if it never was).
  */
 export function setNativeBinding(replacement: NativeBinding | undefined): void {
   binding = replacement;
