@@ -5,8 +5,6 @@
 import { ValidationError } from './errors.js';
 import type { NlWriter } from './writer.js';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** The value of each ASCII hex digit (`0`-`9`, `a`-`f`, `A`-`F`) by character code; -1 for any other. */
 const HEX_VALUE = (() => {
   const t = new Int8Array(128).fill(-1);
@@ -31,7 +29,10 @@ export function formatMac(buf: Uint8Array, off = 0, len = buf.length - off): str
       DIGIT[d >> 4]!, DIGIT[d & 15]!, 58, DIGIT[e >> 4]!, DIGIT[e & 15]!, 58, DIGIT[f >> 4]!, DIGIT[f & 15]!);
   }
   let s = '';
-  for (let i = 0; i < len; i++) s += (i === 0 ? '' : ':') + HEX[buf[off + i]!];
+  for (let i = 0; i < len; i++) {
+    const x = buf[off + i]!;
+    s += (i === 0 ? '' : ':') + String.fromCharCode(DIGIT[x >> 4]!, DIGIT[x & 15]!);
+  }
   return s;
 }
 

@@ -7,15 +7,14 @@ import { ValidationError } from './errors.js';
 /** IFNAMSIZ - 1: the longest interface name in bytes. */
 export const IFNAMSIZ_MAX = 15;
 
-/** A lone UTF-16 surrogate (in `u` mode a surrogate pair is one code point and does not match). */
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
 /**
  * Whether `s` holds a lone UTF-16 surrogate: UTF-8 has no encoding for one, and Buffer writes U+FFFD
- * in its place, so the kernel would get another name than the one given.
+ * in its place, so the kernel would get another name than the one given. (`isWellFormed`, not a
+ * `/\p{Surrogate}/u` made at import: V8 builds that regular expression's class from ICU's tables,
+ * ~0.3 ms of every process's start.)
  */
 export function hasLoneSurrogate(s: string): boolean {
-  return LONE_SURROGATE.test(s);
+  return !s.isWellFormed();
 }
 
 /** A link given by name or by ifindex. */

@@ -79,6 +79,12 @@ test('prefixes: lengths, defaults, host bits, containment', (t) => {
 test('MAC addresses', (t) => {
   t.deepEqual([...parseMac('mac', '02:00:0A:ff:00:01')], [2, 0, 10, 255, 0, 1]);
   t.is(formatMac(Uint8Array.from([2, 0, 10, 255, 0, 1])), '02:00:0a:ff:00:01');
+  // Other lengths (InfiniBand's 20 bytes, a tunnel's 4) and a window into a larger buffer.
+  const bytes = Uint8Array.from({ length: 20 }, (_, i) => (i * 37 + 9) & 255);
+  t.is(formatMac(bytes), [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':'));
+  t.is(formatMac(bytes, 3, 4), [...bytes.subarray(3, 7)].map((b) => b.toString(16).padStart(2, '0')).join(':'));
+  t.is(formatMac(Uint8Array.from([0, 15, 16, 255]), 0, 4), '00:0f:10:ff');
+  t.is(formatMac(bytes, 5, 0), '');
   for (const bad of ['02:00:00:00:00', '02:00:00:00:00:00:00', '2:0:0:0:0:1', '02-00-00-00-00-01', 'zz:00:00:00:00:01', 7]) {
     t.throws(() => parseMac('mac', bad), { instanceOf: ValidationError, message: /^mac: / });
   }

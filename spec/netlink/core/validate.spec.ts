@@ -1,7 +1,7 @@
 // Input checks shared by every family (no kernel, no privileges): the copies options are read from.
 import test from 'ava';
 import { ValidationError } from '../../../lib/netlink/core/errors.js';
-import { checkObject, snapshotPlainData } from '../../../lib/netlink/core/validate.js';
+import { checkObject, hasLoneSurrogate, snapshotPlainData } from '../../../lib/netlink/core/validate.js';
 
 test('checkObject returns a copy of the own enumerable properties, each getter run once, and refuses what is not a plain object', (t) => {
   let reads = 0;
@@ -88,4 +88,9 @@ test('snapshotPlainData of a cycle stops copying at a fixed depth instead of rec
   }
   t.is(at, cyclic);
   t.true(depth > 1 && depth < 100);
+});
+
+test('hasLoneSurrogate: a high or low surrogate without its partner, anywhere; pairs and plain text are not', (t) => {
+  for (const s of ['\ud800', 'a\udc00b', 'x\ud83d', '\ude00\ud83d', 'eth\udbff']) t.true(hasLoneSurrogate(s), JSON.stringify(s));
+  for (const s of ['', 'eth0', '\ud83d\ude00', 'v\u00e9th\ud83d\ude00', '\udbff\udfff', '\u0000']) t.false(hasLoneSurrogate(s), JSON.stringify(s));
 });

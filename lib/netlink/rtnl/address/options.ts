@@ -174,11 +174,9 @@ function checkScope(field: string, value: unknown, v4: boolean): number {
   return n;
 }
 
-/** The flag names a request can set on an address of each family (for error messages). */
+/** The flag names a request can set on an address with flag bits `bits` settable (for error messages; made when one is thrown, not at import). */
 const settableNames = (bits: number): string =>
   ADDRESS_FLAGS.names().filter((name) => name !== 'temporary' && (ADDRESS_FLAGS.value(name)! & bits) !== 0).join(', ');
-const SETTABLE_V4_NAMES = settableNames(SETTABLE_IPV4_ADDRESS_FLAGS);
-const SETTABLE_V6_NAMES = settableNames(SETTABLE_IPV6_ADDRESS_FLAGS);
 
 function checkFlags(field: string, value: unknown, v4: boolean): number {
   const list = checkArray(field, value, 'flag names');
@@ -188,7 +186,7 @@ function checkFlags(field: string, value: unknown, v4: boolean): number {
     const name = list[i];
     const bit = typeof name === 'string' ? ADDRESS_FLAGS.value(name) : undefined;
     if (bit === undefined || (bit & settable) === 0) {
-      throw new ValidationError(`${field}[${i}]`, name, `not a flag a request can set on an IPv${v4 ? 4 : 6} address (known: ${v4 ? SETTABLE_V4_NAMES : SETTABLE_V6_NAMES})`);
+      throw new ValidationError(`${field}[${i}]`, name, `not a flag a request can set on an IPv${v4 ? 4 : 6} address (known: ${settableNames(settable)})`);
     }
     flags |= bit;
   }
