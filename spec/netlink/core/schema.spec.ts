@@ -6,8 +6,8 @@ import { AttrSet, attr, flag, ip, mac, multi, nest, string, u16, u32, u64, u8 } 
 import { NlWriter } from '../../../lib/netlink/core/writer.js';
 import { attr as a, bytes, cstr, nlmsg, u16 as b16, u32 as b32, u64 as b64 } from '../../helpers/bytes.js';
 
-const inner = new AttrSet('inner', { names: multi(1, string) });
-const set = new AttrSet('test', {
+const inner = new AttrSet('inner', () => ({ names: multi(1, string) }));
+const set = new AttrSet('test', () => ({
   name: attr(1, string),
   mtu: attr(2, u32),
   mode: attr(3, u8),
@@ -17,7 +17,7 @@ const set = new AttrSet('test', {
   addr: attr(7, ip),
   on: attr(8, flag),
   list: attr(9, nest(inner), { flagged: true }),
-});
+}));
 
 const golden = bytes(
   a(1, cstr('eth0')),
@@ -70,7 +70,7 @@ test('a repeated single-valued attribute is kept raw rather than lost', (t) => {
 
 test('wrong payload sizes are DecodeErrors naming the attribute path', (t) => {
   const raw = a(9, a(1, cstr('ok')), a(2, [1, 2]));
-  const twoLevel = new AttrSet('outer', { inner: attr(9, nest(new AttrSet('in', { a: attr(1, string), b: attr(2, u32) }))) });
+  const twoLevel = new AttrSet('outer', () => ({ inner: attr(9, nest(new AttrSet('in', () => ({ a: attr(1, string), b: attr(2, u32) })))) }));
   const e = t.throws(() => twoLevel.decode(raw, 0, raw.length), { instanceOf: DecodeError });
   t.is(e.path, 'outer.inner.b');
 });
@@ -133,7 +133,7 @@ test('views serialise to JSON: bigints as decimal strings, bytes as hex', async 
 });
 
 test('a set with an attribute number defined twice throws when it is first used, naming the set', (t) => {
-  const set = new AttrSet('twice', { a: attr(1, u8), b: attr(1, u16) });
+  const set = new AttrSet('twice', () => ({ a: attr(1, u8), b: attr(1, u16) }));
   t.throws(() => set.fieldOf(1), { message: 'twice: attribute 1 defined twice' });
 });
 

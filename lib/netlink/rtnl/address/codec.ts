@@ -183,7 +183,7 @@ function cacheinfoField(key: keyof IfaCacheInfo, x: unknown): number {
 }
 
 /** The IFA_* attribute set. */
-export const addressAttrs = new AttrSet('address', {
+export const addressAttrs = new AttrSet('address', () => ({
   address: attr(IFA_ADDRESS, ip),
   local: attr(IFA_LOCAL, ip),
   label: attr(IFA_LABEL, string),
@@ -195,7 +195,7 @@ export const addressAttrs = new AttrSet('address', {
   rtPriority: attr(IFA_RT_PRIORITY, u32),
   targetNetnsid: attr(IFA_TARGET_NETNSID, s32),
   proto: attr(IFA_PROTO, u8),
-});
+}));
 
 /** The decoded IFA_* attributes of an address message. */
 export type AddressAttributes = AttrValues<typeof addressAttrs.defs>;

@@ -12,8 +12,6 @@ import type { NlWriter } from '../../core/writer.js';
 import { addressAttrs, writeIfAddrMsg } from './codec.js';
 import type { CheckedAddress } from './options.js';
 
-const A = addressAttrs.defs;
-
 /** Writes one attribute with its schema definition: its number and its value codec. */
 function put<T>(w: NlWriter, def: AttrDef<T>, value: T, path: string): void {
   def.element.encode(w, def.type, value, path);
@@ -30,6 +28,7 @@ function putIp(w: NlWriter, def: AttrDef<string>, bytes: Uint8Array): void {
  * IFA_ADDRESS = local, a computed broadcast, IFA_CACHEINFO.
  */
 export function writeAddAddress(w: NlWriter, c: CheckedAddress, ifindex: number): void {
+  const A = addressAttrs.defs;
   writeIfAddrMsg(w, c.family, c.prefixlen, c.flags & 0xff, c.scope, ifindex);
   putIp(w, A.local, c.local);
   if (c.peer !== undefined) putIp(w, A.address, c.peer);
@@ -51,6 +50,7 @@ export function writeAddAddress(w: NlWriter, c: CheckedAddress, ifindex: number)
  * (IFA_ADDRESS), IFA_LABEL, IFA_ADDRESS = local. The kernel matches on these only.
  */
 export function writeDelAddress(w: NlWriter, c: CheckedAddress, ifindex: number): void {
+  const A = addressAttrs.defs;
   writeIfAddrMsg(w, c.family, c.prefixlen, 0, 0, ifindex);
   putIp(w, A.local, c.local);
   if (c.peer !== undefined) putIp(w, A.address, c.peer);

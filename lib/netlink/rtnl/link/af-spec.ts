@@ -40,12 +40,12 @@ export const IN6_ADDR_GEN_MODES = new EnumTable('address generation mode', [
 export type AddrGenMode = 'eui64' | 'none' | 'stable_secret' | 'random' | number;
 
 /** AF_INET: IFLA_INET_CONF is the devconf array (index i is IPV4_DEVCONF_* i + 1). */
-export const inetAfAttrs = new AttrSet('af_inet', {
+export const inetAfAttrs = new AttrSet('af_inet', () => ({
   conf: attr(IFLA_INET_CONF, s32Array),
-});
+}));
 
 /** AF_INET6 (and the IFLA_PROTINFO of AF_INET6 link messages). */
-export const inet6AfAttrs = new AttrSet('af_inet6', {
+export const inet6AfAttrs = new AttrSet('af_inet6', () => ({
   /** IFLA_INET6_FLAGS: IF_RA_* / IF_READY … of the inet6 device. */
   flags: attr(IFLA_INET6_FLAGS, u32),
   /** IFLA_INET6_CONF: the devconf array (index i is DEVCONF_* i). */
@@ -60,20 +60,20 @@ export const inet6AfAttrs = new AttrSet('af_inet6', {
   token: attr(IFLA_INET6_TOKEN, ip6),
   addrGenMode: attr(IFLA_INET6_ADDR_GEN_MODE, enumOf(u8, IN6_ADDR_GEN_MODES)),
   raMtu: attr(IFLA_INET6_RA_MTU, u32),
-});
+}));
 
 /** AF_MCTP. */
-export const mctpAfAttrs = new AttrSet('af_mctp', {
+export const mctpAfAttrs = new AttrSet('af_mctp', () => ({
   net: attr(IFLA_MCTP_NET, u32),
   physBinding: attr(IFLA_MCTP_PHYS_BINDING, u8),
-});
+}));
 
 /** IFLA_AF_SPEC of AF_UNSPEC link messages, keyed by family. */
-export const afSpecAttrs = new AttrSet('af_spec', {
+export const afSpecAttrs = new AttrSet('af_spec', () => ({
   inet: attr(AF_INET, nest(inetAfAttrs)),
   inet6: attr(AF_INET6, nest(inet6AfAttrs)),
   mctp: attr(AF_MCTP, nest(mctpAfAttrs)),
-});
+}));
 
 /** The decoded IFLA_AF_SPEC of an AF_UNSPEC link message. */
 export type LinkAfSpec = AttrValues<typeof afSpecAttrs.defs>;

@@ -174,12 +174,12 @@ const linkIfmap: FieldCodec<LinkIfmap> = {
 };
 
 /** IFLA_PROP_LIST: alternative names. */
-export const linkPropAttrs = new AttrSet('link_prop', {
+export const linkPropAttrs = new AttrSet('link_prop', () => ({
   altIfnames: multi(C.IFLA_ALT_IFNAME, string),
-});
+}));
 
 /** IFLA_XDP: the XDP program attached to the link (enum IFLA_XDP_*). */
-export const linkXdpAttrs = new AttrSet('link_xdp', {
+export const linkXdpAttrs = new AttrSet('link_xdp', () => ({
   /** IFLA_XDP_FD: the program's file descriptor (requests only; -1 detaches). */
   fd: attr(C.IFLA_XDP_FD, s32),
   /** IFLA_XDP_ATTACHED: `'none'`, `'drv'`, `'skb'`, `'hw'`, `'multi'` (XDP_ATTACHED_*). */
@@ -196,18 +196,18 @@ export const linkXdpAttrs = new AttrSet('link_xdp', {
   hwProgId: attr(C.IFLA_XDP_HW_PROG_ID, u32),
   /** IFLA_XDP_EXPECTED_FD: replace only this program's fd (requests only). */
   expectedFd: attr(C.IFLA_XDP_EXPECTED_FD, s32),
-});
+}));
 
 /** IFLA_PROTO_DOWN_REASON: the reason bits of a protodown link (enum IFLA_PROTO_DOWN_REASON_*). */
-export const linkProtoDownReasonAttrs = new AttrSet('link_proto_down_reason', {
+export const linkProtoDownReasonAttrs = new AttrSet('link_proto_down_reason', () => ({
   mask: attr(C.IFLA_PROTO_DOWN_REASON_MASK, u32),
   value: attr(C.IFLA_PROTO_DOWN_REASON_VALUE, u32),
-});
+}));
 
 /** IFLA_DPLL_PIN: the DPLL pin feeding the link's clock (linux/dpll.h). */
-export const linkDpllPinAttrs = new AttrSet('link_dpll_pin', {
+export const linkDpllPinAttrs = new AttrSet('link_dpll_pin', () => ({
   id: attr(C.DPLL_A_PIN_ID, u32),
-});
+}));
 
 /**
  * VETH_INFO_PEER's payload, a whole link body: {@link linkBody}, defined below and called only at
@@ -230,9 +230,10 @@ export const linkAfSpec: FieldCodec<LinkAfSpec> = nest(afSpecAttrs);
 /**
  * The IFLA_* attributes every link message family shares. IFLA_PROTINFO and IFLA_AF_SPEC mean
  * different things per ifi_family, so each family's set adds them under its own field names.
- * Field names follow `ip -j` in camelCase where it names them.
+ * Field names follow `ip -j` in camelCase where it names them. Made by each set that uses them, when
+ * it is first used.
  */
-const commonLinkDefs = {
+const commonLinkDefs = () => ({
   address: attr(C.IFLA_ADDRESS, mac),
   broadcast: attr(C.IFLA_BROADCAST, mac),
   ifname: attr(C.IFLA_IFNAME, string),
@@ -302,33 +303,33 @@ const commonLinkDefs = {
   netnsImmutable: attr(C.IFLA_NETNS_IMMUTABLE, u8),
   headroom: attr(C.IFLA_HEADROOM, u16),
   tailroom: attr(C.IFLA_TAILROOM, u16),
-};
+});
 
 /** The IFLA_* attribute set of AF_UNSPEC link messages (`ip link`, RTM_GETLINK dumps). */
-export const linkAttrs = new AttrSet('link', {
-  ...commonLinkDefs,
+export const linkAttrs = new AttrSet('link', () => ({
+  ...commonLinkDefs(),
   /** IFLA_PROTINFO: unused in AF_UNSPEC messages, kept raw. */
   protinfo: attr(C.IFLA_PROTINFO, binary),
   /** IFLA_AF_SPEC: per-family state (inet devconf, inet6 flags, addrgenmode …). */
   afSpec: attr(C.IFLA_AF_SPEC, linkAfSpec),
-});
+}));
 
 /**
  * The IFLA_* attribute set of AF_BRIDGE link messages (`bridge link`, port notifications): the
  * port options in IFLA_PROTINFO (`brport`) and the VLANs in IFLA_AF_SPEC (`bridgeAfSpec`).
  */
-export const bridgeLinkAttrs = new AttrSet('link', {
-  ...commonLinkDefs,
+export const bridgeLinkAttrs = new AttrSet('link', () => ({
+  ...commonLinkDefs(),
   brport: attr(C.IFLA_PROTINFO, nest(bridgePortAttrs), { flagged: true }),
   bridgeAfSpec: attr(C.IFLA_AF_SPEC, nest(bridgeAfSpecAttrs)),
-});
+}));
 
 /** The IFLA_* attribute set of AF_INET6 link messages (RTNLGRP_IPV6_IFINFO): IFLA_PROTINFO is IFLA_INET6_*. */
-export const inet6LinkAttrs = new AttrSet('link', {
-  ...commonLinkDefs,
+export const inet6LinkAttrs = new AttrSet('link', () => ({
+  ...commonLinkDefs(),
   inet6: attr(C.IFLA_PROTINFO, nest(inet6AfAttrs)),
   afSpec: attr(C.IFLA_AF_SPEC, linkAfSpec),
-});
+}));
 
 /** The attribute set of link messages of family `family` (ifi_family). */
 export function linkAttrsFor(family: number): AttrSet<AttrDefs> {
@@ -341,8 +342,8 @@ export function linkAttrsFor(family: number): AttrSet<AttrDefs> {
  * messages, `brport`/`bridgeAfSpec` in AF_BRIDGE ones, `inet6` in AF_INET6 ones.
  */
 export type LinkAttributes = AttrValues<typeof linkAttrs.defs>
-  & Omit<AttrValues<typeof bridgeLinkAttrs.defs>, keyof typeof commonLinkDefs | 'unknown'>
-  & Omit<AttrValues<typeof inet6LinkAttrs.defs>, keyof typeof commonLinkDefs | 'unknown' | 'afSpec'>;
+  & Omit<AttrValues<typeof bridgeLinkAttrs.defs>, keyof ReturnType<typeof commonLinkDefs> | 'unknown'>
+  & Omit<AttrValues<typeof inet6LinkAttrs.defs>, keyof ReturnType<typeof commonLinkDefs> | 'unknown' | 'afSpec'>;
 
 /** A link message's body: ifinfomsg plus attributes (also the payload of VETH_INFO_PEER). */
 export interface LinkBody {

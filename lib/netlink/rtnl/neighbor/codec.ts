@@ -299,13 +299,13 @@ export const lladdr: FieldCodec<string> = {
 };
 
 /** NDA_FDB_EXT_ATTRS (NFEA_*). */
-export const fdbExtAttrs = new AttrSet('fdb_ext', {
+export const fdbExtAttrs = new AttrSet('fdb_ext', () => ({
   activityNotify: attr(NFEA_ACTIVITY_NOTIFY, u8),
   dontRefresh: attr(NFEA_DONT_REFRESH, flag),
-});
+}));
 
 /** The NDA_* attribute set; field names follow `ip -j` / `bridge -j` in camelCase. */
-export const neighborAttrs = new AttrSet('neighbor', {
+export const neighborAttrs = new AttrSet('neighbor', () => ({
   dst: attr(NDA_DST, ip),
   lladdr: attr(NDA_LLADDR, lladdr),
   cacheinfo: attr(NDA_CACHEINFO, neighborCacheinfo),
@@ -323,7 +323,7 @@ export const neighborAttrs = new AttrSet('neighbor', {
   flagsExt: attr(NDA_FLAGS_EXT, u32),
   ndmStateMask: attr(NDA_NDM_STATE_MASK, u16),
   ndmFlagsMask: attr(NDA_NDM_FLAGS_MASK, u8),
-});
+}));
 
 /** The decoded NDA_* attributes of a neighbour message. */
 export type NeighborAttributes = AttrValues<typeof neighborAttrs.defs>;

@@ -12,11 +12,9 @@ import { writeMacNumberAttr } from '../../core/mac.js';
 import type { AttrDef } from '../../core/schema.js';
 import type { NlWriter } from '../../core/writer.js';
 import type { LinkRef } from '../../core/validate.js';
-import { NTF_PROXY, neighborAttrs, writeNdMsg } from './codec.js';
+import { NDA_DST, NDA_LLADDR, NTF_PROXY, neighborAttrs, writeNdMsg } from './codec.js';
 import type { CheckedNeighborList } from './filter.js';
 import type { CheckedNeighbor, CheckedNeighborGet } from './options.js';
-
-const A = neighborAttrs.defs;
 
 /** Writes one attribute with its schema definition: its number and its value codec. */
 function put<T>(w: NlWriter, def: AttrDef<T>, value: T, path: string): void {
@@ -24,8 +22,8 @@ function put<T>(w: NlWriter, def: AttrDef<T>, value: T, path: string): void {
 }
 
 /** NDA_DST and NDA_LLADDR: checked addresses, written as the bytes the `ip` / `lladdr` codecs write for their text. */
-const DST = A.dst.type;
-const LLADDR = A.lladdr.type;
+const DST = NDA_DST;
+const LLADDR = NDA_LLADDR;
 
 /** The link references of a checked request, in the order {@link writeNeighbor} takes them: link, via, master. */
 export function neighborRefs(c: CheckedNeighbor): Array<LinkRef | undefined> {
@@ -40,6 +38,7 @@ export function neighborRefs(c: CheckedNeighbor): Array<LinkRef | undefined> {
  * {@link neighborRefs}).
  */
 export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindexes: ReadonlyArray<number | undefined>): void {
+  const A = neighborAttrs.defs;
   const via = ifindexes[1];
   const master = ifindexes[2];
   writeNdMsg(w, c.af, ifindexes[0]!, c.state, c.flags, 0);
@@ -72,6 +71,7 @@ export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindexes: Readon
  * and NTF_PROXY aside) and the link and master filters as NDA_IFINDEX / NDA_MASTER attributes.
  */
 export function writeNeighborDump(w: NlWriter, l: CheckedNeighborList, link: number | undefined, master: number | undefined): void {
+  const A = neighborAttrs.defs;
   writeNdMsg(w, l.af, 0, 0, l.proxy ? NTF_PROXY : 0, 0);
   if (link !== undefined) put(w, A.ifindex, link, 'link');
   if (master !== undefined) put(w, A.master, master, 'master');
@@ -83,6 +83,7 @@ export function writeNeighborDump(w: NlWriter, l: CheckedNeighborList, link: num
  * NDA_LLADDR, NDA_VLAN, NDA_VNI, NDA_MASTER (FDB). `ifindex` and `master` are the resolved links.
  */
 export function writeNeighborGet(w: NlWriter, c: CheckedNeighborGet, ifindex: number | undefined, master: number | undefined): void {
+  const A = neighborAttrs.defs;
   writeNdMsg(w, c.af, ifindex ?? 0, 0, c.flags, 0);
   if (c.dst !== undefined) w.attrBytes(DST, c.dst);
   if (c.lladdr !== undefined) w.attrBytes(LLADDR, c.lladdr);

@@ -159,7 +159,7 @@ export const nexthopGroup: FieldCodec<NexthopGroupMember[]> = {
 };
 
 /** NHA_RES_GROUP: a resilient group's parameters (times in clock_t, 1/100 s). */
-export const resGroupAttrs = new AttrSet('nexthop_res_group', {
+export const resGroupAttrs = new AttrSet('nexthop_res_group', () => ({
   /** NHA_RES_GROUP_BUCKETS: the number of buckets of the resilient group. */
   buckets: attr(NHA_RES_GROUP_BUCKETS, u16),
   /** NHA_RES_GROUP_IDLE_TIMER: how long a bucket must be idle before it may move, in hundredths of a second (clock_t). */
@@ -168,33 +168,33 @@ export const resGroupAttrs = new AttrSet('nexthop_res_group', {
   unbalancedTimer: attr(NHA_RES_GROUP_UNBALANCED_TIMER, u32),
   /** NHA_RES_GROUP_UNBALANCED_TIME (reported): how long the group has been unbalanced, u64 clock_t. */
   unbalancedTime: attr(NHA_RES_GROUP_UNBALANCED_TIME, u64),
-});
+}));
 
 /** NHA_RES_BUCKET: one bucket of a resilient group (RTM_*NEXTHOPBUCKET; times in clock_t). */
-export const resBucketAttrs = new AttrSet('nexthop_res_bucket', {
+export const resBucketAttrs = new AttrSet('nexthop_res_bucket', () => ({
   /** NHA_RES_BUCKET_INDEX: the bucket's index. */
   index: attr(NHA_RES_BUCKET_INDEX, u16),
   /** NHA_RES_BUCKET_IDLE_TIME: how long the bucket has been idle, in hundredths of a second (clock_t). */
   idleTime: attr(NHA_RES_BUCKET_IDLE_TIME, u64),
   /** NHA_RES_BUCKET_NH_ID: the nexthop the bucket points at. */
   nhId: attr(NHA_RES_BUCKET_NH_ID, u32),
-});
+}));
 
 /** One member's counters in NHA_GROUP_STATS. */
-export const groupStatsEntryAttrs = new AttrSet('nexthop_group_stats_entry', {
+export const groupStatsEntryAttrs = new AttrSet('nexthop_group_stats_entry', () => ({
   /** NHA_GROUP_STATS_ENTRY_ID: the member's nexthop id. */
   id: attr(NHA_GROUP_STATS_ENTRY_ID, u32),
   /** NHA_GROUP_STATS_ENTRY_PACKETS: packets forwarded through the member. */
   packets: attr(NHA_GROUP_STATS_ENTRY_PACKETS, uint),
   /** NHA_GROUP_STATS_ENTRY_PACKETS_HW: of those, packets forwarded by the hardware. */
   packetsHw: attr(NHA_GROUP_STATS_ENTRY_PACKETS_HW, uint),
-});
+}));
 
 /** NHA_GROUP_STATS: per-member packet counters (with NHA_OP_FLAG_DUMP_STATS, Linux 6.9+). */
-export const groupStatsAttrs = new AttrSet('nexthop_group_stats', {
+export const groupStatsAttrs = new AttrSet('nexthop_group_stats', () => ({
   /** NHA_GROUP_STATS_ENTRY: one per member. */
   entries: multi(NHA_GROUP_STATS_ENTRY, nest(groupStatsEntryAttrs), { flagged: true }),
-});
+}));
 
 // ---- the NHA_* sets ----
 
@@ -242,9 +242,9 @@ function defs(encapNested: boolean) {
 }
 
 /** The NHA_* attribute set as the kernel reports it. */
-export const nexthopAttrs = new AttrSet('nexthop', defs(false));
+export const nexthopAttrs = new AttrSet('nexthop', () => defs(false));
 /** The NHA_* attribute set of requests (NHA_ENCAP nested-flagged, as iproute2 sends it). */
-export const nexthopRequestAttrs = new AttrSet('nexthop', defs(true));
+export const nexthopRequestAttrs = new AttrSet('nexthop', () => defs(true));
 
 /** The decoded NHA_* attributes of a nexthop message. */
 export type NexthopAttributes = AttrValues<typeof nexthopAttrs.defs>;

@@ -53,13 +53,13 @@ export function writeRtGenMsg(w: NlWriter, family: number): void {
 }
 
 /** The NETNSA_* attribute set; field names in camelCase after the kernel's. */
-export const nsidAttrs = new AttrSet('nsid', {
+export const nsidAttrs = new AttrSet('nsid', () => ({
   nsid: attr(NETNSA_NSID, s32),
   pid: attr(NETNSA_PID, u32),
   fd: attr(NETNSA_FD, u32),
   targetNsid: attr(NETNSA_TARGET_NSID, s32),
   currentNsid: attr(NETNSA_CURRENT_NSID, s32),
-});
+}));
 
 /** The decoded NETNSA_* attributes of a namespace-id message. */
 export type NsidAttributes = AttrValues<typeof nsidAttrs.defs>;

@@ -7,19 +7,19 @@ import { AF_UNSPEC } from '../../core/inet.js';
 import type { NlWriter } from '../../core/writer.js';
 import { nsidAttrs, writeRtGenMsg } from './codec.js';
 
-const A = nsidAttrs.defs;
-
 /** The peer of a request once opened: an fd of this process (NETNSA_FD) or a process id (NETNSA_PID). */
 export type PeerAttr = { fd: number } | { pid: number };
 
 /** Writes the peer attribute: NETNSA_FD or NETNSA_PID. */
 function writePeer(w: NlWriter, peer: PeerAttr): void {
+  const A = nsidAttrs.defs;
   if ('fd' in peer) A.fd.element.encode(w, A.fd.type, peer.fd, 'fd');
   else A.pid.element.encode(w, A.pid.type, peer.pid, 'pid');
 }
 
 /** Writes an RTM_NEWNSID body (`ip netns set NAME NSID`): the peer, then NETNSA_NSID (-1: the kernel picks). */
 export function writeNsidSet(w: NlWriter, peer: PeerAttr, nsid: number): void {
+  const A = nsidAttrs.defs;
   writeRtGenMsg(w, AF_UNSPEC);
   writePeer(w, peer);
   A.nsid.element.encode(w, A.nsid.type, nsid, 'nsid');
@@ -27,6 +27,7 @@ export function writeNsidSet(w: NlWriter, peer: PeerAttr, nsid: number): void {
 
 /** Writes an RTM_GETNSID body for one peer (what `ip netns list` asks per namespace file), optionally for a target. */
 export function writeNsidGet(w: NlWriter, peer: PeerAttr, target: number | undefined): void {
+  const A = nsidAttrs.defs;
   writeRtGenMsg(w, AF_UNSPEC);
   writePeer(w, peer);
   if (target !== undefined) A.targetNsid.element.encode(w, A.targetNsid.type, target, 'target');
@@ -37,6 +38,7 @@ export function writeNsidGet(w: NlWriter, peer: PeerAttr, target: number | undef
  * NETNSA_TARGET_NSID and no other attribute.
  */
 export function writeNsidDump(w: NlWriter, target: number | undefined): void {
+  const A = nsidAttrs.defs;
   writeRtGenMsg(w, AF_UNSPEC);
   if (target !== undefined) A.targetNsid.element.encode(w, A.targetNsid.type, target, 'target');
 }

@@ -220,7 +220,7 @@ export const rtaExpires: FieldCodec<number | bigint> = {
 };
 
 /** The RTAX_* metrics inside RTA_METRICS (raw kernel values: rtt in 1/8 ms, rttvar in 1/4 ms). */
-export const routeMetricsAttrs = new AttrSet('route_metrics', {
+export const routeMetricsAttrs = new AttrSet('route_metrics', () => ({
   lock: attr(RTAX_LOCK, u32),
   mtu: attr(RTAX_MTU, u32),
   window: attr(RTAX_WINDOW, u32),
@@ -238,7 +238,7 @@ export const routeMetricsAttrs = new AttrSet('route_metrics', {
   quickack: attr(RTAX_QUICKACK, u32),
   ccAlgo: attr(RTAX_CC_ALGO, string),
   fastopenNoCookie: attr(RTAX_FASTOPEN_NO_COOKIE, u32),
-});
+}));
 
 /** The decoded RTA_METRICS nest. */
 export type RouteMetrics = AttrValues<typeof routeMetricsAttrs.defs>;
@@ -247,14 +247,14 @@ export type RouteMetrics = AttrValues<typeof routeMetricsAttrs.defs>;
 export const rtaMetrics = nest(routeMetricsAttrs);
 
 /** The attributes inside one struct rtnexthop of RTA_MULTIPATH. */
-export const nexthopAttrs = new AttrSet('route_nexthop', {
+export const nexthopAttrs = new AttrSet('route_nexthop', () => ({
   gateway: attr(RTA_GATEWAY, ip),
   flow: attr(RTA_FLOW, u32),
   via: attr(RTA_VIA, rtvia),
   newdst: attr(RTA_NEWDST, binary),
   encapType: attr(RTA_ENCAP_TYPE, u16),
   encap: attr(RTA_ENCAP, binary),
-});
+}));
 
 /** The decoded attributes of one nexthop. */
 export type NexthopAttributes = AttrValues<typeof nexthopAttrs.defs>;
@@ -326,7 +326,7 @@ export function beginRtNexthop(w: NlWriter, flags: number, hops: number, ifindex
 // ---- the RTA_* set ----
 
 /** The RTA_* attribute set. Field names follow `ip -j route` in camelCase where it names them. */
-export const routeAttrs = new AttrSet('route', {
+export const routeAttrs = new AttrSet('route', () => ({
   dst: attr(RTA_DST, ip),
   src: attr(RTA_SRC, ip),
   iif: attr(RTA_IIF, u32),
@@ -358,7 +358,7 @@ export const routeAttrs = new AttrSet('route', {
   dport: attr(RTA_DPORT, u16be),
   nhId: attr(RTA_NH_ID, u32),
   flowlabel: attr(RTA_FLOWLABEL, u32be),
-});
+}));
 
 /** The decoded RTA_* attributes of a route message. */
 export type RouteAttributes = AttrValues<typeof routeAttrs.defs>;

@@ -198,12 +198,12 @@ export const seg6LocalSrh: FieldCodec<string[]> = {
 };
 
 /** SEG6_IPTUNNEL_* (RTA_ENCAP of type seg6). */
-export const encapSeg6Attrs = new AttrSet('encap_seg6', {
+export const encapSeg6Attrs = new AttrSet('encap_seg6', () => ({
   srh: attr(SEG6_IPTUNNEL_SRH, seg6Tunnel),
-});
+}));
 
 /** SEG6_LOCAL_* (RTA_ENCAP of type seg6local), in the order iproute2 writes them. */
-export const encapSeg6LocalAttrs = new AttrSet('encap_seg6local', {
+export const encapSeg6LocalAttrs = new AttrSet('encap_seg6local', () => ({
   action: attr(SEG6_LOCAL_ACTION, u32),
   srh: attr(SEG6_LOCAL_SRH, seg6LocalSrh),
   table: attr(SEG6_LOCAL_TABLE, u32),
@@ -215,10 +215,10 @@ export const encapSeg6LocalAttrs = new AttrSet('encap_seg6local', {
   vrftable: attr(SEG6_LOCAL_VRFTABLE, u32),
   counters: attr(SEG6_LOCAL_COUNTERS, binary, { flagged: true }),
   flavors: attr(SEG6_LOCAL_FLAVORS, binary, { flagged: true }),
-});
+}));
 
 /** LWTUNNEL_IP_* (RTA_ENCAP of type ip). */
-export const encapIpAttrs = new AttrSet('encap_ip', {
+export const encapIpAttrs = new AttrSet('encap_ip', () => ({
   id: attr(LWTUNNEL_IP_ID, u64be),
   dst: attr(LWTUNNEL_IP_DST, ip),
   src: attr(LWTUNNEL_IP_SRC, ip),
@@ -227,10 +227,10 @@ export const encapIpAttrs = new AttrSet('encap_ip', {
   flags: attr(LWTUNNEL_IP_FLAGS, u16be),
   pad: attr(LWTUNNEL_IP_PAD, binary),
   opts: attr(LWTUNNEL_IP_OPTS, binary),
-});
+}));
 
 /** LWTUNNEL_IP6_* (RTA_ENCAP of type ip6). */
-export const encapIp6Attrs = new AttrSet('encap_ip6', {
+export const encapIp6Attrs = new AttrSet('encap_ip6', () => ({
   id: attr(LWTUNNEL_IP6_ID, u64be),
   dst: attr(LWTUNNEL_IP6_DST, ip),
   src: attr(LWTUNNEL_IP6_SRC, ip),
@@ -239,13 +239,13 @@ export const encapIp6Attrs = new AttrSet('encap_ip6', {
   flags: attr(LWTUNNEL_IP6_FLAGS, u16be),
   pad: attr(LWTUNNEL_IP6_PAD, binary),
   opts: attr(LWTUNNEL_IP6_OPTS, binary),
-});
+}));
 
 /** MPLS_IPTUNNEL_* (RTA_ENCAP of type mpls). */
-export const encapMplsAttrs = new AttrSet('encap_mpls', {
+export const encapMplsAttrs = new AttrSet('encap_mpls', () => ({
   dst: attr(MPLS_IPTUNNEL_DST, mplsLabelStack),
   ttl: attr(MPLS_IPTUNNEL_TTL, u8),
-});
+}));
 
 /** The attributes of an ip encap (tunnel id, addresses, ttl, tos …). */
 export type EncapIpAttributes = AttrValues<typeof encapIpAttrs.defs>;

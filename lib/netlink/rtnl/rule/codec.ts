@@ -188,7 +188,7 @@ export const portRange = struct<RuleRange>('fib_rule_port_range', 4,
   (w, v) => { w.putU16(v.start); w.putU16(v.end); });
 
 /** The FRA_* attribute set; field names follow `ip -j rule` in camelCase. */
-export const ruleAttrs = new AttrSet('rule', {
+export const ruleAttrs = new AttrSet('rule', () => ({
   dst: attr(FRA_DST, ip),
   src: attr(FRA_SRC, ip),
   iifname: attr(FRA_IIFNAME, string),
@@ -215,7 +215,7 @@ export const ruleAttrs = new AttrSet('rule', {
   sportMask: attr(FRA_SPORT_MASK, u16),
   dportMask: attr(FRA_DPORT_MASK, u16),
   dscpMask: attr(FRA_DSCP_MASK, u8),
-});
+}));
 
 /** The decoded FRA_* attributes of a rule message. */
 export type RuleAttributes = AttrValues<typeof ruleAttrs.defs>;

@@ -129,16 +129,16 @@ function targets(version: IpVersion): FieldCodec<string[]> {
 }
 
 /** IFLA_BOND_AD_INFO: the active 802.3ad aggregator (reported). */
-export const bondAdInfoAttrs = new AttrSet('bond_ad_info', {
+export const bondAdInfoAttrs = new AttrSet('bond_ad_info', () => ({
   aggregator: attr(IFLA_BOND_AD_INFO_AGGREGATOR, u16),
   numPorts: attr(IFLA_BOND_AD_INFO_NUM_PORTS, u16),
   actorKey: attr(IFLA_BOND_AD_INFO_ACTOR_KEY, u16),
   partnerKey: attr(IFLA_BOND_AD_INFO_PARTNER_KEY, u16),
   partnerMac: attr(IFLA_BOND_AD_INFO_PARTNER_MAC, ether),
-});
+}));
 
 /** IFLA_INFO_DATA of kind `bond`. */
-export const bondAttrs = new AttrSet('bond', {
+export const bondAttrs = new AttrSet('bond', () => ({
   mode: attr(IFLA_BOND_MODE, enumOf(u8, BOND_MODES)),
   /** IFLA_BOND_ACTIVE_SLAVE: the active port's ifindex (active-backup). */
   activeSlave: attr(IFLA_BOND_ACTIVE_SLAVE, u32),
@@ -182,16 +182,16 @@ export const bondAttrs = new AttrSet('bond', {
   /** IFLA_BOND_NS_IP6_TARGET: up to 16 IPv6 addresses to send neighbour solicitations to. */
   nsIp6Target: attr(IFLA_BOND_NS_IP6_TARGET, targets(6)),
   coupledControl: attr(IFLA_BOND_COUPLED_CONTROL, bool8),
-});
+}));
 
 /** The decoded IFLA_INFO_DATA of a bond. */
 export type BondData = AttrValues<typeof bondAttrs.defs>;
 
-/** bond options of `links.add` / `links.set` (adInfo is reported only); activeSlave and primary may be names. */
-export const BOND_WRITABLE = (Object.keys(bondAttrs.defs) as Array<keyof BondData>).filter((k) => k !== 'adInfo' && k !== 'unknown');
+/** bond options of `links.add` / `links.set` (adInfo is reported only); activeSlave and primary may be names. Listed when the kind is first checked. */
+export const bondWritable = (): Array<keyof BondData> => (Object.keys(bondAttrs.defs) as Array<keyof BondData>).filter((k) => k !== 'adInfo' && k !== 'unknown');
 
 /** IFLA_INFO_SLAVE_DATA of a bond port (slave kind `bond`). */
-export const bondPortAttrs = new AttrSet('bond_port', {
+export const bondPortAttrs = new AttrSet('bond_port', () => ({
   state: attr(IFLA_BOND_SLAVE_STATE, enumOf(u8, BOND_SLAVE_STATES)),
   miiStatus: attr(IFLA_BOND_SLAVE_MII_STATUS, enumOf(u8, BOND_SLAVE_MII_STATUS)),
   linkFailureCount: attr(IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, u32),
@@ -206,7 +206,7 @@ export const bondPortAttrs = new AttrSet('bond_port', {
   actorPortPrio: attr(IFLA_BOND_SLAVE_ACTOR_PORT_PRIO, u16),
   adChurnActorState: attr(IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE, u8),
   adChurnPartnerState: attr(IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE, u8),
-});
+}));
 
 /** The decoded IFLA_INFO_SLAVE_DATA of a bond port. */
 export type BondPortData = AttrValues<typeof bondPortAttrs.defs>;

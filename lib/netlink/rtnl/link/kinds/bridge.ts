@@ -165,7 +165,7 @@ export const BRPORT_STATES = new EnumTable('bridge port state', [
 export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking' | number;
 
 /** BRIDGE_QUERIER_*: the multicast querier the bridge elected (IFLA_BR_MCAST_QUERIER_STATE). */
-export const bridgeQuerierAttrs = new AttrSet('bridge_querier', {
+export const bridgeQuerierAttrs = new AttrSet('bridge_querier', () => ({
   /** BRIDGE_QUERIER_IP_ADDRESS: the elected IPv4 querier. */
   ipAddress: attr(BRIDGE_QUERIER_IP_ADDRESS, ip4),
   /** BRIDGE_QUERIER_IP_PORT: the ifindex of the port the IPv4 querier is behind. */
@@ -180,10 +180,10 @@ export const bridgeQuerierAttrs = new AttrSet('bridge_querier', {
   ipv6Port: attr(BRIDGE_QUERIER_IPV6_PORT, u32),
   /** BRIDGE_QUERIER_IPV6_OTHER_TIMER: time left before the other IPv6 querier is considered gone, in hundredths of a second. */
   ipv6OtherTimer: attr(BRIDGE_QUERIER_IPV6_OTHER_TIMER, u64n),
-});
+}));
 
 /** IFLA_INFO_DATA of kind `bridge` (enum IFLA_BR_*, br_fill_info / br_policy). */
-export const bridgeAttrs = new AttrSet('bridge', {
+export const bridgeAttrs = new AttrSet('bridge', () => ({
   /** IFLA_BR_FORWARD_DELAY: STP forward delay, in hundredths of a second (clock_t, USER_HZ = 100): 1500 is 15 s (`ip`'s `forward_delay`). */
   forwardDelay: attr(IFLA_BR_FORWARD_DELAY, u32),
   /** IFLA_BR_HELLO_TIME: STP hello time, in hundredths of a second (clock_t, USER_HZ = 100): 200 is 2 s. */
@@ -282,7 +282,7 @@ export const bridgeAttrs = new AttrSet('bridge', {
   fdbNLearned: attr(IFLA_BR_FDB_N_LEARNED, u32),
   /** IFLA_BR_FDB_MAX_LEARNED: the largest number of learned FDB entries, 0 unlimited (Linux 6.8+). */
   fdbMaxLearned: attr(IFLA_BR_FDB_MAX_LEARNED, u32),
-});
+}));
 
 /**
  * The decoded IFLA_INFO_DATA of a bridge.
@@ -303,7 +303,7 @@ export const BRIDGE_WRITABLE = [
 ] as const satisfies ReadonlyArray<keyof BridgeData>;
 
 /** IFLA_INFO_SLAVE_DATA of a port of a bridge (enum IFLA_BRPORT_*, br_port_fill_attrs). */
-export const bridgePortAttrs = new AttrSet('bridge_port', {
+export const bridgePortAttrs = new AttrSet('bridge_port', () => ({
   /** IFLA_BRPORT_STATE: the STP port state (`'disabled'`, `'listening'`, `'learning'`, `'forwarding'`, `'blocking'`). */
   state: attr(IFLA_BRPORT_STATE, enumOf(u8, BRPORT_STATES)),
   /** IFLA_BRPORT_PRIORITY: the STP port priority. */
@@ -392,7 +392,7 @@ export const bridgePortAttrs = new AttrSet('bridge_port', {
   neighVlanSuppress: attr(IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, bool8),
   /** IFLA_BRPORT_BACKUP_NHID: the nexthop group used when the port loses carrier. */
   backupNhid: attr(IFLA_BRPORT_BACKUP_NHID, u32),
-});
+}));
 
 /**
  * The decoded IFLA_INFO_SLAVE_DATA of a bridge port.
@@ -410,23 +410,23 @@ export const BRIDGE_PORT_WRITABLE = [
 ] as const satisfies ReadonlyArray<keyof BridgePortData>;
 
 /** IFLA_BRIDGE_VLAN_TUNNEL_INFO: a VLAN ↔ tunnel id mapping of a port. */
-export const bridgeVlanTunnelAttrs = new AttrSet('bridge_vlan_tunnel', {
+export const bridgeVlanTunnelAttrs = new AttrSet('bridge_vlan_tunnel', () => ({
   id: attr(IFLA_BRIDGE_VLAN_TUNNEL_ID, u32),
   vid: attr(IFLA_BRIDGE_VLAN_TUNNEL_VID, u16),
   flags: attr(IFLA_BRIDGE_VLAN_TUNNEL_FLAGS, u16),
-});
+}));
 
 /**
  * IFLA_AF_SPEC of an AF_BRIDGE link message (`bridge link`, bridge port notifications). MRP, CFM
  * and MST nests (only present when configured) are kept raw in `unknown`.
  */
-export const bridgeAfSpecAttrs = new AttrSet('bridge_af_spec', {
+export const bridgeAfSpecAttrs = new AttrSet('bridge_af_spec', () => ({
   flags: attr(IFLA_BRIDGE_FLAGS, u16),
   /** IFLA_BRPORT_MODE: hairpin mode, frames may go back out of the port they came in on (`ip`'s `hairpin`). */
   mode: attr(IFLA_BRIDGE_MODE, u16),
   vlanInfo: multi(IFLA_BRIDGE_VLAN_INFO, bridgeVlanInfo),
   vlanTunnelInfo: multi(IFLA_BRIDGE_VLAN_TUNNEL_INFO, nest(bridgeVlanTunnelAttrs)),
-});
+}));
 
 /** The decoded IFLA_AF_SPEC of an AF_BRIDGE link message. */
 export type BridgeAfSpec = AttrValues<typeof bridgeAfSpecAttrs.defs>;

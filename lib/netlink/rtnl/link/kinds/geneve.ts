@@ -29,7 +29,7 @@ export const IFLA_GENEVE_INNER_PROTO_INHERIT = 14;
 export const GENEVE_DF = new EnumTable('geneve df', [['unset', 0], ['set', 1], ['inherit', 2]] as const);
 
 /** IFLA_INFO_DATA of kind `geneve`. */
-export const geneveAttrs = new AttrSet('geneve', {
+export const geneveAttrs = new AttrSet('geneve', () => ({
   /** IFLA_GENEVE_ID: the VNI (24 bits). */
   id: attr(IFLA_GENEVE_ID, ranged(u32, 0, 0xffffff)),
   /** IFLA_GENEVE_REMOTE: the IPv4 remote endpoint. */
@@ -53,10 +53,10 @@ export const geneveAttrs = new AttrSet('geneve', {
   df: attr(IFLA_GENEVE_DF, enumOf(u8, GENEVE_DF)),
   /** IFLA_GENEVE_INNER_PROTO_INHERIT: carry the inner protocol (L3 payloads, no Ethernet header). */
   innerProtoInherit: attr(IFLA_GENEVE_INNER_PROTO_INHERIT, flag),
-});
+}));
 
 /** The decoded IFLA_INFO_DATA of a geneve link. */
 export type GeneveData = AttrValues<typeof geneveAttrs.defs>;
 
-/** Every geneve attribute is an option of `links.add` (the kernel refuses changing most later). */
-export const GENEVE_WRITABLE = Object.keys(geneveAttrs.defs) as ReadonlyArray<keyof GeneveData>;
+/** Every geneve attribute is an option of `links.add` (the kernel refuses changing most later). Listed when the kind is first checked. */
+export const geneveWritable = (): ReadonlyArray<keyof GeneveData> => Object.keys(geneveAttrs.defs) as ReadonlyArray<keyof GeneveData>;

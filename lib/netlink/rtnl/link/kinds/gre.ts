@@ -100,15 +100,15 @@ function defs(address: FieldCodec<string>) {
 }
 
 /** IFLA_INFO_DATA of kinds `gre`, `gretap` and `erspan` (IPv4 endpoints). */
-export const greAttrs = new AttrSet('gre', defs(ip4));
+export const greAttrs = new AttrSet('gre', () => defs(ip4));
 /** IFLA_INFO_DATA of kinds `ip6gre`, `ip6gretap` and `ip6erspan` (IPv6 endpoints). */
-export const ip6greAttrs = new AttrSet('ip6gre', defs(ip6));
+export const ip6greAttrs = new AttrSet('ip6gre', () => defs(ip6));
 
 /** The decoded IFLA_INFO_DATA of a GRE link (IPv4 or IPv6 endpoints, both as text). */
 export type GreData = AttrValues<typeof greAttrs.defs>;
 
-/** Every GRE attribute is an option of `links.add`; `link` may be a name. */
-export const GRE_WRITABLE = Object.keys(greAttrs.defs) as ReadonlyArray<keyof GreData>;
+/** Every GRE attribute is an option of `links.add`; `link` may be a name. Listed when the kind is first checked. */
+export const greWritable = (): ReadonlyArray<keyof GreData> => Object.keys(greAttrs.defs) as ReadonlyArray<keyof GreData>;
 
 /**
  * The key flags of GRE options, checked (see the file comment): sets GRE_KEY in `iflags` /

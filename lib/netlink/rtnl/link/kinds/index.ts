@@ -12,17 +12,17 @@
 import { forEachAttr, readString } from '../../../core/attributes.js';
 import { ValidationError } from '../../../core/errors.js';
 import * as C from '../constants.js';
-import { BOND_PORT_WRITABLE, BOND_WRITABLE, bondAttrs, bondPortAttrs, type BondData, type BondPortData } from './bond.js';
+import { BOND_PORT_WRITABLE, bondAttrs, bondPortAttrs, bondWritable, type BondData, type BondPortData } from './bond.js';
 import { BRIDGE_PORT_WRITABLE, BRIDGE_WRITABLE, bridgeAttrs, bridgePortAttrs, type BridgeData, type BridgePortData } from './bridge.js';
-import { GENEVE_WRITABLE, geneveAttrs, type GeneveData } from './geneve.js';
-import { GRE_WRITABLE, checkGreKeys, greAttrs, ip6greAttrs, type GreData } from './gre.js';
+import { geneveAttrs, geneveWritable, type GeneveData } from './geneve.js';
+import { checkGreKeys, greAttrs, greWritable, ip6greAttrs, type GreData } from './gre.js';
 import { IPVLAN_WRITABLE, ipvlanAttrs, type IpvlanData } from './ipvlan.js';
 import { MACVLAN_WRITABLE, macvlanAttrs, type MacvlanData } from './macvlan.js';
 import { tunAttrs, type TunData } from './tun.js';
 import type { VethData } from './veth.js';
 import { VLAN_WRITABLE, vlanAttrs, type VlanData } from './vlan.js';
 import { VRF_WRITABLE, vrfAttrs, vrfPortAttrs, type VrfData, type VrfPortData } from './vrf.js';
-import { VXLAN_WRITABLE, vxlanAttrs, vxlanRequestAttrs, type VxlanData } from './vxlan.js';
+import { vxlanAttrs, vxlanRequestAttrs, vxlanWritable, type VxlanData } from './vxlan.js';
 import {
   AttrSet, attr, binary, string, type AttrDefs, type AttrValues, type FieldCodec, type UnknownAttr,
 } from '../../../core/schema.js';
@@ -35,7 +35,7 @@ export type {
 } from './options.js';
 
 /** Kinds whose IFLA_INFO_DATA has no attributes (anything a kernel sends lands in `unknown`). */
-const emptyAttrs = new AttrSet('empty', {});
+const emptyAttrs = new AttrSet('empty', () => ({}));
 
 /** The IFLA_INFO_DATA of kinds without options (dummy, ifb, wireguard): nothing but what a newer kernel adds. */
 export type EmptyKindData = AttrValues<typeof emptyAttrs.defs>;
@@ -128,17 +128,24 @@ export interface LinkKindSpec {
 /** The table of kinds with typed IFLA_INFO_DATA: one entry per {@link TypedLinkKind}. */
 export type LinkKindTable = { readonly [K in TypedLinkKind]: LinkKindSpec };
 
-function spec(attrs: AttrSet<AttrDefs>, writable: readonly string[], request = attrs, linkRefs: readonly string[] = [],
-  check?: LinkKindSpec['check']): LinkKindSpec {
-  return { attrs, request, writable, linkRefs, check };
+/**
+ * A kind's entry. `writable` is the list, or a function listing the fields from the set's
+ * definitions: called when the kind's options are first checked, so that the table, built at
+ * import, makes no set's definitions (AttrSet makes them on first use).
+ */
+function spec(attrs: AttrSet<AttrDefs>, writable: readonly string[] | (() => readonly string[]), request = attrs,
+  linkRefs: readonly string[] = [], check?: LinkKindSpec['check']): LinkKindSpec {
+  if (typeof writable !== 'function') return { attrs, request, writable, linkRefs, check };
+  let listed: readonly string[] | undefined;
+  return { attrs, request, get writable() { return listed ??= writable(); }, linkRefs, check };
 }
 
 /** An attribute set as the table holds it (the field types matter only to the decoded values' types). */
 export const asSet = <D extends AttrDefs>(s: AttrSet<D>): AttrSet<AttrDefs> => s as unknown as AttrSet<AttrDefs>;
 
 /** The GRE kinds' entries: IPv4 or IPv6 endpoints, `link` by name, keys checked against their flags. */
-const gre = spec(asSet(greAttrs), GRE_WRITABLE, asSet(greAttrs), ['link'], checkGreKeys);
-const ip6gre = spec(asSet(ip6greAttrs), GRE_WRITABLE, asSet(ip6greAttrs), ['link'], checkGreKeys);
+const gre = spec(asSet(greAttrs), greWritable, asSet(greAttrs), ['link'], checkGreKeys);
+const ip6gre = spec(asSet(ip6greAttrs), greWritable, asSet(ip6greAttrs), ['link'], checkGreKeys);
 
 /**
  * The kind table, given veth's IFLA_INFO_DATA set (kinds/veth.ts; it holds a link body, so
@@ -148,7 +155,7 @@ export function linkKindTable(veth: AttrSet<AttrDefs>): LinkKindTable {
   return {
     veth: spec(veth, []),
     bridge: spec(asSet(bridgeAttrs), BRIDGE_WRITABLE),
-    vxlan: spec(asSet(vxlanAttrs), VXLAN_WRITABLE, asSet(vxlanRequestAttrs), ['link']),
+    vxlan: spec(asSet(vxlanAttrs), vxlanWritable, asSet(vxlanRequestAttrs), ['link']),
     macvlan: spec(asSet(macvlanAttrs), MACVLAN_WRITABLE),
     macvtap: spec(asSet(macvlanAttrs), MACVLAN_WRITABLE),
     vlan: spec(asSet(vlanAttrs), VLAN_WRITABLE),
@@ -157,14 +164,14 @@ export function linkKindTable(veth: AttrSet<AttrDefs>): LinkKindTable {
     tun: spec(asSet(tunAttrs), []),
     dummy: spec(asSet(emptyAttrs), []),
     ifb: spec(asSet(emptyAttrs), []),
-    geneve: spec(asSet(geneveAttrs), GENEVE_WRITABLE),
+    geneve: spec(asSet(geneveAttrs), geneveWritable),
     gre: gre,
     gretap: gre,
     erspan: gre,
     ip6gre: ip6gre,
     ip6gretap: ip6gre,
     ip6erspan: ip6gre,
-    bond: spec(asSet(bondAttrs), BOND_WRITABLE, asSet(bondAttrs), ['activeSlave', 'primary']),
+    bond: spec(asSet(bondAttrs), bondWritable, asSet(bondAttrs), ['activeSlave', 'primary']),
     vrf: spec(asSet(vrfAttrs), VRF_WRITABLE),
     wireguard: spec(asSet(emptyAttrs), []),
   };
@@ -237,13 +244,13 @@ export function linkSlaveData<K extends keyof LinkSlaveDataMap>(info: LinkInfo |
 }
 
 /** IFLA_INFO_* with the data attributes raw; the codec below types them by kind. */
-const infoAttrs = new AttrSet('link_info', {
+const infoAttrs = new AttrSet('link_info', () => ({
   kind: attr(C.IFLA_INFO_KIND, string),
   data: attr(C.IFLA_INFO_DATA, binary),
   xstats: attr(C.IFLA_INFO_XSTATS, binary),
   slaveKind: attr(C.IFLA_INFO_SLAVE_KIND, string),
   slaveData: attr(C.IFLA_INFO_SLAVE_DATA, binary),
-});
+}));
 
 /** The attributes of `value` encoded by `set`, as a payload of their own (a copy). */
 export function payloadOf(set: AttrSet<AttrDefs>, value: object, path: string): Uint8Array {

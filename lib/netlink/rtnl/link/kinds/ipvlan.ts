@@ -17,12 +17,12 @@ export const IPVLAN_F_PRIVATE = 0x01;
 export const IPVLAN_F_VEPA = 0x02;
 
 /** IFLA_INFO_DATA of kinds `ipvlan` and `ipvtap`. */
-export const ipvlanAttrs = new AttrSet('ipvlan', {
+export const ipvlanAttrs = new AttrSet('ipvlan', () => ({
   /** IFLA_IPVLAN_MODE: `'l2'`, `'l3'` or `'l3s'`. */
   mode: attr(IFLA_IPVLAN_MODE, enumOf(u16, IPVLAN_MODES)),
   /** IFLA_IPVLAN_FLAGS: `'bridge'` (0), `'private'` or `'vepa'`. */
   flags: attr(IFLA_IPVLAN_FLAGS, enumOf(u16, IPVLAN_FLAGS)),
-});
+}));
 
 /**
  * The decoded IFLA_INFO_DATA of an ipvlan / ipvtap.

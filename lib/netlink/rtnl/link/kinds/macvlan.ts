@@ -33,13 +33,13 @@ export const MACVLAN_FLAG_NOPROMISC = 1;
 export const MACVLAN_FLAG_NODST = 2;
 
 /** IFLA_MACVLAN_MACADDR_DATA: the source MAC list of a `source` mode macvlan. */
-export const macvlanMacaddrAttrs = new AttrSet('macvlan_macaddr', {
+export const macvlanMacaddrAttrs = new AttrSet('macvlan_macaddr', () => ({
   /** The source MAC addresses (IFLA_MACVLAN_MACADDR entries). */
   macaddr: multi(IFLA_MACVLAN_MACADDR, ether),
-});
+}));
 
 /** IFLA_INFO_DATA of kinds `macvlan` and `macvtap`. */
-export const macvlanAttrs = new AttrSet('macvlan', {
+export const macvlanAttrs = new AttrSet('macvlan', () => ({
   /** IFLA_MACVLAN_MODE: `'private'`, `'vepa'`, `'bridge'`, `'passthru'` or `'source'`. */
   mode: attr(IFLA_MACVLAN_MODE, enumOf(u32, MACVLAN_MODES)),
   /** IFLA_MACVLAN_FLAGS: MACVLAN_FLAG_NOPROMISC | MACVLAN_FLAG_NODST. */
@@ -58,7 +58,7 @@ export const macvlanAttrs = new AttrSet('macvlan', {
   bcQueueLenUsed: attr(IFLA_MACVLAN_BC_QUEUE_LEN_USED, u32),
   /** IFLA_MACVLAN_BC_CUTOFF: multicast → unicast cutoff (`ip`'s `bccutoff`); sent when not 1. */
   bcCutoff: attr(IFLA_MACVLAN_BC_CUTOFF, s32),
-});
+}));
 
 /**
  * The decoded IFLA_INFO_DATA of a macvlan / macvtap.

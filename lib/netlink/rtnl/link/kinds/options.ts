@@ -8,7 +8,7 @@
 import { ValidationError } from '../../../core/errors.js';
 import { checkLinkRef, checkObject, type LinkRef } from '../../../core/validate.js';
 import { LINK_KIND_SETS } from '../codec.js';
-import type { BOND_PORT_WRITABLE, BOND_WRITABLE, BondData, BondPortData } from './bond.js';
+import type { BOND_PORT_WRITABLE, BondData, BondPortData, bondWritable } from './bond.js';
 import type { BRIDGE_PORT_WRITABLE, BRIDGE_WRITABLE, BridgeData, BridgePortData } from './bridge.js';
 import type { GeneveData } from './geneve.js';
 import type { GreData } from './gre.js';
@@ -81,7 +81,7 @@ export type GreOptions = Omit<OptionsOf<GreData, keyof GreData & string>, 'unkno
  * bond options (IFLA_BOND_*), e.g. `{ mode: '802.3ad', miimon: 100, xmitHashPolicy: 'layer3+4' }`;
  * `activeSlave` and `primary` may be names.
  */
-export type BondOptions = Omit<OptionsOf<BondData, (typeof BOND_WRITABLE)[number]>, 'activeSlave' | 'primary'>
+export type BondOptions = Omit<OptionsOf<BondData, ReturnType<typeof bondWritable>[number]>, 'activeSlave' | 'primary'>
   & {
     /** IFLA_BOND_ACTIVE_SLAVE: the active port (active-backup modes), by name or ifindex. */
     activeSlave?: LinkRef;

@@ -25,7 +25,7 @@ export const IFLA_TUN_NUM_DISABLED_QUEUES = 9;
 export const TUN_TYPES = new EnumTable('tun type', [['tun', 1], ['tap', 2]] as const);
 
 /** IFLA_INFO_DATA of kind `tun`. */
-export const tunAttrs = new AttrSet('tun', {
+export const tunAttrs = new AttrSet('tun', () => ({
   /** IFLA_TUN_OWNER: the owning uid (sent only when set). */
   owner: attr(IFLA_TUN_OWNER, u32),
   /** IFLA_TUN_GROUP: the owning gid (sent only when set). */
@@ -44,7 +44,7 @@ export const tunAttrs = new AttrSet('tun', {
   numQueues: attr(IFLA_TUN_NUM_QUEUES, u32),
   /** IFLA_TUN_NUM_DISABLED_QUEUES: the number of queues disabled. */
   numDisabledQueues: attr(IFLA_TUN_NUM_DISABLED_QUEUES, u32),
-});
+}));
 
 /**
  * The decoded IFLA_INFO_DATA of a tun / tap device.

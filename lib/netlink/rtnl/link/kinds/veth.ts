@@ -15,10 +15,10 @@ export const VETH_INFO_PEER = 1;
  * body (codec.ts ties the knot).
  */
 export function vethAttrs(peer: FieldCodec<LinkBody>) {
-  return new AttrSet('veth', {
+  return new AttrSet('veth', () => ({
     /** VETH_INFO_PEER: the far end, as a whole link body (ifinfomsg and IFLA_* attributes). */
     peer: attr(VETH_INFO_PEER, peer),
-  });
+  }));
 }
 
 /** The decoded IFLA_INFO_DATA of a veth: the peer's link body, in requests. */

@@ -21,13 +21,13 @@ export const VLAN_FLAG_MVRP = 0x8;
 export const VLAN_FLAG_BRIDGE_BINDING = 0x10;
 
 /** IFLA_VLAN_EGRESS_QOS / IFLA_VLAN_INGRESS_QOS: priority mappings. */
-export const vlanQosAttrs = new AttrSet('vlan_qos', {
+export const vlanQosAttrs = new AttrSet('vlan_qos', () => ({
   /** IFLA_VLAN_QOS_MAPPING entries: `{ from, to }` priority pairs. */
   mapping: multi(IFLA_VLAN_QOS_MAPPING, qosMapping),
-});
+}));
 
 /** IFLA_INFO_DATA of kind `vlan`. */
-export const vlanAttrs = new AttrSet('vlan', {
+export const vlanAttrs = new AttrSet('vlan', () => ({
   /** IFLA_VLAN_ID: the VLAN id, 0..4094. */
   id: attr(IFLA_VLAN_ID, ranged(u16, 0, 4094)),
   /** IFLA_VLAN_FLAGS: struct ifla_vlan_flags, VLAN_FLAG_* bits of `mask` set to `flags`. */
@@ -38,7 +38,7 @@ export const vlanAttrs = new AttrSet('vlan', {
   ingressQos: attr(IFLA_VLAN_INGRESS_QOS, nest(vlanQosAttrs)),
   /** IFLA_VLAN_PROTOCOL: `'802.1Q'` or `'802.1ad'` (big-endian ethertype). */
   protocol: attr(IFLA_VLAN_PROTOCOL, vlanProtocol),
-});
+}));
 
 /**
  * The decoded IFLA_INFO_DATA of a vlan.

@@ -9,16 +9,16 @@ export const IFLA_VRF_TABLE = 1;
 export const IFLA_VRF_PORT_TABLE = 1;
 
 /** IFLA_INFO_DATA of kind `vrf`. */
-export const vrfAttrs = new AttrSet('vrf', {
+export const vrfAttrs = new AttrSet('vrf', () => ({
   /** IFLA_VRF_TABLE: the routing table the vrf's routes go to. */
   table: attr(IFLA_VRF_TABLE, u32),
-});
+}));
 
 /** IFLA_INFO_SLAVE_DATA of a vrf port (reported only). */
-export const vrfPortAttrs = new AttrSet('vrf_port', {
+export const vrfPortAttrs = new AttrSet('vrf_port', () => ({
   /** IFLA_VRF_PORT_TABLE: the table of the vrf the link is enslaved to. */
   table: attr(IFLA_VRF_PORT_TABLE, u32),
-});
+}));
 
 /** The decoded IFLA_INFO_DATA of a vrf. */
 export type VrfData = AttrValues<typeof vrfAttrs.defs>;

@@ -147,9 +147,9 @@ const ttlInheritFlag: FieldCodec<boolean> = {
 };
 
 /** IFLA_INFO_DATA of kind `vxlan`, as the kernel reports it. */
-export const vxlanAttrs = new AttrSet('vxlan', defs(ttlInheritReply));
+export const vxlanAttrs = new AttrSet('vxlan', () => defs(ttlInheritReply));
 /** IFLA_INFO_DATA of kind `vxlan` in requests (TTL_INHERIT as a flag). */
-export const vxlanRequestAttrs = new AttrSet('vxlan', defs(ttlInheritFlag));
+export const vxlanRequestAttrs = new AttrSet('vxlan', () => defs(ttlInheritFlag));
 
 /**
  * The decoded IFLA_INFO_DATA of a vxlan.
@@ -158,5 +158,5 @@ export const vxlanRequestAttrs = new AttrSet('vxlan', defs(ttlInheritFlag));
  */
 export type VxlanData = AttrValues<typeof vxlanAttrs.defs>;
 
-/** Every vxlan attribute is an option of `links.add` (the kernel refuses changing most of them later). */
-export const VXLAN_WRITABLE = Object.keys(vxlanAttrs.defs) as ReadonlyArray<keyof VxlanData>;
+/** Every vxlan attribute is an option of `links.add` (the kernel refuses changing most of them later). Listed when the kind is first checked. */
+export const vxlanWritable = (): ReadonlyArray<keyof VxlanData> => Object.keys(vxlanAttrs.defs) as ReadonlyArray<keyof VxlanData>;
