@@ -54,19 +54,17 @@ export interface NamespaceFileInfo {
   size: number;
 }
 
-const errno = (name: string): number => errnoNumber(name)!;
-
 /** Why each kind is refused, and with which errno. */
-interface Refusal { errno: number; what: (info: NamespaceFileInfo) => string }
+interface Refusal { code: string; what: (info: NamespaceFileInfo) => string }
 const REFUSALS: ReadonlyMap<NamespaceFileKind, Refusal> = new Map<NamespaceFileKind, Refusal>([
-  ['missing', { errno: errno('ENOENT'), what: () => 'does not exist' }],
-  ['directory', { errno: errno('EISDIR'), what: () => 'is a directory, not a namespace file' }],
-  ['symlink', { errno: errno('ELOOP'), what: () => 'is a symbolic link (never followed for a namespace file)' }],
-  ['mount', { errno: errno('EBUSY'), what: () => 'has a mount on it that is not a namespace' }],
-  ['content', { errno: errno('EEXIST'), what: (i) => `is a regular file with content (${i.size} bytes), not a namespace file` }],
-  ['special', { errno: errno('EEXIST'), what: () => 'is a fifo, socket or device node, not a namespace file' }],
-  ['namespace', { errno: errno('EEXIST'), what: () => 'is a namespace file already' }],
-  ['empty', { errno: errno('EEXIST'), what: () => 'exists (an empty file)' }],
+  ['missing', { code: 'ENOENT', what: () => 'does not exist' }],
+  ['directory', { code: 'EISDIR', what: () => 'is a directory, not a namespace file' }],
+  ['symlink', { code: 'ELOOP', what: () => 'is a symbolic link (never followed for a namespace file)' }],
+  ['mount', { code: 'EBUSY', what: () => 'has a mount on it that is not a namespace' }],
+  ['content', { code: 'EEXIST', what: (i) => `is a regular file with content (${i.size} bytes), not a namespace file` }],
+  ['special', { code: 'EEXIST', what: () => 'is a fifo, socket or device node, not a namespace file' }],
+  ['namespace', { code: 'EEXIST', what: () => 'is a namespace file already' }],
+  ['empty', { code: 'EEXIST', what: () => 'exists (an empty file)' }],
 ]);
 
 /**
@@ -76,7 +74,8 @@ const REFUSALS: ReadonlyMap<NamespaceFileKind, Refusal> = new Map<NamespaceFileK
  */
 export function refusal(op: string, path: string, info: NamespaceFileInfo, errnoOverride?: number): NetlinkError {
   const r = REFUSALS.get(info.kind)!;
-  const e = new NetlinkError(errnoOverride ?? r.errno, op);
+  // The errno by name when one is thrown (the errno table is built on first use, not at import).
+  const e = new NetlinkError(errnoOverride ?? errnoNumber(r.code)!, op);
   e.message = `${e.message}: "${path}" ${r.what(info)}`;
   return e;
 }

@@ -66,8 +66,6 @@ export function bindNamespaceOn(key: string, fd: number): void {
   }
 }
 
-const EINVAL = errnoNumber('EINVAL')!;
-
 /**
  * Checks that `key` holds a namespace mounted on exactly that path before restore opens it: a
  * SandboxError (step `'open'`) otherwise — ENOENT, EISDIR, ELOOP (a symlink is never followed:
@@ -79,7 +77,7 @@ export function checkRestoreKey(key: string): void {
     const info = inspectNamespaceFile(key);
     if (info.kind === 'namespace') return;
     const keep = info.kind === 'missing' || info.kind === 'directory' || info.kind === 'symlink';
-    why = refusal('sandbox restore', key, info, keep ? undefined : EINVAL);
+    why = refusal('sandbox restore', key, info, keep ? undefined : errnoNumber('EINVAL'));
   } catch (e) {
     throw new SandboxError('open', `failed get network namespace "${key}"`, { cause: e });
   }

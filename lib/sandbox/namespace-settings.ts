@@ -16,8 +16,6 @@ import {
 } from './knobs.js';
 import { assertLive, type SandboxState } from './state.js';
 
-const EAFNOSUPPORT = errnoNumber('EAFNOSUPPORT')!;
-
 /** The loopback interface's name (osl's `GetLoopbackIfaceName`). */
 export const LOOPBACK_NAME = 'lo';
 
@@ -81,7 +79,7 @@ export async function ipv6LoEnabled(state: SandboxState): Promise<boolean> {
   try {
     return (await state.nl.addresses.list({ link: LOOPBACK_NAME, family: 6 })).length > 0;
   } catch (e) {
-    if (errnoOf(e) === EAFNOSUPPORT) return false;
+    if (errnoOf(e) === errnoNumber('EAFNOSUPPORT')) return false;
     throw new SandboxError('address', `failed to list the IPv6 addresses of ${LOOPBACK_NAME}`, { cause: e });
   }
 }

@@ -134,12 +134,12 @@ export function afOf(family: NeighborFamily | undefined): number {
 }
 
 /** The state names for error messages (any case is accepted). */
-const STATE_NAMES = NEIGHBOR_STATES.names().filter((name) => name === name.toLowerCase());
+const stateNames = (): string[] => NEIGHBOR_STATES.names().filter((name) => name === name.toLowerCase());
 
 /** One state name, in any case (`'permanent'`, `'PERMANENT'`; the mixed ones are upper-cased first). */
 function stateBit(field: string, value: unknown): number {
   const bit = typeof value === 'string' ? NEIGHBOR_STATES.value(value) ?? NEIGHBOR_STATES.value(value.toUpperCase()) : undefined;
-  if (bit === undefined) throw new ValidationError(field, value, `unknown state (known: ${STATE_NAMES.join(', ')})`);
+  if (bit === undefined) throw new ValidationError(field, value, `unknown state (known: ${stateNames().join(', ')})`);
   return bit;
 }
 
@@ -154,7 +154,7 @@ export function checkState(field: string, value: unknown): number {
 }
 
 /** The flag names accepted on input, for error messages. */
-const FLAG_NAMES = [...NEIGHBOR_FLAGS.names(), ...NEIGHBOR_EXT_FLAGS.names()];
+const flagNames = (): string[] => [...NEIGHBOR_FLAGS.names(), ...NEIGHBOR_EXT_FLAGS.names()];
 
 /** ndm_flags and the NDA_FLAGS_EXT bits (undefined when no extended flag is named). */
 function checkFlags(field: string, value: unknown): { flags: number; ext: number | undefined } {
@@ -170,7 +170,7 @@ function checkFlags(field: string, value: unknown): { flags: number; ext: number
     const extBit = typeof name === 'string' && bit === undefined ? NEIGHBOR_EXT_FLAGS.value(name) : undefined;
     if (bit !== undefined) flags |= bit;
     else if (extBit !== undefined) ext = (ext ?? 0) | extBit;
-    else throw new ValidationError(`${field}[${i}]`, name, `unknown flag (known: ${FLAG_NAMES.join(', ')})`);
+    else throw new ValidationError(`${field}[${i}]`, name, `unknown flag (known: ${flagNames().join(', ')})`);
   }
   return { flags, ext };
 }
