@@ -537,3 +537,13 @@ test('the view reads NDA_VLAN, NDA_SRC_VNI, NDA_IFINDEX, NDA_LINK_NETNSID and ND
   const a = decodeNeighborMessage(buf).attributes as Record<string, unknown>;
   t.deepEqual([a.vlan, a.srcVni, a.ifindex, a.linkNetnsid, a.nhId], [7, 100, 3, 2, 55]);
 });
+
+test('an unknown state or flag name is a ValidationError that lists the names a request may use', (t) => {
+  const e1 = t.throws(() => checkNeighbor('', { link: 'v0', dst: '10.0.0.1', state: 'bogus' }), { instanceOf: ValidationError });
+  t.regex(e1.message, /^state: unknown state \(known: none, incomplete, reachable, stale, delay, probe, failed, noarp, permanent\)/);
+  const e2 = t.throws(() => checkNeighbor('', { link: 'v0', dst: '10.0.0.1', flags: ['proxy', 'nope'] }), { instanceOf: ValidationError });
+  t.regex(e2.message, /^flags\[1\]: unknown flag \(known: use, self, master, proxy, extern_learn, offload, sticky, router, managed, locked, ext_validated\)/);
+  for (const name of ['constructor', 'toString', '__proto__']) {
+    t.throws(() => checkNeighbor('', { link: 'v0', dst: '10.0.0.1', state: name }), { instanceOf: ValidationError, message: /unknown state/ }, name);
+  }
+});
