@@ -212,7 +212,7 @@ function readerScript(dir: string): string {
   ].join('\n');
 }
 
-test('the native helper reads the cache when one loads; a binary that does not load is passed over and fs reads it', async (t) => {
+test('the native helper reads the cache when one loads; a binary that does not load, or Node refusing addons, leaves it to fs', async (t) => {
   // A folder of prebuilt binaries holding only a file that is no shared object.
   const prebuilds = tempDir(t, 'rtnl-prebuilds-');
   const folder = join(prebuilds, 'prebuilds', `${process.platform}-${process.arch}`);
@@ -223,6 +223,8 @@ test('the native helper reads the cache when one loads; a binary that does not l
   t.deepEqual(await inFreshNode(t, readerScript(bundleDir), [], env), { status: 'accepted', reader: 'fs' });
   t.deepEqual(await inFreshNode(t, statusScript(bundleDir), [], env), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' });
   t.deepEqual(await inFreshNode(t, readerScript(bundleDir)), { status: 'accepted', reader: 'helper' });
+  // Node run with --no-addons refuses every process.dlopen: fs reads the cache, the library loads.
+  t.deepEqual(await inFreshNode(t, readerScript(bundleDir), ['--no-addons']), { status: 'accepted', reader: 'fs' });
 });
 
 test('the library takes the helper the loader loaded: its first call loads no binary; without a cache it loads its own', async (t) => {
