@@ -74,9 +74,11 @@ function ratioDetail(r: RatioRow): string {
 function limitDetail(r: LimitRow): string {
   const per = r.details?.bytesPerKeptLink;
   const cpu = r.details?.cpuMs;
+  const printed = r.details?.printedMs;
   return `${r.name} [${r.mode}]: ${value(r, r.value)} ± ${pct(r.spread)} (median of ${r.samples.length}), ` +
     `limit ${value(r, r.limit)}${per === undefined ? '' : `; ${formatBytes(per)} per kept link`}` +
-    `${cpu === undefined ? '' : `; CPU time +${formatMs(cpu)}`}.` +
+    `${cpu === undefined ? '' : `; CPU time +${formatMs(cpu)}`}` +
+    `${printed === undefined ? '' : `; with the CPU print +${formatMs(printed)}`}.` +
     `${r.note === undefined ? '' : ` ${r.note}.`}`;
 }
 
