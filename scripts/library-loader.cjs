@@ -18,13 +18,15 @@
 // comparison of 400 KB. A package unpacked elsewhere (other stamps) compares; the install script
 // (code-cache.js --if-stale) stamps the cache anew when the comparison holds.
 //
-// The cache file is read by the native helper when it is there (the one the library loads on its first
-// call, found as the library finds it and loaded with the same `require`, so it is loaded once): into
-// memory mapped with MAP_POPULATE, which puts its pages in place in one call instead of a page fault
-// per 4 KiB page as a plain read into fresh memory takes. Where a fault costs ~10 µs (a VM) that is
-// ~2 ms for the 1.2 MB; and the module's string stays in that memory (a Node-API external string)
-// instead of being copied into V8's heap (~1.5 ms more). Without the helper (not built yet, another
-// libc), fs reads the same bytes.
+// The cache file is read by the native helper when one loads (the binary the library would load, found
+// as the library finds it, loaded here with process.dlopen and handed to the library, so it is loaded
+// once): into memory mapped with MAP_POPULATE, which puts its pages in place in one call instead of a
+// page fault per 4 KiB page as a plain read into fresh memory takes. Where a fault costs ~10 µs (a VM)
+// that is ~2 ms for the 1.2 MB; and the module's string stays in that memory (a Node-API external
+// string) instead of being copied into V8's heap (~1.5 ms more). Anonymous memory, not a mapping of the
+// file: V8 reads the module's text again whenever it compiles a function lazily, and a file truncated
+// in place meanwhile would make that a SIGBUS. Without a helper (not built yet, another libc,
+// `node --no-addons`), fs reads the same bytes.
 //
 // With source maps enabled (`--enable-source-maps`, `process.setSourceMapsEnabled(true)`), a module is
 // `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled. With
