@@ -5,6 +5,7 @@
 // bad arguments; and that what it returned stays intact while the memory of collected results is
 // given back.
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { native } from '../../../lib/netlink/transport/native.js';
 const EBADF = 9;
 const EIO = 5;
 const EISDIR = 21;
+const ESPIPE = 29;
 
 /** A temporary folder, removed after the test. */
 function scratch(t: { teardown(fn: () => void): void }): string {
@@ -51,7 +53,7 @@ test('fileRead gives the bytes fs reads: every byte value as Latin-1, from offse
   t.is(b.fileRead(fd, 12345, 70000, true), big.toString('latin1', 12345, 12345 + 70000));
 });
 
-test('fileRead: nothing asked is an empty result; a file that ends first is -EIO; a bad descriptor is -errno', (t) => {
+test('fileRead: nothing asked is an empty result; a file that ends first is -EIO; a bad descriptor, a directory or a fifo is -errno', (t) => {
   const dir = scratch(t);
   const fd = openWith(t, dir, 'ten', Buffer.from('0123456789'));
   const b = native();
@@ -67,6 +69,11 @@ test('fileRead: nothing asked is an empty result; a file that ends first is -EIO
   const closed = openSync(join(dir, 'ten'), 'r');
   closeSync(closed);
   t.is(b.fileRead(closed, 0, 1, true), -EBADF);
+  // A fifo (opened read-write, so the open does not wait for a writer) has no offsets to read at.
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
+  const fifo = openSync(join(dir, 'fifo'), 'r+');
+  t.teardown(() => closeSync(fifo));
+  t.is(b.fileRead(fifo, 0, 1, false), -ESPIPE);
 });
 
 test('fileRead refuses bad arguments with a TypeError before reading', (t) => {
