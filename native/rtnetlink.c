@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -1008,8 +1009,9 @@ static napi_value tun_create(napi_env env, napi_callback_info info) {
 
 // Node-API's external Latin-1 string: a JS string over memory the addon owns, no copy. Experimental in
 // Node 20.4+ (stable as of Node-API 10), absent before 20.4: a weak reference is NULL where Node
-// lacks it, and the string is then copied. When Node copies anyway (a V8 sandbox), it has already
-// called the finalizer when the call returns (`*copied` is true).
+// lacks it. Used without a finalizer only: Node 20 crashes tearing down a worker that made one with a
+// finalizer (seen here: SIGSEGV at worker.terminate()), so such a string's memory is never given back
+// and fileRead makes one only for a string that lives as long as the process anyway.
 extern napi_status node_api_create_external_string_latin1(napi_env env, char *str, size_t length,
                                                           napi_finalize finalize_callback, void *finalize_hint,
                                                           napi_value *result, bool *copied) __attribute__((weak));
@@ -1017,14 +1019,17 @@ extern napi_status node_api_create_external_string_latin1(napi_env env, char *st
 // Largest read fileRead does (256 MiB): more than any file it is meant for, less than a V8 string may hold.
 #define FILE_READ_MAX (1 << 28)
 
+// What fileRead returns the bytes as.
+enum file_read_as { READ_AS_BYTES = 0, READ_AS_STRING = 1, READ_AS_LASTING_STRING = 2 };
+
 // A mapping of fresh memory: its address and length (a whole number of pages).
 struct mapping {
   void *addr;
   size_t length;
 };
 
-// Finalizer of the string or ArrayBuffer over a mapping: unmaps it. Also called with env NULL when
-// Node's environment is gone (process exit).
+// Finalizer of an ArrayBuffer over a mapping: unmaps it. Also called with env NULL when Node's
+// environment is gone (process or worker exit).
 static void mapping_release(napi_env env, void *data, void *hint) {
   (void)env;
   (void)data;
@@ -1033,25 +1038,58 @@ static void mapping_release(napi_env env, void *data, void *hint) {
   free(m);
 }
 
-// fileRead(fd, offset, length, asString): `length` bytes of the file fd from `offset`, read (pread)
-// into anonymous memory mapped with MAP_POPULATE, so its pages are in place before the read writes
-// them: one mmap instead of a page fault per 4 KiB page (a fault costs ~10 µs on some VMs, ~200 of
-// them for a 800 KB file). Returns a Latin-1 string over that memory (asString true: external, no
-// copy, where Node offers it) or an ArrayBuffer over it; the memory is unmapped when the value is
-// collected. Returns -errno when mmap or pread fails and -EIO when the file ends before `length`
-// bytes (a file truncated meanwhile: nothing is returned over a part never read).
+// Whether the calling thread is the process's first thread (its thread id is the process id): the
+// main thread of a plain `node`, never a worker's.
+static bool on_main_thread(void) {
+  return syscall(SYS_gettid) == getpid();
+}
+
+// The JS value over `length` bytes at `addr` (mapped, `mapped` bytes): see file_read. Takes the
+// mapping in every case (unmaps it, hands it to Node, or keeps it for the process's life).
+static napi_value mapping_value(napi_env env, char *addr, size_t length, size_t mapped, int as) {
+  napi_value result;
+  napi_status status;
+  if (as == READ_AS_LASTING_STRING && node_api_create_external_string_latin1 != NULL && on_main_thread()) {
+    bool copied = false;
+    status = node_api_create_external_string_latin1(env, addr, length, NULL, NULL, &result, &copied);
+    // Copied (a V8 sandbox) or refused: the memory is ours again.
+    if (status != napi_ok || copied) munmap(addr, mapped);
+  } else if (as != READ_AS_BYTES) {
+    status = napi_create_string_latin1(env, addr, length, &result);
+    munmap(addr, mapped);
+  } else {
+    struct mapping *m = malloc(sizeof *m);
+    if (m == NULL) return munmap(addr, mapped), napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
+    m->addr = addr;
+    m->length = mapped;
+    status = napi_create_external_arraybuffer(env, addr, length, mapping_release, m, &result);
+    // On failure Node has not taken the memory (it calls the finalizer only for a value it made).
+    if (status != napi_ok) mapping_release(env, NULL, m);
+  }
+  if (status != napi_ok) return napi_fail(env);
+  return result;
+}
+
+// fileRead(fd, offset, length, as): `length` bytes of the file fd from `offset`, read (pread) into
+// anonymous memory mapped with MAP_POPULATE, so its pages are in place before the read writes them:
+// one mmap instead of a page fault per 4 KiB page (a fault costs ~10 µs on some VMs, ~200 of them
+// for a 800 KB file). `as` 0: an ArrayBuffer over that memory, unmapped when it is collected; 1: a
+// Latin-1 string, copied into V8's heap (the memory is unmapped at once); 2: a string the process
+// keeps for its whole life (a script's source): on the main thread, where Node offers external
+// strings, a string over that memory, no copy, never unmapped; else as 1. Returns -errno when mmap
+// or pread fails and -EIO when the file ends before `length` bytes (a file truncated meanwhile:
+// nothing is returned over a part never read).
 static napi_value file_read(napi_env env, napi_callback_info info) {
   napi_value argv[4], result;
   int fd;
-  int64_t offset, length;
-  bool as_string;
+  int64_t offset, length, as;
   if (!get_args(env, info, 4, argv, NULL) || !get_fd(env, argv[0], &fd) ||
       !get_int(env, argv[1], 0, 9007199254740991.0, "offset", &offset) ||
-      !get_int(env, argv[2], 0, FILE_READ_MAX, "length", &length))
+      !get_int(env, argv[2], 0, FILE_READ_MAX, "length", &length) ||
+      !get_int(env, argv[3], READ_AS_BYTES, READ_AS_LASTING_STRING, "as", &as))
     return NULL;
-  if (napi_get_value_bool(env, argv[3], &as_string) != napi_ok) return type_error(env, "asString must be a boolean");
   if (length == 0) {
-    if (as_string) CHECK(env, napi_create_string_latin1(env, "", 0, &result));
+    if (as != READ_AS_BYTES) CHECK(env, napi_create_string_latin1(env, "", 0, &result));
     else CHECK(env, napi_create_arraybuffer(env, 0, NULL, &result));
     return result;
   }
@@ -1070,26 +1108,7 @@ static napi_value file_read(napi_env env, napi_callback_info info) {
     }
     done += (size_t)n;
   }
-  struct mapping *m = malloc(sizeof *m);
-  if (m == NULL) return munmap(addr, mapped), napi_throw_error(env, "ENOMEM", "out of memory"), NULL;
-  m->addr = addr;
-  m->length = mapped;
-  napi_status status;
-  if (as_string && node_api_create_external_string_latin1 != NULL) {
-    bool copied = false;
-    status = node_api_create_external_string_latin1(env, addr, (size_t)length, mapping_release, m, &result, &copied);
-  } else if (as_string) {
-    status = napi_create_string_latin1(env, addr, (size_t)length, &result);
-    mapping_release(env, NULL, m);
-  } else {
-    status = napi_create_external_arraybuffer(env, addr, (size_t)length, mapping_release, m, &result);
-  }
-  // On failure Node has not taken the memory (it calls the finalizer only for a value it made).
-  if (status != napi_ok) {
-    if (!as_string || node_api_create_external_string_latin1 != NULL) mapping_release(env, NULL, m);
-    return napi_fail(env);
-  }
-  return result;
+  return mapping_value(env, addr, (size_t)length, mapped, (int)as);
 }
 
 NAPI_MODULE_INIT() {

@@ -22,11 +22,13 @@
 // as the library finds it, loaded here with process.dlopen and handed to the library, so it is loaded
 // once): into memory mapped with MAP_POPULATE, which puts its pages in place in one call instead of a
 // page fault per 4 KiB page as a plain read into fresh memory takes. Where a fault costs ~10 µs (a VM)
-// that is ~2 ms for the 1.2 MB; and the module's string stays in that memory (a Node-API external
-// string) instead of being copied into V8's heap (~1.5 ms more). Anonymous memory, not a mapping of the
-// file: V8 reads the module's text again whenever it compiles a function lazily, and a file truncated
-// in place meanwhile would make that a SIGBUS. Without a helper (not built yet, another libc,
-// `node --no-addons`), fs reads the same bytes.
+// that is ~2 ms for the 1.2 MB; and on the main thread the module's string stays in that memory (a
+// Node-API external string, kept as long as the script, i.e. the process) instead of being copied into
+// V8's heap (~1.5 ms more); a worker copies it (Node 20 crashes tearing down a worker that holds an
+// external string with a finalizer, and a worker must give its memory back). Anonymous memory, not a
+// mapping of the file: V8 reads the module's text again whenever it compiles a function lazily, and a
+// file truncated in place meanwhile would make that a SIGBUS. Without a helper (not built yet, another
+// libc, `node --no-addons`), fs reads the same bytes.
 //
 // With source maps enabled (`--enable-source-maps`, `process.setSourceMapsEnabled(true)`), a module is
 // `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled. With
@@ -102,15 +104,22 @@ function nativeHelper() {
 }
 
 /**
- * `length` bytes of the open file `fd` from byte `offset`, as a Latin-1 string (`asString`) or a
- * Uint8Array: read by the helper into pre-faulted memory when it can (see the header), else by fs,
- * which then sets `how.reader` to `fs`. Undefined when the file ends early (truncated meanwhile).
+ * `length` bytes of the open file `fd` from byte `offset`, as a Latin-1 string kept for the process's
+ * life (`asString`: a module's compiled text) or a Uint8Array: read by the helper into pre-faulted
+ * memory when it can (see the header), else by fs, which then sets `how.reader` to `fs`. Undefined
+ * when the file ends early (truncated meanwhile).
  */
 function readPart(fd, offset, length, asString, how) {
   const native = nativeHelper();
   // An older helper has no fileRead (a build from source that was not rebuilt).
   if (native !== undefined && Object.hasOwn(native, 'fileRead')) {
-    const got = native.fileRead(fd, offset, length, asString);
+    let got;
+    try {
+      // 2: a string over the helper's memory, never copied nor freed (on the main thread; else copied).
+      got = native.fileRead(fd, offset, length, asString ? 2 : 0);
+    } catch {
+      got = -1; // a helper of another version, whose fileRead takes other arguments
+    }
     if (typeof got === 'string') return got;
     if (typeof got !== 'number') return new Uint8Array(got);
     // -errno: read again with fs, which meets the same end of file or reads what mmap could not hold.

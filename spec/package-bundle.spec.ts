@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statS
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, run, tempDir } from './helpers/package-fixtures.js';
+import { nodePrefix, root, run, tempDir } from './helpers/package-fixtures.js';
 
 interface ExportTarget {
   types: string;
@@ -225,6 +225,66 @@ test('the native helper reads the cache when one loads; a binary that does not l
   t.deepEqual(await inFreshNode(t, readerScript(bundleDir)), { status: 'accepted', reader: 'helper' });
   // Node run with --no-addons refuses every process.dlopen: fs reads the cache, the library loads.
   t.deepEqual(await inFreshNode(t, readerScript(bundleDir), ['--no-addons']), { status: 'accepted', reader: 'fs' });
+});
+
+test('worker threads load the library (the cache read by the helper), use it and exit, one after another; the process ends cleanly', async (t) => {
+  const load = JSON.stringify(join(bundleDir, 'load.cjs'));
+  const worker = [
+    `const e = require(${load}).loadScript('library.cjs');`,
+    'e.exports.RtNetlink.open().then(async (nl) => {',
+    "  const lo = await nl.links.get('lo');",
+    '  nl.close();',
+    "  require('node:worker_threads').parentPort.postMessage([e.status, e.reader, lo.ifindex]);",
+    '});',
+  ].join('\n');
+  const script = [
+    "const { Worker } = require('node:worker_threads');",
+    `const code = ${JSON.stringify(worker)};`,
+    '(async () => {',
+    '  const out = [];',
+    '  for (let i = 0; i < 3; i++) {',
+    '    const w = new Worker(code, { eval: true });',
+    "    out.push(await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); }));",
+    '    await w.terminate();',
+    '  }',
+    `  const main = require(${load}).loadScript('library.cjs');`,
+    '  out.push([main.status, main.reader]);',
+    '  console.log(JSON.stringify(out));',
+    '})();',
+  ].join('\n');
+  const r = await run(process.execPath, ['-e', script]);
+  t.is(r.code, 0, r.stderr);
+  const w = ['accepted', 'helper', 1];
+  t.deepEqual(JSON.parse(r.stdout), [w, w, w, ['accepted', 'helper']]);
+});
+
+test('a helper whose fileRead throws (another version\'s arguments) leaves the cache to fs', async (t) => {
+  // A stand-in helper built here: one function, fileRead, that throws a TypeError as a fileRead with
+  // other parameters would.
+  const dir = tempDir(t, 'rtnl-fake-helper-');
+  const folder = join(dir, 'prebuilds', `${process.platform}-${process.arch}`);
+  mkdirSync(folder, { recursive: true });
+  const source = join(dir, 'fake.c');
+  writeFileSync(source, [
+    '#include <node_api.h>',
+    'static napi_value file_read(napi_env env, napi_callback_info info) {',
+    '  (void)info;',
+    '  napi_throw_type_error(env, NULL, "asString must be a boolean");',
+    '  return NULL;',
+    '}',
+    'NAPI_MODULE_INIT() {',
+    '  napi_value fn;',
+    '  napi_create_function(env, "fileRead", NAPI_AUTO_LENGTH, file_read, NULL, &fn);',
+    '  napi_set_named_property(env, exports, "fileRead", fn);',
+    '  return exports;',
+    '}',
+    '',
+  ].join('\n'));
+  const cc = await run('cc', ['-shared', '-fPIC', '-DNAPI_VERSION=8', '-I', join(nodePrefix, 'include', 'node'), '-o', join(folder, 'rtnetlink.glibc.node'), source]);
+  t.is(cc.code, 0, cc.stderr);
+  const env = { PREBUILDS_ONLY: '1', RTNETLINK_PREBUILD: dir, LIBC: 'glibc' };
+  t.deepEqual(await inFreshNode(t, readerScript(bundleDir), [], env), { status: 'accepted', reader: 'fs' });
+  t.deepEqual(await inFreshNode(t, statusScript(bundleDir), [], env), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' });
 });
 
 test('the library takes the helper the loader loaded: its first call loads no binary; without a cache it loads its own', async (t) => {

@@ -141,12 +141,14 @@ export interface NativeBinding {
   /**
    * `length` bytes (at most 256 MiB) of the file `fd` from byte `offset`, read (pread) into fresh
    * memory mapped with MAP_POPULATE: its pages are put in place by one call instead of a page fault
-   * per 4 KiB page (~10 µs each on some VMs). Returns a Latin-1 string over that memory (`asString`;
-   * an external string, not copied into V8's heap, on Node ≥ 20.4) or an ArrayBuffer over it, either
-   * unmapped when collected; `-EIO` when the file ends first, another `-errno` when mmap or pread
-   * fails. The package's loader reads the code cache with it (scripts/library-loader.cjs).
+   * per 4 KiB page (~10 µs each on some VMs). `as` 0: an ArrayBuffer over that memory, unmapped when
+   * collected; 1: a Latin-1 string copied into V8's heap (the memory unmapped at once); 2: a string
+   * kept for the process's whole life (a script's source): on the main thread, where Node has
+   * external strings (20.4+), a string over that memory, not copied and never unmapped; elsewhere as
+   * 1. `-EIO` when the file ends first, another `-errno` when mmap or pread fails. The package's
+   * loader reads the code cache with it (scripts/library-loader.cjs).
    */
-  fileRead(fd: number, offset: number, length: number, asString: boolean): string | ArrayBuffer | number;
+  fileRead(fd: number, offset: number, length: number, as: 0 | 1 | 2): string | ArrayBuffer | number;
 }
 
 /** The helper as loaded: by {@link loadBinding}, or the one the package's loader handed over. */
