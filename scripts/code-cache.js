@@ -113,6 +113,7 @@ for (const [name, warmUp] of MODULES) {
     // that cannot be written (read-only, a shared store) keeps comparing, as it did.
     if (check === 'content') {
       try {
+        // (readCache reads the module text again, into memory this short-lived process never gives back.)
         writeCache(file, cacheFile(settledStamp(file), readFileSync(file), readCache(file).payload));
       } catch { /* the cache still works, compared */ }
     }

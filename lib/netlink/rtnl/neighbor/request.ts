@@ -21,10 +21,6 @@ function put<T>(w: NlWriter, def: AttrDef<T>, value: T, path: string): void {
   def.element.encode(w, def.type, value, path);
 }
 
-/** NDA_DST and NDA_LLADDR: checked addresses, written as the bytes the `ip` / `lladdr` codecs write for their text. */
-const DST = NDA_DST;
-const LLADDR = NDA_LLADDR;
-
 /** The link references of a checked request, in the order {@link writeNeighbor} takes them: link, via, master. */
 export function neighborRefs(c: CheckedNeighbor): Array<LinkRef | undefined> {
   return [c.link, c.via, c.master];
@@ -44,10 +40,10 @@ export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindexes: Readon
   writeNdMsg(w, c.af, ifindexes[0]!, c.state, c.flags, 0);
   if (c.af === AF_BRIDGE) {
     // An FDB entry is keyed by its MAC (and VLAN); on a VXLAN device dst/port/vni pick one remote.
-    if (c.mac >= 0) writeMacNumberAttr(w, LLADDR, c.mac);
-    else w.attrBytes(LLADDR, c.lladdr!);
-    if (c.dst4 >= 0) w.attrU32Be(DST, c.dst4);
-    else if (c.dst !== undefined) writeIpAttr(w, DST, c.dst);
+    if (c.mac >= 0) writeMacNumberAttr(w, NDA_LLADDR, c.mac);
+    else w.attrBytes(NDA_LLADDR, c.lladdr!);
+    if (c.dst4 >= 0) w.attrU32Be(NDA_DST, c.dst4);
+    else if (c.dst !== undefined) writeIpAttr(w, NDA_DST, c.dst);
     if (c.vlan !== undefined) put(w, A.vlan, c.vlan, 'vlan');
     if (c.port !== undefined) put(w, A.port, c.port, 'port');
     if (c.vni !== undefined) put(w, A.vni, c.vni, 'vni');
@@ -55,11 +51,11 @@ export function writeNeighbor(w: NlWriter, c: CheckedNeighbor, ifindexes: Readon
     if (c.srcVni !== undefined) put(w, A.srcVni, c.srcVni, 'srcVni');
     if (c.nhId !== undefined) put(w, A.nhId, c.nhId, 'nhId');
   } else {
-    if (c.dst4 >= 0) w.attrU32Be(DST, c.dst4);
-    else writeIpAttr(w, DST, c.dst!);
+    if (c.dst4 >= 0) w.attrU32Be(NDA_DST, c.dst4);
+    else writeIpAttr(w, NDA_DST, c.dst!);
     // NDA_LLADDR: a MAC address from its number, or bytes (a tunnel's IP address …) as they are.
-    if (c.mac >= 0) writeMacNumberAttr(w, LLADDR, c.mac);
-    else if (c.lladdr !== undefined) w.attrBytes(LLADDR, c.lladdr);
+    if (c.mac >= 0) writeMacNumberAttr(w, NDA_LLADDR, c.mac);
+    else if (c.lladdr !== undefined) w.attrBytes(NDA_LLADDR, c.lladdr);
   }
   if (master !== undefined) put(w, A.master, master, 'master');
   if (c.flagsExt !== undefined) put(w, A.flagsExt, c.flagsExt, 'flagsExt');
@@ -85,8 +81,8 @@ export function writeNeighborDump(w: NlWriter, l: CheckedNeighborList, link: num
 export function writeNeighborGet(w: NlWriter, c: CheckedNeighborGet, ifindex: number | undefined, master: number | undefined): void {
   const A = neighborAttrs.defs;
   writeNdMsg(w, c.af, ifindex ?? 0, 0, c.flags, 0);
-  if (c.dst !== undefined) w.attrBytes(DST, c.dst);
-  if (c.lladdr !== undefined) w.attrBytes(LLADDR, c.lladdr);
+  if (c.dst !== undefined) w.attrBytes(NDA_DST, c.dst);
+  if (c.lladdr !== undefined) w.attrBytes(NDA_LLADDR, c.lladdr);
   if (master !== undefined) put(w, A.master, master, 'master');
   if (c.vlan !== undefined) put(w, A.vlan, c.vlan, 'vlan');
   if (c.vni !== undefined) put(w, A.vni, c.vni, 'vni');
