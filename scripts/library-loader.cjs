@@ -20,22 +20,26 @@
 //
 // The cache file is read by the native helper when one loads (the binary the library would load, found
 // as the library finds it, loaded here with process.dlopen and handed to the library, so it is loaded
-// once): into memory mapped with MAP_POPULATE, which puts its pages in place in one call instead of a
-// page fault per 4 KiB page as a plain read into fresh memory takes. Where a fault costs ~10 µs (a VM)
-// that is ~2 ms for the 1.2 MB; and on the main thread the module's string stays in that memory (a
-// Node-API external string, kept as long as the script, i.e. the process) instead of being copied into
-// V8's heap (~1.5 ms more); a worker copies it (Node 20 crashes tearing down a worker that holds an
-// external string with a finalizer, and a worker must give its memory back). Anonymous memory, not a
-// mapping of the file: V8 reads the module's text again whenever it compiles a function lazily, and a
-// file truncated in place meanwhile would make that a SIGBUS. Without a helper (not built yet, another
-// libc, `node --no-addons`), fs reads the same bytes.
+// once). Three calls: fileOpen (open, fstat and the header in one call; fs takes three, each with a
+// first-call cost in a fresh process, ~0.5 ms in all here), fileStamp (the module's stamp: one stat;
+// fs's first stat with bigints costs ~0.4 ms) and fileReadScript, which reads the module and the
+// payload into one mapping of fresh memory: huge pages where the kernel offers transparent ones (one
+// fault for the ~850 KB instead of ~210, and no first-write cost per 4 KiB page: ~7 µs each on a VM
+// that shadows page tables, ~0.7 ms in all here), else pages populated at once (MAP_POPULATE).
+// On the main thread the module's string stays in that memory (a Node-API external string, kept as
+// long as the script, i.e. the process) instead of being copied into V8's heap (~1.5 ms more); a
+// worker copies it (Node 20 crashes tearing down a worker that holds an external string with a
+// finalizer, and a worker must give its memory back). The payload's pages are unmapped when V8 has
+// collected it. Anonymous memory, not a mapping of the file: V8 reads the module's text again
+// whenever it compiles a function lazily, and a file truncated in place meanwhile would make that a
+// SIGBUS. Without a helper (not built yet, another libc, `node --no-addons`), fs reads the same bytes.
 //
 // With source maps enabled (`--enable-source-maps`, `process.setSourceMapsEnabled(true)`), a module is
 // `require`d instead: Node 20 maps stack traces only of the modules its loaders compiled. With
 // RTNETLINK_CODE_CACHE=0 in the environment no cache is read (a user who trusts only the .cjs files).
 'use strict';
 const { createRequire } = require('node:module');
-const { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } = require('node:fs');
+const { closeSync, constants: { O_NONBLOCK, O_RDONLY }, fstatSync, openSync, readFileSync, readSync, statSync } = require('node:fs');
 const { Script } = require('node:vm');
 const { join } = require('node:path');
 // Resolved by scripts/bundle.mjs, which bundles it into load.cjs (tsc's output of native-path.ts).
@@ -104,34 +108,69 @@ function nativeHelper() {
 }
 
 /**
- * `length` bytes of the open file `fd` from byte `offset`, as a Latin-1 string kept for the process's
- * life (`asString`: a module's compiled text) or a Uint8Array: read by the helper into pre-faulted
- * memory when it can (see the header), else by fs, which then sets `how.reader` to `fs`. Undefined
- * when the file ends early (truncated meanwhile).
+ * The native helper when it offers the file functions this file uses (an older helper, built from
+ * source and not rebuilt, may lack them), else undefined.
  */
-function readPart(fd, offset, length, asString, how) {
+function fileHelper() {
   const native = nativeHelper();
-  // An older helper has no fileRead (a build from source that was not rebuilt).
-  if (native !== undefined && Object.hasOwn(native, 'fileRead')) {
+  return native !== undefined && Object.hasOwn(native, 'fileOpen') && Object.hasOwn(native, 'fileStamp') && Object.hasOwn(native, 'fileReadScript') ? native : undefined;
+}
+
+/**
+ * {@link stampOf} by the native helper when one loads (one stat(2); fs's first stat with bigints costs
+ * ~0.4 ms in a fresh process), else by fs. `-` when the file is missing.
+ */
+function currentStamp(file) {
+  const native = fileHelper();
+  if (native !== undefined) {
+    let stamp;
+    try {
+      stamp = native.fileStamp(file);
+    } catch {
+      stamp = undefined; // a helper of another version, whose fileStamp takes other arguments
+    }
+    if (typeof stamp === 'string') return stamp;
+    // -errno: fs says the same, or throws what the content comparison would meet anyway.
+  }
+  return stampOf(file);
+}
+
+/**
+ * The cache's two parts, stored one after the other in the open file `fd` from byte `offset`: the
+ * compiled module (`compiledLength` bytes), as a Latin-1 string the process keeps for its life, and
+ * V8's payload (`payloadLength` bytes), as a Uint8Array; and what read them. Read by the helper into
+ * fresh memory when it can (see the header), else (`reader`: `fs`) by fs. Undefined when the file ends
+ * early (truncated meanwhile).
+ */
+function readParts(fd, offset, compiledLength, payloadLength) {
+  const native = fileHelper();
+  if (native !== undefined) {
     let got;
     try {
-      // 2: a string over the helper's memory, never copied nor freed (on the main thread; else copied).
-      got = native.fileRead(fd, offset, length, asString ? 2 : 0);
+      got = native.fileReadScript(fd, offset, compiledLength, payloadLength);
     } catch {
-      got = -1; // a helper of another version, whose fileRead takes other arguments
+      got = -1; // a helper of another version, whose fileReadScript takes other arguments
     }
-    if (typeof got === 'string') return got;
-    if (typeof got !== 'number') return new Uint8Array(got);
+    if (Array.isArray(got)) return { compiled: got[0], payload: new Uint8Array(got[1]), reader: 'helper' };
     // -errno: read again with fs, which meets the same end of file or reads what mmap could not hold.
   }
-  how.reader = 'fs';
+  const compiled = readExactly(fd, offset, compiledLength);
+  const payload = compiled === undefined ? undefined : readExactly(fd, offset + compiledLength, payloadLength);
+  return payload === undefined ? undefined : { compiled: compiled.latin1Slice(0, compiledLength), payload, reader: 'fs' };
+}
+
+/**
+ * `length` bytes of the open file `fd` from byte `offset`, read by fs into a buffer of their own (V8
+ * copies a payload that does not start 8-byte aligned); undefined when the file ends first.
+ */
+function readExactly(fd, offset, length) {
   const bytes = Buffer.allocUnsafeSlow(length);
   for (let done = 0; done < length;) {
     const n = readSync(fd, bytes, done, length - done, offset + done);
     if (n === 0) return undefined;
     done += n;
   }
-  return asString ? bytes.latin1Slice(0, length) : bytes;
+  return bytes;
 }
 
 /**
@@ -142,42 +181,77 @@ function readPart(fd, offset, length, asString, how) {
  */
 function readCache(file) {
   if (process.env.RTNETLINK_CODE_CACHE === '0') return unusable('disabled');
-  let fd;
+  const opened = openCache(`${file}.cache`);
+  if (typeof opened === 'string') return unusable(opened);
+  const [fd, size, head] = opened;
   try {
-    fd = openSync(`${file}.cache`, 'r');
-  } catch {
-    return unusable('missing');
-  }
-  try {
-    return readOpenCache(fd, file);
+    return readOpenCache(fd, size, head, file);
   } finally {
     closeSync(fd);
   }
 }
 
-/** {@link readCache} of the cache file open as `fd`. */
-function readOpenCache(fd, file) {
-  const head = Buffer.allocUnsafe(HEADER_MAX);
-  const end = head.subarray(0, readSync(fd, head, 0, HEADER_MAX, 0)).indexOf(10);
+/**
+ * The cache file `path` opened: [fd, its size, its first HEADER_MAX bytes (fewer when it is shorter)
+ * as a Latin-1 string]; `missing` when it cannot be opened, `stale` when it is no regular file. By
+ * the native helper when one loads (one call: open, fstat, pread), else by fs (three calls, each with
+ * a first-call cost in a fresh process). Never blocks: a FIFO is opened without waiting for a writer.
+ */
+function openCache(path) {
+  const native = fileHelper();
+  if (native !== undefined) {
+    let opened;
+    try {
+      opened = native.fileOpen(path, HEADER_MAX);
+    } catch {
+      opened = undefined; // a helper of another version: fs below
+    }
+    if (Array.isArray(opened)) return opened;
+    if (opened === -2) return 'missing'; // -ENOENT
+    if (opened === -22) return 'stale'; // -EINVAL: no regular file
+    // Another -errno (EACCES, or ENOSYS from a kernel before statx): fs below meets or reads it.
+  }
+  let fd;
+  try {
+    fd = openSync(path, O_RDONLY | O_NONBLOCK);
+  } catch {
+    return 'missing';
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      closeSync(fd);
+      return 'stale';
+    }
+    const head = Buffer.allocUnsafe(HEADER_MAX);
+    return [fd, stat.size, head.latin1Slice(0, readSync(fd, head, 0, HEADER_MAX, 0))];
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** {@link readCache} of the cache file open as `fd`, of `size` bytes, which starts with `head`. */
+function readOpenCache(fd, size, head, file) {
+  const end = head.indexOf('\n');
   if (end === -1) return unusable('stale');
-  const fields = head.latin1Slice(0, end).split(' ');
+  const fields = head.slice(0, end).split(' ');
   if (fields.length !== 7 || fields.slice(0, 4).join(' ') !== CACHE_KIND) return unusable('stale');
   const compiledLength = Number(fields[5]);
   const payloadLength = Number(fields[6]);
   const start = end + 1;
   const stop = start + compiledLength;
-  if (!Number.isSafeInteger(compiledLength) || !Number.isSafeInteger(payloadLength) || compiledLength < HEAD_BYTES.length + TAIL_BYTES.length || payloadLength < 0 || fstatSync(fd).size !== stop + payloadLength) return unusable('stale');
-  const how = { reader: 'helper' };
-  const compiled = readPart(fd, start, compiledLength, true, how);
-  if (compiled === undefined || !compiled.startsWith(WRAPPER_HEAD) || !compiled.endsWith(WRAPPER_TAIL)) return unusable('stale');
+  if (!Number.isSafeInteger(compiledLength) || !Number.isSafeInteger(payloadLength) || compiledLength < HEAD_BYTES.length + TAIL_BYTES.length || payloadLength < 0 || size !== stop + payloadLength) return unusable('stale');
+  const parts = readParts(fd, start, compiledLength, payloadLength);
+  if (parts === undefined) return unusable('stale');
+  const { compiled, payload, reader } = parts;
+  if (!compiled.startsWith(WRAPPER_HEAD) || !compiled.endsWith(WRAPPER_TAIL)) return unusable('stale');
   let check = 'stamp';
-  if (fields[4] === '-' || fields[4] !== stampOf(file)) {
+  if (fields[4] === '-' || fields[4] !== currentStamp(file)) {
     if (readFileSync(file, 'latin1') !== compiled.slice(WRAPPER_HEAD.length, compiled.length - WRAPPER_TAIL.length)) return unusable('stale');
     check = 'content';
   }
-  const payload = readPart(fd, stop, payloadLength, false, how);
-  if (payload === undefined) return unusable('stale');
-  return { status: 'accepted', check, reader: how.reader, compiled, payload };
+  return { status: 'accepted', check, reader, compiled, payload };
 }
 
 /**

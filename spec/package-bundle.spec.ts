@@ -192,6 +192,15 @@ async function damagedCaches(t: ExecutionContext, reader: string, env: NodeJS.Pr
   const missing = copy();
   rmSync(join(missing, 'library.cjs.cache'));
   t.deepEqual(await inFresh(statusScript(missing)), { codeCache: 'missing', eperm: 'EPERM', sandbox: 'function' }, reader);
+  // No regular file: a directory, and a FIFO nothing writes to (opened without waiting for a writer).
+  const folder = copy();
+  rmSync(join(folder, 'library.cjs.cache'));
+  mkdirSync(join(folder, 'library.cjs.cache'));
+  t.deepEqual(await inFresh(statusScript(folder)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, `${reader}: a directory`);
+  const fifo = copy();
+  rmSync(join(fifo, 'library.cjs.cache'));
+  execFileSync('mkfifo', [join(fifo, 'library.cjs.cache')]);
+  t.deepEqual(await inFresh(statusScript(fifo)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, `${reader}: a FIFO`);
   // An intact copy: compared, used, read by `reader`.
   t.deepEqual(await inFresh(readerScript(copy())), { status: 'accepted', reader }, reader);
 }
@@ -258,33 +267,45 @@ test('worker threads load the library (the cache read by the helper), use it and
   t.deepEqual(JSON.parse(r.stdout), [w, w, w, ['accepted', 'helper']]);
 });
 
-test('a helper whose fileRead throws (another version\'s arguments) leaves the cache to fs', async (t) => {
-  // A stand-in helper built here: one function, fileRead, that throws a TypeError as a fileRead with
-  // other parameters would.
+test('a helper whose file functions throw (another version\'s arguments), or an older one without them, leaves the cache to fs', async (t) => {
+  // Stand-in helpers built here: one with fileOpen, fileStamp and fileReadScript, each throwing a
+  // TypeError as a function with other parameters would; one with only the fileRead of an older helper.
   const dir = tempDir(t, 'rtnl-fake-helper-');
-  const folder = join(dir, 'prebuilds', `${process.platform}-${process.arch}`);
-  mkdirSync(folder, { recursive: true });
   const source = join(dir, 'fake.c');
   writeFileSync(source, [
     '#include <node_api.h>',
-    'static napi_value file_read(napi_env env, napi_callback_info info) {',
+    'static napi_value refuse(napi_env env, napi_callback_info info) {',
     '  (void)info;',
-    '  napi_throw_type_error(env, NULL, "asString must be a boolean");',
+    '  napi_throw_type_error(env, NULL, "path must be a string");',
     '  return NULL;',
     '}',
-    'NAPI_MODULE_INIT() {',
+    'static void add(napi_env env, napi_value exports, const char *name) {',
     '  napi_value fn;',
-    '  napi_create_function(env, "fileRead", NAPI_AUTO_LENGTH, file_read, NULL, &fn);',
-    '  napi_set_named_property(env, exports, "fileRead", fn);',
+    '  napi_create_function(env, name, NAPI_AUTO_LENGTH, refuse, NULL, &fn);',
+    '  napi_set_named_property(env, exports, name, fn);',
+    '}',
+    'NAPI_MODULE_INIT() {',
+    '#ifdef OLDER',
+    '  add(env, exports, "fileRead");',
+    '#else',
+    '  add(env, exports, "fileOpen");',
+    '  add(env, exports, "fileStamp");',
+    '  add(env, exports, "fileReadScript");',
+    '#endif',
     '  return exports;',
     '}',
     '',
   ].join('\n'));
-  const cc = await run('cc', ['-shared', '-fPIC', '-DNAPI_VERSION=8', '-I', join(nodePrefix, 'include', 'node'), '-o', join(folder, 'rtnetlink.glibc.node'), source]);
-  t.is(cc.code, 0, cc.stderr);
-  const env = { PREBUILDS_ONLY: '1', RTNETLINK_PREBUILD: dir, LIBC: 'glibc' };
-  t.deepEqual(await inFreshNode(t, readerScript(bundleDir), [], env), { status: 'accepted', reader: 'fs' });
-  t.deepEqual(await inFreshNode(t, statusScript(bundleDir), [], env), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' });
+  for (const variant of ['THROWING', 'OLDER']) {
+    const prebuilds = join(dir, variant);
+    const folder = join(prebuilds, 'prebuilds', `${process.platform}-${process.arch}`);
+    mkdirSync(folder, { recursive: true });
+    const cc = await run('cc', ['-shared', '-fPIC', '-DNAPI_VERSION=8', `-D${variant}`, '-I', join(nodePrefix, 'include', 'node'), '-o', join(folder, 'rtnetlink.glibc.node'), source]);
+    t.is(cc.code, 0, cc.stderr);
+    const env = { PREBUILDS_ONLY: '1', RTNETLINK_PREBUILD: prebuilds, LIBC: 'glibc' };
+    t.deepEqual(await inFreshNode(t, readerScript(bundleDir), [], env), { status: 'accepted', reader: 'fs' }, variant);
+    t.deepEqual(await inFreshNode(t, statusScript(bundleDir), [], env), { codeCache: 'accepted', eperm: 'EPERM', sandbox: 'function' }, variant);
+  }
 });
 
 test('the library takes the helper the loader loaded: its first call loads no binary; without a cache it loads its own', async (t) => {
@@ -346,13 +367,13 @@ test('loading reads no option from a polluted Object.prototype', async (t) => {
     "  Object.defineProperty(Object.prototype, k, { value: Buffer.from('polluted'), writable: true, configurable: true, enumerable: false });",
     // Functions the loader calls when a module or the helper has them: only their own are called.
     'globalThis.calls = 0;',
-    "for (const k of ['__adoptNativeBinding', 'fileRead'])",
+    "for (const k of ['__adoptNativeBinding', 'fileOpen', 'fileStamp', 'fileReadScript'])",
     '  Object.defineProperty(Object.prototype, k, { value: () => { globalThis.calls++; return 0; }, writable: true, configurable: true, enumerable: false });',
   ].join('\n');
   for (const [dir, status] of [[bundleDir, 'accepted'], [missing, 'missing']] as const) {
     t.deepEqual(await inFreshNode(t, `${pollute}\n${statusScript(dir)}`), { codeCache: status, eperm: 'EPERM', sandbox: 'function' }, status);
   }
-  // The helper has its own fileRead and the library its own __adoptNativeBinding; the command's
+  // The helper has its own file functions and the library its own __adoptNativeBinding; the command's
   // module (cli.cjs) likewise: none of the polluted functions runs.
   const calls = `${pollute}\nconst { loadScript } = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'load.cjs')).href)});\n` +
     "console.log(JSON.stringify([loadScript('library.cjs').reader, loadScript('cli.cjs').reader, globalThis.calls]));";

@@ -166,7 +166,9 @@ export class FakeKernel implements NativeBinding {
   packetOpen(): number { return -38; }
   packetSend(): number { return -38; }
   /** The library reads no files through the helper (the package's loader does): ENOSYS. */
-  fileRead(): number { return -38; }
+  fileOpen(): number { return -38; }
+  fileStamp(): number { return -38; }
+  fileReadScript(): number { return -38; }
 }
 
 function parse(d: Buffer): SentMessage[] {

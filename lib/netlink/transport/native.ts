@@ -7,7 +7,7 @@
  * Everything else about netlink — every byte of every message — lives in TypeScript.
  *
  * The binding is loaded on first use, or handed over by the package's loader (dist/bundle/load.cjs
- * loads the helper at import to read the code cache with {@link NativeBinding.fileRead}; see
+ * loads the helper at import to read the code cache with {@link NativeBinding.fileReadScript}; see
  * {@link adoptNativeBinding}), and can be replaced for tests with {@link setNativeBinding}.
  */
 import { createRequire } from 'node:module';
@@ -139,16 +139,31 @@ export interface NativeBinding {
    */
   packetSend(fd: number, ifindex: number, protocol: number, buf: Uint8Array, offset: number, length: number): number;
   /**
-   * `length` bytes (at most 256 MiB) of the file `fd` from byte `offset`, read (pread) into fresh
-   * memory mapped with MAP_POPULATE: its pages are put in place by one call instead of a page fault
-   * per 4 KiB page (~10 µs each on some VMs). `as` 0: an ArrayBuffer over that memory, unmapped when
-   * collected; 1: a Latin-1 string copied into V8's heap (the memory unmapped at once); 2: a string
-   * kept for the process's whole life (a script's source): on the main thread, where Node has
-   * external strings (20.4+), a string over that memory, not copied and never unmapped; elsewhere as
-   * 1. `-EIO` when the file ends first, another `-errno` when mmap or pread fails. The package's
-   * loader reads the code cache with it (scripts/library-loader.cjs).
+   * Opens the regular file at `path` read-only (close-on-exec, without waiting: a FIFO there does not
+   * block) and returns `[fd, size in bytes, its first min(size, headLength) bytes as a Latin-1
+   * string]` (headLength at most 4096); the caller closes fd. `-errno` when open or fstat fails,
+   * `-EINVAL` when it is no regular file (nothing is left open). The package's loader opens the code
+   * cache with it (scripts/library-loader.cjs).
    */
-  fileRead(fd: number, offset: number, length: number, as: 0 | 1 | 2): string | ArrayBuffer | number;
+  fileOpen(path: string, headLength: number): [number, number, string] | number;
+  /**
+   * What identifies the file at `path` (symlinks followed) as the very file it was:
+   * `dev:ino:size:mtimeNs:ctimeNs` in decimal, as `fs.statSync(path, { bigint: true })` gives them;
+   * `-errno` when stat fails.
+   */
+  fileStamp(path: string): string | number;
+  /**
+   * A script's source and its V8 code cache, stored one after the other in the file `fd` from byte
+   * `offset`: `[source, cache]`, the source a Latin-1 string of `sourceLength` bytes (≥ 1), the cache
+   * an ArrayBuffer of the `cacheLength` bytes after them (each at most 128 MiB). Both are read into
+   * one mapping of fresh memory: 2 MiB huge pages when at least 256 KiB and the kernel offers
+   * transparent huge pages (one fault instead of one per 4 KiB page), else pages populated at once.
+   * On the main thread, where Node has external strings (20.4+), the source is a string over that
+   * memory, never copied nor unmapped (it lives as long as the script); elsewhere it is copied. The
+   * cache's pages (all pages when the source was copied) are unmapped when the ArrayBuffer is
+   * collected. `-EIO` when the file ends first, another `-errno` when mmap or pread fails.
+   */
+  fileReadScript(fd: number, offset: number, sourceLength: number, cacheLength: number): [string, ArrayBuffer] | number;
 }
 
 /** The helper as loaded: by {@link loadBinding}, or the one the package's loader handed over. */
