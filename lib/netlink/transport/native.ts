@@ -10,7 +10,6 @@
  * loads the helper at import to read the code cache with {@link NativeBinding.fileReadScript}; see
  * {@link adoptNativeBinding}), and can be replaced for tests with {@link setNativeBinding}.
  */
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helperFiles } from './native-path.js';
@@ -192,7 +191,6 @@ const HOW_TO_FIX =
  * other binaries of that folder when the first does not load.
  */
 function loadBinding(): NativeBinding {
-  const require = createRequire(import.meta.url);
   const { files, prebuilt, prebuildDir, wanted } = helperFiles(packageRoot());
   if (files.length === 0) {
     throw new Error(
@@ -203,7 +201,11 @@ function loadBinding(): NativeBinding {
   let first: unknown;
   for (const file of files) {
     try {
-      return require(file) as NativeBinding;
+      // As `require` loads a .node file, without its resolution and module cache (and without
+      // loading node:module for createRequire: ~0.4 ms of a fresh process).
+      const module = { exports: {} };
+      process.dlopen(module, file);
+      return module.exports as NativeBinding;
     } catch (e) {
       first ??= e;
     }
