@@ -1,7 +1,7 @@
 /**
  * The spawner's child (see spawner.ts): runs each program it is asked to, one at a time, and
  * answers with the wall time it measured around it. Requests and answers are JSON lines on
- * stdin / stdout: `{ id, file, args, cwd?, stdout: 'null' | 'pipe' }` →
+ * stdin / stdout: `{ id, file, args, cwd?, stdout: 'null' | 'pipe', unsetEnv? }` →
  * `{ id, ms, status, signal, stdout, stderr, error? }`.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ export interface SpawnRequest {
   cwd?: string;
   /** Where its standard output goes: nowhere (/dev/null), or back in the answer. */
   stdout: 'null' | 'pipe';
+  /** Environment variables it runs without (the others are this process's). */
+  unsetEnv?: string[];
 }
 
 /** How it went. */
@@ -37,9 +39,14 @@ const devNull = openSync('/dev/null', 'w');
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const req = JSON.parse(line) as SpawnRequest;
+  let env: NodeJS.ProcessEnv | undefined;
+  if (req.unsetEnv !== undefined && req.unsetEnv.length > 0) {
+    env = { ...process.env };
+    for (const name of req.unsetEnv) delete env[name];
+  }
   const t0 = performance.now();
   const r = spawnSync(req.file, req.args, {
-    cwd: req.cwd, stdio: ['ignore', req.stdout === 'null' ? devNull : 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 16 * 1024 * 1024,
+    cwd: req.cwd, env, stdio: ['ignore', req.stdout === 'null' ? devNull : 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 16 * 1024 * 1024,
   });
   const ms = performance.now() - t0;
   const answer: SpawnAnswer = {

@@ -38,12 +38,16 @@ function helper(): ChildProcess {
   return c;
 }
 
-/** Runs `file args` from the helper; resolves to its wall time (spawn to exit, as the helper timed it) and output. */
-export function spawnTimed(file: string, args: readonly string[], options: { cwd?: string; stdout: 'null' | 'pipe' }): Promise<SpawnAnswer> {
+/**
+ * Runs `file args` from the helper (in `cwd`, without the environment variables `unsetEnv` names);
+ * resolves to its wall time (spawn to exit, as the helper timed it) and output.
+ */
+export function spawnTimed(file: string, args: readonly string[], options: { cwd?: string; stdout: 'null' | 'pipe'; unsetEnv?: readonly string[] }): Promise<SpawnAnswer> {
   const c = helper();
   const id = nextId++;
   const req: SpawnRequest = { id, file, args: [...args], stdout: options.stdout };
   if (options.cwd !== undefined) req.cwd = options.cwd;
+  if (options.unsetEnv !== undefined) req.unsetEnv = [...options.unsetEnv];
   return new Promise((resolve) => {
     waiting.set(id, resolve);
     c.stdin!.write(`${JSON.stringify(req)}\n`);

@@ -202,7 +202,7 @@ function loadBinding(): NativeBinding {
   for (const file of files) {
     try {
       // As `require` loads a .node file, without its resolution and module cache (and without
-      // loading node:module for createRequire: ~0.4 ms of a fresh process).
+      // importing node:module for a createRequire).
       const module = { exports: {} };
       process.dlopen(module, file);
       return module.exports as NativeBinding;
