@@ -63,7 +63,7 @@ export function cases(o: BenchOptions): BenchCase[] {
   return [{
     title: 'import: rtnetlink and rtnetlink/sandbox in a fresh node process',
     rows: specs.map((s) => ({ name: s.name, mode: s.mode, target: { limit: s.limit, unit: s.unit } })),
-    estimateS: 17 * (o.quick ? QUICK_TIME * 2 : 1),
+    estimateS: 19 * (o.quick ? QUICK_TIME * 2 : 1),
     reps,
     run: async (onRep) => {
       const consumer = join(tempDir(), 'consumer');
