@@ -1212,7 +1212,7 @@ static napi_value file_open(napi_env env, napi_callback_info info) {
     ssize_t n = pread(fd, head + got, want - got, (off_t)got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return close_quietly(fd), num(env, -errno);
-    if (n == 0) break; // truncated since the fstat: the header is what is there
+    if (n == 0) break; // truncated since the statx: the header is what is there
     got += (size_t)n;
   }
   if (napi_create_array_with_length(env, 3, &result) != napi_ok || napi_create_int64(env, fd, &value) != napi_ok ||
