@@ -158,14 +158,19 @@ function readParts(fd, offset, compiledLength, payloadLength) {
 
 /**
  * `length` bytes of the open file `fd` from byte `offset`, read by fs into a buffer of their own (V8
- * copies a payload that does not start 8-byte aligned); undefined when the file ends first.
+ * copies a payload that does not start 8-byte aligned); undefined when the file ends first or a read
+ * fails.
  */
 function readExactly(fd, offset, length) {
   const bytes = Buffer.allocUnsafeSlow(length);
-  for (let done = 0; done < length;) {
-    const n = readSync(fd, bytes, done, length - done, offset + done);
-    if (n === 0) return undefined;
-    done += n;
+  try {
+    for (let done = 0; done < length;) {
+      const n = readSync(fd, bytes, done, length - done, offset + done);
+      if (n === 0) return undefined;
+      done += n;
+    }
+  } catch {
+    return undefined; // a read error (EIO): not used, as a truncated cache is not
   }
   return bytes;
 }
@@ -190,7 +195,8 @@ function readCache(file) {
 
 /**
  * The cache file `path` opened: [fd, its size, its first HEADER_MAX bytes (fewer when it is shorter)
- * as a Latin-1 string]; `missing` when it cannot be opened, `stale` when it is no regular file. By
+ * as a Latin-1 string]; `missing` when it cannot be opened, `stale` when it is no regular file or
+ * cannot be read. By
  * the native helper when one loads (one call: open, statx, pread), else by fs (three calls, each with
  * a first-call cost in a fresh process). Never blocks: a FIFO is opened without waiting for a writer.
  */
@@ -216,16 +222,15 @@ function openCache(path) {
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) {
-      closeSync(fd);
-      return 'stale';
+    if (stat.isFile()) {
+      const head = Buffer.allocUnsafe(HEADER_MAX);
+      return [fd, stat.size, head.latin1Slice(0, readSync(fd, head, 0, HEADER_MAX, 0))];
     }
-    const head = Buffer.allocUnsafe(HEADER_MAX);
-    return [fd, stat.size, head.latin1Slice(0, readSync(fd, head, 0, HEADER_MAX, 0))];
-  } catch (error) {
-    closeSync(fd);
-    throw error;
+  } catch {
+    // A cache that cannot be read (EIO) is not used: the module compiles from source.
   }
+  closeSync(fd);
+  return 'stale';
 }
 
 /** {@link readCache} of the cache file open as `fd`, of `size` bytes, which starts with `head`. */

@@ -140,7 +140,7 @@ export interface NativeBinding {
   /**
    * Opens the regular file at `path` read-only (close-on-exec, without waiting: a FIFO there does not
    * block) and returns `[fd, size in bytes, its first min(size, headLength) bytes as a Latin-1
-   * string]` (headLength at most 4096); the caller closes fd. `-errno` when open or fstat fails,
+   * string]` (headLength at most 4096); the caller closes fd. `-errno` when open or statx fails,
    * `-EINVAL` when it is no regular file (nothing is left open). The package's loader opens the code
    * cache with it (scripts/library-loader.cjs).
    */
