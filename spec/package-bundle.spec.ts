@@ -7,7 +7,7 @@
 // (package.spec.ts installs the packed tarball and uses the bundles from a consumer project.)
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -201,6 +201,11 @@ async function damagedCaches(t: ExecutionContext, reader: string, env: NodeJS.Pr
   rmSync(join(fifo, 'library.cjs.cache'));
   execFileSync('mkfifo', [join(fifo, 'library.cjs.cache')]);
   t.deepEqual(await inFresh(statusScript(fifo)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, `${reader}: a FIFO`);
+  // A file whose read fails (/proc/self/mem: a regular file of size 0 whose read at 0 is EIO).
+  const unreadable = copy();
+  rmSync(join(unreadable, 'library.cjs.cache'));
+  symlinkSync('/proc/self/mem', join(unreadable, 'library.cjs.cache'));
+  t.deepEqual(await inFresh(statusScript(unreadable)), { codeCache: 'stale', eperm: 'EPERM', sandbox: 'function' }, `${reader}: a read error`);
   // An intact copy: compared, used, read by `reader`.
   t.deepEqual(await inFresh(readerScript(copy())), { status: 'accepted', reader }, reader);
 }
