@@ -22,8 +22,12 @@
 //                                 caches with the native helper when it loads
 //                                 (scripts/library-loader.cjs bundled with native-path.ts; with
 //                                 source maps enabled it `require`s)
+//   dist/bundle/facade.cjs        what both entry points export, without the library's code: classes
+//                                 joined to the library's on first use, forwarding functions, constant
+//                                 copies (scripts/library-facade.cjs and code generated from tsc's
+//                                 exports); the first use loads library.cjs through load.cjs
 //   dist/bundle/rtnetlink.cjs     the root entry (package.json `exports["."].default`): exports, by
-//                                 name, what dist/lib/netlink/index.js exports
+//                                 name, what dist/lib/netlink/index.js exports (facade.cjs's)
 //   dist/bundle/sandbox.cjs       `rtnetlink/sandbox`: likewise for dist/lib/sandbox/index.js
 //   dist/bundle/rtnl.cjs          the `rtnl` executable (package.json `bin`): runs cli.cjs's `runCli`
 // with source maps that point through tsc's maps to lib/**/*.ts (shipped in the tarball). The type
