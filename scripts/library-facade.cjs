@@ -45,7 +45,13 @@ const libraryClasses = [];
 function loadLibrary() {
   if (library === undefined) {
     const loaded = require('./load.cjs').library;
-    for (let i = 0; i < facadeClasses.length; i++) joinClass(facadeClasses[i], member(loaded, CLASS_PATHS[i]), CLASS_COPIES[i], CLASS_STATICS[i], i);
+    // Every class is found and checked before any is joined: a library that does not match this file
+    // fails with nothing changed (a second call would otherwise join some classes twice).
+    const found = CLASS_PATHS.map((path) => member(loaded, path));
+    found.forEach((R, i) => {
+      if (typeof R !== 'function') throw new Error(`rtnetlink: the library's ${CLASS_PATHS[i].join('.')} is not a class`);
+    });
+    for (let i = 0; i < facadeClasses.length; i++) joinClass(facadeClasses[i], found[i], CLASS_COPIES[i], CLASS_STATICS[i], i);
     library = loaded;
   }
   return library;
@@ -77,7 +83,6 @@ function copyMembers(target, source, skip) {
 
 /** Joins R (the library's) to F (the facade's, at `index`): see the header; `statics`: F's lazy accessors. */
 function joinClass(F, R, copy, statics, index) {
-  if (typeof R !== 'function') throw new Error(`rtnetlink: the library's ${CLASS_PATHS[index].join('.')} is not a class`);
   for (const key of statics) delete F[key];
   setPrototypeOf(F, getPrototypeOf(R));
   setPrototypeOf(F.prototype, getPrototypeOf(R.prototype));
